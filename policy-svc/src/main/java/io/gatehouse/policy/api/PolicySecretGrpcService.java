@@ -1,0 +1,36 @@
+package io.gatehouse.policy.api;
+
+import io.gatehouse.api.policy.v1.GetSslPrivateKeyRequest;
+import io.gatehouse.api.policy.v1.GetSslPrivateKeyResponse;
+import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
+import io.gatehouse.policy.auth.Caller;
+import io.gatehouse.policy.objects.PolicyKinds;
+import io.gatehouse.policy.store.PolicyStore;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+
+/** PolicySecretService over gRPC: private keys for se-manager-svc only. */
+@Singleton
+final class PolicySecretGrpcService extends PolicySecretServiceGrpc.PolicySecretServiceImplBase {
+  private final PolicyStore store;
+  private final PolicyKinds kinds;
+
+  PolicySecretGrpcService(PolicyStore store, PolicyKinds kinds) {
+    this.store = store;
+    this.kinds = kinds;
+  }
+
+  @Override
+  public void getSslPrivateKey(
+      GetSslPrivateKeyRequest r, StreamObserver<GetSslPrivateKeyResponse> out) {
+    PolicyStore.Secret secret =
+        store.secret(kinds.certificates(), r.getName(), Caller.current().role());
+    out.onNext(
+        GetSslPrivateKeyResponse.newBuilder()
+            .setName(r.getName())
+            .setRevision(secret.revision())
+            .setPrivateKeyPem(secret.value())
+            .build());
+    out.onCompleted();
+  }
+}

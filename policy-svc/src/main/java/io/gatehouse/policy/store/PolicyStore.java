@@ -1,0 +1,453 @@
+package io.gatehouse.policy.store;
+
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.FieldMaskUtil;
+import io.gatehouse.api.policy.v1.ChangeType;
+import io.gatehouse.api.policy.v1.ListFilter;
+import io.gatehouse.api.policy.v1.ObjectKind;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.policy.auth.Role;
+import io.gatehouse.policy.internal.AlreadyExistsException;
+import io.gatehouse.policy.internal.InvalidArgumentException;
+import io.gatehouse.policy.internal.NotFoundException;
+import io.gatehouse.policy.internal.ObjectRef;
+import io.gatehouse.policy.internal.PermissionDeniedException;
+import io.gatehouse.policy.internal.PreconditionException;
+import io.gatehouse.policy.internal.RevisionMismatchException;
+import io.gatehouse.policy.objects.Names;
+import io.gatehouse.policy.objects.PolicyKind;
+import io.gatehouse.policy.objects.PolicyKind.Reference;
+import io.gatehouse.policy.objects.ServiceEngineGroupKind;
+import io.gatehouse.policy.objects.Violations;
+import io.gatehouse.policy.secret.SecretCipher;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Create, read, list, update and delete for every kind of policy object. Each write is one
+ * transaction that checks ownership, the expected revision, references and listener sockets, takes
+ * the next revision, and appends to the change log.
+ */
+@Singleton
+public final class PolicyStore {
+  static final int DEFAULT_PAGE_SIZE = 100;
+  static final int MAX_PAGE_SIZE = 1000;
+  static final int MAX_DESCRIPTION = 1024;
+
+  private final Transactions transactions;
+  private final ObjectRepository repository;
+  private final ListenerAllocator listeners;
+  private final SecretCipher cipher;
+  private final Clock clock;
+
+  /** A page of objects. */
+  public record Page<T>(List<T> items, String nextPageToken, long revision) {}
+
+  public PolicyStore(
+      Transactions transactions,
+      ObjectRepository repository,
+      ListenerAllocator listeners,
+      SecretCipher cipher,
+      Clock clock) {
+    this.transactions = transactions;
+    this.repository = repository;
+    this.listeners = listeners;
+    this.cipher = cipher;
+    this.clock = clock;
+  }
+
+  /** Creates {@code input}; its meta.name is required, other meta fields are the server's. */
+  public <T extends Message> T create(PolicyKind<T> kind, T input, Role role) {
+    T object = kind.clearOutputOnly(input);
+    ObjectMeta meta = kind.meta(object);
+    ObjectRef ref = checkedRef(kind, meta.getName());
+    ObjectSource source = sourceFor(role, meta.getSource(), kind);
+    checkDescription(kind, meta);
+    return transactions.write(c -> insert(c, kind, ref, object, source));
+  }
+
+  /** Replaces the fields of {@code input} named in {@code mask} (all writable ones when empty). */
+  public <T extends Message> T update(
+      PolicyKind<T> kind, T input, FieldMask mask, boolean allowMissing, Role role) {
+    T object = kind.clearOutputOnly(input);
+    ObjectMeta meta = kind.meta(object);
+    ObjectRef ref = checkedRef(kind, meta.getName());
+    ObjectSource source = sourceFor(role, meta.getSource(), kind);
+    checkDescription(kind, meta);
+    checkMask(kind, mask);
+    long expected = meta.getRevision();
+    if (expected == 0 && !allowMissing) {
+      throw InvalidArgumentException.of(
+          kind.field() + ".meta.revision",
+          "is required: the revision you read (or set allow_missing for an unconditional upsert)");
+    }
+    return transactions.write(
+        c -> {
+          StoredObject current = repository.find(c, ref);
+          if (current == null) {
+            if (!allowMissing) {
+              throw new NotFoundException(ref);
+            }
+            if (expected != 0) {
+              throw new RevisionMismatchException(ref, expected, 0);
+            }
+            return insert(c, kind, ref, object, source);
+          }
+          if (expected != 0 && expected != current.revision()) {
+            throw new RevisionMismatchException(ref, expected, current.revision());
+          }
+          checkOwner(role, ref, current.sourceKind(), kind.meta(kind.parse(current.body())));
+          return replace(
+              c, kind, ref, current, merge(kind, kind.parse(current.body()), object, mask));
+        });
+  }
+
+  /** Deletes an object no other object refers to. */
+  public void delete(PolicyKind<?> kind, String name, long expectedRevision, Role role) {
+    ObjectRef ref = checkedRef(kind, name);
+    if (kind.kind() == ObjectKind.OBJECT_KIND_SERVICE_ENGINE_GROUP
+        && name.equals(ServiceEngineGroupKind.DEFAULT_GROUP)) {
+      throw new PreconditionException(
+          "the service engine group \"default\" always exists and cannot be deleted",
+          List.of(
+              new PreconditionException.Violation(
+                  PreconditionException.BUILT_IN, ref.resourceType() + "/" + name, "built in")));
+    }
+    checkWriter(role);
+    transactions.write(
+        c -> {
+          deleteIn(c, kind, ref, expectedRevision, role);
+          return null;
+        });
+  }
+
+  private <T extends Message> void deleteIn(
+      Connection c, PolicyKind<T> kind, ObjectRef ref, long expectedRevision, Role role)
+      throws SQLException {
+    StoredObject current = repository.find(c, ref);
+    if (current == null) {
+      throw new NotFoundException(ref);
+    }
+    if (expectedRevision != 0 && expectedRevision != current.revision()) {
+      throw new RevisionMismatchException(ref, expectedRevision, current.revision());
+    }
+    T last = kind.parse(current.body());
+    checkOwner(role, ref, current.sourceKind(), kind.meta(last));
+    List<Reference> referrers = repository.referrers(c, ref);
+    if (!referrers.isEmpty()) {
+      throw referenced(ref, referrers);
+    }
+    repository.delete(c, ref);
+    long revision = repository.nextRevision(c);
+    repository.appendChange(
+        c,
+        revision,
+        ref,
+        ChangeType.CHANGE_TYPE_DELETED,
+        clock.instant(),
+        kind.wrap(last).toByteArray());
+  }
+
+  /** One object, as the API shows it (no secrets). */
+  public <T extends Message> T get(PolicyKind<T> kind, String name) {
+    ObjectRef ref = checkedRef(kind, name);
+    StoredObject stored = transactions.read(c -> repository.find(c, ref));
+    if (stored == null) {
+      throw new NotFoundException(ref);
+    }
+    return kind.parse(stored.body());
+  }
+
+  /** The decrypted secret of an object (a certificate's private key), for se-manager-svc only. */
+  public <T extends Message> Secret secret(PolicyKind<T> kind, String name, Role role) {
+    if (role != Role.SE_MANAGER) {
+      throw new PermissionDeniedException("private keys are only handed to se-manager-svc");
+    }
+    ObjectRef ref = checkedRef(kind, name);
+    StoredObject stored = transactions.read(c -> repository.find(c, ref));
+    if (stored == null) {
+      throw new NotFoundException(ref);
+    }
+    if (stored.secret() == null) {
+      throw new NotFoundException(ref);
+    }
+    return new Secret(stored.revision(), cipher.decrypt(stored.secret(), secretContext(ref)));
+  }
+
+  /** A decrypted secret and the object revision it belongs to. */
+  public record Secret(long revision, String value) {
+    @Override
+    public String toString() {
+      return "Secret[revision=" + revision + ", value=<redacted>]";
+    }
+  }
+
+  /** A page of objects filtered by name prefix, source and (virtual services) pool. */
+  public <T extends Message> Page<T> list(
+      PolicyKind<T> kind, ListFilter filter, String poolRef, int pageSize, String pageToken) {
+    if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
+      throw InvalidArgumentException.of(
+          "page_size", "must be 0 to " + MAX_PAGE_SIZE + " (0 means " + DEFAULT_PAGE_SIZE + ")");
+    }
+    int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+    ObjectSource source = filter.getSource();
+    Integer sourceKind =
+        source.getKind() == ObjectSource.Kind.KIND_UNSPECIFIED ? null : source.getKindValue();
+    int fingerprint =
+        Objects.hash(
+            kind.kind(), filter.getNamePrefix(), sourceKind, source.getMarathonAppId(), poolRef);
+    PageToken position = pageToken.isEmpty() ? null : PageToken.decode(pageToken, fingerprint);
+    ObjectRepository.ListQuery query =
+        new ObjectRepository.ListQuery(
+            kind.kind(),
+            filter.getNamePrefix(),
+            sourceKind,
+            source.getMarathonAppId(),
+            poolRef,
+            position == null ? "" : position.afterName(),
+            size + 1);
+    return transactions.readSnapshot(
+        c -> {
+          List<byte[]> rows = repository.list(c, query);
+          long revision = position == null ? repository.currentRevision(c) : position.revision();
+          List<T> items = new ArrayList<>(Math.min(rows.size(), size));
+          for (int i = 0; i < Math.min(rows.size(), size); i++) {
+            items.add(kind.parse(rows.get(i)));
+          }
+          String next =
+              rows.size() > size
+                  ? new PageToken(revision, fingerprint, kind.meta(items.get(size - 1)).getName())
+                      .encode()
+                  : "";
+          return new Page<>(items, next, revision);
+        });
+  }
+
+  private <T extends Message> T insert(
+      Connection c, PolicyKind<T> kind, ObjectRef ref, T object, ObjectSource source)
+      throws SQLException {
+    if (repository.find(c, ref) != null) {
+      throw new AlreadyExistsException(ref);
+    }
+    Violations v = Violations.at(kind.field());
+    kind.validate(object, v);
+    String secret = kind.secret(object);
+    T complete = kind.complete(object, secret, v);
+    v.throwIfAny();
+    return write(c, kind, ref, null, complete, source, secret, ChangeType.CHANGE_TYPE_CREATED);
+  }
+
+  private <T extends Message> T replace(
+      Connection c, PolicyKind<T> kind, ObjectRef ref, StoredObject current, T merged)
+      throws SQLException {
+    Violations v = Violations.at(kind.field());
+    kind.validate(merged, v);
+    String secret = kind.secret(merged);
+    if (secret.isEmpty() && current.secret() != null) {
+      secret = cipher.decrypt(current.secret(), secretContext(ref));
+    }
+    T complete = kind.complete(merged, secret, v);
+    v.throwIfAny();
+    ObjectMeta old = kind.meta(kind.parse(current.body()));
+    return write(
+        c, kind, ref, old, complete, old.getSource(), secret, ChangeType.CHANGE_TYPE_UPDATED);
+  }
+
+  private <T extends Message> T write(
+      Connection c,
+      PolicyKind<T> kind,
+      ObjectRef ref,
+      ObjectMeta previous,
+      T object,
+      ObjectSource source,
+      String secret,
+      ChangeType type)
+      throws SQLException {
+    List<Reference> references = kind.references(object);
+    List<Reference> missing = repository.missingTargets(c, references);
+    if (!missing.isEmpty()) {
+      Violations v = Violations.at(kind.field());
+      missing.forEach(m -> v.add(m.field(), m.target() + " does not exist"));
+      v.throwIfAny();
+    }
+    T placed = listeners.place(c, kind, ref, object);
+    Instant now = clock.instant();
+    long revision = repository.nextRevision(c);
+    ObjectMeta meta =
+        ObjectMeta.newBuilder()
+            .setName(ref.name())
+            .setUid(previous == null ? UUID.randomUUID().toString() : previous.getUid())
+            .setRevision(revision)
+            .setCreateTime(previous == null ? timestamp(now) : previous.getCreateTime())
+            .setUpdateTime(timestamp(now))
+            .setSource(source)
+            .setDescription(kind.meta(object).getDescription())
+            .build();
+    T stored = kind.redact(kind.withMeta(placed, meta));
+    byte[] body = stored.toByteArray();
+    byte[] sealed = secret.isEmpty() ? null : cipher.encrypt(secret, secretContext(ref));
+    ObjectRepository.Row row =
+        new ObjectRepository.Row(
+            ref.kind(),
+            ref.name(),
+            UUID.fromString(meta.getUid()),
+            revision,
+            toInstant(meta.getCreateTime()),
+            now,
+            source.getKindValue(),
+            source.getMarathonAppId(),
+            source.getMarathonFramework(),
+            body,
+            sealed);
+    if (previous == null) {
+      repository.insert(c, row);
+    } else {
+      repository.update(c, row);
+    }
+    repository.replaceReferences(c, ref, references);
+    listeners.save(c, kind, ref, stored);
+    repository.appendChange(c, revision, ref, type, now, kind.wrap(stored).toByteArray());
+    return stored;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Message> T merge(
+      PolicyKind<T> kind, T current, T input, FieldMask mask) {
+    if (mask.getPathsCount() == 0) {
+      return input;
+    }
+    Message.Builder merged = current.toBuilder();
+    FieldMaskUtil.merge(
+        mask,
+        input,
+        merged,
+        new FieldMaskUtil.MergeOptions()
+            .setReplaceMessageFields(true)
+            .setReplaceRepeatedFields(true)
+            .setReplacePrimitiveFields(true));
+    return kind.withMeta((T) merged.build(), kind.meta(input));
+  }
+
+  private static void checkMask(PolicyKind<?> kind, FieldMask mask) {
+    for (String path : mask.getPathsList()) {
+      boolean metaPath = path.equals("meta") || path.startsWith("meta.");
+      if (metaPath && !path.equals("meta.description")) {
+        throw InvalidArgumentException.of(
+            "update_mask", "\"" + path + "\" cannot be updated (only meta.description of meta)");
+      }
+    }
+    if (!FieldMaskUtil.isValid(kind.descriptor(), mask)) {
+      throw InvalidArgumentException.of(
+          "update_mask",
+          "names a field "
+              + kind.descriptor().getName()
+              + " does not have: "
+              + mask.getPathsList());
+    }
+  }
+
+  private static ObjectRef checkedRef(PolicyKind<?> kind, String name) {
+    String problem = Names.problem(name);
+    if (problem != null) {
+      throw InvalidArgumentException.of(kind.field() + ".meta.name", problem);
+    }
+    return kind.ref(name);
+  }
+
+  private static void checkDescription(PolicyKind<?> kind, ObjectMeta meta) {
+    if (meta.getDescription().length() > MAX_DESCRIPTION) {
+      throw InvalidArgumentException.of(
+          kind.field() + ".meta.description", "must be at most " + MAX_DESCRIPTION + " characters");
+    }
+  }
+
+  private static void checkWriter(Role role) {
+    if (role == Role.SE_MANAGER) {
+      throw new PermissionDeniedException("se-manager-svc's token is read-only");
+    }
+  }
+
+  /**
+   * The source a write by {@code role} stores: operators write API objects, discovery Marathon's.
+   */
+  private static ObjectSource sourceFor(Role role, ObjectSource requested, PolicyKind<?> kind) {
+    checkWriter(role);
+    if (role == Role.DISCOVERY) {
+      if (requested.getKind() != ObjectSource.Kind.KIND_MARATHON_APP
+          || !requested.getMarathonAppId().startsWith("/")) {
+        throw InvalidArgumentException.of(
+            kind.field() + ".meta.source",
+            "discovery-svc writes must name their Marathon app (kind KIND_MARATHON_APP and"
+                + " marathon_app_id)");
+      }
+      return requested;
+    }
+    return ObjectSource.newBuilder().setKind(ObjectSource.Kind.KIND_API).build();
+  }
+
+  private static void checkOwner(Role role, ObjectRef ref, int sourceKind, ObjectMeta meta) {
+    boolean marathonOwned = sourceKind == ObjectSource.Kind.KIND_MARATHON_APP_VALUE;
+    if (role == Role.OPERATOR && marathonOwned) {
+      String app = meta.getSource().getMarathonAppId();
+      throw new PreconditionException(
+          ref
+              + " is derived from Marathon app "
+              + app
+              + ": change the app's labels (avi_proxy, FE-Proxy), which are its source of truth",
+          List.of(
+              new PreconditionException.Violation(
+                  PreconditionException.MARATHON_OWNED,
+                  ref.resourceType() + "/" + ref.name(),
+                  "owned by Marathon app " + app)));
+    }
+    if (role == Role.DISCOVERY && !marathonOwned) {
+      throw new PreconditionException(
+          ref + " was created through the API; discovery-svc does not replace it",
+          List.of(
+              new PreconditionException.Violation(
+                  PreconditionException.API_OWNED,
+                  ref.resourceType() + "/" + ref.name(),
+                  "owned by the API")));
+    }
+  }
+
+  private static PreconditionException referenced(ObjectRef ref, List<Reference> referrers) {
+    List<PreconditionException.Violation> violations = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Reference r : referrers) {
+      names.add(r.target() + " (" + r.field() + ")");
+      violations.add(
+          new PreconditionException.Violation(
+              PreconditionException.REFERENCED,
+              r.target().resourceType() + "/" + r.target().name(),
+              "refers to " + ref + " in " + r.field()));
+    }
+    return new PreconditionException(
+        ref + " is still referred to by " + String.join(", ", names), violations);
+  }
+
+  static String secretContext(ObjectRef ref) {
+    return ref.kind().getNumber() + "/" + ref.name();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Instant toInstant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+}
