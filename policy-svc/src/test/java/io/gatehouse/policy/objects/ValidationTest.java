@@ -1,0 +1,127 @@
+package io.gatehouse.policy.objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import io.gatehouse.api.policy.v1.AutoscaleMetric;
+import io.gatehouse.api.policy.v1.AutoscalePolicy;
+import io.gatehouse.api.policy.v1.HealthMonitor;
+import io.gatehouse.api.policy.v1.HttpCheck;
+import io.gatehouse.api.policy.v1.NetworkSecurityAction;
+import io.gatehouse.api.policy.v1.NetworkSecurityMatch;
+import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
+import io.gatehouse.api.policy.v1.NetworkSecurityRule;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Server;
+import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.StatusRange;
+import io.gatehouse.policy.internal.FieldViolation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+
+  @Test
+  void healthMonitorTimingsMustFitTogether() {
+    HealthMonitor monitor =
+        HealthMonitor.newBuilder()
+            .setHttp(
+                HttpCheck.newBuilder()
+                    .setRequestPath("health")
+                    .addExpectedStatus(StatusRange.newBuilder().setBegin(500).setEnd(200)))
+            .setSendInterval(Duration.newBuilder().setSeconds(2))
+            .setReceiveTimeout(Duration.newBuilder().setSeconds(5))
+            .setFailedChecks(60)
+            .build();
+
+    assertThat(fields(new HealthMonitorKind(), monitor, "health_monitor"))
+        .containsExactlyInAnyOrder(
+            "health_monitor.http.request_path",
+            "health_monitor.http.expected_status[0]",
+            "health_monitor.receive_timeout",
+            "health_monitor.failed_checks");
+  }
+
+  @Test
+  void poolsNeedMembersWithValidAddressesAndNoDuplicates() {
+    Pool pool =
+        Pool.newBuilder()
+            .setStaticServers(
+                StaticServers.newBuilder()
+                    .addServers(Server.newBuilder().setIpAddress("10.0.0.1").setPort(80))
+                    .addServers(Server.newBuilder().setIpAddress("10.0.0.1").setPort(80))
+                    .addServers(
+                        Server.newBuilder().setIpAddress("web-1").setPort(0).setWeight(300)))
+            .setAutoscalePolicyRef("scale")
+            .build();
+
+    assertThat(fields(new PoolKind(), pool, "pool"))
+        .containsExactlyInAnyOrder(
+            "pool.static_servers.servers[1]",
+            "pool.static_servers.servers[2].ip_address",
+            "pool.static_servers.servers[2].port",
+            "pool.static_servers.servers[2].weight",
+            "pool.autoscale_policy_ref");
+    assertThat(fields(new PoolKind(), Pool.getDefaultInstance(), "pool")).containsExactly("pool");
+  }
+
+  @Test
+  void securityRulesNeedAnActionValidCidrsAndUniqueIndexes() {
+    NetworkSecurityPolicy policy =
+        NetworkSecurityPolicy.newBuilder()
+            .addRules(
+                NetworkSecurityRule.newBuilder()
+                    .setIndex(1)
+                    .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
+                    .setMatch(NetworkSecurityMatch.newBuilder().addClientCidrs("10.0.0.0/8")))
+            .addRules(
+                NetworkSecurityRule.newBuilder()
+                    .setIndex(1)
+                    .setMatch(
+                        NetworkSecurityMatch.newBuilder()
+                            .addClientCidrs("10.0.0.0/99")
+                            .addClientMarathonApps("shop/web")))
+            .build();
+
+    assertThat(fields(new NetworkSecurityPolicyKind(), policy, "network_security_policy"))
+        .containsExactlyInAnyOrder(
+            "network_security_policy.rules[1].index",
+            "network_security_policy.rules[1].action",
+            "network_security_policy.rules[1].match.client_cidrs[0]",
+            "network_security_policy.rules[1].match.client_marathon_apps[0]");
+  }
+
+  @Test
+  void autoscaleThresholdsMustNotOverlap() {
+    AutoscalePolicy policy =
+        AutoscalePolicy.newBuilder()
+            .setMinInstances(2)
+            .setMaxInstances(1)
+            .setMetric(AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE)
+            .setScaleOutThreshold(100)
+            .setScaleInThreshold(100)
+            .setScaleOutStep(1)
+            .setScaleInStep(1)
+            .build();
+
+    assertThat(fields(new AutoscalePolicyKind(), policy, "autoscale_policy"))
+        .containsExactlyInAnyOrder(
+            "autoscale_policy.max_instances", "autoscale_policy.scale_in_threshold");
+  }
+
+  @Test
+  void namesAreChecked() {
+    assertThat(Names.problem("web-1.prod/api")).isNull();
+    assertThat(Names.problem("")).contains("required");
+    assertThat(Names.problem("/shop")).contains("starting with a letter");
+    assertThat(Names.problem("a b")).isNotNull();
+    assertThat(Names.problem("x".repeat(254))).isNotNull();
+  }
+
+  private static <T extends com.google.protobuf.Message> List<String> fields(
+      PolicyKind<T> kind, T object, String root) {
+    Violations v = Violations.at(root);
+    kind.validate(object, v);
+    return v.list().stream().map(FieldViolation::field).toList();
+  }
+}
