@@ -302,7 +302,7 @@ public final class ObjectRepository {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           changes.add(
-              new Change(
+              Change.parse(
                   rs.getLong(1),
                   ObjectKind.forNumber(rs.getShort(2)),
                   ChangeType.forNumber(rs.getShort(3)),
@@ -390,7 +390,7 @@ public final class ObjectRepository {
         while (rs.next()) {
           ObjectKind kind = ObjectKind.forNumber(rs.getShort(1));
           objects.add(
-              new Change(
+              Change.parse(
                   rs.getLong(2),
                   kind,
                   ChangeType.CHANGE_TYPE_EXISTING,

@@ -179,7 +179,7 @@ public final class WatchService {
               messages.add(batch.build());
               batch = WatchResponse.newBuilder().setRevision(revision);
             }
-            batch.addChanges(object.toProto());
+            batch.addChanges(object.proto());
           }
           messages.add(batch.setSnapshotComplete(true).build());
           return new Snapshot(messages, revision);

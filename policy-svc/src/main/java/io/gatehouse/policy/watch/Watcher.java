@@ -116,7 +116,7 @@ final class Watcher implements Runnable {
     if (!slice.changes().isEmpty()) {
       WatchResponse.Builder response = WatchResponse.newBuilder().setRevision(cursor);
       for (Change change : slice.changes()) {
-        response.addChanges(change.toProto());
+        response.addChanges(change.proto());
       }
       return response.build();
     }

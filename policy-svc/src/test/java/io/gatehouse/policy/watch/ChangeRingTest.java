@@ -3,6 +3,7 @@ package io.gatehouse.policy.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.api.policy.v1.ChangeType;
+import io.gatehouse.api.policy.v1.ObjectChange;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.policy.store.Change;
 import java.util.Set;
@@ -63,6 +64,12 @@ class ChangeRingTest {
   }
 
   private static Change change(long revision, ObjectKind kind) {
-    return new Change(revision, kind, ChangeType.CHANGE_TYPE_CREATED, new byte[0]);
+    return new Change(
+        revision,
+        kind,
+        ObjectChange.newBuilder()
+            .setRevision(revision)
+            .setType(ChangeType.CHANGE_TYPE_CREATED)
+            .build());
   }
 }
