@@ -14,44 +14,18 @@ import io.gatehouse.api.policy.v1.ListSslKeyAndCertificatesRequest;
 import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.UpdateSslKeyAndCertificateRequest;
 import io.gatehouse.policy.PolicyClients;
+import io.gatehouse.policy.RunningPolicyService;
 import io.gatehouse.policy.TestCertificates;
-import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CertificatesIT implements TestPropertyProvider {
-  @Inject GrpcEmbeddedServer server;
-  private final TestPostgres.Database database = TestPostgres.freshDatabase();
-  private PolicyClients clients;
-
-  @Override
-  public Map<String, String> getProperties() {
-    return database.micronautProperties();
-  }
-
-  @BeforeAll
-  void connect() {
-    clients = new PolicyClients(server.getPort());
-  }
-
-  @AfterAll
-  void disconnect() {
-    clients.close();
-  }
+class CertificatesIT extends RunningPolicyService {
 
   @Test
   void privateKeysAreEncryptedAtRestAndNeverReturned() throws Exception {

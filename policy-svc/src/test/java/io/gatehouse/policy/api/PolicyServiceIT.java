@@ -39,46 +39,21 @@ import io.gatehouse.api.policy.v1.UpdateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.Vip;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.policy.PolicyClients;
-import io.gatehouse.testsupport.TestPostgres;
+import io.gatehouse.policy.RunningPolicyService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolicyServiceIT implements TestPropertyProvider {
-  @Inject GrpcEmbeddedServer server;
-  private PolicyClients clients;
-
-  @Override
-  public Map<String, String> getProperties() {
-    return TestPostgres.freshDatabase().micronautProperties();
-  }
-
-  @BeforeAll
-  void connect() {
-    clients = new PolicyClients(server.getPort());
-  }
-
-  @AfterAll
-  void disconnect() {
-    clients.close();
-  }
+class PolicyServiceIT extends RunningPolicyService {
 
   private PolicyServiceBlockingStub operator() {
     return clients.operator();

@@ -9,33 +9,26 @@ import io.gatehouse.api.policy.v1.CreatePoolRequest;
 import io.gatehouse.api.policy.v1.ListPoolsRequest;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.policy.PolicyClients;
+import io.gatehouse.policy.RunningPolicyService;
 import io.gatehouse.policy.WatchCollector;
 import io.gatehouse.testsupport.RestartablePostgres;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** PostgreSQL stops and starts again under a running policy-svc with an open watch. */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DatabaseRestartIT implements TestPropertyProvider {
+class DatabaseRestartIT extends RunningPolicyService {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @Inject GrpcEmbeddedServer server;
   private RestartablePostgres postgres;
-  private PolicyClients clients;
 
   @Override
   public Map<String, String> getProperties() {
@@ -47,14 +40,8 @@ class DatabaseRestartIT implements TestPropertyProvider {
         "datasources.default.connection-timeout", "1000");
   }
 
-  @BeforeAll
-  void connect() {
-    clients = new PolicyClients(server.getPort());
-  }
-
   @AfterAll
-  void stop() {
-    clients.close();
+  void stopDatabase() {
     postgres.close();
   }
 

@@ -15,52 +15,28 @@ import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.policy.PolicyClients;
+import io.gatehouse.policy.RunningPolicyService;
 import io.gatehouse.policy.WatchCollector;
 import io.gatehouse.policy.store.ObjectRepository;
 import io.gatehouse.policy.store.Transactions;
-import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WatchIT implements TestPropertyProvider {
+class WatchIT extends RunningPolicyService {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @Inject GrpcEmbeddedServer server;
   @Inject Transactions transactions;
   @Inject ObjectRepository repository;
-  private PolicyClients clients;
-
-  @Override
-  public Map<String, String> getProperties() {
-    return TestPostgres.freshDatabase().micronautProperties();
-  }
-
-  @BeforeAll
-  void connect() {
-    clients = new PolicyClients(server.getPort());
-  }
-
-  @AfterAll
-  void disconnect() {
-    clients.close();
-  }
 
   @Test
   void aResumedWatchMissesNothingAndSeesNothingTwice() {
