@@ -1,0 +1,214 @@
+package io.gatehouse.sim;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.sim.events.EventBus;
+import io.gatehouse.sim.events.EventStream;
+import io.gatehouse.sim.health.AssumedHealth;
+import io.gatehouse.sim.health.HealthChecker;
+import io.gatehouse.sim.http.HttpServer;
+import io.gatehouse.sim.http.Router;
+import io.gatehouse.sim.marathon.AppsApi;
+import io.gatehouse.sim.marathon.Marathon;
+import io.gatehouse.sim.marathon.TaskLauncher;
+import io.gatehouse.sim.mesos.Agent;
+import io.gatehouse.sim.mesos.MesosApi;
+import io.gatehouse.sim.tasks.BuiltinTaskRunner;
+import io.gatehouse.sim.tasks.FixedTaskRunner;
+import io.gatehouse.sim.tasks.ProcessTaskRunner;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** A running simulator: Marathon's API, its event stream, the Mesos master, and the tasks. */
+public final class Simulator implements AutoCloseable {
+  private final Marathon marathon;
+  private final HttpServer marathonServer;
+  private final HttpServer mesosServer;
+  private final ProcessTaskRunner processes;
+  private final List<BuiltinTaskRunner> builtins;
+  private final HealthChecker checker;
+  private final ScheduledExecutorService timer;
+  private final List<Agent> agents;
+
+  private Simulator(
+      Marathon marathon,
+      HttpServer marathonServer,
+      HttpServer mesosServer,
+      ProcessTaskRunner processes,
+      List<BuiltinTaskRunner> builtins,
+      HealthChecker checker,
+      ScheduledExecutorService timer,
+      List<Agent> agents) {
+    this.marathon = marathon;
+    this.marathonServer = marathonServer;
+    this.mesosServer = mesosServer;
+    this.processes = processes;
+    this.builtins = builtins;
+    this.checker = checker;
+    this.timer = timer;
+    this.agents = agents;
+  }
+
+  /** Starts a simulator. */
+  public static Simulator start(SimulatorConfig config) throws InterruptedException {
+    String frameworkId = UUID.nameUUIDFromBytes("gatehouse-marathon-sim".getBytes()) + "-0000";
+    List<Agent> agents = new ArrayList<>();
+    double registered = config.clock().instant().toEpochMilli() / 1000.0;
+    for (int i = 0; i < config.agents(); i++) {
+      agents.add(
+          new Agent(
+              frameworkId.replace("-0000", "") + "-S" + i,
+              "127.0.0." + (i + 2),
+              Map.of("rack", "r" + (i % 2 + 1), "zone", "local"),
+              4.0,
+              14018.0,
+              registered));
+    }
+    ProcessTaskRunner processes = new ProcessTaskRunner(config.sandboxes());
+    BuiltinTaskRunner http = new BuiltinTaskRunner(BuiltinTaskRunner.Kind.HTTP);
+    BuiltinTaskRunner echo = new BuiltinTaskRunner(BuiltinTaskRunner.Kind.TCP_ECHO);
+    Map<String, TaskLauncher.ImageMapping> images = new HashMap<>();
+    config
+        .images()
+        .forEach(
+            (image, standIn) ->
+                images.put(
+                    image,
+                    switch (standIn) {
+                      case "http" -> new TaskLauncher.ImageMapping(http, null);
+                      case "tcp-echo" -> new TaskLauncher.ImageMapping(echo, null);
+                      default -> {
+                        if (!standIn.startsWith("cmd:")) {
+                          throw new IllegalArgumentException(
+                              "image "
+                                  + image
+                                  + ": stand-in must be http, tcp-echo or cmd:<command>, not "
+                                  + standIn);
+                        }
+                        yield new TaskLauncher.ImageMapping(processes, standIn.substring(4));
+                      }
+                    }));
+    TaskLauncher launcher =
+        new TaskLauncher(processes, config.fixedTasks() ? new FixedTaskRunner() : null, images);
+    EventBus bus = new EventBus(config.clock());
+    Marathon[] holder = new Marathon[1];
+    HealthChecker checker = config.fixedTasks() ? null : new HealthChecker(() -> holder[0]);
+    Marathon.Health health = checker != null ? checker : new AssumedHealth(() -> holder[0]);
+    Marathon marathon =
+        new Marathon(
+            agents,
+            bus,
+            launcher,
+            health,
+            config.hostPorts(),
+            config.servicePorts(),
+            config.clock());
+    holder[0] = marathon;
+
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sim-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    EventStream events =
+        new EventStream(bus, timer, config.heartbeat(), config.maxOutstandingEvents());
+    InetSocketAddress marathonAddress =
+        new InetSocketAddress(config.bindAddress(), config.marathonPort());
+    Router marathonRoutes = new Router().add("GET", "/v2/events", events::handle);
+    // info needs the bound port; the router reads it lazily through this holder
+    ObjectNode info = JsonNodeFactory.instance.objectNode();
+    new AppsApi(marathon, info).routes(marathonRoutes);
+    HttpServer marathonServer =
+        HttpServer.start(marathonAddress, marathonRoutes, config.credentials(), "Mesosphere");
+    InetSocketAddress mesosAddress =
+        new InetSocketAddress(config.bindAddress(), config.mesosPort());
+    Router mesosRoutes = new Router();
+    HttpServer mesosServer;
+    {
+      String masterAddress =
+          config.bindAddress() + ":" + (config.mesosPort() == 0 ? 5050 : config.mesosPort());
+      MesosApi mesos = new MesosApi(agents, marathon, frameworkId, masterAddress);
+      mesos.routes(mesosRoutes);
+      mesosServer = HttpServer.start(mesosAddress, mesosRoutes, null, "Mesos");
+    }
+    info(info, config, frameworkId, marathonServer.port(), mesosServer.port());
+    return new Simulator(
+        marathon,
+        marathonServer,
+        mesosServer,
+        processes,
+        List.of(http, echo),
+        checker,
+        timer,
+        agents);
+  }
+
+  private static void info(
+      ObjectNode info, SimulatorConfig config, String frameworkId, int port, int mesosPort) {
+    String leader = config.bindAddress() + ":" + port;
+    info.put("name", "marathon");
+    info.put("version", "1.10.26");
+    info.put("buildref", "marathon-sim");
+    info.put("elected", true);
+    info.put("leader", leader);
+    info.put("frameworkId", frameworkId);
+    ObjectNode marathonConfig = info.putObject("marathon_config");
+    marathonConfig.put("framework_name", "marathon");
+    marathonConfig.put("hostname", config.bindAddress());
+    marathonConfig.put("local_port_min", config.servicePorts()[0]);
+    marathonConfig.put("local_port_max", config.servicePorts()[1]);
+    marathonConfig.put("master", "http://" + config.bindAddress() + ":" + mesosPort);
+    marathonConfig.put(
+        "mesos_leader_ui_url", "http://" + config.bindAddress() + ":" + mesosPort + "/");
+    marathonConfig.put("webui_url", "http://" + leader);
+    marathonConfig.putArray("features");
+    ObjectNode httpConfig = info.putObject("http_config");
+    httpConfig.put("http_port", port);
+    httpConfig.put("https_port", 8443);
+    info.putObject("event_subscriber").put("type", "sse");
+  }
+
+  /** Marathon's base URL, e.g. http://127.0.0.1:8080. */
+  public String marathonUrl() {
+    return "http://127.0.0.1:" + marathonServer.port();
+  }
+
+  /** The Mesos master's base URL. */
+  public String mesosUrl() {
+    return "http://127.0.0.1:" + mesosServer.port();
+  }
+
+  public List<Agent> agents() {
+    return agents;
+  }
+
+  /** Pids of the task processes running now. */
+  public java.util.Set<Long> taskProcesses() {
+    return processes.pids();
+  }
+
+  /** Stops everything; every task process it started is killed. */
+  @Override
+  public void close() {
+    try {
+      marathon.close();
+    } finally {
+      processes.stopAll();
+      builtins.forEach(BuiltinTaskRunner::stopAll);
+      if (checker != null) {
+        checker.close();
+      }
+      timer.shutdownNow();
+      marathonServer.close();
+      mesosServer.close();
+    }
+  }
+}

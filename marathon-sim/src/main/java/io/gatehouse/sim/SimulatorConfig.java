@@ -1,0 +1,86 @@
+package io.gatehouse.sim;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a simulator is set up.
+ *
+ * @param bindAddress address the Marathon and Mesos endpoints listen on
+ * @param marathonPort Marathon's port (8080 like Marathon; 0 picks a free one)
+ * @param mesosPort the Mesos master's port (5050; 0 picks a free one)
+ * @param agents simulated agents, on 127.0.0.2, 127.0.0.3, ...
+ * @param credentials "user:password" for HTTP Basic auth, or null for none
+ * @param fixedTasks the test mode: tasks are endpoints with nothing running behind them
+ * @param hostPorts the host port range of every agent
+ * @param servicePorts the service port range (Marathon's local_port_min/max)
+ * @param images container image name (without tag) to stand-in: "http", "tcp-echo" or
+ *     "cmd:&lt;command&gt;"
+ * @param sandboxes where process tasks get their working folders
+ * @param heartbeat event stream keep-alive interval
+ * @param maxOutstandingEvents events a stream consumer may lag before it is dropped
+ * @param clock time source
+ */
+public record SimulatorConfig(
+    String bindAddress,
+    int marathonPort,
+    int mesosPort,
+    int agents,
+    String credentials,
+    boolean fixedTasks,
+    int[] hostPorts,
+    int[] servicePorts,
+    Map<String, String> images,
+    Path sandboxes,
+    Duration heartbeat,
+    int maxOutstandingEvents,
+    Clock clock) {
+
+  /** The stand-ins for the images the Avi guides and common examples use. */
+  public static final Map<String, String> DEFAULT_IMAGES =
+      Map.of(
+          "avinetworks/server", "http",
+          "nginx", "http",
+          "httpd", "http",
+          "mongodb", "tcp-echo",
+          "mongo", "tcp-echo",
+          "redis", "tcp-echo");
+
+  /** A configuration for tests: free ports, two agents, fixed endpoints, quick heartbeats. */
+  public static SimulatorConfig forTests(boolean fixedTasks, Path sandboxes) {
+    return new SimulatorConfig(
+        "127.0.0.1",
+        0,
+        0,
+        2,
+        null,
+        fixedTasks,
+        new int[] {31000, 32000},
+        new int[] {10000, 20000},
+        DEFAULT_IMAGES,
+        sandboxes,
+        Duration.ofSeconds(1),
+        1024,
+        Clock.systemUTC());
+  }
+
+  /** The same configuration with Basic auth. */
+  public SimulatorConfig withCredentials(String userPassword) {
+    return new SimulatorConfig(
+        bindAddress,
+        marathonPort,
+        mesosPort,
+        agents,
+        userPassword,
+        fixedTasks,
+        hostPorts,
+        servicePorts,
+        images,
+        sandboxes,
+        heartbeat,
+        maxOutstandingEvents,
+        clock);
+  }
+}

@@ -1,0 +1,442 @@
+package io.gatehouse.sim.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.sim.http.HttpError;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a posted app definition into the form Marathon 1.5+ stores and answers with. Accepted input
+ * dialects: 0.x app-level {@code ports}, 1.4 {@code container.docker.network} with {@code
+ * container.docker.portMappings} and {@code ipAddress}, and 1.5+ {@code networks} with {@code
+ * container.portMappings}. Output is always 1.5+ (Marathon migrates stored apps and never emits the
+ * old fields again). Numbers sent as strings, as the 0.9 docs show, are accepted.
+ */
+public final class AppDefinitions {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Pattern ID_SEGMENT =
+      Pattern.compile(
+          "^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$");
+
+  private AppDefinitions() {}
+
+  /** The absolute form of an app id: "web" and "/web/" become "/web". */
+  public static String canonicalId(String id) {
+    String trimmed = id.trim();
+    if (!trimmed.startsWith("/")) {
+      trimmed = "/" + trimmed;
+    }
+    while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    return trimmed;
+  }
+
+  /** Checks an app id as Marathon does (422 on /id). */
+  public static void checkId(String id) {
+    if (id.equals("/")) {
+      throw HttpError.invalid("/id", "error.path.missing");
+    }
+    for (String segment : id.substring(1).split("/")) {
+      if (!ID_SEGMENT.matcher(segment).matches()) {
+        throw HttpError.invalid(
+            "/id", "must fully match regular expression '" + ID_SEGMENT.pattern() + "'");
+      }
+    }
+    if (id.endsWith("/restart") || id.endsWith("/tasks") || id.endsWith("/versions")) {
+      throw HttpError.invalid("/id", "must not end with restart, tasks or versions");
+    }
+  }
+
+  /**
+   * The stored definition for a posted body: 1.5+ networking, every default filled in, the id
+   * absolute. Service ports are left as given (0 = to be assigned).
+   */
+  public static ObjectNode normalize(JsonNode body, String idFromPath) {
+    if (!body.isObject()) {
+      throw HttpError.invalidJson("/", "error.expected.jsobject");
+    }
+    ObjectNode in = ((ObjectNode) body).deepCopy();
+    String id = idFromPath != null ? idFromPath : text(in, "id");
+    if (id == null || id.isBlank()) {
+      throw HttpError.invalidJson("/id", "error.path.missing");
+    }
+    id = canonicalId(id);
+    checkId(id);
+
+    ObjectNode app = NODES.objectNode();
+    app.put("id", id);
+    copyOrNull(in, app, "cmd");
+    copyOrNull(in, app, "args");
+    copyOrNull(in, app, "user");
+    app.set("env", in.has("env") && in.get("env").isObject() ? in.get("env") : NODES.objectNode());
+    app.put("instances", integer(in, "instances", 1, "/instances"));
+    app.put("cpus", number(in, "cpus", 1.0, "/cpus"));
+    app.put("mem", number(in, "mem", 128.0, "/mem"));
+    app.put("disk", number(in, "disk", 0.0, "/disk"));
+    app.put("gpus", integer(in, "gpus", 0, "/gpus"));
+    app.put("executor", in.path("executor").asText(""));
+    app.set("constraints", arrayOr(in, "constraints"));
+    app.set("uris", arrayOr(in, "uris"));
+    app.set("fetch", arrayOr(in, "fetch"));
+    app.set("storeUrls", arrayOr(in, "storeUrls"));
+    app.put("backoffSeconds", integer(in, "backoffSeconds", 1, "/backoffSeconds"));
+    app.put("backoffFactor", number(in, "backoffFactor", 1.15, "/backoffFactor"));
+    app.put(
+        "maxLaunchDelaySeconds",
+        integer(in, "maxLaunchDelaySeconds", 3600, "/maxLaunchDelaySeconds"));
+    app.set("healthChecks", healthChecks(in));
+    app.set("readinessChecks", arrayOr(in, "readinessChecks"));
+    app.set("dependencies", arrayOr(in, "dependencies"));
+    ObjectNode upgrade = NODES.objectNode();
+    upgrade.put(
+        "minimumHealthCapacity",
+        in.path("upgradeStrategy").path("minimumHealthCapacity").asDouble(1));
+    upgrade.put(
+        "maximumOverCapacity", in.path("upgradeStrategy").path("maximumOverCapacity").asDouble(1));
+    if (upgrade.get("minimumHealthCapacity").asDouble() > 1) {
+      throw HttpError.invalid("/upgradeStrategy/minimumHealthCapacity", "is greater than 1");
+    }
+    app.set("upgradeStrategy", upgrade);
+    app.set("labels", labels(in));
+    app.put("requirePorts", in.path("requirePorts").asBoolean(false));
+    app.put("killSelection", in.path("killSelection").asText("YOUNGEST_FIRST"));
+    ObjectNode unreachable = NODES.objectNode();
+    unreachable.put(
+        "inactiveAfterSeconds",
+        in.path("unreachableStrategy").path("inactiveAfterSeconds").asInt(0));
+    unreachable.put(
+        "expungeAfterSeconds", in.path("unreachableStrategy").path("expungeAfterSeconds").asInt(0));
+    app.set("unreachableStrategy", unreachable);
+    if (in.hasNonNull("taskKillGracePeriodSeconds")) {
+      app.put(
+          "taskKillGracePeriodSeconds",
+          integer(in, "taskKillGracePeriodSeconds", 0, "/taskKillGracePeriodSeconds"));
+    }
+    networking(in, app);
+    return app;
+  }
+
+  /** Applies a PATCH body (top-level keys replace) to a stored definition, then normalizes. */
+  public static ObjectNode patch(ObjectNode stored, JsonNode patch) {
+    if (!patch.isObject()) {
+      throw HttpError.invalidJson("/", "error.expected.jsobject");
+    }
+    ObjectNode merged = stored.deepCopy();
+    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (!field.getKey().equals("id")) {
+        merged.set(field.getKey(), field.getValue());
+      }
+    }
+    if (patch.has("container") || patch.has("networks") || patch.has("portDefinitions")) {
+      if (!patch.has("networks")) {
+        merged.remove("networks");
+      }
+    }
+    return normalize(merged, stored.get("id").asText());
+  }
+
+  /** The network mode of a stored app: "host", "container/bridge" or "container". */
+  public static String networkMode(ObjectNode app) {
+    return app.path("networks").path(0).path("mode").asText("host");
+  }
+
+  private static void networking(ObjectNode in, ObjectNode app) {
+    JsonNode container = in.get("container");
+    JsonNode docker = container == null ? null : container.get("docker");
+    ArrayNode networks = NODES.arrayNode();
+    ArrayNode mappings = null;
+
+    if (in.has("networks") && in.get("networks").isArray() && in.get("networks").size() > 0) {
+      for (JsonNode n : in.get("networks")) {
+        String mode = n.path("mode").asText("container");
+        if (!mode.equals("host") && !mode.equals("container/bridge") && !mode.equals("container")) {
+          throw HttpError.invalid("/networks", "unknown network mode " + mode);
+        }
+        ObjectNode network = NODES.objectNode().put("mode", mode);
+        if (mode.equals("container")) {
+          network.put("name", n.path("name").asText("dcos"));
+        }
+        networks.add(network);
+      }
+      if (container != null
+          && container.has("portMappings")
+          && container.get("portMappings").isArray()) {
+        mappings = (ArrayNode) container.get("portMappings");
+      } else if (docker != null
+          && docker.has("portMappings")
+          && docker.get("portMappings").isArray()) {
+        mappings = (ArrayNode) docker.get("portMappings");
+      }
+    } else if (docker != null && docker.hasNonNull("network")) {
+      String network = docker.get("network").asText();
+      switch (network) {
+        case "BRIDGE" -> networks.add(NODES.objectNode().put("mode", "container/bridge"));
+        case "USER" ->
+            networks.add(
+                NODES
+                    .objectNode()
+                    .put("mode", "container")
+                    .put("name", in.path("ipAddress").path("networkName").asText("dcos")));
+        case "HOST" -> networks.add(NODES.objectNode().put("mode", "host"));
+        default ->
+            throw HttpError.invalid("/container/docker/network", "unknown network " + network);
+      }
+      if (docker.has("portMappings") && docker.get("portMappings").isArray()) {
+        mappings = (ArrayNode) docker.get("portMappings");
+      } else if (container.has("portMappings") && container.get("portMappings").isArray()) {
+        mappings = (ArrayNode) container.get("portMappings");
+      }
+    } else if (in.hasNonNull("ipAddress")) {
+      networks.add(
+          NODES
+              .objectNode()
+              .put("mode", "container")
+              .put("name", in.path("ipAddress").path("networkName").asText("dcos")));
+      if (container != null && container.has("portMappings")) {
+        mappings = (ArrayNode) container.get("portMappings");
+      }
+    } else {
+      networks.add(NODES.objectNode().put("mode", "host"));
+    }
+    app.set("networks", networks);
+    String mode = networks.get(0).get("mode").asText();
+
+    ObjectNode outContainer = null;
+    if (container != null && container.isObject()) {
+      outContainer = NODES.objectNode();
+      outContainer.put("type", container.path("type").asText(docker != null ? "DOCKER" : "MESOS"));
+      if (docker != null && docker.isObject()) {
+        ObjectNode outDocker = NODES.objectNode();
+        outDocker.put("image", docker.path("image").asText(""));
+        outDocker.put("forcePullImage", docker.path("forcePullImage").asBoolean(false));
+        outDocker.set(
+            "parameters",
+            docker.has("parameters") && docker.get("parameters").isArray()
+                ? docker.get("parameters")
+                : NODES.arrayNode());
+        outDocker.put("privileged", docker.path("privileged").asBoolean(false));
+        outContainer.set("docker", outDocker);
+      }
+      outContainer.set(
+          "volumes",
+          container.has("volumes") && container.get("volumes").isArray()
+              ? container.get("volumes")
+              : NODES.arrayNode());
+    }
+
+    if (mode.equals("host")) {
+      app.set("portDefinitions", portDefinitions(in));
+      if (outContainer != null) {
+        app.set("container", outContainer);
+      }
+      return;
+    }
+    if (outContainer == null) {
+      outContainer = NODES.objectNode().put("type", "MESOS");
+      outContainer.set("volumes", NODES.arrayNode());
+    }
+    ArrayNode outMappings = NODES.arrayNode();
+    if (mappings != null) {
+      for (int i = 0; i < mappings.size(); i++) {
+        JsonNode m = mappings.get(i);
+        ObjectNode out = NODES.objectNode();
+        out.put(
+            "containerPort",
+            port(m, "containerPort", 0, "/container/portMappings(" + i + ")/containerPort"));
+        if (mode.equals("container/bridge") || m.hasNonNull("hostPort")) {
+          out.put(
+              "hostPort", port(m, "hostPort", 0, "/container/portMappings(" + i + ")/hostPort"));
+        }
+        out.set(
+            "labels",
+            m.has("labels") && m.get("labels").isObject() ? m.get("labels") : NODES.objectNode());
+        if (m.hasNonNull("name")) {
+          out.put("name", m.get("name").asText());
+        }
+        out.put("protocol", protocol(m, "/container/portMappings(" + i + ")/protocol"));
+        out.put(
+            "servicePort",
+            port(m, "servicePort", 0, "/container/portMappings(" + i + ")/servicePort"));
+        outMappings.add(out);
+      }
+    }
+    outContainer.set("portMappings", outMappings);
+    app.set("container", outContainer);
+  }
+
+  private static ArrayNode portDefinitions(ObjectNode in) {
+    ArrayNode out = NODES.arrayNode();
+    if (in.has("portDefinitions") && in.get("portDefinitions").isArray()) {
+      int i = 0;
+      for (JsonNode d : in.get("portDefinitions")) {
+        ObjectNode def = NODES.objectNode();
+        def.put("port", port(d, "port", 0, "/portDefinitions(" + i + ")/port"));
+        def.put("protocol", protocol(d, "/portDefinitions(" + i + ")/protocol"));
+        if (d.hasNonNull("name")) {
+          def.put("name", d.get("name").asText());
+        }
+        def.set(
+            "labels",
+            d.has("labels") && d.get("labels").isObject() ? d.get("labels") : NODES.objectNode());
+        out.add(def);
+        i++;
+      }
+      return out;
+    }
+    if (in.has("ports") && in.get("ports").isArray()) {
+      for (JsonNode p : in.get("ports")) {
+        ObjectNode def = NODES.objectNode();
+        def.put("port", p.asInt());
+        def.put("protocol", "tcp");
+        def.set("labels", NODES.objectNode());
+        out.add(def);
+      }
+      return out;
+    }
+    ObjectNode def = NODES.objectNode(); // Marathon's default: one port, assigned
+    def.put("port", 0);
+    def.put("protocol", "tcp");
+    def.set("labels", NODES.objectNode());
+    out.add(def);
+    return out;
+  }
+
+  private static ArrayNode healthChecks(ObjectNode in) {
+    ArrayNode out = NODES.arrayNode();
+    if (!in.has("healthChecks") || !in.get("healthChecks").isArray()) {
+      return out;
+    }
+    int i = 0;
+    for (JsonNode h : in.get("healthChecks")) {
+      String path = "/healthChecks(" + i + ")";
+      String protocol = h.path("protocol").asText("HTTP");
+      if (!protocol.matches("HTTP|HTTPS|TCP|COMMAND|MESOS_HTTP|MESOS_HTTPS|MESOS_TCP")) {
+        throw HttpError.invalid(path + "/protocol", "error.expected.validenumvalue");
+      }
+      ObjectNode check = NODES.objectNode();
+      check.put(
+          "gracePeriodSeconds",
+          integer(h, "gracePeriodSeconds", 300, path + "/gracePeriodSeconds"));
+      check.put("intervalSeconds", integer(h, "intervalSeconds", 60, path + "/intervalSeconds"));
+      check.put(
+          "maxConsecutiveFailures",
+          integer(h, "maxConsecutiveFailures", 3, path + "/maxConsecutiveFailures"));
+      if (h.hasNonNull("port")) {
+        check.put("port", h.get("port").asInt());
+      } else {
+        check.put("portIndex", integer(h, "portIndex", 0, path + "/portIndex"));
+      }
+      check.put("timeoutSeconds", integer(h, "timeoutSeconds", 20, path + "/timeoutSeconds"));
+      check.put("delaySeconds", integer(h, "delaySeconds", 15, path + "/delaySeconds"));
+      check.put("protocol", protocol);
+      if (protocol.contains("HTTP")) {
+        check.put("path", h.path("path").asText("/"));
+        check.put("ipProtocol", h.path("ipProtocol").asText("IPv4"));
+      }
+      if (protocol.equals("HTTP") || protocol.equals("HTTPS")) {
+        check.put("ignoreHttp1xx", h.path("ignoreHttp1xx").asBoolean(false));
+      }
+      if (h.has("command")) {
+        check.set("command", h.get("command"));
+      }
+      out.add(check);
+      i++;
+    }
+    return out;
+  }
+
+  private static ObjectNode labels(ObjectNode in) {
+    ObjectNode out = NODES.objectNode();
+    JsonNode labels = in.get("labels");
+    if (labels == null || labels.isNull()) {
+      return out;
+    }
+    if (!labels.isObject()) {
+      throw HttpError.invalidJson("/labels", "error.expected.jsobject");
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = labels.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> label = fields.next();
+      if (!label.getValue().isTextual()) {
+        throw HttpError.invalidJson("/labels/" + label.getKey(), "error.expected.jsstring");
+      }
+      out.put(label.getKey(), label.getValue().asText());
+    }
+    return out;
+  }
+
+  private static String protocol(JsonNode node, String path) {
+    String protocol = node.path("protocol").asText("tcp");
+    if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("udp,tcp")) {
+      throw HttpError.invalid(path, "error.expected.validenumvalue");
+    }
+    return protocol;
+  }
+
+  private static int port(JsonNode node, String field, int fallback, String path) {
+    int value = integer(node, field, fallback, path);
+    if (value < 0 || value > 65535) {
+      throw HttpError.invalid(path, "is not between 0 and 65535");
+    }
+    return value;
+  }
+
+  private static int integer(JsonNode node, String field, int fallback, String path) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (value.isIntegralNumber()) {
+      return value.asInt();
+    }
+    if (value.isTextual()) {
+      try {
+        return Integer.parseInt(value.asText().trim());
+      } catch (NumberFormatException e) {
+        throw HttpError.invalidJson(path, "error.expected.jsnumber");
+      }
+    }
+    throw HttpError.invalidJson(path, "error.expected.jsnumber");
+  }
+
+  private static double number(JsonNode node, String field, double fallback, String path) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isTextual()) {
+      try {
+        return Double.parseDouble(value.asText().trim());
+      } catch (NumberFormatException e) {
+        throw HttpError.invalidJson(path, "error.expected.jsnumber");
+      }
+    }
+    throw HttpError.invalidJson(path, "error.expected.jsnumber");
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static void copyOrNull(ObjectNode in, ObjectNode out, String field) {
+    out.set(field, in.hasNonNull(field) ? in.get(field) : NODES.nullNode());
+  }
+
+  private static ArrayNode arrayOr(ObjectNode in, String field) {
+    JsonNode value = in.get(field);
+    return value != null && value.isArray() ? (ArrayNode) value : NODES.arrayNode();
+  }
+}

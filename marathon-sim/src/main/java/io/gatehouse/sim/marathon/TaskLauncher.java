@@ -1,0 +1,108 @@
+package io.gatehouse.sim.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.sim.tasks.TaskRunner;
+import io.gatehouse.sim.tasks.TaskSpec;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses how a task runs and with which environment. In the test mode every task is a fixed
+ * endpoint with nothing behind it; otherwise a container image runs its mapped stand-in (a built-in
+ * server, or a command) and an app without an image runs its {@code cmd}.
+ */
+public final class TaskLauncher {
+  /** How one image is run: a runner, and for command stand-ins the command. */
+  public record ImageMapping(TaskRunner runner, String command) {}
+
+  private final TaskRunner processes;
+  private final TaskRunner fixed;
+  private final Map<String, ImageMapping> images;
+
+  public TaskLauncher(TaskRunner processes, TaskRunner fixed, Map<String, ImageMapping> images) {
+    this.processes = processes;
+    this.fixed = fixed;
+    this.images = Map.copyOf(images);
+  }
+
+  /** The runner for an app's tasks, and the command it runs; throws when nothing can run it. */
+  ImageMapping choose(ObjectNode app) {
+    if (fixed != null) {
+      return new ImageMapping(fixed, null);
+    }
+    String image = image(app);
+    String cmd = app.path("cmd").isTextual() ? app.get("cmd").asText() : null;
+    if (image != null) {
+      ImageMapping mapping = images.get(image.replaceFirst(":[^/:]*$", ""));
+      if (mapping != null) {
+        return mapping.command() == null && cmd != null && mapping.runner() == processes
+            ? new ImageMapping(processes, cmd)
+            : mapping;
+      }
+      if (cmd != null) {
+        return new ImageMapping(processes, cmd);
+      }
+      throw new IllegalStateException(
+          "image "
+              + image
+              + " is not mapped to a local stand-in (start marathon-sim with --image "
+              + image.replaceFirst(":[^/:]*$", "")
+              + "=http|tcp-echo|cmd:<command>)");
+    }
+    if (cmd == null) {
+      throw new IllegalStateException("the app has neither cmd nor a container image");
+    }
+    return new ImageMapping(processes, cmd);
+  }
+
+  /** The task's spec: what to run and Marathon's environment for it. */
+  static TaskSpec spec(App app, Task task, String command) {
+    ObjectNode d = app.definition;
+    Map<String, String> env = new HashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> appEnv = d.get("env").fields();
+    while (appEnv.hasNext()) {
+      Map.Entry<String, JsonNode> e = appEnv.next();
+      if (e.getValue().isTextual()) {
+        env.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    List<Integer> ports = task.listenPorts;
+    for (int i = 0; i < ports.size(); i++) {
+      env.put("PORT" + i, Integer.toString(ports.get(i)));
+    }
+    if (!ports.isEmpty()) {
+      env.put("PORT", Integer.toString(ports.get(0)));
+      env.put("PORTS", String.join(",", ports.stream().map(String::valueOf).toList()));
+    }
+    env.put("HOST", task.agent.hostname());
+    env.put("MARATHON_APP_ID", app.id());
+    env.put("MARATHON_APP_VERSION", task.version);
+    env.put("MARATHON_APP_RESOURCE_CPUS", d.get("cpus").asText());
+    env.put("MARATHON_APP_RESOURCE_MEM", d.get("mem").asText());
+    env.put("MESOS_TASK_ID", task.id);
+    env.put("MESOS_CONTAINER_NAME", "mesos-" + task.id);
+    String image = image(d);
+    if (image != null) {
+      env.put("MARATHON_APP_DOCKER_IMAGE", image);
+    }
+    StringBuilder labelNames = new StringBuilder();
+    Iterator<Map.Entry<String, JsonNode>> labels = d.get("labels").fields();
+    while (labels.hasNext()) {
+      Map.Entry<String, JsonNode> label = labels.next();
+      String name =
+          label.getKey().replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(java.util.Locale.ROOT);
+      labelNames.append(labelNames.length() == 0 ? "" : " ").append(name);
+      env.put("MARATHON_APP_LABEL_" + name, label.getValue().asText());
+    }
+    env.put("MARATHON_APP_LABELS", labelNames.toString());
+    return new TaskSpec(task.id, task.bindAddress, ports, command, image, env);
+  }
+
+  static String image(ObjectNode app) {
+    JsonNode image = app.path("container").path("docker").path("image");
+    return image.isTextual() && !image.asText().isEmpty() ? image.asText() : null;
+  }
+}

@@ -1,0 +1,71 @@
+package io.gatehouse.sim.tasks;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the built-in stand-ins for container images in this process: {@code http} (the demo web
+ * server) and {@code tcp-echo}, one listener per task port, on the task's address.
+ */
+public final class BuiltinTaskRunner implements TaskRunner {
+  /** The stand-ins. */
+  public enum Kind {
+    HTTP,
+    TCP_ECHO
+  }
+
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Set<Channel> listening = ConcurrentHashMap.newKeySet();
+  private final Kind kind;
+
+  public BuiltinTaskRunner(Kind kind) {
+    this.kind = kind;
+  }
+
+  @Override
+  public RunningTask start(TaskSpec spec, IntConsumer onExit) throws InterruptedException {
+    List<Channel> channels = new ArrayList<>();
+    long delay = Long.parseLong(spec.env().getOrDefault("DEMO_DELAY_MS", "0"));
+    double errorRate = Double.parseDouble(spec.env().getOrDefault("DEMO_ERROR_RATE", "0"));
+    try {
+      for (int port : spec.ports()) {
+        InetSocketAddress address = new InetSocketAddress(spec.bindAddress(), port);
+        Channel channel =
+            kind == Kind.HTTP
+                ? DemoHttpServer.start(
+                    group,
+                    address,
+                    "task " + spec.taskId() + " at " + spec.bindAddress() + ":" + port,
+                    delay,
+                    errorRate)
+                : TcpEchoServer.start(group, address);
+        channels.add(channel);
+        listening.add(channel);
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      channels.forEach(Channel::close);
+      throw e;
+    }
+    return grace ->
+        channels.forEach(
+            c -> {
+              listening.remove(c);
+              c.close().syncUninterruptibly();
+            });
+  }
+
+  @Override
+  public void stopAll() {
+    listening.forEach(c -> c.close().syncUninterruptibly());
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
