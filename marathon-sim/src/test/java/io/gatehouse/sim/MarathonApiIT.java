@@ -206,7 +206,12 @@ class MarathonApiIT {
       for (int i = 0; i < 100; i++) {
         streams.add(
             new RawEventStream(
-                sim.marathonUrl(), "text/event-stream", "event_type=deployment_success"));
+                sim.marathonUrl(),
+                "text/event-stream",
+                "event_type=event_stream_attached&event_type=deployment_success"));
+      }
+      for (RawEventStream s : streams) {
+        await().atMost(WAIT).until(() -> s.eventTypes().contains("event_stream_attached"));
       }
       client.post("/v2/apps", BRIDGE_APP.formatted("fanout", 1));
       for (RawEventStream s : streams) {

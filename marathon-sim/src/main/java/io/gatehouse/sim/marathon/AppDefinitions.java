@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.sim.http.HttpError;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -23,6 +22,11 @@ public final class AppDefinitions {
   private static final Pattern ID_SEGMENT =
       Pattern.compile(
           "^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$");
+
+  /** Fields Marathon keeps and answers with that the simulator stores without interpreting. */
+  private static final String[] PASSED_THROUGH = {
+    "acceptedResourceRoles", "secrets", "role", "residency", "executorResources"
+  };
 
   private AppDefinitions() {}
 
@@ -85,7 +89,6 @@ public final class AppDefinitions {
     app.set("constraints", arrayOr(in, "constraints"));
     app.set("uris", arrayOr(in, "uris"));
     app.set("fetch", arrayOr(in, "fetch"));
-    app.set("storeUrls", arrayOr(in, "storeUrls"));
     app.put("backoffSeconds", integer(in, "backoffSeconds", 1, "/backoffSeconds"));
     app.put("backoffFactor", number(in, "backoffFactor", 1.15, "/backoffFactor"));
     app.put(
@@ -119,6 +122,11 @@ public final class AppDefinitions {
           "taskKillGracePeriodSeconds",
           integer(in, "taskKillGracePeriodSeconds", 0, "/taskKillGracePeriodSeconds"));
     }
+    for (String kept : PASSED_THROUGH) {
+      if (in.hasNonNull(kept)) {
+        app.set(kept, in.get(kept));
+      }
+    }
     networking(in, app);
     return app;
   }
@@ -129,9 +137,7 @@ public final class AppDefinitions {
       throw HttpError.invalidJson("/", "error.expected.jsobject");
     }
     ObjectNode merged = stored.deepCopy();
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
       if (!field.getKey().equals("id")) {
         merged.set(field.getKey(), field.getValue());
       }
@@ -363,9 +369,7 @@ public final class AppDefinitions {
     if (!labels.isObject()) {
       throw HttpError.invalidJson("/labels", "error.expected.jsobject");
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = labels.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> label = fields.next();
+    for (Map.Entry<String, JsonNode> label : labels.properties()) {
       if (!label.getValue().isTextual()) {
         throw HttpError.invalidJson("/labels/" + label.getKey(), "error.expected.jsstring");
       }

@@ -20,8 +20,28 @@ final class AppJson {
 
   private AppJson() {}
 
+  /** Fields Marathon 1.5+ leaves out of its answers when they are null or empty. */
+  private static final String[] OMITTED_WHEN_EMPTY = {
+    "cmd",
+    "args",
+    "user",
+    "env",
+    "constraints",
+    "uris",
+    "fetch",
+    "healthChecks",
+    "readinessChecks",
+    "dependencies"
+  };
+
   static ObjectNode app(App app, Embed embed) {
     ObjectNode json = app.definition.deepCopy();
+    for (String field : OMITTED_WHEN_EMPTY) {
+      var value = json.get(field);
+      if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty()))) {
+        json.remove(field);
+      }
+    }
     json.put("version", app.version);
     ObjectNode versionInfo = json.putObject("versionInfo");
     versionInfo.put("lastScalingAt", app.lastScalingAt);
@@ -86,21 +106,20 @@ final class AppJson {
     json.put("slaveId", task.agent.id());
     json.put("host", task.agent.hostname());
     json.putArray("servicePorts");
-    if (app.hasHealthChecks()) {
-      ArrayNode results = json.putArray("healthCheckResults");
-      for (Task.HealthResult h : task.health) {
-        if (!h.known) {
-          continue;
-        }
-        ObjectNode r = results.addObject();
-        r.put("alive", h.alive);
-        r.put("consecutiveFailures", h.consecutiveFailures);
-        putTime(r, "firstSuccess", h.firstSuccess);
-        putTime(r, "lastFailure", h.lastFailure);
-        putTime(r, "lastSuccess", h.lastSuccess);
-        r.put("lastFailureCause", h.lastFailureCause);
-        r.put("instanceId", task.instanceId);
+    json.putArray("localVolumes");
+    ArrayNode results = json.putArray("healthCheckResults");
+    for (Task.HealthResult h : task.health) {
+      if (!h.known) {
+        continue;
       }
+      ObjectNode r = results.addObject();
+      r.put("alive", h.alive);
+      r.put("consecutiveFailures", h.consecutiveFailures);
+      putTime(r, "firstSuccess", h.firstSuccess);
+      putTime(r, "lastFailure", h.lastFailure);
+      putTime(r, "lastSuccess", h.lastSuccess);
+      r.put("lastFailureCause", h.lastFailureCause);
+      r.put("instanceId", task.instanceId);
     }
     return json;
   }

@@ -480,15 +480,22 @@ public final class Marathon implements AutoCloseable {
   }
 
   private void launch(App app) {
-    Agent agent = placeOn(app);
-    if (agent == null) {
-      return; // no agent fits (e.g. hostname:UNIQUE on every agent): wait, as Marathon does
-    }
     ObjectNode d = app.definition;
     String mode = AppDefinitions.networkMode(d);
-    PortAllocator ports = hostPorts.get(agent.id());
-    List<Integer> hostPortList = new ArrayList<>();
-    List<Integer> listen = new ArrayList<>();
+    // like a Mesos offer cycle: the least loaded agent whose ports fit takes the task
+    Agent agent = null;
+    List<Integer> hostPortList = null;
+    for (Agent candidate : candidates(app)) {
+      hostPortList = reserveHostPorts(candidate, d, mode);
+      if (hostPortList != null) {
+        agent = candidate;
+        break;
+      }
+    }
+    if (agent == null) {
+      return; // nothing fits (hostname:UNIQUE everywhere, ports taken): wait, as Marathon does
+    }
+    List<Integer> listen = new ArrayList<>(hostPortList);
     String ipAddress;
     String bind;
     String uuid = UUID.randomUUID().toString();
@@ -509,22 +516,6 @@ public final class Marathon implements AutoCloseable {
       } else {
         ipAddress = agent.hostname();
       }
-      JsonNode portSpecs =
-          mode.equals("host") ? d.get("portDefinitions") : d.path("container").path("portMappings");
-      for (JsonNode p : portSpecs) {
-        int fixed =
-            mode.equals("host")
-                ? (d.get("requirePorts").asBoolean() ? p.get("port").asInt() : 0)
-                : p.path("hostPort").asInt(0);
-        int port = fixed > 0 ? (ports.claim(fixed) ? fixed : -1) : ports.allocate();
-        if (port < 0) {
-          hostPortList.forEach(ports::release);
-          log.warn("no free host port on {} for {}", agent.hostname(), app.id());
-          return;
-        }
-        hostPortList.add(port);
-      }
-      listen.addAll(hostPortList);
     }
     Task task =
         new Task(
@@ -565,7 +556,8 @@ public final class Marathon implements AutoCloseable {
     }
   }
 
-  private Agent placeOn(App app) {
+  /** Agents the app may run on, least loaded with its tasks first. */
+  private List<Agent> candidates(App app) {
     boolean unique = false;
     for (JsonNode c : app.definition.get("constraints")) {
       if (c.isArray()
@@ -575,19 +567,41 @@ public final class Marathon implements AutoCloseable {
         unique = true;
       }
     }
-    Agent best = null;
-    long bestCount = Long.MAX_VALUE;
+    Map<Agent, Long> load = new LinkedHashMap<>();
     for (Agent agent : agents) {
       long count = app.tasks.stream().filter(t -> t.agent.equals(agent)).count();
-      if (unique && count > 0) {
-        continue;
-      }
-      if (count < bestCount) {
-        best = agent;
-        bestCount = count;
+      if (!unique || count == 0) {
+        load.put(agent, count);
       }
     }
-    return best;
+    return load.entrySet().stream()
+        .sorted(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** Host ports for a task on {@code agent}, reserved; null when they do not fit there. */
+  private List<Integer> reserveHostPorts(Agent agent, ObjectNode d, String mode) {
+    List<Integer> reserved = new ArrayList<>();
+    if (mode.equals("container")) {
+      return reserved; // IP-per-task: no host ports
+    }
+    PortAllocator ports = hostPorts.get(agent.id());
+    JsonNode portSpecs =
+        mode.equals("host") ? d.get("portDefinitions") : d.path("container").path("portMappings");
+    for (JsonNode p : portSpecs) {
+      int fixed =
+          mode.equals("host")
+              ? (d.get("requirePorts").asBoolean() ? p.get("port").asInt() : 0)
+              : p.path("hostPort").asInt(0);
+      int port = fixed > 0 ? (ports.claim(fixed) ? fixed : -1) : ports.allocate();
+      if (port < 0) {
+        reserved.forEach(ports::release);
+        return null;
+      }
+      reserved.add(port);
+    }
+    return reserved;
   }
 
   private void remove(App app, Task task) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.sim.tasks.TaskRunner;
 import io.gatehouse.sim.tasks.TaskSpec;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -62,9 +61,7 @@ public final class TaskLauncher {
   static TaskSpec spec(App app, Task task, String command) {
     ObjectNode d = app.definition;
     Map<String, String> env = new HashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> appEnv = d.get("env").fields();
-    while (appEnv.hasNext()) {
-      Map.Entry<String, JsonNode> e = appEnv.next();
+    for (Map.Entry<String, JsonNode> e : d.get("env").properties()) {
       if (e.getValue().isTextual()) {
         env.put(e.getKey(), e.getValue().asText());
       }
@@ -89,9 +86,7 @@ public final class TaskLauncher {
       env.put("MARATHON_APP_DOCKER_IMAGE", image);
     }
     StringBuilder labelNames = new StringBuilder();
-    Iterator<Map.Entry<String, JsonNode>> labels = d.get("labels").fields();
-    while (labels.hasNext()) {
-      Map.Entry<String, JsonNode> label = labels.next();
+    for (Map.Entry<String, JsonNode> label : d.get("labels").properties()) {
       String name =
           label.getKey().replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(java.util.Locale.ROOT);
       labelNames.append(labelNames.length() == 0 ? "" : " ").append(name);
