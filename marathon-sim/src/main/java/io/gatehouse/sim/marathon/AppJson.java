@@ -124,6 +124,42 @@ final class AppJson {
     return json;
   }
 
+  /** A task as the Mesos master lists it in its framework's tasks. */
+  static ObjectNode mesosTask(App app, Task t, String frameworkId) {
+    ObjectNode task = NODES.objectNode();
+    task.put("id", t.id);
+    task.put("name", app.id().substring(1).replace('/', '.'));
+    task.put("framework_id", frameworkId);
+    task.put("executor_id", "");
+    task.put("slave_id", t.agent.id());
+    task.put("state", t.state);
+    ObjectNode resources = task.putObject("resources");
+    resources.put("cpus", app.definition.get("cpus").asDouble());
+    resources.put("mem", app.definition.get("mem").asDouble());
+    resources.put("disk", app.definition.get("disk").asDouble());
+    if (!t.hostPorts.isEmpty()) {
+      resources.put("ports", portRanges(t.hostPorts));
+    }
+    ObjectNode status = task.putArray("statuses").addObject();
+    status.put("state", t.state);
+    status.put("timestamp", t.stagedAt.toEpochMilli() / 1000.0);
+    status
+        .putObject("container_status")
+        .putArray("network_infos")
+        .addObject()
+        .putArray("ip_addresses")
+        .addObject()
+        .put("ip_address", t.ipAddress);
+    return task;
+  }
+
+  /** Ports as Mesos writes a ranges resource, e.g. "[31000-31000, 31005-31005]". */
+  static String portRanges(java.util.List<Integer> ports) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    ports.stream().sorted().forEach(p -> parts.add(p + "-" + p));
+    return "[" + String.join(", ", parts) + "]";
+  }
+
   static ObjectNode deployment(Deployment d, int currentStep) {
     ObjectNode json = NODES.objectNode();
     json.put("id", d.id());

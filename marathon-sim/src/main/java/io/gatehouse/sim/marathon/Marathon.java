@@ -45,16 +45,13 @@ public final class Marathon implements AutoCloseable {
   private final ExecutorService killer = Executors.newCachedThreadPool(r -> daemon(r, "sim-kill"));
   private final Map<String, App> apps = new TreeMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
-  private final List<Agent> agents;
-  private final EventBus events;
+  private final MarathonEvents events;
+  private final Placement placement;
   private final TaskLauncher launcher;
   private final Health health;
-  private final PortAllocator servicePorts;
-  private final Map<String, PortAllocator> hostPorts = new LinkedHashMap<>();
+  private final ServicePorts servicePorts;
   private final Clock clock;
   private Instant lastVersion = Instant.EPOCH;
-  private int bridgeAddresses;
-  private int taskAddresses;
 
   /** What se-manager and analytics read of an agent's use. */
   public record Usage(double cpus, double memMib, String portRanges) {}
@@ -83,14 +80,12 @@ public final class Marathon implements AutoCloseable {
       int[] hostPortRange,
       int[] servicePortRange,
       Clock clock) {
-    this.agents = List.copyOf(agents);
-    this.events = events;
+    this.events = new MarathonEvents(events);
+    this.placement = new Placement(agents, hostPortRange);
     this.launcher = launcher;
     this.health = health;
     this.clock = clock;
-    this.servicePorts = new PortAllocator(servicePortRange[0], servicePortRange[1]);
-    agents.forEach(
-        a -> hostPorts.put(a.id(), new PortAllocator(hostPortRange[0], hostPortRange[1])));
+    this.servicePorts = new ServicePorts(servicePortRange);
     state.scheduleWithFixedDelay(this::reconcileSafely, 200, 200, TimeUnit.MILLISECONDS);
   }
 
@@ -126,10 +121,10 @@ public final class Marathon implements AutoCloseable {
     if (apps.containsKey(id)) {
       throw HttpError.of(409, "An app with id [" + id + "] already exists.");
     }
-    assignServicePorts(definition, null);
+    servicePorts.assign(definition, null);
     App app = new App(definition, nextVersion());
     apps.put(id, app);
-    apiPost(app, clientIp, uri);
+    events.apiPost(app, clientIp, uri);
     startDeployment(app, Deployment.create());
     ObjectNode created = AppJson.app(app, new AppJson.Embed(true, true, true, false, false));
     reconcile();
@@ -154,7 +149,7 @@ public final class Marathon implements AutoCloseable {
     checkUnlocked(app, force);
     ObjectNode definition =
         partial ? AppDefinitions.patch(app.definition, body) : AppDefinitions.normalize(body, id);
-    assignServicePorts(definition, app.definition);
+    servicePorts.assign(definition, app.definition);
     boolean scaleOnly = sameExceptInstances(app.definition, definition);
     app.definition = definition;
     app.version = nextVersion();
@@ -166,7 +161,7 @@ public final class Marathon implements AutoCloseable {
       app.failures = 0;
       app.launchNotBefore = Instant.EPOCH;
     }
-    apiPost(app, clientIp, uri);
+    events.apiPost(app, clientIp, uri);
     Deployment deployment =
         startDeployment(app, List.of(scaleOnly ? "ScaleApplication" : "RestartApplication"));
     reconcile();
@@ -243,7 +238,7 @@ public final class Marathon implements AutoCloseable {
       for (Task task : app.tasks) {
         ObjectNode json = AppJson.task(app, task);
         ArrayNode servicePorts = json.putArray("servicePorts");
-        servicePorts(app.definition).forEach(servicePorts::add);
+        ServicePorts.of(app.definition).forEach(servicePorts::add);
         out.add(json);
       }
     }
@@ -266,12 +261,7 @@ public final class Marathon implements AutoCloseable {
     if (app != null && app.deployment == d) {
       app.deployment = null;
     }
-    events.publish(
-        events
-            .event("deployment_failed")
-            .put("id", d.id())
-            .put("reason", "cancelled")
-            .set("plan", AppJson.plan(d)));
+    events.deploymentFailed(d, "cancelled");
     return new Change(d.id(), nextVersion(), false);
   }
 
@@ -282,30 +272,7 @@ public final class Marathon implements AutoCloseable {
           ArrayNode out = NODES.arrayNode();
           for (App app : apps.values()) {
             for (Task t : app.tasks) {
-              ObjectNode task = out.addObject();
-              task.put("id", t.id);
-              task.put("name", app.id().substring(1).replace('/', '.'));
-              task.put("framework_id", frameworkId);
-              task.put("executor_id", "");
-              task.put("slave_id", t.agent.id());
-              task.put("state", t.state);
-              ObjectNode resources = task.putObject("resources");
-              resources.put("cpus", app.definition.get("cpus").asDouble());
-              resources.put("mem", app.definition.get("mem").asDouble());
-              resources.put("disk", app.definition.get("disk").asDouble());
-              if (!t.hostPorts.isEmpty()) {
-                resources.put("ports", ranges(t.hostPorts));
-              }
-              ObjectNode status = task.putArray("statuses").addObject();
-              status.put("state", t.state);
-              status.put("timestamp", t.stagedAt.toEpochMilli() / 1000.0);
-              status
-                  .putObject("container_status")
-                  .putArray("network_infos")
-                  .addObject()
-                  .putArray("ip_addresses")
-                  .addObject()
-                  .put("ip_address", t.ipAddress);
+              out.add(AppJson.mesosTask(app, t, frameworkId));
             }
           }
           return out;
@@ -328,7 +295,7 @@ public final class Marathon implements AutoCloseable {
               }
             }
           }
-          return new Usage(cpus, mem, ports.isEmpty() ? "" : ranges(ports));
+          return new Usage(cpus, mem, ports.isEmpty() ? "" : AppJson.portRanges(ports));
         });
   }
 
@@ -388,26 +355,11 @@ public final class Marathon implements AutoCloseable {
         boolean isAlive = task.healthy() && task.health.stream().allMatch(r -> r.known);
         boolean known = task.health.stream().allMatch(r -> r.known);
         if (known && isAlive != wasAlive) {
-          events.publish(
-              events
-                  .event("health_status_changed_event")
-                  .put("appId", app.id())
-                  .put("instanceId", task.instanceId)
-                  .put("version", task.version)
-                  .put("alive", isAlive));
+          events.healthChanged(app, task, isAlive);
         }
         int max = definition.get("maxConsecutiveFailures").asInt();
         if (!ok && max > 0 && h.consecutiveFailures >= max) {
-          events.publish(
-              events
-                  .event("unhealthy_instance_kill_event")
-                  .put("appId", app.id())
-                  .put("taskId", task.id)
-                  .put("instanceId", task.instanceId)
-                  .put("version", task.version)
-                  .put("reason", cause)
-                  .put("host", task.agent.hostname())
-                  .put("slaveId", task.agent.id()));
+          events.unhealthyKill(app, task, cause);
           kill(app, task);
         }
         return;
@@ -422,8 +374,8 @@ public final class Marathon implements AutoCloseable {
     String state = status == 0 ? "TASK_FINISHED" : "TASK_FAILED";
     String message = "Command exited with status " + status;
     task.state = state;
-    statusUpdate(app, task, message);
-    instanceChanged(app, task, status == 0 ? "Finished" : "Failed");
+    events.statusUpdate(app, task, message);
+    events.instanceChanged(app, task, status == 0 ? "Finished" : "Failed");
     app.lastTaskFailure =
         NODES
             .objectNode()
@@ -456,8 +408,8 @@ public final class Marathon implements AutoCloseable {
     }
     health.forget(task.id);
     task.state = "TASK_KILLING";
-    statusUpdate(app, task, "");
-    instanceChanged(app, task, "Killing");
+    events.statusUpdate(app, task, "");
+    events.instanceChanged(app, task, "Killing");
     JsonNode grace = app.definition.get("taskKillGracePeriodSeconds");
     Duration wait = grace == null ? DEFAULT_KILL_GRACE : Duration.ofSeconds(grace.asLong());
     killer.execute(
@@ -470,8 +422,8 @@ public final class Marathon implements AutoCloseable {
             later(
                 () -> {
                   task.state = "TASK_KILLED";
-                  statusUpdate(app, task, "");
-                  instanceChanged(app, task, "Killed");
+                  events.statusUpdate(app, task, "");
+                  events.instanceChanged(app, task, "Killed");
                   remove(app, task);
                   reconcile();
                 });
@@ -480,43 +432,14 @@ public final class Marathon implements AutoCloseable {
   }
 
   private void launch(App app) {
-    ObjectNode d = app.definition;
-    String mode = AppDefinitions.networkMode(d);
-    // like a Mesos offer cycle: the least loaded agent whose ports fit takes the task
-    Agent agent = null;
-    List<Integer> hostPortList = null;
-    for (Agent candidate : candidates(app)) {
-      hostPortList = reserveHostPorts(candidate, d, mode);
-      if (hostPortList != null) {
-        agent = candidate;
-        break;
-      }
-    }
-    if (agent == null) {
+    Placement.Placed placed = placement.place(app);
+    if (placed == null) {
       return; // nothing fits (hostname:UNIQUE everywhere, ports taken): wait, as Marathon does
     }
-    List<Integer> listen = new ArrayList<>(hostPortList);
-    String ipAddress;
-    String bind;
+    ObjectNode d = app.definition;
     String uuid = UUID.randomUUID().toString();
     String taskId = app.id().substring(1).replace('/', '_') + "." + uuid;
     String instanceId = app.id().substring(1).replace('/', '_') + ".marathon-" + uuid;
-    if (mode.equals("container")) {
-      taskAddresses++;
-      ipAddress = "127.1." + (taskAddresses / 250) + "." + (taskAddresses % 250 + 1);
-      bind = ipAddress;
-      for (JsonNode m : d.path("container").path("portMappings")) {
-        listen.add(m.get("containerPort").asInt());
-      }
-    } else {
-      bind = agent.hostname();
-      if (mode.equals("container/bridge")) {
-        bridgeAddresses++;
-        ipAddress = "172.17." + (bridgeAddresses / 250) + "." + (bridgeAddresses % 250 + 2);
-      } else {
-        ipAddress = agent.hostname();
-      }
-    }
     Task task =
         new Task(
             taskId,
@@ -524,18 +447,18 @@ public final class Marathon implements AutoCloseable {
             app.id(),
             app.version,
             app.lastConfigChangeAt,
-            agent,
-            ipAddress,
-            bind,
-            hostPortList,
-            listen,
+            placed.agent(),
+            placed.ipAddress(),
+            placed.bindAddress(),
+            placed.hostPorts(),
+            placed.listenPorts(),
             clock.instant());
     for (int i = 0; i < d.get("healthChecks").size(); i++) {
       task.health.add(new Task.HealthResult());
     }
     app.tasks.add(task);
-    statusUpdate(app, task, "");
-    instanceChanged(app, task, "Staging");
+    events.statusUpdate(app, task, "");
+    events.instanceChanged(app, task, "Staging");
     try {
       TaskLauncher.ImageMapping how = launcher.choose(d);
       task.running =
@@ -545,8 +468,8 @@ public final class Marathon implements AutoCloseable {
                   status -> later(() -> onExit(app, task, status)));
       task.state = "TASK_RUNNING";
       task.startedAt = clock.instant();
-      statusUpdate(app, task, "");
-      instanceChanged(app, task, "Running");
+      events.statusUpdate(app, task, "");
+      events.instanceChanged(app, task, "Running");
       if (!task.health.isEmpty()) {
         health.watch(app.id(), d, task.id, task.bindAddress, task.listenPorts);
       }
@@ -556,59 +479,10 @@ public final class Marathon implements AutoCloseable {
     }
   }
 
-  /** Agents the app may run on, least loaded with its tasks first. */
-  private List<Agent> candidates(App app) {
-    boolean unique = false;
-    for (JsonNode c : app.definition.get("constraints")) {
-      if (c.isArray()
-          && c.size() >= 2
-          && c.get(0).asText().equals("hostname")
-          && c.get(1).asText().equals("UNIQUE")) {
-        unique = true;
-      }
-    }
-    Map<Agent, Long> load = new LinkedHashMap<>();
-    for (Agent agent : agents) {
-      long count = app.tasks.stream().filter(t -> t.agent.equals(agent)).count();
-      if (!unique || count == 0) {
-        load.put(agent, count);
-      }
-    }
-    return load.entrySet().stream()
-        .sorted(Map.Entry.comparingByValue())
-        .map(Map.Entry::getKey)
-        .toList();
-  }
-
-  /** Host ports for a task on {@code agent}, reserved; null when they do not fit there. */
-  private List<Integer> reserveHostPorts(Agent agent, ObjectNode d, String mode) {
-    List<Integer> reserved = new ArrayList<>();
-    if (mode.equals("container")) {
-      return reserved; // IP-per-task: no host ports
-    }
-    PortAllocator ports = hostPorts.get(agent.id());
-    JsonNode portSpecs =
-        mode.equals("host") ? d.get("portDefinitions") : d.path("container").path("portMappings");
-    for (JsonNode p : portSpecs) {
-      int fixed =
-          mode.equals("host")
-              ? (d.get("requirePorts").asBoolean() ? p.get("port").asInt() : 0)
-              : p.path("hostPort").asInt(0);
-      int port = fixed > 0 ? (ports.claim(fixed) ? fixed : -1) : ports.allocate();
-      if (port < 0) {
-        reserved.forEach(ports::release);
-        return null;
-      }
-      reserved.add(port);
-    }
-    return reserved;
-  }
-
   private void remove(App app, Task task) {
     app.tasks.remove(task);
     health.forget(task.id);
-    PortAllocator ports = hostPorts.get(task.agent.id());
-    task.hostPorts.forEach(ports::release);
+    placement.release(task);
   }
 
   // ---- reconciliation (state thread) ----
@@ -627,8 +501,8 @@ public final class Marathon implements AutoCloseable {
         app.tasks.stream().filter(t -> !t.isKilling()).toList().forEach(t -> kill(app, t));
         if (app.tasks.isEmpty()) {
           apps.remove(app.id());
-          servicePorts(app.definition).forEach(servicePorts::release);
-          events.publish(events.event("app_terminated_event").put("appId", app.id()));
+          servicePorts.release(app.definition);
+          events.appTerminated(app.id());
           finishDeployment(app);
         }
         continue;
@@ -683,21 +557,13 @@ public final class Marathon implements AutoCloseable {
     if (app.deployment != null) {
       Deployment superseded = deployments.remove(app.deployment.id());
       if (superseded != null) {
-        events.publish(
-            events
-                .event("deployment_failed")
-                .put("id", superseded.id())
-                .put("reason", "cancelled by a forced change")
-                .set("plan", AppJson.plan(superseded)));
+        events.deploymentFailed(superseded, "cancelled by a forced change");
       }
     }
     Deployment d = new Deployment(UUID.randomUUID().toString(), app.version, app.id(), actions);
     app.deployment = d;
     deployments.put(d.id(), d);
-    ObjectNode info = events.event("deployment_info");
-    info.set("plan", AppJson.plan(d));
-    info.set("currentStep", AppJson.step(d, 0));
-    events.publish(info);
+    events.deploymentInfo(d);
     return d;
   }
 
@@ -708,102 +574,10 @@ public final class Marathon implements AutoCloseable {
     }
     app.deployment = null;
     deployments.remove(d.id());
-    for (int i = 0; i < d.actions().size(); i++) {
-      ObjectNode step = events.event("deployment_step_success");
-      step.set("plan", AppJson.plan(d));
-      step.set("currentStep", AppJson.step(d, i));
-      events.publish(step);
-    }
-    ObjectNode success = events.event("deployment_success").put("id", d.id());
-    success.set("plan", AppJson.plan(d));
-    events.publish(success);
+    events.deploymentSucceeded(d);
   }
 
   // ---- helpers ----
-
-  private void apiPost(App app, String clientIp, String uri) {
-    ObjectNode event = events.event("api_post_event").put("clientIp", clientIp).put("uri", uri);
-    event.set(
-        "appDefinition", AppJson.app(app, new AppJson.Embed(false, false, false, false, false)));
-    events.publish(event);
-  }
-
-  private void statusUpdate(App app, Task task, String message) {
-    ObjectNode event = events.event("status_update_event");
-    event.put("slaveId", task.agent.id());
-    event.put("taskId", task.id);
-    event.put("taskStatus", task.state);
-    event.put("message", message);
-    event.put("appId", app.id());
-    event.put("host", task.agent.hostname());
-    event
-        .putArray("ipAddresses")
-        .addObject()
-        .put("ipAddress", task.ipAddress)
-        .put("protocol", "IPv4");
-    ArrayNode ports = event.putArray("ports");
-    task.hostPorts.forEach(ports::add);
-    event.put("version", task.version);
-    events.publish(event);
-  }
-
-  private void instanceChanged(App app, Task task, String condition) {
-    events.publish(
-        events
-            .event("instance_changed_event")
-            .put("instanceId", task.instanceId)
-            .put("condition", condition)
-            .put("runSpecId", app.id())
-            .put("agentId", task.agent.id())
-            .put("host", task.agent.hostname())
-            .put("runSpecVersion", task.version));
-  }
-
-  private void assignServicePorts(ObjectNode definition, ObjectNode previous) {
-    List<Integer> before = previous == null ? List.of() : servicePorts(previous);
-    boolean host = AppDefinitions.networkMode(definition).equals("host");
-    JsonNode specs =
-        host
-            ? definition.get("portDefinitions")
-            : definition.path("container").path("portMappings");
-    String field = host ? "port" : "servicePort";
-    before.forEach(servicePorts::release);
-    int index = 0;
-    for (JsonNode spec : specs) {
-      ObjectNode p = (ObjectNode) spec;
-      int requested = p.path(field).asInt(0);
-      boolean udpOnly = p.path("protocol").asText().equals("udp");
-      if (requested == 0 && !(udpOnly && !host)) {
-        requested =
-            index < before.size() && before.get(index) > 0
-                ? before.get(index)
-                : servicePorts.allocate();
-        servicePorts.claim(requested);
-        p.put(field, requested);
-      } else if (requested > 0 && !servicePorts.claim(requested) && !before.contains(requested)) {
-        before.forEach(servicePorts::claim);
-        throw HttpError.invalid(
-            host
-                ? "/portDefinitions(" + index + ")/port"
-                : "/container/portMappings(" + index + ")/servicePort",
-            "Requested service port " + requested + " is already in use by another app");
-      }
-      index++;
-    }
-  }
-
-  static List<Integer> servicePorts(ObjectNode definition) {
-    boolean host = AppDefinitions.networkMode(definition).equals("host");
-    JsonNode specs =
-        host
-            ? definition.get("portDefinitions")
-            : definition.path("container").path("portMappings");
-    List<Integer> ports = new ArrayList<>();
-    for (JsonNode spec : specs) {
-      ports.add(spec.path(host ? "port" : "servicePort").asInt(0));
-    }
-    return ports;
-  }
 
   private static boolean sameExceptInstances(ObjectNode a, ObjectNode b) {
     ObjectNode x = a.deepCopy();
@@ -858,12 +632,6 @@ public final class Marathon implements AutoCloseable {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     lastVersion = now.isAfter(lastVersion) ? now : lastVersion.plusMillis(1);
     return Timestamps.format(lastVersion);
-  }
-
-  private static String ranges(List<Integer> ports) {
-    List<String> parts = new ArrayList<>();
-    ports.stream().sorted().forEach(p -> parts.add(p + "-" + p));
-    return "[" + String.join(", ", parts) + "]";
   }
 
   private static Thread daemon(Runnable r, String name) {
