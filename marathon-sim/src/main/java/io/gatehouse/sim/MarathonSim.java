@@ -1,10 +1,13 @@
 package io.gatehouse.sim;
 
+import io.gatehouse.sim.mesos.AgentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,8 +36,16 @@ public final class MarathonSim implements Callable<Integer> {
   @Option(names = "--hostname", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String hostname = "127.0.0.1";
 
-  @Option(names = "--agents", description = "simulated Mesos agents (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--agents",
+      description = "simulated agents on 127.0.0.2, .3, ... (default: ${DEFAULT-VALUE})")
   int agents = 3;
+
+  @Option(
+      names = "--agent",
+      description =
+          "an agent HOST[:attr=value,...,cpus=N,mem=MiB], e.g. 127.0.0.9:rack=r3; repeatable, replaces --agents")
+  List<String> agentSpecs = new ArrayList<>();
 
   @Option(
       names = "--http_credentials",
@@ -69,7 +80,9 @@ public final class MarathonSim implements Callable<Integer> {
             hostname,
             httpPort,
             mesosPort,
-            agents,
+            agentSpecs.isEmpty()
+                ? AgentSpec.defaults(agents)
+                : agentSpecs.stream().map(MarathonSim::agent).toList(),
             credentials,
             fixedTasks,
             range(hostPorts, "--host-ports"),
@@ -89,10 +102,21 @@ public final class MarathonSim implements Callable<Integer> {
                   stopped.countDown();
                 }));
     System.out.printf(
-        "marathon-sim: Marathon at %s, Mesos master at %s, %d agents (127.0.0.2..127.0.0.%d)%n",
-        simulator.marathonUrl(), simulator.mesosUrl(), agents, agents + 1);
+        "marathon-sim: Marathon at %s, Mesos master at %s, agents %s%n",
+        simulator.marathonUrl(),
+        simulator.mesosUrl(),
+        simulator.agents().stream().map(a -> a.hostname()).toList());
     stopped.await();
     return 0;
+  }
+
+  private static AgentSpec agent(String text) {
+    try {
+      return AgentSpec.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(new MarathonSim()), "--agent " + e.getMessage());
+    }
   }
 
   private static int[] range(String text, String option) {

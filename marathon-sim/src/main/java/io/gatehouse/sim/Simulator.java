@@ -12,6 +12,7 @@ import io.gatehouse.sim.marathon.AppsApi;
 import io.gatehouse.sim.marathon.Marathon;
 import io.gatehouse.sim.marathon.TaskLauncher;
 import io.gatehouse.sim.mesos.Agent;
+import io.gatehouse.sim.mesos.AgentSpec;
 import io.gatehouse.sim.mesos.MesosApi;
 import io.gatehouse.sim.tasks.BuiltinTaskRunner;
 import io.gatehouse.sim.tasks.FixedTaskRunner;
@@ -60,14 +61,15 @@ public final class Simulator implements AutoCloseable {
     String frameworkId = UUID.nameUUIDFromBytes("gatehouse-marathon-sim".getBytes()) + "-0000";
     List<Agent> agents = new ArrayList<>();
     double registered = config.clock().instant().toEpochMilli() / 1000.0;
-    for (int i = 0; i < config.agents(); i++) {
+    for (int i = 0; i < config.agents().size(); i++) {
+      AgentSpec spec = config.agents().get(i);
       agents.add(
           new Agent(
               frameworkId.replace("-0000", "") + "-S" + i,
-              "127.0.0." + (i + 2),
-              Map.of("rack", "r" + (i % 2 + 1), "zone", "local"),
-              4.0,
-              14018.0,
+              spec.hostname(),
+              spec.attributes(),
+              spec.cpus(),
+              spec.memMib(),
               registered));
     }
     ProcessTaskRunner processes = new ProcessTaskRunner(config.sandboxes());

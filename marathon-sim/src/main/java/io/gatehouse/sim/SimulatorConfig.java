@@ -1,8 +1,10 @@
 package io.gatehouse.sim;
 
+import io.gatehouse.sim.mesos.AgentSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Map;
  * @param bindAddress address the Marathon and Mesos endpoints listen on
  * @param marathonPort Marathon's port (8080 like Marathon; 0 picks a free one)
  * @param mesosPort the Mesos master's port (5050; 0 picks a free one)
- * @param agents simulated agents, on 127.0.0.2, 127.0.0.3, ...
+ * @param agents the simulated agents
  * @param credentials "user:password" for HTTP Basic auth, or null for none
  * @param fixedTasks the test mode: tasks are endpoints with nothing running behind them
  * @param hostPorts the host port range of every agent
@@ -27,7 +29,7 @@ public record SimulatorConfig(
     String bindAddress,
     int marathonPort,
     int mesosPort,
-    int agents,
+    List<AgentSpec> agents,
     String credentials,
     boolean fixedTasks,
     int[] hostPorts,
@@ -54,7 +56,7 @@ public record SimulatorConfig(
         "127.0.0.1",
         0,
         0,
-        2,
+        AgentSpec.defaults(2),
         null,
         fixedTasks,
         new int[] {31000, 32000},
