@@ -68,6 +68,24 @@ public record SimulatorConfig(
         Clock.systemUTC());
   }
 
+  /** The same configuration on fixed ports (0 picks a free one). */
+  public SimulatorConfig withPorts(int marathon, int mesos) {
+    return new SimulatorConfig(
+        bindAddress,
+        marathon,
+        mesos,
+        agents,
+        credentials,
+        fixedTasks,
+        hostPorts,
+        servicePorts,
+        images,
+        sandboxes,
+        heartbeat,
+        maxOutstandingEvents,
+        clock);
+  }
+
   /** The same configuration with Basic auth. */
   public SimulatorConfig withCredentials(String userPassword) {
     return new SimulatorConfig(

@@ -7,12 +7,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -32,11 +35,14 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final ExecutorService handlers;
   private final Channel channel;
+  private final ChannelGroup connections;
 
-  private HttpServer(EventLoopGroup group, ExecutorService handlers, Channel channel) {
+  private HttpServer(
+      EventLoopGroup group, ExecutorService handlers, Channel channel, ChannelGroup connections) {
     this.group = group;
     this.handlers = handlers;
     this.channel = channel;
+    this.connections = connections;
   }
 
   /**
@@ -53,6 +59,9 @@ public final class HttpServer implements AutoCloseable {
             ? null
             : "Basic "
                 + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    // every accepted connection, so stopping closes them (clients see the end at once, as when a
+    // real Marathon goes away) instead of leaving them open on a stopped event loop
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Channel channel =
         new ServerBootstrap()
             .group(group)
@@ -61,6 +70,7 @@ public final class HttpServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast("codec", new HttpServerCodec())
                         .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
@@ -71,7 +81,7 @@ public final class HttpServer implements AutoCloseable {
             .sync()
             .channel();
     log.info("listening on {}", channel.localAddress());
-    return new HttpServer(group, handlers, channel);
+    return new HttpServer(group, handlers, channel, connections);
   }
 
   public int port() {
@@ -81,6 +91,7 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     handlers.shutdownNow();
   }
