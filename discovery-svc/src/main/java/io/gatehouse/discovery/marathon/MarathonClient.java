@@ -1,0 +1,194 @@
+package io.gatehouse.discovery.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Marathon's REST API, as discovery-svc uses it. Authenticates with HTTP Basic ({@code
+ * --http_credentials}) or a DC/OS token ({@code Authorization: token=...}); the base URL may carry
+ * a prefix such as {@code /service/marathon}. Redirects are followed, since a standby Marathon
+ * answers the event stream with a 302 to the leader.
+ */
+public final class MarathonClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String APPS_EMBED =
+      "/v2/apps?embed=apps.tasks&embed=apps.deployments&embed=apps.counts";
+
+  /** Where Marathon is and how to authenticate. */
+  public record Endpoint(
+      URI baseUrl, String basicCredentials, String dcosToken, Duration requestTimeout) {
+    /** A base URL without credentials, with a 10 s request timeout. */
+    public static Endpoint of(String baseUrl) {
+      return new Endpoint(URI.create(baseUrl), null, null, Duration.ofSeconds(10));
+    }
+  }
+
+  /** Marathon's answer to a change. */
+  public record Change(String deploymentId, String version) {}
+
+  private final Endpoint endpoint;
+  private final HttpClient http;
+  private final String base;
+
+  public MarathonClient(Endpoint endpoint) {
+    this.endpoint = endpoint;
+    this.base = endpoint.baseUrl().toString().replaceAll("/+$", "");
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  /** Every app with its tasks, deployments and counts (the full sync). */
+  public List<MarathonApp> apps() {
+    JsonNode body = getJson(APPS_EMBED);
+    List<MarathonApp> apps = new ArrayList<>();
+    body.path("apps").forEach(app -> apps.add(AppParser.parse(app)));
+    return apps;
+  }
+
+  /** One app with its tasks; empty when Marathon says it does not exist. */
+  public Optional<MarathonApp> app(String appId) {
+    HttpResponse<String> response = send(request(path(appId) + "?embed=app.tasks").GET());
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(AppParser.parse(check(response).path("app")));
+  }
+
+  /** Sets an app's instances; a running deployment is a {@link DeploymentLockedException}. */
+  public Change scale(String appId, int instances) {
+    String body = "{\"instances\":" + instances + "}";
+    HttpResponse<String> response =
+        send(
+            request(path(appId))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    JsonNode json = check(response);
+    return new Change(json.path("deploymentId").asText(), json.path("version").asText());
+  }
+
+  /** The leader, "host:port". */
+  public String leader() {
+    return getJson("/v2/leader").path("leader").asText();
+  }
+
+  /**
+   * Opens the event stream; the caller reads and closes the body. {@code Accept} is exactly {@code
+   * text/event-stream}: Marathon's Jetty answers anything else with 405.
+   */
+  public InputStream events() {
+    HttpRequest request =
+        authorize(HttpRequest.newBuilder(URI.create(base + "/v2/events")))
+            // bounds the wait for the response headers only; the body then streams for as long
+            // as Marathon keeps it open
+            .timeout(endpoint.requestTimeout())
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() != 200) {
+        String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        response.body().close();
+        throw error(response.statusCode(), text);
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new MarathonException("event stream at " + base + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MarathonException("interrupted", e);
+    }
+  }
+
+  /** The base URL, for status reports. */
+  public String baseUrl() {
+    return base;
+  }
+
+  private JsonNode getJson(String pathAndQuery) {
+    return check(send(request(pathAndQuery).GET()));
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery) {
+    return authorize(HttpRequest.newBuilder(URI.create(base + pathAndQuery)))
+        .timeout(endpoint.requestTimeout())
+        .header("Accept", "application/json");
+  }
+
+  private HttpRequest.Builder authorize(HttpRequest.Builder request) {
+    if (endpoint.dcosToken() != null) {
+      request.header("Authorization", "token=" + endpoint.dcosToken());
+    } else if (endpoint.basicCredentials() != null) {
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(endpoint.basicCredentials().getBytes(StandardCharsets.UTF_8)));
+    }
+    return request;
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new MarathonException("Marathon at " + base + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MarathonException("interrupted", e);
+    }
+  }
+
+  private JsonNode check(HttpResponse<String> response) {
+    if (response.statusCode() / 100 != 2) {
+      throw error(response.statusCode(), response.body());
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new MarathonException(
+          response.statusCode(), "Marathon answered something that is not JSON");
+    }
+  }
+
+  private MarathonException error(int status, String body) {
+    String message = body;
+    List<String> deployments = new ArrayList<>();
+    try {
+      JsonNode json = JSON.readTree(body);
+      message = json.path("message").asText(body);
+      json.path("deployments").forEach(d -> deployments.add(d.path("id").asText()));
+    } catch (IOException notJson) {
+      // HTML error pages (Jetty's 404/405) keep their text
+    }
+    if (status == 409 && !deployments.isEmpty()) {
+      return new DeploymentLockedException(message, deployments);
+    }
+    if (status == 401 || status == 403) {
+      return new MarathonException(
+          status, "Marathon refused the credentials (" + status + "): " + message);
+    }
+    return new MarathonException(status, "Marathon answered " + status + ": " + message);
+  }
+
+  private static String path(String appId) {
+    String id = appId.startsWith("/") ? appId : "/" + appId;
+    return "/v2/apps" + id;
+  }
+}

@@ -1,0 +1,305 @@
+package io.gatehouse.discovery.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.discovery.apps.AppModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an {@link AppModel} equal to one Marathon. Each round opens {@code /v2/events} first and
+ * only then reads every app (events carry no ids and Marathon replays nothing, so opening the
+ * stream first is what guarantees no change falls between the two), then applies events: a task
+ * being killed, failed or lost is removed at once; app-level events refetch only that app, one
+ * fetch per app for a burst of events. A diffing full resync runs every resync interval. A stream
+ * that ends, fails or stays silent past the stall timeout starts a new round after a capped,
+ * jittered exponential backoff; every round resyncs.
+ */
+public final class MarathonFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MarathonFollower.class);
+  private static final MarathonEvent END = new MarathonEvent("", null);
+
+  /** The stream's state, for status reports. */
+  public enum State {
+    CONNECTING,
+    CONNECTED,
+    BACKOFF
+  }
+
+  /** Timings of the follower. */
+  public record Settings(
+      Duration resyncInterval,
+      Duration stallTimeout,
+      Duration backoffInitial,
+      Duration backoffMax) {
+    /** Marathon-friendly defaults: resync every 60 s, stall after 60 s, backoff 1 s up to 30 s. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30));
+    }
+  }
+
+  private final String name;
+  private final MarathonClient client;
+  private final AppModel model;
+  private final Settings settings;
+  private final Clock clock;
+  private final Thread thread;
+  private final AtomicLong eventsSinceResync = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile State state = State.CONNECTING;
+  private volatile Instant connectedSince;
+  private volatile Instant lastFullSync;
+  private volatile String lastError;
+  private volatile InputStream stream;
+
+  public MarathonFollower(
+      String name, MarathonClient client, AppModel model, Settings settings, Clock clock) {
+    this.name = name;
+    this.client = client;
+    this.model = model;
+    this.settings = settings;
+    this.clock = clock;
+    this.thread = new Thread(this::run, "marathon-follower-" + (name.isEmpty() ? "default" : name));
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts following. */
+  public MarathonFollower start() {
+    thread.start();
+    return this;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Instant connectedSince() {
+    return connectedSince;
+  }
+
+  public Instant lastFullSync() {
+    return lastFullSync;
+  }
+
+  public long eventsSinceResync() {
+    return eventsSinceResync.get();
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public MarathonClient client() {
+    return client;
+  }
+
+  private void run() {
+    int failures = 0;
+    while (running) {
+      try {
+        follow();
+        failures = 0; // the stream ended after a good run: reconnect promptly
+      } catch (RuntimeException | IOException e) {
+        if (!running) {
+          return;
+        }
+        failures++;
+        lastError = e.getMessage();
+        log.warn("[{}] following Marathon failed ({}); retrying", name, e.getMessage());
+      } finally {
+        connectedSince = null;
+        closeStream();
+      }
+      if (running) {
+        state = State.BACKOFF;
+        pause(backoff(failures));
+      }
+    }
+  }
+
+  private void follow() throws IOException {
+    state = State.CONNECTING;
+    InputStream events = client.events();
+    stream = events;
+    BlockingQueue<MarathonEvent> queue = new LinkedBlockingQueue<>();
+    AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                EventStreamReader.read(
+                    events,
+                    new EventStreamReader.Listener() {
+                      @Override
+                      public void onEvent(MarathonEvent event) {
+                        queue.add(event);
+                      }
+
+                      @Override
+                      public void onActivity() {
+                        lastActivity.set(System.nanoTime());
+                      }
+                    });
+              } catch (IOException e) {
+                log.debug("[{}] event stream read ended: {}", name, e.getMessage());
+              } finally {
+                queue.add(END);
+              }
+            },
+            thread.getName() + "-reader");
+    reader.setDaemon(true);
+    reader.start();
+
+    fullSync();
+    state = State.CONNECTED;
+    connectedSince = clock.instant();
+    lastError = null;
+    log.info("[{}] following {} ({} apps)", name, client.baseUrl(), model.snapshot().apps().size());
+    while (running) {
+      MarathonEvent first = poll(queue);
+      if (first == END) {
+        throw new IOException("event stream ended");
+      }
+      if (first != null) {
+        handleBurst(first, queue);
+      }
+      if (System.nanoTime() - lastActivity.get() > settings.stallTimeout().toNanos()) {
+        throw new IOException("event stream silent for " + settings.stallTimeout());
+      }
+      if (lastFullSync == null
+          || clock.instant().isAfter(lastFullSync.plus(settings.resyncInterval()))) {
+        fullSync();
+      }
+    }
+  }
+
+  /** Applies an event and every event already queued behind it; each app is fetched once. */
+  private void handleBurst(MarathonEvent first, BlockingQueue<MarathonEvent> queue)
+      throws IOException {
+    Instant received = clock.instant();
+    Set<String> refetch = new LinkedHashSet<>();
+    MarathonEvent event = first;
+    while (event != null) {
+      if (event == END) {
+        queue.add(END); // seen after this burst
+        break;
+      }
+      eventsSinceResync.incrementAndGet();
+      apply(event, refetch, received);
+      event = queue.poll();
+    }
+    for (String appId : refetch) {
+      client
+          .app(appId)
+          .ifPresentOrElse(app -> model.upsert(app, received), () -> model.remove(appId, received));
+    }
+  }
+
+  private void apply(MarathonEvent event, Set<String> refetch, Instant received) {
+    JsonNode data = event.data();
+    switch (event.type()) {
+      case "status_update_event" -> {
+        TaskState taskState = TaskState.of(data.path("taskStatus").asText());
+        String appId = data.path("appId").asText();
+        if (taskState.isGoingAway()) {
+          model.removeTask(appId, data.path("taskId").asText(), received); // the fast path
+        } else if (taskState == TaskState.RUNNING) {
+          refetch.add(appId); // ports, addresses and health come with the app
+        }
+      }
+      case "health_status_changed_event", "instance_health_changed_event" ->
+          refetch.add(data.path("appId").asText(data.path("runSpecId").asText()));
+      case "api_post_event" -> refetch.add(data.path("appDefinition").path("id").asText());
+      case "app_terminated_event" -> model.remove(data.path("appId").asText(), received);
+      case "deployment_info",
+          "deployment_success",
+          "deployment_failed",
+          "deployment_step_success" -> {
+        for (JsonNode step : data.path("plan").path("steps")) {
+          for (JsonNode action : step.path("actions")) {
+            if (action.hasNonNull("app")) {
+              refetch.add(action.get("app").asText());
+            }
+          }
+        }
+      }
+      default -> {
+        // attach/detach, group, pod and framework events change no app endpoint
+      }
+    }
+    refetch.remove("");
+  }
+
+  private void fullSync() {
+    Instant started = clock.instant();
+    model.replaceAll(client.apps(), started);
+    lastFullSync = started;
+    eventsSinceResync.set(0);
+  }
+
+  private MarathonEvent poll(BlockingQueue<MarathonEvent> queue) {
+    try {
+      return queue.poll(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return END;
+    }
+  }
+
+  private Duration backoff(int failures) {
+    long cap = settings.backoffMax().toMillis();
+    long base =
+        Math.min(
+            cap, settings.backoffInitial().toMillis() << Math.min(Math.max(failures - 1, 0), 16));
+    // full jitter around the exponential step, so a fleet does not reconnect in lockstep
+    return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+  }
+
+  private void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis()); // the follower's own thread
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private void closeStream() {
+    InputStream s = stream;
+    stream = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        log.debug("[{}] closing the event stream: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    closeStream();
+    thread.interrupt();
+  }
+}

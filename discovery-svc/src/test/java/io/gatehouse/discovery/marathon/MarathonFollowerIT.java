@@ -1,0 +1,220 @@
+package io.gatehouse.discovery.marathon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.sim.Simulator;
+import io.gatehouse.sim.SimulatorConfig;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The follower against a real marathon-sim (fixed-endpoint mode) in this JVM. */
+class MarathonFollowerIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final MarathonFollower.Settings FAST =
+      new MarathonFollower.Settings(
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(10),
+          Duration.ofMillis(100),
+          Duration.ofMillis(500));
+  private static final String APP =
+      """
+      {"id": "%s", "instances": %d, "cmd": "serve", "portDefinitions": [{"port": 0}],
+       "healthChecks": [{"protocol": "HTTP", "path": "/", "portIndex": 0, "maxConsecutiveFailures": 0}]}
+      """;
+
+  private HttpClient http = HttpClient.newHttpClient();
+  private final AppModel model = new AppModel(1000);
+  private SimulatorConfig config;
+  private Simulator sim;
+  private MarathonFollower follower;
+
+  @BeforeEach
+  void start() throws Exception {
+    config =
+        SimulatorConfig.forTests(true, Files.createTempDirectory("follower"))
+            .withPorts(freePort(), 0);
+    sim = Simulator.start(config);
+    follower =
+        new MarathonFollower(
+                "",
+                new MarathonClient(MarathonClient.Endpoint.of(sim.marathonUrl())),
+                model,
+                FAST,
+                Clock.systemUTC())
+            .start();
+    await().atMost(WAIT).until(() -> follower.state() == MarathonFollower.State.CONNECTED);
+  }
+
+  @AfterEach
+  void stop() {
+    follower.close();
+    sim.close();
+  }
+
+  @Test
+  void appsAppearScaleLoseTasksAtOnceAndVanish() throws Exception {
+    post("/v2/apps", APP.formatted("/shop/web", 2));
+    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 2);
+
+    put("/v2/apps/shop/web", "{\"instances\": 3}");
+    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 3);
+
+    long before = model.revision();
+    MarathonTask victim = model.app("/shop/web").tasks().get(0);
+    delete("/v2/apps/shop/web/tasks/" + victim.id());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                model.app("/shop/web").tasks().stream().noneMatch(t -> t.id().equals(victim.id())));
+    List<AppModel.Delta> deltas = model.since(before);
+    assertThat(deltas.get(0).removedTasks())
+        .containsExactly(new AppModel.TaskRemoval("/shop/web", victim.id()));
+    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 3); // Marathon replaces it
+
+    delete("/v2/apps/shop/web");
+    await().atMost(WAIT).until(() -> model.app("/shop/web") == null);
+  }
+
+  @Test
+  void aFailingHealthCheckTakesTheTaskOutOfRotation() throws Exception {
+    post("/v2/apps", APP.formatted("/api", 2));
+    await().atMost(WAIT).until(() -> routable("/api").size() == 2);
+    MarathonTask sick = model.app("/api").tasks().get(0);
+
+    post("/sim/tasks/" + sick.id() + "/health?alive=false", "");
+
+    await().atMost(WAIT).until(() -> routable("/api").size() == 1);
+    MarathonTask seen =
+        model.app("/api").tasks().stream()
+            .filter(t -> t.id().equals(sick.id()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(seen.health()).isEqualTo(Health.UNHEALTHY);
+    assertThat(seen.routable()).isFalse();
+  }
+
+  @Test
+  void aRestartedMarathonIsFollowedAgainAndResynced() throws Exception {
+    post("/v2/apps", APP.formatted("/before", 1));
+    await().atMost(WAIT).until(() -> model.app("/before") != null);
+
+    sim.close(); // Marathon goes away mid-stream
+    await().atMost(WAIT).until(() -> follower.state() != MarathonFollower.State.CONNECTED);
+    sim = Simulator.start(config); // back on the same port, with other apps
+    http = HttpClient.newHttpClient(); // pooled connections went with the old server
+    post("/v2/apps", APP.formatted("/after", 1));
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                follower.state() == MarathonFollower.State.CONNECTED
+                    && model.app("/after") != null);
+    assertThat(model.app("/before")).isNull();
+  }
+
+  @Test
+  void scalingDuringADeploymentIsRefusedWithTheDeploymentId() throws Exception {
+    post("/v2/apps", APP.formatted("/locked", 1));
+    await().atMost(WAIT).until(() -> routable("/locked").size() == 1);
+    post("/sim/tasks/" + model.app("/locked").tasks().get(0).id() + "/health?alive=false", "");
+    MarathonClient client = follower.client();
+    client.scale("/locked", 2); // cannot finish while the task is unhealthy
+
+    DeploymentLockedException locked =
+        catchThrowableOfType(DeploymentLockedException.class, () -> client.scale("/locked", 3));
+
+    assertThat(locked.deploymentIds()).hasSize(1);
+    assertThat(locked.getMessage()).contains("locked");
+  }
+
+  @Test
+  void wrongCredentialsAreReportedAndRightOnesFollow() throws Exception {
+    try (Simulator guarded =
+        Simulator.start(
+            SimulatorConfig.forTests(true, Files.createTempDirectory("guarded"))
+                .withCredentials("ops:secret"))) {
+      AppModel otherModel = new AppModel(10);
+      try (MarathonFollower denied =
+              new MarathonFollower(
+                      "guarded",
+                      new MarathonClient(MarathonClient.Endpoint.of(guarded.marathonUrl())),
+                      otherModel,
+                      FAST,
+                      Clock.systemUTC())
+                  .start();
+          MarathonFollower allowed =
+              new MarathonFollower(
+                      "guarded",
+                      new MarathonClient(
+                          new MarathonClient.Endpoint(
+                              URI.create(guarded.marathonUrl()),
+                              "ops:secret",
+                              null,
+                              Duration.ofSeconds(5))),
+                      otherModel,
+                      FAST,
+                      Clock.systemUTC())
+                  .start()) {
+        await().atMost(WAIT).until(() -> denied.lastError() != null);
+        assertThat(denied.lastError()).contains("credentials").contains("401");
+        await().atMost(WAIT).until(() -> allowed.state() == MarathonFollower.State.CONNECTED);
+      }
+    }
+  }
+
+  private List<Endpoint> routable(String appId) {
+    MarathonApp app = model.app(appId);
+    return app == null ? List.of() : app.routableEndpoints(0);
+  }
+
+  private void post(String path, String body) throws Exception {
+    send("POST", path, body);
+  }
+
+  private void put(String path, String body) throws Exception {
+    send("PUT", path, body);
+  }
+
+  private void delete(String path) throws Exception {
+    send("DELETE", path, null);
+  }
+
+  private void send(String method, String path, String body) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isLessThan(300);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
