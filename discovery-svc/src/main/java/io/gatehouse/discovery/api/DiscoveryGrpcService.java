@@ -1,0 +1,244 @@
+package io.gatehouse.discovery.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.EventStreamState;
+import io.gatehouse.api.discovery.v1.GetAppRequest;
+import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
+import io.gatehouse.api.discovery.v1.GetSyncStatusResponse;
+import io.gatehouse.api.discovery.v1.ListAppsRequest;
+import io.gatehouse.api.discovery.v1.ListAppsResponse;
+import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
+import io.gatehouse.api.discovery.v1.ScaleAppRequest;
+import io.gatehouse.api.discovery.v1.ScaleAppResponse;
+import io.gatehouse.api.discovery.v1.WatchAppsRequest;
+import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.internal.Frameworks;
+import io.gatehouse.discovery.marathon.DeploymentLockedException;
+import io.gatehouse.discovery.marathon.MarathonApp;
+import io.gatehouse.discovery.marathon.MarathonClient;
+import io.gatehouse.discovery.marathon.MarathonException;
+import io.gatehouse.discovery.marathon.MarathonFollower;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** DiscoveryService over gRPC: apps from the followed Marathons, watches, scaling, sync status. */
+@Singleton
+final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(DiscoveryGrpcService.class);
+  private static final int MAX_PAGE = 1000;
+
+  private final Frameworks frameworks;
+  private final ExecutorService watchers =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "discovery-watch");
+            t.setDaemon(true);
+            return t;
+          });
+
+  DiscoveryGrpcService(Frameworks frameworks) {
+    this.frameworks = frameworks;
+  }
+
+  @Override
+  public void listApps(ListAppsRequest request, StreamObserver<ListAppsResponse> out) {
+    if (request.getPageSize() < 0 || request.getPageSize() > MAX_PAGE) {
+      throw invalid("page_size", "must be 0 to " + MAX_PAGE);
+    }
+    int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+    Frameworks.Framework framework = framework(request.getMarathonFramework());
+    AppModel.Snapshot snapshot = framework.model().snapshot();
+    List<MarathonApp> matching =
+        snapshot.apps().stream()
+            .filter(a -> a.id().startsWith(request.getIdPrefix()))
+            .filter(
+                a ->
+                    request.getPageToken().isEmpty()
+                        || a.id().compareTo(request.getPageToken()) > 0)
+            .toList();
+    ListAppsResponse.Builder response =
+        ListAppsResponse.newBuilder().setRevision(snapshot.revision());
+    matching.stream()
+        .limit(size)
+        .forEach(a -> response.addApps(AppProtos.app(framework.name(), a)));
+    if (matching.size() > size) {
+      response.setNextPageToken(matching.get(size - 1).id());
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getApp(GetAppRequest request, StreamObserver<App> out) {
+    Frameworks.Framework framework = framework(request.getMarathonFramework());
+    MarathonApp app = framework.model().app(request.getAppId());
+    if (app == null) {
+      throw Status.NOT_FOUND
+          .withDescription("app " + request.getAppId() + " is not in Marathon " + framework.name())
+          .asRuntimeException();
+    }
+    out.onNext(AppProtos.app(framework.name(), app));
+    out.onCompleted();
+  }
+
+  @Override
+  public void watchApps(WatchAppsRequest request, StreamObserver<WatchAppsResponse> out) {
+    Frameworks.Framework framework = framework(request.getMarathonFramework());
+    new AppWatch(
+            framework.name(),
+            framework.model(),
+            request.getFromRevision(),
+            (ServerCallStreamObserver<WatchAppsResponse>) out,
+            watchers)
+        .start();
+  }
+
+  @Override
+  public void scaleApp(ScaleAppRequest request, StreamObserver<ScaleAppResponse> out) {
+    if (request.getInstances() > 10_000) {
+      throw invalid("instances", "must be 0 to 10000");
+    }
+    if (request.getApp().getAppId().isEmpty()) {
+      throw invalid("app.app_id", "is required");
+    }
+    Frameworks.Framework framework = framework(request.getApp().getMarathonFramework());
+    log.info(
+        "scaling {} in {} to {} instances: {}",
+        request.getApp().getAppId(),
+        framework.name(),
+        request.getInstances(),
+        request.getReason());
+    try {
+      MarathonClient.Change change =
+          framework.client().scale(request.getApp().getAppId(), request.getInstances());
+      out.onNext(
+          ScaleAppResponse.newBuilder()
+              .setDeploymentId(change.deploymentId())
+              .setVersion(change.version())
+              .build());
+      out.onCompleted();
+    } catch (DeploymentLockedException e) {
+      throw StatusProto.toStatusRuntimeException(
+          com.google.rpc.Status.newBuilder()
+              .setCode(Code.FAILED_PRECONDITION_VALUE)
+              .setMessage(
+                  "a deployment of " + request.getApp().getAppId() + " is running; not forcing it")
+              .addDetails(
+                  Any.pack(
+                      ErrorInfo.newBuilder()
+                          .setReason("DEPLOYMENT_IN_PROGRESS")
+                          .setDomain("discovery.gatehouse.io")
+                          .putMetadata("deployment_id", e.deploymentIds().get(0))
+                          .build()))
+              .build());
+    } catch (MarathonException e) {
+      throw marathonFailure(e);
+    }
+  }
+
+  @Override
+  public void getSyncStatus(
+      GetSyncStatusRequest request, StreamObserver<GetSyncStatusResponse> out) {
+    GetSyncStatusResponse.Builder response = GetSyncStatusResponse.newBuilder();
+    Instant now = Instant.now();
+    for (Frameworks.Framework framework : frameworks.all()) {
+      MarathonFollower follower = framework.follower();
+      AppModel.Snapshot snapshot = framework.model().snapshot();
+      MarathonSyncStatus.Builder status =
+          MarathonSyncStatus.newBuilder()
+              .setMarathonFramework(framework.name())
+              .setUrl(framework.client().baseUrl())
+              .setEventStreamState(
+                  switch (follower.state()) {
+                    case CONNECTING -> EventStreamState.EVENT_STREAM_STATE_CONNECTING;
+                    case CONNECTED -> EventStreamState.EVENT_STREAM_STATE_CONNECTED;
+                    case BACKOFF -> EventStreamState.EVENT_STREAM_STATE_BACKOFF;
+                  })
+              .setEventsSinceResync(follower.eventsSinceResync())
+              .setAppCount(snapshot.apps().size())
+              .setTaskCount(snapshot.apps().stream().mapToLong(a -> a.tasks().size()).sum());
+      if (follower.connectedSince() != null) {
+        status.setEventStreamConnectedTime(AppProtos.timestamp(follower.connectedSince()));
+      }
+      if (follower.lastFullSync() != null) {
+        status.setLastFullSyncTime(AppProtos.timestamp(follower.lastFullSync()));
+        Duration age = Duration.between(follower.lastFullSync(), now);
+        status.setLastFullSyncAge(
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(age.getSeconds())
+                .setNanos(age.getNano()));
+      }
+      if (follower.lastError() != null) {
+        status.setLastError(follower.lastError());
+      }
+      try {
+        status.setLeader(framework.client().leader());
+      } catch (MarathonException e) {
+        status.setLeader("");
+      }
+      response.addMarathons(status);
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  private Frameworks.Framework framework(String name) {
+    Frameworks.Framework framework = frameworks.get(name);
+    if (framework == null) {
+      throw invalid(
+          "marathon_framework", "no Marathon instance named \"" + name + "\" is configured");
+    }
+    return framework;
+  }
+
+  private static StatusRuntimeException marathonFailure(MarathonException e) {
+    Status status =
+        switch (e.status()) {
+          case 0 -> Status.UNAVAILABLE;
+          case 404 -> Status.NOT_FOUND;
+          case 401, 403 -> Status.FAILED_PRECONDITION;
+          case 400, 422 -> Status.INVALID_ARGUMENT;
+          default -> e.status() >= 500 ? Status.UNAVAILABLE : Status.INTERNAL;
+        };
+    return status.withDescription(e.getMessage()).asRuntimeException();
+  }
+
+  private static StatusRuntimeException invalid(String field, String description) {
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.INVALID_ARGUMENT_VALUE)
+            .setMessage(field + ": " + description)
+            .addDetails(
+                Any.pack(
+                    com.google.rpc.BadRequest.newBuilder()
+                        .addFieldViolations(
+                            com.google.rpc.BadRequest.FieldViolation.newBuilder()
+                                .setField(field)
+                                .setDescription(description))
+                        .build()))
+            .build());
+  }
+
+  @PreDestroy
+  void stop() {
+    watchers.shutdownNow();
+  }
+}

@@ -1,0 +1,29 @@
+package io.gatehouse.discovery.internal;
+
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+/** The gRPC server's shared parts: status transmission and server reflection. */
+@Factory
+final class GrpcServerFactory {
+  /**
+   * Handlers report failures by throwing a StatusRuntimeException (with google.rpc details); this
+   * sends it as the call's status instead of gRPC's opaque UNKNOWN.
+   */
+  @Singleton
+  @Named("transmit-status")
+  ServerInterceptor transmitStatus() {
+    return TransmitStatusRuntimeExceptionInterceptor.instance();
+  }
+
+  @Singleton
+  @Named("reflection")
+  BindableService reflection() {
+    return ProtoReflectionServiceV1.newInstance();
+  }
+}

@@ -1,0 +1,269 @@
+package io.gatehouse.discovery.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.google.rpc.ErrorInfo;
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.AppKey;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.EventStreamState;
+import io.gatehouse.api.discovery.v1.GetAppRequest;
+import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
+import io.gatehouse.api.discovery.v1.ListAppsRequest;
+import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
+import io.gatehouse.api.discovery.v1.ScaleAppRequest;
+import io.gatehouse.api.discovery.v1.Task;
+import io.gatehouse.api.discovery.v1.WatchAppsRequest;
+import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.sim.Simulator;
+import io.gatehouse.sim.SimulatorConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** discovery-svc over a real gRPC channel, following a marathon-sim in the same JVM. */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DiscoveryServiceIT implements TestPropertyProvider {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String APP =
+      """
+      {"id": "%s", "instances": %d, "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
+       "network": "BRIDGE", "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0}]}},
+       "healthChecks": [{"protocol": "HTTP", "path": "/", "portIndex": 0, "maxConsecutiveFailures": 0}]}
+      """;
+
+  @Inject GrpcEmbeddedServer server;
+  private Simulator sim;
+  private ManagedChannel channel;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Override
+  public Map<String, String> getProperties() {
+    try {
+      sim =
+          Simulator.start(
+              SimulatorConfig.forTests(true, Files.createTempDirectory("discovery-it")));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return Map.of("gatehouse.discovery.marathons.default.url", sim.marathonUrl());
+  }
+
+  @BeforeAll
+  void connect() {
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+  }
+
+  @AfterAll
+  void stop() {
+    channel.shutdownNow();
+    sim.close();
+  }
+
+  @Test
+  void watchAppsStartsWithASnapshotThenSendsAppsAndSmallTaskRemovals() throws Exception {
+    List<WatchAppsResponse> seen = new CopyOnWriteArrayList<>();
+    DiscoveryServiceGrpc.newStub(channel)
+        .watchApps(WatchAppsRequest.getDefaultInstance(), collect(seen));
+    await().atMost(WAIT).until(() -> !seen.isEmpty());
+    assertThat(seen.get(0).getSnapshot()).isTrue();
+
+    post("/v2/apps", APP.formatted("/watched", 2));
+    await().atMost(WAIT).until(() -> routable(latest(seen, "/watched")) == 2);
+
+    App app = latest(seen, "/watched");
+    assertThat(app.getPorts(0).getServicePort()).isBetween(10000, 20000);
+    Task victim = app.getTasks(0);
+    assertThat(victim.getEndpoints(0).getAddress()).isEqualTo(victim.getHost());
+    delete("/v2/apps/watched/tasks/" + victim.getId());
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                seen.stream()
+                    .anyMatch(
+                        r ->
+                            r.getTaskChangesList().stream()
+                                .anyMatch(c -> c.getRemovedTaskId().equals(victim.getId()))));
+    WatchAppsResponse removal =
+        seen.stream().filter(r -> r.getTaskChangesCount() > 0).findFirst().orElseThrow();
+    assertThat(removal.getAppsCount()).isZero();
+    assertThat(removal.hasCauseTime()).isTrue();
+  }
+
+  @Test
+  void appsAreListedAndReadWithTheirTasks() throws Exception {
+    post("/v2/apps", APP.formatted("/listed/web", 1));
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                routable(stub().getApp(GetAppRequest.newBuilder().setAppId("/listed/web").build()))
+                    == 1);
+    List<App> apps =
+        stub().listApps(ListAppsRequest.newBuilder().setIdPrefix("/listed/").build()).getAppsList();
+    assertThat(apps).extracting(App::getId).containsExactly("/listed/web");
+    assertThat(apps.get(0).getMarathonFramework()).isEqualTo("default");
+
+    StatusRuntimeException missing =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub().getApp(GetAppRequest.newBuilder().setAppId("/nope").build()));
+    assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void scaleAppGoesThroughMarathonAndNeverForcesARunningDeployment() throws Exception {
+    post("/v2/apps", APP.formatted("/scaled", 1));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stub()
+                        .listApps(ListAppsRequest.newBuilder().setIdPrefix("/scaled").build())
+                        .getAppsCount()
+                    == 1);
+    AppKey key = AppKey.newBuilder().setAppId("/scaled").build();
+
+    String deployment =
+        stub()
+            .scaleApp(
+                ScaleAppRequest.newBuilder().setApp(key).setInstances(2).setReason("test").build())
+            .getDeploymentId();
+    assertThat(deployment).isNotEmpty();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                routable(stub().getApp(GetAppRequest.newBuilder().setAppId("/scaled").build()))
+                    == 2);
+
+    String taskId =
+        stub().getApp(GetAppRequest.newBuilder().setAppId("/scaled").build()).getTasks(0).getId();
+    post("/sim/tasks/" + taskId + "/health?alive=false", "");
+    stub()
+        .scaleApp(
+            ScaleAppRequest.newBuilder().setApp(key).setInstances(3).build()); // cannot finish now
+    StatusRuntimeException locked =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub().scaleApp(ScaleAppRequest.newBuilder().setApp(key).setInstances(4).build()));
+    assertThat(locked.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    ErrorInfo info = StatusProto.fromThrowable(locked).getDetails(0).unpack(ErrorInfo.class);
+    assertThat(info.getReason()).isEqualTo("DEPLOYMENT_IN_PROGRESS");
+    assertThat(info.getMetadataMap().get("deployment_id")).isNotEmpty();
+  }
+
+  @Test
+  void syncStatusReportsTheStreamTheLeaderAndTheLastSync() {
+    MarathonSyncStatus status =
+        stub().getSyncStatus(GetSyncStatusRequest.getDefaultInstance()).getMarathons(0);
+
+    assertThat(status.getMarathonFramework()).isEqualTo("default");
+    assertThat(status.getEventStreamState())
+        .isEqualTo(EventStreamState.EVENT_STREAM_STATE_CONNECTED);
+    assertThat(status.getLeader()).startsWith("127.0.0.1:");
+    assertThat(status.hasLastFullSyncTime()).isTrue();
+    assertThat(status.getUrl()).isEqualTo(sim.marathonUrl());
+  }
+
+  @Test
+  void anUnknownMarathonInstanceIsAnInvalidArgument() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub()
+                    .listApps(ListAppsRequest.newBuilder().setMarathonFramework("other").build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("marathon_framework");
+  }
+
+  private DiscoveryServiceGrpc.DiscoveryServiceBlockingStub stub() {
+    return DiscoveryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static long routable(App app) {
+    return app == null ? 0 : app.getTasksList().stream().filter(Task::getRoutable).count();
+  }
+
+  private static App latest(List<WatchAppsResponse> seen, String id) {
+    App found = null;
+    for (WatchAppsResponse r : seen) {
+      for (App app : r.getAppsList()) {
+        if (app.getId().equals(id)) {
+          found = app;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static StreamObserver<WatchAppsResponse> collect(List<WatchAppsResponse> seen) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(WatchAppsResponse value) {
+        seen.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  private void post(String path, String body) throws Exception {
+    send("POST", path, body);
+  }
+
+  private void delete(String path) throws Exception {
+    send("DELETE", path, null);
+  }
+
+  private void send(String method, String path, String body) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isLessThan(300);
+  }
+}
