@@ -11,11 +11,16 @@ import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusResponse;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
 import io.gatehouse.api.discovery.v1.ListAppsResponse;
+import io.gatehouse.api.discovery.v1.ListNodesRequest;
+import io.gatehouse.api.discovery.v1.ListNodesResponse;
 import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
+import io.gatehouse.api.discovery.v1.MesosSyncStatus;
 import io.gatehouse.api.discovery.v1.ScaleAppRequest;
 import io.gatehouse.api.discovery.v1.ScaleAppResponse;
 import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.api.discovery.v1.WatchNodesRequest;
+import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.internal.Frameworks;
 import io.gatehouse.discovery.marathon.DeploymentLockedException;
@@ -23,6 +28,9 @@ import io.gatehouse.discovery.marathon.MarathonApp;
 import io.gatehouse.discovery.marathon.MarathonClient;
 import io.gatehouse.discovery.marathon.MarathonException;
 import io.gatehouse.discovery.marathon.MarathonFollower;
+import io.gatehouse.discovery.mesos.Agent;
+import io.gatehouse.discovery.mesos.AgentModel;
+import io.gatehouse.discovery.mesos.MesosPoller;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -45,6 +53,8 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private static final int MAX_PAGE = 1000;
 
   private final Frameworks frameworks;
+  private final AgentModel agents;
+  private final MesosPoller mesos;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -54,8 +64,28 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
             return t;
           });
 
-  DiscoveryGrpcService(Frameworks frameworks) {
+  DiscoveryGrpcService(Frameworks frameworks, AgentModel agents, MesosPoller mesos) {
     this.frameworks = frameworks;
+    this.agents = agents;
+    this.mesos = mesos;
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> out) {
+    AgentModel.Snapshot snapshot = agents.snapshot();
+    ListNodesResponse.Builder response =
+        ListNodesResponse.newBuilder().setRevision(snapshot.revision());
+    snapshot.agents().values().stream()
+        .filter(a -> a.active() || request.getIncludeInactive())
+        .sorted(java.util.Comparator.comparing(Agent::hostname))
+        .forEach(a -> response.addNodes(NodeProtos.node(a)));
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void watchNodes(WatchNodesRequest request, StreamObserver<WatchNodesResponse> out) {
+    new NodeWatch(agents, (ServerCallStreamObserver<WatchNodesResponse>) out, watchers).start();
   }
 
   @Override
@@ -196,6 +226,17 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       }
       response.addMarathons(status);
     }
+    MesosSyncStatus.Builder master =
+        MesosSyncStatus.newBuilder()
+            .setUrl(mesos.client().baseUrl())
+            .setNodeCount(agents.snapshot().agents().size());
+    if (mesos.lastSync() != null) {
+      master.setLastSyncTime(AppProtos.timestamp(mesos.lastSync()));
+    }
+    if (mesos.lastError() != null) {
+      master.setLastError(mesos.lastError());
+    }
+    response.setMesos(master);
     out.onNext(response.build());
     out.onCompleted();
   }

@@ -12,11 +12,15 @@ import io.gatehouse.api.discovery.v1.EventStreamState;
 import io.gatehouse.api.discovery.v1.GetAppRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
+import io.gatehouse.api.discovery.v1.ListNodesRequest;
 import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
+import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.discovery.v1.ScaleAppRequest;
 import io.gatehouse.api.discovery.v1.Task;
 import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.api.discovery.v1.WatchNodesRequest;
+import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
 import io.grpc.ManagedChannel;
@@ -70,7 +74,10 @@ class DiscoveryServiceIT implements TestPropertyProvider {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return Map.of("gatehouse.discovery.marathons.default.url", sim.marathonUrl());
+    return Map.of(
+        "gatehouse.discovery.marathons.default.url", sim.marathonUrl(),
+        "gatehouse.discovery.mesos.url", sim.mesosUrl(),
+        "gatehouse.discovery.mesos.poll-interval", "200ms");
   }
 
   @BeforeAll
@@ -195,6 +202,47 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   }
 
   @Test
+  void nodesAreTheMesosAgentsWithTheirAttributesAndAddresses() {
+    await()
+        .atMost(WAIT)
+        .until(() -> stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesCount() == 2);
+    List<Node> nodes = stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+
+    assertThat(nodes).extracting(Node::getHostname).containsExactly("127.0.0.2", "127.0.0.3");
+    assertThat(nodes.get(0).getAddress()).isEqualTo("127.0.0.2");
+    assertThat(nodes.get(0).getAttributesMap()).containsEntry("rack", "r1");
+    assertThat(nodes.get(0).getResources().getPortRangesList()).containsExactly("31000-32000");
+
+    List<WatchNodesResponse> seen = new CopyOnWriteArrayList<>();
+    DiscoveryServiceGrpc.newStub(channel)
+        .watchNodes(WatchNodesRequest.getDefaultInstance(), collectNodes(seen));
+    await().atMost(WAIT).until(() -> !seen.isEmpty());
+    assertThat(seen.get(0).getSnapshot()).isTrue();
+    assertThat(seen.get(0).getNodesCount()).isEqualTo(2);
+    assertThat(
+            stub()
+                .getSyncStatus(GetSyncStatusRequest.getDefaultInstance())
+                .getMesos()
+                .getNodeCount())
+        .isEqualTo(2);
+  }
+
+  private static StreamObserver<WatchNodesResponse> collectNodes(List<WatchNodesResponse> seen) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(WatchNodesResponse value) {
+        seen.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  @Test
   void anUnknownMarathonInstanceIsAnInvalidArgument() {
     StatusRuntimeException e =
         catchThrowableOfType(
@@ -204,6 +252,15 @@ class DiscoveryServiceIT implements TestPropertyProvider {
                     .listApps(ListAppsRequest.newBuilder().setMarathonFramework("other").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("marathon_framework");
+  }
+
+  /** The app runs {@code instances} routable tasks and no deployment of it is running. */
+  private boolean settled(String id, int instances) {
+    List<App> apps =
+        stub().listApps(ListAppsRequest.newBuilder().setIdPrefix(id).build()).getAppsList();
+    return apps.size() == 1
+        && routable(apps.get(0)) == instances
+        && apps.get(0).getDeploymentIdsCount() == 0;
   }
 
   private DiscoveryServiceGrpc.DiscoveryServiceBlockingStub stub() {
