@@ -8,7 +8,9 @@ import io.gatehouse.api.discovery.v1.AppHealthCheck;
 import io.gatehouse.api.discovery.v1.AppKey;
 import io.gatehouse.api.discovery.v1.AppPort;
 import io.gatehouse.api.discovery.v1.Endpoint;
+import io.gatehouse.api.discovery.v1.LabelError;
 import io.gatehouse.api.discovery.v1.NetworkMode;
+import io.gatehouse.api.discovery.v1.ProxySettings;
 import io.gatehouse.api.discovery.v1.Task;
 import io.gatehouse.api.discovery.v1.TaskChange;
 import io.gatehouse.api.discovery.v1.TaskCounts;
@@ -16,6 +18,7 @@ import io.gatehouse.api.discovery.v1.TaskHealth;
 import io.gatehouse.api.discovery.v1.TaskState;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.Health;
 import io.gatehouse.discovery.marathon.MarathonApp;
 import io.gatehouse.discovery.marathon.MarathonTask;
@@ -25,6 +28,26 @@ import java.time.Instant;
 /** Maps the app model to the v1 API's messages. */
 final class AppProtos {
   private AppProtos() {}
+
+  static App app(String framework, MarathonApp app, ProxyTranslator.Result proxy) {
+    App.Builder out = app(framework, app).toBuilder();
+    ProxySettings.Builder settings =
+        ProxySettings.newBuilder()
+            .setProxied(proxy.ok() && !proxy.pools().isEmpty())
+            .setNorthSouth(proxy.virtualServices().stream().anyMatch(v -> !v.getEastWest()));
+    proxy.virtualServices().forEach(v -> settings.addVirtualServices(v.getMeta().getName()));
+    proxy.pools().forEach(p -> settings.addPools(p.getMeta().getName()));
+    out.setProxy(settings);
+    for (io.gatehouse.discovery.labels.LabelError e : proxy.errors()) {
+      out.addLabelErrors(
+          LabelError.newBuilder()
+              .setLabel(e.label())
+              .setField(e.field())
+              .setCode(e.code())
+              .setMessage(e.message()));
+    }
+    return out.build();
+  }
 
   static App app(String framework, MarathonApp app) {
     App.Builder out =

@@ -23,6 +23,7 @@ import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.internal.Frameworks;
+import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.DeploymentLockedException;
 import io.gatehouse.discovery.marathon.MarathonApp;
 import io.gatehouse.discovery.marathon.MarathonClient;
@@ -55,6 +56,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final Frameworks frameworks;
   private final AgentModel agents;
   private final MesosPoller mesos;
+  private final ProxyTranslator proxies;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -64,7 +66,9 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
             return t;
           });
 
-  DiscoveryGrpcService(Frameworks frameworks, AgentModel agents, MesosPoller mesos) {
+  DiscoveryGrpcService(
+      Frameworks frameworks, AgentModel agents, MesosPoller mesos, ProxyTranslator proxies) {
+    this.proxies = proxies;
     this.frameworks = frameworks;
     this.agents = agents;
     this.mesos = mesos;
@@ -103,12 +107,19 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
                 a ->
                     request.getPageToken().isEmpty()
                         || a.id().compareTo(request.getPageToken()) > 0)
+            .filter(
+                a ->
+                    !request.getWithLabelErrorsOnly()
+                        || !proxies.translate(framework.name(), a).ok())
             .toList();
     ListAppsResponse.Builder response =
         ListAppsResponse.newBuilder().setRevision(snapshot.revision());
     matching.stream()
         .limit(size)
-        .forEach(a -> response.addApps(AppProtos.app(framework.name(), a)));
+        .forEach(
+            a ->
+                response.addApps(
+                    AppProtos.app(framework.name(), a, proxies.translate(framework.name(), a))));
     if (matching.size() > size) {
       response.setNextPageToken(matching.get(size - 1).id());
     }
@@ -125,7 +136,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
           .withDescription("app " + request.getAppId() + " is not in Marathon " + framework.name())
           .asRuntimeException();
     }
-    out.onNext(AppProtos.app(framework.name(), app));
+    out.onNext(AppProtos.app(framework.name(), app, proxies.translate(framework.name(), app)));
     out.onCompleted();
   }
 

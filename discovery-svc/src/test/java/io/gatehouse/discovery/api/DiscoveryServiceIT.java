@@ -189,6 +189,42 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   }
 
   @Test
+  void aBadLabelIsReportedOnItsAppAndLeavesOtherAppsAlone() throws Exception {
+    post("/v2/apps", APP.formatted("/labels/good", 1));
+    String bad =
+        "{\"id\": \"/labels/bad\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 0}],"
+            + " \"labels\": {\"avi_proxy\": \"{\\\"virtualservice\\\": {\\\"colour\\\": \\\"blue\\\"}}\"}}";
+    post("/v2/apps", bad);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stub()
+                        .listApps(ListAppsRequest.newBuilder().setIdPrefix("/labels/").build())
+                        .getAppsCount()
+                    == 2);
+    App badApp = stub().getApp(GetAppRequest.newBuilder().setAppId("/labels/bad").build());
+    assertThat(badApp.getLabelErrorsList()).hasSize(1);
+    assertThat(badApp.getLabelErrors(0).getField()).isEqualTo("virtualservice.colour");
+    assertThat(badApp.getLabelErrors(0).getCode()).isEqualTo("UNKNOWN_FIELD");
+    assertThat(badApp.getProxy().getProxied()).isFalse();
+    App goodApp = stub().getApp(GetAppRequest.newBuilder().setAppId("/labels/good").build());
+    assertThat(goodApp.getLabelErrorsList()).isEmpty();
+    assertThat(goodApp.getProxy().getVirtualServicesList()).hasSize(1);
+    assertThat(
+            stub()
+                .listApps(
+                    ListAppsRequest.newBuilder()
+                        .setIdPrefix("/labels/")
+                        .setWithLabelErrorsOnly(true)
+                        .build())
+                .getAppsList())
+        .extracting(App::getId)
+        .containsExactly("/labels/bad");
+  }
+
+  @Test
   void syncStatusReportsTheStreamTheLeaderAndTheLastSync() {
     MarathonSyncStatus status =
         stub().getSyncStatus(GetSyncStatusRequest.getDefaultInstance()).getMarathons(0);

@@ -1,0 +1,403 @@
+package io.gatehouse.discovery.labels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Duration;
+import io.gatehouse.api.policy.v1.AnalyticsPolicy;
+import io.gatehouse.api.policy.v1.ClientInsights;
+import io.gatehouse.api.policy.v1.FullClientLogs;
+import io.gatehouse.api.policy.v1.LbAlgorithm;
+import io.gatehouse.api.policy.v1.MarathonAppMembers;
+import io.gatehouse.api.policy.v1.MetricsRealtimeUpdate;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.Vip;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.discovery.marathon.MarathonApp;
+import io.gatehouse.discovery.marathon.PortSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an app and its proxy labels into the virtual services and pools policy-svc keeps for it:
+ * one pool (members: the app's tasks on that port) and, unless {@code proxy_listener} is "no", one
+ * virtual service per service port. Without labels a service is east-west on its service port, HTTP
+ * when its container port is an HTTP port, TCP otherwise, UDP for udp ports. {@code FE-Proxy: yes}
+ * makes it north-south on a VIP. The {@code avi_proxy} label (Avi's REST schema) is merged over
+ * these defaults. Any error in the labels yields errors and no objects: the app's objects in
+ * policy-svc stay as they were, and no other app is affected.
+ */
+public final class ProxyTranslator {
+  static final String AVI_PROXY = "avi_proxy";
+  static final String FE_PROXY = "FE-Proxy";
+  static final String PROXY_LISTENER = "proxy_listener";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> LABEL_KEYS = Set.of("virtualservice", "pool");
+  private static final Set<String> VS_FIELDS =
+      Set.of(
+          "name",
+          "ip_address",
+          "auto_allocate_ip",
+          "subnet",
+          "services",
+          "analytics_policy",
+          "ssl_key_and_certificate_refs",
+          "network_security_policy_ref",
+          "se_group_ref");
+
+  /** Avi fields that mean nothing here (placement, profiles, routing) and are accepted as such. */
+  private static final Set<String> VS_IGNORED =
+      Set.of(
+          "east_west_placement",
+          "enable_rhi",
+          "ssl_profile_ref",
+          "application_profile_ref",
+          "network_profile_ref",
+          "vrf_context_ref",
+          "tenant_ref",
+          "cloud_ref",
+          "fqdn",
+          "dns_info",
+          "description");
+
+  private static final Set<String> POOL_FIELDS =
+      Set.of("name", "lb_algorithm", "health_monitor_refs", "graceful_disable_timeout");
+  private static final Set<String> POOL_IGNORED =
+      Set.of("ab_pool", "default_server_port", "tenant_ref", "cloud_ref", "description");
+
+  /** The objects for one app, or the errors that prevent them. */
+  public record Result(
+      List<VirtualService> virtualServices, List<Pool> pools, List<LabelError> errors) {
+    public boolean ok() {
+      return errors.isEmpty();
+    }
+  }
+
+  private final ProxySettings settings;
+
+  public ProxyTranslator(ProxySettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * The objects for {@code app} of Marathon instance {@code framework} ("" or "default": the
+   * default).
+   */
+  public Result translate(String framework, MarathonApp app) {
+    List<LabelError> errors = new ArrayList<>();
+    JsonNode label = aviProxy(app, errors);
+    if (!errors.isEmpty()) {
+      return new Result(List.of(), List.of(), errors);
+    }
+    boolean northSouth = yes(app.labels().get(FE_PROXY));
+    boolean listener = !no(app.labels().get(PROXY_LISTENER));
+    List<PortSpec> ports =
+        app.ports().stream().filter(p -> p.servicePort() > 0 || northSouth).toList();
+    List<VirtualService> services = new ArrayList<>();
+    List<Pool> pools = new ArrayList<>();
+    for (PortSpec port : ports) {
+      String name = baseName(framework, app.id()) + "/" + port.servicePort();
+      ObjectMeta meta = meta(framework, app.id(), name);
+      ObjectNode poolDefaults =
+          JSON.createObjectNode()
+              .put("name", name)
+              .put("lb_algorithm", "LB_ALGORITHM_LEAST_CONNECTIONS");
+      JsonNode poolJson = JsonMerge.merge(poolDefaults, label.path("pool"));
+      Pool pool = pool(poolJson, meta, framework, app.id(), port.index(), errors);
+      pools.add(pool);
+      if (!listener) {
+        continue;
+      }
+      ObjectNode vsDefaults = JSON.createObjectNode().put("name", name);
+      vsDefaults
+          .putArray("services")
+          .addObject()
+          .put("port", port.servicePort())
+          .put("enable_ssl", false);
+      JsonNode vsJson = JsonMerge.merge(vsDefaults, label.path("virtualservice"));
+      if (ports.size() > 1 && label.path("virtualservice").has("name")) {
+        ((ObjectNode) vsJson).put("name", vsJson.get("name").asText() + "-" + port.servicePort());
+      }
+      services.add(
+          virtualService(
+              vsJson, meta, pool.getMeta().getName(), protocol(port), northSouth, errors));
+    }
+    if (!errors.isEmpty()) {
+      return new Result(List.of(), List.of(), errors);
+    }
+    return new Result(services, pools, List.of());
+  }
+
+  private JsonNode aviProxy(MarathonApp app, List<LabelError> errors) {
+    String text = app.labels().get(AVI_PROXY);
+    if (text == null || text.isBlank()) {
+      return JSON.createObjectNode();
+    }
+    JsonNode label;
+    try {
+      label = JSON.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      errors.add(
+          new LabelError(AVI_PROXY, "", "INVALID_JSON", "is not JSON: " + e.getOriginalMessage()));
+      return null;
+    }
+    if (!label.isObject()) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY,
+              "",
+              "INVALID_JSON",
+              "must be a JSON object with virtualservice and/or pool"));
+      return null;
+    }
+    for (String key : iterable(label)) {
+      if (!LABEL_KEYS.contains(key)) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY, key, "UNKNOWN_FIELD", "unknown field; expected virtualservice or pool"));
+      }
+    }
+    checkFields(label.path("virtualservice"), "virtualservice", VS_FIELDS, VS_IGNORED, errors);
+    checkFields(label.path("pool"), "pool", POOL_FIELDS, POOL_IGNORED, errors);
+    return label;
+  }
+
+  private VirtualService virtualService(
+      JsonNode vs,
+      ObjectMeta meta,
+      String pool,
+      Protocol protocol,
+      boolean northSouth,
+      List<LabelError> errors) {
+    String name = vs.path("name").asText(meta.getName());
+    VirtualService.Builder out =
+        VirtualService.newBuilder()
+            .setMeta(meta.toBuilder().setName(name))
+            .setEastWest(!northSouth)
+            .setPoolRef(pool);
+    int index = 0;
+    for (JsonNode service : vs.path("services")) {
+      String at = "virtualservice.services[" + index++ + "]";
+      int port = service.path("port").asInt(-1);
+      if (port < 1 || port > 65535) {
+        errors.add(
+            new LabelError(AVI_PROXY, at + ".port", "INVALID_VALUE", "must be a port 1 to 65535"));
+        continue;
+      }
+      if (!northSouth && (port < settings.servicePortMin() || port > settings.servicePortMax())) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                at + ".port",
+                "SERVICE_PORT_OUTSIDE_RANGE",
+                "service port "
+                    + port
+                    + " is outside the proxied range "
+                    + settings.servicePortMin()
+                    + "-"
+                    + settings.servicePortMax()));
+      }
+      out.addServices(
+          Service.newBuilder()
+              .setPort(port)
+              .setProtocol(protocol)
+              .setEnableSsl(service.path("enable_ssl").asBoolean(false)));
+    }
+    if (northSouth) {
+      out.setVip(vip(vs, errors));
+    }
+    for (JsonNode ref : vs.path("ssl_key_and_certificate_refs")) {
+      out.addSslKeyAndCertificateRefs(refName(ref.asText()));
+    }
+    if (vs.hasNonNull("network_security_policy_ref")) {
+      out.setNetworkSecurityPolicyRef(refName(vs.get("network_security_policy_ref").asText()));
+    }
+    if (vs.hasNonNull("se_group_ref")) {
+      out.setSeGroupRef(refName(vs.get("se_group_ref").asText()));
+    }
+    if (vs.has("analytics_policy")) {
+      out.setAnalyticsPolicy(analytics(vs.get("analytics_policy"), errors));
+    }
+    return out.build();
+  }
+
+  private static Vip vip(JsonNode vs, List<LabelError> errors) {
+    String address = vs.path("ip_address").path("addr").asText("");
+    if (!address.isEmpty()) {
+      return Vip.newBuilder().setIpAddress(address).build();
+    }
+    if (vs.path("auto_allocate_ip").asBoolean(false)) {
+      JsonNode subnet = vs.path("subnet");
+      String cidr =
+          subnet.isTextual()
+              ? subnet.asText()
+              : subnet.path("ip_addr").path("addr").asText("")
+                  + "/"
+                  + subnet.path("mask").asInt(32);
+      return Vip.newBuilder().setAutoAllocate(true).setSubnet(cidr).build();
+    }
+    errors.add(
+        new LabelError(
+            FE_PROXY,
+            "virtualservice.ip_address",
+            "VIP_REQUIRED",
+            "FE-Proxy needs a VIP: set virtualservice.ip_address.addr, or auto_allocate_ip with a subnet, in avi_proxy"));
+    return Vip.getDefaultInstance();
+  }
+
+  private static AnalyticsPolicy analytics(JsonNode policy, List<LabelError> errors) {
+    AnalyticsPolicy.Builder out = AnalyticsPolicy.newBuilder();
+    JsonNode realtime = policy.path("metrics_realtime_update");
+    if (!realtime.isMissingNode()) {
+      out.setMetricsRealtimeUpdate(
+          MetricsRealtimeUpdate.newBuilder()
+              .setEnabled(realtime.path("enabled").asBoolean(false))
+              .setDuration(minutes(realtime.path("duration").asLong(0))));
+    }
+    JsonNode full = policy.path("full_client_logs");
+    if (!full.isMissingNode()) {
+      out.setFullClientLogs(
+          FullClientLogs.newBuilder()
+              .setEnabled(full.path("enabled").asBoolean(false))
+              .setDuration(minutes(full.path("duration").asLong(0))));
+    }
+    if (policy.has("client_insights")) {
+      try {
+        out.setClientInsights(
+            ClientInsights.valueOf("CLIENT_INSIGHTS_" + policy.get("client_insights").asText()));
+      } catch (IllegalArgumentException e) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                "virtualservice.analytics_policy.client_insights",
+                "INVALID_VALUE",
+                "must be NO_INSIGHTS, PASSIVE or ACTIVE"));
+      }
+    }
+    return out.build();
+  }
+
+  private static Pool pool(
+      JsonNode pool,
+      ObjectMeta meta,
+      String framework,
+      String appId,
+      int portIndex,
+      List<LabelError> errors) {
+    Pool.Builder out =
+        Pool.newBuilder()
+            .setMeta(meta.toBuilder().setName(pool.path("name").asText(meta.getName())))
+            .setMarathonApp(
+                MarathonAppMembers.newBuilder()
+                    .setMarathonFramework(frameworkName(framework))
+                    .setAppId(appId)
+                    .setPortIndex(portIndex));
+    String algorithm = pool.path("lb_algorithm").asText();
+    try {
+      out.setLbAlgorithm(LbAlgorithm.valueOf(algorithm));
+    } catch (IllegalArgumentException e) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY,
+              "pool.lb_algorithm",
+              "INVALID_VALUE",
+              algorithm
+                  + " is not supported; use LB_ALGORITHM_ROUND_ROBIN, _LEAST_CONNECTIONS, _FASTEST_RESPONSE or _CONSISTENT_HASH"));
+    }
+    for (JsonNode ref : pool.path("health_monitor_refs")) {
+      out.addHealthMonitorRefs(refName(ref.asText()));
+    }
+    if (pool.has("graceful_disable_timeout")) {
+      out.setDrainingTimeout(minutes(pool.get("graceful_disable_timeout").asLong(0)));
+    }
+    return out.build();
+  }
+
+  private Protocol protocol(PortSpec port) {
+    if (port.protocol().equals("udp")) {
+      return Protocol.PROTOCOL_UDP;
+    }
+    int matched = port.containerPort() > 0 ? port.containerPort() : port.servicePort();
+    return settings.httpContainerPorts().contains(matched)
+        ? Protocol.PROTOCOL_HTTP
+        : Protocol.PROTOCOL_TCP;
+  }
+
+  private static void checkFields(
+      JsonNode object,
+      String path,
+      Set<String> known,
+      Set<String> ignored,
+      List<LabelError> errors) {
+    if (object.isMissingNode()) {
+      return;
+    }
+    if (!object.isObject()) {
+      errors.add(new LabelError(AVI_PROXY, path, "INVALID_VALUE", "must be a JSON object"));
+      return;
+    }
+    for (String field : iterable(object)) {
+      if (!known.contains(field) && !ignored.contains(field)) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                path + "." + field,
+                "UNKNOWN_FIELD",
+                "unknown field; see the avi_proxy fields in the README"));
+      }
+    }
+  }
+
+  private static ObjectMeta meta(String framework, String appId, String name) {
+    return ObjectMeta.newBuilder()
+        .setName(name)
+        .setSource(
+            ObjectSource.newBuilder()
+                .setKind(ObjectSource.Kind.KIND_MARATHON_APP)
+                .setMarathonAppId(appId)
+                .setMarathonFramework(frameworkName(framework)))
+        .build();
+  }
+
+  /** "/shop/web" becomes "shop/web"; apps of other Marathon instances carry its name first. */
+  static String baseName(String framework, String appId) {
+    String base = appId.startsWith("/") ? appId.substring(1) : appId;
+    String name = frameworkName(framework);
+    return name.isEmpty() ? base : name + "/" + base;
+  }
+
+  private static String frameworkName(String framework) {
+    return framework == null || framework.equals("default") ? "" : framework;
+  }
+
+  /** Avi references are URLs such as /api/pool?name=web; a plain name is taken as is. */
+  static String refName(String ref) {
+    int at = ref.indexOf("name=");
+    String name = at >= 0 ? ref.substring(at + 5) : ref;
+    int amp = name.indexOf('&');
+    return amp >= 0 ? name.substring(0, amp) : name;
+  }
+
+  private static Duration minutes(long minutes) {
+    return Duration.newBuilder().setSeconds(minutes * 60).build();
+  }
+
+  private static boolean yes(String value) {
+    return value != null && (value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("true"));
+  }
+
+  private static boolean no(String value) {
+    return value != null && (value.equalsIgnoreCase("no") || value.equalsIgnoreCase("false"));
+  }
+
+  private static Iterable<String> iterable(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

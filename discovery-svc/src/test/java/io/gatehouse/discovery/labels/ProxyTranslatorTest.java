@@ -1,0 +1,183 @@
+package io.gatehouse.discovery.labels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.api.policy.v1.ClientInsights;
+import io.gatehouse.api.policy.v1.LbAlgorithm;
+import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.discovery.marathon.AppParser;
+import io.gatehouse.discovery.marathon.MarathonApp;
+import io.gatehouse.testsupport.SharedFixtures;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProxyTranslatorTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ProxyTranslator translator =
+      new ProxyTranslator(new ProxySettings(Set.of(80, 8080), 10000, 20000));
+
+  @Test
+  void anAppWithoutLabelsIsEastWestOnEachServicePortWithAPoolOfItsTasks() throws Exception {
+    MarathonApp app =
+        app(
+            "{\"id\": \"/shop/web\", \"networks\": [{\"mode\": \"container/bridge\"}], \"container\": {\"portMappings\": ["
+                + "{\"containerPort\": 80, \"servicePort\": 10001}, {\"containerPort\": 9000, \"servicePort\": 10002},"
+                + "{\"containerPort\": 53, \"servicePort\": 10003, \"protocol\": \"udp\"}]}}",
+            Map.of());
+
+    ProxyTranslator.Result result = translator.translate("default", app);
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.virtualServices())
+        .extracting(v -> v.getMeta().getName())
+        .containsExactly("shop/web/10001", "shop/web/10002", "shop/web/10003");
+    assertThat(result.virtualServices())
+        .extracting(v -> v.getServices(0).getProtocol())
+        .containsExactly(Protocol.PROTOCOL_HTTP, Protocol.PROTOCOL_TCP, Protocol.PROTOCOL_UDP);
+    VirtualService first = result.virtualServices().get(0);
+    assertThat(first.getEastWest()).isTrue();
+    assertThat(first.getServices(0).getPort()).isEqualTo(10001);
+    assertThat(first.getPoolRef()).isEqualTo("shop/web/10001");
+    assertThat(first.getMeta().getSource().getKind())
+        .isEqualTo(ObjectSource.Kind.KIND_MARATHON_APP);
+    assertThat(first.getMeta().getSource().getMarathonAppId()).isEqualTo("/shop/web");
+    Pool pool = result.pools().get(1);
+    assertThat(pool.getMarathonApp().getAppId()).isEqualTo("/shop/web");
+    assertThat(pool.getMarathonApp().getPortIndex()).isEqualTo(1);
+    assertThat(pool.getLbAlgorithm()).isEqualTo(LbAlgorithm.LB_ALGORITHM_LEAST_CONNECTIONS);
+  }
+
+  @Test
+  void aviProxyIsMergedOverTheDefaults() throws Exception {
+    String label =
+        "{\"virtualservice\": {\"analytics_policy\": {\"client_insights\": \"ACTIVE\", \"full_client_logs\": {\"enabled\": true}},"
+            + " \"ssl_key_and_certificate_refs\": [\"/api/sslkeyandcertificate?name=shop-cert\"], \"east_west_placement\": true},"
+            + " \"pool\": {\"lb_algorithm\": \"LB_ALGORITHM_ROUND_ROBIN\", \"health_monitor_refs\": [\"/api/healthmonitor?name=hm\"]}}";
+    MarathonApp app = app(hostApp("/api", 10010), Map.of("avi_proxy", label));
+
+    ProxyTranslator.Result result = translator.translate("default", app);
+
+    assertThat(result.errors()).isEmpty();
+    VirtualService vs = result.virtualServices().get(0);
+    assertThat(vs.getAnalyticsPolicy().getClientInsights())
+        .isEqualTo(ClientInsights.CLIENT_INSIGHTS_ACTIVE);
+    assertThat(vs.getAnalyticsPolicy().getFullClientLogs().getEnabled()).isTrue();
+    assertThat(vs.getSslKeyAndCertificateRefsList()).containsExactly("shop-cert");
+    assertThat(vs.getServices(0).getPort()).isEqualTo(10010); // kept from the defaults
+    assertThat(result.pools().get(0).getLbAlgorithm())
+        .isEqualTo(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN);
+    assertThat(result.pools().get(0).getHealthMonitorRefsList()).containsExactly("hm");
+  }
+
+  @Test
+  void labelErrorsAreReportedPreciselyAndProduceNoObjects() throws Exception {
+    assertThat(errorCodes(Map.of("avi_proxy", "{not json"))).containsExactly("INVALID_JSON");
+    assertThat(errors(Map.of("avi_proxy", "{\"virtualservice\": {\"colour\": \"blue\"}}")))
+        .extracting(LabelError::field)
+        .containsExactly("virtualservice.colour");
+    assertThat(errorCodes(Map.of("FE-Proxy", "yes"))).containsExactly("VIP_REQUIRED");
+    assertThat(
+            errorCodes(
+                Map.of("avi_proxy", "{\"pool\": {\"lb_algorithm\": \"LB_ALGORITHM_MAGIC\"}}")))
+        .containsExactly("INVALID_VALUE");
+    assertThat(
+            errorCodes(
+                Map.of("avi_proxy", "{\"virtualservice\": {\"services\": [{\"port\": 80}]}}")))
+        .containsExactly("SERVICE_PORT_OUTSIDE_RANGE");
+  }
+
+  @Test
+  void proxyListenerNoKeepsThePoolWithoutAListener() throws Exception {
+    ProxyTranslator.Result result =
+        translator.translate(
+            "default", app(hostApp("/b-pool", 10020), Map.of("proxy_listener", "no")));
+
+    assertThat(result.virtualServices()).isEmpty();
+    assertThat(result.pools()).hasSize(1);
+  }
+
+  @Test
+  void appsOfAnotherMarathonInstanceAreNamedAfterIt() throws Exception {
+    ProxyTranslator.Result result =
+        translator.translate("analytics", app(hostApp("/etl", 10030), Map.of()));
+
+    assertThat(result.pools().get(0).getMeta().getName()).isEqualTo("analytics/etl/10030");
+    assertThat(result.pools().get(0).getMarathonApp().getMarathonFramework())
+        .isEqualTo("analytics");
+  }
+
+  @Test
+  void theAviGuideAppsTranslateAsTheGuidesDescribe() throws Exception {
+    var guides = SharedFixtures.require("avi-guides");
+
+    VirtualService eastWest = single(guides.resolve("east-west-webappew1.json"));
+    assertThat(eastWest.getEastWest()).isTrue();
+    assertThat(eastWest.getServices(0).getProtocol()).isEqualTo(Protocol.PROTOCOL_HTTP);
+    assertThat(eastWest.getAnalyticsPolicy().getClientInsights())
+        .isEqualTo(ClientInsights.CLIENT_INSIGHTS_NO_INSIGHTS);
+    assertThat(eastWest.getAnalyticsPolicy().getFullClientLogs().getEnabled()).isTrue();
+
+    VirtualService inside = single(guides.resolve("north-south-inside-vip-webapp.json"));
+    assertThat(inside.getEastWest()).isFalse();
+    assertThat(inside.getVip().getIpAddress()).isEqualTo("10.90.28.250");
+    assertThat(inside.getServices(0).getPort()).isEqualTo(80);
+
+    VirtualService outside = single(guides.resolve("north-south-outside-vip-webapp.json"));
+    assertThat(outside.getVip().getIpAddress()).isEqualTo("20.20.20.20");
+
+    VirtualService mongo = single(guides.resolve("tcp-mongodb-service-port-27017.json"));
+    assertThat(mongo.getServices(0).getProtocol()).isEqualTo(Protocol.PROTOCOL_TCP);
+    assertThat(mongo.getServices(0).getPort()).isEqualTo(27017);
+  }
+
+  private VirtualService single(java.nio.file.Path guide) throws Exception {
+    ObjectNode definition = (ObjectNode) JSON.readTree(Files.readString(guide));
+    ObjectNode mapping =
+        (ObjectNode) definition.path("container").path("docker").path("portMappings").get(0);
+    if (mapping.path("servicePort").asInt(0) == 0) {
+      mapping.put("servicePort", 10001); // what Marathon would assign
+    }
+    ProxyTranslator.Result result =
+        new ProxyTranslator(new ProxySettings(Set.of(80, 8080), 10000, 30000))
+            .translate(
+                "default",
+                AppParser.parse(definition.put("id", "/" + definition.get("id").asText())));
+    assertThat(result.errors()).as(guide.toString()).isEmpty();
+    assertThat(result.virtualServices()).hasSize(1);
+    return result.virtualServices().get(0);
+  }
+
+  private java.util.List<LabelError> errors(Map<String, String> labels) throws Exception {
+    ProxyTranslator.Result result =
+        translator.translate("default", app(hostApp("/bad", 10040), labels));
+    assertThat(result.virtualServices()).isEmpty();
+    assertThat(result.pools()).isEmpty();
+    return result.errors();
+  }
+
+  private java.util.List<String> errorCodes(Map<String, String> labels) throws Exception {
+    return errors(labels).stream().map(LabelError::code).toList();
+  }
+
+  private static String hostApp(String id, int servicePort) {
+    return "{\"id\": \""
+        + id
+        + "\", \"networks\": [{\"mode\": \"host\"}], \"portDefinitions\": [{\"port\": "
+        + servicePort
+        + "}]}";
+  }
+
+  private static MarathonApp app(String json, Map<String, String> labels) throws Exception {
+    ObjectNode app = (ObjectNode) JSON.readTree(json);
+    ObjectNode labelNode = app.putObject("labels");
+    labels.forEach(labelNode::put);
+    return AppParser.parse(app);
+  }
+}
