@@ -23,6 +23,7 @@ import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.internal.Frameworks;
+import io.gatehouse.discovery.internal.PolicyWriters;
 import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.DeploymentLockedException;
 import io.gatehouse.discovery.marathon.MarathonApp;
@@ -57,6 +58,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final AgentModel agents;
   private final MesosPoller mesos;
   private final ProxyTranslator proxies;
+  private final java.util.Optional<PolicyWriters> writers;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -67,8 +69,13 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
           });
 
   DiscoveryGrpcService(
-      Frameworks frameworks, AgentModel agents, MesosPoller mesos, ProxyTranslator proxies) {
+      Frameworks frameworks,
+      AgentModel agents,
+      MesosPoller mesos,
+      ProxyTranslator proxies,
+      java.util.Optional<PolicyWriters> writers) {
     this.proxies = proxies;
+    this.writers = writers;
     this.frameworks = frameworks;
     this.agents = agents;
     this.mesos = mesos;
@@ -107,19 +114,14 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
                 a ->
                     request.getPageToken().isEmpty()
                         || a.id().compareTo(request.getPageToken()) > 0)
-            .filter(
-                a ->
-                    !request.getWithLabelErrorsOnly()
-                        || !proxies.translate(framework.name(), a).ok())
+            .filter(a -> !request.getWithLabelErrorsOnly() || !proxy(framework.name(), a).ok())
             .toList();
     ListAppsResponse.Builder response =
         ListAppsResponse.newBuilder().setRevision(snapshot.revision());
     matching.stream()
         .limit(size)
         .forEach(
-            a ->
-                response.addApps(
-                    AppProtos.app(framework.name(), a, proxies.translate(framework.name(), a))));
+            a -> response.addApps(AppProtos.app(framework.name(), a, proxy(framework.name(), a))));
     if (matching.size() > size) {
       response.setNextPageToken(matching.get(size - 1).id());
     }
@@ -136,7 +138,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
           .withDescription("app " + request.getAppId() + " is not in Marathon " + framework.name())
           .asRuntimeException();
     }
-    out.onNext(AppProtos.app(framework.name(), app, proxies.translate(framework.name(), app)));
+    out.onNext(AppProtos.app(framework.name(), app, proxy(framework.name(), app)));
     out.onCompleted();
   }
 
@@ -250,6 +252,16 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
     response.setMesos(master);
     out.onNext(response.build());
     out.onCompleted();
+  }
+
+  /** What the app's labels make of it, with what policy-svc refused among the errors. */
+  private ProxyTranslator.Result proxy(String framework, MarathonApp app) {
+    ProxyTranslator.Result result = proxies.translate(framework, app);
+    List<io.gatehouse.discovery.labels.LabelError> refused =
+        writers.map(w -> w.rejected(framework, app.id())).orElse(List.of());
+    return result.ok() && !refused.isEmpty()
+        ? new ProxyTranslator.Result(result.virtualServices(), result.pools(), refused)
+        : result;
   }
 
   private Frameworks.Framework framework(String name) {

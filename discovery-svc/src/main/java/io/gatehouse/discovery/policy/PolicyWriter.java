@@ -1,0 +1,398 @@
+package io.gatehouse.discovery.policy;
+
+import io.gatehouse.api.policy.v1.DeletePoolRequest;
+import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.ListFilter;
+import io.gatehouse.api.policy.v1.ListPoolsRequest;
+import io.gatehouse.api.policy.v1.ListPoolsResponse;
+import io.gatehouse.api.policy.v1.ListVirtualServicesRequest;
+import io.gatehouse.api.policy.v1.ListVirtualServicesResponse;
+import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.UpdatePoolRequest;
+import io.gatehouse.api.policy.v1.UpdateVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.labels.LabelError;
+import io.gatehouse.discovery.labels.ProxyTranslator;
+import io.gatehouse.discovery.marathon.MarathonApp;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps policy-svc's Marathon-derived objects equal to what one Marathon's apps make of them. Model
+ * changes mark apps dirty; a worker takes the dirty set at most every coalescing interval, so a
+ * flapping label costs one write per interval, not one per change. For each app it upserts pools,
+ * then virtual services (they refer to pools), then deletes what the app no longer makes (virtual
+ * services first). The first pass also removes objects of apps that are gone. An app whose labels
+ * are wrong, or whose objects policy-svc refuses (a VIP already taken), keeps what it had; the
+ * reason is recorded for that app alone. policy-svc being away delays writes; nothing is lost,
+ * since the dirty apps stay dirty.
+ */
+public final class PolicyWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PolicyWriter.class);
+
+  private final String framework;
+  private final AppModel model;
+  private final ProxyTranslator translator;
+  private final PolicyServiceGrpc.PolicyServiceBlockingStub policy;
+  private final Duration coalesce;
+  private final Set<String> dirty = new LinkedHashSet<>();
+  private final Map<String, List<LabelError>> rejected = new ConcurrentHashMap<>();
+  private final Map<String, List<LabelError>> lastLogged = new HashMap<>();
+  private final Thread worker;
+  private volatile boolean running = true;
+  private final Map<String, ProxyTranslator.Result> written = new HashMap<>();
+  private boolean swept;
+  private long seenRevision = -1;
+  private final Runnable onChange = this::collect;
+
+  public PolicyWriter(
+      String framework,
+      AppModel model,
+      ProxyTranslator translator,
+      Channel policyChannel,
+      Duration coalesce) {
+    this.framework = framework;
+    this.model = model;
+    this.translator = translator;
+    this.policy = PolicyServiceGrpc.newBlockingStub(policyChannel);
+    this.coalesce = coalesce;
+    this.worker = new Thread(this::run, "policy-writer-" + framework);
+    this.worker.setDaemon(true);
+  }
+
+  /** Starts writing. */
+  public PolicyWriter start() {
+    model.addListener(onChange);
+    collect();
+    worker.start();
+    return this;
+  }
+
+  /** What policy-svc refused for an app, as label errors; empty when nothing was refused. */
+  public List<LabelError> rejected(String appId) {
+    return rejected.getOrDefault(appId, List.of());
+  }
+
+  /**
+   * Marks the apps whose definitions changed since the last look. Task-only changes (a removed
+   * task) change no policy object and are skipped; when the history no longer reaches back, every
+   * app is compared again and gone apps are swept.
+   */
+  private void collect() {
+    synchronized (dirty) {
+      List<AppModel.Delta> deltas = seenRevision < 0 ? null : model.since(seenRevision);
+      if (deltas == null) {
+        AppModel.Snapshot snapshot = model.snapshot();
+        snapshot.apps().forEach(a -> dirty.add(a.id()));
+        dirty.add(SWEEP);
+        seenRevision = snapshot.revision();
+      } else {
+        for (AppModel.Delta delta : deltas) {
+          delta.upserted().forEach(a -> dirty.add(a.id()));
+          dirty.addAll(delta.removedApps());
+          seenRevision = delta.revision();
+        }
+      }
+      if (!dirty.isEmpty()) {
+        dirty.notifyAll();
+      }
+    }
+  }
+
+  /** Marks the gone-apps sweep: the whole set of apps is compared with what policy holds. */
+  private static final String SWEEP = "";
+
+  private void run() {
+    while (running) {
+      Set<String> batch;
+      synchronized (dirty) {
+        while (dirty.isEmpty() && running) {
+          try {
+            dirty.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        batch = new LinkedHashSet<>(dirty);
+        dirty.clear();
+      }
+      Set<String> retry = new HashSet<>();
+      for (String appId : batch) {
+        try {
+          if (appId.equals(SWEEP)) {
+            sweep();
+          } else {
+            write(appId);
+          }
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+              || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            retry.add(appId);
+          } else {
+            log.warn("[{}] writing policy for {} failed: {}", framework, appId, e.getStatus());
+          }
+        }
+      }
+      if (!retry.isEmpty()) {
+        log.info("[{}] policy-svc unavailable; {} apps wait", framework, retry.size());
+        synchronized (dirty) {
+          dirty.addAll(retry);
+        }
+      }
+      pause(retry.isEmpty() ? coalesce : coalesce.multipliedBy(4));
+    }
+  }
+
+  /** Makes policy hold exactly what the app makes of itself (nothing when it is gone). */
+  private void write(String appId) {
+    MarathonApp app = model.app(appId);
+    ProxyTranslator.Result result = app == null ? null : translator.translate(framework, app);
+    if (result != null && !result.ok()) {
+      logOnce(appId, result.errors());
+      return; // the app keeps the objects it had
+    }
+    if (result != null && result.equals(written.get(appId))) {
+      return; // unchanged: rewriting would only bump revisions and wake every watcher
+    }
+    List<Pool> pools = result == null ? List.of() : result.pools();
+    List<VirtualService> services = result == null ? List.of() : result.virtualServices();
+    List<LabelError> refusals = new ArrayList<>();
+    Set<String> poolNames = new HashSet<>();
+    for (Pool pool : pools) {
+      poolNames.add(pool.getMeta().getName());
+      call(
+          () ->
+              policy()
+                  .updatePool(
+                      UpdatePoolRequest.newBuilder().setPool(pool).setAllowMissing(true).build()),
+          pool.getMeta().getName(),
+          refusals);
+    }
+    Set<String> serviceNames = new HashSet<>();
+    for (VirtualService vs : services) {
+      serviceNames.add(vs.getMeta().getName());
+      call(
+          () ->
+              policy()
+                  .updateVirtualService(
+                      UpdateVirtualServiceRequest.newBuilder()
+                          .setVirtualService(vs)
+                          .setAllowMissing(true)
+                          .build()),
+          vs.getMeta().getName(),
+          refusals);
+    }
+    for (String name : existingServices(appId)) {
+      if (!serviceNames.contains(name)) {
+        policy()
+            .deleteVirtualService(DeleteVirtualServiceRequest.newBuilder().setName(name).build());
+      }
+    }
+    for (String name : existingPools(appId)) {
+      if (!poolNames.contains(name)) {
+        policy().deletePool(DeletePoolRequest.newBuilder().setName(name).build());
+      }
+    }
+    if (refusals.isEmpty()) {
+      rejected.remove(appId);
+      if (result == null) {
+        written.remove(appId);
+      } else {
+        written.put(appId, result);
+      }
+    } else {
+      written.remove(appId);
+      rejected.put(appId, List.copyOf(refusals));
+      logOnce(appId, refusals);
+    }
+  }
+
+  /** Removes objects of this Marathon's apps that are no longer in the model. */
+  private void sweep() {
+    Set<String> live = new HashSet<>();
+    model.snapshot().apps().forEach(a -> live.add(a.id()));
+    Set<String> gone = new HashSet<>();
+    for (VirtualService vs : allServices()) {
+      if (ours(vs.getMeta().getSource())
+          && !live.contains(vs.getMeta().getSource().getMarathonAppId())) {
+        gone.add(vs.getMeta().getSource().getMarathonAppId());
+      }
+    }
+    for (Pool pool : allPools()) {
+      if (ours(pool.getMeta().getSource())
+          && !live.contains(pool.getMeta().getSource().getMarathonAppId())) {
+        gone.add(pool.getMeta().getSource().getMarathonAppId());
+      }
+    }
+    gone.forEach(this::write);
+    swept = true;
+  }
+
+  /** Whether the first sweep has run (tests and status). */
+  public boolean swept() {
+    return swept;
+  }
+
+  private boolean ours(ObjectSource source) {
+    String name = framework.equals("default") ? "" : framework;
+    return source.getKind() == ObjectSource.Kind.KIND_MARATHON_APP
+        && source.getMarathonFramework().equals(name);
+  }
+
+  private interface Write {
+    void run();
+  }
+
+  /** A write policy-svc may refuse for this app alone (INVALID_ARGUMENT, FAILED_PRECONDITION). */
+  private static void call(Write write, String object, List<LabelError> refusals) {
+    try {
+      write.run();
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.INVALID_ARGUMENT
+          || code == Status.Code.FAILED_PRECONDITION
+          || code == Status.Code.ALREADY_EXISTS) {
+        String description = String.valueOf(e.getStatus().getDescription());
+        String errorCode =
+            description.contains("already used") ? "VIP_CONFLICT" : "REFUSED_BY_POLICY";
+        refusals.add(new LabelError("avi_proxy", object, errorCode, description));
+      } else {
+        throw e;
+      }
+    }
+  }
+
+  private List<String> existingServices(String appId) {
+    List<String> names = new ArrayList<>();
+    String token = "";
+    do {
+      ListVirtualServicesResponse page =
+          policy()
+              .listVirtualServices(
+                  ListVirtualServicesRequest.newBuilder()
+                      .setFilter(filter(appId))
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      page.getVirtualServicesList().forEach(v -> names.add(v.getMeta().getName()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return names;
+  }
+
+  private List<String> existingPools(String appId) {
+    List<String> names = new ArrayList<>();
+    String token = "";
+    do {
+      ListPoolsResponse page =
+          policy()
+              .listPools(
+                  ListPoolsRequest.newBuilder()
+                      .setFilter(filter(appId))
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      page.getPoolsList().forEach(p -> names.add(p.getMeta().getName()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return names;
+  }
+
+  private List<VirtualService> allServices() {
+    List<VirtualService> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListVirtualServicesResponse page =
+          policy()
+              .listVirtualServices(
+                  ListVirtualServicesRequest.newBuilder()
+                      .setFilter(filter(""))
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      all.addAll(page.getVirtualServicesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  private List<Pool> allPools() {
+    List<Pool> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListPoolsResponse page =
+          policy()
+              .listPools(
+                  ListPoolsRequest.newBuilder()
+                      .setFilter(filter(""))
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      all.addAll(page.getPoolsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  private static ListFilter filter(String appId) {
+    return ListFilter.newBuilder()
+        .setSource(
+            ObjectSource.newBuilder()
+                .setKind(ObjectSource.Kind.KIND_MARATHON_APP)
+                .setMarathonAppId(appId))
+        .build();
+  }
+
+  private PolicyServiceGrpc.PolicyServiceBlockingStub policy() {
+    return policy.withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** One log line per app while its errors stay the same. */
+  private void logOnce(String appId, List<LabelError> errors) {
+    if (!errors.equals(lastLogged.get(appId))) {
+      lastLogged.put(appId, errors);
+      LabelError first = errors.get(0);
+      log.warn(
+          "[{}] app {}: label {}{} ({}): {}; its proxy objects are left as they were",
+          framework,
+          appId,
+          first.label(),
+          first.field().isEmpty() ? "" : " field " + first.field(),
+          first.code(),
+          first.message());
+    }
+  }
+
+  private void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis()); // the writer's own thread: this is the coalescing window
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    model.removeListener(onChange);
+    worker.interrupt();
+  }
+}

@@ -1,0 +1,222 @@
+package io.gatehouse.discovery.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.api.policy.v1.ListFilter;
+import io.gatehouse.api.policy.v1.ListPoolsRequest;
+import io.gatehouse.api.policy.v1.ListVirtualServicesRequest;
+import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.labels.LabelError;
+import io.gatehouse.discovery.labels.ProxySettings;
+import io.gatehouse.discovery.labels.ProxyTranslator;
+import io.gatehouse.discovery.marathon.MarathonClient;
+import io.gatehouse.discovery.marathon.MarathonFollower;
+import io.gatehouse.sim.Simulator;
+import io.gatehouse.sim.SimulatorConfig;
+import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPostgres;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Label-derived objects written to a real policy-svc process on a real PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyWriterIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String OPERATOR = "writer-it-operator-token-01";
+  private static final String DISCOVERY = "writer-it-discovery-token-01";
+
+  private ServiceJar policySvc;
+  private Simulator sim;
+  private MarathonFollower follower;
+  private PolicyWriter writer;
+  private ManagedChannel channel;
+  private final AppModel model = new AppModel(1000);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() throws Exception {
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    int grpc = ServiceJar.freePort();
+    policySvc =
+        ServiceJar.start(
+                "policy-svc",
+                List.of(
+                    "--grpc.server.port=" + grpc,
+                    "--micronaut.server.port=" + ServiceJar.freePort(),
+                    "--datasources.default.url=" + db.jdbcUrl(),
+                    "--datasources.default.username=" + db.user(),
+                    "--datasources.default.password=" + db.password()),
+                Map.of(
+                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
+                    "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
+                    "GATEHOUSE_POLICY_SECRETS_KEY",
+                        Base64.getEncoder().encodeToString(new byte[32])))
+            .awaitPort(grpc, Duration.ofSeconds(60));
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
+    sim = Simulator.start(SimulatorConfig.forTests(true, Files.createTempDirectory("writer-it")));
+    follower =
+        new MarathonFollower(
+                "default",
+                new MarathonClient(MarathonClient.Endpoint.of(sim.marathonUrl())),
+                model,
+                MarathonFollower.Settings.defaults(),
+                Clock.systemUTC())
+            .start();
+    writer =
+        new PolicyWriter(
+                "default",
+                model,
+                new ProxyTranslator(new ProxySettings(Set.of(80, 8080), 1, 65535)),
+                authorized(DISCOVERY),
+                Duration.ofMillis(100))
+            .start();
+  }
+
+  @AfterAll
+  void stop() {
+    writer.close();
+    follower.close();
+    sim.close();
+    channel.shutdownNow();
+    policySvc.close();
+  }
+
+  @Test
+  void anAppsObjectsAppearInPolicyOwnedByTheAppAndGoWithIt() throws Exception {
+    post(
+        "{\"id\": \"/shop/web\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10101}],"
+            + " \"labels\": {\"avi_proxy\": \"{\\\"pool\\\": {\\\"lb_algorithm\\\": \\\"LB_ALGORITHM_ROUND_ROBIN\\\"}}\"}}");
+
+    await().atMost(WAIT).until(() -> services("/shop/web").size() == 1);
+    VirtualService vs = services("/shop/web").get(0);
+    assertThat(vs.getMeta().getName()).isEqualTo("shop/web/10101");
+    assertThat(vs.getEastWest()).isTrue();
+    assertThat(vs.getMeta().getSource().getMarathonAppId()).isEqualTo("/shop/web");
+    assertThat(
+            operator()
+                .listPools(ListPoolsRequest.newBuilder().setFilter(byApp("/shop/web")).build())
+                .getPools(0)
+                .getLbAlgorithmValue())
+        .isEqualTo(1);
+
+    delete("/v2/apps/shop/web");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                services("/shop/web").isEmpty()
+                    && operator()
+                            .listPools(
+                                ListPoolsRequest.newBuilder().setFilter(byApp("/shop/web")).build())
+                            .getPoolsCount()
+                        == 0);
+  }
+
+  @Test
+  void aVipTakenByAnotherAppIsReportedOnTheLaterAppOnlyAndABadLabelWritesNothing()
+      throws Exception {
+    String vip =
+        "{\\\"virtualservice\\\": {\\\"ip_address\\\": {\\\"addr\\\": \\\"10.9.9.9\\\"}, \\\"services\\\": [{\\\"port\\\": 80}]}}";
+    post(
+        "{\"id\": \"/first\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10201}],"
+            + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
+            + vip
+            + "\"}}");
+    await().atMost(WAIT).until(() -> services("/first").size() == 1);
+    post(
+        "{\"id\": \"/second\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10202}],"
+            + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
+            + vip
+            + "\"}}");
+    post(
+        "{\"id\": \"/broken\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10203}],"
+            + " \"labels\": {\"avi_proxy\": \"{not json\"}}");
+
+    await().atMost(WAIT).until(() -> !writer.rejected("/second").isEmpty());
+    LabelError conflict = writer.rejected("/second").get(0);
+    assertThat(conflict.code()).isEqualTo("VIP_CONFLICT");
+    assertThat(conflict.message()).contains("10.9.9.9:80").contains("first");
+    assertThat(services("/first")).hasSize(1);
+    assertThat(services("/second")).isEmpty();
+    assertThat(services("/broken")).isEmpty();
+  }
+
+  private List<VirtualService> services(String appId) {
+    return operator()
+        .listVirtualServices(
+            ListVirtualServicesRequest.newBuilder().setFilter(byApp(appId)).build())
+        .getVirtualServicesList();
+  }
+
+  private static ListFilter byApp(String appId) {
+    return ListFilter.newBuilder()
+        .setSource(
+            ObjectSource.newBuilder()
+                .setKind(ObjectSource.Kind.KIND_MARATHON_APP)
+                .setMarathonAppId(appId))
+        .build();
+  }
+
+  private PolicyServiceGrpc.PolicyServiceBlockingStub operator() {
+    return PolicyServiceGrpc.newBlockingStub(authorized(OPERATOR))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private io.grpc.Channel authorized(String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private void post(String body) throws Exception {
+    send("POST", "/v2/apps", body);
+  }
+
+  private void delete(String path) throws Exception {
+    send("DELETE", path, null);
+  }
+
+  private void send(String method, String path, String body) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isLessThan(300);
+  }
+}

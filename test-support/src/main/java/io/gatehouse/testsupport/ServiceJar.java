@@ -1,0 +1,110 @@
+package io.gatehouse.testsupport;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Gatehouse service run from its jar as a real child process, for tests across services. The jar
+ * is the one the build made ({@code <module>/target/<module>.jar}); a test is skipped, saying how
+ * to build it, when it is missing. Output goes to a log file; closing stops the process.
+ */
+public final class ServiceJar implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private ServiceJar(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code module}'s jar with {@code args} and extra environment {@code env}. */
+  public static ServiceJar start(String module, List<String> args, Map<String, String> env) {
+    Path jar =
+        SharedFixtures.checkoutRoot().resolve(module).resolve("target").resolve(module + ".jar");
+    assumeTrue(
+        Files.isRegularFile(jar),
+        () ->
+            jar
+                + " not found; build it first (./mvnw -B package -DskipTests -pl "
+                + module
+                + " -am); skipping");
+    try {
+      Path log = Files.createTempFile(module + "-", ".log");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-jar");
+      command.add(jar.toString());
+      command.addAll(args);
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return new ServiceJar(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until {@code port} on loopback accepts connections; fails when the process exits. */
+  public ServiceJar awaitPort(int port, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "service exited with " + process.exitValue() + "; see " + log);
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return this;
+      } catch (IOException notYet) {
+        try {
+          process.waitFor(100, TimeUnit.MILLISECONDS); // doubles as the polling pause
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("port " + port + " not open after " + timeout + "; see " + log);
+  }
+
+  /** The service's output. */
+  public Path log() {
+    return log;
+  }
+
+  /** A free loopback port. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
