@@ -81,6 +81,11 @@ public final class ServiceJar implements AutoCloseable {
     throw new IllegalStateException("port " + port + " not open after " + timeout + "; see " + log);
   }
 
+  /** The process id, e.g. to read its memory from /proc. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** The service's output. */
   public Path log() {
     return log;

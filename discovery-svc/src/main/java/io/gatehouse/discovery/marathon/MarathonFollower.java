@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,14 +22,16 @@ import org.slf4j.LoggerFactory;
  * Keeps an {@link AppModel} equal to one Marathon. Each round opens {@code /v2/events} first and
  * only then reads every app (events carry no ids and Marathon replays nothing, so opening the
  * stream first is what guarantees no change falls between the two), then applies events: a task
- * being killed, failed or lost is removed at once; app-level events refetch only that app, one
- * fetch per app for a burst of events. A diffing full resync runs every resync interval. A stream
- * that ends, fails or stays silent past the stall timeout starts a new round after a capped,
- * jittered exponential backoff; every round resyncs.
+ * being killed, failed or lost is removed at once; app-level events refetch only that app, on a
+ * thread of their own (so removals never wait behind HTTP), once per app for a burst of events. A
+ * diffing full resync runs every resync interval. A stream that ends, fails or stays silent past
+ * the stall timeout starts a new round after a capped, jittered exponential backoff; every round
+ * resyncs.
  */
 public final class MarathonFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MarathonFollower.class);
   private static final MarathonEvent END = new MarathonEvent("", null);
+  private static final int GONE_LIMIT = 100_000;
 
   /** The stream's state, for status reports. */
   public enum State {
@@ -67,6 +70,25 @@ public final class MarathonFollower implements AutoCloseable {
   private volatile String lastError;
   private volatile InputStream stream;
 
+  /** Apps to refetch; a thread of its own fetches them so event handling never waits on HTTP. */
+  private final Set<String> refetching = new LinkedHashSet<>();
+
+  private final Thread refetcher;
+
+  /**
+   * Tasks that went away (killed, failed, lost...). Marathon task ids are never reused, so a task
+   * seen going away is kept out of every app fetched afterwards, even by a fetch that started
+   * before the event. Bounded: the oldest ids are forgotten first.
+   */
+  private final Set<String> gone =
+      java.util.Collections.newSetFromMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+              return size() > GONE_LIMIT;
+            }
+          });
+
   public MarathonFollower(
       String name, MarathonClient client, AppModel model, Settings settings, Clock clock) {
     this.name = name;
@@ -76,11 +98,14 @@ public final class MarathonFollower implements AutoCloseable {
     this.clock = clock;
     this.thread = new Thread(this::run, "marathon-follower-" + (name.isEmpty() ? "default" : name));
     this.thread.setDaemon(true);
+    this.refetcher = new Thread(this::refetchLoop, thread.getName() + "-refetch");
+    this.refetcher.setDaemon(true);
   }
 
   /** Starts following. */
   public MarathonFollower start() {
     thread.start();
+    refetcher.start();
     return this;
   }
 
@@ -207,11 +232,66 @@ public final class MarathonFollower implements AutoCloseable {
       apply(event, refetch, received);
       event = queue.poll();
     }
-    for (String appId : refetch) {
-      client
-          .app(appId)
-          .ifPresentOrElse(app -> model.upsert(app, received), () -> model.remove(appId, received));
+    if (!refetch.isEmpty()) {
+      synchronized (refetching) {
+        refetching.addAll(refetch);
+        refetching.notifyAll();
+      }
     }
+  }
+
+  private void refetchLoop() {
+    while (running) {
+      String appId;
+      synchronized (refetching) {
+        while (refetching.isEmpty() && running) {
+          try {
+            refetching.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        if (!running) {
+          return;
+        }
+        appId = refetching.iterator().next();
+        refetching.remove(appId);
+      }
+      Instant started = clock.instant();
+      try {
+        client
+            .app(appId)
+            .ifPresentOrElse(
+                app -> model.upsert(withoutGone(app), started), () -> model.remove(appId, started));
+      } catch (RuntimeException e) {
+        log.debug(
+            "[{}] refetching {} failed ({}); the next resync covers it",
+            name,
+            appId,
+            e.getMessage());
+      }
+    }
+  }
+
+  private MarathonApp withoutGone(MarathonApp app) {
+    List<MarathonTask> tasks;
+    synchronized (gone) {
+      tasks = app.tasks().stream().filter(t -> !gone.contains(t.id())).toList();
+    }
+    if (tasks.size() == app.tasks().size()) {
+      return app;
+    }
+    return new MarathonApp(
+        app.id(),
+        app.version(),
+        app.instances(),
+        app.networkMode(),
+        app.ports(),
+        app.healthChecks(),
+        app.labels(),
+        tasks,
+        app.deploymentIds());
   }
 
   private void apply(MarathonEvent event, Set<String> refetch, Instant received) {
@@ -221,7 +301,11 @@ public final class MarathonFollower implements AutoCloseable {
         TaskState taskState = TaskState.of(data.path("taskStatus").asText());
         String appId = data.path("appId").asText();
         if (taskState.isGoingAway()) {
-          model.removeTask(appId, data.path("taskId").asText(), received); // the fast path
+          String taskId = data.path("taskId").asText();
+          synchronized (gone) {
+            gone.add(taskId);
+          }
+          model.removeTask(appId, taskId, received); // the fast path
         } else if (taskState == TaskState.RUNNING) {
           refetch.add(appId); // ports, addresses and health come with the app
         }
@@ -251,7 +335,7 @@ public final class MarathonFollower implements AutoCloseable {
 
   private void fullSync() {
     Instant started = clock.instant();
-    model.replaceAll(client.apps(), started);
+    model.replaceAll(client.apps().stream().map(this::withoutGone).toList(), started);
     lastFullSync = started;
     eventsSinceResync.set(0);
   }
@@ -301,5 +385,6 @@ public final class MarathonFollower implements AutoCloseable {
     running = false;
     closeStream();
     thread.interrupt();
+    refetcher.interrupt();
   }
 }

@@ -164,12 +164,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
                 ScaleAppRequest.newBuilder().setApp(key).setInstances(2).setReason("test").build())
             .getDeploymentId();
     assertThat(deployment).isNotEmpty();
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                routable(stub().getApp(GetAppRequest.newBuilder().setAppId("/scaled").build()))
-                    == 2);
+    await().atMost(WAIT).until(() -> settled("/scaled", 2));
 
     String taskId =
         stub().getApp(GetAppRequest.newBuilder().setAppId("/scaled").build()).getTasks(0).getId();
