@@ -148,14 +148,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   @Test
   void scaleAppGoesThroughMarathonAndNeverForcesARunningDeployment() throws Exception {
     post("/v2/apps", APP.formatted("/scaled", 1));
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                stub()
-                        .listApps(ListAppsRequest.newBuilder().setIdPrefix("/scaled").build())
-                        .getAppsCount()
-                    == 1);
+    await().atMost(WAIT).until(() -> settled("/scaled", 1));
     AppKey key = AppKey.newBuilder().setAppId("/scaled").build();
 
     String deployment =

@@ -67,10 +67,10 @@ class MarathonFollowerIT {
   @Test
   void appsAppearScaleLoseTasksAtOnceAndVanish() throws Exception {
     post("/v2/apps", APP.formatted("/shop/web", 2));
-    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 2);
+    await().atMost(WAIT).until(() -> settled("/shop/web", 2));
 
     put("/v2/apps/shop/web", "{\"instances\": 3}");
-    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 3);
+    await().atMost(WAIT).until(() -> settled("/shop/web", 3));
 
     long before = model.revision();
     MarathonTask victim = model.app("/shop/web").tasks().get(0);
@@ -83,7 +83,7 @@ class MarathonFollowerIT {
     List<AppModel.Delta> deltas = model.since(before);
     assertThat(deltas.get(0).removedTasks())
         .containsExactly(new AppModel.TaskRemoval("/shop/web", victim.id()));
-    await().atMost(WAIT).until(() -> routable("/shop/web").size() == 3); // Marathon replaces it
+    await().atMost(WAIT).until(() -> settled("/shop/web", 3)); // Marathon replaces it
 
     delete("/v2/apps/shop/web");
     await().atMost(WAIT).until(() -> model.app("/shop/web") == null);
@@ -175,6 +175,14 @@ class MarathonFollowerIT {
         await().atMost(WAIT).until(() -> allowed.state() == MarathonFollower.State.CONNECTED);
       }
     }
+  }
+
+  /** {@code instances} routable tasks and no deployment of the app running. */
+  private boolean settled(String appId, int instances) {
+    MarathonApp app = model.app(appId);
+    return app != null
+        && app.routableEndpoints(0).size() == instances
+        && app.deploymentIds().isEmpty();
   }
 
   private List<Endpoint> routable(String appId) {

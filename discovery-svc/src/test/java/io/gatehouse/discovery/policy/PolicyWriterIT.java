@@ -122,7 +122,7 @@ class PolicyWriterIT {
                 .getLbAlgorithmValue())
         .isEqualTo(1);
 
-    delete("/v2/apps/shop/web");
+    delete("/v2/apps/shop/web?force=true"); // even while its deployment runs
 
     await()
         .atMost(WAIT)
