@@ -229,13 +229,13 @@ public final class PolicyWriter implements AutoCloseable {
     Set<String> live = new HashSet<>();
     model.snapshot().apps().forEach(a -> live.add(a.id()));
     Set<String> gone = new HashSet<>();
-    for (VirtualService vs : allServices()) {
+    for (VirtualService vs : allServices("")) {
       if (ours(vs.getMeta().getSource())
           && !live.contains(vs.getMeta().getSource().getMarathonAppId())) {
         gone.add(vs.getMeta().getSource().getMarathonAppId());
       }
     }
-    for (Pool pool : allPools()) {
+    for (Pool pool : allPools("")) {
       if (ours(pool.getMeta().getSource())
           && !live.contains(pool.getMeta().getSource().getMarathonAppId())) {
         gone.add(pool.getMeta().getSource().getMarathonAppId());
@@ -280,73 +280,54 @@ public final class PolicyWriter implements AutoCloseable {
   }
 
   private List<String> existingServices(String appId) {
-    List<String> names = new ArrayList<>();
-    String token = "";
-    do {
-      ListVirtualServicesResponse page =
-          policy()
-              .listVirtualServices(
-                  ListVirtualServicesRequest.newBuilder()
-                      .setFilter(filter(appId))
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      page.getVirtualServicesList().forEach(v -> names.add(v.getMeta().getName()));
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return names;
+    return allServices(appId).stream().map(v -> v.getMeta().getName()).toList();
   }
 
   private List<String> existingPools(String appId) {
-    List<String> names = new ArrayList<>();
-    String token = "";
-    do {
-      ListPoolsResponse page =
-          policy()
-              .listPools(
-                  ListPoolsRequest.newBuilder()
-                      .setFilter(filter(appId))
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      page.getPoolsList().forEach(p -> names.add(p.getMeta().getName()));
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return names;
+    return allPools(appId).stream().map(p -> p.getMeta().getName()).toList();
   }
 
-  private List<VirtualService> allServices() {
-    List<VirtualService> all = new ArrayList<>();
-    String token = "";
-    do {
-      ListVirtualServicesResponse page =
-          policy()
-              .listVirtualServices(
-                  ListVirtualServicesRequest.newBuilder()
-                      .setFilter(filter(""))
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      all.addAll(page.getVirtualServicesList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return all;
+  /** Every virtual service of {@code appId} ("" for every Marathon app), page by page. */
+  private List<VirtualService> allServices(String appId) {
+    return pages(
+        token -> {
+          ListVirtualServicesResponse page =
+              policy()
+                  .listVirtualServices(
+                      ListVirtualServicesRequest.newBuilder()
+                          .setFilter(filter(appId))
+                          .setPageSize(1000)
+                          .setPageToken(token)
+                          .build());
+          return new Page<>(page.getVirtualServicesList(), page.getNextPageToken());
+        });
   }
 
-  private List<Pool> allPools() {
-    List<Pool> all = new ArrayList<>();
+  /** Every pool of {@code appId} ("" for every Marathon app), page by page. */
+  private List<Pool> allPools(String appId) {
+    return pages(
+        token -> {
+          ListPoolsResponse page =
+              policy()
+                  .listPools(
+                      ListPoolsRequest.newBuilder()
+                          .setFilter(filter(appId))
+                          .setPageSize(1000)
+                          .setPageToken(token)
+                          .build());
+          return new Page<>(page.getPoolsList(), page.getNextPageToken());
+        });
+  }
+
+  private record Page<T>(List<T> items, String next) {}
+
+  private static <T> List<T> pages(java.util.function.Function<String, Page<T>> fetch) {
+    List<T> all = new ArrayList<>();
     String token = "";
     do {
-      ListPoolsResponse page =
-          policy()
-              .listPools(
-                  ListPoolsRequest.newBuilder()
-                      .setFilter(filter(""))
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      all.addAll(page.getPoolsList());
-      token = page.getNextPageToken();
+      Page<T> page = fetch.apply(token);
+      all.addAll(page.items());
+      token = page.next();
     } while (!token.isEmpty());
     return all;
   }

@@ -33,10 +33,6 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +59,6 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   @Inject GrpcEmbeddedServer server;
   private Simulator sim;
   private ManagedChannel channel;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Override
   public Map<String, String> getProperties() {
@@ -99,14 +94,14 @@ class DiscoveryServiceIT implements TestPropertyProvider {
     await().atMost(WAIT).until(() -> !seen.isEmpty());
     assertThat(seen.get(0).getSnapshot()).isTrue();
 
-    post("/v2/apps", APP.formatted("/watched", 2));
+    sim().post("/v2/apps", APP.formatted("/watched", 2));
     await().atMost(WAIT).until(() -> routable(latest(seen, "/watched")) == 2);
 
     App app = latest(seen, "/watched");
     assertThat(app.getPorts(0).getServicePort()).isBetween(10000, 20000);
     Task victim = app.getTasks(0);
     assertThat(victim.getEndpoints(0).getAddress()).isEqualTo(victim.getHost());
-    delete("/v2/apps/watched/tasks/" + victim.getId());
+    sim().delete("/v2/apps/watched/tasks/" + victim.getId());
 
     await()
         .atMost(WAIT)
@@ -125,7 +120,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
 
   @Test
   void appsAreListedAndReadWithTheirTasks() throws Exception {
-    post("/v2/apps", APP.formatted("/listed/web", 1));
+    sim().post("/v2/apps", APP.formatted("/listed/web", 1));
 
     await()
         .atMost(WAIT)
@@ -147,7 +142,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
 
   @Test
   void scaleAppGoesThroughMarathonAndNeverForcesARunningDeployment() throws Exception {
-    post("/v2/apps", APP.formatted("/scaled", 1));
+    sim().post("/v2/apps", APP.formatted("/scaled", 1));
     await().atMost(WAIT).until(() -> settled("/scaled", 1));
     AppKey key = AppKey.newBuilder().setAppId("/scaled").build();
 
@@ -161,7 +156,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
 
     String taskId =
         stub().getApp(GetAppRequest.newBuilder().setAppId("/scaled").build()).getTasks(0).getId();
-    post("/sim/tasks/" + taskId + "/health?alive=false", "");
+    sim().post("/sim/tasks/" + taskId + "/health?alive=false", "");
     stub()
         .scaleApp(
             ScaleAppRequest.newBuilder().setApp(key).setInstances(3).build()); // cannot finish now
@@ -178,11 +173,11 @@ class DiscoveryServiceIT implements TestPropertyProvider {
 
   @Test
   void aBadLabelIsReportedOnItsAppAndLeavesOtherAppsAlone() throws Exception {
-    post("/v2/apps", APP.formatted("/labels/good", 1));
+    sim().post("/v2/apps", APP.formatted("/labels/good", 1));
     String bad =
         "{\"id\": \"/labels/bad\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 0}],"
             + " \"labels\": {\"avi_proxy\": \"{\\\"virtualservice\\\": {\\\"colour\\\": \\\"blue\\\"}}\"}}";
-    post("/v2/apps", bad);
+    sim().post("/v2/apps", bad);
 
     await()
         .atMost(WAIT)
@@ -322,29 +317,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
     };
   }
 
-  private void post(String path, String body) throws Exception {
-    send("POST", path, body);
-  }
-
-  private void delete(String path) throws Exception {
-    send("DELETE", path, null);
-  }
-
-  private void send(String method, String path, String body) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isLessThan(300);
+  private io.gatehouse.discovery.SimClient sim() {
+    return new io.gatehouse.discovery.SimClient(sim.marathonUrl());
   }
 }

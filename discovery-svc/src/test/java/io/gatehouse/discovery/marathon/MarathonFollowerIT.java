@@ -9,9 +9,6 @@ import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +32,6 @@ class MarathonFollowerIT {
        "healthChecks": [{"protocol": "HTTP", "path": "/", "portIndex": 0, "maxConsecutiveFailures": 0}]}
       """;
 
-  private HttpClient http = HttpClient.newHttpClient();
   private final AppModel model = new AppModel(1000);
   private SimulatorConfig config;
   private Simulator sim;
@@ -66,15 +62,15 @@ class MarathonFollowerIT {
 
   @Test
   void appsAppearScaleLoseTasksAtOnceAndVanish() throws Exception {
-    post("/v2/apps", APP.formatted("/shop/web", 2));
+    sim().post("/v2/apps", APP.formatted("/shop/web", 2));
     await().atMost(WAIT).until(() -> settled("/shop/web", 2));
 
-    put("/v2/apps/shop/web", "{\"instances\": 3}");
+    sim().put("/v2/apps/shop/web", "{\"instances\": 3}");
     await().atMost(WAIT).until(() -> settled("/shop/web", 3));
 
     long before = model.revision();
     MarathonTask victim = model.app("/shop/web").tasks().get(0);
-    delete("/v2/apps/shop/web/tasks/" + victim.id());
+    sim().delete("/v2/apps/shop/web/tasks/" + victim.id());
     await()
         .atMost(WAIT)
         .until(
@@ -85,17 +81,17 @@ class MarathonFollowerIT {
         .containsExactly(new AppModel.TaskRemoval("/shop/web", victim.id()));
     await().atMost(WAIT).until(() -> settled("/shop/web", 3)); // Marathon replaces it
 
-    delete("/v2/apps/shop/web");
+    sim().delete("/v2/apps/shop/web");
     await().atMost(WAIT).until(() -> model.app("/shop/web") == null);
   }
 
   @Test
   void aFailingHealthCheckTakesTheTaskOutOfRotation() throws Exception {
-    post("/v2/apps", APP.formatted("/api", 2));
+    sim().post("/v2/apps", APP.formatted("/api", 2));
     await().atMost(WAIT).until(() -> routable("/api").size() == 2);
     MarathonTask sick = model.app("/api").tasks().get(0);
 
-    post("/sim/tasks/" + sick.id() + "/health?alive=false", "");
+    sim().post("/sim/tasks/" + sick.id() + "/health?alive=false", "");
 
     await().atMost(WAIT).until(() -> routable("/api").size() == 1);
     MarathonTask seen =
@@ -109,14 +105,13 @@ class MarathonFollowerIT {
 
   @Test
   void aRestartedMarathonIsFollowedAgainAndResynced() throws Exception {
-    post("/v2/apps", APP.formatted("/before", 1));
+    sim().post("/v2/apps", APP.formatted("/before", 1));
     await().atMost(WAIT).until(() -> model.app("/before") != null);
 
     sim.close(); // Marathon goes away mid-stream
     await().atMost(WAIT).until(() -> follower.state() != MarathonFollower.State.CONNECTED);
     sim = Simulator.start(config); // back on the same port, with other apps
-    http = HttpClient.newHttpClient(); // pooled connections went with the old server
-    post("/v2/apps", APP.formatted("/after", 1));
+    sim().post("/v2/apps", APP.formatted("/after", 1));
 
     await()
         .atMost(WAIT)
@@ -129,9 +124,10 @@ class MarathonFollowerIT {
 
   @Test
   void scalingDuringADeploymentIsRefusedWithTheDeploymentId() throws Exception {
-    post("/v2/apps", APP.formatted("/locked", 1));
+    sim().post("/v2/apps", APP.formatted("/locked", 1));
     await().atMost(WAIT).until(() -> routable("/locked").size() == 1);
-    post("/sim/tasks/" + model.app("/locked").tasks().get(0).id() + "/health?alive=false", "");
+    sim()
+        .post("/sim/tasks/" + model.app("/locked").tasks().get(0).id() + "/health?alive=false", "");
     MarathonClient client = follower.client();
     client.scale("/locked", 2); // cannot finish while the task is unhealthy
 
@@ -190,39 +186,13 @@ class MarathonFollowerIT {
     return app == null ? List.of() : app.routableEndpoints(0);
   }
 
-  private void post(String path, String body) throws Exception {
-    send("POST", path, body);
-  }
-
-  private void put(String path, String body) throws Exception {
-    send("PUT", path, body);
-  }
-
-  private void delete(String path) throws Exception {
-    send("DELETE", path, null);
-  }
-
-  private void send(String method, String path, String body) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isLessThan(300);
-  }
-
   private static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  private io.gatehouse.discovery.SimClient sim() {
+    return new io.gatehouse.discovery.SimClient(sim.marathonUrl());
   }
 }

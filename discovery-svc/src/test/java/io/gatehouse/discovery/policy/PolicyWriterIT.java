@@ -24,10 +24,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +50,6 @@ class PolicyWriterIT {
   private PolicyWriter writer;
   private ManagedChannel channel;
   private final AppModel model = new AppModel(1000);
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   void start() throws Exception {
@@ -106,9 +101,11 @@ class PolicyWriterIT {
 
   @Test
   void anAppsObjectsAppearInPolicyOwnedByTheAppAndGoWithIt() throws Exception {
-    post(
-        "{\"id\": \"/shop/web\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10101}],"
-            + " \"labels\": {\"avi_proxy\": \"{\\\"pool\\\": {\\\"lb_algorithm\\\": \\\"LB_ALGORITHM_ROUND_ROBIN\\\"}}\"}}");
+    sim()
+        .post(
+            "/v2/apps",
+            "{\"id\": \"/shop/web\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10101}],"
+                + " \"labels\": {\"avi_proxy\": \"{\\\"pool\\\": {\\\"lb_algorithm\\\": \\\"LB_ALGORITHM_ROUND_ROBIN\\\"}}\"}}");
 
     await().atMost(WAIT).until(() -> services("/shop/web").size() == 1);
     VirtualService vs = services("/shop/web").get(0);
@@ -122,7 +119,7 @@ class PolicyWriterIT {
                 .getLbAlgorithmValue())
         .isEqualTo(1);
 
-    delete("/v2/apps/shop/web?force=true"); // even while its deployment runs
+    sim().delete("/v2/apps/shop/web?force=true"); // even while its deployment runs
 
     await()
         .atMost(WAIT)
@@ -141,20 +138,26 @@ class PolicyWriterIT {
       throws Exception {
     String vip =
         "{\\\"virtualservice\\\": {\\\"ip_address\\\": {\\\"addr\\\": \\\"10.9.9.9\\\"}, \\\"services\\\": [{\\\"port\\\": 80}]}}";
-    post(
-        "{\"id\": \"/first\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10201}],"
-            + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
-            + vip
-            + "\"}}");
+    sim()
+        .post(
+            "/v2/apps",
+            "{\"id\": \"/first\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10201}],"
+                + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
+                + vip
+                + "\"}}");
     await().atMost(WAIT).until(() -> services("/first").size() == 1);
-    post(
-        "{\"id\": \"/second\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10202}],"
-            + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
-            + vip
-            + "\"}}");
-    post(
-        "{\"id\": \"/broken\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10203}],"
-            + " \"labels\": {\"avi_proxy\": \"{not json\"}}");
+    sim()
+        .post(
+            "/v2/apps",
+            "{\"id\": \"/second\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10202}],"
+                + " \"labels\": {\"FE-Proxy\": \"yes\", \"avi_proxy\": \""
+                + vip
+                + "\"}}");
+    sim()
+        .post(
+            "/v2/apps",
+            "{\"id\": \"/broken\", \"instances\": 1, \"cmd\": \"serve\", \"portDefinitions\": [{\"port\": 10203}],"
+                + " \"labels\": {\"avi_proxy\": \"{not json\"}}");
 
     await().atMost(WAIT).until(() -> !writer.rejected("/second").isEmpty());
     LabelError conflict = writer.rejected("/second").get(0);
@@ -194,29 +197,7 @@ class PolicyWriterIT {
         channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  private void post(String body) throws Exception {
-    send("POST", "/v2/apps", body);
-  }
-
-  private void delete(String path) throws Exception {
-    send("DELETE", path, null);
-  }
-
-  private void send(String method, String path, String body) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(sim.marathonUrl() + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isLessThan(300);
+  private io.gatehouse.discovery.SimClient sim() {
+    return new io.gatehouse.discovery.SimClient(sim.marathonUrl());
   }
 }
