@@ -72,6 +72,7 @@ final class DiscoveryBench implements Callable<Integer> {
                     "--http_port=" + marathonPort,
                     "--mesos_port=" + ServiceJar.freePort(),
                     "--agents=10",
+                    "--host-ports=20000-60000",
                     "--sandboxes=" + sandboxes),
                 Map.of())
             .awaitPort(marathonPort, Duration.ofSeconds(60))) {

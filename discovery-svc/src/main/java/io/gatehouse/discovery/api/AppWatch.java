@@ -14,11 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that raises it from zero drains).
  */
 final class AppWatch implements Runnable {
+  /** Apps per snapshot message: a few hundred apps stay far below gRPC's 4 MiB message limit. */
+  static final int SNAPSHOT_CHUNK = 200;
+
   private final String framework;
   private final AppModel model;
   private final ServerCallStreamObserver<WatchAppsResponse> out;
   private final Executor executor;
   private final AtomicInteger pending = new AtomicInteger();
+  private final java.util.Deque<WatchAppsResponse> snapshotLeft = new java.util.ArrayDeque<>();
   private volatile boolean closed;
   private long cursor;
   private boolean started;
@@ -55,6 +59,26 @@ final class AppWatch implements Runnable {
     }
   }
 
+  /**
+   * Splits a snapshot into messages of at most {@link #SNAPSHOT_CHUNK} apps: the first marked
+   * {@code snapshot}, the last {@code snapshot_complete}; they go out as the client takes them.
+   */
+  private void queueSnapshot(AppModel.Snapshot snapshot) {
+    List<io.gatehouse.discovery.marathon.MarathonApp> apps = snapshot.apps();
+    int chunks = Math.max(1, (apps.size() + SNAPSHOT_CHUNK - 1) / SNAPSHOT_CHUNK);
+    for (int i = 0; i < chunks; i++) {
+      WatchAppsResponse.Builder message =
+          WatchAppsResponse.newBuilder()
+              .setRevision(snapshot.revision())
+              .setSnapshot(i == 0)
+              .setSnapshotComplete(i == chunks - 1);
+      apps.subList(i * SNAPSHOT_CHUNK, Math.min(apps.size(), (i + 1) * SNAPSHOT_CHUNK))
+          .forEach(a -> message.addApps(AppProtos.app(framework, a)));
+      snapshotLeft.add(message.build());
+    }
+    cursor = snapshot.revision();
+  }
+
   private void drain() {
     int missed = 1;
     do {
@@ -65,16 +89,15 @@ final class AppWatch implements Runnable {
 
   private void pump() {
     while (!closed && out.isReady()) {
+      if (!snapshotLeft.isEmpty()) {
+        out.onNext(snapshotLeft.poll()); // a snapshot in progress goes out before any delta
+        continue;
+      }
       // from revision 0 the stream starts with a snapshot; later, a cursor the history no longer
       // reaches gets one too
       List<AppModel.Delta> deltas = !started && cursor == 0 ? null : model.since(cursor);
       if (deltas == null) {
-        AppModel.Snapshot snapshot = model.snapshot();
-        WatchAppsResponse.Builder message =
-            WatchAppsResponse.newBuilder().setRevision(snapshot.revision()).setSnapshot(true);
-        snapshot.apps().forEach(a -> message.addApps(AppProtos.app(framework, a)));
-        out.onNext(message.build());
-        cursor = snapshot.revision();
+        queueSnapshot(model.snapshot());
         started = true;
         continue;
       }

@@ -93,6 +93,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
         .watchApps(WatchAppsRequest.getDefaultInstance(), collect(seen));
     await().atMost(WAIT).until(() -> !seen.isEmpty());
     assertThat(seen.get(0).getSnapshot()).isTrue();
+    assertThat(seen.get(0).getSnapshotComplete()).isTrue(); // a small snapshot is one message
 
     sim().post("/v2/apps", APP.formatted("/watched", 2));
     await().atMost(WAIT).until(() -> routable(latest(seen, "/watched")) == 2);

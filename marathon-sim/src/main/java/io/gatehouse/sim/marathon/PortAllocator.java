@@ -18,6 +18,9 @@ final class PortAllocator {
 
   /** The next free port of the range; -1 when the range is exhausted. */
   int allocate() {
+    if (used.size() > last - first) {
+      return -1; // full: answer at once, as every reconcile pass asks again for unplaced tasks
+    }
     for (int i = 0; i <= last - first; i++) {
       int candidate = next;
       next = next == last ? first : next + 1;
