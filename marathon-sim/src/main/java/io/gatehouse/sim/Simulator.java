@@ -125,22 +125,22 @@ public final class Simulator implements AutoCloseable {
     InetSocketAddress marathonAddress =
         new InetSocketAddress(config.bindAddress(), config.marathonPort());
     Router marathonRoutes = new Router().add("GET", "/v2/events", events::handle);
-    // info needs the bound port; the router reads it lazily through this holder
+    // /v2/info names the bound ports, known only once the servers listen: filled in below
     ObjectNode info = JsonNodeFactory.instance.objectNode();
     new AppsApi(marathon, info).routes(marathonRoutes);
     HttpServer marathonServer =
         HttpServer.start(marathonAddress, marathonRoutes, config.credentials(), "Mesosphere");
-    InetSocketAddress mesosAddress =
-        new InetSocketAddress(config.bindAddress(), config.mesosPort());
-    Router mesosRoutes = new Router();
-    HttpServer mesosServer;
-    {
-      String masterAddress =
-          config.bindAddress() + ":" + (config.mesosPort() == 0 ? 5050 : config.mesosPort());
-      MesosApi mesos = new MesosApi(agents, marathon, frameworkId, masterAddress);
-      mesos.routes(mesosRoutes);
-      mesosServer = HttpServer.start(mesosAddress, mesosRoutes, null, "Mesos");
-    }
+    int[] mesosPort = new int[1];
+    Router mesosRoutes =
+        new MesosApi(agents, marathon, frameworkId, () -> config.bindAddress() + ":" + mesosPort[0])
+            .routes(new Router());
+    HttpServer mesosServer =
+        HttpServer.start(
+            new InetSocketAddress(config.bindAddress(), config.mesosPort()),
+            mesosRoutes,
+            null,
+            "Mesos");
+    mesosPort[0] = mesosServer.port();
     info(info, config, frameworkId, marathonServer.port(), mesosServer.port());
     return new Simulator(
         marathon,

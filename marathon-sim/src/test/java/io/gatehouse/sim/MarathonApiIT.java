@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -310,6 +311,9 @@ class MarathonApiIT {
     assertThat(slaves.get(0).get("resources").get("ports").asText()).isEqualTo("[31000-32000]");
 
     JsonNode state = mesos.get("/master/state").json();
+    String listening = URI.create(sim.mesosUrl()).getAuthority();
+    assertThat(state.get("leader").asText()).isEqualTo("master@" + listening);
+    assertThat(mesos.get("/master/redirect").body()).isEqualTo("//" + listening);
     assertThat(state.get("frameworks").get(0).get("tasks"))
         .anySatisfy(t -> assertThat(t.get("id").asText()).isEqualTo(task));
   }

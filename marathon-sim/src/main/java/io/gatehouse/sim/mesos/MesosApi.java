@@ -7,6 +7,7 @@ import io.gatehouse.sim.http.HttpExchange;
 import io.gatehouse.sim.http.Router;
 import io.gatehouse.sim.marathon.Marathon;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /master/state} and {@code GET /master/slaves} as the Mesos master (1.x) answers them,
@@ -18,9 +19,10 @@ public final class MesosApi {
   private final List<Agent> agents;
   private final Marathon marathon;
   private final String frameworkId;
-  private final String masterAddress;
+  private final Supplier<String> masterAddress;
 
-  public MesosApi(List<Agent> agents, Marathon marathon, String frameworkId, String masterAddress) {
+  public MesosApi(
+      List<Agent> agents, Marathon marathon, String frameworkId, Supplier<String> masterAddress) {
     this.agents = List.copyOf(agents);
     this.marathon = marathon;
     this.frameworkId = frameworkId;
@@ -32,7 +34,7 @@ public final class MesosApi {
     return router
         .add("GET", "/master/state", this::state)
         .add("GET", "/master/slaves", this::slaves)
-        .add("GET", "/master/redirect", x -> x.text(200, "//" + masterAddress, "text/plain"));
+        .add("GET", "/master/redirect", x -> x.text(200, "//" + masterAddress.get(), "text/plain"));
   }
 
   private void slaves(HttpExchange exchange) {
@@ -52,11 +54,12 @@ public final class MesosApi {
     ObjectNode body = NODES.objectNode();
     body.put("version", "1.9.0");
     body.put("id", frameworkId.replace("-0000", ""));
-    body.put("pid", "master@" + masterAddress);
-    body.put("hostname", masterAddress.substring(0, masterAddress.indexOf(':')));
+    String master = masterAddress.get();
+    body.put("pid", "master@" + master);
+    body.put("hostname", master.substring(0, master.indexOf(':')));
     body.put("activated_slaves", agents.size());
     body.put("deactivated_slaves", 0);
-    body.put("leader", "master@" + masterAddress);
+    body.put("leader", "master@" + master);
     ArrayNode slaves = body.putArray("slaves");
     agents.forEach(a -> slaves.add(agentJson(a, false)));
     ArrayNode frameworks = body.putArray("frameworks");
