@@ -6,56 +6,26 @@ import io.gatehouse.discovery.mesos.AgentModel;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One WatchNodes stream: a snapshot, then what changed since the last message this stream sent. It
  * remembers the agents it last sent (a cluster's worth, bounded) and sends only while the client is
- * ready; one pump at a time.
+ * ready.
  */
-final class NodeWatch implements Runnable {
+final class NodeWatch extends WatchStream {
   private final AgentModel model;
   private final ServerCallStreamObserver<WatchNodesResponse> out;
-  private final Executor executor;
-  private final AtomicInteger pending = new AtomicInteger();
-  private volatile boolean closed;
   private AgentModel.Snapshot sent;
 
   NodeWatch(AgentModel model, ServerCallStreamObserver<WatchNodesResponse> out, Executor executor) {
+    super(out, executor, model::addListener, model::removeListener);
     this.model = model;
     this.out = out;
-    this.executor = executor;
-  }
-
-  void start() {
-    out.setOnCancelHandler(this::close);
-    out.setOnReadyHandler(this);
-    model.addListener(this);
-    run();
-  }
-
-  void close() {
-    closed = true;
-    model.removeListener(this);
   }
 
   @Override
-  public void run() {
-    if (!closed && pending.getAndIncrement() == 0) {
-      executor.execute(this::drain);
-    }
-  }
-
-  private void drain() {
-    int missed = 1;
-    do {
-      pump();
-      missed = pending.addAndGet(-missed);
-    } while (missed != 0);
-  }
-
-  private void pump() {
-    if (closed || !out.isReady()) {
+  void pump() {
+    if (!canSend()) {
       return;
     }
     AgentModel.Snapshot now = model.snapshot();
