@@ -111,7 +111,6 @@ final class DiscoveryBench implements Callable<Integer> {
         } while (status.getTaskCount() < (long) apps * instances
             && System.nanoTime() - started < TimeUnit.MINUTES.toNanos(5));
         long synced = System.nanoTime();
-        long pid = discovery.pid();
         System.out.printf(
             Locale.ROOT,
             "first sync: %d apps, %d tasks; process start -> synced %.2f s (gRPC up -> synced %.2f s); RSS %.0f MiB%n",
@@ -119,10 +118,12 @@ final class DiscoveryBench implements Callable<Integer> {
             status.getTaskCount(),
             (synced - started) / 1e9,
             (synced - listening) / 1e9,
-            rss(pid) / 1048576.0);
+            discovery.residentBytes() / 1048576.0);
         events(channel, marathon);
         System.out.printf(
-            Locale.ROOT, "after the event phase: RSS %.0f MiB%n", rss(pid) / 1048576.0);
+            Locale.ROOT,
+            "after the event phase: RSS %.0f MiB%n",
+            discovery.residentBytes() / 1048576.0);
         channel.shutdownNow();
       }
     }
@@ -238,14 +239,5 @@ final class DiscoveryBench implements Callable<Integer> {
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + url + ": " + e.getMessage(), e);
     }
-  }
-
-  private static long rss(long pid) throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return -1;
   }
 }

@@ -20,12 +20,19 @@ import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.testsupport.RestartablePostgres;
+import io.gatehouse.testsupport.ServiceJar;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,9 +57,6 @@ import picocli.CommandLine.Option;
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Benchmark policy-svc.")
 final class PolicyBench implements Callable<Integer> {
   private static final String TOKEN = "bench-operator-token-000000000001";
-
-  @Option(names = "--jar", description = "policy-svc jar (default: ${DEFAULT-VALUE})")
-  Path jar = Path.of("policy-svc/target/policy-svc.jar");
 
   @Option(names = "--clients", description = "concurrent writers (default: ${DEFAULT-VALUE})")
   int clients = 16;
@@ -79,34 +83,34 @@ final class PolicyBench implements Callable<Integer> {
   String serverHeap = "512m";
 
   private ManagedChannel channel;
+  private int httpPort;
 
   @Override
   public Integer call() throws Exception {
-    int grpcPort = ServiceProcess.freePort();
-    int httpPort = ServiceProcess.freePort();
+    int grpcPort = ServiceJar.freePort();
+    httpPort = ServiceJar.freePort();
     try (RestartablePostgres postgres = RestartablePostgres.start("gatehouse");
-        ServiceProcess service =
-            ServiceProcess.start(
-                jar,
-                List.of("-Xmx" + serverHeap),
-                List.of(
-                    "--grpc.server.port=" + grpcPort,
-                    "--micronaut.server.port=" + httpPort,
-                    "--datasources.default.url=" + postgres.jdbcUrl("gatehouse"),
-                    "--datasources.default.username=postgres"),
-                Map.of(
-                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS",
-                    TOKEN,
-                    "GATEHOUSE_POLICY_SECRETS_KEY",
-                    Base64.getEncoder().encodeToString(new byte[32])),
-                httpPort)) {
+        ServiceJar service =
+            ServiceJar.start(
+                    "policy-svc",
+                    List.of("-Xmx" + serverHeap),
+                    List.of(
+                        "--grpc.server.port=" + grpcPort,
+                        "--micronaut.server.port=" + httpPort,
+                        "--datasources.default.url=" + postgres.jdbcUrl("gatehouse"),
+                        "--datasources.default.username=postgres"),
+                    Map.of(
+                        "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS",
+                        TOKEN,
+                        "GATEHOUSE_POLICY_SECRETS_KEY",
+                        Base64.getEncoder().encodeToString(new byte[32])))
+                .awaitPort(grpcPort, Duration.ofSeconds(60))) {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-      service.awaitServing(channel, Duration.ofSeconds(60));
+      awaitServing(Duration.ofSeconds(60));
       System.out.printf(
           Locale.ROOT,
-          "policy-svc %s (-Xmx%s), embedded PostgreSQL, %d cores shared by server, database and"
+          "policy-svc (-Xmx%s), embedded PostgreSQL, %d cores shared by server, database and"
               + " clients%n",
-          jar,
           serverHeap,
           Runtime.getRuntime().availableProcessors());
       writes();
@@ -245,7 +249,7 @@ final class PolicyBench implements Callable<Integer> {
   }
 
   /** Creates many virtual services, then lists them all in pages. */
-  private void listing(ServiceProcess service) throws Exception {
+  private void listing(ServiceJar service) throws Exception {
     stub().createPool(CreatePoolRequest.newBuilder().setPool(pool("list-pool")).build());
     AtomicLong next = new AtomicLong();
     runClients(
@@ -291,8 +295,48 @@ final class PolicyBench implements Callable<Integer> {
         Locale.ROOT,
         "memory  server RSS %.0f MiB, heap used %.0f MiB (of -Xmx%s)%n",
         service.residentBytes() / 1048576.0,
-        service.metric("jvm_memory_used_bytes", "area=\"heap\"") / 1048576.0,
+        metric("jvm_memory_used_bytes", "area=\"heap\"") / 1048576.0,
         serverHeap);
+  }
+
+  /** Waits until policy-svc's gRPC health service answers SERVING (its database is ready). */
+  private void awaitServing(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus()
+            == HealthCheckResponse.ServingStatus.SERVING) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // still starting
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("policy-svc not serving after " + timeout);
+  }
+
+  /** A metric from policy-svc's Prometheus /metrics, summed over the series matching the filter. */
+  private double metric(String name, String labelFilter) throws Exception {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name)
+          && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' ')
+          && line.contains(labelFilter)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private interface Client<T> {

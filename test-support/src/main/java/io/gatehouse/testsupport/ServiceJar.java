@@ -32,6 +32,12 @@ public final class ServiceJar implements AutoCloseable {
 
   /** Starts {@code module}'s jar with {@code args} and extra environment {@code env}. */
   public static ServiceJar start(String module, List<String> args, Map<String, String> env) {
+    return start(module, List.of("-Xmx256m"), args, env);
+  }
+
+  /** As {@link #start(String, List, Map)}, with the JVM options {@code jvmArgs}. */
+  public static ServiceJar start(
+      String module, List<String> jvmArgs, List<String> args, Map<String, String> env) {
     Path jar =
         SharedFixtures.checkoutRoot().resolve(module).resolve("target").resolve(module + ".jar");
     assumeTrue(
@@ -45,7 +51,7 @@ public final class ServiceJar implements AutoCloseable {
       Path log = Files.createTempFile(module + "-", ".log");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx256m");
+      command.addAll(jvmArgs);
       command.add("-jar");
       command.add(jar.toString());
       command.addAll(args);
@@ -81,9 +87,19 @@ public final class ServiceJar implements AutoCloseable {
     throw new IllegalStateException("port " + port + " not open after " + timeout + "; see " + log);
   }
 
-  /** The process id, e.g. to read its memory from /proc. */
-  public long pid() {
-    return process.pid();
+  /** The process's resident memory in bytes (VmRSS from /proc). */
+  public long residentBytes() {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      throw new IllegalStateException("no VmRSS for process " + process.pid());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The service's output. */
