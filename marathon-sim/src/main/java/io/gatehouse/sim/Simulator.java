@@ -17,6 +17,7 @@ import io.gatehouse.sim.mesos.MesosApi;
 import io.gatehouse.sim.tasks.BuiltinTaskRunner;
 import io.gatehouse.sim.tasks.FixedTaskRunner;
 import io.gatehouse.sim.tasks.ProcessTaskRunner;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,12 +115,7 @@ public final class Simulator implements AutoCloseable {
     holder[0] = marathon;
 
     ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sim-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sim-heartbeat", true));
     EventStream events =
         new EventStream(bus, timer, config.heartbeat(), config.maxOutstandingEvents());
     InetSocketAddress marathonAddress =

@@ -3,6 +3,7 @@ package io.gatehouse.sim.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.sim.marathon.Marathon;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,13 +29,7 @@ import java.util.function.Supplier;
  */
 public final class HealthChecker implements Marathon.Health {
   private final ScheduledExecutorService probes =
-      Executors.newScheduledThreadPool(
-          2,
-          r -> {
-            Thread t = new Thread(r, "sim-health");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newScheduledThreadPool(2, new DefaultThreadFactory("sim-health", true));
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, List<ScheduledFuture<?>>> watched = new ConcurrentHashMap<>();

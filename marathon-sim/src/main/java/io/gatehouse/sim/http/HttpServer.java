@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,8 @@ public final class HttpServer implements AutoCloseable {
       InetSocketAddress address, Router router, String credentials, String realm)
       throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ExecutorService handlers = Executors.newCachedThreadPool(named("sim-http-"));
+    ExecutorService handlers =
+        Executors.newCachedThreadPool(new DefaultThreadFactory("sim-http", true));
     String expected =
         credentials == null
             ? null
@@ -94,15 +96,6 @@ public final class HttpServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     handlers.shutdownNow();
-  }
-
-  static java.util.concurrent.ThreadFactory named(String prefix) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Routes each request to its handler on the executor and maps failures to responses. */

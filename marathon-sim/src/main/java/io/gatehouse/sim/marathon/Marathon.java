@@ -8,6 +8,7 @@ import io.gatehouse.sim.events.EventBus;
 import io.gatehouse.sim.events.Timestamps;
 import io.gatehouse.sim.http.HttpError;
 import io.gatehouse.sim.mesos.Agent;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +42,9 @@ public final class Marathon implements AutoCloseable {
   private static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
 
   private final ScheduledExecutorService state =
-      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sim-state"));
-  private final ExecutorService killer = Executors.newCachedThreadPool(r -> daemon(r, "sim-kill"));
+      Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sim-state", true));
+  private final ExecutorService killer =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("sim-kill", true));
   private final Map<String, App> apps = new TreeMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final MarathonEvents events;
@@ -632,12 +634,6 @@ public final class Marathon implements AutoCloseable {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     lastVersion = now.isAfter(lastVersion) ? now : lastVersion.plusMillis(1);
     return Timestamps.format(lastVersion);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   /** Kills every task (their processes included) and stops. */
