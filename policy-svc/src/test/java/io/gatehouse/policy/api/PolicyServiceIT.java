@@ -59,19 +59,20 @@ class PolicyServiceIT extends RunningPolicyService {
     return clients.operator();
   }
 
+  private Pool createPool(Pool pool) {
+    return operator().createPool(CreatePoolRequest.newBuilder().setPool(pool).build());
+  }
+
+  private VirtualService createVirtualService(VirtualService virtualService) {
+    return operator()
+        .createVirtualService(
+            CreateVirtualServiceRequest.newBuilder().setVirtualService(virtualService).build());
+  }
+
   @Test
   void createsReadsUpdatesAndDeletesAVirtualServiceWithRevisions() {
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder()
-                .setPool(staticPool("crud-pool", "10.0.0.1:8080"))
-                .build());
-    VirtualService created =
-        operator()
-            .createVirtualService(
-                CreateVirtualServiceRequest.newBuilder()
-                    .setVirtualService(eastWest("crud-vs", "crud-pool", 10001))
-                    .build());
+    createPool(staticPool("crud-pool", "10.0.0.1:8080"));
+    VirtualService created = createVirtualService(eastWest("crud-vs", "crud-pool", 10001));
 
     assertThat(created.getMeta().getRevision()).isPositive();
     assertThat(created.getMeta().getUid()).isNotEmpty();
@@ -121,12 +122,7 @@ class PolicyServiceIT extends RunningPolicyService {
 
   @Test
   void staleRevisionIsAbortedWithTheCurrentRevisionInTheDetails() throws Exception {
-    Pool pool =
-        operator()
-            .createPool(
-                CreatePoolRequest.newBuilder()
-                    .setPool(staticPool("stale-pool", "10.0.0.2:80"))
-                    .build());
+    Pool pool = createPool(staticPool("stale-pool", "10.0.0.2:80"));
     Pool newer =
         operator()
             .updatePool(
@@ -169,12 +165,7 @@ class PolicyServiceIT extends RunningPolicyService {
             .build();
 
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                operator()
-                    .createVirtualService(
-                        CreateVirtualServiceRequest.newBuilder().setVirtualService(bad).build()));
+        catchThrowableOfType(StatusRuntimeException.class, () -> createVirtualService(bad));
 
     assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
     BadRequest badRequest = details(e).getDetails(0).unpack(BadRequest.class);
@@ -192,12 +183,7 @@ class PolicyServiceIT extends RunningPolicyService {
     StatusRuntimeException missing =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () ->
-                operator()
-                    .createVirtualService(
-                        CreateVirtualServiceRequest.newBuilder()
-                            .setVirtualService(eastWest("ref-vs", "no-such-pool", 10010))
-                            .build()));
+            () -> createVirtualService(eastWest("ref-vs", "no-such-pool", 10010)));
     assertThat(code(missing)).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(
             details(missing)
@@ -212,18 +198,9 @@ class PolicyServiceIT extends RunningPolicyService {
             CreateHealthMonitorRequest.newBuilder()
                 .setHealthMonitor(httpMonitor("ref-hm", "/health"))
                 .build());
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder()
-                .setPool(
-                    staticPool("ref-pool", "10.0.0.3:80").toBuilder()
-                        .addHealthMonitorRefs("ref-hm"))
-                .build());
-    operator()
-        .createVirtualService(
-            CreateVirtualServiceRequest.newBuilder()
-                .setVirtualService(eastWest("ref-vs", "ref-pool", 10010))
-                .build());
+    createPool(
+        staticPool("ref-pool", "10.0.0.3:80").toBuilder().addHealthMonitorRefs("ref-hm").build());
+    createVirtualService(eastWest("ref-vs", "ref-pool", 10010));
 
     StatusRuntimeException referenced =
         catchThrowableOfType(
@@ -242,24 +219,13 @@ class PolicyServiceIT extends RunningPolicyService {
 
   @Test
   void aVipPortIsUsedByOneVirtualServiceOnly() throws Exception {
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder().setPool(staticPool("vip-pool", "10.0.0.4:80")).build());
-    operator()
-        .createVirtualService(
-            CreateVirtualServiceRequest.newBuilder()
-                .setVirtualService(northSouth("vip-a", "vip-pool", "10.10.10.100", 80))
-                .build());
+    createPool(staticPool("vip-pool", "10.0.0.4:80"));
+    createVirtualService(northSouth("vip-a", "vip-pool", "10.10.10.100", 80));
 
     StatusRuntimeException taken =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () ->
-                operator()
-                    .createVirtualService(
-                        CreateVirtualServiceRequest.newBuilder()
-                            .setVirtualService(northSouth("vip-b", "vip-pool", "10.10.10.100", 80))
-                            .build()));
+            () -> createVirtualService(northSouth("vip-b", "vip-pool", "10.10.10.100", 80)));
 
     assertThat(code(taken)).isEqualTo(Status.Code.INVALID_ARGUMENT);
     BadRequest.FieldViolation violation =
@@ -267,30 +233,19 @@ class PolicyServiceIT extends RunningPolicyService {
     assertThat(violation.getField()).isEqualTo("virtual_service.services[0].port");
     assertThat(violation.getDescription()).contains("10.10.10.100:80/HTTP").contains("vip-a");
     // the same VIP on another port is fine
-    operator()
-        .createVirtualService(
-            CreateVirtualServiceRequest.newBuilder()
-                .setVirtualService(northSouth("vip-b", "vip-pool", "10.10.10.100", 8080))
-                .build());
+    createVirtualService(northSouth("vip-b", "vip-pool", "10.10.10.100", 8080));
   }
 
   @Test
   void autoAllocatedVipsComeFromTheSubnetAndDiffer() {
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder().setPool(staticPool("auto-pool", "10.0.0.5:80")).build());
+    createPool(staticPool("auto-pool", "10.0.0.5:80"));
     List<String> vips = new ArrayList<>();
     for (String name : List.of("auto-a", "auto-b")) {
       VirtualService vs =
           northSouth(name, "auto-pool", "", 80).toBuilder()
               .setVip(Vip.newBuilder().setAutoAllocate(true).setSubnet("192.168.50.0/30"))
               .build();
-      vips.add(
-          operator()
-              .createVirtualService(
-                  CreateVirtualServiceRequest.newBuilder().setVirtualService(vs).build())
-              .getVip()
-              .getEffectiveAddress());
+      vips.add(createVirtualService(vs).getVip().getEffectiveAddress());
     }
 
     assertThat(vips).containsExactly("192.168.50.1", "192.168.50.2");
@@ -320,9 +275,7 @@ class PolicyServiceIT extends RunningPolicyService {
                 .getType())
         .isEqualTo("MARATHON_OWNED");
 
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder().setPool(staticPool("api-pool", "10.0.0.6:80")).build());
+    createPool(staticPool("api-pool", "10.0.0.6:80"));
     Pool apiPool =
         staticPool("api-pool", "10.0.0.7:80").toBuilder()
             .setMeta(marathonMeta("api-pool", "/x"))
@@ -411,21 +364,11 @@ class PolicyServiceIT extends RunningPolicyService {
 
   @Test
   void listsInPagesWithFiltersAndAStableRevision() {
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder().setPool(staticPool("page-pool", "10.0.0.9:80")).build());
-    operator()
-        .createPool(
-            CreatePoolRequest.newBuilder()
-                .setPool(staticPool("other-pool", "10.0.0.10:80"))
-                .build());
+    createPool(staticPool("page-pool", "10.0.0.9:80"));
+    createPool(staticPool("other-pool", "10.0.0.10:80"));
     for (int i = 0; i < 7; i++) {
-      operator()
-          .createVirtualService(
-              CreateVirtualServiceRequest.newBuilder()
-                  .setVirtualService(
-                      eastWest("page-vs-" + i, i % 2 == 0 ? "page-pool" : "other-pool", 11000 + i))
-                  .build());
+      createVirtualService(
+          eastWest("page-vs-" + i, i % 2 == 0 ? "page-pool" : "other-pool", 11000 + i));
     }
 
     List<String> names = new ArrayList<>();
