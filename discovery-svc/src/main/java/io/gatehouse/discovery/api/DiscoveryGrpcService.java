@@ -107,23 +107,27 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
     int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
     Frameworks.Framework framework = framework(request.getMarathonFramework());
     AppModel.Snapshot snapshot = framework.model().snapshot();
-    List<MarathonApp> matching =
+    // each app is translated once, and only as far as the page and one more (is there a next?)
+    List<Listed> page =
         snapshot.apps().stream()
             .filter(a -> a.id().startsWith(request.getIdPrefix()))
             .filter(
                 a ->
                     request.getPageToken().isEmpty()
                         || a.id().compareTo(request.getPageToken()) > 0)
-            .filter(a -> !request.getWithLabelErrorsOnly() || !proxy(framework.name(), a).ok())
+            .map(a -> new Listed(a, proxy(framework.name(), a)))
+            .filter(listed -> !request.getWithLabelErrorsOnly() || !listed.proxy().ok())
+            .limit(size + 1L)
             .toList();
     ListAppsResponse.Builder response =
         ListAppsResponse.newBuilder().setRevision(snapshot.revision());
-    matching.stream()
+    page.stream()
         .limit(size)
         .forEach(
-            a -> response.addApps(AppProtos.app(framework.name(), a, proxy(framework.name(), a))));
-    if (matching.size() > size) {
-      response.setNextPageToken(matching.get(size - 1).id());
+            listed ->
+                response.addApps(AppProtos.app(framework.name(), listed.app(), listed.proxy())));
+    if (page.size() > size) {
+      response.setNextPageToken(page.get(size - 1).app().id());
     }
     out.onNext(response.build());
     out.onCompleted();
@@ -253,6 +257,8 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
     out.onNext(response.build());
     out.onCompleted();
   }
+
+  private record Listed(MarathonApp app, ProxyTranslator.Result proxy) {}
 
   /** What the app's labels make of it, with what policy-svc refused among the errors. */
   private ProxyTranslator.Result proxy(String framework, MarathonApp app) {

@@ -12,6 +12,7 @@ import io.gatehouse.api.discovery.v1.EventStreamState;
 import io.gatehouse.api.discovery.v1.GetAppRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
+import io.gatehouse.api.discovery.v1.ListAppsResponse;
 import io.gatehouse.api.discovery.v1.ListNodesRequest;
 import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
 import io.gatehouse.api.discovery.v1.Node;
@@ -206,6 +207,26 @@ class DiscoveryServiceIT implements TestPropertyProvider {
                 .getAppsList())
         .extracting(App::getId)
         .containsExactly("/labels/bad");
+  }
+
+  @Test
+  void appsAreListedInPagesInIdOrder() {
+    for (String id : List.of("/paged/c", "/paged/a", "/paged/b")) {
+      sim().post("/v2/apps", APP.formatted(id, 0));
+    }
+    ListAppsRequest first =
+        ListAppsRequest.newBuilder().setIdPrefix("/paged/").setPageSize(2).build();
+    await()
+        .atMost(WAIT)
+        .until(() -> stub().listApps(first.toBuilder().setPageSize(3).build()).getAppsCount() == 3);
+
+    ListAppsResponse page1 = stub().listApps(first);
+    assertThat(page1.getAppsList()).extracting(App::getId).containsExactly("/paged/a", "/paged/b");
+    assertThat(page1.getNextPageToken()).isEqualTo("/paged/b");
+    ListAppsResponse page2 =
+        stub().listApps(first.toBuilder().setPageToken(page1.getNextPageToken()).build());
+    assertThat(page2.getAppsList()).extracting(App::getId).containsExactly("/paged/c");
+    assertThat(page2.getNextPageToken()).isEmpty();
   }
 
   @Test
