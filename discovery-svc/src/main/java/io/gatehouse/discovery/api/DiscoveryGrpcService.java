@@ -57,7 +57,6 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final Frameworks frameworks;
   private final AgentModel agents;
   private final MesosPoller mesos;
-  private final ProxyTranslator proxies;
   private final java.util.Optional<PolicyWriters> writers;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
@@ -72,9 +71,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       Frameworks frameworks,
       AgentModel agents,
       MesosPoller mesos,
-      ProxyTranslator proxies,
       java.util.Optional<PolicyWriters> writers) {
-    this.proxies = proxies;
     this.writers = writers;
     this.frameworks = frameworks;
     this.agents = agents;
@@ -115,7 +112,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
                 a ->
                     request.getPageToken().isEmpty()
                         || a.id().compareTo(request.getPageToken()) > 0)
-            .map(a -> new Listed(a, proxy(framework.name(), a)))
+            .map(a -> new Listed(a, proxy(framework, a)))
             .filter(listed -> !request.getWithLabelErrorsOnly() || !listed.proxy().ok())
             .limit(size + 1L)
             .toList();
@@ -142,7 +139,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
           .withDescription("app " + request.getAppId() + " is not in Marathon " + framework.name())
           .asRuntimeException();
     }
-    out.onNext(AppProtos.app(framework.name(), app, proxy(framework.name(), app)));
+    out.onNext(AppProtos.app(framework.name(), app, proxy(framework, app)));
     out.onCompleted();
   }
 
@@ -261,10 +258,10 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private record Listed(MarathonApp app, ProxyTranslator.Result proxy) {}
 
   /** What the app's labels make of it, with what policy-svc refused among the errors. */
-  private ProxyTranslator.Result proxy(String framework, MarathonApp app) {
-    ProxyTranslator.Result result = proxies.translate(framework, app);
+  private ProxyTranslator.Result proxy(Frameworks.Framework framework, MarathonApp app) {
+    ProxyTranslator.Result result = framework.translator().translate(framework.name(), app);
     List<io.gatehouse.discovery.labels.LabelError> refused =
-        writers.map(w -> w.rejected(framework, app.id())).orElse(List.of());
+        writers.map(w -> w.rejected(framework.name(), app.id())).orElse(List.of());
     return result.ok() && !refused.isEmpty()
         ? new ProxyTranslator.Result(result.virtualServices(), result.pools(), refused)
         : result;

@@ -1,8 +1,11 @@
 package io.gatehouse.discovery.internal;
 
 import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.labels.ProxySettings;
+import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.MarathonClient;
 import io.gatehouse.discovery.marathon.MarathonFollower;
+import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -10,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The followed Marathon instances, by name: each with its client, follower and app model. */
@@ -20,12 +24,17 @@ public final class Frameworks {
 
   /** One followed Marathon. */
   public record Framework(
-      String name, MarathonClient client, MarathonFollower follower, AppModel model) {}
+      String name,
+      MarathonClient client,
+      MarathonFollower follower,
+      AppModel model,
+      ProxyTranslator translator) {}
 
   private final Map<String, Framework> byName = new TreeMap<>();
 
-  public Frameworks(List<MarathonConfig> marathons, DiscoveryConfig config) {
+  public Frameworks(List<MarathonConfig> marathons, DiscoveryConfig config, ProxyConfig proxy) {
     Clock clock = Clock.systemUTC();
+    Map<String, ProxySettings> settings = proxySettings(marathons, proxy);
     for (MarathonConfig marathon : marathons) {
       MarathonClient client =
           new MarathonClient(
@@ -47,8 +56,56 @@ public final class Frameworks {
                       Duration.ofSeconds(30)),
                   clock)
               .start();
-      byName.put(marathon.name(), new Framework(marathon.name(), client, follower, model));
+      byName.put(
+          marathon.name(),
+          new Framework(
+              marathon.name(),
+              client,
+              follower,
+              model,
+              new ProxyTranslator(settings.get(marathon.name()))));
     }
+  }
+
+  /**
+   * Each instance's proxy settings: its own service-port range, or the shared default. Ranges must
+   * not overlap: two instances' apps on one service port would fight over every SE's listener.
+   */
+  static Map<String, ProxySettings> proxySettings(
+      List<MarathonConfig> marathons, ProxyConfig proxy) {
+    Map<String, ProxySettings> settings = new TreeMap<>();
+    for (MarathonConfig marathon : marathons) {
+      int min =
+          marathon.servicePortMin() == null ? proxy.servicePortMin() : marathon.servicePortMin();
+      int max =
+          marathon.servicePortMax() == null ? proxy.servicePortMax() : marathon.servicePortMax();
+      String key = "gatehouse.discovery.marathons." + marathon.name();
+      if (min < 1 || max > 65535 || min > max) {
+        throw new ConfigurationException(
+            key + ": service ports " + min + "-" + max + " are not a range within 1-65535");
+      }
+      for (var other : settings.entrySet()) {
+        ProxySettings taken = other.getValue();
+        if (min <= taken.servicePortMax() && taken.servicePortMin() <= max) {
+          throw new ConfigurationException(
+              key
+                  + ": service ports "
+                  + min
+                  + "-"
+                  + max
+                  + " overlap those of Marathon instance \""
+                  + other.getKey()
+                  + "\" ("
+                  + taken.servicePortMin()
+                  + "-"
+                  + taken.servicePortMax()
+                  + "); give each instance its own service-port-min/max");
+        }
+      }
+      settings.put(
+          marathon.name(), new ProxySettings(Set.copyOf(proxy.httpContainerPorts()), min, max));
+    }
+    return settings;
   }
 
   /** The instance named {@code name} ("" means the default); null when none is configured. */

@@ -1,7 +1,6 @@
 package io.gatehouse.discovery.internal;
 
 import io.gatehouse.discovery.labels.LabelError;
-import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.policy.PolicyWriter;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -23,7 +22,7 @@ public final class PolicyWriters {
   private final ManagedChannel channel;
   private final Map<String, PolicyWriter> byFramework = new TreeMap<>();
 
-  public PolicyWriters(Frameworks frameworks, ProxyTranslator translator, PolicyConfig config) {
+  public PolicyWriters(Frameworks frameworks, PolicyConfig config) {
     if (config.token() == null || config.token().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.discovery.policy.token is required with gatehouse.discovery.policy.target: discovery-svc's token at policy-svc");
@@ -39,7 +38,11 @@ public final class PolicyWriters {
       byFramework.put(
           framework.name(),
           new PolicyWriter(
-                  framework.name(), framework.model(), translator, authorized, config.coalesce())
+                  framework.name(),
+                  framework.model(),
+                  framework.translator(),
+                  authorized,
+                  config.coalesce())
               .start());
     }
   }
