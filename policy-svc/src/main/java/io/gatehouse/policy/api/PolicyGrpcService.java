@@ -53,7 +53,6 @@ import io.gatehouse.api.policy.v1.UpdateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
-import io.gatehouse.policy.auth.Caller;
 import io.gatehouse.policy.auth.Role;
 import io.gatehouse.policy.objects.PolicyKinds;
 import io.gatehouse.policy.store.PolicyStore;
@@ -441,7 +440,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
   }
 
   private static Role role() {
-    return Caller.current().role();
+    return Role.current();
   }
 
   private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {

@@ -3,7 +3,7 @@ package io.gatehouse.policy.api;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyRequest;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyResponse;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
-import io.gatehouse.policy.auth.Caller;
+import io.gatehouse.policy.auth.Role;
 import io.gatehouse.policy.objects.PolicyKinds;
 import io.gatehouse.policy.store.PolicyStore;
 import io.grpc.stub.StreamObserver;
@@ -23,8 +23,7 @@ final class PolicySecretGrpcService extends PolicySecretServiceGrpc.PolicySecret
   @Override
   public void getSslPrivateKey(
       GetSslPrivateKeyRequest r, StreamObserver<GetSslPrivateKeyResponse> out) {
-    PolicyStore.Secret secret =
-        store.secret(kinds.certificates(), r.getName(), Caller.current().role());
+    PolicyStore.Secret secret = store.secret(kinds.certificates(), r.getName(), Role.current());
     out.onNext(
         GetSslPrivateKeyResponse.newBuilder()
             .setName(r.getName())
