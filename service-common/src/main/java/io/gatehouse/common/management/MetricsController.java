@@ -1,13 +1,18 @@
-package io.gatehouse.policy.internal;
+package io.gatehouse.common.management;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 
-/** Prometheus metrics at {@code /metrics} on the management port. */
+/**
+ * Prometheus metrics at {@code /metrics} on the management port of every service (Micronaut's own
+ * endpoint would be {@code /prometheus}).
+ */
 @Controller("/metrics")
-final class MetricsController {
+@Requires(beans = PrometheusMeterRegistry.class)
+public final class MetricsController {
   private final PrometheusMeterRegistry registry;
 
   MetricsController(PrometheusMeterRegistry registry) {

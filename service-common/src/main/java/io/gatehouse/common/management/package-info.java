@@ -1,0 +1,2 @@
+/** The management HTTP port's shared endpoints. */
+package io.gatehouse.common.management;
