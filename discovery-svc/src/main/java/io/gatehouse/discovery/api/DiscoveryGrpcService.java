@@ -22,6 +22,7 @@ import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.auth.Role;
 import io.gatehouse.discovery.internal.Frameworks;
 import io.gatehouse.discovery.internal.PolicyWriters;
 import io.gatehouse.discovery.labels.ProxyTranslator;
@@ -157,6 +158,11 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
 
   @Override
   public void scaleApp(ScaleAppRequest request, StreamObserver<ScaleAppResponse> out) {
+    if (!Role.current().mayScale()) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("the " + Role.current() + " token may read apps but not scale them")
+          .asRuntimeException();
+    }
     if (request.getInstances() > 10_000) {
       throw invalid("instances", "must be 0 to 10000");
     }
@@ -251,6 +257,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       master.setLastError(mesos.lastError());
     }
     response.setMesos(master);
+    response.setPolicyWriter(writers.map(PolicyWriters::writing).orElse(false));
     out.onNext(response.build());
     out.onCompleted();
   }

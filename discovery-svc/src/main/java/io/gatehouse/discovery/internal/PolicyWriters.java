@@ -1,7 +1,9 @@
 package io.gatehouse.discovery.internal;
 
+import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.discovery.labels.LabelError;
 import io.gatehouse.discovery.policy.PolicyWriter;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -13,38 +15,65 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One {@link PolicyWriter} per followed Marathon, writing to policy-svc with discovery's token. */
+/**
+ * One {@link PolicyWriter} per followed Marathon, writing to policy-svc with discovery's token — on
+ * one replica only: the leader elected in the database of {@link LeaderConfig}, or this replica
+ * when none is configured. A replica that stops leading stops its writers; the new leader starts
+ * from a full comparison, so nothing depends on what the old one had done.
+ */
 @Context
 @Requires(property = "gatehouse.discovery.policy.target")
 public final class PolicyWriters {
-  private final ManagedChannel channel;
-  private final Map<String, PolicyWriter> byFramework = new TreeMap<>();
+  private static final Logger log = LoggerFactory.getLogger(PolicyWriters.class);
 
-  public PolicyWriters(Frameworks frameworks, PolicyConfig config) {
+  private final Frameworks frameworks;
+  private final PolicyConfig config;
+  private final ManagedChannel channel;
+  private final Channel authorized;
+  private final LeaderElection election;
+  private final Map<String, PolicyWriter> byFramework = new ConcurrentSkipListMap<>();
+
+  public PolicyWriters(Frameworks frameworks, PolicyConfig config, LeaderConfig leader) {
     if (config.token() == null || config.token().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.discovery.policy.token is required with gatehouse.discovery.policy.target: discovery-svc's token at policy-svc");
     }
-    channel = NettyChannelBuilder.forTarget(config.target()).usePlaintext().build();
+    this.frameworks = frameworks;
+    this.config = config;
+    this.channel = NettyChannelBuilder.forTarget(config.target()).usePlaintext().build();
     Metadata headers = new Metadata();
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + config.token());
-    var authorized =
+    this.authorized =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    for (Frameworks.Framework framework : frameworks.all()) {
-      byFramework.put(
-          framework.name(),
-          new PolicyWriter(
-                  framework.name(),
-                  framework.model(),
-                  framework.translator(),
-                  authorized,
-                  config.coalesce())
-              .start());
+    if (leader.jdbcUrl() == null || leader.jdbcUrl().isBlank()) {
+      log.info(
+          "no gatehouse.discovery.leader.jdbc-url: this replica writes policy alone; configure one"
+              + " before running several replicas");
+      this.election = null;
+      lead(true);
+    } else {
+      this.election =
+          new LeaderElection(
+                  new LeaderElection.Settings(
+                      leader.jdbcUrl(),
+                      leader.username(),
+                      leader.password(),
+                      "discovery-svc/policy-writer",
+                      leader.interval()))
+              .onChange(this::lead)
+              .start();
     }
+  }
+
+  /** Whether this replica writes policy now. */
+  public boolean writing() {
+    return !byFramework.isEmpty();
   }
 
   /** What policy-svc refused for an app. */
@@ -53,9 +82,38 @@ public final class PolicyWriters {
     return writer == null ? List.of() : writer.rejected(appId);
   }
 
+  /** How many apps of a framework have objects that could not be written. */
+  public int failingApps(String framework) {
+    PolicyWriter writer = byFramework.get(framework);
+    return writer == null ? 0 : writer.failingApps();
+  }
+
+  private synchronized void lead(boolean leading) {
+    if (leading) {
+      for (Frameworks.Framework framework : frameworks.all()) {
+        byFramework.computeIfAbsent(
+            framework.name(),
+            name ->
+                new PolicyWriter(
+                        name,
+                        framework.model(),
+                        framework.translator(),
+                        authorized,
+                        config.coalesce())
+                    .start());
+      }
+    } else {
+      byFramework.values().forEach(PolicyWriter::close);
+      byFramework.clear();
+    }
+  }
+
   @PreDestroy
   void stop() {
-    byFramework.values().forEach(PolicyWriter::close);
+    if (election != null) {
+      election.close(); // steps down: the writers stop
+    }
+    lead(false);
     channel.shutdownNow();
   }
 }

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,6 +65,7 @@ public final class MarathonFollower implements AutoCloseable {
   private final Clock clock;
   private final Thread thread;
   private final AtomicLong eventsSinceResync = new AtomicLong();
+  private final AtomicLong eventsReceived = new AtomicLong();
   private volatile boolean running = true;
   private volatile State state = State.CONNECTING;
   private volatile Instant connectedSince;
@@ -70,8 +73,11 @@ public final class MarathonFollower implements AutoCloseable {
   private volatile String lastError;
   private volatile InputStream stream;
 
-  /** Apps to refetch; a thread of its own fetches them so event handling never waits on HTTP. */
-  private final Set<String> refetching = new LinkedHashSet<>();
+  /**
+   * Apps to refetch, each with the time of the earliest event that asked for it; a thread of its
+   * own fetches them so event handling never waits on HTTP.
+   */
+  private final Map<String, Instant> refetching = new LinkedHashMap<>();
 
   private final Thread refetcher;
 
@@ -123,6 +129,11 @@ public final class MarathonFollower implements AutoCloseable {
 
   public long eventsSinceResync() {
     return eventsSinceResync.get();
+  }
+
+  /** Events received since the follower started. */
+  public long eventsReceived() {
+    return eventsReceived.get();
   }
 
   public String lastError() {
@@ -221,7 +232,7 @@ public final class MarathonFollower implements AutoCloseable {
   private void handleBurst(MarathonEvent first, BlockingQueue<MarathonEvent> queue)
       throws IOException {
     Instant received = clock.instant();
-    Set<String> refetch = new LinkedHashSet<>();
+    Map<String, Instant> refetch = new LinkedHashMap<>();
     MarathonEvent event = first;
     while (event != null) {
       if (event == END) {
@@ -229,12 +240,13 @@ public final class MarathonFollower implements AutoCloseable {
         break;
       }
       eventsSinceResync.incrementAndGet();
-      apply(event, refetch, received);
+      eventsReceived.incrementAndGet();
+      apply(event, refetch, eventTime(event, received));
       event = queue.poll();
     }
     if (!refetch.isEmpty()) {
       synchronized (refetching) {
-        refetching.addAll(refetch);
+        refetch.forEach((app, cause) -> refetching.merge(app, cause, MarathonFollower::earliest));
         refetching.notifyAll();
       }
     }
@@ -243,6 +255,7 @@ public final class MarathonFollower implements AutoCloseable {
   private void refetchLoop() {
     while (running) {
       String appId;
+      Instant cause;
       synchronized (refetching) {
         while (refetching.isEmpty() && running) {
           try {
@@ -255,15 +268,14 @@ public final class MarathonFollower implements AutoCloseable {
         if (!running) {
           return;
         }
-        appId = refetching.iterator().next();
-        refetching.remove(appId);
+        appId = refetching.keySet().iterator().next();
+        cause = refetching.remove(appId);
       }
-      Instant started = clock.instant();
       try {
         client
             .app(appId)
             .ifPresentOrElse(
-                app -> model.upsert(withoutGone(app), started), () -> model.remove(appId, started));
+                app -> model.upsert(withoutGone(app), cause), () -> model.remove(appId, cause));
       } catch (RuntimeException e) {
         log.debug(
             "[{}] refetching {} failed ({}); the next resync covers it",
@@ -294,7 +306,27 @@ public final class MarathonFollower implements AutoCloseable {
         app.deploymentIds());
   }
 
-  private void apply(MarathonEvent event, Set<String> refetch, Instant received) {
+  /**
+   * When Marathon says the event happened (its {@code timestamp}), so that delays are measured from
+   * Marathon; the time received when it says nothing usable or its clock runs ahead of ours.
+   */
+  static Instant eventTime(MarathonEvent event, Instant received) {
+    String timestamp = event.data().path("timestamp").asText("");
+    if (timestamp.isEmpty()) {
+      return received;
+    }
+    try {
+      return earliest(Instant.parse(timestamp), received);
+    } catch (DateTimeParseException e) {
+      return received;
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private void apply(MarathonEvent event, Map<String, Instant> refetch, Instant cause) {
     JsonNode data = event.data();
     switch (event.type()) {
       case "status_update_event" -> {
@@ -305,15 +337,16 @@ public final class MarathonFollower implements AutoCloseable {
           synchronized (gone) {
             gone.add(taskId);
           }
-          model.removeTask(appId, taskId, received); // the fast path
+          model.removeTask(appId, taskId, cause); // the fast path
         } else if (taskState == TaskState.RUNNING) {
-          refetch.add(appId); // ports, addresses and health come with the app
+          refetch.putIfAbsent(appId, cause); // ports, addresses and health come with the app
         }
       }
       case "health_status_changed_event", "instance_health_changed_event" ->
-          refetch.add(data.path("appId").asText(data.path("runSpecId").asText()));
-      case "api_post_event" -> refetch.add(data.path("appDefinition").path("id").asText());
-      case "app_terminated_event" -> model.remove(data.path("appId").asText(), received);
+          refetch.putIfAbsent(data.path("appId").asText(data.path("runSpecId").asText()), cause);
+      case "api_post_event" ->
+          refetch.putIfAbsent(data.path("appDefinition").path("id").asText(), cause);
+      case "app_terminated_event" -> model.remove(data.path("appId").asText(), cause);
       case "deployment_info",
           "deployment_success",
           "deployment_failed",
@@ -321,7 +354,7 @@ public final class MarathonFollower implements AutoCloseable {
         for (JsonNode step : data.path("plan").path("steps")) {
           for (JsonNode action : step.path("actions")) {
             if (action.hasNonNull("app")) {
-              refetch.add(action.get("app").asText());
+              refetch.putIfAbsent(action.get("app").asText(), cause);
             }
           }
         }

@@ -53,7 +53,10 @@ public final class PolicyWriter implements AutoCloseable {
   private final Duration coalesce;
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, List<LabelError>> rejected = new ConcurrentHashMap<>();
-  private final Map<String, List<LabelError>> lastLogged = new HashMap<>();
+
+  /** Apps whose last write failed (wrong labels, or refused), with the errors logged for them. */
+  private final Map<String, List<LabelError>> failing = new ConcurrentHashMap<>();
+
   private final Thread worker;
   private volatile boolean running = true;
   private final Map<String, ProxyTranslator.Result> written = new HashMap<>();
@@ -82,6 +85,11 @@ public final class PolicyWriter implements AutoCloseable {
     collect();
     worker.start();
     return this;
+  }
+
+  /** How many apps have objects that could not be written: wrong labels, or refused. */
+  public int failingApps() {
+    return failing.size();
   }
 
   /** What policy-svc refused for an app, as label errors; empty when nothing was refused. */
@@ -169,6 +177,7 @@ public final class PolicyWriter implements AutoCloseable {
       return; // the app keeps the objects it had
     }
     if (result != null && result.equals(written.get(appId))) {
+      failing.remove(appId); // labels fixed back to what policy already holds
       return; // unchanged: rewriting would only bump revisions and wake every watcher
     }
     List<Pool> pools = result == null ? List.of() : result.pools();
@@ -212,6 +221,7 @@ public final class PolicyWriter implements AutoCloseable {
     }
     if (refusals.isEmpty()) {
       rejected.remove(appId);
+      failing.remove(appId);
       if (result == null) {
         written.remove(appId);
       } else {
@@ -347,8 +357,7 @@ public final class PolicyWriter implements AutoCloseable {
 
   /** One log line per app while its errors stay the same. */
   private void logOnce(String appId, List<LabelError> errors) {
-    if (!errors.equals(lastLogged.get(appId))) {
-      lastLogged.put(appId, errors);
+    if (!errors.equals(failing.put(appId, errors))) {
       LabelError first = errors.get(0);
       log.warn(
           "[{}] app {}: label {}{} ({}): {}; its proxy objects are left as they were",
@@ -375,5 +384,10 @@ public final class PolicyWriter implements AutoCloseable {
     running = false;
     model.removeListener(onChange);
     worker.interrupt();
+    try {
+      worker.join(Duration.ofSeconds(5).toMillis()); // a successor must not race this writer
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

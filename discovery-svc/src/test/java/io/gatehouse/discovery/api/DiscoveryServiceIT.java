@@ -24,13 +24,19 @@ import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
@@ -57,9 +63,19 @@ class DiscoveryServiceIT implements TestPropertyProvider {
        "healthChecks": [{"protocol": "HTTP", "path": "/", "portIndex": 0, "maxConsecutiveFailures": 0}]}
       """;
 
+  static final String OPERATOR = "test-operator-token-0001";
+  static final String SE_MANAGER = "test-se-manager-token-0001";
+  static final String ANALYTICS = "test-analytics-token-0001";
+
   @Inject GrpcEmbeddedServer server;
+
+  @Inject
+  @Client("/")
+  HttpClient management;
+
   private Simulator sim;
-  private ManagedChannel channel;
+  private ManagedChannel rawChannel;
+  private Channel channel; // as the operator
 
   @Override
   public Map<String, String> getProperties() {
@@ -78,12 +94,14 @@ class DiscoveryServiceIT implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    rawChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel = as(OPERATOR);
   }
 
   @AfterAll
   void stop() {
-    channel.shutdownNow();
+    rawChannel.shutdownNow();
     sim.close();
   }
 
@@ -230,6 +248,53 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   }
 
   @Test
+  void callsNeedATokenAndOnlyOperatorsAndTheAutoscalerMayScale() throws Exception {
+    StatusRuntimeException anonymous =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                DiscoveryServiceGrpc.newBlockingStub(rawChannel)
+                    .listApps(ListAppsRequest.getDefaultInstance()));
+    assertThat(anonymous.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    sim().post("/v2/apps", APP.formatted("/authorized", 1));
+    await().atMost(WAIT).until(() -> settled("/authorized", 1));
+    ScaleAppRequest scale =
+        ScaleAppRequest.newBuilder()
+            .setApp(AppKey.newBuilder().setAppId("/authorized"))
+            .setInstances(2)
+            .setReason("test")
+            .build();
+    DiscoveryServiceGrpc.DiscoveryServiceBlockingStub seManager =
+        DiscoveryServiceGrpc.newBlockingStub(as(SE_MANAGER));
+    assertThat(seManager.listApps(ListAppsRequest.getDefaultInstance()).getAppsCount())
+        .isPositive();
+    StatusRuntimeException denied =
+        catchThrowableOfType(StatusRuntimeException.class, () -> seManager.scaleApp(scale));
+    assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+
+    DiscoveryServiceGrpc.newBlockingStub(as(ANALYTICS)).scaleApp(scale);
+    await().atMost(WAIT).until(() -> settled("/authorized", 2));
+  }
+
+  @Test
+  void metricsShowTheEventLagAndTheFollowedApps() throws Exception {
+    sim().post("/v2/apps", APP.formatted("/measured", 1));
+    await().atMost(WAIT).until(() -> settled("/measured", 1));
+
+    String metrics = management.toBlocking().retrieve("/metrics");
+    assertThat(metrics)
+        .containsPattern(
+            "gatehouse_discovery_event_lag_seconds_count\\{marathon=\"default\"} [1-9]");
+    assertThat(metrics)
+        .containsPattern("gatehouse_discovery_events_received_total\\{marathon=\"default\"} [1-9]");
+    assertThat(metrics)
+        .containsPattern("gatehouse_discovery_event_stream_connected\\{marathon=\"default\"} 1");
+    assertThat(metrics).contains("gatehouse_discovery_apps{marathon=\"default\"}");
+    assertThat(management.toBlocking().retrieve("/health")).contains("\"status\":\"UP\"");
+  }
+
+  @Test
   void syncStatusReportsTheStreamTheLeaderAndTheLastSync() {
     MarathonSyncStatus status =
         stub().getSyncStatus(GetSyncStatusRequest.getDefaultInstance()).getMarathons(0);
@@ -302,6 +367,14 @@ class DiscoveryServiceIT implements TestPropertyProvider {
     return apps.size() == 1
         && routable(apps.get(0)) == instances
         && apps.get(0).getDeploymentIdsCount() == 0;
+  }
+
+  private Channel as(String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        rawChannel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private DiscoveryServiceGrpc.DiscoveryServiceBlockingStub stub() {
