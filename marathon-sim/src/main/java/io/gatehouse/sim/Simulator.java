@@ -37,6 +37,7 @@ public final class Simulator implements AutoCloseable {
   private final HealthChecker checker;
   private final ScheduledExecutorService timer;
   private final List<Agent> agents;
+  private final String credentials;
 
   private Simulator(
       Marathon marathon,
@@ -46,7 +47,9 @@ public final class Simulator implements AutoCloseable {
       List<BuiltinTaskRunner> builtins,
       HealthChecker checker,
       ScheduledExecutorService timer,
-      List<Agent> agents) {
+      List<Agent> agents,
+      String credentials) {
+    this.credentials = credentials;
     this.marathon = marathon;
     this.marathonServer = marathonServer;
     this.mesosServer = mesosServer;
@@ -146,7 +149,8 @@ public final class Simulator implements AutoCloseable {
         List.of(http, echo),
         checker,
         timer,
-        agents);
+        agents,
+        config.credentials());
   }
 
   private static void info(
@@ -172,6 +176,14 @@ public final class Simulator implements AutoCloseable {
     httpConfig.put("http_port", port);
     httpConfig.put("https_port", 8443);
     info.putObject("event_subscriber").put("type", "sse");
+  }
+
+  /**
+   * Starts a standby Marathon master on a free port that redirects event streams to this leader and
+   * proxies everything else to it; the caller closes it.
+   */
+  public StandbyMarathon startStandby() {
+    return StandbyMarathon.start("127.0.0.1", marathonUrl(), credentials);
   }
 
   /** Marathon's base URL, e.g. http://127.0.0.1:8080. */

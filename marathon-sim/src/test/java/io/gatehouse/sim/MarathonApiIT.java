@@ -300,6 +300,24 @@ class MarathonApiIT {
   }
 
   @Test
+  void aStandbyRedirectsEventStreamsToTheLeaderAndProxiesTheRest() {
+    try (StandbyMarathon standby = sim.startStandby()) {
+      SimClient viaStandby = new SimClient(standby.url());
+
+      SimClient.Reply events = viaStandby.get("/v2/events?event_type=status_update_event");
+      assertThat(events.status()).isEqualTo(302);
+      assertThat(events.headers().firstValue("Location"))
+          .contains(sim.marathonUrl() + "/v2/events?event_type=status_update_event");
+
+      SimClient.Reply created = viaStandby.post("/v2/apps", BRIDGE_APP.formatted("standby", 0));
+      assertThat(created.status()).isEqualTo(201);
+      assertThat(client.get("/v2/apps/standby").status()).isEqualTo(200);
+      assertThat(viaStandby.get("/v2/apps/standby").json().path("app").path("id").asText())
+          .isEqualTo("/standby");
+    }
+  }
+
+  @Test
   void theMesosMasterListsTheAgentsAndTheTasksOnThem() {
     client.post("/v2/apps", BRIDGE_APP.formatted("mesos-view", 1));
     String task = firstTaskId("/mesos-view");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
+import io.gatehouse.sim.StandbyMarathon;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -58,6 +59,31 @@ class MarathonFollowerIT {
   void stop() {
     follower.close();
     sim.close();
+  }
+
+  @Test
+  void aStandbyMasterRedirectsTheEventStreamToTheLeaderAndTheFollowerGoesWithIt() throws Exception {
+    try (StandbyMarathon standby = sim.startStandby()) {
+      AppModel viaStandby = new AppModel(1000);
+      try (MarathonFollower other =
+          new MarathonFollower(
+                  "",
+                  new MarathonClient(MarathonClient.Endpoint.of(standby.url())),
+                  viaStandby,
+                  FAST,
+                  Clock.systemUTC())
+              .start()) {
+        await().atMost(WAIT).until(() -> other.state() == MarathonFollower.State.CONNECTED);
+        long synced = other.eventsReceived();
+
+        sim().post("/v2/apps", APP.formatted("/via/standby", 1));
+
+        // the app arrives by event (the resync is a minute away), so the stream reached the leader
+        await().atMost(WAIT).until(() -> viaStandby.app("/via/standby") != null);
+        assertThat(other.eventsReceived()).isGreaterThan(synced);
+        assertThat(other.lastFullSync()).isNotNull(); // the full sync was proxied by the standby
+      }
+    }
   }
 
   @Test

@@ -46,6 +46,11 @@ public final class HttpExchange {
     return query.path();
   }
 
+  /** The request target as sent: path and query. */
+  public String uri() {
+    return request.uri();
+  }
+
   public String header(String name) {
     return request.headers().get(name);
   }
@@ -96,6 +101,13 @@ public final class HttpExchange {
       throw new IllegalStateException(e);
     }
     FullHttpResponse response = response(status, bytes, "application/json; qs=2");
+    headers.forEach((k, v) -> response.headers().set(k, v));
+    send(response);
+  }
+
+  /** Answers with no body and the given headers (e.g. a redirect's Location). */
+  public void empty(int status, Map<String, String> headers) {
+    FullHttpResponse response = response(status, new byte[0], "text/plain");
     headers.forEach((k, v) -> response.headers().set(k, v));
     send(response);
   }
