@@ -123,7 +123,18 @@ public final class Simulator implements AutoCloseable {
         new EventStream(bus, timer, config.heartbeat(), config.maxOutstandingEvents());
     InetSocketAddress marathonAddress =
         new InetSocketAddress(config.bindAddress(), config.marathonPort());
-    Router marathonRoutes = new Router().add("GET", "/v2/events", events::handle);
+    Router marathonRoutes =
+        new Router()
+            .add("GET", "/v2/events", events::handle)
+            .add(
+                "POST",
+                "/sim/events/stall",
+                x ->
+                    x.json(
+                        200,
+                        JsonNodeFactory.instance
+                            .objectNode()
+                            .put("stalled", events.stallOpenStreams())));
     // /v2/info names the bound ports, known only once the servers listen: filled in below
     ObjectNode info = JsonNodeFactory.instance.objectNode();
     new AppsApi(marathon, info).routes(marathonRoutes);

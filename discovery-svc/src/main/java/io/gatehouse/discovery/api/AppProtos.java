@@ -164,6 +164,13 @@ final class AppProtos {
     return AppKey.newBuilder().setMarathonFramework(framework).setAppId(appId).build();
   }
 
+  static com.google.protobuf.Duration duration(java.time.Duration duration) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(duration.getSeconds())
+        .setNanos(duration.getNano())
+        .build();
+  }
+
   static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder()
         .setSeconds(instant.getEpochSecond())

@@ -231,10 +231,10 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       if (follower.lastFullSync() != null) {
         status.setLastFullSyncTime(AppProtos.timestamp(follower.lastFullSync()));
         Duration age = Duration.between(follower.lastFullSync(), now);
-        status.setLastFullSyncAge(
-            com.google.protobuf.Duration.newBuilder()
-                .setSeconds(age.getSeconds())
-                .setNanos(age.getNano()));
+        status.setLastFullSyncAge(AppProtos.duration(age));
+      }
+      if (follower.lastFullSyncDuration() != null) {
+        status.setLastFullSyncDuration(AppProtos.duration(follower.lastFullSyncDuration()));
       }
       if (follower.lastError() != null) {
         status.setLastError(follower.lastError());

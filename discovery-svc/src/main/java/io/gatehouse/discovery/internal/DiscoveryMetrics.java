@@ -79,6 +79,15 @@ final class DiscoveryMetrics {
                   : Duration.between(follower.lastFullSync(), clock.instant()).toMillis() / 1e3);
       gauge(
           registry,
+          "gatehouse.discovery.full.sync.duration.seconds",
+          name,
+          "how long the last full sync took (NaN before the first)",
+          () ->
+              follower.lastFullSyncDuration() == null
+                  ? Double.NaN
+                  : follower.lastFullSyncDuration().toNanos() / 1e9);
+      gauge(
+          registry,
           "gatehouse.discovery.apps.failing",
           name,
           "apps whose labels are wrong or whose objects policy-svc refused (on the writing replica)",

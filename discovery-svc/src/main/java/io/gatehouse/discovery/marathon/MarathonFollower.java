@@ -70,6 +70,7 @@ public final class MarathonFollower implements AutoCloseable {
   private volatile State state = State.CONNECTING;
   private volatile Instant connectedSince;
   private volatile Instant lastFullSync;
+  private volatile Duration lastFullSyncDuration;
   private volatile String lastError;
   private volatile InputStream stream;
 
@@ -121,6 +122,11 @@ public final class MarathonFollower implements AutoCloseable {
 
   public Instant connectedSince() {
     return connectedSince;
+  }
+
+  /** How long the last full sync took; null before the first. */
+  public Duration lastFullSyncDuration() {
+    return lastFullSyncDuration;
   }
 
   public Instant lastFullSync() {
@@ -368,9 +374,24 @@ public final class MarathonFollower implements AutoCloseable {
 
   private void fullSync() {
     Instant started = clock.instant();
-    model.replaceAll(client.apps().stream().map(this::withoutGone).toList(), started);
+    long start = System.nanoTime();
+    List<MarathonApp> apps = client.apps().stream().map(this::withoutGone).toList();
+    model.replaceAll(apps, started);
+    lastFullSyncDuration = Duration.ofNanos(System.nanoTime() - start);
+    boolean first = lastFullSync == null;
     lastFullSync = started;
     eventsSinceResync.set(0);
+    if (first) {
+      log.info(
+          "[{}] first full sync: {} apps, {} tasks in {} ms",
+          name,
+          apps.size(),
+          apps.stream().mapToInt(a -> a.tasks().size()).sum(),
+          lastFullSyncDuration.toMillis());
+    } else {
+      log.debug(
+          "[{}] full sync: {} apps in {} ms", name, apps.size(), lastFullSyncDuration.toMillis());
+    }
   }
 
   private MarathonEvent poll(BlockingQueue<MarathonEvent> queue) {

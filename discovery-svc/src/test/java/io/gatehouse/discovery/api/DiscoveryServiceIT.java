@@ -304,6 +304,7 @@ class DiscoveryServiceIT implements TestPropertyProvider {
         .isEqualTo(EventStreamState.EVENT_STREAM_STATE_CONNECTED);
     assertThat(status.getLeader()).startsWith("127.0.0.1:");
     assertThat(status.hasLastFullSyncTime()).isTrue();
+    assertThat(status.hasLastFullSyncDuration()).isTrue();
     assertThat(status.getUrl()).isEqualTo(sim.marathonUrl());
   }
 

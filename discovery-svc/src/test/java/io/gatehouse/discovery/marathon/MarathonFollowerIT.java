@@ -87,6 +87,55 @@ class MarathonFollowerIT {
   }
 
   @Test
+  void aSilentStreamIsReplacedAndWhatItMissedIsResynced() throws Exception {
+    AppModel stalledModel = new AppModel(1000);
+    MarathonFollower.Settings quickStall =
+        new MarathonFollower.Settings(
+            Duration.ofSeconds(60),
+            Duration.ofMillis(1500),
+            Duration.ofMillis(100),
+            Duration.ofMillis(500));
+    try (MarathonFollower watched =
+        new MarathonFollower(
+                "",
+                new MarathonClient(MarathonClient.Endpoint.of(sim.marathonUrl())),
+                stalledModel,
+                quickStall,
+                Clock.systemUTC())
+            .start()) {
+      await().atMost(WAIT).until(() -> watched.state() == MarathonFollower.State.CONNECTED);
+      var connected = watched.connectedSince();
+
+      sim().post("/sim/events/stall", "");
+      sim().post("/v2/apps", APP.formatted("/missed", 1)); // its events go nowhere
+
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  stalledModel.app("/missed") != null
+                      && watched.connectedSince() != null
+                      && watched.connectedSince().isAfter(connected));
+    }
+  }
+
+  @Test
+  void aCrashedTaskLeavesAtOnceAndItsReplacementJoins() throws Exception {
+    sim().post("/v2/apps", APP.formatted("/crashy", 2));
+    await().atMost(WAIT).until(() -> settled("/crashy", 2));
+    MarathonTask crashed = model.app("/crashy").tasks().get(0);
+
+    sim().post("/sim/tasks/" + crashed.id() + "/exit?status=137", "");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                model.app("/crashy").tasks().stream().noneMatch(t -> t.id().equals(crashed.id())));
+    await().atMost(WAIT).until(() -> settled("/crashy", 2)); // Marathon relaunched it
+  }
+
+  @Test
   void appsAppearScaleLoseTasksAtOnceAndVanish() throws Exception {
     sim().post("/v2/apps", APP.formatted("/shop/web", 2));
     await().atMost(WAIT).until(() -> settled("/shop/web", 2));

@@ -13,9 +13,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +52,9 @@ public final class EventStream {
   private final Duration heartbeat;
   private final int maxOutstanding;
 
+  /** The stall switch of each open stream. */
+  private final Set<AtomicBoolean> open = ConcurrentHashMap.newKeySet();
+
   public EventStream(
       EventBus bus, ScheduledExecutorService timer, Duration heartbeat, int maxOutstanding) {
     this.bus = bus;
@@ -72,11 +78,13 @@ public final class EventStream {
     channel.writeAndFlush(head);
 
     AtomicInteger outstanding = new AtomicInteger();
+    AtomicBoolean stalled = new AtomicBoolean();
+    open.add(stalled);
     EventBus.Subscriber subscriber =
         new EventBus.Subscriber() {
           @Override
           public void onEvent(String eventType, String json) {
-            if (!types.isEmpty() && !types.contains(eventType)) {
+            if (stalled.get() || (!types.isEmpty() && !types.contains(eventType))) {
               return;
             }
             if (outstanding.incrementAndGet() > maxOutstanding) {
@@ -92,6 +100,9 @@ public final class EventStream {
     ScheduledFuture<?> keepAlive =
         timer.scheduleAtFixedRate(
             () -> {
+              if (stalled.get()) {
+                return;
+              }
               ByteBuf beat = Unpooled.wrappedBuffer(CRLF);
               channel.writeAndFlush(beat).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             },
@@ -103,11 +114,27 @@ public final class EventStream {
         .addListener(
             f -> {
               keepAlive.cancel(false);
+              open.remove(stalled);
               bus.unsubscribe(subscriber);
               bus.publish(detached(exchange));
             });
     bus.subscribe(subscriber);
     bus.publish(bus.event("event_stream_attached").put("remoteAddress", remoteAddress(exchange)));
+  }
+
+  /**
+   * Makes every stream open now go silent — no events, no keep-alives — while its connection stays
+   * open, as a dead proxy or a network partition leaves it; streams opened later are served.
+   * Returns how many streams were stalled.
+   */
+  public int stallOpenStreams() {
+    int count = 0;
+    for (AtomicBoolean stalled : open) {
+      if (!stalled.getAndSet(true)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private com.fasterxml.jackson.databind.node.ObjectNode detached(HttpExchange exchange) {
