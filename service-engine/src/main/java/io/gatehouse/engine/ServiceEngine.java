@@ -1,0 +1,144 @@
+package io.gatehouse.engine;
+
+import io.gatehouse.engine.config.EngineConfig;
+import io.gatehouse.engine.config.PoolConfig;
+import io.gatehouse.engine.config.Protocol;
+import io.gatehouse.engine.config.VirtualServiceConfig;
+import io.gatehouse.engine.http.HttpProxyInitializer;
+import io.gatehouse.engine.http.HttpSettings;
+import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.listener.ListenerSet;
+import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.tcp.TcpProxyInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane: event loops, pools, virtual services and their listeners. A configuration is
+ * applied in dependency order — pools first, then virtual services, then listeners — and only after
+ * it validated as a whole; what cannot be applied (a port in use) fails its virtual service alone.
+ */
+public final class ServiceEngine implements AutoCloseable {
+  /** What applying a configuration did: the virtual services that failed, with why. */
+  public record ApplyResult(EngineConfig config, Map<String, String> failedServices) {
+    public boolean ok() {
+      return failedServices.isEmpty();
+    }
+  }
+
+  private final Transport transport;
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup workers;
+  private final ListenerSet listeners;
+  private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
+  private volatile EngineConfig current = EngineConfig.empty();
+
+  /**
+   * @param transport the socket transport
+   * @param threads event loops for connections (one per core is the usual choice)
+   * @param http HTTP limits and timeouts
+   */
+  public ServiceEngine(Transport transport, int threads, HttpSettings http) {
+    this.transport = transport;
+    this.acceptors = transport.group(1, "se-accept");
+    this.workers = transport.group(threads, "se-io");
+    HttpProxyInitializer.Upstreams upstreams = new HttpProxyInitializer.Upstreams(transport, http);
+    Map<Protocol, ServerBootstrap> bootstraps = new EnumMap<>(Protocol.class);
+    bootstraps.put(Protocol.HTTP, serverBootstrap(false));
+    bootstraps.put(Protocol.TCP, serverBootstrap(true));
+    this.listeners =
+        new ListenerSet(
+            bootstraps,
+            (protocol, service) ->
+                switch (protocol) {
+                  case HTTP -> new HttpProxyInitializer(service, http, upstreams);
+                  case TCP -> new TcpProxyInitializer(service, transport);
+                });
+  }
+
+  private ServerBootstrap serverBootstrap(boolean halfClosure) {
+    return new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure);
+  }
+
+  /**
+   * Applies a configuration (validated first; an invalid one changes nothing).
+   *
+   * @throws io.gatehouse.engine.config.InvalidConfigException when it does not validate
+   */
+  public synchronized ApplyResult apply(EngineConfig config) {
+    config.validate();
+    for (PoolConfig poolConfig : config.pools().values()) {
+      pools.compute(
+          poolConfig.name(),
+          (name, pool) -> {
+            if (pool == null) {
+              return new Pool(poolConfig);
+            }
+            pool.update(poolConfig);
+            return pool;
+          });
+    }
+    for (VirtualServiceConfig vs : config.virtualServices().values()) {
+      Pool pool = pools.get(vs.pool());
+      services.compute(
+          vs.name(),
+          (name, service) -> {
+            if (service == null) {
+              return new VirtualService(name, pool);
+            }
+            service.usePool(pool);
+            return service;
+          });
+    }
+    Map<String, String> failed =
+        new LinkedHashMap<>(listeners.apply(config.virtualServices().values(), services));
+    services.keySet().retainAll(config.virtualServices().keySet());
+    pools.keySet().retainAll(config.pools().keySet());
+    current = config;
+    return new ApplyResult(config, failed);
+  }
+
+  /** The configuration applied last. */
+  public EngineConfig current() {
+    return current;
+  }
+
+  public Map<String, VirtualService> services() {
+    return Map.copyOf(services);
+  }
+
+  public Map<String, Pool> pools() {
+    return Map.copyOf(pools);
+  }
+
+  /** Bound sockets, address:port → virtual service. */
+  public Map<String, String> sockets() {
+    return listeners.sockets();
+  }
+
+  public String transportName() {
+    return transport.name();
+  }
+
+  @Override
+  public void close() {
+    listeners.close();
+    acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,157 @@
+package io.gatehouse.engine;
+
+import io.gatehouse.engine.admin.AdminServer;
+import io.gatehouse.engine.config.EndpointConfig;
+import io.gatehouse.engine.config.EngineConfig;
+import io.gatehouse.engine.config.InvalidConfigException;
+import io.gatehouse.engine.config.LbAlgorithm;
+import io.gatehouse.engine.config.ListenerConfig;
+import io.gatehouse.engine.config.PoolConfig;
+import io.gatehouse.engine.config.Protocol;
+import io.gatehouse.engine.config.StaticConfigFile;
+import io.gatehouse.engine.config.VirtualServiceConfig;
+import io.gatehouse.engine.http.HttpSettings;
+import io.gatehouse.engine.internal.Transport;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Starts a service engine from the command line. */
+@Command(
+    name = "service-engine",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The Gatehouse service engine: listeners, HTTP and TCP proxying, load balancing.",
+      "Static mode: --config FILE, or one HTTP pool with --listen and --backend."
+    })
+public final class ServiceEngineMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServiceEngineMain.class);
+
+  @Option(names = "--config", paramLabel = "FILE", description = "static configuration (YAML)")
+  Path config;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "quick form: one HTTP listener (with --backend)")
+  String listen;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
+      description = "quick form: the members of its pool")
+  List<String> backends = new ArrayList<>();
+
+  @Option(
+      names = "--algorithm",
+      description = "quick form: ROUND_ROBIN or LEAST_CONNECTIONS (default: ${DEFAULT-VALUE})")
+  LbAlgorithm algorithm = LbAlgorithm.ROUND_ROBIN;
+
+  @Option(
+      names = "--admin",
+      paramLabel = "HOST:PORT",
+      description = "admin port: /health, /metrics, /config (default: ${DEFAULT-VALUE})")
+  String admin = "127.0.0.1:9180";
+
+  @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ServiceEngineMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    EngineConfig engineConfig;
+    try {
+      engineConfig = staticConfig();
+    } catch (InvalidConfigException e) {
+      System.err.println("service-engine: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    Transport transport = Transport.best();
+    ServiceEngine engine = new ServiceEngine(transport, threads, HttpSettings.defaults());
+    ServiceEngine.ApplyResult result = engine.apply(engineConfig);
+    result
+        .failedServices()
+        .forEach((vs, why) -> log.error("virtual service {} is not served: {}", vs, why));
+    InetSocketAddress adminAt = socket(admin, "--admin");
+    AdminServer adminServer =
+        new AdminServer(
+            engine, transport, new InetSocketAddress(adminAt.getHostString(), adminAt.getPort()));
+    log.info(
+        "service engine up ({} transport, {} event loops): {} virtual services on {}; admin on {}",
+        transport.name(),
+        threads,
+        engineConfig.virtualServices().size(),
+        engine.sockets().keySet(),
+        adminServer.address());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  adminServer.close();
+                  engine.close();
+                  stopped.countDown();
+                },
+                "se-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private EngineConfig staticConfig() throws java.io.IOException {
+    if (config != null && listen != null) {
+      throw invalid("--config", "use either --config or --listen/--backend");
+    }
+    if (config != null) {
+      return StaticConfigFile.load(config);
+    }
+    if (listen == null || backends.isEmpty()) {
+      throw invalid(
+          "--listen", "give --config FILE, or --listen HOST:PORT with --backend HOST:PORT");
+    }
+    InetSocketAddress at = socket(listen, "--listen");
+    List<EndpointConfig> members = new ArrayList<>();
+    for (String backend : backends) {
+      InetSocketAddress member = socket(backend, "--backend");
+      members.add(new EndpointConfig(member.getHostString(), member.getPort(), 1));
+    }
+    return EngineConfig.of(
+            List.of(
+                new VirtualServiceConfig(
+                    "default",
+                    List.of(new ListenerConfig(at.getHostString(), at.getPort(), Protocol.HTTP)),
+                    "default")),
+            List.of(new PoolConfig("default", algorithm, members, Duration.ofSeconds(2))))
+        .validate();
+  }
+
+  private static InetSocketAddress socket(String text, String option) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw invalid(option, "\"" + text + "\" is not HOST:PORT");
+    }
+    try {
+      return InetSocketAddress.createUnresolved(
+          text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw invalid(option, "\"" + text + "\" is not HOST:PORT with a port 0-65535");
+    }
+  }
+
+  private static InvalidConfigException invalid(String field, String description) {
+    return new InvalidConfigException(
+        List.of(new InvalidConfigException.Violation(field, description)));
+  }
+}

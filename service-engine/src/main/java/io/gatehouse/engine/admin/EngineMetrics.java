@@ -1,0 +1,157 @@
+package io.gatehouse.engine.admin;
+
+import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.listener.ServiceStats;
+import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.pool.Pool;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's Prometheus metrics, read from the live counters at scrape time (virtual services and
+ * members come and go with the configuration; nothing is registered per request).
+ */
+final class EngineMetrics implements MultiCollector {
+  private final ServiceEngine engine;
+
+  EngineMetrics(ServiceEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    var services = engine.services().values();
+    var pools = engine.pools().values();
+    MetricSnapshots.Builder snapshots = MetricSnapshots.builder();
+    snapshots.metricSnapshot(
+        serviceCounter(
+            "gatehouse_se_connections",
+            "client connections accepted",
+            services,
+            ServiceStats::connectionsOpened));
+    snapshots.metricSnapshot(
+        serviceGauge(
+            "gatehouse_se_connections_open",
+            "client connections open now",
+            services,
+            ServiceStats::connectionsOpen));
+    snapshots.metricSnapshot(
+        serviceCounter(
+            "gatehouse_se_requests", "HTTP requests received", services, ServiceStats::requests));
+    snapshots.metricSnapshot(
+        serviceCounter(
+            "gatehouse_se_received_bytes",
+            "body bytes received from clients",
+            services,
+            ServiceStats::bytesIn));
+    snapshots.metricSnapshot(
+        serviceCounter(
+            "gatehouse_se_sent_bytes",
+            "body bytes sent to clients",
+            services,
+            ServiceStats::bytesOut));
+    CounterSnapshot.Builder responses =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_responses")
+            .help("HTTP responses by status class");
+    for (VirtualService vs : services) {
+      for (int statusClass = 1; statusClass <= 5; statusClass++) {
+        responses.dataPoint(
+            CounterDataPointSnapshot.builder()
+                .labels(Labels.of("virtual_service", vs.name(), "class", statusClass + "xx"))
+                .value(vs.stats().responses(statusClass))
+                .build());
+      }
+    }
+    snapshots.metricSnapshot(responses.build());
+    snapshots.metricSnapshot(
+        memberGauge(
+            "gatehouse_se_member_up",
+            "1 while the member takes new traffic",
+            pools,
+            e -> e.up() ? 1 : 0));
+    snapshots.metricSnapshot(
+        memberGauge(
+            "gatehouse_se_member_in_flight",
+            "requests or connections at the member now",
+            pools,
+            Endpoint::inFlight));
+    CounterSnapshot.Builder memberRequests =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_member_requests")
+            .help("requests or connections sent to the member");
+    CounterSnapshot.Builder connectFailures =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_member_connect_failures")
+            .help("connections to the member that failed");
+    for (Pool pool : pools) {
+      for (Endpoint member : pool.members()) {
+        Labels labels = Labels.of("pool", pool.name(), "member", member.id());
+        memberRequests.dataPoint(
+            CounterDataPointSnapshot.builder().labels(labels).value(member.requests()).build());
+        connectFailures.dataPoint(
+            CounterDataPointSnapshot.builder()
+                .labels(labels)
+                .value(member.connectFailures())
+                .build());
+      }
+    }
+    snapshots.metricSnapshot(memberRequests.build());
+    snapshots.metricSnapshot(connectFailures.build());
+    return snapshots.build();
+  }
+
+  private static CounterSnapshot serviceCounter(
+      String name,
+      String help,
+      Iterable<VirtualService> services,
+      ToDoubleFunction<ServiceStats> value) {
+    CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
+    for (VirtualService vs : services) {
+      counter.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(Labels.of("virtual_service", vs.name()))
+              .value(value.applyAsDouble(vs.stats()))
+              .build());
+    }
+    return counter.build();
+  }
+
+  private static GaugeSnapshot serviceGauge(
+      String name,
+      String help,
+      Iterable<VirtualService> services,
+      ToDoubleFunction<ServiceStats> value) {
+    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+    for (VirtualService vs : services) {
+      gauge.dataPoint(
+          GaugeDataPointSnapshot.builder()
+              .labels(Labels.of("virtual_service", vs.name()))
+              .value(value.applyAsDouble(vs.stats()))
+              .build());
+    }
+    return gauge.build();
+  }
+
+  private static GaugeSnapshot memberGauge(
+      String name, String help, Iterable<Pool> pools, ToDoubleFunction<Endpoint> value) {
+    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+    for (Pool pool : pools) {
+      for (Endpoint member : pool.members()) {
+        gauge.dataPoint(
+            GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("pool", pool.name(), "member", member.id()))
+                .value(value.applyAsDouble(member))
+                .build());
+      }
+    }
+    return gauge.build();
+  }
+}

@@ -1,0 +1,123 @@
+package io.gatehouse.engine.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything an engine runs: virtual services and the pools they use, each by name. It is
+ * internally consistent: {@link #validate()} lists what is wrong, field by field, before an engine
+ * applies it, so an engine never half-applies a bad configuration.
+ */
+public record EngineConfig(
+    Map<String, VirtualServiceConfig> virtualServices, Map<String, PoolConfig> pools) {
+  public EngineConfig {
+    virtualServices = Map.copyOf(virtualServices);
+    pools = Map.copyOf(pools);
+  }
+
+  /** An engine with nothing to serve. */
+  public static EngineConfig empty() {
+    return new EngineConfig(Map.of(), Map.of());
+  }
+
+  /** From lists, keyed by name (a repeated name is reported by {@link #validate()}). */
+  public static EngineConfig of(List<VirtualServiceConfig> services, List<PoolConfig> pools) {
+    Map<String, VirtualServiceConfig> vsByName = new LinkedHashMap<>();
+    Map<String, PoolConfig> poolByName = new LinkedHashMap<>();
+    List<String> duplicates = new ArrayList<>();
+    services.forEach(
+        vs -> {
+          if (vsByName.put(vs.name(), vs) != null) {
+            duplicates.add("virtual service " + vs.name());
+          }
+        });
+    pools.forEach(
+        p -> {
+          if (poolByName.put(p.name(), p) != null) {
+            duplicates.add("pool " + p.name());
+          }
+        });
+    if (!duplicates.isEmpty()) {
+      throw new InvalidConfigException(
+          duplicates.stream()
+              .map(d -> new InvalidConfigException.Violation(d, "appears twice"))
+              .toList());
+    }
+    return new EngineConfig(vsByName, poolByName);
+  }
+
+  /**
+   * Checks every field; throws naming each problem.
+   *
+   * @throws InvalidConfigException with one violation per problem
+   */
+  public EngineConfig validate() {
+    List<InvalidConfigException.Violation> violations = new ArrayList<>();
+    Map<String, String> sockets = new HashMap<>();
+    for (VirtualServiceConfig vs : virtualServices.values()) {
+      String at = "virtual_services." + vs.name();
+      if (vs.name().isBlank()) {
+        violations.add(new InvalidConfigException.Violation(at + ".name", "must not be empty"));
+      }
+      if (!pools.containsKey(vs.pool())) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".pool", "no pool named \"" + vs.pool() + "\""));
+      }
+      if (vs.listeners().isEmpty()) {
+        violations.add(
+            new InvalidConfigException.Violation(at + ".listeners", "needs at least one listener"));
+      }
+      for (int i = 0; i < vs.listeners().size(); i++) {
+        ListenerConfig listener = vs.listeners().get(i);
+        String field = at + ".listeners[" + i + "]";
+        if (listener.port() < 1 || listener.port() > 65535) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  field + ".port", "must be 1-65535, not " + listener.port()));
+        }
+        String other = sockets.putIfAbsent(listener.socket(), vs.name());
+        if (other != null && !other.equals(vs.name())) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  field, listener.socket() + " is also a listener of virtual service " + other));
+        }
+      }
+    }
+    for (PoolConfig pool : pools.values()) {
+      String at = "pools." + pool.name();
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < pool.endpoints().size(); i++) {
+        EndpointConfig endpoint = pool.endpoints().get(i);
+        String field = at + ".endpoints[" + i + "]";
+        if (endpoint.port() < 1 || endpoint.port() > 65535) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  field + ".port", "must be 1-65535, not " + endpoint.port()));
+        }
+        if (endpoint.weight() < 1 || endpoint.weight() > 256) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  field + ".weight", "must be 1-256, not " + endpoint.weight()));
+        }
+        if (!ids.add(endpoint.id())) {
+          violations.add(
+              new InvalidConfigException.Violation(field, endpoint.id() + " appears twice"));
+        }
+      }
+      if (pool.connectTimeout().isNegative() || pool.connectTimeout().isZero()) {
+        violations.add(
+            new InvalidConfigException.Violation(at + ".connect_timeout", "must be positive"));
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidConfigException(violations);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,206 @@
+package io.gatehouse.engine.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The static configuration file ({@code --config engine.yaml}): virtual services and pools written
+ * by hand, for an engine without a control plane.
+ *
+ * <pre>{@code
+ * virtual_services:
+ *   - name: web
+ *     listeners: [{address: 0.0.0.0, port: 10080, protocol: HTTP}]
+ *     pool: web
+ * pools:
+ *   - name: web
+ *     algorithm: LEAST_CONNECTIONS     # or ROUND_ROBIN (the default)
+ *     connect_timeout: 2s              # the default
+ *     endpoints:
+ *       - {address: 10.0.0.5, port: 31001}
+ *       - {address: 10.0.0.6, port: 31002, weight: 2}
+ * }</pre>
+ */
+public final class StaticConfigFile {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  private record File(List<VirtualService> virtualServices, List<Pool> pools) {}
+
+  private record VirtualService(String name, List<Listener> listeners, String pool) {}
+
+  private record Listener(String address, Integer port, Protocol protocol) {}
+
+  private record Pool(
+      String name, LbAlgorithm algorithm, String connectTimeout, List<Endpoint> endpoints) {}
+
+  private record Endpoint(String address, Integer port, Integer weight) {}
+
+  private StaticConfigFile() {}
+
+  /**
+   * Reads and validates a file.
+   *
+   * @throws InvalidConfigException naming what is wrong and where
+   * @throws IOException when the file cannot be read
+   */
+  public static EngineConfig load(Path path) throws IOException {
+    return parse(Files.readString(path));
+  }
+
+  /** Parses and validates a configuration text. */
+  public static EngineConfig parse(String yaml) {
+    File file;
+    try {
+      file = YAML.readValue(yaml, File.class);
+    } catch (MismatchedInputException e) {
+      throw invalid(
+          e.getPathReference().replaceAll("io\\.gatehouse\\.[\\w.$]+", ""), e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw invalid("(file)", e.getOriginalMessage());
+    }
+    if (file == null) {
+      return EngineConfig.empty();
+    }
+    List<VirtualServiceConfig> services =
+        list(file.virtualServices()).stream()
+            .map(
+                vs ->
+                    new VirtualServiceConfig(
+                        required(vs.name(), "virtual_services[].name"),
+                        list(vs.listeners()).stream()
+                            .map(
+                                l ->
+                                    new ListenerConfig(
+                                        l.address() == null ? "0.0.0.0" : l.address(),
+                                        required(
+                                            l.port(),
+                                            "virtual_services." + vs.name() + ".listeners[].port"),
+                                        l.protocol() == null ? Protocol.HTTP : l.protocol()))
+                            .toList(),
+                        vs.pool() == null ? vs.name() : vs.pool()))
+            .toList();
+    List<PoolConfig> pools =
+        list(file.pools()).stream()
+            .map(
+                p ->
+                    new PoolConfig(
+                        required(p.name(), "pools[].name"),
+                        p.algorithm() == null ? LbAlgorithm.ROUND_ROBIN : p.algorithm(),
+                        list(p.endpoints()).stream()
+                            .map(
+                                e ->
+                                    new EndpointConfig(
+                                        required(
+                                            e.address(),
+                                            "pools." + p.name() + ".endpoints[].address"),
+                                        required(
+                                            e.port(), "pools." + p.name() + ".endpoints[].port"),
+                                        e.weight() == null ? 1 : e.weight()))
+                            .toList(),
+                        p.connectTimeout() == null
+                            ? Duration.ofSeconds(2)
+                            : duration(
+                                p.connectTimeout(), "pools." + p.name() + ".connect_timeout")))
+            .toList();
+    return EngineConfig.of(services, pools).validate();
+  }
+
+  /**
+   * The file form of {@code config}, as a JSON tree in the same shape {@link #parse} reads (JSON is
+   * YAML): what an engine runs can be saved and started again with {@code --config}.
+   */
+  public static ObjectNode render(EngineConfig config) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode services = root.putArray("virtual_services");
+    config.virtualServices().values().stream()
+        .sorted(Comparator.comparing(VirtualServiceConfig::name))
+        .forEach(
+            vs -> {
+              ObjectNode node = services.addObject().put("name", vs.name());
+              ArrayNode listeners = node.putArray("listeners");
+              vs.listeners()
+                  .forEach(
+                      l ->
+                          listeners
+                              .addObject()
+                              .put("address", l.address())
+                              .put("port", l.port())
+                              .put("protocol", l.protocol().name()));
+              node.put("pool", vs.pool());
+            });
+    ArrayNode pools = root.putArray("pools");
+    config.pools().values().stream()
+        .sorted(Comparator.comparing(PoolConfig::name))
+        .forEach(
+            p -> {
+              ObjectNode node =
+                  pools
+                      .addObject()
+                      .put("name", p.name())
+                      .put("algorithm", p.algorithm().name())
+                      .put("connect_timeout", p.connectTimeout().toMillis() + "ms");
+              ArrayNode endpoints = node.putArray("endpoints");
+              p.endpoints()
+                  .forEach(
+                      e ->
+                          endpoints
+                              .addObject()
+                              .put("address", e.address())
+                              .put("port", e.port())
+                              .put("weight", e.weight()));
+            });
+    return root;
+  }
+
+  /** "250ms", "2s", "1m", "1h". */
+  public static Duration duration(String text, String field) {
+    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw invalid(field, "\"" + text + "\" is not a duration like 250ms, 2s, 1m or 1h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  private static <T> List<T> list(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw invalid(field, "is required");
+    }
+    return value;
+  }
+
+  private static InvalidConfigException invalid(String field, String description) {
+    return new InvalidConfigException(
+        List.of(new InvalidConfigException.Violation(field, description)));
+  }
+}

@@ -1,0 +1,20 @@
+package io.gatehouse.engine.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A virtual service: the sockets it listens on and the pool that serves it.
+ *
+ * @param name unique among virtual services
+ * @param listeners where it listens
+ * @param pool the name of its pool
+ */
+public record VirtualServiceConfig(String name, List<ListenerConfig> listeners, String pool) {
+  public VirtualServiceConfig {
+    requireNonNull(name, "name");
+    listeners = List.copyOf(listeners);
+    requireNonNull(pool, "pool");
+  }
+}

@@ -1,0 +1,95 @@
+package io.gatehouse.engine.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The member side of a keep-alive upstream connection: it hands what the member sends to the
+ * exchange the connection serves now, and nothing to anyone while the connection is idle (a member
+ * that speaks unasked is closed on).
+ */
+final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
+  private final UpstreamConnections connections;
+  private HttpFrontendHandler.Exchange exchange;
+  private boolean keepAlive;
+
+  HttpBackendHandler(UpstreamConnections connections) {
+    this.connections = connections;
+  }
+
+  /** Serves {@code exchange} from now on. */
+  void attach(HttpFrontendHandler.Exchange exchange) {
+    this.exchange = exchange;
+    this.keepAlive = true;
+  }
+
+  /** The exchange is over; whether the connection may serve another. */
+  boolean detach() {
+    exchange = null;
+    return keepAlive;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (exchange == null) {
+      ReferenceCountUtil.release(msg);
+      ctx.close(); // an idle connection got data nobody asked for
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      if (response.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      if (response.status().equals(HttpResponseStatus.CONTINUE)) {
+        ReferenceCountUtil.release(msg); // the engine answered 100 Continue itself
+        return;
+      }
+      keepAlive = HttpUtil.isKeepAlive(response);
+      exchange.responseHead(response);
+    }
+    if (msg instanceof HttpContent content) {
+      if (exchange == null) {
+        content.release(); // the exchange failed on the head
+        return;
+      }
+      exchange.responseContent(content);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.upstreamReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null && ctx.channel().isWritable()) {
+      exchange.upstreamWritable();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      HttpFrontendHandler.Exchange gone = exchange;
+      exchange = null;
+      gone.upstreamClosed();
+    } else {
+      connections.forget(ctx.channel());
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // channelInactive tells the exchange
+  }
+}

@@ -1,0 +1,454 @@
+package io.gatehouse.engine.http;
+
+import io.gatehouse.engine.listener.ServiceStats;
+import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.pool.Pool;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of an HTTP/1.1 connection: one {@link Exchange} at a time, each a request sent to
+ * a pool member and its response streamed back. Bodies stream both ways without aggregation;
+ * reading is driven by hand (AUTO_READ off) so that each side reads only as fast as the other side
+ * writes. Requests pipelined behind the current one wait their turn.
+ */
+final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
+  private final VirtualService service;
+  private final UpstreamConnections upstreams;
+  private final HttpSettings settings;
+  private final String scheme;
+  private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange exchange;
+  private ScheduledFuture<?> waitTimer;
+  private boolean firstRequest = true;
+
+  HttpFrontendHandler(
+      VirtualService service, UpstreamConnections upstreams, HttpSettings settings, String scheme) {
+    this.service = service;
+    this.upstreams = upstreams;
+    this.settings = settings;
+    this.scheme = scheme;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    service.stats().connectionOpened();
+    awaitRequest();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    service.stats().connectionClosed();
+    cancelWaitTimer();
+    if (exchange != null) {
+      exchange.clientGone();
+    }
+    pipelined.forEach(ReferenceCountUtil::release);
+    pipelined.clear();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (exchange != null && exchange.requestComplete) {
+      pipelined.add(msg); // the next request: served when this one is done
+      return;
+    }
+    handle(msg);
+  }
+
+  private void handle(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      cancelWaitTimer();
+      if (request.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        rejectMalformed(request.decoderResult().cause());
+        return;
+      }
+      exchange = new Exchange(request);
+      exchange.start();
+    }
+    if (msg instanceof HttpContent content) {
+      if (exchange == null) {
+        content.release(); // after a refused request head
+        return;
+      }
+      exchange.requestContent(content);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange == null) {
+      ctx.read(); // a request head is still coming
+    } else {
+      exchange.clientReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null && ctx.channel().isWritable()) {
+      exchange.clientWritable();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // resets and the like: channelInactive cleans up
+  }
+
+  private void rejectMalformed(Throwable cause) {
+    HttpResponseStatus status =
+        cause instanceof TooLongHttpLineException
+            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+            : cause instanceof TooLongHttpHeaderException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : cause instanceof TooLongFrameException
+                    ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
+    service.stats().response(status.code());
+    ErrorResponses.send(ctx, status, "malformed request", false);
+  }
+
+  /** Waits for the next request head, for a limited time (slow clients are closed on). */
+  private void awaitRequest() {
+    Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
+    waitTimer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (exchange == null && ctx.channel().isActive()) {
+                    if (firstRequest) {
+                      service.stats().response(408);
+                      ErrorResponses.send(
+                          ctx, HttpResponseStatus.REQUEST_TIMEOUT, "request head too slow", false);
+                    } else {
+                      ctx.close(); // an idle keep-alive connection
+                    }
+                  }
+                },
+                limit.toNanos(),
+                TimeUnit.NANOSECONDS);
+    while (exchange == null && !pipelined.isEmpty()) {
+      handle(pipelined.poll());
+    }
+    if (exchange == null) {
+      ctx.read();
+    }
+  }
+
+  private void cancelWaitTimer() {
+    if (waitTimer != null) {
+      waitTimer.cancel(false);
+      waitTimer = null;
+    }
+  }
+
+  /** One request and its response. Callbacks from an exchange that is over are ignored. */
+  final class Exchange {
+    private final HttpRequest head;
+    private final ServiceStats stats = service.stats();
+    private final Pool pool = service.pool();
+    private final Set<Endpoint> tried = new HashSet<>(2);
+    private final List<HttpObject> pending = new ArrayList<>(2);
+    private boolean keepAlive;
+    private boolean requestComplete;
+    private boolean bodyless = true;
+    private boolean responseStarted;
+    private boolean reused;
+    private Endpoint member;
+    private boolean counted; // member.started() without its finished() yet
+    private Channel upstream;
+    private HttpBackendHandler backend;
+    private ScheduledFuture<?> responseTimer;
+
+    Exchange(HttpRequest head) {
+      this.head = head;
+      this.keepAlive = HttpUtil.isKeepAlive(head);
+    }
+
+    private boolean current() {
+      return exchange == this;
+    }
+
+    void start() {
+      firstRequest = false;
+      stats.request();
+      String client =
+          ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+      ProxyHeaders.toUpstream(head, client, scheme);
+      pending.add(head);
+      connect();
+    }
+
+    /** Picks a member not tried yet and gets a connection to it. */
+    private void connect() {
+      member = pool == null ? null : pool.pick(tried);
+      if (member == null) {
+        fail(
+            tried.isEmpty()
+                ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                : HttpResponseStatus.BAD_GATEWAY,
+            tried.isEmpty() ? "no pool member is up" : "no pool member could be reached");
+        return;
+      }
+      member.started();
+      counted = true;
+      Channel idle = upstreams.pollIdle(member.address());
+      if (idle != null) {
+        reused = true;
+        attach(idle);
+        return;
+      }
+      reused = false;
+      ChannelFuture connecting =
+          upstreams.connect(ctx.channel().eventLoop(), member.address(), pool.connectTimeout());
+      Endpoint target = member;
+      connecting.addListener(
+          (ChannelFutureListener)
+              f -> {
+                if (!current() || member != target) {
+                  f.channel().close();
+                  return;
+                }
+                if (f.isSuccess()) {
+                  attach(f.channel());
+                } else {
+                  target.connectFailed();
+                  releaseMember();
+                  tried.add(target);
+                  connect();
+                }
+              });
+    }
+
+    private void attach(Channel channel) {
+      upstream = channel;
+      backend = channel.pipeline().get(HttpBackendHandler.class);
+      backend.attach(this);
+      for (HttpObject message : pending) {
+        channel.write(message);
+      }
+      pending.clear();
+      channel.flush();
+      channel.read();
+      responseTimer =
+          ctx.executor()
+              .schedule(
+                  this::responseTimedOut,
+                  settings.responseTimeout().toNanos(),
+                  TimeUnit.NANOSECONDS);
+      if (!requestComplete && channel.isWritable()) {
+        ctx.read();
+      }
+    }
+
+    void requestContent(HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        content.release();
+        ctx.close(); // a broken chunked body: nothing sensible can follow
+        return;
+      }
+      if (content.content().isReadable()) {
+        bodyless = false;
+        stats.bytesIn(content.content().readableBytes());
+      }
+      if (content instanceof LastHttpContent) {
+        requestComplete = true;
+      }
+      if (upstream == null) {
+        pending.add(content);
+      } else {
+        upstream.write(content);
+      }
+    }
+
+    void clientReadComplete() {
+      if (upstream != null) {
+        upstream.flush();
+        if (!requestComplete && upstream.isWritable()) {
+          ctx.read();
+        }
+      }
+    }
+
+    void upstreamWritable() {
+      if (current() && !requestComplete) {
+        ctx.read();
+      }
+    }
+
+    void clientWritable() {
+      if (upstream != null && responseStarted) {
+        upstream.read();
+      }
+    }
+
+    void responseHead(HttpResponse response) {
+      responseStarted = true;
+      stats.response(response.status().code());
+      keepAlive = ProxyHeaders.toClient(response, keepAlive && requestComplete);
+      ctx.write(response);
+    }
+
+    void responseContent(HttpContent content) {
+      stats.bytesOut(content.content().readableBytes());
+      if (content instanceof LastHttpContent) {
+        ctx.write(content);
+        finish();
+      } else {
+        ctx.write(content);
+      }
+    }
+
+    void upstreamReadComplete() {
+      ctx.flush();
+      if (current() && ctx.channel().isWritable()) {
+        upstream.read();
+      }
+    }
+
+    /** The response is complete: the upstream connection goes back, the client's next turn. */
+    private void finish() {
+      end();
+      if (backend.detach() && requestComplete) {
+        upstreams.release(upstream);
+      } else {
+        upstream.close();
+      }
+      if (keepAlive) {
+        ctx.flush();
+        awaitRequest();
+      } else {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    /** The member closed the connection before the response was complete. */
+    void upstreamClosed() {
+      if (!current()) {
+        return;
+      }
+      if (responseStarted) {
+        end();
+        ctx.flush();
+        ctx.close(); // a truncated response: the client must see the connection end
+      } else if (reused && bodyless && requestComplete) {
+        // a kept connection the member had closed: the request is sent again on a new one
+        releaseMember();
+        upstream = null;
+        cancelResponseTimer();
+        pending.add(head);
+        pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        connectFresh();
+      } else {
+        fail(HttpResponseStatus.BAD_GATEWAY, "the pool member closed the connection");
+      }
+    }
+
+    private void connectFresh() {
+      // the member is still the right one; only the kept connection was stale
+      tried.clear();
+      Channel idle;
+      while ((idle = upstreams.pollIdle(member.address())) != null) {
+        idle.close(); // its siblings are likely stale too
+      }
+      connect();
+    }
+
+    private void responseTimedOut() {
+      if (!current()) {
+        return;
+      }
+      if (responseStarted) {
+        end();
+        upstream.close();
+        ctx.close();
+      } else {
+        Channel late = upstream;
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the pool member did not answer in time");
+        late.close();
+      }
+    }
+
+    /** The client went away: the member's work is abandoned. */
+    void clientGone() {
+      if (!current()) {
+        return;
+      }
+      end();
+      if (upstream != null) {
+        backend.detach();
+        upstream.close();
+      }
+    }
+
+    private void fail(HttpResponseStatus status, String reason) {
+      end();
+      if (upstream != null) {
+        backend.detach();
+        upstream = null;
+      }
+      stats.response(status.code());
+      boolean reusable = keepAlive && requestComplete;
+      ErrorResponses.send(ctx, status, reason, reusable);
+      if (reusable) {
+        awaitRequest();
+      }
+    }
+
+    /** Marks the exchange over: pending messages released, the member's count back. */
+    private void end() {
+      releaseMember();
+      cancelResponseTimer();
+      pending.forEach(ReferenceCountUtil::release);
+      pending.clear();
+      exchange = null;
+    }
+
+    private void releaseMember() {
+      if (counted) {
+        member.finished();
+        counted = false;
+      }
+    }
+
+    private void cancelResponseTimer() {
+      if (responseTimer != null) {
+        responseTimer.cancel(false);
+        responseTimer = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.gatehouse.engine.http;
+
+import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.listener.VirtualService;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+
+/** The pipeline of a client connection to an HTTP listener. */
+public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
+  private final VirtualService service;
+  private final HttpSettings settings;
+  private final UpstreamConnections upstreams;
+
+  /** Upstream connections are shared by every listener of a transport: one per engine. */
+  public static final class Upstreams {
+    private final UpstreamConnections connections;
+
+    public Upstreams(Transport transport, HttpSettings settings) {
+      this.connections = new UpstreamConnections(transport, settings);
+    }
+  }
+
+  public HttpProxyInitializer(VirtualService service, HttpSettings settings, Upstreams upstreams) {
+    this.service = service;
+    this.settings = settings;
+    this.upstreams = upstreams.connections;
+  }
+
+  @Override
+  protected void initChannel(Channel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    addCodecHandlers(pipeline);
+    addProxyHandlers(pipeline);
+  }
+
+  private void addCodecHandlers(ChannelPipeline pipeline) {
+    pipeline.addLast(
+        "codec",
+        new HttpServerCodec(settings.maxInitialLineLength(), settings.maxHeaderSize(), 8192));
+    pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
+  }
+
+  private void addProxyHandlers(ChannelPipeline pipeline) {
+    pipeline.addLast("proxy", new HttpFrontendHandler(service, upstreams, settings, "http"));
+  }
+}

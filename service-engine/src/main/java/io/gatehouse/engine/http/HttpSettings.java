@@ -1,0 +1,28 @@
+package io.gatehouse.engine.http;
+
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of HTTP listeners.
+ *
+ * @param maxInitialLineLength longest request line; longer gets 414
+ * @param maxHeaderSize largest header block; larger gets 431
+ * @param headerTimeout time a client has to send a whole request head (slowloris); 408 after
+ * @param idleTimeout a keep-alive connection without a request this long is closed
+ * @param responseTimeout time a member has to answer a request completely; 504 (or a close, once
+ *     the response started) after
+ * @param maxIdlePerMember idle keep-alive connections kept per member and event loop
+ */
+public record HttpSettings(
+    int maxInitialLineLength,
+    int maxHeaderSize,
+    Duration headerTimeout,
+    Duration idleTimeout,
+    Duration responseTimeout,
+    int maxIdlePerMember) {
+
+  public static HttpSettings defaults() {
+    return new HttpSettings(
+        4096, 8192, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), 64);
+  }
+}

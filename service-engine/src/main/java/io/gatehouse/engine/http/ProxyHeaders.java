@@ -1,0 +1,78 @@
+package io.gatehouse.engine.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * The header rewriting of a reverse proxy (RFC 9110 7.6.1): hop-by-hop headers — {@code
+ * Connection}, the headers it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
+ * {@code Trailer}, {@code Upgrade} — describe one connection and are not forwarded; {@code
+ * Transfer-Encoding: chunked} stays, since each side re-frames the body with it.
+ */
+final class ProxyHeaders {
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final List<CharSequence> HOP_BY_HOP =
+      List.of(
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          HttpHeaderNames.PROXY_CONNECTION,
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          HttpHeaderNames.UPGRADE);
+
+  private ProxyHeaders() {}
+
+  /** Removes the hop-by-hop headers of {@code message}. */
+  static void removeHopByHop(HttpMessage message) {
+    HttpHeaders headers = message.headers();
+    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : connection.split(",")) {
+        String name = token.trim();
+        if (!name.isEmpty()) {
+          headers.remove(name);
+        }
+      }
+    }
+    HOP_BY_HOP.forEach(headers::remove);
+  }
+
+  /**
+   * Prepares a client's request for a member: hop-by-hop headers out, {@code X-Forwarded-For} gains
+   * the client's address, {@code X-Forwarded-Proto} says how the client came in, and {@code Expect}
+   * goes (the engine itself answered {@code 100 Continue}). The upstream connection is kept alive
+   * whatever the client asked.
+   */
+  static void toUpstream(HttpMessage request, String clientAddress, String scheme) {
+    removeHopByHop(request);
+    request.headers().remove(HttpHeaderNames.EXPECT);
+    String forwarded = request.headers().get(X_FORWARDED_FOR);
+    request
+        .headers()
+        .set(X_FORWARDED_FOR, forwarded == null ? clientAddress : forwarded + ", " + clientAddress);
+    request.headers().set(X_FORWARDED_PROTO, scheme);
+  }
+
+  /**
+   * Prepares a member's response for the client: hop-by-hop headers out, and the connection kept or
+   * closed as the client's request said. Returns whether the client connection stays open: a
+   * response whose length only the end of the connection tells ends it.
+   */
+  static boolean toClient(HttpMessage response, boolean clientKeepAlive) {
+    removeHopByHop(response);
+    boolean framed =
+        HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+    boolean keepAlive = clientKeepAlive && framed;
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!response.protocolVersion().isKeepAliveDefault()) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return keepAlive;
+  }
+}

@@ -1,0 +1,73 @@
+package io.gatehouse.engine.listener;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one virtual service has served: counters that many event loops add to without contention.
+ */
+public final class ServiceStats {
+  private final LongAdder connectionsOpened = new LongAdder();
+  private final LongAdder connectionsOpen = new LongAdder();
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder[] responsesByClass = new LongAdder[6];
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+
+  public ServiceStats() {
+    for (int i = 0; i < responsesByClass.length; i++) {
+      responsesByClass[i] = new LongAdder();
+    }
+  }
+
+  public void connectionOpened() {
+    connectionsOpened.increment();
+    connectionsOpen.increment();
+  }
+
+  public void connectionClosed() {
+    connectionsOpen.decrement();
+  }
+
+  public void request() {
+    requests.increment();
+  }
+
+  /** Counts a response by its class (1xx … 5xx). */
+  public void response(int status) {
+    int statusClass = status / 100;
+    responsesByClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 0].increment();
+  }
+
+  public void bytesIn(long n) {
+    bytesIn.add(n);
+  }
+
+  public void bytesOut(long n) {
+    bytesOut.add(n);
+  }
+
+  public long connectionsOpened() {
+    return connectionsOpened.sum();
+  }
+
+  public long connectionsOpen() {
+    return connectionsOpen.sum();
+  }
+
+  public long requests() {
+    return requests.sum();
+  }
+
+  /** Responses of class {@code statusClass} (1 … 5). */
+  public long responses(int statusClass) {
+    return responsesByClass[statusClass].sum();
+  }
+
+  public long bytesIn() {
+    return bytesIn.sum();
+  }
+
+  public long bytesOut() {
+    return bytesOut.sum();
+  }
+}

@@ -1,0 +1,35 @@
+package io.gatehouse.engine.listener;
+
+import io.gatehouse.engine.pool.Pool;
+
+/**
+ * A virtual service as its listeners see it: the pool that serves it (swapped when the
+ * configuration names another) and its counters.
+ */
+public final class VirtualService {
+  private final String name;
+  private final ServiceStats stats = new ServiceStats();
+  private volatile Pool pool;
+
+  public VirtualService(String name, Pool pool) {
+    this.name = name;
+    this.pool = pool;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Serves new requests from {@code pool}. */
+  public void usePool(Pool pool) {
+    this.pool = pool;
+  }
+
+  public ServiceStats stats() {
+    return stats;
+  }
+}

@@ -1,0 +1,2 @@
+/** Listening sockets and the virtual services behind them. */
+package io.gatehouse.engine.listener;

@@ -1,0 +1,71 @@
+package io.gatehouse.engine.pool;
+
+import io.gatehouse.engine.config.EndpointConfig;
+import io.gatehouse.engine.config.PoolConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pool as traffic sees it: its members and balancer, swapped as one when its configuration
+ * changes, so a request sees either the old members or the new, never a mix. Members that stay keep
+ * their state (in-flight counts, health).
+ */
+public final class Pool {
+  private record State(PoolConfig config, List<Endpoint> members, LoadBalancer balancer) {}
+
+  private final String name;
+  private volatile State state;
+
+  public Pool(PoolConfig config) {
+    this.name = config.name();
+    this.state = build(config, Map.of());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Replaces the configuration; members with the same address and weight are kept. */
+  public void update(PoolConfig config) {
+    Map<String, Endpoint> kept = new HashMap<>();
+    state.members().forEach(e -> kept.put(e.id(), e));
+    state = build(config, kept);
+  }
+
+  private static State build(PoolConfig config, Map<String, Endpoint> existing) {
+    List<Endpoint> members = new ArrayList<>();
+    for (EndpointConfig endpoint : config.endpoints()) {
+      Endpoint fresh = new Endpoint(endpoint);
+      Endpoint old = existing.get(endpoint.id());
+      members.add(old != null && old.sameAs(fresh) ? old : fresh);
+    }
+    List<Endpoint> frozen = List.copyOf(members);
+    return new State(config, frozen, LoadBalancer.of(config.algorithm(), frozen));
+  }
+
+  /** The member for the next request or connection; null when none is up. */
+  public Endpoint pick() {
+    return state.balancer().pick(Set.of());
+  }
+
+  /** As {@link #pick()}, avoiding members that already failed this request. */
+  public Endpoint pick(Set<Endpoint> exclude) {
+    return state.balancer().pick(exclude);
+  }
+
+  public List<Endpoint> members() {
+    return state.members();
+  }
+
+  public Duration connectTimeout() {
+    return state.config().connectTimeout();
+  }
+
+  public PoolConfig config() {
+    return state.config();
+  }
+}
