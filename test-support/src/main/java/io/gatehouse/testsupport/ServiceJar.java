@@ -107,6 +107,28 @@ public final class ServiceJar implements AutoCloseable {
     return log;
   }
 
+  /** What the service has written so far. */
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the process to end by itself; its exit code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("still running after " + timeout + "; see " + log);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A free loopback port. */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -80,7 +80,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (exchange != null && exchange.requestComplete) {
+    if (!pipelined.isEmpty() || (exchange != null && exchange.requestComplete)) {
       pipelined.add(msg); // the next request: served when this one is done
       return;
     }
@@ -141,8 +141,17 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     ErrorResponses.send(ctx, status, "malformed request", false);
   }
 
-  /** Waits for the next request head, for a limited time (slow clients are closed on). */
+  /**
+   * Serves what the client pipelined, then waits for the next request head, for a limited time
+   * (slow clients are closed on).
+   */
   private void awaitRequest() {
+    while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete)) {
+      handle(pipelined.poll());
+    }
+    if (exchange != null) {
+      return;
+    }
     Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
     waitTimer =
         ctx.executor()
@@ -160,12 +169,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 },
                 limit.toNanos(),
                 TimeUnit.NANOSECONDS);
-    while (exchange == null && !pipelined.isEmpty()) {
-      handle(pipelined.poll());
-    }
-    if (exchange == null) {
-      ctx.read();
-    }
+    ctx.read();
   }
 
   private void cancelWaitTimer() {

@@ -1,0 +1,93 @@
+package io.gatehouse.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.testsupport.ServiceJar;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The packaged engine as users start it: the quick form and a configuration file. */
+class ServiceEngineMainIT {
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private String get(int port, String path) throws Exception {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void theQuickFormProxiesToTheBackendsAndTheAdminPortReports() throws Exception {
+    try (TestBackend a = TestBackend.start("a");
+        TestBackend b = TestBackend.start("b")) {
+      int listen = ServiceJar.freePort();
+      int admin = ServiceJar.freePort();
+      try (ServiceJar engine =
+          ServiceJar.start(
+                  "service-engine",
+                  List.of(
+                      "--listen=127.0.0.1:" + listen,
+                      "--backend=127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port(),
+                      "--admin=127.0.0.1:" + admin),
+                  Map.of())
+              .awaitPort(admin, Duration.ofSeconds(30))) {
+        assertThat(List.of(get(listen, "/hello"), get(listen, "/hello")))
+            .containsExactlyInAnyOrder("hello from a", "hello from b");
+        assertThat(get(admin, "/health")).contains("\"status\":\"UP\"");
+        assertThat(get(admin, "/metrics"))
+            .contains("gatehouse_se_requests_total{virtual_service=\"default\"} 2.0");
+        assertThat(get(admin, "/config")).contains("\"port\" : " + a.port());
+      }
+    }
+  }
+
+  @Test
+  void aConfigurationFileIsServedAndABadOneIsRefusedNamingTheField() throws Exception {
+    try (TestBackend a = TestBackend.start("a")) {
+      int listen = ServiceJar.freePort();
+      int admin = ServiceJar.freePort();
+      Path file = Files.createTempFile("engine", ".yaml");
+      Files.writeString(
+          file,
+          """
+          virtual_services:
+            - {name: web, listeners: [{address: 127.0.0.1, port: %d}]}
+          pools:
+            - {name: web, endpoints: [{address: 127.0.0.1, port: %d}]}
+          """
+              .formatted(listen, a.port()));
+      try (ServiceJar engine =
+          ServiceJar.start(
+                  "service-engine",
+                  List.of("--config=" + file, "--admin=127.0.0.1:" + admin),
+                  Map.of())
+              .awaitPort(admin, Duration.ofSeconds(30))) {
+        assertThat(get(listen, "/hello")).isEqualTo("hello from a");
+      }
+
+      Files.writeString(file, "pools: [{name: web, endpoints: [{address: 127.0.0.1, port: 0}]}]");
+      try (ServiceJar refused =
+          ServiceJar.start(
+              "service-engine",
+              List.of("--config=" + file, "--admin=127.0.0.1:" + admin),
+              Map.of())) {
+        assertThat(refused.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+        assertThat(refused.output()).contains("pools.web.endpoints[0].port: must be 1-65535");
+      }
+    }
+  }
+}

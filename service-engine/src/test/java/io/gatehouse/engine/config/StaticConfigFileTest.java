@@ -1,0 +1,110 @@
+package io.gatehouse.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StaticConfigFileTest {
+  private static final String FILE =
+      """
+      virtual_services:
+        - name: web
+          listeners: [{address: 127.0.0.1, port: 10080}]
+          pool: web-pool
+        - name: db
+          listeners: [{port: 15432, protocol: TCP}]
+      pools:
+        - name: web-pool
+          algorithm: LEAST_CONNECTIONS
+          connect_timeout: 500ms
+          endpoints:
+            - {address: 10.0.0.5, port: 31001}
+            - {address: 10.0.0.6, port: 31002, weight: 3}
+        - name: db
+          endpoints: [{address: 10.0.0.7, port: 5432}]
+      """;
+
+  @Test
+  void aFileBecomesAConfigurationWithItsDefaults() {
+    EngineConfig config = StaticConfigFile.parse(FILE);
+
+    VirtualServiceConfig web = config.virtualServices().get("web");
+    assertThat(web.listeners())
+        .containsExactly(new ListenerConfig("127.0.0.1", 10080, Protocol.HTTP));
+    assertThat(web.pool()).isEqualTo("web-pool");
+    VirtualServiceConfig db = config.virtualServices().get("db");
+    assertThat(db.listeners()).containsExactly(new ListenerConfig("0.0.0.0", 15432, Protocol.TCP));
+    assertThat(db.pool()).isEqualTo("db"); // a pool named like the service by default
+
+    PoolConfig pool = config.pools().get("web-pool");
+    assertThat(pool.algorithm()).isEqualTo(LbAlgorithm.LEAST_CONNECTIONS);
+    assertThat(pool.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(pool.endpoints())
+        .containsExactly(
+            new EndpointConfig("10.0.0.5", 31001, 1), new EndpointConfig("10.0.0.6", 31002, 3));
+    assertThat(config.pools().get("db").algorithm()).isEqualTo(LbAlgorithm.ROUND_ROBIN);
+    assertThat(config.pools().get("db").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void whatAnEngineRunsCanBeWrittenOutAndReadBackUnchanged() throws Exception {
+    EngineConfig config = StaticConfigFile.parse(FILE);
+    String written = new ObjectMapper().writeValueAsString(StaticConfigFile.render(config));
+
+    assertThat(StaticConfigFile.parse(written)).isEqualTo(config);
+  }
+
+  @Test
+  void everyMistakeNamesItsField() {
+    assertThatThrownBy(
+            () ->
+                StaticConfigFile.parse(
+                    """
+                    virtual_services:
+                      - name: web
+                        listeners: [{port: 70000}]
+                        pool: missing
+                    pools:
+                      - name: other
+                        endpoints: [{address: 10.0.0.5, port: 80, weight: 0}]
+                    """))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidConfigException.Violation::field)
+                    .containsExactlyInAnyOrder(
+                        "virtual_services.web.pool",
+                        "virtual_services.web.listeners[0].port",
+                        "pools.other.endpoints[0].weight"));
+  }
+
+  @Test
+  void unknownFieldsMissingPortsAndBadDurationsAreRefused() {
+    assertThatThrownBy(() -> StaticConfigFile.parse("pools: [{name: p, algoritm: ROUND_ROBIN}]"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("algoritm");
+    assertThatThrownBy(
+            () -> StaticConfigFile.parse("pools: [{name: p, endpoints: [{address: 10.0.0.1}]}]"))
+        .hasMessageContaining("pools.p.endpoints[].port: is required");
+    assertThatThrownBy(() -> StaticConfigFile.parse("pools: [{name: p, connect_timeout: soon}]"))
+        .hasMessageContaining("pools.p.connect_timeout: \"soon\" is not a duration");
+  }
+
+  @Test
+  void twoServicesCannotShareASocket() {
+    assertThatThrownBy(
+            () ->
+                StaticConfigFile.parse(
+                    """
+                    virtual_services:
+                      - {name: a, listeners: [{port: 10080}], pool: p}
+                      - {name: b, listeners: [{port: 10080}], pool: p}
+                    pools: [{name: p}]
+                    """))
+        .hasMessageContaining("0.0.0.0:10080 is also a listener of virtual service");
+  }
+}

@@ -1,0 +1,290 @@
+package io.gatehouse.engine.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.config.EngineConfig;
+import io.gatehouse.engine.config.LbAlgorithm;
+import io.gatehouse.engine.config.Protocol;
+import io.gatehouse.engine.testing.LeakCheck;
+import io.gatehouse.engine.testing.RunningEngine;
+import io.gatehouse.engine.testing.TestBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** HTTP proxying over loopback, from a real client through the engine to real backends. */
+@ExtendWith(LeakCheck.class)
+class HttpProxyIT {
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private ServiceEngine engine;
+  private TestBackend a;
+  private TestBackend b;
+  private int port;
+
+  @BeforeEach
+  void start() {
+    engine = RunningEngine.start();
+    a = TestBackend.start("a");
+    b = TestBackend.start("b");
+    port = RunningEngine.freePort();
+    engine.apply(
+        RunningEngine.oneService(
+            "web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, a.port(), b.port()));
+  }
+
+  @AfterEach
+  void stop() {
+    engine.close();
+    a.close();
+    b.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void requestsAreSpreadOverTheMembersOnKeptConnections() throws Exception {
+    Map<String, Integer> answers = new HashMap<>();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> response = get("/hello");
+      assertThat(response.statusCode()).isEqualTo(200);
+      answers.merge(response.body(), 1, Integer::sum);
+    }
+
+    assertThat(answers).containsEntry("hello from a", 10).containsEntry("hello from b", 10);
+    // one client connection, sequential requests: each member needs a single upstream connection
+    assertThat(a.connectionsSeen()).isEqualTo(1);
+    assertThat(b.connectionsSeen()).isEqualTo(1);
+    var stats = engine.services().get("web").stats();
+    assertThat(stats.requests()).isEqualTo(20);
+    assertThat(stats.responses(2)).isEqualTo(20);
+  }
+
+  @Test
+  void membersLearnWhoTheClientIsAndNeverSeeHopByHopHeaders() throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/headers"))
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("Keep-Alive", "timeout=5")
+                .header("X-Custom", "kept")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.body())
+        .contains("x-forwarded-for: 203.0.113.7, 127.0.0.1\n")
+        .contains("x-forwarded-proto: http\n")
+        .contains("x-custom: kept\n")
+        .doesNotContain("keep-alive:");
+  }
+
+  @Test
+  void largeBodiesStreamBothWaysIntact() throws Exception {
+    byte[] upload = new byte[5 * 1024 * 1024];
+    new Random(42).nextBytes(upload);
+
+    HttpResponse<byte[]> echoed =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(upload))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(echoed.statusCode()).isEqualTo(200);
+    assertThat(Arrays.equals(echoed.body(), upload)).isTrue();
+
+    HttpResponse<InputStream> download =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bytes?n=20000000"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    long total;
+    try (InputStream in = download.body()) {
+      total = in.transferTo(OutputStream.nullOutputStream());
+    }
+    assertThat(total).isEqualTo(20_000_000L);
+  }
+
+  @Test
+  void aMemberThatRefusesIsSkippedAndNoMemberAtAllIs502() throws Exception {
+    int closed = RunningEngine.freePort(); // nothing listens here
+    engine.apply(
+        RunningEngine.oneService(
+            "web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, closed, a.port()));
+    for (int i = 0; i < 4; i++) {
+      assertThat(get("/hello").body()).isEqualTo("hello from a");
+    }
+
+    engine.apply(
+        RunningEngine.oneService("web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, closed));
+    HttpResponse<String> response = get("/hello");
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("no pool member could be reached");
+  }
+
+  @Test
+  void aPoolWithNoMemberUpIs503() throws Exception {
+    engine.pools().get("web").members().forEach(m -> m.setUp(false));
+
+    HttpResponse<String> response = get("/hello");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(engine.services().get("web").stats().responses(5)).isEqualTo(1);
+  }
+
+  @Test
+  void aHangingMemberIsCutOffWith504() throws Exception {
+    HttpResponse<String> response = get("/hang");
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(get("/hello").statusCode()).isEqualTo(200); // the client connection goes on
+  }
+
+  @Test
+  void aResponseCutShortEndsTheClientConnection() {
+    engine.apply(
+        RunningEngine.oneService("web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, a.port()));
+
+    assertThatThrownBy(() -> get("/truncate")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void malformedAndOversizedRequestsAreRefusedWithTheRightStatus() throws Exception {
+    assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
+    assertThat(raw("GET /" + "x".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n"))
+        .startsWith("HTTP/1.1 414");
+    assertThat(raw("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(3000) + "\r\n\r\n"))
+        .startsWith("HTTP/1.1 431");
+  }
+
+  @Test
+  void aClientTooSlowToSendItsRequestHeadGets408() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write("GET /hello HTTP/1.1\r\nHost: a\r\n".getBytes(StandardCharsets.US_ASCII));
+      // ... and the blank line never comes
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 408");
+    }
+  }
+
+  @Test
+  void expectContinueIsAnsweredByTheEngine() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] head = new byte[25];
+      int read = socket.getInputStream().readNBytes(head, 0, head.length);
+      assertThat(new String(head, 0, read, StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 100 Continue");
+      out.write("hello".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      String rest = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(rest).contains("HTTP/1.1 200").contains("hello").contains("hello from");
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    String answer =
+        raw(
+            "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /headers HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer.split("HTTP/1.1 200", -1)).hasSize(4);
+    assertThat(answer.indexOf("x-forwarded-proto"))
+        .isBetween(answer.indexOf("hello from"), answer.lastIndexOf("hello from"));
+  }
+
+  @Test
+  void aListenerOnAPortInUseFailsItsServiceOnlyAndOthersComeAndGoUndisturbed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int other = RunningEngine.freePort();
+      EngineConfig three =
+          EngineConfig.of(
+              java.util.List.of(
+                  new io.gatehouse.engine.config.VirtualServiceConfig(
+                      "web",
+                      java.util.List.of(
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", port, Protocol.HTTP)),
+                      "web"),
+                  new io.gatehouse.engine.config.VirtualServiceConfig(
+                      "blocked",
+                      java.util.List.of(
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", taken.getLocalPort(), Protocol.HTTP)),
+                      "web"),
+                  new io.gatehouse.engine.config.VirtualServiceConfig(
+                      "other",
+                      java.util.List.of(
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", other, Protocol.HTTP)),
+                      "web")),
+              java.util.List.of(RunningEngine.pool("web", LbAlgorithm.ROUND_ROBIN, a.port())));
+
+      ServiceEngine.ApplyResult result = engine.apply(three);
+
+      assertThat(result.failedServices()).containsOnlyKeys("blocked");
+      assertThat(result.failedServices().get("blocked"))
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+      assertThat(get("/hello").statusCode()).isEqualTo(200);
+      assertThat(
+              client
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other + "/hello"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .isEqualTo("hello from a");
+
+      engine.apply(
+          RunningEngine.oneService("web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, a.port()));
+      assertThat(engine.sockets()).containsOnlyKeys("127.0.0.1:" + port);
+      assertThat(get("/hello").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** Sends bytes as they are and reads the answer until the engine closes. */
+  private String raw(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+}
