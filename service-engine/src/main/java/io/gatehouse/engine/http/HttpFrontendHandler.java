@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of an HTTP/1.1 connection: one {@link Exchange} at a time, each a request sent to
@@ -45,7 +43,9 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Exchange exchange;
-  private ScheduledFuture<?> waitTimer;
+  private Deadline requestDeadline; // for the next request head
+  private Deadline responseDeadline; // for the current exchange's response
+  private String clientAddress;
   private boolean firstRequest = true;
 
   HttpFrontendHandler(
@@ -59,18 +59,30 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.requestDeadline = new Deadline(ctx.executor(), this::requestTimedOut);
+    this.responseDeadline =
+        new Deadline(
+            ctx.executor(),
+            () -> {
+              if (exchange != null) {
+                exchange.responseTimedOut();
+              }
+            });
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     service.stats().connectionOpened();
+    clientAddress =
+        ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
     awaitRequest();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     service.stats().connectionClosed();
-    cancelWaitTimer();
+    requestDeadline.cancel();
+    responseDeadline.cancel();
     if (exchange != null) {
       exchange.clientGone();
     }
@@ -89,7 +101,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void handle(Object msg) {
     if (msg instanceof HttpRequest request) {
-      cancelWaitTimer();
+      requestDeadline.disarm();
       if (request.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
         rejectMalformed(request.decoderResult().cause());
@@ -153,29 +165,19 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
-    waitTimer =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  if (exchange == null && ctx.channel().isActive()) {
-                    if (firstRequest) {
-                      service.stats().response(408);
-                      ErrorResponses.send(
-                          ctx, HttpResponseStatus.REQUEST_TIMEOUT, "request head too slow", false);
-                    } else {
-                      ctx.close(); // an idle keep-alive connection
-                    }
-                  }
-                },
-                limit.toNanos(),
-                TimeUnit.NANOSECONDS);
+    requestDeadline.arm(limit.toNanos());
     ctx.read();
   }
 
-  private void cancelWaitTimer() {
-    if (waitTimer != null) {
-      waitTimer.cancel(false);
-      waitTimer = null;
+  private void requestTimedOut() {
+    if (exchange == null && ctx.channel().isActive()) {
+      if (firstRequest) {
+        service.stats().response(408);
+        ErrorResponses.send(
+            ctx, HttpResponseStatus.REQUEST_TIMEOUT, "request head too slow", false);
+      } else {
+        ctx.close(); // an idle keep-alive connection
+      }
     }
   }
 
@@ -195,7 +197,6 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean counted; // member.started() without its finished() yet
     private Channel upstream;
     private HttpBackendHandler backend;
-    private ScheduledFuture<?> responseTimer;
 
     Exchange(HttpRequest head) {
       this.head = head;
@@ -267,12 +268,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       pending.clear();
       channel.flush();
       channel.read();
-      responseTimer =
-          ctx.executor()
-              .schedule(
-                  this::responseTimedOut,
-                  settings.responseTimeout().toNanos(),
-                  TimeUnit.NANOSECONDS);
+      responseDeadline.arm(settings.responseTimeout().toNanos());
       if (!requestComplete && channel.isWritable()) {
         ctx.read();
       }
@@ -322,7 +318,9 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     void responseHead(HttpResponse response) {
       responseStarted = true;
       stats.response(response.status().code());
-      keepAlive = ProxyHeaders.toClient(response, keepAlive && requestComplete);
+      // a member may answer before the request body is through: whether the client connection
+      // can carry another request is known when the response ends
+      keepAlive = ProxyHeaders.toClient(response, keepAlive);
       ctx.write(response);
     }
 
@@ -351,7 +349,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         upstream.close();
       }
-      if (keepAlive) {
+      if (keepAlive && requestComplete) {
         ctx.flush();
         awaitRequest();
       } else {
@@ -391,7 +389,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       connect();
     }
 
-    private void responseTimedOut() {
+    void responseTimedOut() {
       if (!current()) {
         return;
       }
@@ -449,10 +447,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelResponseTimer() {
-      if (responseTimer != null) {
-        responseTimer.cancel(false);
-        responseTimer = null;
-      }
+      responseDeadline.disarm();
     }
   }
 }

@@ -31,6 +31,17 @@ final class ProxyHeaders {
   /** Removes the hop-by-hop headers of {@code message}. */
   static void removeHopByHop(HttpMessage message) {
     HttpHeaders headers = message.headers();
+    if (headers.isEmpty()) {
+      return;
+    }
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      removeNamedBy(headers);
+    }
+    HOP_BY_HOP.forEach(headers::remove);
+  }
+
+  /** Removes the headers that {@code Connection} names as hop-by-hop (RFC 9110 7.6.1). */
+  private static void removeNamedBy(HttpHeaders headers) {
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : connection.split(",")) {
         String name = token.trim();
@@ -39,7 +50,6 @@ final class ProxyHeaders {
         }
       }
     }
-    HOP_BY_HOP.forEach(headers::remove);
   }
 
   /**
