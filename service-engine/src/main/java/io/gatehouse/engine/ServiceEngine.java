@@ -4,6 +4,7 @@ import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.VirtualServiceConfig;
+import io.gatehouse.engine.health.HealthChecker;
 import io.gatehouse.engine.http.HttpProxyInitializer;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.Transport;
@@ -37,6 +38,7 @@ public final class ServiceEngine implements AutoCloseable {
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
   private final ListenerSet listeners;
+  private final HealthChecker health;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
   private volatile EngineConfig current = EngineConfig.empty();
@@ -50,6 +52,7 @@ public final class ServiceEngine implements AutoCloseable {
     this.transport = transport;
     this.acceptors = transport.group(1, "se-accept");
     this.workers = transport.group(threads, "se-io");
+    this.health = new HealthChecker(transport);
     HttpProxyInitializer.Upstreams upstreams = new HttpProxyInitializer.Upstreams(transport, http);
     Map<Protocol, ServerBootstrap> bootstraps = new EnumMap<>(Protocol.class);
     bootstraps.put(Protocol.HTTP, serverBootstrap(false));
@@ -109,6 +112,7 @@ public final class ServiceEngine implements AutoCloseable {
         new LinkedHashMap<>(listeners.apply(config.virtualServices().values(), services));
     services.keySet().retainAll(config.virtualServices().keySet());
     pools.keySet().retainAll(config.pools().keySet());
+    health.update(pools.values());
     current = config;
     return new ApplyResult(config, failed);
   }
@@ -138,6 +142,7 @@ public final class ServiceEngine implements AutoCloseable {
   @Override
   public void close() {
     listeners.close();
+    health.close();
     acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

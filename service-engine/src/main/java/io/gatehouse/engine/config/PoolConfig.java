@@ -12,13 +12,31 @@ import java.util.List;
  * @param algorithm the load-balancing algorithm
  * @param endpoints the members
  * @param connectTimeout how long a connection to a member may take before the next is tried
+ * @param healthMonitor the active monitor of the members; null for none (members are up unless
+ *     passive checks eject them)
+ * @param ejectAfter connection failures in a row that take a member out of rotation for {@code
+ *     ejectFor} (passive health); 0 never ejects
+ * @param ejectFor how long an ejected member stays out
  */
 public record PoolConfig(
-    String name, LbAlgorithm algorithm, List<EndpointConfig> endpoints, Duration connectTimeout) {
+    String name,
+    LbAlgorithm algorithm,
+    List<EndpointConfig> endpoints,
+    Duration connectTimeout,
+    HealthMonitorConfig healthMonitor,
+    int ejectAfter,
+    Duration ejectFor) {
   public PoolConfig {
     requireNonNull(name, "name");
     requireNonNull(algorithm, "algorithm");
     endpoints = List.copyOf(endpoints);
     requireNonNull(connectTimeout, "connectTimeout");
+    requireNonNull(ejectFor, "ejectFor");
+  }
+
+  /** A pool without an active monitor; three connection failures in a row eject for 10 s. */
+  public PoolConfig(
+      String name, LbAlgorithm algorithm, List<EndpointConfig> endpoints, Duration connectTimeout) {
+    this(name, algorithm, endpoints, connectTimeout, null, 3, Duration.ofSeconds(10));
   }
 }

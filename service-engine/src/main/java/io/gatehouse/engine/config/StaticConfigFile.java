@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *   - name: web
  *     algorithm: LEAST_CONNECTIONS     # or ROUND_ROBIN (the default)
  *     connect_timeout: 2s              # the default
+ *     health_monitor: {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
+ *     eject_after: 3                   # connection failures in a row (0: never); the default
+ *     eject_for: 10s                   # the default
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
  *       - {address: 10.0.0.6, port: 31002, weight: 2}
@@ -52,7 +55,21 @@ public final class StaticConfigFile {
   private record Listener(String address, Integer port, Protocol protocol) {}
 
   private record Pool(
-      String name, LbAlgorithm algorithm, String connectTimeout, List<Endpoint> endpoints) {}
+      String name,
+      LbAlgorithm algorithm,
+      String connectTimeout,
+      List<Endpoint> endpoints,
+      Monitor healthMonitor,
+      Integer ejectAfter,
+      String ejectFor) {}
+
+  private record Monitor(
+      HealthMonitorConfig.Type type,
+      String interval,
+      String timeout,
+      Integer rise,
+      Integer fall,
+      String path) {}
 
   private record Endpoint(String address, Integer port, Integer weight) {}
 
@@ -160,6 +177,18 @@ public final class StaticConfigFile {
                       .put("name", p.name())
                       .put("algorithm", p.algorithm().name())
                       .put("connect_timeout", p.connectTimeout().toMillis() + "ms");
+              node.put("eject_after", p.ejectAfter())
+                  .put("eject_for", p.ejectFor().toMillis() + "ms");
+              if (p.healthMonitor() != null) {
+                HealthMonitorConfig m = p.healthMonitor();
+                node.putObject("health_monitor")
+                    .put("type", m.type().name())
+                    .put("interval", m.interval().toMillis() + "ms")
+                    .put("timeout", m.timeout().toMillis() + "ms")
+                    .put("rise", m.rise())
+                    .put("fall", m.fall())
+                    .put("path", m.path());
+              }
               ArrayNode endpoints = node.putArray("endpoints");
               p.endpoints()
                   .forEach(
@@ -171,6 +200,19 @@ public final class StaticConfigFile {
                               .put("weight", e.weight()));
             });
     return root;
+  }
+
+  private static HealthMonitorConfig monitor(Monitor m, String field) {
+    if (m == null) {
+      return null;
+    }
+    return new HealthMonitorConfig(
+        m.type() == null ? HealthMonitorConfig.Type.TCP : m.type(),
+        m.interval() == null ? Duration.ofSeconds(5) : duration(m.interval(), field + ".interval"),
+        m.timeout() == null ? Duration.ofSeconds(2) : duration(m.timeout(), field + ".timeout"),
+        m.rise() == null ? 2 : m.rise(),
+        m.fall() == null ? 3 : m.fall(),
+        m.path());
   }
 
   /** "250ms", "2s", "1m", "1h". */

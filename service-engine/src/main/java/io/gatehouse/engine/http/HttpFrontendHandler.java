@@ -248,9 +248,10 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                   return;
                 }
                 if (f.isSuccess()) {
+                  target.connected();
                   attach(f.channel());
                 } else {
-                  target.connectFailed();
+                  pool.connectFailed(target);
                   releaseMember();
                   tried.add(target);
                   connect();

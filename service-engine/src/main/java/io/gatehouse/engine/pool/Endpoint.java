@@ -16,7 +16,11 @@ public final class Endpoint {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
-  private volatile boolean up = true;
+  private final AtomicInteger failuresInARow = new AtomicInteger();
+  private volatile boolean healthy = true;
+  private volatile long ejectedUntil; // System.nanoTime(); 0 when not ejected
+  private int probeSuccesses; // the health checker's thread only
+  private int probeFailures;
 
   Endpoint(EndpointConfig config) {
     this.id = config.id();
@@ -36,13 +40,46 @@ public final class Endpoint {
     return weight;
   }
 
-  /** Whether it takes new requests (health monitors and ejection turn this off). */
+  /**
+   * Whether it takes new requests: its active monitor finds it healthy and it is not ejected for
+   * failing connections.
+   */
   public boolean up() {
-    return up;
+    long until = ejectedUntil;
+    return healthy && (until == 0 || System.nanoTime() - until >= 0);
   }
 
-  public void setUp(boolean up) {
-    this.up = up;
+  /** What its active monitor found last (true without a monitor). */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  /** Sets the monitor's verdict directly (tests, and a monitor that is removed). */
+  public void setHealthy(boolean healthy) {
+    this.healthy = healthy;
+  }
+
+  /**
+   * Records a probe: {@code fall} failures in a row make it unhealthy, {@code rise} successes in a
+   * row healthy again. Called by one health-checker thread. Returns whether the verdict changed.
+   */
+  public boolean probed(boolean ok, int rise, int fall) {
+    if (ok) {
+      probeFailures = 0;
+      probeSuccesses++;
+      if (!healthy && probeSuccesses >= rise) {
+        healthy = true;
+        return true;
+      }
+    } else {
+      probeSuccesses = 0;
+      probeFailures++;
+      if (healthy && probeFailures >= fall) {
+        healthy = false;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Requests (HTTP) or connections (TCP) being served by it now. */
@@ -60,8 +97,26 @@ public final class Endpoint {
     inFlight.decrementAndGet();
   }
 
-  public void connectFailed() {
+  /**
+   * Counts a failed connection; {@code ejectAfter} in a row (0: never) take it out of rotation for
+   * {@code ejectForNanos}. Returns whether this failure ejected it.
+   */
+  public boolean connectFailed(int ejectAfter, long ejectForNanos) {
     connectFailures.increment();
+    if (ejectAfter > 0 && failuresInARow.incrementAndGet() >= ejectAfter) {
+      failuresInARow.set(0);
+      long until = System.nanoTime() + ejectForNanos;
+      ejectedUntil = until == 0 ? 1 : until;
+      return true;
+    }
+    return false;
+  }
+
+  /** A connection succeeded: the count towards ejection starts again. */
+  public void connected() {
+    if (failuresInARow.get() != 0) {
+      failuresInARow.set(0);
+    }
   }
 
   public long requests() {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pool as traffic sees it: its members and balancer, swapped as one when its configuration
@@ -15,6 +17,8 @@ import java.util.Set;
  * their state (in-flight counts, health).
  */
 public final class Pool {
+  private static final Logger log = LoggerFactory.getLogger(Pool.class);
+
   private record State(PoolConfig config, List<Endpoint> members, LoadBalancer balancer) {}
 
   private final String name;
@@ -55,6 +59,19 @@ public final class Pool {
   /** As {@link #pick()}, avoiding members that already failed this request. */
   public Endpoint pick(Set<Endpoint> exclude) {
     return state.balancer().pick(exclude);
+  }
+
+  /** A connection to {@code member} failed; enough in a row eject it (passive health). */
+  public void connectFailed(Endpoint member) {
+    PoolConfig config = state.config();
+    if (member.connectFailed(config.ejectAfter(), config.ejectFor().toNanos())) {
+      log.warn(
+          "pool {}: member {} ejected for {} after {} connection failures in a row",
+          name,
+          member.id(),
+          config.ejectFor(),
+          config.ejectAfter());
+    }
   }
 
   public List<Endpoint> members() {

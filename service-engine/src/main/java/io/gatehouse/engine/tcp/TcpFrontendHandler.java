@@ -60,6 +60,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess() && ctx.channel().isActive()) {
+                    picked.connected();
                     upstream = f.channel();
                     member = picked;
                     upstream.read();
@@ -68,7 +69,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                     picked.finished();
                     f.channel().close();
                     if (!f.isSuccess()) {
-                      picked.connectFailed();
+                      pool.connectFailed(picked);
                       tried.add(picked);
                       connect(ctx);
                     }

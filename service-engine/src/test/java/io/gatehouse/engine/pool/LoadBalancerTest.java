@@ -54,10 +54,10 @@ class LoadBalancerTest {
     Endpoint first = pool.members().get(0);
     Endpoint second = pool.members().get(1);
 
-    first.setUp(false);
+    first.setHealthy(false);
     assertThat(picks(pool, 4)).containsOnly("10.0.0.2:80");
     assertThat(pool.pick(Set.of(second))).isNull();
-    second.setUp(false);
+    second.setHealthy(false);
     assertThat(pool.pick()).isNull();
   }
 

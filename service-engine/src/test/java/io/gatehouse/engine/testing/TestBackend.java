@@ -28,6 +28,8 @@ public final class TestBackend implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
   private final CountDownLatch released = new CountDownLatch(1);
+  private volatile boolean healthy = true;
+  private volatile CountDownLatch held = new CountDownLatch(0);
 
   private TestBackend(String name) throws IOException {
     this.name = name;
@@ -49,6 +51,20 @@ public final class TestBackend implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** What {@code /health} answers from now on: 200, or 503 when not healthy. */
+  public void setHealthy(boolean healthy) {
+    this.healthy = healthy;
+  }
+
+  /** Makes {@code /held} requests wait until {@link #letGo()}. */
+  public void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  public void letGo() {
+    held.countDown();
+  }
+
   /** How many distinct connections the engine opened to this backend. */
   public int connectionsSeen() {
     return clientPorts.size();
@@ -60,6 +76,11 @@ public final class TestBackend implements AutoCloseable {
     try (exchange) {
       switch (path) {
         case "/hello" -> reply(exchange, 200, "hello from " + name);
+        case "/health" -> reply(exchange, healthy ? 200 : 503, healthy ? "ok" : "sick");
+        case "/held" -> {
+          held.await();
+          reply(exchange, 200, "let go by " + name);
+        }
         case "/headers" -> {
           Map<String, String> headers = new TreeMap<>();
           exchange
