@@ -47,6 +47,12 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+        HttpFrontendHandler.Exchange upgraded = exchange;
+        exchange = null;
+        upgraded.switched(response); // both connections become a byte relay
+        return;
+      }
       if (response.status().equals(HttpResponseStatus.CONTINUE)) {
         ReferenceCountUtil.release(msg); // the engine answered 100 Continue itself
         return;

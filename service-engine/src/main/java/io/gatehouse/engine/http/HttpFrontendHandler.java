@@ -1,5 +1,6 @@
 package io.gatehouse.engine.http;
 
+import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -340,6 +342,31 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       if (current() && ctx.channel().isWritable()) {
         upstream.read();
       }
+    }
+
+    /**
+     * The member switched protocols (a WebSocket handshake): the 101 goes to the client, then both
+     * connections drop their HTTP handlers and relay bytes until either side closes.
+     */
+    void switched(HttpResponse response) {
+      stats.response(response.status().code());
+      ProxyHeaders.toClientUpgraded(response);
+      Channel client = ctx.channel();
+      Channel server = upstream;
+      end();
+      ChannelPipeline serverPipeline = server.pipeline();
+      serverPipeline.addLast("relay", new RelayHandler(client, stats::bytesOut, () -> {}));
+      serverPipeline.remove(HttpBackendHandler.class);
+      serverPipeline.remove("codec"); // bytes decoded after the 101 flow on to the relay
+      ctx.writeAndFlush(response); // encoded now, before the codec goes
+      ChannelPipeline clientPipeline = client.pipeline();
+      clientPipeline.addLast(
+          "relay", new RelayHandler(server, stats::bytesIn, stats::connectionClosed));
+      clientPipeline.remove("expect-continue");
+      clientPipeline.remove("codec");
+      clientPipeline.remove(HttpFrontendHandler.this);
+      server.read();
+      client.read();
     }
 
     /** The response is complete: the upstream connection goes back, the client's next turn. */

@@ -59,13 +59,45 @@ final class ProxyHeaders {
    * whatever the client asked.
    */
   static void toUpstream(HttpMessage request, String clientAddress, String scheme) {
+    String upgrade = upgrade(request);
     removeHopByHop(request);
+    if (upgrade != null) {
+      keepUpgrade(request, upgrade); // the one hop-by-hop request the member must see
+    }
     request.headers().remove(HttpHeaderNames.EXPECT);
     String forwarded = request.headers().get(X_FORWARDED_FOR);
     request
         .headers()
         .set(X_FORWARDED_FOR, forwarded == null ? clientAddress : forwarded + ", " + clientAddress);
     request.headers().set(X_FORWARDED_PROTO, scheme);
+  }
+
+  /**
+   * The protocol a message asks to switch to ({@code Upgrade} named by {@code Connection}, as a
+   * WebSocket handshake does); null when it asks for none.
+   */
+  static String upgrade(HttpMessage message) {
+    String upgrade = message.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null
+            && message
+                .headers()
+                .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        ? upgrade
+        : null;
+  }
+
+  /** Prepares a member's 101 answer for the client: the switch stays, nothing else hop-by-hop. */
+  static void toClientUpgraded(HttpMessage response) {
+    String upgrade = response.headers().get(HttpHeaderNames.UPGRADE);
+    removeHopByHop(response);
+    if (upgrade != null) {
+      keepUpgrade(response, upgrade);
+    }
+  }
+
+  private static void keepUpgrade(HttpMessage message, String protocol) {
+    message.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    message.headers().set(HttpHeaderNames.UPGRADE, protocol);
   }
 
   /**

@@ -1,2 +1,2 @@
-/** Plumbing shared inside the engine: the socket transport. */
+/** Plumbing shared inside the engine: the socket transport, the byte relay. */
 package io.gatehouse.engine.internal;

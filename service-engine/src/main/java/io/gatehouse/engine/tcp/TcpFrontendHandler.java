@@ -1,5 +1,6 @@
 package io.gatehouse.engine.tcp;
 
+import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
@@ -54,7 +55,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) pool.connectTimeout().toMillis())
-        .handler(new Relay(ctx.channel(), service))
+        .handler(new RelayHandler(ctx.channel(), n -> service.stats().bytesOut(n), () -> {}))
         .connect(picked.address())
         .addListener(
             (ChannelFutureListener)
@@ -82,13 +83,13 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       service.stats().bytesIn(buf.readableBytes());
     }
-    Relay.forward(msg, upstream, ctx.channel());
+    RelayHandler.forward(msg, upstream, ctx.channel());
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
-      Relay.halfClosed(ctx, upstream);
+      RelayHandler.halfClosed(ctx, upstream);
     } else {
       ctx.fireUserEventTriggered(event);
     }
@@ -101,7 +102,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
       member.finished();
       member = null;
     }
-    Relay.closeOnFlush(upstream);
+    RelayHandler.closeOnFlush(upstream);
   }
 
   @Override

@@ -1,6 +1,5 @@
-package io.gatehouse.engine.tcp;
+package io.gatehouse.engine.internal;
 
-import io.gatehouse.engine.listener.VirtualService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -10,29 +9,44 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.LongConsumer;
 
-/** The member side of a TCP relay: what the member sends goes to the client, with backpressure. */
-final class Relay extends ChannelInboundHandlerAdapter {
-  private final Channel client;
-  private final VirtualService service;
+/**
+ * Relays the bytes a channel reads to its peer: one side of a TCP proxy connection, or of an HTTP
+ * connection after a protocol upgrade (WebSocket). The channel reads again only once the peer took
+ * the last read (backpressure); an end of input shuts the peer's output (half-close); a close
+ * closes the peer once what was written is flushed.
+ */
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
+  private final Channel peer;
+  private final LongConsumer bytesRelayed;
+  private final Runnable onClose;
 
-  Relay(Channel client, VirtualService service) {
-    this.client = client;
-    this.service = service;
+  /**
+   * @param peer where the bytes go
+   * @param bytesRelayed counts the bytes relayed
+   * @param onClose runs when this side closes
+   */
+  public RelayHandler(Channel peer, LongConsumer bytesRelayed, Runnable onClose) {
+    this.peer = peer;
+    this.bytesRelayed = bytesRelayed;
+    this.onClose = onClose;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof ByteBuf buf) {
-      service.stats().bytesOut(buf.readableBytes());
+    if (!(msg instanceof ByteBuf buf)) {
+      ReferenceCountUtil.release(msg); // e.g. the end marker of the HTTP message before an upgrade
+      return;
     }
-    forward(msg, client, ctx.channel());
+    bytesRelayed.accept(buf.readableBytes());
+    forward(buf, peer, ctx.channel());
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
-      Relay.halfClosed(ctx, client);
+      halfClosed(ctx, peer);
     } else {
       ctx.fireUserEventTriggered(event);
     }
@@ -40,7 +54,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    closeOnFlush(client);
+    onClose.run();
+    closeOnFlush(peer);
   }
 
   @Override
@@ -49,7 +64,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
   }
 
   /** Writes {@code msg} to {@code to}; {@code from} reads again once it is written. */
-  static void forward(Object msg, Channel to, Channel from) {
+  public static void forward(Object msg, Channel to, Channel from) {
     if (to == null || !to.isActive()) {
       ReferenceCountUtil.release(msg);
       from.close();
@@ -72,7 +87,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
    * One side ended its input: the other side's output ends too; once both directions ended, the
    * side closes.
    */
-  static void halfClosed(ChannelHandlerContext ctx, Channel peer) {
+  public static void halfClosed(ChannelHandlerContext ctx, Channel peer) {
     if (peer instanceof DuplexChannel duplex && peer.isActive()) {
       duplex.shutdownOutput();
     }
@@ -81,7 +96,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     }
   }
 
-  static void closeOnFlush(Channel channel) {
+  public static void closeOnFlush(Channel channel) {
     if (channel != null && channel.isActive()) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
