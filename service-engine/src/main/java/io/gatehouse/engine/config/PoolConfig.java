@@ -17,6 +17,8 @@ import java.util.List;
  * @param ejectAfter connection failures in a row that take a member out of rotation for {@code
  *     ejectFor} (passive health); 0 never ejects
  * @param ejectFor how long an ejected member stays out
+ * @param hashHeader for {@link LbAlgorithm#CONSISTENT_HASH}: the request header whose value is
+ *     hashed; null hashes the client's address (as does a request without the header)
  */
 public record PoolConfig(
     String name,
@@ -25,7 +27,8 @@ public record PoolConfig(
     Duration connectTimeout,
     HealthMonitorConfig healthMonitor,
     int ejectAfter,
-    Duration ejectFor) {
+    Duration ejectFor,
+    String hashHeader) {
   public PoolConfig {
     requireNonNull(name, "name");
     requireNonNull(algorithm, "algorithm");
@@ -37,6 +40,6 @@ public record PoolConfig(
   /** A pool without an active monitor; three connection failures in a row eject for 10 s. */
   public PoolConfig(
       String name, LbAlgorithm algorithm, List<EndpointConfig> endpoints, Duration connectTimeout) {
-    this(name, algorithm, endpoints, connectTimeout, null, 3, Duration.ofSeconds(10));
+    this(name, algorithm, endpoints, connectTimeout, null, 3, Duration.ofSeconds(10), null);
   }
 }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *     pool: web
  * pools:
  *   - name: web
- *     algorithm: LEAST_CONNECTIONS     # or ROUND_ROBIN (the default)
+ *     algorithm: LEAST_CONNECTIONS     # ROUND_ROBIN (the default), FASTEST_RESPONSE, CONSISTENT_HASH
+ *     hash_header: X-User              # CONSISTENT_HASH: hash this header (default: client address)
  *     connect_timeout: 2s              # the default
  *     health_monitor: {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
  *     eject_after: 3                   # connection failures in a row (0: never); the default
@@ -61,7 +62,8 @@ public final class StaticConfigFile {
       List<Endpoint> endpoints,
       Monitor healthMonitor,
       Integer ejectAfter,
-      String ejectFor) {}
+      String ejectFor,
+      String hashHeader) {}
 
   private record Monitor(
       HealthMonitorConfig.Type type,
@@ -179,6 +181,9 @@ public final class StaticConfigFile {
                       .put("connect_timeout", p.connectTimeout().toMillis() + "ms");
               node.put("eject_after", p.ejectAfter())
                   .put("eject_for", p.ejectFor().toMillis() + "ms");
+              if (p.hashHeader() != null) {
+                node.put("hash_header", p.hashHeader());
+              }
               if (p.healthMonitor() != null) {
                 HealthMonitorConfig m = p.healthMonitor();
                 node.putObject("health_monitor")

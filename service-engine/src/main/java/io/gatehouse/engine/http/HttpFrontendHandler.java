@@ -197,6 +197,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean reused;
     private Endpoint member;
     private boolean counted; // member.started() without its finished() yet
+    private long sentAt; // System.nanoTime() when the request head went to the member
     private Channel upstream;
     private HttpBackendHandler backend;
 
@@ -221,7 +222,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Picks a member not tried yet and gets a connection to it. */
     private void connect() {
-      member = pool == null ? null : pool.pick(tried);
+      member = pool == null ? null : pool.pick(hashKey(), tried);
       if (member == null) {
         fail(
             tried.isEmpty()
@@ -261,6 +262,13 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
               });
     }
 
+    /** What a consistent-hash pool hashes: the configured header's value, or the client. */
+    private CharSequence hashKey() {
+      String header = pool.hashHeader();
+      String value = header == null ? null : head.headers().get(header);
+      return value != null ? value : clientAddress;
+    }
+
     private void attach(Channel channel) {
       upstream = channel;
       backend = channel.pipeline().get(HttpBackendHandler.class);
@@ -270,6 +278,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       }
       pending.clear();
       channel.flush();
+      sentAt = System.nanoTime();
       channel.read();
       responseDeadline.arm(settings.responseTimeout().toNanos());
       if (!requestComplete && channel.isWritable()) {
@@ -320,6 +329,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     void responseHead(HttpResponse response) {
       responseStarted = true;
+      member.responded(System.nanoTime() - sentAt);
       stats.response(response.status().code());
       // a member may answer before the request body is through: whether the client connection
       // can carry another request is known when the response ends

@@ -19,6 +19,7 @@ public final class Endpoint {
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile boolean healthy = true;
   private volatile long ejectedUntil; // System.nanoTime(); 0 when not ejected
+  private volatile double responseEwmaNanos; // 0 until the first response
   private int probeSuccesses; // the health checker's thread only
   private int probeFailures;
 
@@ -117,6 +118,21 @@ public final class Endpoint {
     if (failuresInARow.get() != 0) {
       failuresInARow.set(0);
     }
+  }
+
+  /**
+   * Records a response time (request sent to first response byte) into the moving average: each
+   * sample weighs a tenth, so the average follows a member that slows down within a few dozen
+   * requests. Racy updates between event loops may lose a sample, which an average can afford.
+   */
+  public void responded(long nanos) {
+    double previous = responseEwmaNanos;
+    responseEwmaNanos = previous == 0 ? nanos : previous + 0.1 * (nanos - previous);
+  }
+
+  /** The moving average of response time in nanoseconds; 0 before the first response. */
+  public double responseEwmaNanos() {
+    return responseEwmaNanos;
   }
 
   public long requests() {

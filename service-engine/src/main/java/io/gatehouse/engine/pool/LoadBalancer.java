@@ -7,14 +7,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Picks the member for the next request or connection among a pool's members. */
 interface LoadBalancer {
-  /** A member that is up and not in {@code exclude}; null when there is none. */
-  Endpoint pick(Set<Endpoint> exclude);
+  /**
+   * A member that is up and not in {@code exclude}; null when there is none.
+   *
+   * @param key what a hashing balancer hashes (the client address or a header value); others ignore
+   *     it
+   */
+  Endpoint pick(CharSequence key, Set<Endpoint> exclude);
 
   /** The balancer of {@code algorithm} over {@code members}. */
   static LoadBalancer of(LbAlgorithm algorithm, List<Endpoint> members) {
     return switch (algorithm) {
       case ROUND_ROBIN -> new RoundRobin(members);
       case LEAST_CONNECTIONS -> new LeastConnections(members);
+      case FASTEST_RESPONSE -> new FastestResponse(members);
+      case CONSISTENT_HASH -> new RingHash(members);
     };
   }
 
@@ -45,7 +52,7 @@ interface LoadBalancer {
     }
 
     @Override
-    public Endpoint pick(Set<Endpoint> exclude) {
+    public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
       int length = wheel.length;
       if (length == 0) {
         return null;
@@ -74,7 +81,7 @@ interface LoadBalancer {
     }
 
     @Override
-    public Endpoint pick(Set<Endpoint> exclude) {
+    public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
       int size = members.size();
       if (size == 0) {
         return null;
@@ -94,6 +101,103 @@ interface LoadBalancer {
         }
       }
       return best;
+    }
+  }
+
+  /**
+   * Lowest cost, where cost is the member's moving average of response time times (requests in
+   * flight + 1), divided by its weight: a slow member and a busy one both look expensive, and a
+   * member without a response yet costs nothing, so it gets tried. Ties go round.
+   */
+  final class FastestResponse implements LoadBalancer {
+    private final List<Endpoint> members;
+    private final AtomicInteger offset = new AtomicInteger();
+
+    FastestResponse(List<Endpoint> members) {
+      this.members = members;
+    }
+
+    @Override
+    public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
+      int size = members.size();
+      if (size == 0) {
+        return null;
+      }
+      int start = Math.floorMod(offset.getAndIncrement(), size);
+      Endpoint best = null;
+      double bestCost = Double.MAX_VALUE;
+      for (int i = 0; i < size; i++) {
+        Endpoint candidate = members.get((start + i) % size);
+        if (!candidate.up() || exclude.contains(candidate)) {
+          continue;
+        }
+        double cost =
+            candidate.responseEwmaNanos() * (candidate.inFlight() + 1) / candidate.weight();
+        if (best == null || cost < bestCost) {
+          best = candidate;
+          bestCost = cost;
+        }
+      }
+      return best;
+    }
+  }
+
+  /**
+   * A hash ring with 160 points per unit of weight per member: a key goes to the first point at or
+   * after its hash, and on to the next member's points while that member is down or excluded.
+   */
+  final class RingHash implements LoadBalancer {
+    private static final int POINTS_PER_WEIGHT = 160;
+    private final long[] points;
+    private final Endpoint[] owners;
+    private final AtomicInteger fallback = new AtomicInteger();
+
+    RingHash(List<Endpoint> members) {
+      java.util.TreeMap<Long, Endpoint> ring = new java.util.TreeMap<>();
+      for (Endpoint member : members) {
+        for (int i = 0; i < POINTS_PER_WEIGHT * member.weight(); i++) {
+          ring.put(hash(member.id() + "#" + i), member);
+        }
+      }
+      points = new long[ring.size()];
+      owners = new Endpoint[ring.size()];
+      int i = 0;
+      for (var point : ring.entrySet()) {
+        points[i] = point.getKey();
+        owners[i] = point.getValue();
+        i++;
+      }
+    }
+
+    @Override
+    public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
+      if (points.length == 0) {
+        return null;
+      }
+      long hash = key == null ? fallback.getAndIncrement() : hash(key);
+      int at = java.util.Arrays.binarySearch(points, hash);
+      int start = at >= 0 ? at : -at - 1;
+      for (int i = 0; i < points.length; i++) {
+        Endpoint owner = owners[(start + i) % points.length];
+        if (owner.up() && !exclude.contains(owner)) {
+          return owner;
+        }
+      }
+      return null;
+    }
+
+    /** 64-bit FNV-1a over the characters, finished with a splitmix64 mix for spread. */
+    static long hash(CharSequence text) {
+      long h = 0xcbf29ce484222325L;
+      for (int i = 0; i < text.length(); i++) {
+        h ^= text.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      h ^= h >>> 30;
+      h *= 0xbf58476d1ce4e5b9L;
+      h ^= h >>> 27;
+      h *= 0x94d049bb133111ebL;
+      return h ^ (h >>> 31);
     }
   }
 }

@@ -53,12 +53,25 @@ public final class Pool {
 
   /** The member for the next request or connection; null when none is up. */
   public Endpoint pick() {
-    return state.balancer().pick(Set.of());
+    return state.balancer().pick(null, Set.of());
   }
 
   /** As {@link #pick()}, avoiding members that already failed this request. */
   public Endpoint pick(Set<Endpoint> exclude) {
-    return state.balancer().pick(exclude);
+    return state.balancer().pick(null, exclude);
+  }
+
+  /**
+   * As {@link #pick(Set)}, with the key a consistent-hash pool hashes (the client address or the
+   * configured header's value).
+   */
+  public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
+    return state.balancer().pick(key, exclude);
+  }
+
+  /** The request header a consistent-hash pool hashes; null for the client address. */
+  public String hashHeader() {
+    return state.config().hashHeader();
   }
 
   /** A connection to {@code member} failed; enough in a row eject it (passive health). */

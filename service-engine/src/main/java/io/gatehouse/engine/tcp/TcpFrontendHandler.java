@@ -42,7 +42,9 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void connect(ChannelHandlerContext ctx) {
     Pool pool = service.pool();
-    Endpoint picked = pool == null ? null : pool.pick(tried);
+    String client =
+        ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    Endpoint picked = pool == null ? null : pool.pick(client, tried);
     if (picked == null) {
       ctx.close(); // nothing to relay to: the client sees the connection end
       return;

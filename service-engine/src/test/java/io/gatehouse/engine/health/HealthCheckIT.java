@@ -73,7 +73,8 @@ class HealthCheckIT {
                     Duration.ofSeconds(1),
                     monitor,
                     ejectAfter,
-                    Duration.ofMinutes(5)))));
+                    Duration.ofMinutes(5),
+                    null))));
   }
 
   private Endpoint member(TestBackend backend) {

@@ -151,6 +151,47 @@ class HttpProxyIT {
   }
 
   @Test
+  void aConsistentHashOnAHeaderKeepsEachUserOnOneMember() throws Exception {
+    engine.apply(
+        EngineConfig.of(
+            java.util.List.of(
+                new io.gatehouse.engine.config.VirtualServiceConfig(
+                    "web",
+                    java.util.List.of(
+                        new io.gatehouse.engine.config.ListenerConfig(
+                            "127.0.0.1", port, Protocol.HTTP)),
+                    "web")),
+            java.util.List.of(
+                new io.gatehouse.engine.config.PoolConfig(
+                    "web",
+                    LbAlgorithm.CONSISTENT_HASH,
+                    RunningEngine.pool("web", LbAlgorithm.ROUND_ROBIN, a.port(), b.port())
+                        .endpoints(),
+                    Duration.ofSeconds(1),
+                    null,
+                    3,
+                    Duration.ofSeconds(10),
+                    "X-User"))));
+    Map<String, java.util.Set<String>> membersByUser = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      String user = "user-" + (i % 8);
+      String body =
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
+                      .header("X-User", user)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      membersByUser.computeIfAbsent(user, u -> new java.util.HashSet<>()).add(body);
+    }
+
+    assertThat(membersByUser.values()).allSatisfy(members -> assertThat(members).hasSize(1));
+    assertThat(membersByUser.values().stream().flatMap(java.util.Set::stream).distinct())
+        .hasSize(2); // eight users land on both members
+  }
+
+  @Test
   void aPoolWithNoMemberUpIs503() throws Exception {
     engine.pools().get("web").members().forEach(m -> m.setHealthy(false));
 

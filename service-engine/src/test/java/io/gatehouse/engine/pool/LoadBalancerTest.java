@@ -103,4 +103,55 @@ class LoadBalancerTest {
         .extracting(Endpoint::id)
         .containsExactly("10.0.0.1:80", "10.0.0.3:80");
   }
+
+  @Test
+  void fastestResponsePrefersTheQuickMemberUntilItIsBusy() {
+    Pool pool =
+        pool(
+            LbAlgorithm.FASTEST_RESPONSE,
+            new EndpointConfig("10.0.0.1", 80, 1),
+            new EndpointConfig("10.0.0.2", 80, 1));
+    Endpoint quick = pool.members().get(0);
+    Endpoint slow = pool.members().get(1);
+    quick.responded(1_000_000);
+    slow.responded(10_000_000);
+
+    assertThat(picks(pool, 5)).containsOnly("10.0.0.1:80");
+    for (int i = 0; i < 10; i++) {
+      quick.started(); // 1 ms x 11 in flight costs more than 10 ms x 1
+    }
+    assertThat(pool.pick()).isSameAs(slow);
+  }
+
+  @Test
+  void aConsistentHashKeepsAKeyOnItsMemberAndMovesOnlyTheKeysOfAMemberThatLeaves() {
+    List<EndpointConfig> three =
+        List.of(
+            new EndpointConfig("10.0.0.1", 80, 1),
+            new EndpointConfig("10.0.0.2", 80, 1),
+            new EndpointConfig("10.0.0.3", 80, 1));
+    Pool pool =
+        new Pool(new PoolConfig("p", LbAlgorithm.CONSISTENT_HASH, three, Duration.ofSeconds(1)));
+    Map<String, String> before = new TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      String key = "10.1." + (i / 250) + "." + (i % 250);
+      before.put(key, pool.pick(key, Set.of()).id());
+      assertThat(pool.pick(key, Set.of()).id()).isEqualTo(before.get(key)); // stable
+    }
+    assertThat(new java.util.HashSet<>(before.values())).hasSize(3); // spread over all three
+
+    Endpoint leaving = pool.members().get(2);
+    leaving.setHealthy(false);
+    before.forEach(
+        (key, owner) -> {
+          String now = pool.pick(key, Set.of()).id();
+          if (owner.equals(leaving.id())) {
+            assertThat(now).isNotEqualTo(leaving.id());
+          } else {
+            assertThat(now).isEqualTo(owner); // keys of the others stay where they were
+          }
+        });
+    leaving.setHealthy(true);
+    before.forEach((key, owner) -> assertThat(pool.pick(key, Set.of()).id()).isEqualTo(owner));
+  }
 }
