@@ -12,9 +12,12 @@ import io.gatehouse.engine.listener.ListenerSet;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.tcp.TcpProxyInitializer;
+import io.gatehouse.engine.timing.TimingCollector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +42,7 @@ public final class ServiceEngine implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ListenerSet listeners;
   private final HealthChecker health;
+  private final TimingCollector timing;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
   private volatile EngineConfig current = EngineConfig.empty();
@@ -53,6 +57,9 @@ public final class ServiceEngine implements AutoCloseable {
     this.acceptors = transport.group(1, "se-accept");
     this.workers = transport.group(threads, "se-io");
     this.health = new HealthChecker(transport);
+    this.timing =
+        new TimingCollector(
+            services::values, pools::values, Duration.ofSeconds(1), Clock.systemUTC());
     HttpProxyInitializer.Upstreams upstreams = new HttpProxyInitializer.Upstreams(transport, http);
     Map<Protocol, ServerBootstrap> bootstraps = new EnumMap<>(Protocol.class);
     bootstraps.put(Protocol.HTTP, serverBootstrap(false));
@@ -135,6 +142,11 @@ public final class ServiceEngine implements AutoCloseable {
     return listeners.sockets();
   }
 
+  /** The per-second timing of every virtual service and member. */
+  public TimingCollector timing() {
+    return timing;
+  }
+
   public String transportName() {
     return transport.name();
   }
@@ -143,6 +155,7 @@ public final class ServiceEngine implements AutoCloseable {
   public void close() {
     listeners.close();
     health.close();
+    timing.close();
     acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -63,6 +63,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
       description = "admin port: /health, /metrics, /config (default: ${DEFAULT-VALUE})")
   String admin = "127.0.0.1:9180";
 
+  @Option(
+      names = "--timing",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "time every request (--no-timing turns it off; default: on)")
+  boolean timing = true;
+
   @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -80,7 +88,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
       return 2;
     }
     Transport transport = Transport.best();
-    ServiceEngine engine = new ServiceEngine(transport, threads, HttpSettings.defaults());
+    ServiceEngine engine =
+        new ServiceEngine(transport, threads, HttpSettings.defaults().withTiming(timing));
     ServiceEngine.ApplyResult result = engine.apply(engineConfig);
     result
         .failedServices()
@@ -90,9 +99,11 @@ public final class ServiceEngineMain implements Callable<Integer> {
         new AdminServer(
             engine, transport, new InetSocketAddress(adminAt.getHostString(), adminAt.getPort()));
     log.info(
-        "service engine up ({} transport, {} event loops): {} virtual services on {}; admin on {}",
+        "service engine up ({} transport, {} event loops, timing {}): {} virtual services on {};"
+            + " admin on {}",
         transport.name(),
         threads,
+        timing ? "on" : "off",
         engineConfig.virtualServices().size(),
         engine.sockets().keySet(),
         adminServer.address());

@@ -51,6 +51,14 @@ class ServiceEngineMainIT {
         assertThat(get(admin, "/metrics"))
             .contains("gatehouse_se_requests_total{virtual_service=\"default\"} 2.0");
         assertThat(get(admin, "/config")).contains("\"port\" : " + a.port());
+        // the timing summary appears once the per-second collector has run
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    get(admin, "/metrics")
+                        .contains(
+                            "gatehouse_se_request_timing_seconds_count{component=\"total\",virtual_service=\"default\"} 2"));
       }
     }
   }

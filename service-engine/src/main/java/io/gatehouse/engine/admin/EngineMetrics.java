@@ -5,6 +5,7 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.timing.TimingComponent;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -12,7 +13,12 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
 
 /**
  * The engine's Prometheus metrics, read from the live counters at scrape time (virtual services and
@@ -105,7 +111,41 @@ final class EngineMetrics implements MultiCollector {
     }
     snapshots.metricSnapshot(memberRequests.build());
     snapshots.metricSnapshot(connectFailures.build());
+    snapshots.metricSnapshot(timings(services));
     return snapshots.build();
+  }
+
+  /**
+   * Each virtual service's request timing since start (up to the last second), per component, as a
+   * Prometheus summary in seconds.
+   */
+  private static SummarySnapshot timings(Iterable<VirtualService> services) {
+    SummarySnapshot.Builder summary =
+        SummarySnapshot.builder()
+            .name("gatehouse_se_request_timing_seconds")
+            .help(
+                "request time by component: client_rtt, server_rtt, app_response, data_transfer, total");
+    for (VirtualService vs : services) {
+      for (TimingComponent component : TimingComponent.values()) {
+        Histogram h = vs.timings().cumulative(component);
+        if (h.getTotalCount() == 0) {
+          continue;
+        }
+        summary.dataPoint(
+            SummaryDataPointSnapshot.builder()
+                .labels(Labels.of("virtual_service", vs.name(), "component", component.label()))
+                .count(h.getTotalCount())
+                .sum(h.getMean() * h.getTotalCount() / 1e6)
+                .quantiles(
+                    Quantiles.of(
+                        new Quantile(0.5, h.getValueAtPercentile(50) / 1e6),
+                        new Quantile(0.9, h.getValueAtPercentile(90) / 1e6),
+                        new Quantile(0.99, h.getValueAtPercentile(99) / 1e6),
+                        new Quantile(0.999, h.getValueAtPercentile(99.9) / 1e6)))
+                .build());
+      }
+    }
+    return summary.build();
   }
 
   private static CounterSnapshot serviceCounter(

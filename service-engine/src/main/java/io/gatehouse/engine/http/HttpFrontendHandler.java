@@ -5,6 +5,8 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.timing.RequestTimings;
+import io.gatehouse.engine.timing.TimingComponent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -48,6 +50,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private Deadline requestDeadline; // for the next request head
   private Deadline responseDeadline; // for the current exchange's response
   private String clientAddress;
+  private final TcpRtt rtt = new TcpRtt();
+  private int requestsServed;
   private boolean firstRequest = true;
 
   HttpFrontendHandler(
@@ -198,6 +202,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private Endpoint member;
     private boolean counted; // member.started() without its finished() yet
     private long sentAt; // System.nanoTime() when the request head went to the member
+    private final long receivedAt = System.nanoTime();
+    private long firstByteAt;
     private Channel upstream;
     private HttpBackendHandler backend;
 
@@ -329,7 +335,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     void responseHead(HttpResponse response) {
       responseStarted = true;
-      member.responded(System.nanoTime() - sentAt);
+      firstByteAt = System.nanoTime();
+      member.responded(firstByteAt - sentAt);
       stats.response(response.status().code());
       // a member may answer before the request body is through: whether the client connection
       // can carry another request is known when the response ends
@@ -352,6 +359,34 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       if (current() && ctx.channel().isWritable()) {
         upstream.read();
       }
+    }
+
+    /**
+     * Records this request's timing for its virtual service and member. Round trips come from the
+     * kernel's TCP estimate, read on the first request of a connection and every 64th after (a
+     * system call each).
+     */
+    private void recordTimings() {
+      long now = System.nanoTime();
+      RequestTimings forService = service.timings();
+      RequestTimings forMember = member.timings();
+      record(forService, forMember, TimingComponent.APP_RESPONSE, firstByteAt - sentAt);
+      record(forService, forMember, TimingComponent.DATA_TRANSFER, now - firstByteAt);
+      record(forService, forMember, TimingComponent.TOTAL, now - receivedAt);
+      if ((requestsServed++ & 63) == 0) {
+        long client = rtt.micros(ctx.channel());
+        long server = rtt.micros(upstream);
+        forService.recordMicros(TimingComponent.CLIENT_RTT, client);
+        forMember.recordMicros(TimingComponent.CLIENT_RTT, client);
+        forService.recordMicros(TimingComponent.SERVER_RTT, server);
+        forMember.recordMicros(TimingComponent.SERVER_RTT, server);
+      }
+    }
+
+    private static void record(
+        RequestTimings service, RequestTimings member, TimingComponent component, long nanos) {
+      service.record(component, nanos);
+      member.record(component, nanos);
     }
 
     /**
@@ -381,6 +416,9 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The response is complete: the upstream connection goes back, the client's next turn. */
     private void finish() {
+      if (settings.timing()) {
+        recordTimings();
+      }
       end();
       if (backend.detach() && requestComplete) {
         upstreams.release(upstream);

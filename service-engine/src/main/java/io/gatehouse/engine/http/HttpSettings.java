@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param responseTimeout time a member has to answer a request completely; 504 (or a close, once
  *     the response started) after
  * @param maxIdlePerMember idle keep-alive connections kept per member and event loop
+ * @param timing whether every request is timed (its components into histograms)
  */
 public record HttpSettings(
     int maxInitialLineLength,
@@ -19,10 +20,29 @@ public record HttpSettings(
     Duration headerTimeout,
     Duration idleTimeout,
     Duration responseTimeout,
-    int maxIdlePerMember) {
+    int maxIdlePerMember,
+    boolean timing) {
 
   public static HttpSettings defaults() {
     return new HttpSettings(
-        4096, 8192, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), 64);
+        4096,
+        8192,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
+        64,
+        true);
+  }
+
+  /** The same settings with timing on or off. */
+  public HttpSettings withTiming(boolean timing) {
+    return new HttpSettings(
+        maxInitialLineLength,
+        maxHeaderSize,
+        headerTimeout,
+        idleTimeout,
+        responseTimeout,
+        maxIdlePerMember,
+        timing);
   }
 }

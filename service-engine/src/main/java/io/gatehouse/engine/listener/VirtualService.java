@@ -1,6 +1,7 @@
 package io.gatehouse.engine.listener;
 
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.timing.RequestTimings;
 
 /**
  * A virtual service as its listeners see it: the pool that serves it (swapped when the
@@ -9,6 +10,7 @@ import io.gatehouse.engine.pool.Pool;
 public final class VirtualService {
   private final String name;
   private final ServiceStats stats = new ServiceStats();
+  private final RequestTimings timings = new RequestTimings();
   private volatile Pool pool;
 
   public VirtualService(String name, Pool pool) {
@@ -31,5 +33,9 @@ public final class VirtualService {
 
   public ServiceStats stats() {
     return stats;
+  }
+
+  public RequestTimings timings() {
+    return timings;
   }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.engine.pool;
 
 import io.gatehouse.engine.config.EndpointConfig;
+import io.gatehouse.engine.timing.RequestTimings;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,6 +17,7 @@ public final class Endpoint {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
+  private final RequestTimings timings = new RequestTimings();
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile boolean healthy = true;
   private volatile long ejectedUntil; // System.nanoTime(); 0 when not ejected
@@ -133,6 +135,11 @@ public final class Endpoint {
   /** The moving average of response time in nanoseconds; 0 before the first response. */
   public double responseEwmaNanos() {
     return responseEwmaNanos;
+  }
+
+  /** The timing of the requests it served. */
+  public RequestTimings timings() {
+    return timings;
   }
 
   public long requests() {
