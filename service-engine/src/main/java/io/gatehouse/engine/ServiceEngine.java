@@ -13,6 +13,7 @@ import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.tcp.TcpProxyInitializer;
 import io.gatehouse.engine.timing.TimingCollector;
+import io.gatehouse.engine.udp.UdpListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -61,17 +62,26 @@ public final class ServiceEngine implements AutoCloseable {
         new TimingCollector(
             services::values, pools::values, Duration.ofSeconds(1), Clock.systemUTC());
     HttpProxyInitializer.Upstreams upstreams = new HttpProxyInitializer.Upstreams(transport, http);
-    Map<Protocol, ServerBootstrap> bootstraps = new EnumMap<>(Protocol.class);
-    bootstraps.put(Protocol.HTTP, serverBootstrap(false));
-    bootstraps.put(Protocol.TCP, serverBootstrap(true));
-    this.listeners =
-        new ListenerSet(
-            bootstraps,
-            (protocol, service) ->
-                switch (protocol) {
-                  case HTTP -> new HttpProxyInitializer(service, http, upstreams);
-                  case TCP -> new TcpProxyInitializer(service, transport);
-                });
+    ServerBootstrap httpBootstrap = serverBootstrap(false);
+    ServerBootstrap tcpBootstrap = serverBootstrap(true);
+    UdpListeners udp = new UdpListeners(transport, workers, Duration.ofSeconds(60));
+    Map<Protocol, ListenerSet.Binder> binders = new EnumMap<>(Protocol.class);
+    binders.put(
+        Protocol.HTTP,
+        (listener, service) ->
+            httpBootstrap
+                .clone()
+                .childHandler(new HttpProxyInitializer(service, http, upstreams))
+                .bind(listener.address(), listener.port()));
+    binders.put(
+        Protocol.TCP,
+        (listener, service) ->
+            tcpBootstrap
+                .clone()
+                .childHandler(new TcpProxyInitializer(service, transport))
+                .bind(listener.address(), listener.port()));
+    binders.put(Protocol.UDP, udp::bind);
+    this.listeners = new ListenerSet(binders);
   }
 
   private ServerBootstrap serverBootstrap(boolean halfClosure) {

@@ -5,11 +5,14 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -23,7 +26,8 @@ public record Transport(
     String name,
     IoHandlerFactory ioHandlers,
     Class<? extends ServerChannel> serverChannel,
-    Class<? extends SocketChannel> socketChannel) {
+    Class<? extends SocketChannel> socketChannel,
+    Class<? extends DatagramChannel> datagramChannel) {
 
   /** The best transport this machine offers ({@code -Dgatehouse.transport=nio} forces NIO). */
   public static Transport best() {
@@ -32,14 +36,19 @@ public record Transport(
           "epoll",
           EpollIoHandler.newFactory(),
           EpollServerSocketChannel.class,
-          EpollSocketChannel.class);
+          EpollSocketChannel.class,
+          EpollDatagramChannel.class);
     }
     return nio();
   }
 
   public static Transport nio() {
     return new Transport(
-        "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        "nio",
+        NioIoHandler.newFactory(),
+        NioServerSocketChannel.class,
+        NioSocketChannel.class,
+        NioDatagramChannel.class);
   }
 
   /** An event loop group of {@code threads} daemon threads named {@code name-N}. */

@@ -3,15 +3,12 @@ package io.gatehouse.engine.listener;
 import io.gatehouse.engine.config.ListenerConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.VirtualServiceConfig;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +22,20 @@ public final class ListenerSet implements AutoCloseable {
 
   private record Bound(String virtualService, ListenerConfig config, Channel channel) {}
 
-  private final Map<Protocol, ServerBootstrap> bootstraps;
-  private final BiFunction<Protocol, VirtualService, ChannelHandler> initializers;
+  /** Binds a listening socket of one protocol for a virtual service. */
+  @FunctionalInterface
+  public interface Binder {
+    ChannelFuture bind(ListenerConfig listener, VirtualService service);
+  }
+
+  private final Map<Protocol, Binder> binders;
   private final Map<String, Bound> bound = new LinkedHashMap<>();
 
   /**
-   * @param bootstraps a configured server bootstrap per protocol (groups, options)
-   * @param initializers the child pipeline of a listener of that protocol and virtual service
+   * @param binders how a socket of each protocol is bound
    */
-  public ListenerSet(
-      Map<Protocol, ServerBootstrap> bootstraps,
-      BiFunction<Protocol, VirtualService, ChannelHandler> initializers) {
-    this.bootstraps = bootstraps;
-    this.initializers = initializers;
+  public ListenerSet(Map<Protocol, Binder> binders) {
+    this.binders = binders;
   }
 
   /**
@@ -71,12 +69,9 @@ public final class ListenerSet implements AutoCloseable {
       }
       ListenerConfig config = want.config();
       ChannelFuture binding =
-          bootstraps
+          binders
               .get(config.protocol())
-              .clone()
-              .childHandler(
-                  initializers.apply(config.protocol(), runtimes.get(want.virtualService())))
-              .bind(config.address(), config.port())
+              .bind(config, runtimes.get(want.virtualService()))
               .awaitUninterruptibly();
       if (binding.isSuccess()) {
         bound.put(config.socket(), new Bound(want.virtualService(), config, binding.channel()));

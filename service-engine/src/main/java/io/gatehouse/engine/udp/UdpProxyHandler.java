@@ -1,0 +1,156 @@
+package io.gatehouse.engine.udp;
+
+import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.pool.Pool;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A UDP listener: each client address is a session with one pool member, chosen at its first
+ * datagram (hashed by the client's address for consistent-hash pools). Datagrams go to the member
+ * from a socket of the session's own, and the member's answers return to the client from the
+ * listener's address. A session idle for {@code sessionTimeout} ends. Datagrams are never queued:
+ * when a socket cannot take one, it is dropped, as the network would.
+ */
+final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+  private final VirtualService service;
+  private final Transport transport;
+  private final Duration sessionTimeout;
+  private final Map<InetSocketAddress, Session> sessions = new HashMap<>();
+
+  UdpProxyHandler(VirtualService service, Transport transport, Duration sessionTimeout) {
+    super(false); // datagrams are forwarded, not released here
+    this.service = service;
+    this.transport = transport;
+    this.sessionTimeout = sessionTimeout;
+  }
+
+  private final class Session {
+    private final InetSocketAddress client;
+    private final Endpoint member;
+    private final Channel upstream;
+    private final ChannelFuture connected;
+    private long lastActive = System.nanoTime();
+    private ScheduledFuture<?> expiry;
+
+    Session(InetSocketAddress client, Endpoint member, ChannelFuture connected) {
+      this.client = client;
+      this.member = member;
+      this.upstream = connected.channel();
+      this.connected = connected;
+    }
+
+    /** Sends a datagram to the member, once the session's socket is connected to it. */
+    void send(ByteBuf datagram) {
+      if (connected.isDone()) {
+        if (connected.isSuccess() && upstream.isWritable()) {
+          upstream.writeAndFlush(datagram);
+        } else {
+          datagram.release(); // dropped, as a congested network would
+        }
+        return;
+      }
+      connected.addListener(f -> send(datagram));
+    }
+
+    void touch() {
+      lastActive = System.nanoTime();
+    }
+
+    void scheduleExpiry(ChannelHandlerContext ctx) {
+      long idleFor = System.nanoTime() - lastActive;
+      long left = sessionTimeout.toNanos() - idleFor;
+      if (left <= 0) {
+        end();
+        return;
+      }
+      expiry = ctx.executor().schedule(() -> scheduleExpiry(ctx), left, TimeUnit.NANOSECONDS);
+    }
+
+    void end() {
+      sessions.remove(client, this);
+      member.finished();
+      upstream.close();
+      if (expiry != null) {
+        expiry.cancel(false);
+      }
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    InetSocketAddress client = packet.sender();
+    service.stats().bytesIn(packet.content().readableBytes());
+    Session session = sessions.get(client);
+    if (session == null) {
+      session = open(ctx, client);
+      if (session == null) {
+        packet.release(); // no member is up: dropped
+        return;
+      }
+    }
+    session.touch();
+    session.send(packet.content()); // the datagram's buffer goes on; the packet is not released
+  }
+
+  private Session open(ChannelHandlerContext ctx, InetSocketAddress client) {
+    Pool pool = service.pool();
+    Endpoint member =
+        pool == null ? null : pool.pick(client.getAddress().getHostAddress(), java.util.Set.of());
+    if (member == null) {
+      return null;
+    }
+    Channel listener = ctx.channel();
+    ChannelFuture connecting =
+        new Bootstrap()
+            .group(ctx.channel().eventLoop())
+            .channel(transport.datagramChannel())
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext upstreamCtx, Object msg) {
+                    DatagramPacket answer = (DatagramPacket) msg;
+                    Session owner = sessions.get(client);
+                    if (owner != null) {
+                      owner.touch();
+                    }
+                    service.stats().bytesOut(answer.content().readableBytes());
+                    if (listener.isWritable()) {
+                      listener.writeAndFlush(new DatagramPacket(answer.content(), client));
+                    } else {
+                      answer.release();
+                    }
+                  }
+                })
+            .connect(member.address())
+            .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    Channel upstream = connecting.channel();
+    member.started();
+    service.stats().connectionOpened();
+    upstream.closeFuture().addListener(f -> service.stats().connectionClosed());
+    Session session = new Session(client, member, connecting);
+    sessions.put(client, session);
+    session.scheduleExpiry(ctx);
+    return session;
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    new java.util.ArrayList<>(sessions.values()).forEach(Session::end);
+  }
+}

@@ -1,0 +1,2 @@
+/** UDP proxying: a session per client address, each with one pool member. */
+package io.gatehouse.engine.udp;
