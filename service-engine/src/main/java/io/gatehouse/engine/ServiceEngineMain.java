@@ -4,6 +4,7 @@ import io.gatehouse.engine.admin.AdminServer;
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.InvalidConfigException;
+import io.gatehouse.engine.config.LastGoodConfig;
 import io.gatehouse.engine.config.LbAlgorithm;
 import io.gatehouse.engine.config.ListenerConfig;
 import io.gatehouse.engine.config.PoolConfig;
@@ -64,6 +65,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
   String admin = "127.0.0.1:9180";
 
   @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "keeps the last good configuration here; started without --config or --listen, the"
+              + " engine serves it at once")
+  Path stateDir;
+
+  @Option(
       names = "--timing",
       negatable = true,
       defaultValue = "true",
@@ -91,6 +100,9 @@ public final class ServiceEngineMain implements Callable<Integer> {
     ServiceEngine engine =
         new ServiceEngine(transport, threads, HttpSettings.defaults().withTiming(timing));
     ServiceEngine.ApplyResult result = engine.apply(engineConfig);
+    if (stateDir != null) {
+      new LastGoodConfig(stateDir).save(result.config());
+    }
     result
         .failedServices()
         .forEach((vs, why) -> log.error("virtual service {} is not served: {}", vs, why));
@@ -127,6 +139,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
     }
     if (config != null) {
       return StaticConfigFile.load(config);
+    }
+    if (listen == null && stateDir != null) {
+      LastGoodConfig lastGood = new LastGoodConfig(stateDir);
+      var kept = lastGood.load();
+      if (kept.isPresent()) {
+        log.info("serving the last good configuration from {}", lastGood.file());
+        return kept.get();
+      }
     }
     if (listen == null || backends.isEmpty()) {
       throw invalid(

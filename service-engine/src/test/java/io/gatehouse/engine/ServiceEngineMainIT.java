@@ -98,4 +98,34 @@ class ServiceEngineMainIT {
       }
     }
   }
+
+  @Test
+  void aRestartedEngineServesItsLastGoodConfigurationWithoutBeingToldAgain() throws Exception {
+    try (TestBackend a = TestBackend.start("a")) {
+      int listen = ServiceJar.freePort();
+      int admin = ServiceJar.freePort();
+      Path state = Files.createTempDirectory("engine-state");
+      List<String> quickForm =
+          List.of(
+              "--listen=127.0.0.1:" + listen,
+              "--backend=127.0.0.1:" + a.port(),
+              "--admin=127.0.0.1:" + admin,
+              "--state-dir=" + state);
+      try (ServiceJar first =
+          ServiceJar.start("service-engine", quickForm, Map.of())
+              .awaitPort(admin, Duration.ofSeconds(30))) {
+        assertThat(get(listen, "/hello")).isEqualTo("hello from a");
+      }
+
+      try (ServiceJar restarted =
+          ServiceJar.start(
+                  "service-engine",
+                  List.of("--admin=127.0.0.1:" + admin, "--state-dir=" + state),
+                  Map.of())
+              .awaitPort(admin, Duration.ofSeconds(30))) {
+        assertThat(get(listen, "/hello")).isEqualTo("hello from a");
+        assertThat(restarted.output()).contains("serving the last good configuration from");
+      }
+    }
+  }
 }

@@ -140,7 +140,13 @@ public final class StaticConfigFile {
                         p.connectTimeout() == null
                             ? Duration.ofSeconds(2)
                             : duration(
-                                p.connectTimeout(), "pools." + p.name() + ".connect_timeout")))
+                                p.connectTimeout(), "pools." + p.name() + ".connect_timeout"),
+                        monitor(p.healthMonitor(), "pools." + p.name() + ".health_monitor"),
+                        p.ejectAfter() == null ? 3 : p.ejectAfter(),
+                        p.ejectFor() == null
+                            ? Duration.ofSeconds(10)
+                            : duration(p.ejectFor(), "pools." + p.name() + ".eject_for"),
+                        p.hashHeader()))
             .toList();
     return EngineConfig.of(services, pools).validate();
   }

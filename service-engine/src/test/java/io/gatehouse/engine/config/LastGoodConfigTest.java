@@ -1,0 +1,49 @@
+package io.gatehouse.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LastGoodConfigTest {
+  @TempDir Path directory;
+
+  @Test
+  void whatWasSavedComesBackAndNothingIsLeftBesideIt() throws Exception {
+    LastGoodConfig lastGood = new LastGoodConfig(directory.resolve("state"));
+    assertThat(lastGood.load()).isEmpty();
+    EngineConfig config =
+        EngineConfig.of(
+            List.of(
+                new VirtualServiceConfig(
+                    "web", List.of(new ListenerConfig("0.0.0.0", 10080, Protocol.HTTP)), "web")),
+            List.of(
+                new PoolConfig(
+                    "web",
+                    LbAlgorithm.CONSISTENT_HASH,
+                    List.of(new EndpointConfig("10.0.0.5", 31001, 2)),
+                    Duration.ofMillis(750),
+                    new HealthMonitorConfig(
+                        HealthMonitorConfig.Type.HTTP,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(1),
+                        2,
+                        3,
+                        "/health"),
+                    0,
+                    Duration.ofSeconds(30),
+                    "X-User")));
+
+    lastGood.save(config);
+    lastGood.save(config); // replaced in place
+
+    assertThat(lastGood.load()).contains(config);
+    try (var files = Files.list(directory.resolve("state"))) {
+      assertThat(files).containsExactly(lastGood.file());
+    }
+  }
+}
