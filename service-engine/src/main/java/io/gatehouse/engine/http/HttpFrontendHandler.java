@@ -80,7 +80,9 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     service.stats().connectionOpened();
     clientAddress =
-        ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+            ? inet.getAddress().getHostAddress()
+            : String.valueOf(ctx.channel().remoteAddress()); // not IP: a unix socket, a test
     awaitRequest();
   }
 
@@ -219,9 +221,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     void start() {
       firstRequest = false;
       stats.request();
-      String client =
-          ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-      ProxyHeaders.toUpstream(head, client, scheme);
+      ProxyHeaders.toUpstream(head, clientAddress, scheme);
       pending.add(head);
       connect();
     }
@@ -499,7 +499,11 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         upstream = null;
       }
       stats.response(status.code());
-      boolean reusable = keepAlive && requestComplete;
+      // a request without a body can be answered before its end marker is read: the marker is
+      // dropped on arrival and the connection serves the next request
+      boolean bodyless =
+          !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
+      boolean reusable = keepAlive && (requestComplete || bodyless);
       ErrorResponses.send(ctx, status, reason, reusable);
       if (reusable) {
         awaitRequest();
