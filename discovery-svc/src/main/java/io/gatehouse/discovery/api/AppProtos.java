@@ -24,6 +24,7 @@ import io.gatehouse.discovery.marathon.MarathonApp;
 import io.gatehouse.discovery.marathon.MarathonTask;
 import io.gatehouse.discovery.marathon.PortSpec;
 import java.time.Instant;
+import java.util.List;
 
 /** Maps the app model to the v1 API's messages. */
 final class AppProtos {
@@ -38,15 +39,21 @@ final class AppProtos {
     proxy.virtualServices().forEach(v -> settings.addVirtualServices(v.getMeta().getName()));
     proxy.pools().forEach(p -> settings.addPools(p.getMeta().getName()));
     out.setProxy(settings);
-    for (io.gatehouse.discovery.labels.LabelError e : proxy.errors()) {
-      out.addLabelErrors(
-          LabelError.newBuilder()
-              .setLabel(e.label())
-              .setField(e.field())
-              .setCode(e.code())
-              .setMessage(e.message()));
-    }
+    out.addAllLabelErrors(labelErrors(proxy.errors()));
     return out.build();
+  }
+
+  static List<LabelError> labelErrors(List<io.gatehouse.discovery.labels.LabelError> errors) {
+    return errors.stream()
+        .map(
+            e ->
+                LabelError.newBuilder()
+                    .setLabel(e.label())
+                    .setField(e.field())
+                    .setCode(e.code())
+                    .setMessage(e.message())
+                    .build())
+        .toList();
   }
 
   static App app(String framework, MarathonApp app) {

@@ -4,6 +4,8 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.AppKey;
+import io.gatehouse.api.discovery.v1.AppLabelErrors;
 import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
 import io.gatehouse.api.discovery.v1.EventStreamState;
 import io.gatehouse.api.discovery.v1.GetAppRequest;
@@ -44,6 +46,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -244,6 +247,17 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       } catch (MarathonException e) {
         status.setLeader("");
       }
+      writers.map(w -> w.failing(framework.name())).orElse(Map.of()).entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(
+              e ->
+                  status.addAppErrors(
+                      AppLabelErrors.newBuilder()
+                          .setApp(
+                              AppKey.newBuilder()
+                                  .setAppId(e.getKey())
+                                  .setMarathonFramework(framework.name()))
+                          .addAllErrors(AppProtos.labelErrors(e.getValue()))));
       response.addMarathons(status);
     }
     MesosSyncStatus.Builder master =

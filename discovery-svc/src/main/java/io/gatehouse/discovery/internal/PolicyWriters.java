@@ -82,6 +82,12 @@ public final class PolicyWriters {
     return writer == null ? List.of() : writer.rejected(appId);
   }
 
+  /** The apps of a framework whose objects could not be written, with the errors. */
+  public Map<String, List<LabelError>> failing(String framework) {
+    PolicyWriter writer = byFramework.get(framework);
+    return writer == null ? Map.of() : writer.failing();
+  }
+
   /** How many apps of a framework have objects that could not be written. */
   public int failingApps(String framework) {
     PolicyWriter writer = byFramework.get(framework);

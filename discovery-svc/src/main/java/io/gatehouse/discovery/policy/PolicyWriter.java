@@ -87,6 +87,11 @@ public final class PolicyWriter implements AutoCloseable {
     return this;
   }
 
+  /** The apps whose objects could not be written (wrong labels, or refused), with the errors. */
+  public Map<String, List<LabelError>> failing() {
+    return Map.copyOf(failing);
+  }
+
   /** How many apps have objects that could not be written: wrong labels, or refused. */
   public int failingApps() {
     return failing.size();

@@ -120,6 +120,27 @@ class MarathonFollowerIT {
   }
 
   @Test
+  void aNewVersionReplacesEveryTaskAndOnlyItsTasksRemain() throws Exception {
+    sim().post("/v2/apps", APP.formatted("/deployed", 2));
+    await().atMost(WAIT).until(() -> settled("/deployed", 2));
+    String before = model.app("/deployed").version();
+    List<String> oldTasks = model.app("/deployed").tasks().stream().map(MarathonTask::id).toList();
+
+    sim().put("/v2/apps/deployed", "{\"cmd\": \"serve --v2\"}"); // a new version: a rolling restart
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              MarathonApp app = model.app("/deployed");
+              return settled("/deployed", 2)
+                  && !app.version().equals(before)
+                  && app.tasks().stream().noneMatch(t -> oldTasks.contains(t.id()))
+                  && app.tasks().stream().allMatch(t -> t.version().equals(app.version()));
+            });
+  }
+
+  @Test
   void aCrashedTaskLeavesAtOnceAndItsReplacementJoins() throws Exception {
     sim().post("/v2/apps", APP.formatted("/crashy", 2));
     await().atMost(WAIT).until(() -> settled("/crashy", 2));

@@ -166,6 +166,14 @@ class PolicyWriterIT {
     assertThat(services("/first")).hasSize(1);
     assertThat(services("/second")).isEmpty();
     assertThat(services("/broken")).isEmpty();
+    await().atMost(WAIT).until(() -> writer.failing().containsKey("/broken"));
+    assertThat(writer.failing()).containsOnlyKeys("/second", "/broken");
+    assertThat(writer.failingApps()).isEqualTo(2);
+
+    // a fixed label leaves the failing set
+    sim().put("/v2/apps/broken", "{\"labels\": {\"avi_proxy\": \"{}\"}}");
+    await().atMost(WAIT).until(() -> !writer.failing().containsKey("/broken"));
+    await().atMost(WAIT).until(() -> services("/broken").size() == 1);
   }
 
   private List<VirtualService> services(String appId) {
