@@ -4,6 +4,7 @@ import io.gatehouse.engine.config.LbAlgorithm;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /** Picks the member for the next request or connection among a pool's members. */
 interface LoadBalancer {
@@ -19,8 +20,8 @@ interface LoadBalancer {
   static LoadBalancer of(LbAlgorithm algorithm, List<Endpoint> members) {
     return switch (algorithm) {
       case ROUND_ROBIN -> new RoundRobin(members);
-      case LEAST_CONNECTIONS -> new LeastConnections(members);
-      case FASTEST_RESPONSE -> new FastestResponse(members);
+      case LEAST_CONNECTIONS -> LowestCost.leastConnections(members);
+      case FASTEST_RESPONSE -> LowestCost.fastestResponse(members);
       case CONSISTENT_HASH -> new RingHash(members);
     };
   }
@@ -69,52 +70,31 @@ interface LoadBalancer {
   }
 
   /**
-   * The member with the fewest requests in flight per unit of weight; ties go round, so an idle
-   * pool still spreads its traffic.
+   * The member with the lowest cost; ties go round (the scan starts one member further each time),
+   * so equal members share the traffic.
    */
-  final class LeastConnections implements LoadBalancer {
+  final class LowestCost implements LoadBalancer {
     private final List<Endpoint> members;
+    private final ToDoubleFunction<Endpoint> cost;
     private final AtomicInteger offset = new AtomicInteger();
 
-    LeastConnections(List<Endpoint> members) {
+    LowestCost(List<Endpoint> members, ToDoubleFunction<Endpoint> cost) {
       this.members = members;
+      this.cost = cost;
     }
 
-    @Override
-    public Endpoint pick(CharSequence key, Set<Endpoint> exclude) {
-      int size = members.size();
-      if (size == 0) {
-        return null;
-      }
-      int start = Math.floorMod(offset.getAndIncrement(), size);
-      Endpoint best = null;
-      for (int i = 0; i < size; i++) {
-        Endpoint candidate = members.get((start + i) % size);
-        if (!candidate.up() || exclude.contains(candidate)) {
-          continue;
-        }
-        // a/wa < b/wb without division: a*wb < b*wa
-        if (best == null
-            || (long) candidate.inFlight() * best.weight()
-                < (long) best.inFlight() * candidate.weight()) {
-          best = candidate;
-        }
-      }
-      return best;
+    /** Fewest requests in flight per unit of weight. */
+    static LowestCost leastConnections(List<Endpoint> members) {
+      return new LowestCost(members, m -> (double) m.inFlight() / m.weight());
     }
-  }
 
-  /**
-   * Lowest cost, where cost is the member's moving average of response time times (requests in
-   * flight + 1), divided by its weight: a slow member and a busy one both look expensive, and a
-   * member without a response yet costs nothing, so it gets tried. Ties go round.
-   */
-  final class FastestResponse implements LoadBalancer {
-    private final List<Endpoint> members;
-    private final AtomicInteger offset = new AtomicInteger();
-
-    FastestResponse(List<Endpoint> members) {
-      this.members = members;
+    /**
+     * Lowest moving average of response time times (requests in flight + 1), per unit of weight: a
+     * slow member and a busy one both look expensive, and a member without a response yet costs
+     * nothing, so it gets tried.
+     */
+    static LowestCost fastestResponse(List<Endpoint> members) {
+      return new LowestCost(members, m -> m.responseEwmaNanos() * (m.inFlight() + 1) / m.weight());
     }
 
     @Override
@@ -131,11 +111,10 @@ interface LoadBalancer {
         if (!candidate.up() || exclude.contains(candidate)) {
           continue;
         }
-        double cost =
-            candidate.responseEwmaNanos() * (candidate.inFlight() + 1) / candidate.weight();
-        if (best == null || cost < bestCost) {
+        double candidateCost = cost.applyAsDouble(candidate);
+        if (best == null || candidateCost < bestCost) {
           best = candidate;
-          bestCost = cost;
+          bestCost = candidateCost;
         }
       }
       return best;
