@@ -218,6 +218,30 @@ class HttpProxyIT {
   }
 
   @Test
+  void aClientThatResetsMidResponseLeavesNothingBehind() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                "GET /bytes?n=50000000 HTTP/1.1\r\nHost: a\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        socket.getInputStream().readNBytes(100_000); // the response is flowing ...
+        socket.setSoLinger(true, 0); // ... and the client resets the connection
+      }
+    }
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                engine.pools().get("web").members().stream().allMatch(m -> m.inFlight() == 0)
+                    && engine.services().get("web").stats().connectionsOpen() == 0);
+    assertThat(get("/hello").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void malformedAndOversizedRequestsAreRefusedWithTheRightStatus() throws Exception {
     assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
     assertThat(raw("GET /" + "x".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n"))
