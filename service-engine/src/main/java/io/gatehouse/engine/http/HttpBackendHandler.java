@@ -15,7 +15,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamConnections connections;
-  private HttpFrontendHandler.Exchange exchange;
+  private HttpExchange exchange;
   private boolean keepAlive;
 
   HttpBackendHandler(UpstreamConnections connections) {
@@ -23,7 +23,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Serves {@code exchange} from now on. */
-  void attach(HttpFrontendHandler.Exchange exchange) {
+  void attach(HttpExchange exchange) {
     this.exchange = exchange;
     this.keepAlive = true;
   }
@@ -48,7 +48,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-        HttpFrontendHandler.Exchange upgraded = exchange;
+        HttpExchange upgraded = exchange;
         exchange = null;
         upgraded.switched(response); // both connections become a byte relay
         return;
@@ -86,7 +86,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (exchange != null) {
-      HttpFrontendHandler.Exchange gone = exchange;
+      HttpExchange gone = exchange;
       exchange = null;
       gone.upstreamClosed();
     } else {

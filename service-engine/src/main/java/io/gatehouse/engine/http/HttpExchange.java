@@ -1,0 +1,392 @@
+package io.gatehouse.engine.http;
+
+import io.gatehouse.engine.internal.RelayHandler;
+import io.gatehouse.engine.listener.ServiceStats;
+import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.timing.RequestTimings;
+import io.gatehouse.engine.timing.TimingComponent;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One request and its response on a client connection: a member picked and a connection to it (kept
+ * or new), the request streamed up, the response streamed back, timing recorded, and the member
+ * connection returned or closed. Everything runs on the client connection's event loop; callbacks
+ * that arrive after the exchange is over are ignored.
+ */
+final class HttpExchange {
+  private final HttpFrontendHandler frontend;
+  private final HttpFrontendHandler.Connection connection;
+  private final ChannelHandlerContext ctx;
+  private final boolean sampleRtt;
+
+  private final HttpRequest head;
+  private final ServiceStats stats;
+  private final Pool pool;
+  private final Set<Endpoint> tried = new HashSet<>(2);
+  private final List<HttpObject> pending = new ArrayList<>(2);
+  private boolean keepAlive;
+  private boolean requestComplete;
+  private boolean bodyless = true;
+  private boolean responseStarted;
+  private boolean reused;
+  private Endpoint member;
+  private boolean counted; // member.started() without its finished() yet
+  private long sentAt; // System.nanoTime() when the request head went to the member
+  private final long receivedAt = System.nanoTime();
+  private long firstByteAt;
+  private Channel upstream;
+  private HttpBackendHandler backend;
+
+  HttpExchange(
+      HttpFrontendHandler frontend,
+      HttpFrontendHandler.Connection connection,
+      HttpRequest head,
+      boolean sampleRtt) {
+    this.frontend = frontend;
+    this.connection = connection;
+    this.ctx = connection.ctx();
+    this.head = head;
+    this.keepAlive = HttpUtil.isKeepAlive(head);
+    this.sampleRtt = sampleRtt;
+    this.stats = connection.service().stats();
+    this.pool = connection.service().pool();
+  }
+
+  /** Whether the client has sent the whole request. */
+  boolean requestComplete() {
+    return requestComplete;
+  }
+
+  private boolean current() {
+    return frontend.isCurrent(this);
+  }
+
+  void start() {
+    stats.request();
+    ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
+    pending.add(head);
+    connect();
+  }
+
+  /** Picks a member not tried yet and gets a connection to it. */
+  private void connect() {
+    member = pool == null ? null : pool.pick(hashKey(), tried);
+    if (member == null) {
+      fail(
+          tried.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
+          tried.isEmpty() ? "no pool member is up" : "no pool member could be reached");
+      return;
+    }
+    member.started();
+    counted = true;
+    Channel idle = connection.upstreams().pollIdle(member.address());
+    if (idle != null) {
+      reused = true;
+      attach(idle);
+      return;
+    }
+    reused = false;
+    ChannelFuture connecting =
+        connection
+            .upstreams()
+            .connect(ctx.channel().eventLoop(), member.address(), pool.connectTimeout());
+    Endpoint target = member;
+    connecting.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (!current() || member != target) {
+                f.channel().close();
+                return;
+              }
+              if (f.isSuccess()) {
+                target.connected();
+                attach(f.channel());
+              } else {
+                pool.connectFailed(target);
+                releaseMember();
+                tried.add(target);
+                connect();
+              }
+            });
+  }
+
+  /** What a consistent-hash pool hashes: the configured header's value, or the client. */
+  private CharSequence hashKey() {
+    String header = pool.hashHeader();
+    String value = header == null ? null : head.headers().get(header);
+    return value != null ? value : connection.clientAddress();
+  }
+
+  private void attach(Channel channel) {
+    upstream = channel;
+    backend = channel.pipeline().get(HttpBackendHandler.class);
+    backend.attach(this);
+    for (HttpObject message : pending) {
+      channel.write(message);
+    }
+    pending.clear();
+    channel.flush();
+    sentAt = System.nanoTime();
+    channel.read();
+    connection.responseDeadline().arm(connection.settings().responseTimeout().toNanos());
+    if (!requestComplete && channel.isWritable()) {
+      ctx.read();
+    }
+  }
+
+  void requestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      ctx.close(); // a broken chunked body: nothing sensible can follow
+      return;
+    }
+    if (content.content().isReadable()) {
+      bodyless = false;
+      stats.bytesIn(content.content().readableBytes());
+    }
+    if (content instanceof LastHttpContent) {
+      requestComplete = true;
+    }
+    if (upstream == null) {
+      pending.add(content);
+    } else {
+      upstream.write(content);
+    }
+  }
+
+  void clientReadComplete() {
+    if (upstream != null) {
+      upstream.flush();
+      if (!requestComplete && upstream.isWritable()) {
+        ctx.read();
+      }
+    }
+  }
+
+  void upstreamWritable() {
+    if (current() && !requestComplete) {
+      ctx.read();
+    }
+  }
+
+  void clientWritable() {
+    if (upstream != null && responseStarted) {
+      upstream.read();
+    }
+  }
+
+  void responseHead(HttpResponse response) {
+    responseStarted = true;
+    firstByteAt = System.nanoTime();
+    member.responded(firstByteAt - sentAt);
+    stats.response(response.status().code());
+    // a member may answer before the request body is through: whether the client connection
+    // can carry another request is known when the response ends
+    keepAlive = ProxyHeaders.toClient(response, keepAlive);
+    ctx.write(response);
+  }
+
+  void responseContent(HttpContent content) {
+    stats.bytesOut(content.content().readableBytes());
+    if (content instanceof LastHttpContent) {
+      ctx.write(content);
+      finish();
+    } else {
+      ctx.write(content);
+    }
+  }
+
+  void upstreamReadComplete() {
+    ctx.flush();
+    if (current() && ctx.channel().isWritable()) {
+      upstream.read();
+    }
+  }
+
+  /**
+   * Records this request's timing for its virtual service and member. Round trips come from the
+   * kernel's TCP estimate, read on the first request of a connection and every 64th after (a system
+   * call each).
+   */
+  private void recordTimings() {
+    long now = System.nanoTime();
+    RequestTimings forService = connection.service().timings();
+    RequestTimings forMember = member.timings();
+    record(forService, forMember, TimingComponent.APP_RESPONSE, firstByteAt - sentAt);
+    record(forService, forMember, TimingComponent.DATA_TRANSFER, now - firstByteAt);
+    record(forService, forMember, TimingComponent.TOTAL, now - receivedAt);
+    if (sampleRtt) {
+      long client = connection.rtt().micros(ctx.channel());
+      long server = connection.rtt().micros(upstream);
+      forService.recordMicros(TimingComponent.CLIENT_RTT, client);
+      forMember.recordMicros(TimingComponent.CLIENT_RTT, client);
+      forService.recordMicros(TimingComponent.SERVER_RTT, server);
+      forMember.recordMicros(TimingComponent.SERVER_RTT, server);
+    }
+  }
+
+  private static void record(
+      RequestTimings service, RequestTimings member, TimingComponent component, long nanos) {
+    service.record(component, nanos);
+    member.record(component, nanos);
+  }
+
+  /**
+   * The member switched protocols (a WebSocket handshake): the 101 goes to the client, then both
+   * connections drop their HTTP handlers and relay bytes until either side closes.
+   */
+  void switched(HttpResponse response) {
+    stats.response(response.status().code());
+    ProxyHeaders.toClientUpgraded(response);
+    Channel client = ctx.channel();
+    Channel server = upstream;
+    end();
+    ChannelPipeline serverPipeline = server.pipeline();
+    serverPipeline.addLast("relay", new RelayHandler(client, stats::bytesOut, () -> {}));
+    serverPipeline.remove(HttpBackendHandler.class);
+    serverPipeline.remove("codec"); // bytes decoded after the 101 flow on to the relay
+    ctx.writeAndFlush(response); // encoded now, before the codec goes
+    ChannelPipeline clientPipeline = client.pipeline();
+    clientPipeline.addLast(
+        "relay", new RelayHandler(server, stats::bytesIn, stats::connectionClosed));
+    clientPipeline.remove("expect-continue");
+    clientPipeline.remove("codec");
+    clientPipeline.remove(frontend);
+    server.read();
+    client.read();
+  }
+
+  /** The response is complete: the upstream connection goes back, the client's next turn. */
+  private void finish() {
+    if (connection.settings().timing()) {
+      recordTimings();
+    }
+    end();
+    if (backend.detach() && requestComplete) {
+      connection.upstreams().release(upstream);
+    } else {
+      upstream.close();
+    }
+    if (keepAlive && requestComplete) {
+      ctx.flush();
+      frontend.awaitRequest();
+    } else {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** The member closed the connection before the response was complete. */
+  void upstreamClosed() {
+    if (!current()) {
+      return;
+    }
+    if (responseStarted) {
+      end();
+      ctx.flush();
+      ctx.close(); // a truncated response: the client must see the connection end
+    } else if (reused && bodyless && requestComplete) {
+      // a kept connection the member had closed: the request is sent again on a new one
+      releaseMember();
+      upstream = null;
+      cancelResponseTimer();
+      pending.add(head);
+      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      connectFresh();
+    } else {
+      fail(HttpResponseStatus.BAD_GATEWAY, "the pool member closed the connection");
+    }
+  }
+
+  private void connectFresh() {
+    // the member is still the right one; only the kept connection was stale
+    tried.clear();
+    Channel idle;
+    while ((idle = connection.upstreams().pollIdle(member.address())) != null) {
+      idle.close(); // its siblings are likely stale too
+    }
+    connect();
+  }
+
+  void responseTimedOut() {
+    if (!current()) {
+      return;
+    }
+    if (responseStarted) {
+      end();
+      upstream.close();
+      ctx.close();
+    } else {
+      Channel late = upstream;
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the pool member did not answer in time");
+      late.close();
+    }
+  }
+
+  /** The client went away: the member's work is abandoned. */
+  void clientGone() {
+    if (!current()) {
+      return;
+    }
+    end();
+    if (upstream != null) {
+      backend.detach();
+      upstream.close();
+    }
+  }
+
+  private void fail(HttpResponseStatus status, String reason) {
+    end();
+    if (upstream != null) {
+      backend.detach();
+      upstream = null;
+    }
+    stats.response(status.code());
+    // a request without a body can be answered before its end marker is read: the marker is
+    // dropped on arrival and the connection serves the next request
+    boolean bodyless =
+        !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
+    boolean reusable = keepAlive && (requestComplete || bodyless);
+    ErrorResponses.send(ctx, status, reason, reusable);
+    if (reusable) {
+      frontend.awaitRequest();
+    }
+  }
+
+  /** Marks the exchange over: pending messages released, the member's count back. */
+  private void end() {
+    releaseMember();
+    cancelResponseTimer();
+    pending.forEach(ReferenceCountUtil::release);
+    pending.clear();
+    frontend.ended(this);
+  }
+
+  private void releaseMember() {
+    if (counted) {
+      member.finished();
+      counted = false;
+    }
+  }
+
+  private void cancelResponseTimer() {
+    connection.responseDeadline().disarm();
+  }
+}
