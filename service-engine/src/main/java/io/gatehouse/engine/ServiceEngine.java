@@ -11,6 +11,7 @@ import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.ListenerSet;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.tcp.TcpProxyInitializer;
 import io.gatehouse.engine.timing.TimingCollector;
 import io.gatehouse.engine.udp.UdpListeners;
@@ -113,16 +114,21 @@ public final class ServiceEngine implements AutoCloseable {
             return pool;
           });
     }
+    Map<String, SecurityPolicy> policies = new java.util.HashMap<>();
+    config
+        .securityPolicies()
+        .forEach((name, policy) -> policies.put(name, new SecurityPolicy(policy)));
     for (VirtualServiceConfig vs : config.virtualServices().values()) {
       Pool pool = pools.get(vs.pool());
+      SecurityPolicy security =
+          vs.securityPolicy() == null ? null : policies.get(vs.securityPolicy());
       services.compute(
           vs.name(),
           (name, service) -> {
-            if (service == null) {
-              return new VirtualService(name, pool);
-            }
-            service.usePool(pool);
-            return service;
+            VirtualService runtime = service == null ? new VirtualService(name, pool) : service;
+            runtime.usePool(pool);
+            runtime.useSecurity(security); // before its listeners open: no connection slips by
+            return runtime;
           });
     }
     Map<String, String> failed =

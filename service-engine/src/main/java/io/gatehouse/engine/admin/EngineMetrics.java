@@ -50,6 +50,12 @@ final class EngineMetrics implements MultiCollector {
             ServiceStats::connectionsOpen));
     snapshots.metricSnapshot(
         serviceCounter(
+            "gatehouse_se_denied_connections",
+            "client connections (or UDP sessions) the security policy did not let in",
+            services,
+            ServiceStats::deniedConnections));
+    snapshots.metricSnapshot(
+        serviceCounter(
             "gatehouse_se_requests", "HTTP requests received", services, ServiceStats::requests));
     snapshots.metricSnapshot(
         serviceCounter(

@@ -14,19 +14,34 @@ import java.util.Set;
  * applies it, so an engine never half-applies a bad configuration.
  */
 public record EngineConfig(
-    Map<String, VirtualServiceConfig> virtualServices, Map<String, PoolConfig> pools) {
+    Map<String, VirtualServiceConfig> virtualServices,
+    Map<String, PoolConfig> pools,
+    Map<String, SecurityPolicyConfig> securityPolicies) {
   public EngineConfig {
     virtualServices = Map.copyOf(virtualServices);
     pools = Map.copyOf(pools);
+    securityPolicies = Map.copyOf(securityPolicies);
   }
 
   /** An engine with nothing to serve. */
   public static EngineConfig empty() {
-    return new EngineConfig(Map.of(), Map.of());
+    return new EngineConfig(Map.of(), Map.of(), Map.of());
   }
 
-  /** From lists, keyed by name (a repeated name is reported by {@link #validate()}). */
+  /** From lists, keyed by name, without security policies. */
   public static EngineConfig of(List<VirtualServiceConfig> services, List<PoolConfig> pools) {
+    return of(services, pools, List.of());
+  }
+
+  /**
+   * From lists, keyed by name.
+   *
+   * @throws InvalidConfigException naming a repeated name
+   */
+  public static EngineConfig of(
+      List<VirtualServiceConfig> services,
+      List<PoolConfig> pools,
+      List<SecurityPolicyConfig> securityPolicies) {
     Map<String, VirtualServiceConfig> vsByName = new LinkedHashMap<>();
     Map<String, PoolConfig> poolByName = new LinkedHashMap<>();
     List<String> duplicates = new ArrayList<>();
@@ -42,13 +57,20 @@ public record EngineConfig(
             duplicates.add("pool " + p.name());
           }
         });
+    Map<String, SecurityPolicyConfig> policyByName = new LinkedHashMap<>();
+    securityPolicies.forEach(
+        p -> {
+          if (policyByName.put(p.name(), p) != null) {
+            duplicates.add("security policy " + p.name());
+          }
+        });
     if (!duplicates.isEmpty()) {
       throw new InvalidConfigException(
           duplicates.stream()
               .map(d -> new InvalidConfigException.Violation(d, "appears twice"))
               .toList());
     }
-    return new EngineConfig(vsByName, poolByName);
+    return new EngineConfig(vsByName, poolByName, policyByName);
   }
 
   /**
@@ -68,6 +90,12 @@ public record EngineConfig(
         violations.add(
             new InvalidConfigException.Violation(
                 at + ".pool", "no pool named \"" + vs.pool() + "\""));
+      }
+      if (vs.securityPolicy() != null && !securityPolicies.containsKey(vs.securityPolicy())) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".security_policy",
+                "no security policy named \"" + vs.securityPolicy() + "\""));
       }
       if (vs.listeners().isEmpty()) {
         violations.add(
@@ -138,6 +166,26 @@ public record EngineConfig(
         }
         if (!monitor.path().startsWith("/")) {
           violations.add(new InvalidConfigException.Violation(m + ".path", "must start with /"));
+        }
+      }
+    }
+    for (SecurityPolicyConfig policy : securityPolicies.values()) {
+      String at = "security_policies." + policy.name();
+      Set<Integer> indexes = new HashSet<>();
+      for (SecurityPolicyConfig.Rule rule : policy.rules()) {
+        String field = at + ".rules[" + rule.name() + "]";
+        if (!indexes.add(rule.index())) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  field + ".index", rule.index() + " is used twice"));
+        }
+        for (String cidr : rule.clientCidrs()) {
+          try {
+            io.gatehouse.engine.security.Cidr.parse(cidr);
+          } catch (IllegalArgumentException e) {
+            violations.add(
+                new InvalidConfigException.Violation(field + ".client_cidrs", e.getMessage()));
+          }
         }
       }
     }

@@ -38,6 +38,10 @@ import java.util.regex.Pattern;
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
  *       - {address: 10.0.0.6, port: 31002, weight: 2}
+ * security_policies:                   # named by a virtual service's security_policy
+ *   - name: internal-only
+ *     default_action: DENY             # ALLOW (the default) or DENY
+ *     rules: [{index: 1, name: office, action: ALLOW, client_cidrs: [10.0.0.0/8]}]
  * }</pre>
  */
 public final class StaticConfigFile {
@@ -49,9 +53,19 @@ public final class StaticConfigFile {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-  private record File(List<VirtualService> virtualServices, List<Pool> pools) {}
+  private record File(
+      List<VirtualService> virtualServices,
+      List<Pool> pools,
+      List<SecurityPolicy> securityPolicies) {}
 
-  private record VirtualService(String name, List<Listener> listeners, String pool) {}
+  private record VirtualService(
+      String name, List<Listener> listeners, String pool, String securityPolicy) {}
+
+  private record SecurityPolicy(
+      String name, List<Rule> rules, SecurityPolicyConfig.Action defaultAction) {}
+
+  private record Rule(
+      Integer index, String name, SecurityPolicyConfig.Action action, List<String> clientCidrs) {}
 
   private record Listener(String address, Integer port, Protocol protocol) {}
 
@@ -117,7 +131,8 @@ public final class StaticConfigFile {
                                             "virtual_services." + vs.name() + ".listeners[].port"),
                                         l.protocol() == null ? Protocol.HTTP : l.protocol()))
                             .toList(),
-                        vs.pool() == null ? vs.name() : vs.pool()))
+                        vs.pool() == null ? vs.name() : vs.pool(),
+                        vs.securityPolicy()))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -148,7 +163,30 @@ public final class StaticConfigFile {
                             : duration(p.ejectFor(), "pools." + p.name() + ".eject_for"),
                         p.hashHeader()))
             .toList();
-    return EngineConfig.of(services, pools).validate();
+    List<SecurityPolicyConfig> policies =
+        list(file.securityPolicies()).stream()
+            .map(
+                p ->
+                    new SecurityPolicyConfig(
+                        required(p.name(), "security_policies[].name"),
+                        list(p.rules()).stream()
+                            .map(
+                                r ->
+                                    new SecurityPolicyConfig.Rule(
+                                        required(
+                                            r.index(),
+                                            "security_policies." + p.name() + ".rules[].index"),
+                                        r.name() == null ? "rule-" + r.index() : r.name(),
+                                        required(
+                                            r.action(),
+                                            "security_policies." + p.name() + ".rules[].action"),
+                                        list(r.clientCidrs())))
+                            .toList(),
+                        p.defaultAction() == null
+                            ? SecurityPolicyConfig.Action.ALLOW
+                            : p.defaultAction()))
+            .toList();
+    return EngineConfig.of(services, pools, policies).validate();
   }
 
   /**
@@ -173,6 +211,9 @@ public final class StaticConfigFile {
                               .put("port", l.port())
                               .put("protocol", l.protocol().name()));
               node.put("pool", vs.pool());
+              if (vs.securityPolicy() != null) {
+                node.put("security_policy", vs.securityPolicy());
+              }
             });
     ArrayNode pools = root.putArray("pools");
     config.pools().values().stream()
@@ -209,6 +250,29 @@ public final class StaticConfigFile {
                               .put("address", e.address())
                               .put("port", e.port())
                               .put("weight", e.weight()));
+            });
+    ArrayNode policies = root.putArray("security_policies");
+    config.securityPolicies().values().stream()
+        .sorted(Comparator.comparing(SecurityPolicyConfig::name))
+        .forEach(
+            p -> {
+              ObjectNode node =
+                  policies
+                      .addObject()
+                      .put("name", p.name())
+                      .put("default_action", p.defaultAction().name());
+              ArrayNode rules = node.putArray("rules");
+              p.rules()
+                  .forEach(
+                      r -> {
+                        ObjectNode rule =
+                            rules
+                                .addObject()
+                                .put("index", r.index())
+                                .put("name", r.name())
+                                .put("action", r.action().name());
+                        r.clientCidrs().forEach(rule.putArray("client_cidrs")::add);
+                      });
             });
     return root;
   }

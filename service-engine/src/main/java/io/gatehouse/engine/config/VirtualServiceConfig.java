@@ -10,11 +10,19 @@ import java.util.List;
  * @param name unique among virtual services
  * @param listeners where it listens
  * @param pool the name of its pool
+ * @param securityPolicy the name of the security policy that decides which clients may connect;
+ *     null lets every client in
  */
-public record VirtualServiceConfig(String name, List<ListenerConfig> listeners, String pool) {
+public record VirtualServiceConfig(
+    String name, List<ListenerConfig> listeners, String pool, String securityPolicy) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     listeners = List.copyOf(listeners);
     requireNonNull(pool, "pool");
+  }
+
+  /** A virtual service open to every client. */
+  public VirtualServiceConfig(String name, List<ListenerConfig> listeners, String pool) {
+    this(name, listeners, pool, null);
   }
 }

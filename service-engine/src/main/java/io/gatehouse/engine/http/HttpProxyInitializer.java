@@ -2,6 +2,7 @@ package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.security.SecurityFilter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -32,6 +33,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("security", new SecurityFilter(service));
     addCodecHandlers(pipeline);
     addProxyHandlers(pipeline);
   }

@@ -9,6 +9,7 @@ public final class ServiceStats {
   private final LongAdder connectionsOpened = new LongAdder();
   private final LongAdder connectionsOpen = new LongAdder();
   private final LongAdder requests = new LongAdder();
+  private final LongAdder denied = new LongAdder();
   private final LongAdder[] responsesByClass = new LongAdder[6];
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
@@ -26,6 +27,15 @@ public final class ServiceStats {
 
   public void connectionClosed() {
     connectionsOpen.decrement();
+  }
+
+  /** A client its security policy did not let in. */
+  public void denied() {
+    denied.increment();
+  }
+
+  public long deniedConnections() {
+    return denied.sum();
   }
 
   public void request() {

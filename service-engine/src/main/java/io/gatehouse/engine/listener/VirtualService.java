@@ -1,6 +1,7 @@
 package io.gatehouse.engine.listener;
 
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
 
 /**
@@ -12,6 +13,7 @@ public final class VirtualService {
   private final ServiceStats stats = new ServiceStats();
   private final RequestTimings timings = new RequestTimings();
   private volatile Pool pool;
+  private volatile SecurityPolicy security;
 
   public VirtualService(String name, Pool pool) {
     this.name = name;
@@ -29,6 +31,16 @@ public final class VirtualService {
   /** Serves new requests from {@code pool}. */
   public void usePool(Pool pool) {
     this.pool = pool;
+  }
+
+  /** The policy that decides which clients may connect; null lets everyone in. */
+  public SecurityPolicy security() {
+    return security;
+  }
+
+  /** Judges new connections by {@code security} from now on (null: everyone in). */
+  public void useSecurity(SecurityPolicy security) {
+    this.security = security;
   }
 
   public ServiceStats stats() {

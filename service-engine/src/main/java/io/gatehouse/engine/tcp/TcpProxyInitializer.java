@@ -2,6 +2,7 @@ package io.gatehouse.engine.tcp;
 
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.security.SecurityFilter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
@@ -17,6 +18,9 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel channel) {
-    channel.pipeline().addLast("relay", new TcpFrontendHandler(service, transport));
+    channel
+        .pipeline()
+        .addLast("security", new SecurityFilter(service))
+        .addLast("relay", new TcpFrontendHandler(service, transport));
   }
 }

@@ -4,6 +4,7 @@ import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.security.SecurityPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -109,6 +110,11 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   }
 
   private Session open(ChannelHandlerContext ctx, InetSocketAddress client) {
+    SecurityPolicy policy = service.security();
+    if (policy != null && !policy.judge(client.getAddress()).allowed()) {
+      service.stats().denied(); // datagrams of a denied client are dropped
+      return null;
+    }
     Pool pool = service.pool();
     Endpoint member =
         pool == null ? null : pool.pick(client.getAddress().getHostAddress(), java.util.Set.of());

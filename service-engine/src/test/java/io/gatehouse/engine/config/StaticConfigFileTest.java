@@ -16,6 +16,7 @@ class StaticConfigFileTest {
           pool: web-pool
         - name: db
           listeners: [{port: 15432, protocol: TCP}]
+          security_policy: app-servers-only
       pools:
         - name: web-pool
           algorithm: LEAST_CONNECTIONS
@@ -25,6 +26,10 @@ class StaticConfigFileTest {
             - {address: 10.0.0.6, port: 31002, weight: 3}
         - name: db
           endpoints: [{address: 10.0.0.7, port: 5432}]
+      security_policies:
+        - name: app-servers-only
+          default_action: DENY
+          rules: [{index: 1, name: apps, action: ALLOW, client_cidrs: [10.0.1.0/24, 10.0.2.7]}]
       """;
 
   @Test
@@ -47,6 +52,39 @@ class StaticConfigFileTest {
             new EndpointConfig("10.0.0.5", 31001, 1), new EndpointConfig("10.0.0.6", 31002, 3));
     assertThat(config.pools().get("db").algorithm()).isEqualTo(LbAlgorithm.ROUND_ROBIN);
     assertThat(config.pools().get("db").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+
+    assertThat(db.securityPolicy()).isEqualTo("app-servers-only");
+    assertThat(web.securityPolicy()).isNull();
+    SecurityPolicyConfig policy = config.securityPolicies().get("app-servers-only");
+    assertThat(policy.defaultAction()).isEqualTo(SecurityPolicyConfig.Action.DENY);
+    assertThat(policy.rules())
+        .containsExactly(
+            new SecurityPolicyConfig.Rule(
+                1,
+                "apps",
+                SecurityPolicyConfig.Action.ALLOW,
+                java.util.List.of("10.0.1.0/24", "10.0.2.7")));
+  }
+
+  @Test
+  void aBadRangeOrAnUnknownPolicyIsNamed() {
+    assertThatThrownBy(
+            () ->
+                StaticConfigFile.parse(
+                    """
+                    virtual_services: [{name: web, listeners: [{port: 10080}], pool: p, security_policy: nope}]
+                    pools: [{name: p}]
+                    security_policies:
+                      - {name: bad, rules: [{index: 1, action: DENY, client_cidrs: [10.0.0.0/40]}]}
+                    """))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidConfigException.Violation::field)
+                    .containsExactlyInAnyOrder(
+                        "virtual_services.web.security_policy",
+                        "security_policies.bad.rules[rule-1].client_cidrs"));
   }
 
   @Test
