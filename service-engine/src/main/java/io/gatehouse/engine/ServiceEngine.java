@@ -14,10 +14,12 @@ import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.tcp.TcpProxyInitializer;
 import io.gatehouse.engine.timing.TimingCollector;
+import io.gatehouse.engine.tls.TlsContexts;
 import io.gatehouse.engine.udp.UdpListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -72,14 +74,14 @@ public final class ServiceEngine implements AutoCloseable {
         (listener, service) ->
             httpBootstrap
                 .clone()
-                .childHandler(new HttpProxyInitializer(service, http, upstreams))
+                .childHandler(new HttpProxyInitializer(service, http, upstreams, listener.tls()))
                 .bind(listener.address(), listener.port()));
     binders.put(
         Protocol.TCP,
         (listener, service) ->
             tcpBootstrap
                 .clone()
-                .childHandler(new TcpProxyInitializer(service, transport))
+                .childHandler(new TcpProxyInitializer(service, transport, listener.tls()))
                 .bind(listener.address(), listener.port()));
     binders.put(Protocol.UDP, udp::bind);
     this.listeners = new ListenerSet(binders);
@@ -114,6 +116,8 @@ public final class ServiceEngine implements AutoCloseable {
             return pool;
           });
     }
+    Map<String, SslContext> contexts = new java.util.HashMap<>();
+    config.certificates().forEach((name, c) -> contexts.put(name, TlsContexts.serverContext(c)));
     Map<String, SecurityPolicy> policies = new java.util.HashMap<>();
     config
         .securityPolicies()
@@ -128,6 +132,7 @@ public final class ServiceEngine implements AutoCloseable {
             VirtualService runtime = service == null ? new VirtualService(name, pool) : service;
             runtime.usePool(pool);
             runtime.useSecurity(security); // before its listeners open: no connection slips by
+            runtime.useTls(vs.certificate() == null ? null : contexts.get(vs.certificate()));
             return runtime;
           });
     }

@@ -15,7 +15,7 @@ import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.UpdateSslKeyAndCertificateRequest;
 import io.gatehouse.policy.PolicyClients;
 import io.gatehouse.policy.RunningPolicyService;
-import io.gatehouse.policy.TestCertificates;
+import io.gatehouse.testsupport.TestCertificates;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;

@@ -16,16 +16,35 @@ import java.util.Set;
 public record EngineConfig(
     Map<String, VirtualServiceConfig> virtualServices,
     Map<String, PoolConfig> pools,
-    Map<String, SecurityPolicyConfig> securityPolicies) {
+    Map<String, SecurityPolicyConfig> securityPolicies,
+    Map<String, CertificateConfig> certificates) {
   public EngineConfig {
     virtualServices = Map.copyOf(virtualServices);
     pools = Map.copyOf(pools);
     securityPolicies = Map.copyOf(securityPolicies);
+    certificates = Map.copyOf(certificates);
   }
 
   /** An engine with nothing to serve. */
   public static EngineConfig empty() {
-    return new EngineConfig(Map.of(), Map.of(), Map.of());
+    return new EngineConfig(Map.of(), Map.of(), Map.of(), Map.of());
+  }
+
+  /** The same configuration with {@code certificates}, keyed by name. */
+  public EngineConfig withCertificates(List<CertificateConfig> certificates) {
+    Map<String, CertificateConfig> byName = new LinkedHashMap<>();
+    List<InvalidConfigException.Violation> duplicates = new ArrayList<>();
+    for (CertificateConfig certificate : certificates) {
+      if (byName.put(certificate.name(), certificate) != null) {
+        duplicates.add(
+            new InvalidConfigException.Violation(
+                "certificate " + certificate.name(), "appears twice"));
+      }
+    }
+    if (!duplicates.isEmpty()) {
+      throw new InvalidConfigException(duplicates);
+    }
+    return new EngineConfig(virtualServices, pools, securityPolicies, byName);
   }
 
   /** From lists, keyed by name, without security policies. */
@@ -70,7 +89,7 @@ public record EngineConfig(
               .map(d -> new InvalidConfigException.Violation(d, "appears twice"))
               .toList());
     }
-    return new EngineConfig(vsByName, poolByName, policyByName);
+    return new EngineConfig(vsByName, poolByName, policyByName, Map.of());
   }
 
   /**
@@ -96,6 +115,16 @@ public record EngineConfig(
             new InvalidConfigException.Violation(
                 at + ".security_policy",
                 "no security policy named \"" + vs.securityPolicy() + "\""));
+      }
+      boolean tls = vs.listeners().stream().anyMatch(ListenerConfig::tls);
+      if (vs.certificate() != null && !certificates.containsKey(vs.certificate())) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".certificate", "no certificate named \"" + vs.certificate() + "\""));
+      } else if (tls && vs.certificate() == null) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".certificate", "a TLS listener needs the virtual service's certificate"));
       }
       if (vs.listeners().isEmpty()) {
         violations.add(
@@ -187,6 +216,15 @@ public record EngineConfig(
                 new InvalidConfigException.Violation(field + ".client_cidrs", e.getMessage()));
           }
         }
+      }
+    }
+    for (CertificateConfig certificate : certificates.values()) {
+      try {
+        io.gatehouse.engine.tls.TlsContexts.serverContext(certificate);
+      } catch (IllegalArgumentException e) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                "certificates." + certificate.name(), e.getMessage()));
       }
     }
     if (!violations.isEmpty()) {

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
  * The last configuration an engine applied, kept on disk so that a restarted engine serves at once,
- * before any control plane answers. Written in the static file's form (JSON, which YAML reads), to
- * a temporary file first and then moved into place, so a crash mid-write leaves the previous one.
+ * before any control plane answers. It includes the certificates' private keys (a restarted engine
+ * must terminate TLS), so the file is readable by the engine's user only. Written in the static
+ * file's form (JSON, which YAML reads), to a temporary file first and then moved into place, so a
+ * crash mid-write leaves the previous one.
  */
 public final class LastGoodConfig {
   private static final String FILE = "last-good-config.json";
@@ -29,10 +32,16 @@ public final class LastGoodConfig {
   /** Keeps {@code config} as the last good one. */
   public void save(EngineConfig config) throws IOException {
     Files.createDirectories(directory);
-    Path temporary = Files.createTempFile(directory, FILE, ".tmp");
+    // it holds private keys: readable by the engine's user alone (created so, never widened)
+    Path temporary =
+        Files.createTempFile(
+            directory,
+            FILE,
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       JSON.writerWithDefaultPrettyPrinter()
-          .writeValue(temporary.toFile(), StaticConfigFile.render(config));
+          .writeValue(temporary.toFile(), StaticConfigFile.render(config, true));
       Files.move(
           temporary, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {

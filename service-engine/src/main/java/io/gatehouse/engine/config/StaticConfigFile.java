@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
  *       - {address: 10.0.0.6, port: 31002, weight: 2}
+ * certificates:                        # named by a virtual service's certificate
+ *   - {name: shop, certificate_file: shop.crt, key_file: shop.key}   # relative to this file
  * security_policies:                   # named by a virtual service's security_policy
  *   - name: internal-only
  *     default_action: DENY             # ALLOW (the default) or DENY
@@ -56,10 +58,22 @@ public final class StaticConfigFile {
   private record File(
       List<VirtualService> virtualServices,
       List<Pool> pools,
-      List<SecurityPolicy> securityPolicies) {}
+      List<SecurityPolicy> securityPolicies,
+      List<Certificate> certificates) {}
 
   private record VirtualService(
-      String name, List<Listener> listeners, String pool, String securityPolicy) {}
+      String name,
+      List<Listener> listeners,
+      String pool,
+      String securityPolicy,
+      String certificate) {}
+
+  private record Certificate(
+      String name,
+      String certificateFile,
+      String keyFile,
+      String certificatePem,
+      String privateKeyPem) {}
 
   private record SecurityPolicy(
       String name, List<Rule> rules, SecurityPolicyConfig.Action defaultAction) {}
@@ -67,7 +81,7 @@ public final class StaticConfigFile {
   private record Rule(
       Integer index, String name, SecurityPolicyConfig.Action action, List<String> clientCidrs) {}
 
-  private record Listener(String address, Integer port, Protocol protocol) {}
+  private record Listener(String address, Integer port, Protocol protocol, Boolean tls) {}
 
   private record Pool(
       String name,
@@ -98,11 +112,21 @@ public final class StaticConfigFile {
    * @throws IOException when the file cannot be read
    */
   public static EngineConfig load(Path path) throws IOException {
-    return parse(Files.readString(path));
+    Path base = path.toAbsolutePath().getParent();
+    return parse(Files.readString(path), base);
   }
 
-  /** Parses and validates a configuration text. */
+  /**
+   * Parses and validates a configuration text; certificate files are read from the current folder.
+   */
   public static EngineConfig parse(String yaml) {
+    return parse(yaml, Path.of(""));
+  }
+
+  /**
+   * Parses and validates a configuration text whose certificate files are relative to {@code base}.
+   */
+  public static EngineConfig parse(String yaml, Path base) {
     File file;
     try {
       file = YAML.readValue(yaml, File.class);
@@ -129,10 +153,12 @@ public final class StaticConfigFile {
                                         required(
                                             l.port(),
                                             "virtual_services." + vs.name() + ".listeners[].port"),
-                                        l.protocol() == null ? Protocol.HTTP : l.protocol()))
+                                        l.protocol() == null ? Protocol.HTTP : l.protocol(),
+                                        Boolean.TRUE.equals(l.tls())))
                             .toList(),
                         vs.pool() == null ? vs.name() : vs.pool(),
-                        vs.securityPolicy()))
+                        vs.securityPolicy(),
+                        vs.certificate()))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -186,7 +212,9 @@ public final class StaticConfigFile {
                             ? SecurityPolicyConfig.Action.ALLOW
                             : p.defaultAction()))
             .toList();
-    return EngineConfig.of(services, pools, policies).validate();
+    List<CertificateConfig> certificates =
+        list(file.certificates()).stream().map(c -> certificate(c, base)).toList();
+    return EngineConfig.of(services, pools, policies).withCertificates(certificates).validate();
   }
 
   /**
@@ -194,6 +222,14 @@ public final class StaticConfigFile {
    * YAML): what an engine runs can be saved and started again with {@code --config}.
    */
   public static ObjectNode render(EngineConfig config) {
+    return render(config, false);
+  }
+
+  /**
+   * As {@link #render(EngineConfig)}; with {@code withKeys} the private keys are written too (for
+   * the engine's own state file only), otherwise they read {@code <redacted>}.
+   */
+  public static ObjectNode render(EngineConfig config, boolean withKeys) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode services = root.putArray("virtual_services");
     config.virtualServices().values().stream()
@@ -209,10 +245,14 @@ public final class StaticConfigFile {
                               .addObject()
                               .put("address", l.address())
                               .put("port", l.port())
-                              .put("protocol", l.protocol().name()));
+                              .put("protocol", l.protocol().name())
+                              .put("tls", l.tls()));
               node.put("pool", vs.pool());
               if (vs.securityPolicy() != null) {
                 node.put("security_policy", vs.securityPolicy());
+              }
+              if (vs.certificate() != null) {
+                node.put("certificate", vs.certificate());
               }
             });
     ArrayNode pools = root.putArray("pools");
@@ -274,7 +314,41 @@ public final class StaticConfigFile {
                         r.clientCidrs().forEach(rule.putArray("client_cidrs")::add);
                       });
             });
+    ArrayNode certificates = root.putArray("certificates");
+    config.certificates().values().stream()
+        .sorted(Comparator.comparing(CertificateConfig::name))
+        .forEach(
+            c ->
+                certificates
+                    .addObject()
+                    .put("name", c.name())
+                    .put("certificate_pem", c.certificatePem())
+                    .put("private_key_pem", withKeys ? c.privateKeyPem() : "<redacted>"));
     return root;
+  }
+
+  private static CertificateConfig certificate(Certificate c, Path base) {
+    String name = required(c.name(), "certificates[].name");
+    String field = "certificates." + name;
+    return new CertificateConfig(
+        name,
+        pem(c.certificatePem(), c.certificateFile(), base, field + ".certificate_file"),
+        pem(c.privateKeyPem(), c.keyFile(), base, field + ".key_file"));
+  }
+
+  /** PEM given inline, or read from a file relative to {@code base}. */
+  private static String pem(String inline, String file, Path base, String field) {
+    if (inline != null) {
+      return inline;
+    }
+    if (file == null) {
+      throw invalid(field, "is required (or the PEM itself inline)");
+    }
+    try {
+      return Files.readString(base.resolve(file));
+    } catch (IOException e) {
+      throw invalid(field, "cannot read " + base.resolve(file) + ": " + e.getMessage());
+    }
   }
 
   private static HealthMonitorConfig monitor(Monitor m, String field) {

@@ -12,9 +12,14 @@ import java.util.List;
  * @param pool the name of its pool
  * @param securityPolicy the name of the security policy that decides which clients may connect;
  *     null lets every client in
+ * @param certificate the name of the certificate its TLS listeners present; null when it has none
  */
 public record VirtualServiceConfig(
-    String name, List<ListenerConfig> listeners, String pool, String securityPolicy) {
+    String name,
+    List<ListenerConfig> listeners,
+    String pool,
+    String securityPolicy,
+    String certificate) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     listeners = List.copyOf(listeners);
@@ -23,6 +28,12 @@ public record VirtualServiceConfig(
 
   /** A virtual service open to every client. */
   public VirtualServiceConfig(String name, List<ListenerConfig> listeners, String pool) {
-    this(name, listeners, pool, null);
+    this(name, listeners, pool, null, null);
+  }
+
+  /** A virtual service without TLS. */
+  public VirtualServiceConfig(
+      String name, List<ListenerConfig> listeners, String pool, String securityPolicy) {
+    this(name, listeners, pool, securityPolicy, null);
   }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.engine.http;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.security.SecurityFilter;
+import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -14,6 +15,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
   private final VirtualService service;
   private final HttpSettings settings;
   private final UpstreamConnections upstreams;
+  private final boolean tls;
 
   /** Upstream connections are shared by every listener of a transport: one per engine. */
   public static final class Upstreams {
@@ -24,16 +26,21 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
     }
   }
 
-  public HttpProxyInitializer(VirtualService service, HttpSettings settings, Upstreams upstreams) {
+  public HttpProxyInitializer(
+      VirtualService service, HttpSettings settings, Upstreams upstreams, boolean tls) {
     this.service = service;
     this.settings = settings;
     this.upstreams = upstreams.connections;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast("security", new SecurityFilter(service));
+    if (tls) {
+      TlsTermination.addTo(pipeline, service);
+    }
     addCodecHandlers(pipeline);
     addProxyHandlers(pipeline);
   }
@@ -46,6 +53,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
   }
 
   private void addProxyHandlers(ChannelPipeline pipeline) {
-    pipeline.addLast("proxy", new HttpFrontendHandler(service, upstreams, settings, "http"));
+    pipeline.addLast(
+        "proxy", new HttpFrontendHandler(service, upstreams, settings, tls ? "https" : "http"));
   }
 }

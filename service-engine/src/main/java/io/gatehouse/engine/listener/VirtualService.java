@@ -3,6 +3,7 @@ package io.gatehouse.engine.listener;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
+import io.netty.handler.ssl.SslContext;
 
 /**
  * A virtual service as its listeners see it: the pool that serves it (swapped when the
@@ -14,6 +15,7 @@ public final class VirtualService {
   private final RequestTimings timings = new RequestTimings();
   private volatile Pool pool;
   private volatile SecurityPolicy security;
+  private volatile SslContext tls;
 
   public VirtualService(String name, Pool pool) {
     this.name = name;
@@ -41,6 +43,16 @@ public final class VirtualService {
   /** Judges new connections by {@code security} from now on (null: everyone in). */
   public void useSecurity(SecurityPolicy security) {
     this.security = security;
+  }
+
+  /** The TLS context its TLS listeners present; null when it has no certificate. */
+  public SslContext tls() {
+    return tls;
+  }
+
+  /** New TLS connections present {@code tls} from now on (a certificate rotates this way). */
+  public void useTls(SslContext tls) {
+    this.tls = tls;
   }
 
   public ServiceStats stats() {

@@ -3,6 +3,7 @@ package io.gatehouse.engine.tcp;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.security.SecurityFilter;
+import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
@@ -10,17 +11,20 @@ import io.netty.channel.ChannelInitializer;
 public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
   private final VirtualService service;
   private final Transport transport;
+  private final boolean tls;
 
-  public TcpProxyInitializer(VirtualService service, Transport transport) {
+  public TcpProxyInitializer(VirtualService service, Transport transport, boolean tls) {
     this.service = service;
     this.transport = transport;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(Channel channel) {
-    channel
-        .pipeline()
-        .addLast("security", new SecurityFilter(service))
-        .addLast("relay", new TcpFrontendHandler(service, transport));
+    channel.pipeline().addLast("security", new SecurityFilter(service));
+    if (tls) {
+      TlsTermination.addTo(channel.pipeline(), service);
+    }
+    channel.pipeline().addLast("relay", new TcpFrontendHandler(service, transport));
   }
 }

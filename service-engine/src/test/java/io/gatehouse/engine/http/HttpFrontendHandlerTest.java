@@ -37,7 +37,8 @@ class HttpFrontendHandlerTest {
             new HttpProxyInitializer(
                 service,
                 RunningEngine.SETTINGS,
-                new HttpProxyInitializer.Upstreams(Transport.nio(), RunningEngine.SETTINGS)));
+                new HttpProxyInitializer.Upstreams(Transport.nio(), RunningEngine.SETTINGS),
+                false));
     channel.config().setOption(ChannelOption.AUTO_READ, false); // as the engine's listeners
     try {
       channel.register(); // now the handlers see the connection open

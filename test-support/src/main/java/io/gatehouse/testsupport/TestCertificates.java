@@ -1,4 +1,4 @@
-package io.gatehouse.policy;
+package io.gatehouse.testsupport;
 
 import java.io.StringWriter;
 import java.math.BigInteger;

@@ -1,0 +1,120 @@
+package io.gatehouse.engine.tls;
+
+import io.gatehouse.engine.config.CertificateConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import javax.net.ssl.SSLException;
+
+/**
+ * Server TLS contexts from PEM certificates and PKCS#8 keys. A key that does not belong to its
+ * certificate is refused here, when the configuration is applied, rather than at the first
+ * handshake.
+ */
+public final class TlsContexts {
+  private static final byte[] PROBE = "gatehouse key check".getBytes(StandardCharsets.US_ASCII);
+
+  private TlsContexts() {}
+
+  /**
+   * A server context presenting {@code certificate}.
+   *
+   * @throws IllegalArgumentException saying why the certificate or key cannot be used (never
+   *     quoting the key)
+   */
+  public static SslContext serverContext(CertificateConfig certificate) {
+    X509Certificate leaf = leaf(certificate.certificatePem());
+    PrivateKey key = privateKey(certificate.privateKeyPem());
+    if (!belongsTo(key, leaf.getPublicKey())) {
+      throw new IllegalArgumentException(
+          "the private key does not belong to the certificate ("
+              + leaf.getSubjectX500Principal()
+              + ")");
+    }
+    try {
+      return SslContextBuilder.forServer(
+              new ByteArrayInputStream(
+                  certificate.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+              new ByteArrayInputStream(
+                  certificate.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the certificate cannot be used: " + firstLine(e));
+    }
+  }
+
+  private static X509Certificate leaf(String pem) {
+    try {
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException("the certificate is not a PEM X.509 certificate");
+    }
+  }
+
+  private static PrivateKey privateKey(String pem) {
+    if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new IllegalArgumentException(
+          "the private key must be PEM PKCS#8 (\"BEGIN PRIVATE KEY\"); convert with"
+              + " openssl pkcs8 -topk8 -nocrypt");
+    }
+    String base64 =
+        pem.substring(
+                pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27,
+                pem.indexOf("-----END PRIVATE KEY-----"))
+            .replaceAll("\\s", "");
+    PKCS8EncodedKeySpec spec;
+    try {
+      spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the private key is not valid base64");
+    }
+    for (String algorithm : new String[] {"EC", "RSA", "Ed25519", "Ed448"}) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+      } catch (GeneralSecurityException notThisOne) {
+        // try the next algorithm
+      }
+    }
+    throw new IllegalArgumentException("the private key is not an EC, RSA or EdDSA key");
+  }
+
+  /** Whether a signature made with {@code key} verifies with {@code certified}. */
+  private static boolean belongsTo(PrivateKey key, PublicKey certified) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(PROBE);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certified);
+      verifier.update(PROBE);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false; // e.g. an RSA key for an EC certificate
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return reason.lines().findFirst().orElse(reason);
+  }
+}

@@ -1,0 +1,2 @@
+/** TLS termination: server contexts from the configured certificates. */
+package io.gatehouse.engine.tls;
