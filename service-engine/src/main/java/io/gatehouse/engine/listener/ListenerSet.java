@@ -5,9 +5,11 @@ import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,10 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
-   * Makes the bound sockets exactly the listeners of {@code services}.
+   * Makes the bound sockets exactly the listeners of {@code services}. Sockets that are gone, or
+   * changed hands or settings, close first; then each virtual service's new sockets are bound, all
+   * or none: when one cannot be bound, the others bound for that service close again and the
+   * service keeps the sockets it had.
    *
    * @return the virtual services that failed, with the reason (e.g. a port in use)
    */
@@ -56,37 +61,52 @@ public final class ListenerSet implements AutoCloseable {
       Bound now = wanted.get(old.config().socket());
       if (now == null
           || !now.virtualService().equals(old.virtualService())
-          || now.config().protocol() != old.config().protocol()) {
+          || !now.config().equals(old.config())) {
         old.channel().close().syncUninterruptibly();
         log.info("listener {} of {} closed", old.config().socket(), old.virtualService());
         it.remove();
       }
     }
     Map<String, String> failed = new LinkedHashMap<>();
-    for (Bound want : wanted.values()) {
-      if (bound.containsKey(want.config().socket())) {
-        continue;
-      }
-      ListenerConfig config = want.config();
-      ChannelFuture binding =
-          binders
-              .get(config.protocol())
-              .bind(config, runtimes.get(want.virtualService()))
-              .awaitUninterruptibly();
-      if (binding.isSuccess()) {
-        bound.put(config.socket(), new Bound(want.virtualService(), config, binding.channel()));
-        log.info(
-            "listening on {} ({}) for {}",
-            config.socket(),
-            config.protocol(),
-            want.virtualService());
-      } else {
-        String reason = "cannot listen on " + config.socket() + ": " + binding.cause().getMessage();
-        failed.merge(want.virtualService(), reason, (a, b) -> a + "; " + b);
-        log.warn("virtual service {}: {}", want.virtualService(), reason);
+    for (VirtualServiceConfig vs : services) {
+      String reason = bindAll(vs, runtimes.get(vs.name()));
+      if (reason != null) {
+        failed.put(vs.name(), reason);
+        log.warn("virtual service {} keeps its previous listeners: {}", vs.name(), reason);
       }
     }
     return failed;
+  }
+
+  /** Binds the service's missing sockets, all or none; the reason when not all could be. */
+  private String bindAll(VirtualServiceConfig vs, VirtualService runtime) {
+    List<Bound> added = new ArrayList<>();
+    for (ListenerConfig config : vs.listeners()) {
+      if (bound.containsKey(config.socket())) {
+        continue;
+      }
+      ChannelFuture binding =
+          binders.get(config.protocol()).bind(config, runtime).awaitUninterruptibly();
+      if (!binding.isSuccess()) {
+        for (Bound undo : added) {
+          undo.channel().close().syncUninterruptibly();
+          bound.remove(undo.config().socket());
+        }
+        return "cannot listen on " + config.socket() + ": " + binding.cause().getMessage();
+      }
+      Bound now = new Bound(vs.name(), config, binding.channel());
+      bound.put(config.socket(), now);
+      added.add(now);
+    }
+    added.forEach(
+        b ->
+            log.info(
+                "listening on {} ({}{}) for {}",
+                b.config().socket(),
+                b.config().protocol(),
+                b.config().tls() ? ", TLS" : "",
+                vs.name()));
+    return null;
   }
 
   /** The sockets bound now, address:port → virtual service. */

@@ -298,6 +298,34 @@ class HttpProxyIT {
   }
 
   @Test
+  void aServiceWhoseNewListenerCannotBindKeepsTheListenersItHad() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int fresh = RunningEngine.freePort();
+      EngineConfig twoMore =
+          EngineConfig.of(
+              java.util.List.of(
+                  new io.gatehouse.engine.config.VirtualServiceConfig(
+                      "web",
+                      java.util.List.of(
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", port, Protocol.HTTP),
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", fresh, Protocol.HTTP),
+                          new io.gatehouse.engine.config.ListenerConfig(
+                              "127.0.0.1", taken.getLocalPort(), Protocol.HTTP)),
+                      "web")),
+              java.util.List.of(RunningEngine.pool("web", LbAlgorithm.ROUND_ROBIN, a.port())));
+
+      ServiceEngine.ApplyResult result = engine.apply(twoMore);
+
+      assertThat(result.failedServices()).containsOnlyKeys("web");
+      // all or none: the fresh port is not left half-bound, the old one still serves
+      assertThat(engine.sockets()).containsOnlyKeys("127.0.0.1:" + port);
+      assertThat(get("/hello").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aListenerOnAPortInUseFailsItsServiceOnlyAndOthersComeAndGoUndisturbed() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int other = RunningEngine.freePort();
