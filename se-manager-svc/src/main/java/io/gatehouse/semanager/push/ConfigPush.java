@@ -1,0 +1,195 @@
+package io.gatehouse.semanager.push;
+
+import io.gatehouse.api.semanager.v1.Ack;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.Nack;
+import io.gatehouse.api.semanager.v1.RejectedResource;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
+import io.gatehouse.api.semanager.v1.ResourceVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes the desired resources to every connected engine, xDS-style: each resource is versioned on
+ * its own, an engine gets only what changed (upserts in apply order, then removals in reverse
+ * order, so nothing is removed while something still refers to it), and it answers each update with
+ * an ACK of the versions it applied or a NACK of those it rejected. A NACKed version is never sent
+ * to that engine again — only a new version of the resource is. An engine that connects, or
+ * reconnects, gets the full state.
+ */
+public final class ConfigPush {
+  private static final Logger log = LoggerFactory.getLogger(ConfigPush.class);
+
+  /** What one engine has been sent, has applied and has rejected, per resource. */
+  private static final class Session {
+    final EngineStream stream;
+    final Map<Key, String> sent = new HashMap<>();
+    final Map<Key, String> applied = new HashMap<>();
+
+    Session(EngineStream stream) {
+      this.stream = stream;
+    }
+  }
+
+  /** A resource's identity: its type and name. */
+  public record Key(ResourceType type, String name) {}
+
+  /** A version an engine rejected, and why. */
+  public record Rejection(String version, String error) {}
+
+  /** Removals go in reverse apply order: a pool goes only after the services that used it. */
+  private static final List<ResourceType> REMOVE_ORDER = reverse(ResourceSet.APPLY_ORDER);
+
+  private final Map<String, Session> sessions = new HashMap<>();
+
+  /** Per engine, kept across reconnects: the versions it rejected. */
+  private final Map<String, Map<Key, Rejection>> rejected = new HashMap<>();
+
+  private final AtomicLong nonces = new AtomicLong();
+  private ResourceSet desired = ResourceSet.empty();
+
+  /** Makes {@code next} the desired state and sends every engine what changed for it. */
+  public synchronized void publish(ResourceSet next) {
+    desired = next;
+    sessions.forEach((engine, session) -> sendChanges(engine, session, false));
+  }
+
+  /** A connected engine: it gets the full state now and every change from now on. */
+  public synchronized void connect(String engine, EngineStream stream) {
+    Session session = new Session(stream);
+    sessions.put(engine, session);
+    sendChanges(engine, session, true);
+  }
+
+  /** The engine's stream ended; what it was sent is forgotten (a reconnect gets everything). */
+  public synchronized void disconnect(String engine, EngineStream stream) {
+    Session session = sessions.get(engine);
+    if (session != null && session.stream == stream) {
+      sessions.remove(engine);
+    }
+  }
+
+  /** The engine applied these versions. */
+  public synchronized void ack(String engine, Ack ack) {
+    Session session = sessions.get(engine);
+    if (session == null) {
+      return;
+    }
+    for (ResourceVersion applied : ack.getAppliedList()) {
+      session.applied.put(new Key(applied.getType(), applied.getName()), applied.getVersion());
+    }
+  }
+
+  /** The engine rejected these versions: they are not sent to it again. */
+  public synchronized void nack(String engine, Nack nack) {
+    for (RejectedResource rejection : nack.getRejectedList()) {
+      ResourceVersion resource = rejection.getResource();
+      Key key = new Key(resource.getType(), resource.getName());
+      rejected
+          .computeIfAbsent(engine, e -> new HashMap<>())
+          .put(key, new Rejection(resource.getVersion(), rejection.getErrorDetail().getMessage()));
+      log.warn(
+          "engine {} rejected {} {} version {}: {}",
+          engine,
+          resource.getType(),
+          resource.getName(),
+          resource.getVersion(),
+          rejection.getErrorDetail().getMessage());
+    }
+  }
+
+  /** The version of a resource an engine last said it applied. */
+  public synchronized Optional<String> applied(String engine, Key key) {
+    Session session = sessions.get(engine);
+    return session == null ? Optional.empty() : Optional.ofNullable(session.applied.get(key));
+  }
+
+  /**
+   * The rejection of a resource by an engine, while the rejected version is still the desired one.
+   */
+  public synchronized Optional<Rejection> rejection(String engine, Key key) {
+    Rejection rejection = rejected.getOrDefault(engine, Map.of()).get(key);
+    Resource wanted = desired.ofType(key.type()).get(key.name());
+    return rejection != null && wanted != null && wanted.getVersion().equals(rejection.version())
+        ? Optional.of(rejection)
+        : Optional.empty();
+  }
+
+  /** The engines connected now. */
+  public synchronized List<String> engines() {
+    return List.copyOf(sessions.keySet());
+  }
+
+  private void sendChanges(String engine, Session session, boolean fullState) {
+    Map<Key, Rejection> refusedByEngine = rejected.getOrDefault(engine, Map.of());
+    for (ResourceType type : ResourceSet.APPLY_ORDER) {
+      List<Resource> upserts = new ArrayList<>();
+      for (Resource resource : desired.ofType(type).values()) {
+        Key key = new Key(type, resource.getName());
+        Rejection refused = refusedByEngine.get(key);
+        if (refused != null && refused.version().equals(resource.getVersion())) {
+          continue; // never resend a rejected version
+        }
+        if (fullState || !resource.getVersion().equals(session.sent.get(key))) {
+          upserts.add(resource);
+          session.sent.put(key, resource.getVersion());
+        }
+      }
+      if (fullState || !upserts.isEmpty()) {
+        send(session, type, upserts, List.of(), fullState);
+      }
+    }
+    if (fullState) {
+      return; // a full state replaces everything: nothing to remove by name
+    }
+    for (ResourceType type : REMOVE_ORDER) {
+      List<String> removed = new ArrayList<>();
+      session
+          .sent
+          .keySet()
+          .removeIf(
+              key -> {
+                if (key.type() == type && !desired.ofType(type).containsKey(key.name())) {
+                  removed.add(key.name());
+                  return true;
+                }
+                return false;
+              });
+      if (!removed.isEmpty()) {
+        send(session, type, List.of(), removed, false);
+      }
+    }
+  }
+
+  private static List<ResourceType> reverse(List<ResourceType> order) {
+    List<ResourceType> reversed = new ArrayList<>(order);
+    java.util.Collections.reverse(reversed);
+    return List.copyOf(reversed);
+  }
+
+  private void send(
+      Session session,
+      ResourceType type,
+      List<Resource> upserts,
+      List<String> removed,
+      boolean full) {
+    session.stream.send(
+        ConnectResponse.newBuilder()
+            .setUpdate(
+                ResourceUpdate.newBuilder()
+                    .setNonce(Long.toString(nonces.incrementAndGet()))
+                    .setType(type)
+                    .addAllResources(upserts)
+                    .addAllRemoved(removed)
+                    .setFullState(full))
+            .build());
+  }
+}

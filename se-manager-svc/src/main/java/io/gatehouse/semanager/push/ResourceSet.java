@@ -1,0 +1,75 @@
+package io.gatehouse.semanager.push;
+
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The resources an engine should run, by type and name: an immutable, internally consistent
+ * snapshot. Each resource's version is a digest of its body, so a resource that did not change
+ * keeps its version across snapshots and is not pushed again.
+ */
+public final class ResourceSet {
+  /** The order an engine applies types in: a resource refers only to types before its own. */
+  public static final List<ResourceType> APPLY_ORDER =
+      List.of(
+          ResourceType.RESOURCE_TYPE_CERTIFICATE,
+          ResourceType.RESOURCE_TYPE_SECURITY_POLICY,
+          ResourceType.RESOURCE_TYPE_POOL,
+          ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE);
+
+  private static final ResourceSet EMPTY = new ResourceSet(new EnumMap<>(ResourceType.class));
+
+  private final Map<ResourceType, Map<String, Resource>> byType;
+
+  private ResourceSet(Map<ResourceType, Map<String, Resource>> byType) {
+    this.byType = byType;
+  }
+
+  public static ResourceSet empty() {
+    return EMPTY;
+  }
+
+  /** A set of {@code resources} (bodies set, versions filled in from the bodies). */
+  public static ResourceSet of(Map<ResourceType, List<Resource>> resources) {
+    Map<ResourceType, Map<String, Resource>> byType = new EnumMap<>(ResourceType.class);
+    resources.forEach(
+        (type, list) -> {
+          Map<String, Resource> byName = new TreeMap<>();
+          for (Resource resource : list) {
+            Resource versioned = resource.toBuilder().setVersion(versionOf(resource)).build();
+            if (byName.put(resource.getName(), versioned) != null) {
+              throw new IllegalArgumentException(
+                  type + " " + resource.getName() + " appears twice in one snapshot");
+            }
+          }
+          byType.put(type, Collections.unmodifiableMap(byName));
+        });
+    return new ResourceSet(byType);
+  }
+
+  /** The resources of {@code type}, by name. */
+  public Map<String, Resource> ofType(ResourceType type) {
+    return byType.getOrDefault(type, Map.of());
+  }
+
+  /** The version a resource's body gives it: the first 16 hex digits of its SHA-256. */
+  static String versionOf(Resource resource) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(resource.getName().getBytes(StandardCharsets.UTF_8));
+      digest.update(resource.toBuilder().clearVersion().build().toByteArray());
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The configuration push: versioned resources to every engine, with ACK and NACK. */
+package io.gatehouse.semanager.push;

@@ -1,0 +1,186 @@
+package io.gatehouse.semanager.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.api.policy.v1.LbAlgorithm;
+import io.gatehouse.api.semanager.v1.Ack;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.Listener;
+import io.gatehouse.api.semanager.v1.Nack;
+import io.gatehouse.api.semanager.v1.PoolEndpoint;
+import io.gatehouse.api.semanager.v1.PoolResource;
+import io.gatehouse.api.semanager.v1.RejectedResource;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
+import io.gatehouse.api.semanager.v1.ResourceVersion;
+import io.gatehouse.api.semanager.v1.VirtualServiceResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigPushTest {
+  private static final ResourceType POOL = ResourceType.RESOURCE_TYPE_POOL;
+  private static final ResourceType VS = ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE;
+
+  /** An engine's stream that keeps what it was sent. */
+  private static final class Recorder implements EngineStream {
+    final List<ResourceUpdate> updates = new ArrayList<>();
+
+    @Override
+    public void send(ConnectResponse message) {
+      updates.add(message.getUpdate());
+    }
+
+    List<ResourceUpdate> take() {
+      List<ResourceUpdate> taken = List.copyOf(updates);
+      updates.clear();
+      return taken;
+    }
+  }
+
+  private static Resource pool(String name, int... ports) {
+    PoolResource.Builder pool =
+        PoolResource.newBuilder().setLbAlgorithm(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN);
+    for (int port : ports) {
+      pool.addEndpoints(
+          PoolEndpoint.newBuilder()
+              .setId("10.0.0.1:" + port)
+              .setAddress("10.0.0.1")
+              .setPort(port)
+              .setWeight(1));
+    }
+    return Resource.newBuilder().setName(name).setPool(pool).build();
+  }
+
+  private static Resource service(String name, int port) {
+    return Resource.newBuilder()
+        .setName(name)
+        .setVirtualService(
+            VirtualServiceResource.newBuilder()
+                .setPool(name)
+                .addListeners(Listener.newBuilder().setAddress("0.0.0.0").setPort(port)))
+        .build();
+  }
+
+  private static ResourceSet set(List<Resource> pools, List<Resource> services) {
+    return ResourceSet.of(Map.of(POOL, pools, VS, services));
+  }
+
+  private static List<String> names(ResourceUpdate update) {
+    return update.getResourcesList().stream().map(Resource::getName).toList();
+  }
+
+  @Test
+  void aConnectingEngineGetsTheFullStateInApplyOrder() {
+    ConfigPush push = new ConfigPush();
+    push.publish(set(List.of(pool("web", 31001)), List.of(service("web", 10080))));
+    Recorder engine = new Recorder();
+
+    push.connect("se-1", engine);
+
+    List<ResourceUpdate> updates = engine.take();
+    assertThat(updates).allMatch(ResourceUpdate::getFullState);
+    assertThat(updates)
+        .extracting(ResourceUpdate::getType)
+        .containsExactly(
+            ResourceType.RESOURCE_TYPE_CERTIFICATE,
+            ResourceType.RESOURCE_TYPE_SECURITY_POLICY,
+            POOL,
+            VS);
+    assertThat(names(updates.get(2))).containsExactly("web");
+    assertThat(updates.get(2).getResources(0).getVersion()).hasSize(16);
+    assertThat(updates).extracting(ResourceUpdate::getNonce).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void onlyWhatChangedIsSentAndRemovalsComeAfterUpsertsInReverseOrder() {
+    ConfigPush push = new ConfigPush();
+    push.publish(
+        set(
+            List.of(pool("web", 31001), pool("old", 31009)),
+            List.of(service("web", 10080), service("old", 10090))));
+    Recorder engine = new Recorder();
+    push.connect("se-1", engine);
+    engine.take();
+
+    // web's pool gains a member; "old" goes entirely
+    push.publish(set(List.of(pool("web", 31001, 31002)), List.of(service("web", 10080))));
+
+    List<ResourceUpdate> updates = engine.take();
+    assertThat(updates).hasSize(3);
+    assertThat(updates.get(0).getType()).isEqualTo(POOL);
+    assertThat(names(updates.get(0))).containsExactly("web"); // the unchanged VS is not resent
+    assertThat(updates.get(1).getType()).isEqualTo(VS);
+    assertThat(updates.get(1).getRemovedList()).containsExactly("old"); // the service first ...
+    assertThat(updates.get(2).getType()).isEqualTo(POOL);
+    assertThat(updates.get(2).getRemovedList()).containsExactly("old"); // ... then its pool
+    assertThat(updates).noneMatch(ResourceUpdate::getFullState);
+
+    push.publish(set(List.of(pool("web", 31001, 31002)), List.of(service("web", 10080))));
+    assertThat(engine.take()).isEmpty(); // nothing changed, nothing sent
+  }
+
+  @Test
+  void aRejectedVersionIsNeverResentButItsSuccessorIs() {
+    ConfigPush push = new ConfigPush();
+    Resource bad = service("web", 70000);
+    push.publish(set(List.of(pool("web", 31001)), List.of(bad)));
+    Recorder engine = new Recorder();
+    push.connect("se-1", engine);
+    String badVersion = engine.take().get(3).getResources(0).getVersion();
+
+    push.nack(
+        "se-1",
+        Nack.newBuilder()
+            .setType(VS)
+            .addRejected(
+                RejectedResource.newBuilder()
+                    .setResource(
+                        ResourceVersion.newBuilder()
+                            .setType(VS)
+                            .setName("web")
+                            .setVersion(badVersion))
+                    .setErrorDetail(
+                        com.google.rpc.Status.newBuilder().setMessage("port 70000 is not 1-65535")))
+            .build());
+    assertThat(push.rejection("se-1", new ConfigPush.Key(VS, "web")))
+        .hasValueSatisfying(r -> assertThat(r.error()).contains("70000"));
+
+    // a reconnect does not bring the rejected version back
+    push.disconnect("se-1", engine);
+    Recorder again = new Recorder();
+    push.connect("se-1", again);
+    assertThat(again.take().get(3).getResourcesList()).isEmpty();
+
+    // a fixed resource is a new version: it goes out, and the rejection is history
+    push.publish(set(List.of(pool("web", 31001)), List.of(service("web", 10080))));
+    List<ResourceUpdate> fixed = again.take();
+    assertThat(fixed).singleElement().satisfies(u -> assertThat(names(u)).containsExactly("web"));
+    assertThat(push.rejection("se-1", new ConfigPush.Key(VS, "web"))).isEmpty();
+  }
+
+  @Test
+  void acknowledgedVersionsAreRecordedPerEngine() {
+    ConfigPush push = new ConfigPush();
+    push.publish(set(List.of(pool("web", 31001)), List.of()));
+    Recorder one = new Recorder();
+    Recorder two = new Recorder();
+    push.connect("se-1", one);
+    push.connect("se-2", two);
+    String version = one.take().get(2).getResources(0).getVersion();
+
+    push.ack(
+        "se-1",
+        Ack.newBuilder()
+            .setType(POOL)
+            .addApplied(
+                ResourceVersion.newBuilder().setType(POOL).setName("web").setVersion(version))
+            .build());
+
+    assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "web"))).contains(version);
+    assertThat(push.applied("se-2", new ConfigPush.Key(POOL, "web"))).isEmpty();
+    assertThat(push.engines()).containsExactlyInAnyOrder("se-1", "se-2");
+  }
+}
