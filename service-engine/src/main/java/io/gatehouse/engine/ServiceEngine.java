@@ -138,7 +138,16 @@ public final class ServiceEngine implements AutoCloseable {
     }
     Map<String, String> failed =
         new LinkedHashMap<>(listeners.apply(config.virtualServices().values(), services));
-    services.keySet().retainAll(config.virtualServices().keySet());
+    services
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = !config.virtualServices().containsKey(e.getKey());
+              if (gone) {
+                e.getValue().retire(); // its open connections drain and close
+              }
+              return gone;
+            });
     pools.keySet().retainAll(config.pools().keySet());
     health.update(pools.values());
     current = config;

@@ -285,7 +285,7 @@ final class HttpExchange {
     } else {
       upstream.close();
     }
-    if (keepAlive && requestComplete) {
+    if (keepAlive && requestComplete && !connection.service().retired()) {
       ctx.flush();
       frontend.awaitRequest();
     } else {

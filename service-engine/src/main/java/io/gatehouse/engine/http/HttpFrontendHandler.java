@@ -111,6 +111,11 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private void handle(Object msg) {
     if (msg instanceof HttpRequest request) {
       requestDeadline.disarm();
+      if (service.retired()) {
+        ReferenceCountUtil.release(msg); // the service is gone: the client reconnects elsewhere
+        ctx.close();
+        return;
+      }
       if (request.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
         rejectMalformed(request.decoderResult().cause());

@@ -16,6 +16,7 @@ public final class VirtualService {
   private volatile Pool pool;
   private volatile SecurityPolicy security;
   private volatile SslContext tls;
+  private volatile boolean retired;
 
   public VirtualService(String name, Pool pool) {
     this.name = name;
@@ -53,6 +54,19 @@ public final class VirtualService {
   /** New TLS connections present {@code tls} from now on (a certificate rotates this way). */
   public void useTls(SslContext tls) {
     this.tls = tls;
+  }
+
+  /**
+   * Marks the service as removed from the configuration: its listeners are closed already, and its
+   * open connections finish what they are doing and then close (an HTTP connection takes no further
+   * request).
+   */
+  public void retire() {
+    retired = true;
+  }
+
+  public boolean retired() {
+    return retired;
   }
 
   public ServiceStats stats() {

@@ -1,0 +1,115 @@
+package io.gatehouse.semanager.control;
+
+import com.google.protobuf.Duration;
+import io.gatehouse.api.semanager.v1.ConnectRequest;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.api.semanager.v1.Welcome;
+import io.gatehouse.semanager.push.ConfigPush;
+import io.gatehouse.semanager.push.EngineStream;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ServiceEngineControl.Connect}: an engine says hello, is welcomed with the heartbeat
+ * interval, and from then on gets its configuration from {@link ConfigPush}, answering each update
+ * with an ACK or a NACK. The first message must be the hello.
+ */
+public final class ControlGrpcService
+    extends ServiceEngineControlGrpc.ServiceEngineControlImplBase {
+  private static final Logger log = LoggerFactory.getLogger(ControlGrpcService.class);
+
+  private final ConfigPush push;
+  private final String managerId;
+  private final java.time.Duration heartbeatInterval;
+
+  public ControlGrpcService(
+      ConfigPush push, String managerId, java.time.Duration heartbeatInterval) {
+    this.push = push;
+    this.managerId = managerId;
+    this.heartbeatInterval = heartbeatInterval;
+  }
+
+  @Override
+  public StreamObserver<ConnectRequest> connect(StreamObserver<ConnectResponse> out) {
+    return new StreamObserver<>() {
+      private String engine;
+      private final EngineStream stream =
+          message -> {
+            synchronized (out) { // updates come from the push, welcome from this stream
+              out.onNext(message);
+            }
+          };
+
+      @Override
+      public void onNext(ConnectRequest request) {
+        if (engine == null && !request.hasHello()) {
+          out.onError(
+              Status.FAILED_PRECONDITION
+                  .withDescription("the first message on Connect must be a hello")
+                  .asRuntimeException());
+          return;
+        }
+        switch (request.getMessageCase()) {
+          case HELLO -> hello(request);
+          case ACK -> push.ack(engine, request.getAck());
+          case NACK -> push.nack(engine, request.getNack());
+          case HEARTBEAT, DRAIN_COMPLETE, MESSAGE_NOT_SET -> {
+            // liveness is the stream itself for now; load figures are not kept yet
+          }
+        }
+      }
+
+      private void hello(ConnectRequest request) {
+        if (engine != null) {
+          out.onError(
+              Status.FAILED_PRECONDITION
+                  .withDescription("hello was already sent")
+                  .asRuntimeException());
+          return;
+        }
+        String seId = request.getHello().getSeId();
+        if (seId.isBlank()) {
+          out.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription("hello.se_id: is required")
+                  .asRuntimeException());
+          return;
+        }
+        engine = seId;
+        log.info("engine {} connected ({})", seId, request.getHello().getHostname());
+        stream.send(
+            ConnectResponse.newBuilder()
+                .setWelcome(
+                    Welcome.newBuilder()
+                        .setManagerId(managerId)
+                        .setHeartbeatInterval(
+                            Duration.newBuilder()
+                                .setSeconds(heartbeatInterval.getSeconds())
+                                .setNanos(heartbeatInterval.getNano())))
+                .build());
+        push.connect(seId, stream);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        gone();
+      }
+
+      @Override
+      public void onCompleted() {
+        gone();
+        out.onCompleted();
+      }
+
+      private void gone() {
+        if (engine != null) {
+          push.disconnect(engine, stream);
+          log.info("engine {} disconnected", engine);
+        }
+      }
+    };
+  }
+}

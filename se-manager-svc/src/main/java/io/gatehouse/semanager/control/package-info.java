@@ -1,0 +1,2 @@
+/** The engines' control stream: hello, configuration updates, ACK and NACK. */
+package io.gatehouse.semanager.control;

@@ -1,0 +1,282 @@
+package io.gatehouse.engine.control;
+
+import com.google.rpc.Code;
+import io.gatehouse.api.semanager.v1.Ack;
+import io.gatehouse.api.semanager.v1.ConnectRequest;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.Heartbeat;
+import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.Nack;
+import io.gatehouse.api.semanager.v1.RejectedResource;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
+import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.config.LastGoodConfig;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's control stream to se-manager-svc: hello with the versions it runs, then every update
+ * applied (per type, all or what validates) and answered with an ACK of the versions applied and a
+ * NACK of those rejected — which keep their last good version. Heartbeats at the interval the
+ * manager asks for. A lost stream is reconnected with capped exponential backoff and jitter;
+ * traffic never waits for any of this, and the engine serves its last good configuration while the
+ * manager is away.
+ */
+public final class ControlClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlClient.class);
+
+  /**
+   * Where and as whom to connect.
+   *
+   * @param target se-manager-svc's gRPC address, host:port
+   * @param token the engine's bearer token; null sends none
+   * @param seId this engine's id
+   * @param hostname this node's name, for the manager's inventory
+   * @param minBackoff first reconnect delay
+   * @param maxBackoff longest reconnect delay
+   */
+  public record Settings(
+      String target,
+      String token,
+      String seId,
+      String hostname,
+      Duration minBackoff,
+      Duration maxBackoff) {}
+
+  private final ServiceEngine engine;
+  private final Settings settings;
+  private final LastGoodConfig lastGood;
+  private final ManagedChannel channel;
+  private final ServiceEngineControlGrpc.ServiceEngineControlStub stub;
+  private final ResourceState state = new ResourceState();
+  private final ScheduledExecutorService control =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "se-control");
+            t.setDaemon(true);
+            return t;
+          });
+  private StreamObserver<ConnectRequest> requests;
+  private ScheduledFuture<?> heartbeats;
+  private Duration backoff;
+  private volatile boolean connected;
+  private volatile boolean closed;
+
+  /**
+   * @param lastGood where each applied configuration is kept; null keeps none
+   */
+  public ControlClient(ServiceEngine engine, Settings settings, LastGoodConfig lastGood) {
+    this.engine = engine;
+    this.settings = settings;
+    this.lastGood = lastGood;
+    this.backoff = settings.minBackoff();
+    this.channel = NettyChannelBuilder.forTarget(settings.target()).usePlaintext().build();
+    Metadata headers = new Metadata();
+    if (settings.token() != null) {
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + settings.token());
+    }
+    this.stub =
+        ServiceEngineControlGrpc.newStub(
+            ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+  }
+
+  public ControlClient start() {
+    control.execute(this::connect);
+    return this;
+  }
+
+  /** Whether the stream is up and the manager has welcomed this engine. */
+  public boolean connected() {
+    return connected;
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    AtomicReference<StreamObserver<ConnectRequest>> self = new AtomicReference<>();
+    requests =
+        stub.connect(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ConnectResponse response) {
+                onControlThread(() -> handle(response, self.get()));
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                onControlThread(() -> lost(self.get(), t.getMessage()));
+              }
+
+              @Override
+              public void onCompleted() {
+                onControlThread(() -> lost(self.get(), "the manager ended the stream"));
+              }
+            });
+    self.set(requests);
+    requests.onNext(
+        ConnectRequest.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setSeId(settings.seId())
+                    .setHostname(settings.hostname())
+                    .setVersion("gatehouse-service-engine")
+                    .addAllResources(state.versions()))
+            .build());
+  }
+
+  private void handle(ConnectResponse response, StreamObserver<ConnectRequest> stream) {
+    if (stream != requests || closed) {
+      return; // from a stream already given up
+    }
+    switch (response.getMessageCase()) {
+      case WELCOME -> welcomed(response.getWelcome().getHeartbeatInterval());
+      case UPDATE -> update(response.getUpdate());
+      case ENDPOINT_UPDATE, DRAIN, MESSAGE_NOT_SET ->
+          log.debug("ignoring {} from the manager (not supported yet)", response.getMessageCase());
+    }
+  }
+
+  private void welcomed(com.google.protobuf.Duration interval) {
+    connected = true;
+    backoff = settings.minBackoff();
+    log.info("connected to se-manager-svc at {} as {}", settings.target(), settings.seId());
+    long every = Math.max(1000, interval.getSeconds() * 1000 + interval.getNanos() / 1_000_000);
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+    StreamObserver<ConnectRequest> stream = requests;
+    heartbeats =
+        control.scheduleAtFixedRate(
+            () -> {
+              if (stream == requests) {
+                stream.onNext(
+                    ConnectRequest.newBuilder()
+                        .setHeartbeat(Heartbeat.newBuilder().setTime(now()))
+                        .build());
+              }
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
+  }
+
+  private void update(ResourceUpdate update) {
+    ResourceState.Outcome outcome =
+        state.apply(update, config -> engine.apply(config).failedServices());
+    if (!outcome.applied().isEmpty() || outcome.rejected().isEmpty()) {
+      requests.onNext(
+          ConnectRequest.newBuilder()
+              .setAck(
+                  Ack.newBuilder()
+                      .setNonce(update.getNonce())
+                      .setType(update.getType())
+                      .addAllApplied(outcome.applied()))
+              .build());
+    }
+    if (!outcome.rejected().isEmpty()) {
+      Nack.Builder nack = Nack.newBuilder().setNonce(update.getNonce()).setType(update.getType());
+      for (ResourceState.Rejection rejection : outcome.rejected()) {
+        log.warn(
+            "rejected {} {} version {}: {}",
+            rejection.resource().getType(),
+            rejection.resource().getName(),
+            rejection.resource().getVersion(),
+            rejection.error());
+        nack.addRejected(
+            RejectedResource.newBuilder()
+                .setResource(rejection.resource())
+                .setErrorDetail(
+                    com.google.rpc.Status.newBuilder()
+                        .setCode(Code.INVALID_ARGUMENT_VALUE)
+                        .setMessage(rejection.error()))
+                .setLastGoodVersion(rejection.lastGoodVersion()));
+      }
+      requests.onNext(ConnectRequest.newBuilder().setNack(nack).build());
+    }
+    if (lastGood != null) {
+      try {
+        lastGood.save(engine.current());
+      } catch (IOException e) {
+        log.warn(
+            "cannot keep the last good configuration in {}: {}", lastGood.file(), e.getMessage());
+      }
+    }
+  }
+
+  private void lost(StreamObserver<ConnectRequest> stream, String why) {
+    if (stream != requests || closed) {
+      return;
+    }
+    connected = false;
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+    long jittered = (long) (backoff.toMillis() * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+    log.warn(
+        "control stream lost ({}); reconnecting in {} ms, serving the last good configuration",
+        why,
+        jittered);
+    control.schedule(this::connect, jittered, TimeUnit.MILLISECONDS);
+    backoff =
+        backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+            ? settings.maxBackoff()
+            : backoff.multipliedBy(2);
+  }
+
+  /** Runs {@code task} on the control thread, unless the client is closing. */
+  private void onControlThread(Runnable task) {
+    if (closed) {
+      return;
+    }
+    try {
+      control.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the stream's last callbacks have nowhere to go, and need none
+    }
+  }
+
+  private static com.google.protobuf.Timestamp now() {
+    java.time.Instant now = java.time.Instant.now();
+    return com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(now.getEpochSecond())
+        .setNanos(now.getNano())
+        .build();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    control.execute(
+        () -> {
+          if (requests != null) {
+            requests.onCompleted();
+          }
+        });
+    control.shutdown();
+    try {
+      control.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.shutdownNow();
+  }
+}

@@ -1,0 +1,154 @@
+package io.gatehouse.engine.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.api.policy.v1.LbAlgorithm;
+import io.gatehouse.api.semanager.v1.Listener;
+import io.gatehouse.api.semanager.v1.PoolEndpoint;
+import io.gatehouse.api.semanager.v1.PoolResource;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.VirtualServiceResource;
+import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.testing.LeakCheck;
+import io.gatehouse.engine.testing.RunningEngine;
+import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.semanager.control.ControlGrpcService;
+import io.gatehouse.semanager.push.ConfigPush;
+import io.gatehouse.semanager.push.ResourceSet;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The engine's control stream against se-manager-svc's real push and Connect service over loopback
+ * gRPC: pushed services serve traffic, a bad one is NACKed while the others converge, and traffic
+ * goes on while the manager is away; a reconnect gets the full state again.
+ */
+@ExtendWith(LeakCheck.class)
+class ControlStreamIT {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static Resource pool(String name, int port) {
+    return Resource.newBuilder()
+        .setName(name)
+        .setPool(
+            PoolResource.newBuilder()
+                .setLbAlgorithm(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN)
+                .addEndpoints(
+                    PoolEndpoint.newBuilder().setId("m").setAddress("127.0.0.1").setPort(port)))
+        .build();
+  }
+
+  private static Resource service(String name, int port) {
+    return Resource.newBuilder()
+        .setName(name)
+        .setVirtualService(
+            VirtualServiceResource.newBuilder()
+                .setPool(name)
+                .addListeners(Listener.newBuilder().setAddress("127.0.0.1").setPort(port)))
+        .build();
+  }
+
+  private static Server manager(ConfigPush push, int port) throws Exception {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        .addService(new ControlGrpcService(push, "test-manager", Duration.ofSeconds(1)))
+        .build()
+        .start();
+  }
+
+  private int status(int port) {
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void pushedServicesServeBadOnesAreRejectedAndTrafficOutlivesTheManager() throws Exception {
+    ConfigPush push = new ConfigPush();
+    int managerPort = RunningEngine.freePort();
+    Server manager = manager(push, managerPort);
+    ServiceEngine engine = RunningEngine.start();
+    try (TestBackend backend = TestBackend.start("a");
+        ControlClient control =
+            new ControlClient(
+                    engine,
+                    new ControlClient.Settings(
+                        "127.0.0.1:" + managerPort,
+                        null,
+                        "se-1",
+                        "node-1",
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(400)),
+                    null)
+                .start()) {
+      int web = RunningEngine.freePort();
+      push.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      await().atMost(WAIT).until(() -> status(web) == 200);
+      ConfigPush.Key webKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, "web");
+      await().atMost(WAIT).until(() -> push.applied("se-1", webKey).isPresent());
+
+      // a service on an impossible port is rejected; its sibling is served all the same
+      int api = RunningEngine.freePort();
+      push.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL,
+                  List.of(
+                      pool("web", backend.port()),
+                      pool("api", backend.port()),
+                      pool("bad", backend.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE,
+                  List.of(service("web", web), service("api", api), service("bad", 70000)))));
+      ConfigPush.Key badKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, "bad");
+      await().atMost(WAIT).until(() -> push.rejection("se-1", badKey).isPresent());
+      assertThat(push.rejection("se-1", badKey).orElseThrow().error()).contains("70000");
+      await().atMost(WAIT).until(() -> status(api) == 200);
+      assertThat(push.applied("se-1", badKey)).isEmpty();
+      assertThat(status(web)).isEqualTo(200);
+
+      // the manager goes away: traffic does not notice
+      manager.shutdownNow().awaitTermination();
+      await().atMost(WAIT).until(() -> !control.connected());
+      assertThat(status(web)).isEqualTo(200);
+      assertThat(status(api)).isEqualTo(200);
+
+      // it comes back: the engine reconnects and is sent the full state again (and ACKs it)
+      ConfigPush restarted = new ConfigPush();
+      restarted.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      manager = manager(restarted, managerPort);
+      await().atMost(WAIT).until(() -> restarted.applied("se-1", webKey).isPresent());
+      await().atMost(WAIT).until(() -> status(api) == -1); // api is not in the full state any more
+      assertThat(status(web)).isEqualTo(200);
+    } finally {
+      manager.shutdownNow();
+      engine.close();
+    }
+  }
+}
