@@ -11,6 +11,7 @@ import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.StaticConfigFile;
 import io.gatehouse.engine.config.VirtualServiceConfig;
+import io.gatehouse.engine.control.ControlClient;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.Transport;
 import java.net.InetSocketAddress;
@@ -63,6 +64,24 @@ public final class ServiceEngineMain implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "admin port: /health, /metrics, /config (default: ${DEFAULT-VALUE})")
   String admin = "127.0.0.1:9180";
+
+  @Option(
+      names = "--control",
+      paramLabel = "HOST:PORT",
+      description = "se-manager-svc's gRPC address: configuration is pushed from there")
+  String control;
+
+  @Option(
+      names = "--se-id",
+      description = "this engine's id at se-manager-svc (default: the host name)")
+  String seId;
+
+  @Option(
+      names = "--token-env",
+      paramLabel = "VARIABLE",
+      description =
+          "environment variable holding the engine's token at se-manager-svc (default: ${DEFAULT-VALUE})")
+  String tokenEnv = "GATEHOUSE_SE_TOKEN";
 
   @Option(
       names = "--state-dir",
@@ -119,11 +138,28 @@ public final class ServiceEngineMain implements Callable<Integer> {
         engineConfig.virtualServices().size(),
         engine.sockets().keySet(),
         adminServer.address());
+    ControlClient controlClient =
+        control == null
+            ? null
+            : new ControlClient(
+                    engine,
+                    new ControlClient.Settings(
+                        control,
+                        System.getenv(tokenEnv),
+                        seId != null ? seId : hostname(),
+                        hostname(),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(30)),
+                    stateDir == null ? null : new LastGoodConfig(stateDir))
+                .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (controlClient != null) {
+                    controlClient.close();
+                  }
                   adminServer.close();
                   engine.close();
                   stopped.countDown();
@@ -137,6 +173,9 @@ public final class ServiceEngineMain implements Callable<Integer> {
     if (config != null && listen != null) {
       throw invalid("--config", "use either --config or --listen/--backend");
     }
+    if (control != null && (config != null || listen != null)) {
+      throw invalid("--control", "a pushed configuration excludes --config and --listen");
+    }
     if (config != null) {
       return StaticConfigFile.load(config);
     }
@@ -148,9 +187,13 @@ public final class ServiceEngineMain implements Callable<Integer> {
         return kept.get();
       }
     }
+    if (control != null) {
+      return EngineConfig.empty(); // until the manager pushes one
+    }
     if (listen == null || backends.isEmpty()) {
       throw invalid(
-          "--listen", "give --config FILE, or --listen HOST:PORT with --backend HOST:PORT");
+          "--listen",
+          "give --config FILE, --listen HOST:PORT with --backend HOST:PORT, or --control HOST:PORT");
     }
     InetSocketAddress at = socket(listen, "--listen");
     List<EndpointConfig> members = new ArrayList<>();
@@ -166,6 +209,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
                     "default")),
             List.of(new PoolConfig("default", algorithm, members, Duration.ofSeconds(2))))
         .validate();
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static InetSocketAddress socket(String text, String option) {

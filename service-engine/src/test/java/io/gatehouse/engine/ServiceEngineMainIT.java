@@ -128,4 +128,62 @@ class ServiceEngineMainIT {
       }
     }
   }
+
+  @Test
+  void anEngineUnderControlServesWhatTheManagerPushes() throws Exception {
+    io.gatehouse.semanager.push.ConfigPush push = new io.gatehouse.semanager.push.ConfigPush();
+    int managerPort = ServiceJar.freePort();
+    io.grpc.Server manager =
+        io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", managerPort))
+            .addService(
+                new io.gatehouse.semanager.control.ControlGrpcService(
+                    push, "test-manager", Duration.ofSeconds(1)))
+            .build()
+            .start();
+    try (TestBackend a = TestBackend.start("a")) {
+      int listen = ServiceJar.freePort();
+      int admin = ServiceJar.freePort();
+      push.publish(
+          io.gatehouse.semanager.push.ResourceSet.of(
+              Map.of(
+                  io.gatehouse.api.semanager.v1.ResourceType.RESOURCE_TYPE_POOL,
+                  List.of(
+                      io.gatehouse.api.semanager.v1.Resource.newBuilder()
+                          .setName("web")
+                          .setPool(
+                              io.gatehouse.api.semanager.v1.PoolResource.newBuilder()
+                                  .addEndpoints(
+                                      io.gatehouse.api.semanager.v1.PoolEndpoint.newBuilder()
+                                          .setAddress("127.0.0.1")
+                                          .setPort(a.port())))
+                          .build()),
+                  io.gatehouse.api.semanager.v1.ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE,
+                  List.of(
+                      io.gatehouse.api.semanager.v1.Resource.newBuilder()
+                          .setName("web")
+                          .setVirtualService(
+                              io.gatehouse.api.semanager.v1.VirtualServiceResource.newBuilder()
+                                  .setPool("web")
+                                  .addListeners(
+                                      io.gatehouse.api.semanager.v1.Listener.newBuilder()
+                                          .setAddress("127.0.0.1")
+                                          .setPort(listen)))
+                          .build()))));
+      try (ServiceJar engine =
+          ServiceJar.start(
+                  "service-engine",
+                  List.of(
+                      "--control=127.0.0.1:" + managerPort,
+                      "--se-id=se-test",
+                      "--admin=127.0.0.1:" + admin),
+                  Map.of())
+              .awaitPort(listen, Duration.ofSeconds(30))) {
+        assertThat(get(listen, "/hello")).isEqualTo("hello from a");
+        assertThat(push.engines()).containsExactly("se-test");
+      }
+    } finally {
+      manager.shutdownNow();
+    }
+  }
 }
