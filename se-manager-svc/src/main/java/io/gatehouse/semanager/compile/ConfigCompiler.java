@@ -1,0 +1,220 @@
+package io.gatehouse.semanager.compile;
+
+import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
+import io.gatehouse.api.policy.v1.NetworkSecurityRule;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Server;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.api.semanager.v1.AddressList;
+import io.gatehouse.api.semanager.v1.CertificateResource;
+import io.gatehouse.api.semanager.v1.Listener;
+import io.gatehouse.api.semanager.v1.PoolEndpoint;
+import io.gatehouse.api.semanager.v1.PoolResource;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.SecurityPolicyResource;
+import io.gatehouse.api.semanager.v1.VirtualServiceResource;
+import io.gatehouse.semanager.push.ResourceSet;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles policy and Marathon apps into the resources one engine runs: every east-west virtual
+ * service (on the engine's east-west address, at each service port), the north-south ones of the
+ * engine's SE group (on their VIP), and exactly the pools, certificates and security policies those
+ * refer to — pools with their members resolved (static servers, or an app's routable tasks),
+ * security policies with the addresses of the apps their rules name. A virtual service whose
+ * references cannot be resolved is left out (and logged), never half-compiled.
+ */
+public final class ConfigCompiler {
+  private static final Logger log = LoggerFactory.getLogger(ConfigCompiler.class);
+  private static final String DEFAULT_GROUP = "default";
+
+  /**
+   * The engine compiled for.
+   *
+   * @param id its id
+   * @param seGroup the SE group it belongs to ("default" when none)
+   * @param eastWestAddress where it listens for east-west services (0.0.0.0: every interface)
+   */
+  public record Engine(String id, String seGroup, String eastWestAddress) {}
+
+  /** The resources {@code engine} should run. */
+  public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {
+    Map<String, Resource> services = new LinkedHashMap<>();
+    Map<String, Resource> pools = new LinkedHashMap<>();
+    Map<String, Resource> certificates = new LinkedHashMap<>();
+    Map<String, Resource> securityPolicies = new LinkedHashMap<>();
+    for (VirtualService vs : policy.virtualServices().values()) {
+      String name = vs.getMeta().getName();
+      if ((vs.hasEnabled() && !vs.getEnabled()) || !placedOn(vs, engine)) {
+        continue;
+      }
+      List<Listener> listeners = listeners(vs, engine);
+      if (listeners.isEmpty()) {
+        continue; // a north-south service without an address yet
+      }
+      Pool pool = policy.pools().get(vs.getPoolRef());
+      if (pool == null) {
+        log.warn("virtual service {} is left out: no pool {}", name, vs.getPoolRef());
+        continue;
+      }
+      List<Resource> itsCertificates = new ArrayList<>();
+      for (String ref : vs.getSslKeyAndCertificateRefsList()) {
+        SslKeyAndCertificate certificate = policy.certificates().get(ref);
+        if (certificate == null || certificate.getPrivateKeyPem().isEmpty()) {
+          break;
+        }
+        itsCertificates.add(certificate(certificate));
+      }
+      boolean tls = listeners.stream().anyMatch(Listener::getTls);
+      if (itsCertificates.size() < vs.getSslKeyAndCertificateRefsCount()
+          || (tls && itsCertificates.isEmpty())) {
+        log.warn("virtual service {} is left out: a certificate or its key is missing", name);
+        continue;
+      }
+      Resource security = null;
+      if (!vs.getNetworkSecurityPolicyRef().isEmpty()) {
+        NetworkSecurityPolicy nsp = policy.securityPolicies().get(vs.getNetworkSecurityPolicyRef());
+        if (nsp == null) {
+          log.warn(
+              "virtual service {} is left out: no security policy {}",
+              name,
+              vs.getNetworkSecurityPolicyRef());
+          continue;
+        }
+        security = securityPolicy(nsp, apps);
+      }
+      pools.put(pool.getMeta().getName(), pool(pool, policy, apps));
+      itsCertificates.forEach(c -> certificates.put(c.getName(), c));
+      if (security != null) {
+        securityPolicies.put(security.getName(), security);
+      }
+      VirtualServiceResource.Builder resource =
+          VirtualServiceResource.newBuilder()
+              .addAllListeners(listeners)
+              .setPool(pool.getMeta().getName())
+              .setEastWest(vs.getEastWest())
+              .setSecurityPolicy(vs.getNetworkSecurityPolicyRef())
+              .setAnalyticsPolicy(vs.getAnalyticsPolicy())
+              .setRateLimits(vs.getRateLimits());
+      itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
+      services.put(name, Resource.newBuilder().setName(name).setVirtualService(resource).build());
+    }
+    Map<ResourceType, List<Resource>> byType = new EnumMap<>(ResourceType.class);
+    byType.put(ResourceType.RESOURCE_TYPE_CERTIFICATE, List.copyOf(certificates.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_SECURITY_POLICY, List.copyOf(securityPolicies.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_POOL, List.copyOf(pools.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.copyOf(services.values()));
+    return ResourceSet.of(byType);
+  }
+
+  /** East-west services run on every engine; north-south ones on the engines of their group. */
+  private static boolean placedOn(VirtualService vs, Engine engine) {
+    if (vs.getEastWest()) {
+      return true;
+    }
+    String group = vs.getSeGroupRef().isEmpty() ? DEFAULT_GROUP : vs.getSeGroupRef();
+    return group.equals(
+        engine.seGroup() == null || engine.seGroup().isEmpty() ? DEFAULT_GROUP : engine.seGroup());
+  }
+
+  private static List<Listener> listeners(VirtualService vs, Engine engine) {
+    String address =
+        vs.getEastWest()
+            ? engine.eastWestAddress()
+            : !vs.getVip().getEffectiveAddress().isEmpty()
+                ? vs.getVip().getEffectiveAddress()
+                : vs.getVip().getIpAddress();
+    List<Listener> listeners = new ArrayList<>();
+    if (address == null || address.isEmpty()) {
+      return listeners;
+    }
+    for (Service service : vs.getServicesList()) {
+      listeners.add(
+          Listener.newBuilder()
+              .setAddress(address)
+              .setPort(service.getPort())
+              .setProtocol(service.getProtocol())
+              .setTls(service.getEnableSsl())
+              .build());
+    }
+    return listeners;
+  }
+
+  private static Resource pool(Pool pool, PolicyView policy, AppView apps) {
+    PoolResource.Builder resource =
+        PoolResource.newBuilder()
+            .setLbAlgorithm(pool.getLbAlgorithm())
+            .setConsistentHash(pool.getConsistentHash())
+            .setDrainingTimeout(pool.getDrainingTimeout())
+            .setPassiveHealth(pool.getPassiveHealth());
+    for (String ref : pool.getHealthMonitorRefsList()) {
+      if (policy.healthMonitors().containsKey(ref)) {
+        resource.addHealthMonitors(policy.healthMonitors().get(ref));
+      }
+    }
+    if (pool.hasStaticServers()) {
+      for (Server server : pool.getStaticServers().getServersList()) {
+        if (server.hasEnabled() && !server.getEnabled()) {
+          continue;
+        }
+        resource.addEndpoints(
+            PoolEndpoint.newBuilder()
+                .setId(server.getIpAddress() + ":" + server.getPort())
+                .setAddress(server.getIpAddress())
+                .setPort(server.getPort())
+                .setWeight(server.getWeight() == 0 ? 1 : server.getWeight()));
+      }
+    } else if (pool.hasMarathonApp()) {
+      var members = pool.getMarathonApp();
+      for (AppView.Member member :
+          apps.members(
+              members.getMarathonFramework(), members.getAppId(), members.getPortIndex())) {
+        resource.addEndpoints(
+            PoolEndpoint.newBuilder()
+                .setId(member.taskId() + ":" + member.port())
+                .setAddress(member.address())
+                .setPort(member.port())
+                .setWeight(1)
+                .setAppId(members.getAppId())
+                .setNodeId(member.nodeId()));
+      }
+    }
+    return Resource.newBuilder().setName(pool.getMeta().getName()).setPool(resource).build();
+  }
+
+  private static Resource certificate(SslKeyAndCertificate certificate) {
+    return Resource.newBuilder()
+        .setName(certificate.getMeta().getName())
+        .setCertificate(
+            CertificateResource.newBuilder()
+                .setCertificatePem(certificate.getCertificatePem())
+                .setPrivateKeyPem(certificate.getPrivateKeyPem()))
+        .build();
+  }
+
+  private static Resource securityPolicy(NetworkSecurityPolicy policy, AppView apps) {
+    SecurityPolicyResource.Builder resource =
+        SecurityPolicyResource.newBuilder()
+            .addAllRules(policy.getRulesList())
+            .setDefaultAction(policy.getDefaultAction());
+    for (NetworkSecurityRule rule : policy.getRulesList()) {
+      for (String app : rule.getMatch().getClientMarathonAppsList()) {
+        resource.putAppAddresses(
+            app, AddressList.newBuilder().addAllAddresses(apps.taskAddresses(app)).build());
+      }
+    }
+    return Resource.newBuilder()
+        .setName(policy.getMeta().getName())
+        .setSecurityPolicy(resource)
+        .build();
+  }
+}

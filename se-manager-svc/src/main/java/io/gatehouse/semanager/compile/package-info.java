@@ -1,0 +1,2 @@
+/** Compiles policy and Marathon apps into the resources each engine runs. */
+package io.gatehouse.semanager.compile;

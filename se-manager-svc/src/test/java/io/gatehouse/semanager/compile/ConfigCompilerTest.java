@@ -1,0 +1,195 @@
+package io.gatehouse.semanager.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.Endpoint;
+import io.gatehouse.api.discovery.v1.Task;
+import io.gatehouse.api.policy.v1.MarathonAppMembers;
+import io.gatehouse.api.policy.v1.NetworkSecurityAction;
+import io.gatehouse.api.policy.v1.NetworkSecurityMatch;
+import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
+import io.gatehouse.api.policy.v1.NetworkSecurityRule;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.Server;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.Vip;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.semanager.push.ResourceSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigCompilerTest {
+  private static final ConfigCompiler.Engine EDGE =
+      new ConfigCompiler.Engine("se-edge", "edge", "0.0.0.0");
+  private static final ConfigCompiler.Engine INNER =
+      new ConfigCompiler.Engine("se-inner", "default", "0.0.0.0");
+
+  private static ObjectMeta meta(String name) {
+    return ObjectMeta.newBuilder().setName(name).build();
+  }
+
+  private static VirtualService eastWest(String name, int port, String pool) {
+    return VirtualService.newBuilder()
+        .setMeta(meta(name))
+        .setEastWest(true)
+        .addServices(Service.newBuilder().setPort(port).setProtocol(Protocol.PROTOCOL_HTTP))
+        .setPoolRef(pool)
+        .build();
+  }
+
+  private static VirtualService northSouth(String name, String vip, String group, String pool) {
+    return VirtualService.newBuilder()
+        .setMeta(meta(name))
+        .setVip(Vip.newBuilder().setEffectiveAddress(vip))
+        .addServices(Service.newBuilder().setPort(80).setProtocol(Protocol.PROTOCOL_HTTP))
+        .setSeGroupRef(group)
+        .setPoolRef(pool)
+        .build();
+  }
+
+  private static Pool staticPool(String name) {
+    return Pool.newBuilder()
+        .setMeta(meta(name))
+        .setStaticServers(
+            StaticServers.newBuilder()
+                .addServers(Server.newBuilder().setIpAddress("10.0.0.5").setPort(8080))
+                .addServers(
+                    Server.newBuilder().setIpAddress("10.0.0.6").setPort(8080).setEnabled(false)))
+        .build();
+  }
+
+  private static Pool appPool(String name, String appId) {
+    return Pool.newBuilder()
+        .setMeta(meta(name))
+        .setMarathonApp(MarathonAppMembers.newBuilder().setAppId(appId).setPortIndex(0))
+        .build();
+  }
+
+  private static App app(String id, String... taskAddresses) {
+    App.Builder app = App.newBuilder().setId(id);
+    int n = 0;
+    for (String address : taskAddresses) {
+      app.addTasks(
+          Task.newBuilder()
+              .setId(id.substring(1) + "." + n++)
+              .setAgentId("agent-" + n)
+              .setRoutable(true)
+              .addEndpoints(
+                  Endpoint.newBuilder().setPortIndex(0).setAddress(address).setPort(31000 + n)));
+    }
+    app.addTasks(
+        Task.newBuilder()
+            .setId("not-ready")
+            .setRoutable(false)
+            .addEndpoints(Endpoint.newBuilder().setAddress("10.9.9.9").setPort(1)));
+    return app.build();
+  }
+
+  private static PolicyView policy(
+      List<VirtualService> services, List<Pool> pools, List<NetworkSecurityPolicy> nsps) {
+    return new PolicyView(
+        services.stream()
+            .collect(java.util.stream.Collectors.toMap(v -> v.getMeta().getName(), v -> v)),
+        pools.stream()
+            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
+        Map.of(),
+        nsps.stream()
+            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
+        Map.of());
+  }
+
+  @Test
+  void eastWestServicesRunEverywhereAndNorthSouthOnesOnTheirGroupOnly() {
+    PolicyView policy =
+        policy(
+            List.of(
+                eastWest("mesh-api", 10001, "api"),
+                northSouth("shop", "10.10.0.7", "edge", "shop")),
+            List.of(staticPool("api"), staticPool("shop")),
+            List.of());
+
+    ResourceSet edge = new ConfigCompiler().compile(policy, AppView.of(List.of()), EDGE);
+    ResourceSet inner = new ConfigCompiler().compile(policy, AppView.of(List.of()), INNER);
+
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE))
+        .containsOnlyKeys("mesh-api", "shop");
+    assertThat(inner.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE))
+        .containsOnlyKeys("mesh-api");
+    assertThat(inner.ofType(ResourceType.RESOURCE_TYPE_POOL))
+        .containsOnlyKeys("api"); // only what it needs
+    Resource shop = edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("shop");
+    assertThat(shop.getVirtualService().getListeners(0).getAddress()).isEqualTo("10.10.0.7");
+    Resource api = inner.ofType(ResourceType.RESOURCE_TYPE_POOL).get("api");
+    assertThat(api.getPool().getEndpointsList())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getAddress()).isEqualTo("10.0.0.5"));
+  }
+
+  @Test
+  void appMembersAreTheRoutableTasksAndRuleAppsBecomeAddresses() {
+    NetworkSecurityPolicy onlyFrontends =
+        NetworkSecurityPolicy.newBuilder()
+            .setMeta(meta("only-frontends"))
+            .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
+            .addRules(
+                NetworkSecurityRule.newBuilder()
+                    .setIndex(1)
+                    .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
+                    .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
+            .build();
+    VirtualService db =
+        eastWest("db", 15432, "db").toBuilder()
+            .setNetworkSecurityPolicyRef("only-frontends")
+            .build();
+    PolicyView policy = policy(List.of(db), List.of(appPool("db", "/db")), List.of(onlyFrontends));
+    AppView apps =
+        AppView.of(List.of(app("/db", "10.1.0.1", "10.1.0.2"), app("/frontend", "10.2.0.9")));
+
+    ResourceSet set = new ConfigCompiler().compile(policy, apps, INNER);
+
+    var endpoints =
+        set.ofType(ResourceType.RESOURCE_TYPE_POOL).get("db").getPool().getEndpointsList();
+    assertThat(endpoints).extracting(e -> e.getAddress()).containsExactly("10.1.0.1", "10.1.0.2");
+    assertThat(endpoints).allSatisfy(e -> assertThat(e.getAppId()).isEqualTo("/db"));
+    var security =
+        set.ofType(ResourceType.RESOURCE_TYPE_SECURITY_POLICY)
+            .get("only-frontends")
+            .getSecurityPolicy();
+    assertThat(security.getAppAddressesOrThrow("/frontend").getAddressesList())
+        .containsExactly("10.2.0.9");
+  }
+
+  @Test
+  void aServiceWithAMissingReferenceOrDisabledIsLeftOutAndNothingElse() {
+    PolicyView policy =
+        policy(
+            List.of(
+                eastWest("ok", 10001, "api"),
+                eastWest("orphan", 10002, "nope"),
+                eastWest("off", 10003, "api").toBuilder().setEnabled(false).build()),
+            List.of(staticPool("api")),
+            List.of());
+
+    ResourceSet set = new ConfigCompiler().compile(policy, AppView.of(List.of()), INNER);
+
+    assertThat(set.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)).containsOnlyKeys("ok");
+  }
+
+  @Test
+  void compilingTheSameInputGivesTheSameVersions() {
+    PolicyView policy =
+        policy(List.of(eastWest("mesh-api", 10001, "api")), List.of(staticPool("api")), List.of());
+    ResourceSet once = new ConfigCompiler().compile(policy, AppView.of(List.of()), INNER);
+    ResourceSet again = new ConfigCompiler().compile(policy, AppView.of(List.of()), INNER);
+
+    assertThat(again.ofType(ResourceType.RESOURCE_TYPE_POOL).get("api").getVersion())
+        .isEqualTo(once.ofType(ResourceType.RESOURCE_TYPE_POOL).get("api").getVersion());
+  }
+}
