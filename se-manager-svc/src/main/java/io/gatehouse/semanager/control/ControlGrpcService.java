@@ -90,7 +90,10 @@ public final class ControlGrpcService
                                 .setSeconds(heartbeatInterval.getSeconds())
                                 .setNanos(heartbeatInterval.getNano())))
                 .build());
-        push.connect(seId, stream);
+        push.connect(
+            new ConfigPush.EngineInfo(
+                seId, request.getHello().getSeGroup(), request.getHello().getHostname()),
+            stream);
       }
 
       @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +29,25 @@ import org.slf4j.LoggerFactory;
 public final class ConfigPush {
   private static final Logger log = LoggerFactory.getLogger(ConfigPush.class);
 
+  /**
+   * A connected engine as its hello describes it.
+   *
+   * @param id its id
+   * @param seGroup its SE group ("" for the default)
+   * @param hostname its node
+   */
+  public record EngineInfo(String id, String seGroup, String hostname) {}
+
   /** What one engine has been sent, has applied and has rejected, per resource. */
   private static final class Session {
+    final EngineInfo info;
     final EngineStream stream;
     final Map<Key, String> sent = new HashMap<>();
     final Map<Key, String> applied = new HashMap<>();
+    ResourceSet desired = ResourceSet.empty();
 
-    Session(EngineStream stream) {
+    Session(EngineInfo info, EngineStream stream) {
+      this.info = info;
       this.stream = stream;
     }
   }
@@ -54,19 +67,37 @@ public final class ConfigPush {
   private final Map<String, Map<Key, Rejection>> rejected = new HashMap<>();
 
   private final AtomicLong nonces = new AtomicLong();
-  private ResourceSet desired = ResourceSet.empty();
+  private Function<EngineInfo, ResourceSet> desired = info -> ResourceSet.empty();
 
-  /** Makes {@code next} the desired state and sends every engine what changed for it. */
+  /** Makes {@code next} the desired state of every engine and sends each what changed for it. */
   public synchronized void publish(ResourceSet next) {
+    publish(info -> next);
+  }
+
+  /**
+   * Makes {@code next} the desired state (per engine: east-west services go everywhere, north-south
+   * ones to their group) and sends every engine what changed for it.
+   */
+  public synchronized void publish(Function<EngineInfo, ResourceSet> next) {
     desired = next;
-    sessions.forEach((engine, session) -> sendChanges(engine, session, false));
+    sessions.forEach(
+        (engine, session) -> {
+          session.desired = next.apply(session.info);
+          sendChanges(engine, session, false);
+        });
   }
 
   /** A connected engine: it gets the full state now and every change from now on. */
   public synchronized void connect(String engine, EngineStream stream) {
-    Session session = new Session(stream);
-    sessions.put(engine, session);
-    sendChanges(engine, session, true);
+    connect(new EngineInfo(engine, "", ""), stream);
+  }
+
+  /** As {@link #connect(String, EngineStream)}, with what the engine's hello says of it. */
+  public synchronized void connect(EngineInfo info, EngineStream stream) {
+    Session session = new Session(info, stream);
+    session.desired = desired.apply(info);
+    sessions.put(info.id(), session);
+    sendChanges(info.id(), session, true);
   }
 
   /** The engine's stream ended; what it was sent is forgotten (a reconnect gets everything). */
@@ -117,7 +148,8 @@ public final class ConfigPush {
    */
   public synchronized Optional<Rejection> rejection(String engine, Key key) {
     Rejection rejection = rejected.getOrDefault(engine, Map.of()).get(key);
-    Resource wanted = desired.ofType(key.type()).get(key.name());
+    Session session = sessions.get(engine);
+    Resource wanted = session == null ? null : session.desired.ofType(key.type()).get(key.name());
     return rejection != null && wanted != null && wanted.getVersion().equals(rejection.version())
         ? Optional.of(rejection)
         : Optional.empty();
@@ -132,7 +164,7 @@ public final class ConfigPush {
     Map<Key, Rejection> refusedByEngine = rejected.getOrDefault(engine, Map.of());
     for (ResourceType type : ResourceSet.APPLY_ORDER) {
       List<Resource> upserts = new ArrayList<>();
-      for (Resource resource : desired.ofType(type).values()) {
+      for (Resource resource : session.desired.ofType(type).values()) {
         Key key = new Key(type, resource.getName());
         Rejection refused = refusedByEngine.get(key);
         if (refused != null && refused.version().equals(resource.getVersion())) {
@@ -157,7 +189,7 @@ public final class ConfigPush {
           .keySet()
           .removeIf(
               key -> {
-                if (key.type() == type && !desired.ofType(type).containsKey(key.name())) {
+                if (key.type() == type && !session.desired.ofType(type).containsKey(key.name())) {
                   removed.add(key.name());
                   return true;
                 }

@@ -183,4 +183,24 @@ class ConfigPushTest {
     assertThat(push.applied("se-2", new ConfigPush.Key(POOL, "web"))).isEmpty();
     assertThat(push.engines()).containsExactlyInAnyOrder("se-1", "se-2");
   }
+
+  @Test
+  void eachEngineGetsTheStateOfItsOwnGroup() {
+    ConfigPush push = new ConfigPush();
+    push.publish(
+        info ->
+            info.seGroup().equals("edge")
+                ? set(
+                    List.of(pool("web", 31001)),
+                    List.of(service("web", 10080), service("shop", 80)))
+                : set(List.of(pool("web", 31001)), List.of(service("web", 10080))));
+    Recorder edge = new Recorder();
+    Recorder inner = new Recorder();
+
+    push.connect(new ConfigPush.EngineInfo("se-edge", "edge", "n1"), edge);
+    push.connect(new ConfigPush.EngineInfo("se-inner", "", "n2"), inner);
+
+    assertThat(names(edge.take().get(3))).containsExactlyInAnyOrder("web", "shop");
+    assertThat(names(inner.take().get(3))).containsExactly("web");
+  }
 }
