@@ -1,0 +1,189 @@
+package io.gatehouse.semanager.follow;
+
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.api.policy.v1.CreatePoolRequest;
+import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.Server;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.api.semanager.v1.ConnectRequest;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
+import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPostgres;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * policy-svc as a real process, se-manager-svc in the test JVM following it, and an engine's
+ * Connect stream: what operators create in policy reaches the engine, and what they delete leaves.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyToEnginesIT implements TestPropertyProvider {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String OPERATOR = "test-operator-token-0001";
+  private static final String SE_MANAGER = "test-se-manager-token-0001";
+
+  @Inject GrpcEmbeddedServer server;
+  private ServiceJar policySvc;
+  private int policyPort;
+
+  @Override
+  public Map<String, String> getProperties() {
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    policyPort = ServiceJar.freePort();
+    policySvc =
+        ServiceJar.start(
+                "policy-svc",
+                List.of(
+                    "--grpc.server.port=" + policyPort,
+                    "--micronaut.server.port=" + ServiceJar.freePort(),
+                    "--datasources.default.url=" + db.jdbcUrl(),
+                    "--datasources.default.username=" + db.user(),
+                    "--datasources.default.password=" + db.password()),
+                Map.of(
+                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
+                    "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+                    "GATEHOUSE_POLICY_SECRETS_KEY",
+                        Base64.getEncoder().encodeToString(new byte[32])))
+            .awaitPort(policyPort, WAIT);
+    return Map.of(
+        "gatehouse.semanager.policy.target",
+        "127.0.0.1:" + policyPort,
+        "gatehouse.semanager.policy.token",
+        SE_MANAGER);
+  }
+
+  @AfterAll
+  void stop() {
+    policySvc.close();
+  }
+
+  private static Channel as(ManagedChannel channel, String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  @Test
+  void whatOperatorsCreateReachesTheEngineAndWhatTheyDeleteLeaves() {
+    ManagedChannel policyChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", policyPort).usePlaintext().build();
+    ManagedChannel managerChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    try {
+      List<ResourceUpdate> updates = new CopyOnWriteArrayList<>();
+      StreamObserver<ConnectRequest> engine =
+          ServiceEngineControlGrpc.newStub(as(managerChannel, "test-engine-token-0001"))
+              .connect(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ConnectResponse value) {
+                      if (value.hasUpdate()) {
+                        updates.add(value.getUpdate());
+                      }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      engine.onNext(
+          ConnectRequest.newBuilder().setHello(Hello.newBuilder().setSeId("se-1")).build());
+
+      var operator = PolicyServiceGrpc.newBlockingStub(as(policyChannel, OPERATOR));
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createPool(
+              CreatePoolRequest.newBuilder()
+                  .setPool(
+                      Pool.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("mesh-api"))
+                          .setStaticServers(
+                              StaticServers.newBuilder()
+                                  .addServers(
+                                      Server.newBuilder().setIpAddress("10.0.0.5").setPort(8080))))
+                  .build());
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createVirtualService(
+              CreateVirtualServiceRequest.newBuilder()
+                  .setVirtualService(
+                      VirtualService.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("mesh-api"))
+                          .setEastWest(true)
+                          .addServices(
+                              Service.newBuilder()
+                                  .setPort(10080)
+                                  .setProtocol(Protocol.PROTOCOL_HTTP))
+                          .setPoolRef("mesh-api"))
+                  .build());
+
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  updates.stream()
+                      .anyMatch(
+                          u ->
+                              u.getType() == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE
+                                  && u.getResourcesList().stream()
+                                      .anyMatch(
+                                          r ->
+                                              r.getName().equals("mesh-api")
+                                                  && r.getVirtualService().getListeners(0).getPort()
+                                                      == 10080)));
+
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .deleteVirtualService(
+              DeleteVirtualServiceRequest.newBuilder().setName("mesh-api").build());
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  updates.stream()
+                      .anyMatch(
+                          u ->
+                              u.getType() == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE
+                                  && u.getRemovedList().contains("mesh-api")));
+      engine.onCompleted();
+    } finally {
+      policyChannel.shutdownNow();
+      managerChannel.shutdownNow();
+    }
+  }
+}
