@@ -1,0 +1,151 @@
+package io.gatehouse.engine.control;
+
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.api.policy.v1.CreatePoolRequest;
+import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.Server;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPostgres;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The configuration path end to end, every service a real process: an operator creates a pool and
+ * an east-west virtual service in policy-svc; se-manager-svc compiles and pushes them; the service
+ * engine serves traffic on the service port.
+ */
+class PolicyToTrafficIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String OPERATOR = "test-operator-token-0001";
+  private static final String SE_MANAGER = "test-se-manager-token-0001";
+  private static final String ENGINE = "test-engine-token-0001";
+
+  @Test
+  void aVirtualServiceCreatedInPolicyServesTrafficOnTheEngine() throws Exception {
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    int policyPort = ServiceJar.freePort();
+    int managerPort = ServiceJar.freePort();
+    int servicePort = ServiceJar.freePort();
+    try (TestBackend backend = TestBackend.start("app");
+        ServiceJar policy =
+            ServiceJar.start(
+                    "policy-svc",
+                    List.of(
+                        "--grpc.server.port=" + policyPort,
+                        "--micronaut.server.port=" + ServiceJar.freePort(),
+                        "--datasources.default.url=" + db.jdbcUrl(),
+                        "--datasources.default.username=" + db.user(),
+                        "--datasources.default.password=" + db.password()),
+                    Map.of(
+                        "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
+                        "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+                        "GATEHOUSE_POLICY_SECRETS_KEY",
+                            Base64.getEncoder().encodeToString(new byte[32])))
+                .awaitPort(policyPort, WAIT);
+        ServiceJar manager =
+            ServiceJar.start(
+                    "se-manager-svc",
+                    List.of(
+                        "--grpc.server.port=" + managerPort,
+                        "--micronaut.server.port=" + ServiceJar.freePort(),
+                        "--gatehouse.semanager.policy.target=127.0.0.1:" + policyPort,
+                        "--gatehouse.semanager.policy.east-west-address=127.0.0.1"),
+                    Map.of(
+                        "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", OPERATOR,
+                        "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
+                        "GATEHOUSE_SEMANAGER_POLICY_TOKEN", SE_MANAGER))
+                .awaitPort(managerPort, WAIT);
+        ServiceJar engine =
+            ServiceJar.start(
+                "service-engine",
+                List.of(
+                    "--control=127.0.0.1:" + managerPort,
+                    "--se-id=se-e2e",
+                    "--admin=127.0.0.1:" + ServiceJar.freePort()),
+                Map.of("GATEHOUSE_SE_TOKEN", ENGINE))) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", policyPort).usePlaintext().build();
+      try {
+        Metadata headers = new Metadata();
+        headers.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + OPERATOR);
+        var operator =
+            PolicyServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(
+                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+        operator
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setPool(
+                        Pool.newBuilder()
+                            .setMeta(ObjectMeta.newBuilder().setName("orders"))
+                            .setStaticServers(
+                                StaticServers.newBuilder()
+                                    .addServers(
+                                        Server.newBuilder()
+                                            .setIpAddress("127.0.0.1")
+                                            .setPort(backend.port()))))
+                    .build());
+        operator
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .createVirtualService(
+                CreateVirtualServiceRequest.newBuilder()
+                    .setVirtualService(
+                        VirtualService.newBuilder()
+                            .setMeta(ObjectMeta.newBuilder().setName("orders"))
+                            .setEastWest(true)
+                            .addServices(
+                                Service.newBuilder()
+                                    .setPort(servicePort)
+                                    .setProtocol(Protocol.PROTOCOL_HTTP))
+                            .setPoolRef("orders"))
+                    .build());
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  try {
+                    return client
+                        .send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + servicePort + "/hello"))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .equals("hello from app");
+                  } catch (java.io.IOException notYet) {
+                    return false;
+                  }
+                });
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+}
