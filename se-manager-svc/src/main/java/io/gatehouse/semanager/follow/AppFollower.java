@@ -1,0 +1,151 @@
+package io.gatehouse.semanager.follow;
+
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.AppKey;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.Task;
+import io.gatehouse.api.discovery.v1.TaskChange;
+import io.gatehouse.api.discovery.v1.WatchAppsRequest;
+import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.semanager.compile.AppView;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows discovery-svc's WatchApps into an {@link AppView}: a snapshot (possibly over several
+ * messages) replaces every app; then whole-app upserts, app removals and single-task changes are
+ * applied, each message handed on as a new view. A lost stream resumes from the last revision (a
+ * revision discovery no longer holds gets a new snapshot). Runs on a thread of its own.
+ */
+public final class AppFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AppFollower.class);
+
+  private final DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery;
+  private final Consumer<AppView> onChange;
+  private final Thread thread;
+  private final Map<String, App> apps = new HashMap<>();
+  private volatile Context.CancellableContext stream;
+  private volatile boolean running = true;
+  private long revision;
+
+  /**
+   * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
+   */
+  public AppFollower(Channel discoveryChannel, Consumer<AppView> onChange) {
+    this.discovery = DiscoveryServiceGrpc.newBlockingStub(discoveryChannel);
+    this.onChange = onChange;
+    this.thread = new Thread(this::run, "app-follower");
+    this.thread.setDaemon(true);
+  }
+
+  public AppFollower start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofMillis(200);
+    while (running) {
+      try {
+        follow();
+        backoff = Duration.ofMillis(200);
+      } catch (StatusRuntimeException e) {
+        if (!running) {
+          return;
+        }
+        log.warn(
+            "app watch lost ({}); resuming from revision {} in {}",
+            e.getStatus(),
+            revision,
+            backoff);
+      }
+      try {
+        Thread.sleep(backoff.toMillis()); // the follower's own thread: the reconnect backoff
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      backoff =
+          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+              ? Duration.ofSeconds(10)
+              : backoff.multipliedBy(2);
+    }
+  }
+
+  private void follow() {
+    Context.CancellableContext context = Context.current().withCancellation();
+    stream = context;
+    context.run(
+        () -> {
+          Iterator<WatchAppsResponse> responses =
+              discovery.watchApps(WatchAppsRequest.newBuilder().setFromRevision(revision).build());
+          boolean inSnapshot = false;
+          while (responses.hasNext()) {
+            WatchAppsResponse response = responses.next();
+            if (response.getSnapshot()) {
+              apps.clear();
+              inSnapshot = true;
+            }
+            response
+                .getAppsList()
+                .forEach(a -> apps.put(key(a.getMarathonFramework(), a.getId()), a));
+            response.getRemovedAppsList().forEach(k -> apps.remove(key(k)));
+            response.getTaskChangesList().forEach(this::apply);
+            revision = response.getRevision();
+            if (inSnapshot && !response.getSnapshotComplete()) {
+              continue; // a partial snapshot is never handed on
+            }
+            inSnapshot = false;
+            onChange.accept(AppView.of(apps.values()));
+          }
+        });
+  }
+
+  private void apply(TaskChange change) {
+    String key = key(change.getApp());
+    App app = apps.get(key);
+    if (app == null) {
+      return;
+    }
+    App.Builder changed = app.toBuilder().clearTasks();
+    for (Task task : app.getTasksList()) {
+      boolean replaced =
+          change.hasUpserted()
+              ? task.getId().equals(change.getUpserted().getId())
+              : task.getId().equals(change.getRemovedTaskId());
+      if (!replaced) {
+        changed.addTasks(task);
+      }
+    }
+    if (change.hasUpserted()) {
+      changed.addTasks(change.getUpserted());
+    }
+    apps.put(key, changed.build());
+  }
+
+  private static String key(AppKey key) {
+    return key(key.getMarathonFramework(), key.getAppId());
+  }
+
+  private static String key(String framework, String appId) {
+    return framework + "|" + appId;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Context.CancellableContext current = stream;
+    if (current != null) {
+      current.cancel(null);
+    }
+    thread.interrupt();
+  }
+}
