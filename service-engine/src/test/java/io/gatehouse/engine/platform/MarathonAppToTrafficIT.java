@@ -1,0 +1,188 @@
+package io.gatehouse.engine.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path a user's app takes, every piece a real process: an app posted to marathon-sim
+ * (whose tasks are real HTTP servers) is followed by discovery-svc, which writes its pool and
+ * east-west virtual service to policy-svc; se-manager-svc compiles them with the app's tasks and
+ * pushes them to a service engine, which serves the app's service port.
+ */
+class MarathonAppToTrafficIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String OPERATOR = "test-operator-token-0001";
+  private static final String DISCOVERY = "test-discovery-token-0001";
+  private static final String SE_MANAGER = "test-se-manager-token-0001";
+  private static final String ENGINE = "test-engine-token-0001";
+  private static final String APP =
+      """
+      {"id": "/webappew1", "instances": 2,
+       "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server", "network": "BRIDGE",
+         "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0, "protocol": "tcp"}]}},
+       "healthChecks": [{"protocol": "HTTP", "portIndex": 0, "path": "/", "intervalSeconds": 1,
+         "maxConsecutiveFailures": 3}]}
+      """;
+
+  private final List<ServiceJar> processes = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @AfterEach
+  void stopAll() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+  }
+
+  private ServiceJar start(String module, List<String> args, Map<String, String> env, int port) {
+    ServiceJar jar = ServiceJar.start(module, args, env);
+    processes.add(jar);
+    return jar.awaitPort(port, WAIT);
+  }
+
+  private String send(String method, String url, String body) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void aMarathonAppIsServedOnItsServicePortByTheEngine() throws Exception {
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    int policy = ServiceJar.freePort();
+    int marathon = ServiceJar.freePort();
+    int mesos = ServiceJar.freePort();
+    int discovery = ServiceJar.freePort();
+    int manager = ServiceJar.freePort();
+    int admin = ServiceJar.freePort();
+    Path sandboxes = Files.createTempDirectory("platform-it");
+
+    start(
+        "policy-svc",
+        List.of(
+            "--grpc.server.port=" + policy,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--datasources.default.url=" + db.jdbcUrl(),
+            "--datasources.default.username=" + db.user(),
+            "--datasources.default.password=" + db.password()),
+        Map.of(
+            "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
+            "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
+            "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+            "GATEHOUSE_POLICY_SECRETS_KEY", Base64.getEncoder().encodeToString(new byte[32])),
+        policy);
+    start(
+        "marathon-sim",
+        List.of(
+            "--http_port=" + marathon,
+            "--mesos_port=" + mesos,
+            "--agents=2",
+            "--sandboxes=" + sandboxes),
+        Map.of(),
+        marathon);
+    start(
+        "discovery-svc",
+        List.of(
+            "--grpc.server.port=" + discovery,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
+            "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesos,
+            "--gatehouse.discovery.policy.target=127.0.0.1:" + policy,
+            "--gatehouse.discovery.policy.coalesce=100ms"),
+        Map.of(
+            "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", OPERATOR,
+            "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+            "GATEHOUSE_DISCOVERY_POLICY_TOKEN", DISCOVERY),
+        discovery);
+    start(
+        "se-manager-svc",
+        List.of(
+            "--grpc.server.port=" + manager,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--gatehouse.semanager.policy.target=127.0.0.1:" + policy,
+            "--gatehouse.semanager.policy.east-west-address=127.0.0.1",
+            "--gatehouse.semanager.discovery.target=127.0.0.1:" + discovery),
+        Map.of(
+            "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", OPERATOR,
+            "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
+            "GATEHOUSE_SEMANAGER_POLICY_TOKEN", SE_MANAGER,
+            "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", SE_MANAGER),
+        manager);
+    start(
+        "service-engine",
+        List.of(
+            "--control=127.0.0.1:" + manager, "--se-id=se-node-1", "--admin=127.0.0.1:" + admin),
+        Map.of("GATEHOUSE_SE_TOKEN", ENGINE),
+        admin);
+
+    send("POST", "http://127.0.0.1:" + marathon + "/v2/apps", APP);
+    JsonNode app =
+        new ObjectMapper()
+            .readTree(send("GET", "http://127.0.0.1:" + marathon + "/v2/apps/webappew1", null));
+    int servicePort =
+        app.path("app").path("container").path("portMappings").path(0).path("servicePort").asInt();
+    if (servicePort == 0) {
+      servicePort =
+          app.path("app")
+              .path("container")
+              .path("docker")
+              .path("portMappings")
+              .path(0)
+              .path("servicePort")
+              .asInt();
+    }
+    assertThat(servicePort).isPositive();
+
+    String url = "http://127.0.0.1:" + servicePort + "/";
+    Set<String> tasks = new HashSet<>();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try {
+                HttpResponse<String> response =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                  tasks.add(response.body().trim());
+                }
+              } catch (java.io.IOException notYet) {
+                // the engine does not listen on the service port yet
+              }
+              return tasks.size() == 2; // both tasks answer through the engine
+            });
+    assertThat(tasks).allMatch(identity -> identity.contains("webappew1"));
+  }
+}
