@@ -155,6 +155,61 @@ public final class ConfigPush {
         : Optional.empty();
   }
 
+  /** One engine's state of a virtual service: the version it applied, and a rejection if any. */
+  public record EngineState(String engine, String appliedVersion, String rejection) {}
+
+  /**
+   * Where a virtual service stands: the version its engines should run and what each applied.
+   * Converged when every engine that should run it applied that version and its pool's.
+   */
+  public record Convergence(
+      String name, String desiredVersion, List<EngineState> engines, boolean converged) {}
+
+  /** Every virtual service of the connected engines' desired states, by name. */
+  public synchronized List<Convergence> convergence() {
+    Map<String, List<EngineState>> byService = new java.util.TreeMap<>();
+    Map<String, String> desiredVersions = new HashMap<>();
+    Map<String, Boolean> converged = new HashMap<>();
+    sessions.forEach(
+        (engine, session) ->
+            session
+                .desired
+                .ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)
+                .forEach(
+                    (name, vs) -> {
+                      Key key = new Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, name);
+                      String applied = session.applied.getOrDefault(key, "");
+                      Rejection rejection = rejected.getOrDefault(engine, Map.of()).get(key);
+                      String error =
+                          rejection != null && rejection.version().equals(vs.getVersion())
+                              ? rejection.error()
+                              : "";
+                      byService
+                          .computeIfAbsent(name, n -> new ArrayList<>())
+                          .add(new EngineState(engine, applied, error));
+                      desiredVersions.putIfAbsent(name, vs.getVersion());
+                      String pool = vs.getVirtualService().getPool();
+                      Resource wantedPool =
+                          session.desired.ofType(ResourceType.RESOURCE_TYPE_POOL).get(pool);
+                      boolean poolApplied =
+                          wantedPool == null
+                              || wantedPool
+                                  .getVersion()
+                                  .equals(
+                                      session.applied.get(
+                                          new Key(ResourceType.RESOURCE_TYPE_POOL, pool)));
+                      boolean done = applied.equals(vs.getVersion()) && poolApplied;
+                      converged.merge(name, done, Boolean::logicalAnd);
+                    }));
+    List<Convergence> result = new ArrayList<>();
+    byService.forEach(
+        (name, engines) ->
+            result.add(
+                new Convergence(
+                    name, desiredVersions.get(name), List.copyOf(engines), converged.get(name))));
+    return result;
+  }
+
   /** The engines connected now. */
   public synchronized List<String> engines() {
     return List.copyOf(sessions.keySet());

@@ -100,6 +100,18 @@ class ControlServiceIT {
                                 && r.getUpdate().getResourcesCount() == 1
                                 && !r.getUpdate().getFullState()));
     assertThat(push.engines()).contains("se-it");
+
+    // operators see where the pool's virtual services stand (none here: the pool alone converges)
+    var admin =
+        io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc.newBlockingStub(
+            ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(operatorHeaders())));
+    assertThat(
+            admin
+                .getConvergence(
+                    io.gatehouse.api.semanager.v1.GetConvergenceRequest.getDefaultInstance())
+                .getVirtualServicesList())
+        .isEmpty();
     requests.onCompleted();
   }
 
@@ -119,6 +131,14 @@ class ControlServiceIT {
   void theManagementPortAnswersHealthAndMetrics() {
     assertThat(management.toBlocking().retrieve("/health")).contains("\"status\":\"UP\"");
     assertThat(management.toBlocking().retrieve("/metrics")).contains("jvm_memory_used_bytes");
+  }
+
+  private static Metadata operatorHeaders() {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer test-operator-token-0001");
+    return headers;
   }
 
   private static StreamObserver<ConnectResponse> collect(

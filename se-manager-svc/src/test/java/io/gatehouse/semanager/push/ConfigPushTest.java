@@ -203,4 +203,59 @@ class ConfigPushTest {
     assertThat(names(edge.take().get(3))).containsExactlyInAnyOrder("web", "shop");
     assertThat(names(inner.take().get(3))).containsExactly("web");
   }
+
+  @Test
+  void convergenceSaysWhichEngineRunsWhichVersionAndWhoRejectedIt() {
+    ConfigPush push = new ConfigPush();
+    push.publish(set(List.of(pool("web", 31001)), List.of(service("web", 10080))));
+    Recorder one = new Recorder();
+    Recorder two = new Recorder();
+    push.connect("se-1", one);
+    push.connect("se-2", two);
+    List<ResourceUpdate> sent = one.take();
+    String poolVersion = sent.get(2).getResources(0).getVersion();
+    String vsVersion = sent.get(3).getResources(0).getVersion();
+
+    assertThat(push.convergence())
+        .singleElement()
+        .satisfies(c -> assertThat(c.converged()).isFalse());
+
+    for (String engine : List.of("se-1", "se-2")) {
+      push.ack(
+          engine,
+          Ack.newBuilder()
+              .addApplied(
+                  ResourceVersion.newBuilder().setType(POOL).setName("web").setVersion(poolVersion))
+              .build());
+    }
+    push.ack(
+        "se-1",
+        Ack.newBuilder()
+            .addApplied(
+                ResourceVersion.newBuilder().setType(VS).setName("web").setVersion(vsVersion))
+            .build());
+    push.nack(
+        "se-2",
+        Nack.newBuilder()
+            .addRejected(
+                RejectedResource.newBuilder()
+                    .setResource(
+                        ResourceVersion.newBuilder()
+                            .setType(VS)
+                            .setName("web")
+                            .setVersion(vsVersion))
+                    .setErrorDetail(com.google.rpc.Status.newBuilder().setMessage("port in use")))
+            .build());
+
+    ConfigPush.Convergence web = push.convergence().get(0);
+    assertThat(web.desiredVersion()).isEqualTo(vsVersion);
+    assertThat(web.converged()).isFalse();
+    assertThat(web.engines())
+        .containsExactlyInAnyOrder(
+            new ConfigPush.EngineState("se-1", vsVersion, ""),
+            new ConfigPush.EngineState("se-2", "", "port in use"));
+
+    push.disconnect("se-2", two);
+    assertThat(push.convergence().get(0).converged()).isTrue();
+  }
 }
