@@ -2,6 +2,7 @@ package io.gatehouse.semanager.push;
 
 import io.gatehouse.api.semanager.v1.Ack;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.EndpointUpdate;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.RejectedResource;
 import io.gatehouse.api.semanager.v1.Resource;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * order, so nothing is removed while something still refers to it), and it answers each update with
  * an ACK of the versions it applied or a NACK of those it rejected. A NACKed version is never sent
  * to that engine again — only a new version of the resource is. An engine that connects, or
- * reconnects, gets the full state.
+ * reconnects, gets the full state. A pool that only lost endpoints (a task killed) goes out at once
+ * as a small endpoint update, when the engine runs the pool's previous version.
  */
 public final class ConfigPush {
   private static final Logger log = LoggerFactory.getLogger(ConfigPush.class);
@@ -44,6 +46,10 @@ public final class ConfigPush {
     final EngineStream stream;
     final Map<Key, String> sent = new HashMap<>();
     final Map<Key, String> applied = new HashMap<>();
+
+    /** The pools as last sent, to tell a removal of endpoints from any other change. */
+    final Map<String, Resource> sentPools = new HashMap<>();
+
     ResourceSet desired = ResourceSet.empty();
 
     Session(EngineInfo info, EngineStream stream) {
@@ -226,8 +232,16 @@ public final class ConfigPush {
           continue; // never resend a rejected version
         }
         if (fullState || !resource.getVersion().equals(session.sent.get(key))) {
+          if (!fullState
+              && type == ResourceType.RESOURCE_TYPE_POOL
+              && sendRemovals(session, key, resource)) {
+            continue; // went out at once as a small endpoint update
+          }
           upserts.add(resource);
           session.sent.put(key, resource.getVersion());
+          if (type == ResourceType.RESOURCE_TYPE_POOL) {
+            session.sentPools.put(resource.getName(), resource);
+          }
         }
       }
       if (fullState || !upserts.isEmpty()) {
@@ -254,6 +268,50 @@ public final class ConfigPush {
         send(session, type, List.of(), removed, false);
       }
     }
+  }
+
+  /**
+   * When a pool the engine applied changed only by losing endpoints, sends just their removal (an
+   * endpoint update from the applied version to the new one). Answers whether it did.
+   */
+  private boolean sendRemovals(Session session, Key key, Resource next) {
+    Resource previous = session.sentPools.get(key.name());
+    if (previous == null || !previous.getVersion().equals(session.applied.get(key))) {
+      return false; // the engine does not run what was sent: it gets the whole pool
+    }
+    var before = previous.getPool();
+    var after = next.getPool();
+    if (!before.toBuilder()
+        .clearEndpoints()
+        .build()
+        .equals(after.toBuilder().clearEndpoints().build())) {
+      return false;
+    }
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    after.getEndpointsList().forEach(e -> kept.add(e.getId()));
+    java.util.Set<String> had = new java.util.HashSet<>();
+    before.getEndpointsList().forEach(e -> had.add(e.getId()));
+    if (!had.containsAll(kept) || had.size() == kept.size()) {
+      return false; // endpoints were added or changed
+    }
+    List<String> removed =
+        before.getEndpointsList().stream()
+            .map(e -> e.getId())
+            .filter(id -> !kept.contains(id))
+            .toList();
+    session.stream.send(
+        ConnectResponse.newBuilder()
+            .setEndpointUpdate(
+                EndpointUpdate.newBuilder()
+                    .setNonce(Long.toString(nonces.incrementAndGet()))
+                    .setPool(key.name())
+                    .setVersion(next.getVersion())
+                    .setBaseVersion(previous.getVersion())
+                    .addAllRemoved(removed))
+            .build());
+    session.sent.put(key, next.getVersion());
+    session.sentPools.put(key.name(), next);
+    return true;
   }
 
   private static List<ResourceType> reverse(List<ResourceType> order) {

@@ -27,10 +27,15 @@ class ConfigPushTest {
   /** An engine's stream that keeps what it was sent. */
   private static final class Recorder implements EngineStream {
     final List<ResourceUpdate> updates = new ArrayList<>();
+    final List<io.gatehouse.api.semanager.v1.EndpointUpdate> endpointUpdates = new ArrayList<>();
 
     @Override
     public void send(ConnectResponse message) {
-      updates.add(message.getUpdate());
+      if (message.hasEndpointUpdate()) {
+        endpointUpdates.add(message.getEndpointUpdate());
+      } else {
+        updates.add(message.getUpdate());
+      }
     }
 
     List<ResourceUpdate> take() {
@@ -257,5 +262,45 @@ class ConfigPushTest {
 
     push.disconnect("se-2", two);
     assertThat(push.convergence().get(0).converged()).isTrue();
+  }
+
+  @Test
+  void aPoolThatOnlyLostEndpointsGoesOutAsAnEndpointUpdateOnceItsBaseWasApplied() {
+    ConfigPush push = new ConfigPush();
+    push.publish(set(List.of(pool("web", 31001, 31002, 31003)), List.of(service("web", 10080))));
+    Recorder engine = new Recorder();
+    push.connect("se-1", engine);
+    String base = engine.take().get(2).getResources(0).getVersion();
+
+    // not applied yet: a change goes out whole
+    push.publish(set(List.of(pool("web", 31001, 31002)), List.of(service("web", 10080))));
+    List<ResourceUpdate> whole = engine.take();
+    assertThat(whole).singleElement().satisfies(u -> assertThat(u.getType()).isEqualTo(POOL));
+    assertThat(engine.endpointUpdates).isEmpty();
+    String applied = whole.get(0).getResources(0).getVersion();
+    push.ack(
+        "se-1",
+        Ack.newBuilder()
+            .addApplied(
+                ResourceVersion.newBuilder().setType(POOL).setName("web").setVersion(applied))
+            .build());
+
+    // applied: the next removal is a one-endpoint delta
+    push.publish(set(List.of(pool("web", 31001)), List.of(service("web", 10080))));
+    assertThat(engine.take()).isEmpty();
+    assertThat(engine.endpointUpdates)
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.getPool()).isEqualTo("web");
+              assertThat(u.getBaseVersion()).isEqualTo(applied).isNotEqualTo(base);
+              assertThat(u.getRemovedList()).containsExactly("10.0.0.1:31002");
+            });
+
+    // an added endpoint is no removal: the pool goes out whole
+    push.publish(set(List.of(pool("web", 31001, 31004)), List.of(service("web", 10080))));
+    assertThat(engine.take())
+        .singleElement()
+        .satisfies(u -> assertThat(u.getType()).isEqualTo(POOL));
   }
 }

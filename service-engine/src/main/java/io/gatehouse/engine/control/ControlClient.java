@@ -150,7 +150,8 @@ public final class ControlClient implements AutoCloseable {
     switch (response.getMessageCase()) {
       case WELCOME -> welcomed(response.getWelcome().getHeartbeatInterval());
       case UPDATE -> update(response.getUpdate());
-      case ENDPOINT_UPDATE, DRAIN, MESSAGE_NOT_SET ->
+      case ENDPOINT_UPDATE -> endpoints(response.getEndpointUpdate());
+      case DRAIN, MESSAGE_NOT_SET ->
           log.debug("ignoring {} from the manager (not supported yet)", response.getMessageCase());
     }
   }
@@ -177,6 +178,39 @@ public final class ControlClient implements AutoCloseable {
             every,
             every,
             TimeUnit.MILLISECONDS);
+  }
+
+  /** A pool that lost endpoints: applied like the whole pool at the new version. */
+  private void endpoints(io.gatehouse.api.semanager.v1.EndpointUpdate update) {
+    ResourceUpdate expanded = state.expand(update);
+    if (expanded != null) {
+      update(expanded);
+      return;
+    }
+    requests.onNext(
+        ConnectRequest.newBuilder()
+            .setNack(
+                Nack.newBuilder()
+                    .setNonce(update.getNonce())
+                    .setType(io.gatehouse.api.semanager.v1.ResourceType.RESOURCE_TYPE_POOL)
+                    .addRejected(
+                        RejectedResource.newBuilder()
+                            .setResource(
+                                io.gatehouse.api.semanager.v1.ResourceVersion.newBuilder()
+                                    .setType(
+                                        io.gatehouse.api.semanager.v1.ResourceType
+                                            .RESOURCE_TYPE_POOL)
+                                    .setName(update.getPool())
+                                    .setVersion(update.getVersion()))
+                            .setErrorDetail(
+                                com.google.rpc.Status.newBuilder()
+                                    .setCode(Code.FAILED_PRECONDITION_VALUE)
+                                    .setMessage(
+                                        "this engine does not run base version "
+                                            + update.getBaseVersion()
+                                            + " of pool "
+                                            + update.getPool()))))
+            .build());
   }
 
   private void update(ResourceUpdate update) {

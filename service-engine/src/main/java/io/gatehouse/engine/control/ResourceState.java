@@ -55,6 +55,36 @@ final class ResourceState {
   }
 
   /**
+   * The pool update an endpoint update stands for: the pool as applied, without the removed
+   * endpoints, at the new version; null when this engine does not run the base version (the manager
+   * then gets a NACK and sends the whole pool with its next change).
+   */
+  ResourceUpdate expand(io.gatehouse.api.semanager.v1.EndpointUpdate update) {
+    Resource pool =
+        applied.getOrDefault(ResourceType.RESOURCE_TYPE_POOL, Map.of()).get(update.getPool());
+    if (pool == null
+        || !pool.getVersion().equals(update.getBaseVersion())
+        || update.getUpsertedCount() > 0) {
+      return null;
+    }
+    java.util.Set<String> removed = new java.util.HashSet<>(update.getRemovedList());
+    var endpoints =
+        pool.getPool().getEndpointsList().stream()
+            .filter(e -> !removed.contains(e.getId()))
+            .toList();
+    Resource next =
+        pool.toBuilder()
+            .setVersion(update.getVersion())
+            .setPool(pool.getPool().toBuilder().clearEndpoints().addAllEndpoints(endpoints))
+            .build();
+    return ResourceUpdate.newBuilder()
+        .setNonce(update.getNonce())
+        .setType(ResourceType.RESOURCE_TYPE_POOL)
+        .addResources(next)
+        .build();
+  }
+
+  /**
    * Applies {@code update} through {@code engine} (which applies a configuration and answers the
    * virtual services that failed, with why).
    */

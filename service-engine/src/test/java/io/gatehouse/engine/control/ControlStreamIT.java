@@ -52,6 +52,16 @@ class ControlStreamIT {
         .build();
   }
 
+  private static Resource pool(String name, int... ports) {
+    PoolResource.Builder pool =
+        PoolResource.newBuilder().setLbAlgorithm(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN);
+    for (int port : ports) {
+      pool.addEndpoints(
+          PoolEndpoint.newBuilder().setId("m" + port).setAddress("127.0.0.1").setPort(port));
+    }
+    return Resource.newBuilder().setName(name).setPool(pool).build();
+  }
+
   private static Resource service(String name, int port) {
     return Resource.newBuilder()
         .setName(name)
@@ -67,6 +77,65 @@ class ControlStreamIT {
         .addService(new ControlGrpcService(push, "test-manager", Duration.ofSeconds(1)))
         .build()
         .start();
+  }
+
+  private String body(int port) {
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  @Test
+  void aRemovedEndpointArrivesAsASmallUpdateAndTrafficLeavesIt() throws Exception {
+    ConfigPush push = new ConfigPush();
+    int managerPort = RunningEngine.freePort();
+    Server manager = manager(push, managerPort);
+    ServiceEngine engine = RunningEngine.start();
+    try (TestBackend a = TestBackend.start("a");
+        TestBackend b = TestBackend.start("b");
+        ControlClient control =
+            new ControlClient(
+                    engine,
+                    new ControlClient.Settings(
+                        "127.0.0.1:" + managerPort,
+                        null,
+                        "se-1",
+                        "node-1",
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(400)),
+                    null)
+                .start()) {
+      int web = RunningEngine.freePort();
+      ConfigPush.Key poolKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_POOL, "web");
+      push.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", a.port(), b.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      await().atMost(WAIT).until(() -> push.applied("se-1", poolKey).isPresent());
+      String both = push.applied("se-1", poolKey).orElseThrow();
+
+      push.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", a.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+
+      await().atMost(WAIT).until(() -> !push.applied("se-1", poolKey).orElseThrow().equals(both));
+      for (int i = 0; i < 4; i++) {
+        assertThat(body(web)).isEqualTo("hello from a");
+      }
+      assertThat(engine.pools().get("web").members()).hasSize(1);
+    } finally {
+      manager.shutdownNow();
+      engine.close();
+    }
   }
 
   private int status(int port) {
