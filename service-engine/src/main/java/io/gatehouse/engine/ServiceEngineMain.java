@@ -77,6 +77,11 @@ public final class ServiceEngineMain implements Callable<Integer> {
   String seId;
 
   @Option(
+      names = "--se-group",
+      description = "this engine's SE group at se-manager-svc (default: the default group)")
+  String seGroup = "";
+
+  @Option(
       names = "--token-env",
       paramLabel = "VARIABLE",
       description =
@@ -147,6 +152,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
                         control,
                         System.getenv(tokenEnv),
                         seId != null ? seId : hostname(),
+                        seGroup,
                         hostname(),
                         Duration.ofMillis(500),
                         Duration.ofSeconds(30)),

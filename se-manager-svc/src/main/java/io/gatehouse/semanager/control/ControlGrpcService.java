@@ -9,6 +9,7 @@ import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.EngineStream;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +25,46 @@ public final class ControlGrpcService
   private final ConfigPush push;
   private final String managerId;
   private final java.time.Duration heartbeatInterval;
+  private final BooleanSupplier callerIsEngine;
 
+  /** A service that lets every caller connect (no authentication in front of it). */
   public ControlGrpcService(
       ConfigPush push, String managerId, java.time.Duration heartbeatInterval) {
+    this(push, managerId, heartbeatInterval, () -> true);
+  }
+
+  /**
+   * @param callerIsEngine whether the caller of the current call may connect as an engine
+   */
+  public ControlGrpcService(
+      ConfigPush push,
+      String managerId,
+      java.time.Duration heartbeatInterval,
+      BooleanSupplier callerIsEngine) {
     this.push = push;
     this.managerId = managerId;
     this.heartbeatInterval = heartbeatInterval;
+    this.callerIsEngine = callerIsEngine;
   }
 
   @Override
   public StreamObserver<ConnectRequest> connect(StreamObserver<ConnectResponse> out) {
+    if (!callerIsEngine.getAsBoolean()) {
+      out.onError(
+          Status.PERMISSION_DENIED
+              .withDescription("Connect is for service engines: use an engine token")
+              .asRuntimeException());
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ConnectRequest value) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
     return new StreamObserver<>() {
       private String engine;
       private final EngineStream stream =

@@ -1,5 +1,6 @@
 package io.gatehouse.semanager.internal;
 
+import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.control.ControlGrpcService;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.grpc.BindableService;
@@ -27,7 +28,8 @@ final class PushFactory {
   BindableService control(
       ConfigPush push,
       @Value("${gatehouse.semanager.heartbeat-interval:10s}") Duration heartbeatInterval) {
-    return new ControlGrpcService(push, managerId(), heartbeatInterval);
+    return new ControlGrpcService(
+        push, managerId(), heartbeatInterval, () -> Role.current() == Role.SERVICE_ENGINE);
   }
 
   @Singleton

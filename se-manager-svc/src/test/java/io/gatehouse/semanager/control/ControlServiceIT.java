@@ -128,6 +128,20 @@ class ControlServiceIT {
   }
 
   @Test
+  void operatorsCannotConnectAsAnEngine() {
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    StreamObserver<ConnectRequest> requests =
+        stub("test-operator-token-0001").connect(collect(new CopyOnWriteArrayList<>(), error));
+    requests.onNext(
+        ConnectRequest.newBuilder().setHello(Hello.newBuilder().setSeId("se-op")).build());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> error.get() != null);
+    assertThat(Status.fromThrowable(error.get()).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(push.engines()).doesNotContain("se-op");
+  }
+
+  @Test
   void theManagementPortAnswersHealthAndMetrics() {
     assertThat(management.toBlocking().retrieve("/health")).contains("\"status\":\"UP\"");
     assertThat(management.toBlocking().retrieve("/metrics")).contains("jvm_memory_used_bytes");

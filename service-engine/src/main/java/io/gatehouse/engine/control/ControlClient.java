@@ -46,6 +46,8 @@ public final class ControlClient implements AutoCloseable {
    * @param target se-manager-svc's gRPC address, host:port
    * @param token the engine's bearer token; null sends none
    * @param seId this engine's id
+   * @param seGroup the SE group it belongs to ("" for the default): it gets the north-south
+   *     services of that group
    * @param hostname this node's name, for the manager's inventory
    * @param minBackoff first reconnect delay
    * @param maxBackoff longest reconnect delay
@@ -54,6 +56,7 @@ public final class ControlClient implements AutoCloseable {
       String target,
       String token,
       String seId,
+      String seGroup,
       String hostname,
       Duration minBackoff,
       Duration maxBackoff) {}
@@ -137,6 +140,7 @@ public final class ControlClient implements AutoCloseable {
             .setHello(
                 Hello.newBuilder()
                     .setSeId(settings.seId())
+                    .setSeGroup(settings.seGroup())
                     .setHostname(settings.hostname())
                     .setVersion("gatehouse-service-engine")
                     .addAllResources(state.versions()))
