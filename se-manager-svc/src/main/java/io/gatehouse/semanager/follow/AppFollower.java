@@ -12,10 +12,11 @@ import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class AppFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppFollower.class);
 
   private final DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery;
-  private final Consumer<AppView> onChange;
+  private final BiConsumer<AppView, Instant> onChange;
   private final Thread thread;
   private final Map<String, App> apps = new HashMap<>();
   private volatile Context.CancellableContext stream;
@@ -39,7 +40,11 @@ public final class AppFollower implements AutoCloseable {
   /**
    * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
    */
-  public AppFollower(Channel discoveryChannel, Consumer<AppView> onChange) {
+  /**
+   * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
+   * @param onChange hears each new view with the time of the Marathon event behind it
+   */
+  public AppFollower(Channel discoveryChannel, BiConsumer<AppView, Instant> onChange) {
     this.discovery = DiscoveryServiceGrpc.newBlockingStub(discoveryChannel);
     this.onChange = onChange;
     this.thread = new Thread(this::run, "app-follower");
@@ -104,7 +109,12 @@ public final class AppFollower implements AutoCloseable {
               continue; // a partial snapshot is never handed on
             }
             inSnapshot = false;
-            onChange.accept(AppView.of(apps.values()));
+            Instant cause =
+                response.hasCauseTime()
+                    ? Instant.ofEpochSecond(
+                        response.getCauseTime().getSeconds(), response.getCauseTime().getNanos())
+                    : null;
+            onChange.accept(AppView.of(apps.values()), cause);
           }
         });
   }

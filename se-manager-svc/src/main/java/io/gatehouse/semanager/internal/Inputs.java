@@ -16,6 +16,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class Inputs {
     this.policy =
         new PolicyFollower(
                 channel(policyConfig.target(), policyConfig.token(), "gatehouse.semanager.policy"),
-                view -> changed(view, null))
+                view -> changed(view, null, null))
             .start();
     this.apps =
         discoveryConfig.target() == null
@@ -53,7 +54,7 @@ public final class Inputs {
                         discoveryConfig.target(),
                         discoveryConfig.token(),
                         "gatehouse.semanager.discovery"),
-                    view -> changed(null, view))
+                    (view, cause) -> changed(null, view, cause))
                 .start();
   }
 
@@ -62,7 +63,7 @@ public final class Inputs {
     return policy.synced();
   }
 
-  private synchronized void changed(PolicyView newPolicy, AppView newApps) {
+  private synchronized void changed(PolicyView newPolicy, AppView newApps, Instant cause) {
     if (newPolicy != null) {
       policyView = newPolicy;
     }
@@ -79,7 +80,8 @@ public final class Inputs {
             compiler.compile(
                 currentPolicy,
                 currentApps,
-                new ConfigCompiler.Engine(engine.id(), engine.seGroup(), eastWestAddress)));
+                new ConfigCompiler.Engine(engine.id(), engine.seGroup(), eastWestAddress)),
+        cause);
   }
 
   private Channel channel(String target, String token, String prefix) {

@@ -7,6 +7,8 @@ import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
@@ -18,9 +20,38 @@ import java.time.Duration;
 /** The push, the engines' Connect service, and the gRPC server's shared parts. */
 @Factory
 final class PushFactory {
+  /**
+   * The push, reporting propagation times (a Marathon event to each engine's and to every engine's
+   * answer) as {@code gatehouse_semanager_propagation_seconds{until="engine"|"all"}}.
+   */
   @Singleton
-  ConfigPush configPush() {
-    return new ConfigPush();
+  ConfigPush configPush(MeterRegistry registry) {
+    ConfigPush push = new ConfigPush();
+    Timer engine = propagation(registry, "engine");
+    Timer all = propagation(registry, "all");
+    push.onPropagation(
+        new ConfigPush.PropagationListener() {
+          @Override
+          public void engineDone(Duration sinceCause) {
+            engine.record(sinceCause);
+          }
+
+          @Override
+          public void allDone(Duration sinceCause) {
+            all.record(sinceCause);
+          }
+        });
+    return push;
+  }
+
+  private static Timer propagation(MeterRegistry registry, String until) {
+    return Timer.builder("gatehouse.semanager.propagation")
+        .description("a Marathon event to the engines' answers to the updates it caused")
+        .tag("until", until)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
   }
 
   @Singleton

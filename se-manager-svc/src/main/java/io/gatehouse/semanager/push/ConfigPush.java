@@ -9,6 +9,9 @@ import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +53,9 @@ public final class ConfigPush {
     /** The pools as last sent, to tell a removal of endpoints from any other change. */
     final Map<String, Resource> sentPools = new HashMap<>();
 
+    /** Updates sent for a change with a known cause, by nonce, until the engine answers. */
+    final Map<String, Propagation> awaiting = new HashMap<>();
+
     ResourceSet desired = ResourceSet.empty();
 
     Session(EngineInfo info, EngineStream stream) {
@@ -72,8 +78,52 @@ public final class ConfigPush {
   /** Per engine, kept across reconnects: the versions it rejected. */
   private final Map<String, Map<Key, Rejection>> rejected = new HashMap<>();
 
+  /** Hears how long changes took from their cause (a Marathon event) to the engines' answers. */
+  public interface PropagationListener {
+    /** One engine answered every update a change caused. */
+    void engineDone(Duration sinceCause);
+
+    /** Every engine the change reached answered. */
+    void allDone(Duration sinceCause);
+  }
+
+  /** A change on its way to engines: what caused it, and the engines yet to answer. */
+  private static final class Propagation {
+    final Instant cause;
+    final java.util.Set<String> waitingFor = new java.util.HashSet<>();
+
+    Propagation(Instant cause) {
+      this.cause = cause;
+    }
+  }
+
   private final AtomicLong nonces = new AtomicLong();
+  private final Clock clock;
   private Function<EngineInfo, ResourceSet> desired = info -> ResourceSet.empty();
+  private PropagationListener propagation =
+      new PropagationListener() {
+        @Override
+        public void engineDone(Duration sinceCause) {}
+
+        @Override
+        public void allDone(Duration sinceCause) {}
+      };
+
+  /** The nonces sent during the publish being made (to tie them to its cause). */
+  private List<String> sentNow;
+
+  public ConfigPush() {
+    this(Clock.systemUTC());
+  }
+
+  public ConfigPush(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Reports propagation times to {@code listener} from now on. */
+  public synchronized void onPropagation(PropagationListener listener) {
+    this.propagation = listener;
+  }
 
   /** Makes {@code next} the desired state of every engine and sends each what changed for it. */
   public synchronized void publish(ResourceSet next) {
@@ -85,12 +135,42 @@ public final class ConfigPush {
    * ones to their group) and sends every engine what changed for it.
    */
   public synchronized void publish(Function<EngineInfo, ResourceSet> next) {
+    publish(next, null);
+  }
+
+  /**
+   * As {@link #publish(Function)}, for a change caused at {@code cause} (the Marathon event behind
+   * it): the time until each engine, and until every engine, answered what it was sent is reported
+   * to the {@link PropagationListener}.
+   */
+  public synchronized void publish(Function<EngineInfo, ResourceSet> next, Instant cause) {
     desired = next;
+    Propagation change = cause == null ? null : new Propagation(cause);
     sessions.forEach(
         (engine, session) -> {
           session.desired = next.apply(session.info);
+          sentNow = new ArrayList<>();
           sendChanges(engine, session, false);
+          if (change != null && !sentNow.isEmpty()) {
+            change.waitingFor.add(engine);
+            sentNow.forEach(nonce -> session.awaiting.put(nonce, change));
+          }
+          sentNow = null;
         });
+  }
+
+  /** The engine answered the update with {@code nonce}: a change it carried may be through. */
+  private void answered(Session session, String nonce) {
+    Propagation change = session.awaiting.remove(nonce);
+    if (change == null || session.awaiting.containsValue(change)) {
+      return;
+    }
+    Duration took = Duration.between(change.cause, clock.instant());
+    propagation.engineDone(took);
+    change.waitingFor.remove(session.info.id());
+    if (change.waitingFor.isEmpty()) {
+      propagation.allDone(took);
+    }
   }
 
   /** A connected engine: it gets the full state now and every change from now on. */
@@ -111,6 +191,12 @@ public final class ConfigPush {
     Session session = sessions.get(engine);
     if (session != null && session.stream == stream) {
       sessions.remove(engine);
+      for (Propagation change : session.awaiting.values()) {
+        change.waitingFor.remove(engine); // a gone engine is not waited for
+        if (change.waitingFor.isEmpty()) {
+          propagation.allDone(Duration.between(change.cause, clock.instant()));
+        }
+      }
     }
   }
 
@@ -123,10 +209,15 @@ public final class ConfigPush {
     for (ResourceVersion applied : ack.getAppliedList()) {
       session.applied.put(new Key(applied.getType(), applied.getName()), applied.getVersion());
     }
+    answered(session, ack.getNonce());
   }
 
   /** The engine rejected these versions: they are not sent to it again. */
   public synchronized void nack(String engine, Nack nack) {
+    Session session = sessions.get(engine);
+    if (session != null) {
+      answered(session, nack.getNonce()); // an answer too: the engine is done with it
+    }
     for (RejectedResource rejection : nack.getRejectedList()) {
       ResourceVersion resource = rejection.getResource();
       Key key = new Key(resource.getType(), resource.getName());
@@ -299,11 +390,12 @@ public final class ConfigPush {
             .map(e -> e.getId())
             .filter(id -> !kept.contains(id))
             .toList();
+    String nonce = nonce();
     session.stream.send(
         ConnectResponse.newBuilder()
             .setEndpointUpdate(
                 EndpointUpdate.newBuilder()
-                    .setNonce(Long.toString(nonces.incrementAndGet()))
+                    .setNonce(nonce)
                     .setPool(key.name())
                     .setVersion(next.getVersion())
                     .setBaseVersion(previous.getVersion())
@@ -312,6 +404,15 @@ public final class ConfigPush {
     session.sent.put(key, next.getVersion());
     session.sentPools.put(key.name(), next);
     return true;
+  }
+
+  /** A new nonce, remembered when a publish with a cause is being made. */
+  private String nonce() {
+    String nonce = Long.toString(nonces.incrementAndGet());
+    if (sentNow != null) {
+      sentNow.add(nonce);
+    }
+    return nonce;
   }
 
   private static List<ResourceType> reverse(List<ResourceType> order) {
@@ -330,7 +431,7 @@ public final class ConfigPush {
         ConnectResponse.newBuilder()
             .setUpdate(
                 ResourceUpdate.newBuilder()
-                    .setNonce(Long.toString(nonces.incrementAndGet()))
+                    .setNonce(nonce())
                     .setType(type)
                     .addAllResources(upserts)
                     .addAllRemoved(removed)

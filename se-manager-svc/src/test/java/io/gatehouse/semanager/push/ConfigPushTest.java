@@ -303,4 +303,69 @@ class ConfigPushTest {
         .singleElement()
         .satisfies(u -> assertThat(u.getType()).isEqualTo(POOL));
   }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends java.time.Clock {
+    java.time.Instant now = java.time.Instant.parse("2026-11-21T10:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void theTimeFromAMarathonEventToEachEngineAndToEveryEngineIsReported() {
+    TestClock clock = new TestClock();
+    ConfigPush push = new ConfigPush(clock);
+    List<java.time.Duration> perEngine = new ArrayList<>();
+    List<java.time.Duration> all = new ArrayList<>();
+    push.onPropagation(
+        new ConfigPush.PropagationListener() {
+          @Override
+          public void engineDone(java.time.Duration sinceCause) {
+            perEngine.add(sinceCause);
+          }
+
+          @Override
+          public void allDone(java.time.Duration sinceCause) {
+            all.add(sinceCause);
+          }
+        });
+    push.publish(set(List.of(pool("web", 31001, 31002)), List.of(service("web", 10080))));
+    Recorder one = new Recorder();
+    Recorder two = new Recorder();
+    push.connect("se-1", one);
+    push.connect("se-2", two);
+    one.take();
+    two.take();
+
+    // a task fails at 10:00:00; the change is published 10 ms later
+    java.time.Instant event = clock.now;
+    clock.now = event.plusMillis(10);
+    push.publish(info -> set(List.of(pool("web", 31001)), List.of(service("web", 10080))), event);
+    String nonceOne = one.take().get(0).getNonce();
+    String nonceTwo = two.take().get(0).getNonce();
+
+    clock.now = event.plusMillis(30);
+    push.ack("se-1", Ack.newBuilder().setNonce(nonceOne).build());
+    assertThat(perEngine).containsExactly(java.time.Duration.ofMillis(30));
+    assertThat(all).isEmpty(); // se-2 has not answered
+
+    clock.now = event.plusMillis(45);
+    push.nack("se-2", Nack.newBuilder().setNonce(nonceTwo).build()); // a rejection is an answer too
+    assertThat(perEngine)
+        .containsExactly(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(45));
+    assertThat(all).containsExactly(java.time.Duration.ofMillis(45));
+  }
 }

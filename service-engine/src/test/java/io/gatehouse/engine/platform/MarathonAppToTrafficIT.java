@@ -85,6 +85,7 @@ class MarathonAppToTrafficIT {
     int discovery = ServiceJar.freePort();
     int manager = ServiceJar.freePort();
     int admin = ServiceJar.freePort();
+    int managerManagement = ServiceJar.freePort();
     Path sandboxes = Files.createTempDirectory("platform-it");
 
     start(
@@ -128,7 +129,7 @@ class MarathonAppToTrafficIT {
         "se-manager-svc",
         List.of(
             "--grpc.server.port=" + manager,
-            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--micronaut.server.port=" + managerManagement,
             "--gatehouse.semanager.policy.target=127.0.0.1:" + policy,
             "--gatehouse.semanager.policy.east-west-address=127.0.0.1",
             "--gatehouse.semanager.discovery.target=127.0.0.1:" + discovery),
@@ -184,5 +185,13 @@ class MarathonAppToTrafficIT {
               return tasks.size() == 2; // both tasks answer through the engine
             });
     assertThat(tasks).allMatch(identity -> identity.contains("webappew1"));
+    // the app's Marathon events reached the engine, and the manager timed it
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                send("GET", "http://127.0.0.1:" + managerManagement + "/metrics", null)
+                    .matches(
+                        "(?s).*gatehouse_semanager_propagation_seconds_count\\{until=\"all\"} [1-9].*"));
   }
 }
