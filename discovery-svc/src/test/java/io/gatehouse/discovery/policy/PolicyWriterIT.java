@@ -17,8 +17,7 @@ import io.gatehouse.discovery.marathon.MarathonClient;
 import io.gatehouse.discovery.marathon.MarathonFollower;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
-import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestPostgres;
+import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -27,9 +26,7 @@ import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -41,10 +38,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyWriterIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String OPERATOR = "writer-it-operator-token-01";
-  private static final String DISCOVERY = "writer-it-discovery-token-01";
+  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
+  private static final String DISCOVERY = PolicyServiceProcess.DISCOVERY;
 
-  private ServiceJar policySvc;
+  private PolicyServiceProcess policySvc;
   private Simulator sim;
   private MarathonFollower follower;
   private PolicyWriter writer;
@@ -53,24 +50,8 @@ class PolicyWriterIT {
 
   @BeforeAll
   void start() throws Exception {
-    TestPostgres.Database db = TestPostgres.freshDatabase();
-    int grpc = ServiceJar.freePort();
-    policySvc =
-        ServiceJar.start(
-                "policy-svc",
-                List.of(
-                    "--grpc.server.port=" + grpc,
-                    "--micronaut.server.port=" + ServiceJar.freePort(),
-                    "--datasources.default.url=" + db.jdbcUrl(),
-                    "--datasources.default.username=" + db.user(),
-                    "--datasources.default.password=" + db.password()),
-                Map.of(
-                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
-                    "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
-                    "GATEHOUSE_POLICY_SECRETS_KEY",
-                        Base64.getEncoder().encodeToString(new byte[32])))
-            .awaitPort(grpc, Duration.ofSeconds(60));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
+    policySvc = PolicyServiceProcess.start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", policySvc.port()).usePlaintext().build();
     sim = Simulator.start(SimulatorConfig.forTests(true, Files.createTempDirectory("writer-it")));
     follower =
         new MarathonFollower(

@@ -9,9 +9,7 @@ import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.semanager.compile.AppView;
 import io.grpc.Channel;
-import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,15 +24,12 @@ import org.slf4j.LoggerFactory;
  * applied, each message handed on as a new view. A lost stream resumes from the last revision (a
  * revision discovery no longer holds gets a new snapshot). Runs on a thread of its own.
  */
-public final class AppFollower implements AutoCloseable {
+public final class AppFollower extends StreamFollower {
   private static final Logger log = LoggerFactory.getLogger(AppFollower.class);
 
   private final DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery;
   private final BiConsumer<AppView, Instant> onChange;
-  private final Thread thread;
   private final Map<String, App> apps = new HashMap<>();
-  private volatile Context.CancellableContext stream;
-  private volatile boolean running = true;
   private long revision;
 
   /**
@@ -45,78 +40,47 @@ public final class AppFollower implements AutoCloseable {
    * @param onChange hears each new view with the time of the Marathon event behind it
    */
   public AppFollower(Channel discoveryChannel, BiConsumer<AppView, Instant> onChange) {
+    super("app-follower");
     this.discovery = DiscoveryServiceGrpc.newBlockingStub(discoveryChannel);
     this.onChange = onChange;
-    this.thread = new Thread(this::run, "app-follower");
-    this.thread.setDaemon(true);
   }
 
   public AppFollower start() {
-    thread.start();
+    startThread();
     return this;
   }
 
-  private void run() {
-    Duration backoff = Duration.ofMillis(200);
-    while (running) {
-      try {
-        follow();
-        backoff = Duration.ofMillis(200);
-      } catch (StatusRuntimeException e) {
-        if (!running) {
-          return;
-        }
-        log.warn(
-            "app watch lost ({}); resuming from revision {} in {}",
-            e.getStatus(),
-            revision,
-            backoff);
+  @Override
+  void follow() {
+    Iterator<WatchAppsResponse> responses =
+        discovery.watchApps(WatchAppsRequest.newBuilder().setFromRevision(revision).build());
+    boolean inSnapshot = false;
+    while (responses.hasNext()) {
+      WatchAppsResponse response = responses.next();
+      if (response.getSnapshot()) {
+        apps.clear();
+        inSnapshot = true;
       }
-      try {
-        Thread.sleep(backoff.toMillis()); // the follower's own thread: the reconnect backoff
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      response.getAppsList().forEach(a -> apps.put(key(a.getMarathonFramework(), a.getId()), a));
+      response.getRemovedAppsList().forEach(k -> apps.remove(key(k)));
+      response.getTaskChangesList().forEach(this::apply);
+      revision = response.getRevision();
+      if (inSnapshot && !response.getSnapshotComplete()) {
+        continue; // a partial snapshot is never handed on
       }
-      backoff =
-          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-              ? Duration.ofSeconds(10)
-              : backoff.multipliedBy(2);
+      inSnapshot = false;
+      Instant cause =
+          response.hasCauseTime()
+              ? Instant.ofEpochSecond(
+                  response.getCauseTime().getSeconds(), response.getCauseTime().getNanos())
+              : null;
+      onChange.accept(AppView.of(apps.values()), cause);
     }
   }
 
-  private void follow() {
-    Context.CancellableContext context = Context.current().withCancellation();
-    stream = context;
-    context.run(
-        () -> {
-          Iterator<WatchAppsResponse> responses =
-              discovery.watchApps(WatchAppsRequest.newBuilder().setFromRevision(revision).build());
-          boolean inSnapshot = false;
-          while (responses.hasNext()) {
-            WatchAppsResponse response = responses.next();
-            if (response.getSnapshot()) {
-              apps.clear();
-              inSnapshot = true;
-            }
-            response
-                .getAppsList()
-                .forEach(a -> apps.put(key(a.getMarathonFramework(), a.getId()), a));
-            response.getRemovedAppsList().forEach(k -> apps.remove(key(k)));
-            response.getTaskChangesList().forEach(this::apply);
-            revision = response.getRevision();
-            if (inSnapshot && !response.getSnapshotComplete()) {
-              continue; // a partial snapshot is never handed on
-            }
-            inSnapshot = false;
-            Instant cause =
-                response.hasCauseTime()
-                    ? Instant.ofEpochSecond(
-                        response.getCauseTime().getSeconds(), response.getCauseTime().getNanos())
-                    : null;
-            onChange.accept(AppView.of(apps.values()), cause);
-          }
-        });
+  @Override
+  void lost(StatusRuntimeException e) {
+    log.warn("app watch lost ({}); resuming from revision {}", e.getStatus(), revision);
   }
 
   private void apply(TaskChange change) {
@@ -147,15 +111,5 @@ public final class AppFollower implements AutoCloseable {
 
   private static String key(String framework, String appId) {
     return framework + "|" + appId;
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    Context.CancellableContext current = stream;
-    if (current != null) {
-      current.cancel(null);
-    }
-    thread.interrupt();
   }
 }

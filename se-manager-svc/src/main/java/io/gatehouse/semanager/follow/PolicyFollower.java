@@ -15,10 +15,8 @@ import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.semanager.compile.PolicyView;
 import io.grpc.Channel;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -33,20 +31,17 @@ import org.slf4j.LoggerFactory;
  * service. A lost stream resumes from the last revision seen (a compacted one starts over from a
  * snapshot), after a capped backoff. Runs on a thread of its own.
  */
-public final class PolicyFollower implements AutoCloseable {
+public final class PolicyFollower extends StreamFollower {
   private static final Logger log = LoggerFactory.getLogger(PolicyFollower.class);
 
   private final PolicyServiceGrpc.PolicyServiceBlockingStub policy;
   private final PolicySecretServiceGrpc.PolicySecretServiceBlockingStub secrets;
   private final Consumer<PolicyView> onChange;
-  private final Thread thread;
   private final Map<String, VirtualService> services = new HashMap<>();
   private final Map<String, Pool> pools = new HashMap<>();
   private final Map<String, HealthMonitor> monitors = new HashMap<>();
   private final Map<String, NetworkSecurityPolicy> securityPolicies = new HashMap<>();
   private final Map<String, SslKeyAndCertificate> certificates = new HashMap<>();
-  private volatile Context.CancellableContext stream;
-  private volatile boolean running = true;
   private volatile boolean synced;
   private long revision = -1;
 
@@ -54,15 +49,14 @@ public final class PolicyFollower implements AutoCloseable {
    * @param policyChannel a channel to policy-svc that carries se-manager's token
    */
   public PolicyFollower(Channel policyChannel, Consumer<PolicyView> onChange) {
+    super("policy-follower");
     this.policy = PolicyServiceGrpc.newBlockingStub(policyChannel);
     this.secrets = PolicySecretServiceGrpc.newBlockingStub(policyChannel);
     this.onChange = onChange;
-    this.thread = new Thread(this::run, "policy-follower");
-    this.thread.setDaemon(true);
   }
 
   public PolicyFollower start() {
-    thread.start();
+    startThread();
     return this;
   }
 
@@ -71,65 +65,43 @@ public final class PolicyFollower implements AutoCloseable {
     return synced;
   }
 
-  private void run() {
-    Duration backoff = Duration.ofMillis(200);
-    while (running) {
-      try {
-        follow();
-        backoff = Duration.ofMillis(200);
-      } catch (StatusRuntimeException e) {
-        if (!running) {
-          return;
-        }
-        if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE) {
-          log.info(
-              "policy history compacted past revision {}; starting over from a snapshot", revision);
-          revision = -1;
-        } else {
-          log.warn(
-              "policy watch lost ({}); resuming from revision {} in {}",
-              e.getStatus(),
-              revision,
-              backoff);
-        }
-      }
-      pause(backoff);
-      backoff =
-          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-              ? Duration.ofSeconds(10)
-              : backoff.multipliedBy(2);
-    }
-  }
-
-  private void follow() {
+  @Override
+  void follow() {
     boolean snapshot = revision < 0;
     WatchRequest request =
         snapshot
             ? WatchRequest.newBuilder().setInitialSnapshot(true).build()
             : WatchRequest.newBuilder().setFromRevision(revision).build();
-    Context.CancellableContext context = Context.current().withCancellation();
-    stream = context;
-    context.run(
-        () -> {
-          if (snapshot) {
-            clear();
-          }
-          Iterator<WatchResponse> responses = policy.watch(request);
-          boolean inSnapshot = snapshot;
-          while (responses.hasNext()) {
-            WatchResponse response = responses.next();
-            response.getChangesList().forEach(this::apply);
-            revision = response.getRevision();
-            if (inSnapshot && !response.getSnapshotComplete()) {
-              continue; // a partial snapshot is never handed on
-            }
-            if (inSnapshot || response.getChangesCount() > 0) {
-              inSnapshot = false;
-              synced = true;
-              onChange.accept(view());
-            }
-          }
-        });
+    if (snapshot) {
+      clear();
+    }
+    Iterator<WatchResponse> responses = policy.watch(request);
+    boolean inSnapshot = snapshot;
+    while (responses.hasNext()) {
+      WatchResponse response = responses.next();
+      response.getChangesList().forEach(this::apply);
+      revision = response.getRevision();
+      if (inSnapshot && !response.getSnapshotComplete()) {
+        continue; // a partial snapshot is never handed on
+      }
+      if (inSnapshot || response.getChangesCount() > 0) {
+        inSnapshot = false;
+        synced = true;
+        onChange.accept(view());
+      }
+    }
+  }
+
+  /** A compacted revision starts over from a snapshot; any other break resumes from it. */
+  @Override
+  void lost(StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE) {
+      log.info(
+          "policy history compacted past revision {}; starting over from a snapshot", revision);
+      revision = -1;
+    } else {
+      log.warn("policy watch lost ({}); resuming from revision {}", e.getStatus(), revision);
+    }
   }
 
   private void apply(ObjectChange change) {
@@ -199,24 +171,5 @@ public final class PolicyFollower implements AutoCloseable {
 
   private PolicyView view() {
     return new PolicyView(services, pools, monitors, securityPolicies, certificates);
-  }
-
-  private void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis()); // the follower's own thread: the reconnect backoff
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    Context.CancellableContext current = stream;
-    if (current != null) {
-      current.cancel(null);
-    }
-    thread.interrupt();
   }
 }

@@ -19,8 +19,7 @@ import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
-import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestPostgres;
+import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -33,7 +32,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,35 +48,18 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyToEnginesIT implements TestPropertyProvider {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String OPERATOR = "test-operator-token-0001";
-  private static final String SE_MANAGER = "test-se-manager-token-0001";
+  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
+  private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
 
   @Inject GrpcEmbeddedServer server;
-  private ServiceJar policySvc;
-  private int policyPort;
+  private PolicyServiceProcess policySvc;
 
   @Override
   public Map<String, String> getProperties() {
-    TestPostgres.Database db = TestPostgres.freshDatabase();
-    policyPort = ServiceJar.freePort();
-    policySvc =
-        ServiceJar.start(
-                "policy-svc",
-                List.of(
-                    "--grpc.server.port=" + policyPort,
-                    "--micronaut.server.port=" + ServiceJar.freePort(),
-                    "--datasources.default.url=" + db.jdbcUrl(),
-                    "--datasources.default.username=" + db.user(),
-                    "--datasources.default.password=" + db.password()),
-                Map.of(
-                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
-                    "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
-                    "GATEHOUSE_POLICY_SECRETS_KEY",
-                        Base64.getEncoder().encodeToString(new byte[32])))
-            .awaitPort(policyPort, WAIT);
+    policySvc = PolicyServiceProcess.start();
     return Map.of(
         "gatehouse.semanager.policy.target",
-        "127.0.0.1:" + policyPort,
+        policySvc.target(),
         "gatehouse.semanager.policy.token",
         SE_MANAGER);
   }
@@ -99,7 +80,7 @@ class PolicyToEnginesIT implements TestPropertyProvider {
   @Test
   void whatOperatorsCreateReachesTheEngineAndWhatTheyDeleteLeaves() {
     ManagedChannel policyChannel =
-        NettyChannelBuilder.forAddress("127.0.0.1", policyPort).usePlaintext().build();
+        NettyChannelBuilder.forAddress("127.0.0.1", policySvc.port()).usePlaintext().build();
     ManagedChannel managerChannel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {

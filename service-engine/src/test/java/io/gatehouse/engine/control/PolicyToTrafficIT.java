@@ -13,8 +13,8 @@ import io.gatehouse.api.policy.v1.Service;
 import io.gatehouse.api.policy.v1.StaticServers;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,39 +37,23 @@ import org.junit.jupiter.api.Test;
  */
 class PolicyToTrafficIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String OPERATOR = "test-operator-token-0001";
-  private static final String SE_MANAGER = "test-se-manager-token-0001";
+  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
+  private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
   private static final String ENGINE = "test-engine-token-0001";
 
   @Test
   void aVirtualServiceCreatedInPolicyServesTrafficOnTheEngine() throws Exception {
-    TestPostgres.Database db = TestPostgres.freshDatabase();
-    int policyPort = ServiceJar.freePort();
     int managerPort = ServiceJar.freePort();
     int servicePort = ServiceJar.freePort();
     try (TestBackend backend = TestBackend.start("app");
-        ServiceJar policy =
-            ServiceJar.start(
-                    "policy-svc",
-                    List.of(
-                        "--grpc.server.port=" + policyPort,
-                        "--micronaut.server.port=" + ServiceJar.freePort(),
-                        "--datasources.default.url=" + db.jdbcUrl(),
-                        "--datasources.default.username=" + db.user(),
-                        "--datasources.default.password=" + db.password()),
-                    Map.of(
-                        "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
-                        "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
-                        "GATEHOUSE_POLICY_SECRETS_KEY",
-                            Base64.getEncoder().encodeToString(new byte[32])))
-                .awaitPort(policyPort, WAIT);
+        PolicyServiceProcess policy = PolicyServiceProcess.start();
         ServiceJar manager =
             ServiceJar.start(
                     "se-manager-svc",
                     List.of(
                         "--grpc.server.port=" + managerPort,
                         "--micronaut.server.port=" + ServiceJar.freePort(),
-                        "--gatehouse.semanager.policy.target=127.0.0.1:" + policyPort,
+                        "--gatehouse.semanager.policy.target=" + policy.target(),
                         "--gatehouse.semanager.policy.east-west-address=127.0.0.1"),
                     Map.of(
                         "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", OPERATOR,
@@ -86,7 +69,7 @@ class PolicyToTrafficIT {
                     "--admin=127.0.0.1:" + ServiceJar.freePort()),
                 Map.of("GATEHOUSE_SE_TOKEN", ENGINE))) {
       ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", policyPort).usePlaintext().build();
+          NettyChannelBuilder.forAddress("127.0.0.1", policy.port()).usePlaintext().build();
       try {
         Metadata headers = new Metadata();
         headers.put(

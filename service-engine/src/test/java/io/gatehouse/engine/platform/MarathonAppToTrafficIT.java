@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class MarathonAppToTrafficIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final String OPERATOR = "test-operator-token-0001";
-  private static final String DISCOVERY = "test-discovery-token-0001";
-  private static final String SE_MANAGER = "test-se-manager-token-0001";
+  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
+  private static final String DISCOVERY = PolicyServiceProcess.DISCOVERY;
+  private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
   private static final String ENGINE = "test-engine-token-0001";
   private static final String APP =
       """
@@ -44,20 +43,24 @@ class MarathonAppToTrafficIT {
          "maxConsecutiveFailures": 3}]}
       """;
 
-  private final List<ServiceJar> processes = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @AfterEach
   void stopAll() {
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).close();
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
   private ServiceJar start(String module, List<String> args, Map<String, String> env, int port) {
     ServiceJar jar = ServiceJar.start(module, args, env);
-    processes.add(jar);
+    closeables.add(jar);
     return jar.awaitPort(port, WAIT);
   }
 
@@ -78,8 +81,9 @@ class MarathonAppToTrafficIT {
 
   @Test
   void aMarathonAppIsServedOnItsServicePortByTheEngine() throws Exception {
-    TestPostgres.Database db = TestPostgres.freshDatabase();
-    int policy = ServiceJar.freePort();
+    PolicyServiceProcess policySvc = PolicyServiceProcess.start();
+    closeables.add(policySvc);
+    String policy = policySvc.target();
     int marathon = ServiceJar.freePort();
     int mesos = ServiceJar.freePort();
     int discovery = ServiceJar.freePort();
@@ -88,20 +92,6 @@ class MarathonAppToTrafficIT {
     int managerManagement = ServiceJar.freePort();
     Path sandboxes = Files.createTempDirectory("platform-it");
 
-    start(
-        "policy-svc",
-        List.of(
-            "--grpc.server.port=" + policy,
-            "--micronaut.server.port=" + ServiceJar.freePort(),
-            "--datasources.default.url=" + db.jdbcUrl(),
-            "--datasources.default.username=" + db.user(),
-            "--datasources.default.password=" + db.password()),
-        Map.of(
-            "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
-            "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
-            "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
-            "GATEHOUSE_POLICY_SECRETS_KEY", Base64.getEncoder().encodeToString(new byte[32])),
-        policy);
     start(
         "marathon-sim",
         List.of(
@@ -118,7 +108,7 @@ class MarathonAppToTrafficIT {
             "--micronaut.server.port=" + ServiceJar.freePort(),
             "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
             "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesos,
-            "--gatehouse.discovery.policy.target=127.0.0.1:" + policy,
+            "--gatehouse.discovery.policy.target=" + policy,
             "--gatehouse.discovery.policy.coalesce=100ms"),
         Map.of(
             "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", OPERATOR,
@@ -130,7 +120,7 @@ class MarathonAppToTrafficIT {
         List.of(
             "--grpc.server.port=" + manager,
             "--micronaut.server.port=" + managerManagement,
-            "--gatehouse.semanager.policy.target=127.0.0.1:" + policy,
+            "--gatehouse.semanager.policy.target=" + policy,
             "--gatehouse.semanager.policy.east-west-address=127.0.0.1",
             "--gatehouse.semanager.discovery.target=127.0.0.1:" + discovery),
         Map.of(
