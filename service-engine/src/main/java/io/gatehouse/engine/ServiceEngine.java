@@ -1,5 +1,6 @@
 package io.gatehouse.engine;
 
+import io.gatehouse.engine.config.CertificateConfig;
 import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
@@ -49,6 +50,11 @@ public final class ServiceEngine implements AutoCloseable {
   private final TimingCollector timing;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
+  private final Map<String, TlsContext> tls = new java.util.HashMap<>();
+
+  /** A certificate's TLS context, kept while the certificate stays the same. */
+  private record TlsContext(CertificateConfig config, SslContext context) {}
+
   private volatile EngineConfig current = EngineConfig.empty();
 
   /**
@@ -105,6 +111,22 @@ public final class ServiceEngine implements AutoCloseable {
    */
   public synchronized ApplyResult apply(EngineConfig config) {
     config.validate();
+    // TLS contexts first, before anything changes: a certificate that validates but cannot be
+    // built leaves the engine as it was; an unchanged certificate keeps its context
+    Map<String, TlsContext> contexts = new java.util.HashMap<>();
+    config
+        .certificates()
+        .forEach(
+            (name, c) -> {
+              TlsContext kept = tls.get(name);
+              contexts.put(
+                  name,
+                  kept != null && kept.config().equals(c)
+                      ? kept
+                      : new TlsContext(c, TlsContexts.serverContext(c)));
+            });
+    tls.clear();
+    tls.putAll(contexts);
     for (PoolConfig poolConfig : config.pools().values()) {
       pools.compute(
           poolConfig.name(),
@@ -116,8 +138,6 @@ public final class ServiceEngine implements AutoCloseable {
             return pool;
           });
     }
-    Map<String, SslContext> contexts = new java.util.HashMap<>();
-    config.certificates().forEach((name, c) -> contexts.put(name, TlsContexts.serverContext(c)));
     Map<String, SecurityPolicy> policies = new java.util.HashMap<>();
     config
         .securityPolicies()
@@ -132,7 +152,8 @@ public final class ServiceEngine implements AutoCloseable {
             VirtualService runtime = service == null ? new VirtualService(name, pool) : service;
             runtime.usePool(pool);
             runtime.useSecurity(security); // before its listeners open: no connection slips by
-            runtime.useTls(vs.certificate() == null ? null : contexts.get(vs.certificate()));
+            runtime.useTls(
+                vs.certificate() == null ? null : contexts.get(vs.certificate()).context());
             return runtime;
           });
     }

@@ -62,7 +62,18 @@ public final class AppModel {
     if (from > revision || history.isEmpty() || history.peekFirst().revision() > from + 1) {
       return null;
     }
-    return history.stream().filter(d -> d.revision() > from).toList();
+    // the history holds consecutive revisions: only its tail is new, read from the end (a watcher
+    // asking on every change would otherwise walk the whole history each time)
+    java.util.ArrayList<Delta> newer = new java.util.ArrayList<>((int) (revision - from));
+    for (java.util.Iterator<Delta> it = history.descendingIterator(); it.hasNext(); ) {
+      Delta delta = it.next();
+      if (delta.revision() <= from) {
+        break;
+      }
+      newer.add(delta);
+    }
+    java.util.Collections.reverse(newer);
+    return newer;
   }
 
   /** Replaces every app (a full sync); only what differs becomes a delta. */

@@ -220,7 +220,7 @@ public record EngineConfig(
     }
     for (CertificateConfig certificate : certificates.values()) {
       try {
-        io.gatehouse.engine.tls.TlsContexts.serverContext(certificate);
+        io.gatehouse.engine.tls.TlsContexts.check(certificate);
       } catch (IllegalArgumentException e) {
         violations.add(
             new InvalidConfigException.Violation(

@@ -53,6 +53,23 @@ public final class TlsContexts {
     }
   }
 
+  /**
+   * Checks that the certificate parses and that the key belongs to it, without building a context
+   * (what validation needs).
+   *
+   * @throws IllegalArgumentException saying what is wrong (never quoting the key)
+   */
+  public static void check(CertificateConfig certificate) {
+    X509Certificate leaf = leaf(certificate.certificatePem());
+    PrivateKey key = privateKey(certificate.privateKeyPem());
+    if (!belongsTo(key, leaf.getPublicKey())) {
+      throw new IllegalArgumentException(
+          "the private key does not belong to the certificate ("
+              + leaf.getSubjectX500Principal()
+              + ")");
+    }
+  }
+
   private static X509Certificate leaf(String pem) {
     try {
       return (X509Certificate)
