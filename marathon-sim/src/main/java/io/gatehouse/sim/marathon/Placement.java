@@ -69,7 +69,12 @@ final class Placement {
     task.hostPorts.forEach(ports::release);
   }
 
-  /** Agents the app may run on, least loaded with its tasks first. */
+  /**
+   * Agents the app may run on, least loaded with its tasks first. Constraints honoured: {@code
+   * hostname:UNIQUE}, and {@code LIKE} / {@code UNLIKE} with a regular expression on the hostname
+   * or an attribute (the whole value must match; an agent without the attribute fails LIKE and
+   * passes UNLIKE). Other operators are accepted and not enforced.
+   */
   private List<Agent> candidates(App app) {
     boolean unique = false;
     for (JsonNode c : app.definition.get("constraints")) {
@@ -83,7 +88,7 @@ final class Placement {
     Map<Agent, Long> load = new LinkedHashMap<>();
     for (Agent agent : agents) {
       long count = app.tasks.stream().filter(t -> t.agent.equals(agent)).count();
-      if (!unique || count == 0) {
+      if ((!unique || count == 0) && matchesLikeConstraints(app, agent)) {
         load.put(agent, count);
       }
     }
@@ -91,6 +96,25 @@ final class Placement {
         .sorted(Map.Entry.comparingByValue())
         .map(Map.Entry::getKey)
         .toList();
+  }
+
+  private static boolean matchesLikeConstraints(App app, Agent agent) {
+    for (JsonNode c : app.definition.get("constraints")) {
+      if (!c.isArray() || c.size() < 3) {
+        continue;
+      }
+      String operator = c.get(1).asText();
+      if (!operator.equals("LIKE") && !operator.equals("UNLIKE")) {
+        continue;
+      }
+      String field = c.get(0).asText();
+      String value = field.equals("hostname") ? agent.hostname() : agent.attributes().get(field);
+      boolean like = value != null && value.matches(c.get(2).asText());
+      if (operator.equals("LIKE") != like) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Host ports for a task on {@code agent}, reserved; null when they do not fit there. */
