@@ -23,6 +23,7 @@ import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
+import io.gatehouse.common.grpc.Errors;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.auth.Role;
 import io.gatehouse.discovery.internal.Frameworks;
@@ -310,19 +311,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   }
 
   private static StatusRuntimeException invalid(String field, String description) {
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.INVALID_ARGUMENT_VALUE)
-            .setMessage(field + ": " + description)
-            .addDetails(
-                Any.pack(
-                    com.google.rpc.BadRequest.newBuilder()
-                        .addFieldViolations(
-                            com.google.rpc.BadRequest.FieldViolation.newBuilder()
-                                .setField(field)
-                                .setDescription(description))
-                        .build()))
-            .build());
+    return Errors.invalidArgument(field, description);
   }
 
   @PreDestroy

@@ -1,0 +1,2 @@
+/** gRPC statuses the services answer with. */
+package io.gatehouse.common.grpc;
