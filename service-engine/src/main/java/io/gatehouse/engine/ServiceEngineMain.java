@@ -82,6 +82,16 @@ public final class ServiceEngineMain implements Callable<Integer> {
   String seGroup = "";
 
   @Option(
+      names = "--hostname",
+      description = "this node's name, as the manager knows it (default: the host name)")
+  String hostname;
+
+  @Option(
+      names = "--node-id",
+      description = "this node's Mesos agent id, for the manager's inventory (default: none)")
+  String nodeId = "";
+
+  @Option(
       names = "--token-env",
       paramLabel = "VARIABLE",
       description =
@@ -154,6 +164,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
                         seId != null ? seId : hostname(),
                         seGroup,
                         hostname(),
+                        nodeId,
                         Duration.ofMillis(500),
                         Duration.ofSeconds(30)),
                     stateDir == null ? null : new LastGoodConfig(stateDir))
@@ -217,7 +228,10 @@ public final class ServiceEngineMain implements Callable<Integer> {
         .validate();
   }
 
-  private static String hostname() {
+  private String hostname() {
+    if (hostname != null) {
+      return hostname;
+    }
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {

@@ -30,14 +30,8 @@ public final class ServiceJar implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code module}'s jar with {@code args} and extra environment {@code env}. */
-  public static ServiceJar start(String module, List<String> args, Map<String, String> env) {
-    return start(module, List.of("-Xmx256m"), args, env);
-  }
-
-  /** As {@link #start(String, List, Map)}, with the JVM options {@code jvmArgs}. */
-  public static ServiceJar start(
-      String module, List<String> jvmArgs, List<String> args, Map<String, String> env) {
+  /** The built jar of {@code module}; skips the calling test when it has not been built. */
+  public static Path jarOf(String module) {
     Path jar =
         SharedFixtures.checkoutRoot().resolve(module).resolve("target").resolve(module + ".jar");
     assumeTrue(
@@ -47,6 +41,18 @@ public final class ServiceJar implements AutoCloseable {
                 + " not found; build it first (./mvnw -B package -DskipTests -pl "
                 + module
                 + " -am); skipping");
+    return jar;
+  }
+
+  /** Starts {@code module}'s jar with {@code args} and extra environment {@code env}. */
+  public static ServiceJar start(String module, List<String> args, Map<String, String> env) {
+    return start(module, List.of("-Xmx256m"), args, env);
+  }
+
+  /** As {@link #start(String, List, Map)}, with the JVM options {@code jvmArgs}. */
+  public static ServiceJar start(
+      String module, List<String> jvmArgs, List<String> args, Map<String, String> env) {
+    Path jar = jarOf(module);
     try {
       Path log = Files.createTempFile(module + "-", ".log");
       List<String> command = new ArrayList<>();

@@ -26,25 +26,29 @@ public final class ControlGrpcService
   private final String managerId;
   private final java.time.Duration heartbeatInterval;
   private final BooleanSupplier callerIsEngine;
+  private final ConnectionListener listener;
 
   /** A service that lets every caller connect (no authentication in front of it). */
   public ControlGrpcService(
       ConfigPush push, String managerId, java.time.Duration heartbeatInterval) {
-    this(push, managerId, heartbeatInterval, () -> true);
+    this(push, managerId, heartbeatInterval, () -> true, ConnectionListener.NONE);
   }
 
   /**
    * @param callerIsEngine whether the caller of the current call may connect as an engine
+   * @param listener hears connections, heartbeats, rejections and disconnections
    */
   public ControlGrpcService(
       ConfigPush push,
       String managerId,
       java.time.Duration heartbeatInterval,
-      BooleanSupplier callerIsEngine) {
+      BooleanSupplier callerIsEngine,
+      ConnectionListener listener) {
     this.push = push;
     this.managerId = managerId;
     this.heartbeatInterval = heartbeatInterval;
     this.callerIsEngine = callerIsEngine;
+    this.listener = listener;
   }
 
   @Override
@@ -86,9 +90,13 @@ public final class ControlGrpcService
         switch (request.getMessageCase()) {
           case HELLO -> hello(request);
           case ACK -> push.ack(engine, request.getAck());
-          case NACK -> push.nack(engine, request.getNack());
-          case HEARTBEAT, DRAIN_COMPLETE, MESSAGE_NOT_SET -> {
-            // liveness is the stream itself for now; load figures are not kept yet
+          case NACK -> {
+            push.nack(engine, request.getNack());
+            listener.rejected(engine, request.getNack());
+          }
+          case HEARTBEAT -> listener.heartbeat(engine);
+          case DRAIN_COMPLETE, MESSAGE_NOT_SET -> {
+            // draining is not asked for yet
           }
         }
       }
@@ -110,6 +118,7 @@ public final class ControlGrpcService
           return;
         }
         engine = seId;
+        listener.connected(request.getHello());
         log.info("engine {} connected ({})", seId, request.getHello().getHostname());
         stream.send(
             ConnectResponse.newBuilder()
@@ -123,25 +132,29 @@ public final class ControlGrpcService
                 .build());
         push.connect(
             new ConfigPush.EngineInfo(
-                seId, request.getHello().getSeGroup(), request.getHello().getHostname()),
+                seId,
+                request.getHello().getSeGroup(),
+                request.getHello().getHostname(),
+                request.getHello().getNodeId()),
             stream);
       }
 
       @Override
       public void onError(Throwable t) {
-        gone();
+        gone(Status.fromThrowable(t).toString());
       }
 
       @Override
       public void onCompleted() {
-        gone();
+        gone("the engine closed its stream");
         out.onCompleted();
       }
 
-      private void gone() {
+      private void gone(String why) {
         if (engine != null) {
           push.disconnect(engine, stream);
-          log.info("engine {} disconnected", engine);
+          listener.disconnected(engine, why);
+          log.info("engine {} disconnected: {}", engine, why);
         }
       }
     };

@@ -34,9 +34,6 @@ public final class AppFollower extends StreamFollower {
 
   /**
    * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
-   */
-  /**
-   * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
    * @param onChange hears each new view with the time of the Marathon event behind it
    */
   public AppFollower(Channel discoveryChannel, BiConsumer<AppView, Instant> onChange) {

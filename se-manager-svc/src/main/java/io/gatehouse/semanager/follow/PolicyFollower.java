@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.PolicyObject;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.policy.v1.WatchRequest;
@@ -42,6 +43,7 @@ public final class PolicyFollower extends StreamFollower {
   private final Map<String, HealthMonitor> monitors = new HashMap<>();
   private final Map<String, NetworkSecurityPolicy> securityPolicies = new HashMap<>();
   private final Map<String, SslKeyAndCertificate> certificates = new HashMap<>();
+  private final Map<String, ServiceEngineGroup> seGroups = new HashMap<>();
   private volatile boolean synced;
   private long revision = -1;
 
@@ -135,8 +137,14 @@ public final class PolicyFollower extends StreamFollower {
             deleted ? certificate : withKey(certificate),
             deleted);
       }
-      case AUTOSCALE_POLICY, SERVICE_ENGINE_GROUP, KIND_NOT_SET -> {
-        // not compiled into engine resources (SE groups will be, with placement)
+      case SERVICE_ENGINE_GROUP ->
+          put(
+              seGroups,
+              object.getServiceEngineGroup().getMeta().getName(),
+              object.getServiceEngineGroup(),
+              deleted);
+      case AUTOSCALE_POLICY, KIND_NOT_SET -> {
+        // not se-manager's concern
       }
     }
   }
@@ -167,9 +175,10 @@ public final class PolicyFollower extends StreamFollower {
     monitors.clear();
     securityPolicies.clear();
     certificates.clear();
+    seGroups.clear();
   }
 
   private PolicyView view() {
-    return new PolicyView(services, pools, monitors, securityPolicies, certificates);
+    return new PolicyView(services, pools, monitors, securityPolicies, certificates, seGroups);
   }
 }

@@ -1,7 +1,13 @@
 package io.gatehouse.semanager.internal;
 
+import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.semanager.auth.Role;
+import io.gatehouse.semanager.control.ConnectionListener;
 import io.gatehouse.semanager.control.ControlGrpcService;
+import io.gatehouse.semanager.inventory.ConnectionRecorder;
+import io.gatehouse.semanager.inventory.Inventory;
+import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -11,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -54,13 +61,49 @@ final class PushFactory {
         .register(registry);
   }
 
+  /**
+   * The engines' Connect service: their connections go to the inventory, and a lost one wakes the
+   * reconciler (when the lifecycle is on) so it can replace the engine without waiting a pass.
+   */
   @Singleton
   @Named("control")
   BindableService control(
       ConfigPush push,
+      Inventory inventory,
+      @Nullable Reconciler reconciler,
       @Value("${gatehouse.semanager.heartbeat-interval:10s}") Duration heartbeatInterval) {
+    ConnectionRecorder recorder = new ConnectionRecorder(inventory);
+    ConnectionListener listener =
+        reconciler == null
+            ? recorder
+            : new ConnectionListener() {
+              @Override
+              public void connected(Hello hello) {
+                recorder.connected(hello);
+              }
+
+              @Override
+              public void heartbeat(String seId) {
+                recorder.heartbeat(seId);
+              }
+
+              @Override
+              public void rejected(String seId, Nack nack) {
+                recorder.rejected(seId, nack);
+              }
+
+              @Override
+              public void disconnected(String seId, String why) {
+                recorder.disconnected(seId, why);
+                reconciler.wake();
+              }
+            };
     return new ControlGrpcService(
-        push, managerId(), heartbeatInterval, () -> Role.current() == Role.SERVICE_ENGINE);
+        push,
+        managerId(),
+        heartbeatInterval,
+        () -> Role.current() == Role.SERVICE_ENGINE,
+        listener);
   }
 
   @Singleton

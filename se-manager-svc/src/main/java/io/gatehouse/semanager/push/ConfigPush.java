@@ -39,9 +39,10 @@ public final class ConfigPush {
    *
    * @param id its id
    * @param seGroup its SE group ("" for the default)
-   * @param hostname its node
+   * @param hostname its node's hostname
+   * @param nodeId its node's Mesos agent id ("" when it did not say)
    */
-  public record EngineInfo(String id, String seGroup, String hostname) {}
+  public record EngineInfo(String id, String seGroup, String hostname, String nodeId) {}
 
   /** What one engine has been sent, has applied and has rejected, per resource. */
   private static final class Session {
@@ -175,7 +176,7 @@ public final class ConfigPush {
 
   /** A connected engine: it gets the full state now and every change from now on. */
   public synchronized void connect(String engine, EngineStream stream) {
-    connect(new EngineInfo(engine, "", ""), stream);
+    connect(new EngineInfo(engine, "", "", ""), stream);
   }
 
   /** As {@link #connect(String, EngineStream)}, with what the engine's hello says of it. */
@@ -305,6 +306,41 @@ public final class ConfigPush {
                 new Convergence(
                     name, desiredVersions.get(name), List.copyOf(engines), converged.get(name))));
     return result;
+  }
+
+  /**
+   * One resource of a connected engine: the version it should run, what it applied, a rejection.
+   */
+  public record ResourceState(
+      Key key, String desiredVersion, String appliedVersion, Rejection rejection) {}
+
+  /** Every resource a connected engine should run, in apply order; empty when not connected. */
+  public synchronized List<ResourceState> resources(String engine) {
+    Session session = sessions.get(engine);
+    if (session == null) {
+      return List.of();
+    }
+    Map<Key, Rejection> refused = rejected.getOrDefault(engine, Map.of());
+    List<ResourceState> states = new ArrayList<>();
+    for (ResourceType type : ResourceSet.APPLY_ORDER) {
+      session
+          .desired
+          .ofType(type)
+          .forEach(
+              (name, resource) -> {
+                Key key = new Key(type, name);
+                Rejection rejection = refused.get(key);
+                states.add(
+                    new ResourceState(
+                        key,
+                        resource.getVersion(),
+                        session.applied.getOrDefault(key, ""),
+                        rejection != null && rejection.version().equals(resource.getVersion())
+                            ? rejection
+                            : null));
+              });
+    }
+    return states;
   }
 
   /** The engines connected now. */

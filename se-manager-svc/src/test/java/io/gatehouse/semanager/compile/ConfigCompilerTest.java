@@ -102,6 +102,7 @@ class ConfigCompilerTest {
         Map.of(),
         nsps.stream()
             .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
+        Map.of(),
         Map.of());
   }
 

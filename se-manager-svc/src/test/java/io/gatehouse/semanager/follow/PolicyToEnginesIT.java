@@ -20,6 +20,7 @@ import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -57,11 +58,11 @@ class PolicyToEnginesIT implements TestPropertyProvider {
   @Override
   public Map<String, String> getProperties() {
     policySvc = PolicyServiceProcess.start();
-    return Map.of(
-        "gatehouse.semanager.policy.target",
-        policySvc.target(),
-        "gatehouse.semanager.policy.token",
-        SE_MANAGER);
+    Map<String, String> properties =
+        new java.util.HashMap<>(TestPostgres.freshDatabase().micronautProperties());
+    properties.put("gatehouse.semanager.policy.target", policySvc.target());
+    properties.put("gatehouse.semanager.policy.token", SE_MANAGER);
+    return properties;
   }
 
   @AfterAll

@@ -202,8 +202,8 @@ class ConfigPushTest {
     Recorder edge = new Recorder();
     Recorder inner = new Recorder();
 
-    push.connect(new ConfigPush.EngineInfo("se-edge", "edge", "n1"), edge);
-    push.connect(new ConfigPush.EngineInfo("se-inner", "", "n2"), inner);
+    push.connect(new ConfigPush.EngineInfo("se-edge", "edge", "n1", "agent-1"), edge);
+    push.connect(new ConfigPush.EngineInfo("se-inner", "", "n2", "agent-2"), inner);
 
     assertThat(names(edge.take().get(3))).containsExactlyInAnyOrder("web", "shop");
     assertThat(names(inner.take().get(3))).containsExactly("web");

@@ -49,6 +49,7 @@ public final class ControlClient implements AutoCloseable {
    * @param seGroup the SE group it belongs to ("" for the default): it gets the north-south
    *     services of that group
    * @param hostname this node's name, for the manager's inventory
+   * @param nodeId this node's Mesos agent id ("" when not known)
    * @param minBackoff first reconnect delay
    * @param maxBackoff longest reconnect delay
    */
@@ -58,6 +59,7 @@ public final class ControlClient implements AutoCloseable {
       String seId,
       String seGroup,
       String hostname,
+      String nodeId,
       Duration minBackoff,
       Duration maxBackoff) {}
 
@@ -142,6 +144,7 @@ public final class ControlClient implements AutoCloseable {
                     .setSeId(settings.seId())
                     .setSeGroup(settings.seGroup())
                     .setHostname(settings.hostname())
+                    .setNodeId(settings.nodeId())
                     .setVersion("gatehouse-service-engine")
                     .addAllResources(state.versions()))
             .build());

@@ -108,6 +108,7 @@ class ControlStreamIT {
                         "se-1",
                         "",
                         "node-1",
+                        "agent-1",
                         Duration.ofMillis(100),
                         Duration.ofMillis(400)),
                     null)
@@ -167,6 +168,7 @@ class ControlStreamIT {
                         "se-1",
                         "",
                         "node-1",
+                        "agent-1",
                         Duration.ofMillis(100),
                         Duration.ofMillis(400)),
                     null)

@@ -14,6 +14,7 @@ import io.gatehouse.api.policy.v1.StaticServers;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.engine.testing.TestBackend;
 import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -38,33 +39,23 @@ import org.junit.jupiter.api.Test;
 class PolicyToTrafficIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
-  private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
-  private static final String ENGINE = "test-engine-token-0001";
+  private static final String ENGINE = SeManagerProcess.ENGINE;
 
   @Test
   void aVirtualServiceCreatedInPolicyServesTrafficOnTheEngine() throws Exception {
-    int managerPort = ServiceJar.freePort();
     int servicePort = ServiceJar.freePort();
     try (TestBackend backend = TestBackend.start("app");
         PolicyServiceProcess policy = PolicyServiceProcess.start();
-        ServiceJar manager =
-            ServiceJar.start(
-                    "se-manager-svc",
-                    List.of(
-                        "--grpc.server.port=" + managerPort,
-                        "--micronaut.server.port=" + ServiceJar.freePort(),
-                        "--gatehouse.semanager.policy.target=" + policy.target(),
-                        "--gatehouse.semanager.policy.east-west-address=127.0.0.1"),
-                    Map.of(
-                        "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", OPERATOR,
-                        "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
-                        "GATEHOUSE_SEMANAGER_POLICY_TOKEN", SE_MANAGER))
-                .awaitPort(managerPort, WAIT);
+        SeManagerProcess manager =
+            SeManagerProcess.start(
+                policy.target(),
+                null,
+                List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"));
         ServiceJar engine =
             ServiceJar.start(
                 "service-engine",
                 List.of(
-                    "--control=127.0.0.1:" + managerPort,
+                    "--control=" + manager.target(),
                     "--se-id=se-e2e",
                     "--admin=127.0.0.1:" + ServiceJar.freePort()),
                 Map.of("GATEHOUSE_SE_TOKEN", ENGINE))) {

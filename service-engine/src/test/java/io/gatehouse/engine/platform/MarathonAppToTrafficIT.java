@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ class MarathonAppToTrafficIT {
   private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
   private static final String DISCOVERY = PolicyServiceProcess.DISCOVERY;
   private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
-  private static final String ENGINE = "test-engine-token-0001";
+  private static final String ENGINE = SeManagerProcess.ENGINE;
   private static final String APP =
       """
       {"id": "/webappew1", "instances": 2,
@@ -87,9 +88,7 @@ class MarathonAppToTrafficIT {
     int marathon = ServiceJar.freePort();
     int mesos = ServiceJar.freePort();
     int discovery = ServiceJar.freePort();
-    int manager = ServiceJar.freePort();
     int admin = ServiceJar.freePort();
-    int managerManagement = ServiceJar.freePort();
     Path sandboxes = Files.createTempDirectory("platform-it");
 
     start(
@@ -115,20 +114,13 @@ class MarathonAppToTrafficIT {
             "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
             "GATEHOUSE_DISCOVERY_POLICY_TOKEN", DISCOVERY),
         discovery);
-    start(
-        "se-manager-svc",
-        List.of(
-            "--grpc.server.port=" + manager,
-            "--micronaut.server.port=" + managerManagement,
-            "--gatehouse.semanager.policy.target=" + policy,
-            "--gatehouse.semanager.policy.east-west-address=127.0.0.1",
-            "--gatehouse.semanager.discovery.target=127.0.0.1:" + discovery),
-        Map.of(
-            "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", OPERATOR,
-            "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
-            "GATEHOUSE_SEMANAGER_POLICY_TOKEN", SE_MANAGER,
-            "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", SE_MANAGER),
-        manager);
+    SeManagerProcess managerSvc =
+        SeManagerProcess.start(
+            policy,
+            "127.0.0.1:" + discovery,
+            List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"));
+    closeables.add(managerSvc);
+    int manager = managerSvc.port();
     start(
         "service-engine",
         List.of(
@@ -180,7 +172,7 @@ class MarathonAppToTrafficIT {
         .atMost(WAIT)
         .until(
             () ->
-                send("GET", "http://127.0.0.1:" + managerManagement + "/metrics", null)
+                send("GET", "http://127.0.0.1:" + managerSvc.managementPort() + "/metrics", null)
                     .matches(
                         "(?s).*gatehouse_semanager_propagation_seconds_count\\{until=\"all\"} [1-9].*"));
   }

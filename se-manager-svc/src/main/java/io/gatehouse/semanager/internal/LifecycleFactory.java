@@ -1,0 +1,125 @@
+package io.gatehouse.semanager.internal;
+
+import io.gatehouse.api.policy.v1.DeploymentMethod;
+import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.semanager.driver.DeploymentDriver;
+import io.gatehouse.semanager.driver.local.LocalDriver;
+import io.gatehouse.semanager.driver.marathon.MarathonDriver;
+import io.gatehouse.semanager.inventory.Inventory;
+import io.gatehouse.semanager.lifecycle.Reconciler;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine lifecycle, when {@code gatehouse.semanager.lifecycle.enabled}: the drivers this
+ * manager is configured for (local always; Marathon with a URL), and the reconciler, which acts
+ * only while this replica holds the leader lock in the inventory's database.
+ */
+@Factory
+@Requires(property = "gatehouse.semanager.lifecycle.enabled", value = "true")
+final class LifecycleFactory {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleFactory.class);
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  Reconciler reconciler(
+      Inventory inventory,
+      LifecycleConfig config,
+      LocalDriverConfig local,
+      MarathonDriverConfig marathon,
+      @Value("${grpc.server.port}") int grpcPort) {
+    if (config.engineToken() == null || config.engineToken().isBlank()) {
+      throw new ConfigurationException(
+          "gatehouse.semanager.lifecycle.engine-token is required with the lifecycle enabled: the"
+              + " token the engines it starts connect with (one of"
+              + " gatehouse.semanager.auth.engine-tokens)");
+    }
+    String manager =
+        config.managerAddress() == null ? "127.0.0.1:" + grpcPort : config.managerAddress();
+    List<DeploymentDriver> drivers = new ArrayList<>();
+    LocalDriver localDriver =
+        new LocalDriver(
+            new LocalDriver.Settings(
+                local.command() == null ? LocalDriver.DEFAULT_COMMAND : local.command(),
+                local.engineJar(),
+                local.workDir() == null
+                    ? Path.of(System.getProperty("java.io.tmpdir"), "gatehouse-engines")
+                    : local.workDir(),
+                manager,
+                config.engineToken()));
+    drivers.add(localDriver);
+    if (marathon.url() != null && !marathon.url().isBlank()) {
+      drivers.add(
+          new MarathonDriver(
+              new MarathonDriver.Settings(
+                  URI.create(marathon.url()),
+                  marathon.credentials(),
+                  marathon.command() == null ? MarathonDriver.DEFAULT_COMMAND : marathon.command(),
+                  manager,
+                  config.engineToken())));
+    }
+    Reconciler reconciler =
+        new Reconciler(
+            inventory,
+            drivers,
+            new Reconciler.Settings(
+                config.interval(),
+                config.startTimeout(),
+                config.lostAfter(),
+                method(config.defaultMethod())),
+            Clock.systemUTC());
+    localDriver.onExit(seId -> reconciler.wake());
+    log.info(
+        "engine lifecycle on: drivers {}, default method {}, engines reach the manager at {}",
+        drivers.stream().map(DeploymentDriver::method).toList(),
+        config.defaultMethod(),
+        manager);
+    return reconciler.start();
+  }
+
+  /** The reconciler acts while this replica holds the lock "se-manager-svc/reconciler". */
+  @Context
+  @Bean(preDestroy = "close")
+  LeaderElection reconcilerElection(
+      Reconciler reconciler,
+      @Value("${datasources.default.url}") String jdbcUrl,
+      @Value("${datasources.default.username}") String user,
+      @Value("${datasources.default.password:}") String password) {
+    return new LeaderElection(
+            new LeaderElection.Settings(
+                jdbcUrl, user, password, "se-manager-svc/reconciler", Duration.ofSeconds(2)))
+        .onChange(
+            leading -> {
+              log.info(leading ? "leading: reconciling the fleet" : "no longer leading");
+              reconciler.leading(leading);
+            })
+        .start();
+  }
+
+  private static DeploymentMethod method(String name) {
+    return switch (name.toLowerCase()) {
+      case "marathon" -> DeploymentMethod.DEPLOYMENT_METHOD_MARATHON;
+      case "local" -> DeploymentMethod.DEPLOYMENT_METHOD_LOCAL;
+      case "ssh" -> DeploymentMethod.DEPLOYMENT_METHOD_SSH;
+      case "fleet" -> DeploymentMethod.DEPLOYMENT_METHOD_FLEET;
+      default ->
+          throw new ConfigurationException(
+              "gatehouse.semanager.lifecycle.default-method: "
+                  + name
+                  + " is not one of marathon, local, ssh, fleet");
+    };
+  }
+}

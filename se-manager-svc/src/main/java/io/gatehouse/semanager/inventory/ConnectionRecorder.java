@@ -1,0 +1,70 @@
+package io.gatehouse.semanager.inventory;
+
+import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.Nack;
+import io.gatehouse.api.semanager.v1.RejectedResource;
+import io.gatehouse.semanager.control.ConnectionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes what happens on the control streams to the {@link Inventory}. A database outage never
+ * reaches the streams: the failure is logged and the engine keeps its configuration; the next hello
+ * or the reconciler's pass brings the record up to date.
+ */
+public final class ConnectionRecorder implements ConnectionListener {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionRecorder.class);
+
+  private final Inventory inventory;
+
+  public ConnectionRecorder(Inventory inventory) {
+    this.inventory = inventory;
+  }
+
+  @Override
+  public void connected(Hello hello) {
+    record(
+        hello.getSeId(),
+        "connection",
+        () ->
+            inventory.connected(
+                hello.getSeId(),
+                hello.getNodeId(),
+                hello.getHostname(),
+                hello.getSeGroup(),
+                hello.getVersion()));
+  }
+
+  @Override
+  public void heartbeat(String seId) {
+    record(seId, "heartbeat", () -> inventory.heartbeat(seId));
+  }
+
+  @Override
+  public void rejected(String seId, Nack nack) {
+    for (RejectedResource rejected : nack.getRejectedList()) {
+      String message =
+          rejected.getResource().getType().name().replace("RESOURCE_TYPE_", "").toLowerCase()
+              + " "
+              + rejected.getResource().getName()
+              + " version "
+              + rejected.getResource().getVersion()
+              + ": "
+              + rejected.getErrorDetail().getMessage();
+      record(seId, "rejection", () -> inventory.event(seId, "NACK", message));
+    }
+  }
+
+  @Override
+  public void disconnected(String seId, String why) {
+    record(seId, "disconnection", () -> inventory.disconnected(seId, why));
+  }
+
+  private static void record(String seId, String what, Runnable write) {
+    try {
+      write.run();
+    } catch (Inventory.InventoryException e) {
+      log.warn("engine {}: the {} is not in the inventory: {}", seId, what, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,399 @@
+package io.gatehouse.semanager.inventory;
+
+import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Every engine the manager deployed or that connected to it, and what happened to each: the
+ * reconciler's view of the actual fleet, shared by all replicas (an engine connects to one replica;
+ * the leader reconciles from here). Each change of a record increases its revision and, when it is
+ * a lifecycle step, appends an event in the same transaction.
+ */
+@Singleton
+public final class Inventory {
+  private static final String PREFIX = "SERVICE_ENGINE_STATE_";
+  private static final String COLUMNS =
+      "id, node_id, hostname, address, se_group, deployment_method, state, version, connected_at,"
+          + " last_heartbeat_at, state_changed_at, revision";
+
+  /**
+   * One engine.
+   *
+   * @param deploymentMethod "marathon", "ssh", "fleet" or "local"; empty for an engine the manager
+   *     did not deploy (it connected on its own) and so never stops or replaces
+   */
+  public record Engine(
+      String id,
+      String nodeId,
+      String hostname,
+      String address,
+      String seGroup,
+      String deploymentMethod,
+      ServiceEngineState state,
+      String version,
+      Instant connectedAt,
+      Instant lastHeartbeatAt,
+      Instant stateChangedAt,
+      long revision) {}
+
+  /** Something that happened to an engine. */
+  public record Event(long id, Instant time, String seId, String type, String message) {}
+
+  /** Where an engine is to run, as the reconciler plans it. */
+  public record Placement(
+      String id,
+      String nodeId,
+      String hostname,
+      String address,
+      String seGroup,
+      String deploymentMethod) {}
+
+  /** A database failure, unchecked. */
+  public static final class InventoryException extends RuntimeException {
+    InventoryException(SQLException cause) {
+      super("inventory: " + cause.getMessage(), cause);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work<R> {
+    R run(Connection connection) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+
+  public Inventory(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Records a planned engine as PENDING (event "PLANNED") unless it is already known; a known
+   * engine gets its node facts and deployment method refreshed without an event.
+   */
+  public Engine plan(Placement placement) {
+    return transaction(
+        c -> {
+          Optional<Engine> known = get(c, placement.id(), true);
+          if (known.isEmpty()) {
+            try (PreparedStatement st =
+                c.prepareStatement(
+                    "INSERT INTO service_engine (id, node_id, hostname, address, se_group,"
+                        + " deployment_method, state) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              st.setString(1, placement.id());
+              st.setString(2, placement.nodeId());
+              st.setString(3, placement.hostname());
+              st.setString(4, placement.address());
+              st.setString(5, placement.seGroup());
+              st.setString(6, placement.deploymentMethod());
+              st.setString(7, name(ServiceEngineState.SERVICE_ENGINE_STATE_PENDING));
+              st.executeUpdate();
+            }
+            append(c, placement.id(), "PLANNED", "on node " + placement.hostname());
+          } else if (!known.get().nodeId().equals(placement.nodeId())
+              || !known.get().hostname().equals(placement.hostname())
+              || !known.get().address().equals(placement.address())
+              || !known.get().deploymentMethod().equals(placement.deploymentMethod())) {
+            try (PreparedStatement st =
+                c.prepareStatement(
+                    "UPDATE service_engine SET node_id = ?, hostname = ?, address = ?,"
+                        + " deployment_method = ?, revision = revision + 1 WHERE id = ?")) {
+              st.setString(1, placement.nodeId());
+              st.setString(2, placement.hostname());
+              st.setString(3, placement.address());
+              st.setString(4, placement.deploymentMethod());
+              st.setString(5, placement.id());
+              st.executeUpdate();
+            }
+          }
+          return get(c, placement.id(), false).orElseThrow();
+        });
+  }
+
+  /** Moves an engine to {@code state} and records the step as an event. */
+  public void transition(String id, ServiceEngineState state, String eventType, String message) {
+    transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE service_engine SET state = ?, state_changed_at = now(),"
+                      + " revision = revision + 1 WHERE id = ?")) {
+            st.setString(1, name(state));
+            st.setString(2, id);
+            st.executeUpdate();
+          }
+          append(c, id, eventType, message);
+          return null;
+        });
+  }
+
+  /**
+   * An engine said hello: it is CONNECTED now. An engine the manager never planned is recorded with
+   * an empty deployment method.
+   */
+  public void connected(String id, String nodeId, String hostname, String seGroup, String version) {
+    transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "INSERT INTO service_engine (id, node_id, hostname, se_group,"
+                      + " deployment_method, state, version, connected_at, last_heartbeat_at)"
+                      + " VALUES (?, ?, ?, ?, '', ?, ?, now(), now())"
+                      + " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state,"
+                      + " version = EXCLUDED.version, connected_at = now(),"
+                      + " last_heartbeat_at = now(), state_changed_at = now(),"
+                      + " node_id = CASE WHEN EXCLUDED.node_id = '' THEN service_engine.node_id"
+                      + " ELSE EXCLUDED.node_id END,"
+                      + " revision = service_engine.revision + 1")) {
+            st.setString(1, id);
+            st.setString(2, nodeId);
+            st.setString(3, hostname);
+            st.setString(4, seGroup.isEmpty() ? "default" : seGroup);
+            st.setString(5, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
+            st.setString(6, version);
+            st.executeUpdate();
+          }
+          append(
+              c, id, "CONNECTED", "from " + hostname + (version.isEmpty() ? "" : ", " + version));
+          return null;
+        });
+  }
+
+  /** An engine's control stream ended: DISCONNECTED, unless it was already decommissioned. */
+  public void disconnected(String id, String why) {
+    transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE service_engine SET state = ?, connected_at = NULL,"
+                      + " state_changed_at = now(), revision = revision + 1"
+                      + " WHERE id = ? AND state = ?")) {
+            st.setString(1, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
+            st.setString(2, id);
+            st.setString(3, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
+            if (st.executeUpdate() > 0) {
+              append(c, id, "DISCONNECTED", why);
+            }
+          }
+          return null;
+        });
+  }
+
+  /** A heartbeat arrived (no revision change: heartbeats are not changes of the record). */
+  public void heartbeat(String id) {
+    transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE service_engine SET last_heartbeat_at = now() WHERE id = ?")) {
+            st.setString(1, id);
+            st.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Records an event that does not change the engine's state (e.g. a NACK). */
+  public void event(String id, String type, String message) {
+    transaction(
+        c -> {
+          append(c, id, type, message);
+          return null;
+        });
+  }
+
+  public Optional<Engine> get(String id) {
+    return transaction(c -> get(c, id, false));
+  }
+
+  /** Every engine, decommissioned ones included: the reconciler's input. */
+  public List<Engine> all() {
+    return transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM service_engine ORDER BY id")) {
+            return engines(st);
+          }
+        });
+  }
+
+  /**
+   * A page of engines by hostname then id, after the position {@code (afterHostname, afterId)}
+   * (both empty for the first page).
+   *
+   * @param seGroup only this group; empty for all
+   * @param states only these states; empty for all
+   */
+  public List<Engine> page(
+      String seGroup,
+      Collection<ServiceEngineState> states,
+      String afterHostname,
+      String afterId,
+      int limit) {
+    return transaction(
+        c -> {
+          StringBuilder sql =
+              new StringBuilder("SELECT ")
+                  .append(COLUMNS)
+                  .append(" FROM service_engine WHERE (hostname, id) > (?, ?)");
+          if (!seGroup.isEmpty()) {
+            sql.append(" AND se_group = ?");
+          }
+          if (!states.isEmpty()) {
+            sql.append(" AND state = ANY (?)");
+          }
+          sql.append(" ORDER BY hostname, id LIMIT ?");
+          try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            st.setString(i++, afterHostname);
+            st.setString(i++, afterId);
+            if (!seGroup.isEmpty()) {
+              st.setString(i++, seGroup);
+            }
+            if (!states.isEmpty()) {
+              st.setArray(
+                  i++, c.createArrayOf("text", states.stream().map(Inventory::name).toArray()));
+            }
+            st.setInt(i, limit);
+            return engines(st);
+          }
+        });
+  }
+
+  /** Events newest first, older than event {@code beforeId} (0: from the newest). */
+  public List<Event> events(String seId, long beforeId, int limit) {
+    return transaction(
+        c -> {
+          StringBuilder sql =
+              new StringBuilder("SELECT id, time, se_id, type, message FROM service_engine_event");
+          List<Object> args = new ArrayList<>();
+          List<String> where = new ArrayList<>();
+          if (!seId.isEmpty()) {
+            where.add("se_id = ?");
+            args.add(seId);
+          }
+          if (beforeId > 0) {
+            where.add("id < ?");
+            args.add(beforeId);
+          }
+          if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+          }
+          sql.append(" ORDER BY id DESC LIMIT ?");
+          args.add(limit);
+          try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              st.setObject(i + 1, args.get(i));
+            }
+            List<Event> events = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                events.add(
+                    new Event(
+                        rs.getLong(1),
+                        rs.getTimestamp(2).toInstant(),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5)));
+              }
+            }
+            return events;
+          }
+        });
+  }
+
+  /** Deletes events older than {@code before}; returns how many. */
+  public int pruneEvents(Instant before) {
+    return transaction(
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement("DELETE FROM service_engine_event WHERE time < ?")) {
+            st.setTimestamp(1, Timestamp.from(before));
+            return st.executeUpdate();
+          }
+        });
+  }
+
+  private static Optional<Engine> get(Connection c, String id, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM service_engine WHERE id = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+      st.setString(1, id);
+      List<Engine> found = engines(st);
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+  }
+
+  private static List<Engine> engines(PreparedStatement st) throws SQLException {
+    List<Engine> engines = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        engines.add(
+            new Engine(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                ServiceEngineState.valueOf(PREFIX + rs.getString(7)),
+                rs.getString(8),
+                instant(rs.getTimestamp(9)),
+                instant(rs.getTimestamp(10)),
+                instant(rs.getTimestamp(11)),
+                rs.getLong(12)));
+      }
+    }
+    return engines;
+  }
+
+  private static void append(Connection c, String id, String type, String message)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO service_engine_event (se_id, type, message) VALUES (?, ?, ?)")) {
+      st.setString(1, id);
+      st.setString(2, type);
+      st.setString(3, message);
+      st.executeUpdate();
+    }
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static String name(ServiceEngineState state) {
+    return state.name().substring(PREFIX.length());
+  }
+
+  private <R> R transaction(Work<R> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        R result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new InventoryException(e);
+    }
+  }
+}

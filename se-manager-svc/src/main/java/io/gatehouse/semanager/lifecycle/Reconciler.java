@@ -1,0 +1,442 @@
+package io.gatehouse.semanager.lifecycle;
+
+import io.gatehouse.api.discovery.v1.Node;
+import io.gatehouse.api.policy.v1.DeploymentMethod;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import io.gatehouse.semanager.driver.DeploymentDriver;
+import io.gatehouse.semanager.driver.DriverException;
+import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.GroupDriver;
+import io.gatehouse.semanager.driver.NodeDriver;
+import io.gatehouse.semanager.inventory.Inventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converges the fleet: desired = one engine per eligible node and group ({@link Eligibility}),
+ * actual = the {@link Inventory} (connected engines, as every replica records them) and the
+ * drivers' view. Runs on the leader only, on a thread of its own: a pass every interval and
+ * whenever nodes, groups or an engine change.
+ *
+ * <p>Per engine of a node driver: planned or failed engines are started; one that did not connect
+ * within the start timeout is started again; a disconnected one is replaced at once when its driver
+ * says it no longer runs, and after {@code lostAfter} when it still runs but stays silent. Every
+ * start spends the group's spawn budget. Engines whose node left the group (gone, inactive, no
+ * longer matching, or the group deleted) are stopped and decommissioned. A group driver (Marathon)
+ * is given the whole list and replaces engines itself. Nothing is decided before both the nodes and
+ * the groups are known, so a manager that just started never decommissions the fleet.
+ */
+public final class Reconciler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+  private static final int DEFAULT_SPAWN_RATE = 25;
+
+  /**
+   * @param interval time between passes when nothing changes
+   * @param startTimeout how long a started engine may take to connect
+   * @param lostAfter how long a disconnected engine whose process still runs may stay silent
+   * @param defaultMethod the method of groups that name none
+   */
+  public record Settings(
+      Duration interval,
+      Duration startTimeout,
+      Duration lostAfter,
+      DeploymentMethod defaultMethod) {}
+
+  private final Inventory inventory;
+  private final Map<String, DeploymentDriver> drivers = new HashMap<>();
+  private final Settings settings;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final Map<String, SpawnBudget> budgets = new HashMap<>();
+  private final Set<String> reported = new HashSet<>();
+  private volatile Map<String, ServiceEngineGroup> groups;
+  private volatile Map<String, Node> nodes;
+  private volatile boolean leading;
+  private volatile boolean started;
+
+  public Reconciler(
+      Inventory inventory, List<DeploymentDriver> drivers, Settings settings, Clock clock) {
+    this.inventory = inventory;
+    drivers.forEach(d -> this.drivers.put(d.method(), d));
+    this.settings = settings;
+    this.clock = clock;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "reconciler");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts the periodic passes. */
+  public Reconciler start() {
+    started = true;
+    executor.scheduleWithFixedDelay(
+        this::passSafely, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The service engine groups, as policy-svc has them now. */
+  public void groups(Map<String, ServiceEngineGroup> groups) {
+    this.groups = Map.copyOf(groups);
+    wake();
+  }
+
+  /** The Mesos agents, as discovery-svc has them now. */
+  public void nodes(Map<String, Node> nodes) {
+    this.nodes = Map.copyOf(nodes);
+    wake();
+  }
+
+  /** Whether this replica leads (only the leader reconciles). */
+  public void leading(boolean leading) {
+    this.leading = leading;
+    wake();
+  }
+
+  /**
+   * Asks for a pass soon (several requests before it runs make one pass); before {@link #start}
+   * passes run only when {@link #pass} is called.
+   */
+  public void wake() {
+    if (started && passQueued.compareAndSet(false, true)) {
+      executor.execute(
+          () -> {
+            passQueued.set(false);
+            passSafely();
+          });
+    }
+  }
+
+  private void passSafely() {
+    try {
+      pass();
+    } catch (RuntimeException e) {
+      log.warn("reconcile pass failed; the next one tries again: {}", e.toString());
+    }
+  }
+
+  /** One pass; does nothing unless this replica leads and both nodes and groups are known. */
+  public synchronized void pass() {
+    Map<String, ServiceEngineGroup> currentGroups = groups;
+    Map<String, Node> currentNodes = nodes;
+    if (!leading || currentGroups == null || currentNodes == null) {
+      return;
+    }
+    Map<String, Inventory.Engine> known = new HashMap<>();
+    inventory.all().forEach(e -> known.put(e.id(), e));
+    Set<String> desired = new HashSet<>();
+    Map<String, List<Node>> assignment =
+        Eligibility.assign(currentGroups.values(), currentNodes.values());
+    for (Map.Entry<String, List<Node>> entry : assignment.entrySet()) {
+      ServiceEngineGroup group = currentGroups.get(entry.getKey());
+      DeploymentDriver driver = driverOf(group);
+      if (driver == null) {
+        continue;
+      }
+      List<EngineSpec> specs = new ArrayList<>();
+      for (Node node : entry.getValue()) {
+        specs.add(
+            new EngineSpec(
+                EngineSpec.idOf(entry.getKey(), node.getHostname()),
+                node.getId(),
+                node.getHostname(),
+                node.getAddress(),
+                group));
+      }
+      specs.forEach(s -> desired.add(s.seId()));
+      if (driver instanceof NodeDriver nodeDriver) {
+        specs.forEach(s -> converge(nodeDriver, s, known));
+      } else if (driver instanceof GroupDriver groupDriver) {
+        converge(groupDriver, group, specs, known);
+      }
+    }
+    for (Inventory.Engine engine : known.values()) {
+      if (!desired.contains(engine.id())
+          && !engine.deploymentMethod().isEmpty()
+          && engine.state() != ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED) {
+        decommission(engine, currentGroups, currentNodes);
+      }
+    }
+  }
+
+  /**
+   * Stops and starts one engine through its driver (an operator's redeploy).
+   *
+   * @throws DriverException when the driver failed or the engine's method is not configured here
+   */
+  public synchronized void redeploy(Inventory.Engine engine) throws DriverException {
+    EngineSpec spec = specOf(engine);
+    DeploymentDriver driver = configured(engine);
+    if (driver instanceof NodeDriver nodeDriver) {
+      nodeDriver.stop(spec);
+      nodeDriver.start(spec);
+    } else if (driver instanceof GroupDriver groupDriver) {
+      groupDriver.restart(spec);
+    }
+    inventory.transition(
+        engine.id(),
+        ServiceEngineState.SERVICE_ENGINE_STATE_STARTING,
+        "REDEPLOYED",
+        "by an operator");
+  }
+
+  /**
+   * Stops one engine through its driver and marks it decommissioned (an operator's request); the
+   * next pass starts it again if its node is still eligible.
+   */
+  public synchronized void decommission(Inventory.Engine engine) throws DriverException {
+    if (configured(engine) instanceof NodeDriver driver) {
+      driver.stop(specOf(engine));
+    }
+    inventory.transition(
+        engine.id(),
+        ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED,
+        "DECOMMISSIONED",
+        "by an operator");
+  }
+
+  private DeploymentDriver configured(Inventory.Engine engine) throws DriverException {
+    DeploymentDriver driver = drivers.get(engine.deploymentMethod());
+    if (driver == null) {
+      throw new DriverException(
+          engine.deploymentMethod().isEmpty()
+              ? "the manager did not deploy this engine (it connected on its own)"
+              : "deployment method " + engine.deploymentMethod() + " is not configured here");
+    }
+    return driver;
+  }
+
+  private EngineSpec specOf(Inventory.Engine engine) {
+    Map<String, ServiceEngineGroup> current = groups;
+    ServiceEngineGroup group = current == null ? null : current.get(engine.seGroup());
+    if (group == null) {
+      group =
+          ServiceEngineGroup.newBuilder()
+              .setMeta(ObjectMeta.newBuilder().setName(engine.seGroup()))
+              .build();
+    }
+    return new EngineSpec(engine.id(), engine.nodeId(), engine.hostname(), engine.address(), group);
+  }
+
+  private void converge(NodeDriver driver, EngineSpec spec, Map<String, Inventory.Engine> known) {
+    Inventory.Engine engine = known.get(spec.seId());
+    if (engine != null
+        && !engine.deploymentMethod().isEmpty()
+        && !engine.deploymentMethod().equals(driver.method())) {
+      stopWith(engine.deploymentMethod(), spec); // the group moved to another method
+    }
+    if (engine == null || !engine.deploymentMethod().equals(driver.method())) {
+      engine = inventory.plan(placement(spec, driver));
+    }
+    Duration inState = Duration.between(engine.stateChangedAt(), clock.instant());
+    switch (engine.state()) {
+      case SERVICE_ENGINE_STATE_CONNECTED -> {}
+      case SERVICE_ENGINE_STATE_STARTING -> {
+        if (inState.compareTo(settings.startTimeout()) > 0) {
+          restart(
+              driver,
+              spec,
+              "START_TIMEOUT",
+              "not connected " + settings.startTimeout().toSeconds() + " s after its start");
+        } else if (!running(driver, spec)) {
+          start(driver, spec, "DEPLOYED", "started again: its process ended before it connected");
+        }
+      }
+      case SERVICE_ENGINE_STATE_DISCONNECTED -> {
+        if (!running(driver, spec)) {
+          start(driver, spec, "REPLACED", "lost: its process no longer runs");
+        } else if (inState.compareTo(settings.lostAfter()) > 0) {
+          restart(
+              driver,
+              spec,
+              "REPLACED",
+              "lost: silent for " + inState.toSeconds() + " s though its process runs");
+        }
+      }
+      default -> start(driver, spec, "DEPLOYED", "on node " + spec.hostname());
+    }
+  }
+
+  private void converge(
+      GroupDriver driver,
+      ServiceEngineGroup group,
+      List<EngineSpec> specs,
+      Map<String, Inventory.Engine> known) {
+    try {
+      driver.apply(group, specs);
+    } catch (DriverException e) {
+      reportOnce(group.getMeta().getName(), "group " + group.getMeta().getName(), e.getMessage());
+      return;
+    }
+    reported.remove(group.getMeta().getName());
+    for (EngineSpec spec : specs) {
+      Inventory.Engine engine = known.get(spec.seId());
+      if (engine == null || !engine.deploymentMethod().equals(driver.method())) {
+        engine = inventory.plan(placement(spec, driver));
+      }
+      ServiceEngineState state = engine.state();
+      if (state != ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED
+          && state != ServiceEngineState.SERVICE_ENGINE_STATE_STARTING
+          && state != ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED) {
+        inventory.transition(
+            spec.seId(),
+            ServiceEngineState.SERVICE_ENGINE_STATE_STARTING,
+            "DEPLOYED",
+            "through " + driver.method() + " on node " + spec.hostname());
+      }
+    }
+  }
+
+  private void start(NodeDriver driver, EngineSpec spec, String event, String message) {
+    if (!budgetOf(spec.group()).take(spawnRate(spec.group()))) {
+      return; // the next pass tries again
+    }
+    try {
+      driver.start(spec);
+      inventory.transition(
+          spec.seId(), ServiceEngineState.SERVICE_ENGINE_STATE_STARTING, event, message);
+      log.info("engine {}: {} ({})", spec.seId(), event.toLowerCase(), message);
+    } catch (DriverException e) {
+      inventory.transition(
+          spec.seId(),
+          ServiceEngineState.SERVICE_ENGINE_STATE_FAILED,
+          "DRIVER_FAILED",
+          driver.method() + " could not start it: " + e.getMessage());
+      log.warn(
+          "engine {}: {} could not start it: {}", spec.seId(), driver.method(), e.getMessage());
+    }
+  }
+
+  private void restart(NodeDriver driver, EngineSpec spec, String event, String message) {
+    try {
+      driver.stop(spec);
+    } catch (DriverException e) {
+      log.warn("engine {}: {} could not stop it: {}", spec.seId(), driver.method(), e.getMessage());
+    }
+    start(driver, spec, event, message);
+  }
+
+  private boolean running(NodeDriver driver, EngineSpec spec) {
+    try {
+      return driver.running(spec);
+    } catch (DriverException e) {
+      log.warn(
+          "engine {}: {} cannot tell whether it runs: {}",
+          spec.seId(),
+          driver.method(),
+          e.getMessage());
+      return true; // unknown: wait for lostAfter rather than start a second one
+    }
+  }
+
+  private void decommission(
+      Inventory.Engine engine, Map<String, ServiceEngineGroup> groups, Map<String, Node> nodes) {
+    String why =
+        !groups.containsKey(engine.seGroup())
+            ? "group " + engine.seGroup() + " was deleted"
+            : nodes.containsKey(engine.nodeId())
+                ? "node "
+                    + engine.hostname()
+                    + " is no longer eligible for group "
+                    + engine.seGroup()
+                : "node " + engine.hostname() + " is gone";
+    if (!stopWith(engine.deploymentMethod(), specOf(engine))) {
+      return;
+    }
+    inventory.transition(
+        engine.id(), ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED, "DECOMMISSIONED", why);
+    log.info("engine {} decommissioned: {}", engine.id(), why);
+  }
+
+  /** Stops an engine with the driver of {@code method}; false when that failed. */
+  private boolean stopWith(String method, EngineSpec spec) {
+    DeploymentDriver driver = drivers.get(method);
+    if (driver instanceof NodeDriver nodeDriver) {
+      try {
+        nodeDriver.stop(spec);
+      } catch (DriverException e) {
+        log.warn("engine {}: {} could not stop it: {}", spec.seId(), method, e.getMessage());
+        return false;
+      }
+    }
+    return true; // a group driver scaled it away already; an unknown method has nothing to stop
+  }
+
+  private DeploymentDriver driverOf(ServiceEngineGroup group) {
+    DeploymentMethod method =
+        group.getDeploymentMethod() == DeploymentMethod.DEPLOYMENT_METHOD_UNSPECIFIED
+            ? settings.defaultMethod()
+            : group.getDeploymentMethod();
+    String name = methodName(method);
+    DeploymentDriver driver = drivers.get(name);
+    if (driver == null) {
+      reportOnce(
+          group.getMeta().getName(),
+          "group " + group.getMeta().getName(),
+          "deployment method "
+              + name
+              + " is not configured on this manager; its engines are left as they are");
+    }
+    return driver;
+  }
+
+  /** The inventory's name of a deployment method. */
+  public static String methodName(DeploymentMethod method) {
+    return switch (method) {
+      case DEPLOYMENT_METHOD_MARATHON -> "marathon";
+      case DEPLOYMENT_METHOD_SSH -> "ssh";
+      case DEPLOYMENT_METHOD_FLEET -> "fleet";
+      case DEPLOYMENT_METHOD_LOCAL -> "local";
+      case DEPLOYMENT_METHOD_UNSPECIFIED, UNRECOGNIZED -> "";
+    };
+  }
+
+  private void reportOnce(String key, String subject, String problem) {
+    if (reported.add(key)) {
+      log.warn("{}: {}", subject, problem);
+    }
+  }
+
+  private SpawnBudget budgetOf(ServiceEngineGroup group) {
+    return budgets.computeIfAbsent(
+        group.getMeta().getName(), g -> new SpawnBudget(spawnRate(group), clock));
+  }
+
+  private static int spawnRate(ServiceEngineGroup group) {
+    return group.getSpawnRatePerMinute() == 0 ? DEFAULT_SPAWN_RATE : group.getSpawnRatePerMinute();
+  }
+
+  private static Inventory.Placement placement(EngineSpec spec, DeploymentDriver driver) {
+    return new Inventory.Placement(
+        spec.seId(),
+        spec.nodeId(),
+        spec.hostname(),
+        spec.address(),
+        spec.groupName(),
+        driver.method());
+  }
+
+  /** Stops the passes and closes the drivers (the local driver stops its engines). */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    drivers.values().forEach(DeploymentDriver::close);
+  }
+}

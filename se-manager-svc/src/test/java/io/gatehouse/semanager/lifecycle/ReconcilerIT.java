@@ -1,0 +1,323 @@
+package io.gatehouse.semanager.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.api.discovery.v1.Node;
+import io.gatehouse.api.policy.v1.AttributeMatch;
+import io.gatehouse.api.policy.v1.DeploymentMethod;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.Placement;
+import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import io.gatehouse.semanager.driver.DriverException;
+import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.NodeDriver;
+import io.gatehouse.semanager.inventory.Inventory;
+import io.gatehouse.semanager.inventory.InventoryDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler's decisions, one pass at a time, against a real inventory in PostgreSQL. The
+ * driver here records what it is asked and keeps a set of "running" engines; the real drivers are
+ * tested against their real peers (child processes, marathon-sim, SSH, Fleet).
+ */
+class ReconcilerIT {
+  private static final Reconciler.Settings SETTINGS =
+      new Reconciler.Settings(
+          Duration.ofHours(1),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(15),
+          DeploymentMethod.DEPLOYMENT_METHOD_LOCAL);
+
+  private Inventory inventory;
+  private RecordingDriver driver;
+  private TestClock clock;
+  private Reconciler reconciler;
+
+  @BeforeEach
+  void setUp() {
+    inventory = InventoryDatabase.fresh();
+    driver = new RecordingDriver();
+    clock = new TestClock();
+    reconciler = new Reconciler(inventory, List.of(driver), SETTINGS, clock);
+  }
+
+  private static ServiceEngineGroup group(String name, Placement placement, int spawnRate) {
+    return ServiceEngineGroup.newBuilder()
+        .setMeta(ObjectMeta.newBuilder().setName(name))
+        .setPlacement(placement)
+        .setSpawnRatePerMinute(spawnRate)
+        .build();
+  }
+
+  private static Node node(String hostname, boolean active, Map<String, String> attributes) {
+    return Node.newBuilder()
+        .setId("agent-" + hostname)
+        .setHostname(hostname)
+        .setAddress("10.0.0." + hostname.substring(1))
+        .setActive(active)
+        .putAllAttributes(attributes)
+        .build();
+  }
+
+  private void lead(List<ServiceEngineGroup> groups, List<Node> nodes) {
+    Map<String, ServiceEngineGroup> byName = new java.util.HashMap<>();
+    groups.forEach(g -> byName.put(g.getMeta().getName(), g));
+    Map<String, Node> byId = new java.util.HashMap<>();
+    nodes.forEach(n -> byId.put(n.getId(), n));
+    reconciler.groups(byName);
+    reconciler.nodes(byId);
+    reconciler.leading(true);
+  }
+
+  private ServiceEngineState state(String id) {
+    return inventory.get(id).orElseThrow().state();
+  }
+
+  private List<String> events(String id) {
+    return inventory.events(id, 0, 100).stream().map(Inventory.Event::type).toList();
+  }
+
+  @Test
+  void eachEligibleActiveNodeGetsOneEngineOfTheMostSpecificGroup() {
+    Placement edgeOnly =
+        Placement.newBuilder()
+            .addIncludeAttributes(AttributeMatch.newBuilder().setName("rack").addValues("edge"))
+            .build();
+    Placement notGpu =
+        Placement.newBuilder()
+            .addExcludeAttributes(AttributeMatch.newBuilder().setName("gpu"))
+            .build();
+    lead(
+        List.of(group("default", notGpu, 0), group("edge", edgeOnly, 0)),
+        List.of(
+            node("n1", true, Map.of("rack", "edge")),
+            node("n2", true, Map.of("rack", "core")),
+            node("n3", false, Map.of()),
+            node("n4", true, Map.of("gpu", "yes"))));
+
+    reconciler.pass();
+
+    assertThat(driver.started).containsExactlyInAnyOrder("edge@n1", "default@n2");
+    assertThat(state("edge@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_STARTING);
+    Inventory.Engine engine = inventory.get("default@n2").orElseThrow();
+    assertThat(engine.nodeId()).isEqualTo("agent-n2");
+    assertThat(engine.address()).isEqualTo("10.0.0.2");
+    assertThat(engine.deploymentMethod()).isEqualTo("local");
+    assertThat(events("default@n2")).containsExactly("DEPLOYED", "PLANNED");
+
+    reconciler.pass(); // nothing changed: nothing more is started
+    assertThat(driver.started).hasSize(2);
+  }
+
+  @Test
+  void nothingIsDecidedBeforeLeadingWithNodesAndGroupsKnown() {
+    reconciler.groups(Map.of("default", group("default", Placement.getDefaultInstance(), 0)));
+    reconciler.leading(true);
+    reconciler.pass(); // no node snapshot yet
+    reconciler.nodes(Map.of("agent-n1", node("n1", true, Map.of())));
+    reconciler.leading(false);
+    reconciler.pass(); // not the leader
+
+    assertThat(driver.started).isEmpty();
+    assertThat(inventory.all()).isEmpty();
+  }
+
+  @Test
+  void startsAreBoundedByTheGroupsSpawnRate() {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 2)),
+        List.of(
+            node("n1", true, Map.of()), node("n2", true, Map.of()), node("n3", true, Map.of())));
+
+    reconciler.pass();
+    assertThat(driver.started).hasSize(2);
+    assertThat(state("default@n3")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_PENDING);
+
+    clock.advance(Duration.ofSeconds(10)); // a third of a start
+    reconciler.pass();
+    assertThat(driver.started).hasSize(2);
+
+    clock.advance(Duration.ofSeconds(25));
+    reconciler.pass();
+    assertThat(driver.started).containsExactly("default@n1", "default@n2", "default@n3");
+  }
+
+  @Test
+  void aLostEngineIsReplacedAtOnceWhenItsProcessIsGoneAndAfterASilenceWhenItRuns() {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of()), node("n2", true, Map.of())));
+    reconciler.pass();
+    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
+    inventory.connected("default@n2", "agent-n2", "n2", "default", "v1");
+    reconciler.pass();
+    assertThat(driver.started).hasSize(2);
+
+    // n1's process died; n2's stream broke but its process still runs
+    driver.running.remove("default@n1");
+    inventory.disconnected("default@n1", "connection reset");
+    inventory.disconnected("default@n2", "connection reset");
+    reconciler.pass();
+    assertThat(driver.started).containsExactly("default@n1", "default@n2", "default@n1");
+    assertThat(driver.stopped).isEmpty();
+    assertThat(events("default@n1")).first().isEqualTo("REPLACED");
+    assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED);
+
+    clock.advance(Duration.ofSeconds(16));
+    reconciler.pass();
+    assertThat(driver.stopped).containsExactly("default@n2");
+    assertThat(driver.started).endsWith("default@n2");
+    assertThat(events("default@n2")).first().isEqualTo("REPLACED");
+    assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_STARTING);
+  }
+
+  @Test
+  void anEngineThatNeverConnectsIsStartedAgainAfterTheStartTimeout() {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of())));
+    reconciler.pass();
+    clock.advance(Duration.ofSeconds(30));
+    reconciler.pass();
+    assertThat(driver.started).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(31));
+    reconciler.pass();
+    assertThat(driver.stopped).containsExactly("default@n1");
+    assertThat(driver.started).hasSize(2);
+    assertThat(events("default@n1")).first().isEqualTo("START_TIMEOUT");
+  }
+
+  @Test
+  void aDriverFailureIsRecordedAndRetriedOnTheNextPass() {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of())));
+    driver.failing = true;
+    reconciler.pass();
+    assertThat(state("default@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_FAILED);
+    assertThat(inventory.events("default@n1", 0, 1).get(0).message())
+        .isEqualTo("local could not start it: host unreachable");
+
+    driver.failing = false;
+    reconciler.pass();
+    assertThat(state("default@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_STARTING);
+    assertThat(driver.started).containsExactly("default@n1");
+  }
+
+  @Test
+  void enginesOfNodesThatLeaveAreStoppedAndDecommissioned() {
+    ServiceEngineGroup edge =
+        group(
+            "edge",
+            Placement.newBuilder()
+                .addIncludeAttributes(AttributeMatch.newBuilder().setName("rack").addValues("edge"))
+                .build(),
+            0);
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0), edge),
+        List.of(
+            node("n1", true, Map.of()),
+            node("n2", true, Map.of()),
+            node("n3", true, Map.of("rack", "edge"))));
+    reconciler.pass();
+    assertThat(driver.started).hasSize(3);
+
+    // n1 leaves the cluster, n2 turns inactive, the edge group is deleted (n3 falls to default)
+    reconciler.groups(Map.of("default", group("default", Placement.getDefaultInstance(), 0)));
+    reconciler.nodes(
+        Map.of(
+            "agent-n2", node("n2", false, Map.of()),
+            "agent-n3", node("n3", true, Map.of("rack", "edge"))));
+    reconciler.pass();
+
+    assertThat(driver.stopped).containsExactlyInAnyOrder("default@n1", "default@n2", "edge@n3");
+    assertThat(state("default@n1"))
+        .isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED);
+    assertThat(inventory.events("default@n1", 0, 1).get(0).message()).isEqualTo("node n1 is gone");
+    assertThat(inventory.events("default@n2", 0, 1).get(0).message())
+        .isEqualTo("node n2 is no longer eligible for group default");
+    assertThat(inventory.events("edge@n3", 0, 1).get(0).message())
+        .isEqualTo("group edge was deleted");
+    assertThat(driver.started).endsWith("default@n3");
+  }
+
+  @Test
+  void enginesThatConnectedOnTheirOwnAreNeverTouched() {
+    inventory.connected("manual-se", "agent-n9", "n9", "default", "v1");
+    inventory.disconnected("manual-se", "gone");
+    lead(List.of(group("default", Placement.getDefaultInstance(), 0)), List.of());
+    reconciler.pass();
+
+    assertThat(driver.stopped).isEmpty();
+    assertThat(state("manual-se")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED);
+  }
+
+  /** Records what it is asked; "running" holds what it started and did not stop. */
+  private static final class RecordingDriver implements NodeDriver {
+    final List<String> started = new ArrayList<>();
+    final List<String> stopped = new ArrayList<>();
+    final Set<String> running = new HashSet<>();
+    boolean failing;
+
+    @Override
+    public String method() {
+      return "local";
+    }
+
+    @Override
+    public void start(EngineSpec engine) throws DriverException {
+      if (failing) {
+        throw new DriverException("host unreachable");
+      }
+      started.add(engine.seId());
+      running.add(engine.seId());
+    }
+
+    @Override
+    public void stop(EngineSpec engine) {
+      stopped.add(engine.seId());
+      running.remove(engine.seId());
+    }
+
+    @Override
+    public boolean running(EngineSpec engine) {
+      return running.contains(engine.seId());
+    }
+  }
+
+  /** The real time plus what the test advanced. */
+  private static final class TestClock extends Clock {
+    private Duration offset = Duration.ZERO;
+
+    void advance(Duration by) {
+      offset = offset.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
