@@ -1,26 +1,35 @@
 package io.gatehouse.semanager.admin;
 
+import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import io.gatehouse.api.semanager.v1.AppliedResource;
 import io.gatehouse.api.semanager.v1.DecommissionServiceEngineRequest;
+import io.gatehouse.api.semanager.v1.DeleteSshKeyRequest;
 import io.gatehouse.api.semanager.v1.EngineVersion;
+import io.gatehouse.api.semanager.v1.GenerateSshKeyRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceResponse;
 import io.gatehouse.api.semanager.v1.GetServiceEngineRequest;
+import io.gatehouse.api.semanager.v1.ImportSshKeyRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEngineEventsRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEngineEventsResponse;
 import io.gatehouse.api.semanager.v1.ListServiceEnginesRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEnginesResponse;
+import io.gatehouse.api.semanager.v1.ListSshKeysRequest;
+import io.gatehouse.api.semanager.v1.ListSshKeysResponse;
 import io.gatehouse.api.semanager.v1.RedeployServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
 import io.gatehouse.api.semanager.v1.ServiceEngine;
 import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineEvent;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import io.gatehouse.api.semanager.v1.SshKey;
 import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.common.grpc.Errors;
 import io.gatehouse.semanager.driver.DriverException;
+import io.gatehouse.semanager.driver.ssh.SshKeyStore;
+import io.gatehouse.semanager.internal.Inputs;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
@@ -39,8 +48,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code ServiceEngineAdmin}: the engine inventory and its events, each engine's resources, where
- * every virtual service stands on the engines (convergence), and an operator's redeploy or
- * decommission through the engine's driver.
+ * every virtual service stands on the engines (convergence), an operator's redeploy or decommission
+ * through the engine's driver, and the SSH driver's keys (public parts only ever leave).
  */
 @Singleton
 final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminImplBase {
@@ -50,11 +59,98 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   private final ConfigPush push;
   private final Inventory inventory;
   private final Reconciler reconciler;
+  private final SshKeyStore sshKeys;
+  private final Inputs inputs;
 
-  AdminGrpcService(ConfigPush push, Inventory inventory, @Nullable Reconciler reconciler) {
+  AdminGrpcService(
+      ConfigPush push,
+      Inventory inventory,
+      SshKeyStore sshKeys,
+      @Nullable Reconciler reconciler,
+      @Nullable Inputs inputs) {
     this.push = push;
     this.inventory = inventory;
+    this.sshKeys = sshKeys;
     this.reconciler = reconciler;
+    this.inputs = inputs;
+  }
+
+  @Override
+  public void importSshKey(ImportSshKeyRequest request, StreamObserver<SshKey> out) {
+    answer(out, () -> sshKey(() -> sshKeys.importKey(request.getName(), request.getPrivateKey())));
+  }
+
+  @Override
+  public void generateSshKey(GenerateSshKeyRequest request, StreamObserver<SshKey> out) {
+    answer(out, () -> sshKey(() -> sshKeys.generate(request.getName(), request.getAlgorithm())));
+  }
+
+  @Override
+  public void listSshKeys(ListSshKeysRequest request, StreamObserver<ListSshKeysResponse> out) {
+    answer(
+        out,
+        () -> {
+          ListSshKeysResponse.Builder response = ListSshKeysResponse.newBuilder();
+          sshKeys.list().forEach(k -> response.addSshKeys(sshKey(k)));
+          return response.build();
+        });
+  }
+
+  @Override
+  public void deleteSshKey(DeleteSshKeyRequest request, StreamObserver<Empty> out) {
+    answer(
+        out,
+        () -> {
+          List<String> users =
+              inputs == null
+                  ? List.of()
+                  : inputs.seGroups().stream()
+                      .filter(g -> g.getSsh().getSshKeyRef().equals(request.getName()))
+                      .map(g -> g.getMeta().getName())
+                      .sorted()
+                      .toList();
+          if (!users.isEmpty()) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription(
+                    "ssh key " + request.getName() + " is used by service engine groups " + users)
+                .asRuntimeException();
+          }
+          if (!sshKeys.delete(request.getName())) {
+            throw Status.NOT_FOUND
+                .withDescription("ssh key " + request.getName() + " does not exist")
+                .asRuntimeException();
+          }
+          return Empty.getDefaultInstance();
+        });
+  }
+
+  private interface KeyCall {
+    SshKeyStore.Key call() throws SshKeyStore.KeyException;
+  }
+
+  private static SshKey sshKey(KeyCall call) {
+    try {
+      return sshKey(call.call());
+    } catch (SshKeyStore.KeyException e) {
+      throw switch (e.reason()) {
+        case INVALID ->
+            e.field() == null
+                ? Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException()
+                : Errors.invalidArgument(e.field(), e.description());
+        case EXISTS -> Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
+        case NOT_FOUND -> Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        case NO_SECRETS_KEY ->
+            Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+      };
+    }
+  }
+
+  private static SshKey sshKey(SshKeyStore.Key key) {
+    return SshKey.newBuilder()
+        .setName(key.name())
+        .setPublicKey(key.publicKey())
+        .setFingerprint(key.fingerprint())
+        .build();
   }
 
   @Override
@@ -306,7 +402,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     } catch (StatusRuntimeException e) {
       out.onError(e);
       return;
-    } catch (Inventory.InventoryException e) {
+    } catch (Inventory.InventoryException | SshKeyStore.StoreException e) {
       out.onError(
           Status.UNAVAILABLE
               .withDescription("the inventory database does not answer; try again")

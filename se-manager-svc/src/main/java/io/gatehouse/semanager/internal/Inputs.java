@@ -103,6 +103,11 @@ public final class Inputs {
                 .start();
   }
 
+  /** The service engine groups as policy-svc has them now (none before the first snapshot). */
+  public synchronized java.util.Collection<ServiceEngineGroup> seGroups() {
+    return policyView == null ? List.of() : policyView.seGroups().values();
+  }
+
   /** Whether the first policy snapshot has been compiled and published. */
   public boolean synced() {
     return policy.synced();

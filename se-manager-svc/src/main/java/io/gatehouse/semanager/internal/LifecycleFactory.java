@@ -5,6 +5,8 @@ import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.semanager.driver.DeploymentDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
+import io.gatehouse.semanager.driver.ssh.SshDriver;
+import io.gatehouse.semanager.driver.ssh.SshKeyStore;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.micronaut.context.annotation.Bean;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine lifecycle, when {@code gatehouse.semanager.lifecycle.enabled}: the drivers this
- * manager is configured for (local always; Marathon with a URL), and the reconciler, which acts
- * only while this replica holds the leader lock in the inventory's database.
+ * manager is configured for (local and SSH always; Marathon with a URL), and the reconciler, which
+ * acts only while this replica holds the leader lock in the inventory's database.
  */
 @Factory
 @Requires(property = "gatehouse.semanager.lifecycle.enabled", value = "true")
@@ -40,6 +42,8 @@ final class LifecycleFactory {
       LifecycleConfig config,
       LocalDriverConfig local,
       MarathonDriverConfig marathon,
+      SshDriverConfig ssh,
+      SshKeyStore sshKeys,
       @Value("${grpc.server.port}") int grpcPort) {
     if (config.engineToken() == null || config.engineToken().isBlank()) {
       throw new ConfigurationException(
@@ -71,6 +75,15 @@ final class LifecycleFactory {
                   manager,
                   config.engineToken())));
     }
+    drivers.add(
+        new SshDriver(
+            sshKeys,
+            new SshDriver.Settings(
+                ssh.connectTimeout(),
+                ssh.commandTimeout(),
+                ssh.knownHosts(),
+                manager,
+                config.engineToken())));
     Reconciler reconciler =
         new Reconciler(
             inventory,

@@ -4,11 +4,16 @@ import io.gatehouse.testsupport.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** An inventory on a fresh database of the test PostgreSQL, migrated as the service does. */
+/** A fresh database of the test PostgreSQL, migrated as the service does. */
 public final class InventoryDatabase {
   private InventoryDatabase() {}
 
   public static Inventory fresh() {
+    return new Inventory(migrated());
+  }
+
+  /** A fresh database with the service's schema, as the service's own data source sees it. */
+  public static javax.sql.DataSource migrated() {
     TestPostgres.Database db = TestPostgres.freshDatabase();
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(db.jdbcUrl());
@@ -21,6 +26,6 @@ public final class InventoryDatabase {
         .load()
         .migrate();
     dataSource.setCurrentSchema("semanager");
-    return new Inventory(dataSource);
+    return dataSource;
   }
 }

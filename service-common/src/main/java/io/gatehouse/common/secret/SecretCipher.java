@@ -1,4 +1,4 @@
-package io.gatehouse.policy.secret;
+package io.gatehouse.common.secret;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +59,7 @@ public final class SecretCipher {
       byte[] plain = cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
       return new String(plain, StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "stored secret does not decrypt: wrong gatehouse.policy.secrets key?", e);
+      throw new IllegalStateException("stored secret does not decrypt: wrong secrets key?", e);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.gatehouse.policy.secret;
+package io.gatehouse.common.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
