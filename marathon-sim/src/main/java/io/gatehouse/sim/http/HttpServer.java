@@ -10,7 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
@@ -47,11 +49,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} and serves {@code router}. With {@code credentials} ("user:password"),
-   * every request needs HTTP Basic auth except those whose path is in {@code openPaths}.
+   * Binds {@code address} (a TCP address, or a {@link UnixDomainSocketAddress}) and serves {@code
+   * router}. With {@code credentials} ("user:password"), every request needs HTTP Basic auth except
+   * {@code /ping}.
    */
   public static HttpServer start(
-      InetSocketAddress address, Router router, String credentials, String realm)
+      SocketAddress address, Router router, String credentials, String realm)
       throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ExecutorService handlers =
@@ -67,11 +70,15 @@ public final class HttpServer implements AutoCloseable {
     Channel channel =
         new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channelFactory(
+                () ->
+                    address instanceof UnixDomainSocketAddress
+                        ? new NioServerDomainSocketChannel()
+                        : new NioServerSocketChannel())
             .childHandler(
-                new ChannelInitializer<SocketChannel>() {
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void initChannel(SocketChannel ch) {
+                  protected void initChannel(Channel ch) {
                     connections.add(ch);
                     ch.pipeline()
                         .addLast("codec", new HttpServerCodec())

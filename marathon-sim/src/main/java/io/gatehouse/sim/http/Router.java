@@ -19,6 +19,9 @@ public final class Router {
   /** A route found for a request, with its path parameters. */
   record Match(Consumer<HttpExchange> handler, Map<String, String> params) {}
 
+  /** The method of a route that answers every method (e.g. an API's own 405 or 404). */
+  public static final String ANY_METHOD = "*";
+
   private final List<Route> routes = new ArrayList<>();
 
   /** Adds a route. */
@@ -39,7 +42,7 @@ public final class Router {
         continue;
       }
       pathKnown = true;
-      if (route.method().equals(method)) {
+      if (route.method().equals(method) || route.method().equals(ANY_METHOD)) {
         Map<String, String> params = new HashMap<>();
         for (String name : groupNames(route.path().pattern())) {
           params.put(name, m.group(name));
