@@ -3,6 +3,7 @@ package io.gatehouse.semanager.internal;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.semanager.driver.DeploymentDriver;
+import io.gatehouse.semanager.driver.fleet.FleetDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
 import io.gatehouse.semanager.driver.ssh.SshDriver;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine lifecycle, when {@code gatehouse.semanager.lifecycle.enabled}: the drivers this
- * manager is configured for (local and SSH always; Marathon with a URL), and the reconciler, which
- * acts only while this replica holds the leader lock in the inventory's database.
+ * manager is configured for (local, SSH and Fleet always; Marathon with a URL), and the reconciler,
+ * which acts only while this replica holds the leader lock in the inventory's database.
  */
 @Factory
 @Requires(property = "gatehouse.semanager.lifecycle.enabled", value = "true")
@@ -84,6 +85,9 @@ final class LifecycleFactory {
                 ssh.knownHosts(),
                 manager,
                 config.engineToken())));
+    drivers.add(
+        new FleetDriver(
+            new FleetDriver.Settings(Duration.ofSeconds(10), manager, config.engineToken())));
     Reconciler reconciler =
         new Reconciler(
             inventory,
