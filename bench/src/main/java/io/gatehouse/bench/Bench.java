@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Gatehouse benchmarks. Run from the repository root after ./mvnw package.",
-    subcommands = {PolicyBench.class, DiscoveryBench.class, EngineBench.class, JmhBench.class})
+    subcommands = {
+      PolicyBench.class,
+      DiscoveryBench.class,
+      SeManagerBench.class,
+      EngineBench.class,
+      JmhBench.class
+    })
 public final class Bench implements Runnable {
   @Override
   public void run() {

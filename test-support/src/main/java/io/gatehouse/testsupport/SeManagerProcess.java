@@ -30,6 +30,12 @@ public final class SeManagerProcess implements AutoCloseable {
    */
   public static SeManagerProcess start(
       String policyTarget, String discoveryTarget, List<String> extraArgs) {
+    return start(List.of("-Xmx256m"), policyTarget, discoveryTarget, extraArgs);
+  }
+
+  /** As {@link #start(String, String, List)}, with the JVM options {@code jvmArgs}. */
+  public static SeManagerProcess start(
+      List<String> jvmArgs, String policyTarget, String discoveryTarget, List<String> extraArgs) {
     TestPostgres.Database db = TestPostgres.freshDatabase();
     int port = ServiceJar.freePort();
     int managementPort = ServiceJar.freePort();
@@ -47,6 +53,7 @@ public final class SeManagerProcess implements AutoCloseable {
     ServiceJar jar =
         ServiceJar.start(
                 "se-manager-svc",
+                jvmArgs,
                 args,
                 Map.of(
                     "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
@@ -70,6 +77,11 @@ public final class SeManagerProcess implements AutoCloseable {
   /** Its management HTTP port (/health, /metrics). */
   public int managementPort() {
     return managementPort;
+  }
+
+  /** Its resident memory now, in bytes. */
+  public long residentBytes() {
+    return jar.residentBytes();
   }
 
   /** Everything it printed so far. */

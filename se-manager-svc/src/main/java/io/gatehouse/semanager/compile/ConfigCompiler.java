@@ -38,13 +38,13 @@ public final class ConfigCompiler {
   private static final String DEFAULT_GROUP = "default";
 
   /**
-   * The engine compiled for.
+   * What an engine's resources depend on: engines alike in both get the same resources, so one
+   * compilation serves them all.
    *
-   * @param id its id
    * @param seGroup the SE group it belongs to ("default" when none)
    * @param eastWestAddress where it listens for east-west services (0.0.0.0: every interface)
    */
-  public record Engine(String id, String seGroup, String eastWestAddress) {}
+  public record Engine(String seGroup, String eastWestAddress) {}
 
   /** The resources {@code engine} should run. */
   public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {

@@ -11,6 +11,7 @@ import io.gatehouse.semanager.follow.NodeFollower;
 import io.gatehouse.semanager.follow.PolicyFollower;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
+import io.gatehouse.semanager.push.ResourceSet;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Feeds the push and the reconciler: follows policy-svc (and discovery-svc, when configured, for
@@ -128,13 +130,16 @@ public final class Inputs {
     }
     PolicyView currentPolicy = policyView;
     AppView currentApps = appView;
+    // engines of one group on one east-west address run the same resources: compile once for
+    // them, now and for those that connect until the next change
+    Map<ConfigCompiler.Engine, ResourceSet> compiled = new ConcurrentHashMap<>();
     push.publish(
         engine ->
-            compiler.compile(
-                currentPolicy,
-                currentApps,
+            compiled.computeIfAbsent(
                 new ConfigCompiler.Engine(
-                    engine.id(), engine.seGroup(), eastWestAddress(currentPolicy, engine))),
+                    engine.seGroup().isEmpty() ? "default" : engine.seGroup(),
+                    eastWestAddress(currentPolicy, engine)),
+                alike -> compiler.compile(currentPolicy, currentApps, alike)),
         cause);
   }
 

@@ -26,10 +26,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigCompilerTest {
-  private static final ConfigCompiler.Engine EDGE =
-      new ConfigCompiler.Engine("se-edge", "edge", "0.0.0.0");
+  private static final ConfigCompiler.Engine EDGE = new ConfigCompiler.Engine("edge", "0.0.0.0");
   private static final ConfigCompiler.Engine INNER =
-      new ConfigCompiler.Engine("se-inner", "default", "0.0.0.0");
+      new ConfigCompiler.Engine("default", "0.0.0.0");
 
   private static ObjectMeta meta(String name) {
     return ObjectMeta.newBuilder().setName(name).build();

@@ -1,8 +1,10 @@
 package io.gatehouse.semanager.follow;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.api.policy.v1.CreatePoolRequest;
+import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
@@ -11,7 +13,9 @@ import io.gatehouse.api.policy.v1.Pool;
 import io.gatehouse.api.policy.v1.Protocol;
 import io.gatehouse.api.policy.v1.Server;
 import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.Vip;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
@@ -35,6 +39,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +168,113 @@ class PolicyToEnginesIT implements TestPropertyProvider {
                               u.getType() == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE
                                   && u.getRemovedList().contains("mesh-api")));
       engine.onCompleted();
+    } finally {
+      policyChannel.shutdownNow();
+      managerChannel.shutdownNow();
+    }
+  }
+
+  @Test
+  void eachGroupsEnginesGetTheirGroupsNorthSouthServicesAndEveryEngineTheEastWestOnes() {
+    ManagedChannel policyChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", policySvc.port()).usePlaintext().build();
+    ManagedChannel managerChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    try {
+      var operator = PolicyServiceGrpc.newBlockingStub(as(policyChannel, OPERATOR));
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createServiceEngineGroup(
+              CreateServiceEngineGroupRequest.newBuilder()
+                  .setServiceEngineGroup(
+                      ServiceEngineGroup.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("edge")))
+                  .build());
+      Map<String, Set<String>> services = new java.util.concurrent.ConcurrentHashMap<>();
+      List<StreamObserver<ConnectRequest>> engines = new java.util.ArrayList<>();
+      for (String[] engine :
+          List.of(
+              new String[] {"se-inner-1", ""},
+              new String[] {"se-inner-2", "default"},
+              new String[] {"se-edge", "edge"})) {
+        Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        services.put(engine[0], held);
+        StreamObserver<ConnectRequest> stream =
+            ServiceEngineControlGrpc.newStub(as(managerChannel, "test-engine-token-0001"))
+                .connect(
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(ConnectResponse value) {
+                        if (value.hasUpdate()
+                            && value.getUpdate().getType()
+                                == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE) {
+                          value.getUpdate().getResourcesList().forEach(r -> held.add(r.getName()));
+                          held.removeAll(value.getUpdate().getRemovedList());
+                        }
+                      }
+
+                      @Override
+                      public void onError(Throwable t) {}
+
+                      @Override
+                      public void onCompleted() {}
+                    });
+        stream.onNext(
+            ConnectRequest.newBuilder()
+                .setHello(Hello.newBuilder().setSeId(engine[0]).setSeGroup(engine[1]))
+                .build());
+        engines.add(stream);
+      }
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createPool(
+              CreatePoolRequest.newBuilder()
+                  .setPool(
+                      Pool.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("web"))
+                          .setStaticServers(
+                              StaticServers.newBuilder()
+                                  .addServers(
+                                      Server.newBuilder().setIpAddress("10.0.0.6").setPort(8080))))
+                  .build());
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createVirtualService(
+              CreateVirtualServiceRequest.newBuilder()
+                  .setVirtualService(
+                      VirtualService.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("public-web"))
+                          .setVip(Vip.newBuilder().setIpAddress("10.1.1.1"))
+                          .addServices(
+                              Service.newBuilder().setPort(80).setProtocol(Protocol.PROTOCOL_HTTP))
+                          .setSeGroupRef("edge")
+                          .setPoolRef("web"))
+                  .build());
+      operator
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createVirtualService(
+              CreateVirtualServiceRequest.newBuilder()
+                  .setVirtualService(
+                      VirtualService.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("mesh-web"))
+                          .setEastWest(true)
+                          .addServices(
+                              Service.newBuilder()
+                                  .setPort(10081)
+                                  .setProtocol(Protocol.PROTOCOL_HTTP))
+                          .setPoolRef("web"))
+                  .build());
+
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  services.values().stream().allMatch(held -> held.contains("mesh-web"))
+                      && services.get("se-edge").contains("public-web"));
+      assertThat(services.get("se-edge")).containsExactlyInAnyOrder("mesh-web", "public-web");
+      assertThat(services.get("se-inner-1")).containsExactly("mesh-web");
+      assertThat(services.get("se-inner-2")).containsExactly("mesh-web");
+      engines.forEach(StreamObserver::onCompleted);
     } finally {
       policyChannel.shutdownNow();
       managerChannel.shutdownNow();

@@ -1,0 +1,478 @@
+package io.gatehouse.bench;
+
+import com.google.protobuf.Timestamp;
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.AppKey;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.Endpoint;
+import io.gatehouse.api.discovery.v1.Task;
+import io.gatehouse.api.discovery.v1.TaskChange;
+import io.gatehouse.api.discovery.v1.WatchAppsRequest;
+import io.gatehouse.api.discovery.v1.WatchAppsResponse;
+import io.gatehouse.api.discovery.v1.WatchNodesRequest;
+import io.gatehouse.api.discovery.v1.WatchNodesResponse;
+import io.gatehouse.api.policy.v1.CreatePoolRequest;
+import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.MarathonAppMembers;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.Service;
+import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.api.semanager.v1.Ack;
+import io.gatehouse.api.semanager.v1.ConnectRequest;
+import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.Resource;
+import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
+import io.gatehouse.api.semanager.v1.ResourceVersion;
+import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.SeManagerProcess;
+import io.gatehouse.testsupport.ServiceJar;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * se-manager-svc pushing to a fleet: policy-svc (a real process) holds the virtual services and
+ * their Marathon-app pools; a stand-in discovery-svc in this process serves the apps' tasks and, on
+ * cue, a task removal stamped with its cause time; se-manager-svc (a real process) follows both and
+ * pushes to many in-process engines that acknowledge every update at once. Measured: each engine's
+ * first full state after connecting, the time from a task removal to the last engine's
+ * acknowledgement of the update it caused, a reconnecting engine's full state, and the manager's
+ * memory.
+ */
+@Command(
+    name = "semanager",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark se-manager-svc's configuration push.")
+final class SeManagerBench implements Callable<Integer> {
+  @Option(names = "--engines", description = "connected engines (default: ${DEFAULT-VALUE})")
+  int engines = 50;
+
+  @Option(
+      names = "--virtual-services",
+      description = "east-west virtual services, each with an app pool (default: ${DEFAULT-VALUE})")
+  int virtualServices = 2000;
+
+  @Option(names = "--tasks", description = "tasks per app (default: ${DEFAULT-VALUE})")
+  int tasks = 3;
+
+  @Option(names = "--kills", description = "task removals timed (default: ${DEFAULT-VALUE})")
+  int kills = 200;
+
+  @Option(names = "--server-heap", description = "se-manager-svc -Xmx (default: ${DEFAULT-VALUE})")
+  String serverHeap = "512m";
+
+  private final List<EngineClient> clients = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    try (PolicyServiceProcess policy = PolicyServiceProcess.start()) {
+      long created = System.nanoTime();
+      createPolicy(policy);
+      System.out.printf(
+          Locale.ROOT,
+          "policy-svc: %d virtual services and %d pools created in %.1f s%n",
+          virtualServices,
+          virtualServices,
+          (System.nanoTime() - created) / 1e9);
+      StandInDiscovery discovery = new StandInDiscovery(virtualServices, tasks);
+      Server discoveryServer =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", ServiceJar.freePort()))
+              .addService(discovery)
+              .build()
+              .start();
+      try (SeManagerProcess manager =
+          SeManagerProcess.start(
+              List.of("-Xmx" + serverHeap),
+              policy.target(),
+              "127.0.0.1:" + discoveryServer.getPort(),
+              List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"))) {
+        ManagedChannel channel =
+            NettyChannelBuilder.forTarget(manager.target())
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
+        try {
+          connectAll(channel);
+          System.out.printf(
+              Locale.ROOT,
+              "manager RSS with %d engines connected: %.0f MiB (-Xmx%s)%n",
+              engines,
+              manager.residentBytes() / 1048576.0,
+              serverHeap);
+          killTasks(discovery);
+          reconnect(channel);
+          System.out.printf(
+              Locale.ROOT,
+              "manager RSS at the end: %.0f MiB%n",
+              manager.residentBytes() / 1048576.0);
+        } finally {
+          clients.forEach(EngineClient::close);
+          channel.shutdownNow();
+        }
+      } finally {
+        discoveryServer.shutdownNow();
+      }
+    }
+    return 0;
+  }
+
+  private void createPolicy(PolicyServiceProcess policy) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(policy.target()).usePlaintext().build();
+    try {
+      var stub =
+          PolicyServiceGrpc.newBlockingStub(withToken(channel, PolicyServiceProcess.OPERATOR));
+      for (int i = 0; i < virtualServices; i++) {
+        String name = "app-" + i;
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setPool(
+                        Pool.newBuilder()
+                            .setMeta(ObjectMeta.newBuilder().setName(name))
+                            .setMarathonApp(MarathonAppMembers.newBuilder().setAppId("/" + name)))
+                    .build());
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .createVirtualService(
+                CreateVirtualServiceRequest.newBuilder()
+                    .setVirtualService(
+                        VirtualService.newBuilder()
+                            .setMeta(ObjectMeta.newBuilder().setName(name))
+                            .setEastWest(true)
+                            .addServices(
+                                Service.newBuilder()
+                                    .setPort(10_000 + i)
+                                    .setProtocol(Protocol.PROTOCOL_HTTP))
+                            .setPoolRef(name))
+                    .build());
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Connects every engine at once and waits until each has applied the whole configuration. */
+  private void connectAll(ManagedChannel channel) throws InterruptedException {
+    Latencies fullState = new Latencies();
+    long start = System.nanoTime();
+    CountDownLatch complete = new CountDownLatch(engines);
+    for (int i = 0; i < engines; i++) {
+      EngineClient client = new EngineClient(channel, "bench-se-" + i, virtualServices);
+      clients.add(client);
+      client.connect(fullState, complete);
+    }
+    if (!complete.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException(
+          complete.getCount() + " engines did not get their full state within 5 minutes");
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d engines connected at once: all hold %d virtual services + %d pools after %.2f s;"
+            + " per engine, connect -> full state: %s%n",
+        engines,
+        virtualServices,
+        virtualServices,
+        (System.nanoTime() - start) / 1e9,
+        fullState.summary());
+  }
+
+  /** Removes tasks one after another; times each to the last engine's acknowledgement. */
+  private void killTasks(StandInDiscovery discovery) throws InterruptedException {
+    Latencies toLastAck = new Latencies();
+    Latencies toFirstAck = new Latencies();
+    int timedOut = 0;
+    for (int k = 0; k < kills; k++) {
+      int app = (k * 7919) % virtualServices;
+      String pool = "app-" + app;
+      CountDownLatch acked = new CountDownLatch(engines);
+      AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+      AtomicLong last = new AtomicLong();
+      clients.forEach(c -> c.expect(pool, acked, first, last));
+      long cause = System.nanoTime();
+      discovery.removeTask(app);
+      if (!acked.await(10, TimeUnit.SECONDS)) {
+        timedOut++;
+        continue;
+      }
+      toFirstAck.recordNanos(first.get() - cause);
+      toLastAck.recordNanos(last.get() - cause);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "task removal -> acknowledged by all %d engines (%d removals, one at a time): %s;"
+            + " first engine: %s%s%n",
+        engines,
+        kills,
+        toLastAck.summary(),
+        toFirstAck.summary(),
+        timedOut == 0 ? "" : "; " + timedOut + " not acknowledged by all within 10 s");
+  }
+
+  /** One engine reconnects with nothing: the time until it holds the whole configuration. */
+  private void reconnect(ManagedChannel channel) throws InterruptedException {
+    Latencies fullState = new Latencies();
+    for (int round = 0; round < 5; round++) {
+      EngineClient old = clients.remove(0);
+      old.close();
+      EngineClient fresh = new EngineClient(channel, old.seId, virtualServices);
+      clients.add(fresh);
+      CountDownLatch complete = new CountDownLatch(1);
+      fresh.connect(fullState, complete);
+      if (!complete.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the reconnecting engine got no full state in a minute");
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "a reconnecting engine (5 rounds), connect -> full state of %d resources (%.1f MiB): %s%n",
+        virtualServices * 2,
+        clients.get(clients.size() - 1).fullStateBytes / 1048576.0,
+        fullState.summary());
+  }
+
+  private static Channel withToken(ManagedChannel channel, String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** An engine that acknowledges every update as soon as it arrives. */
+  private static final class EngineClient {
+    private final Channel channel;
+    private final String seId;
+    private final int expectedServices;
+    private final AtomicReference<Expectation> expectation = new AtomicReference<>();
+    private StreamObserver<ConnectRequest> requests;
+    private volatile long fullStateBytes;
+
+    private record Expectation(
+        String pool, CountDownLatch acked, AtomicLong first, AtomicLong last) {}
+
+    EngineClient(ManagedChannel channel, String seId, int expectedServices) {
+      this.channel = withToken(channel, SeManagerProcess.ENGINE);
+      this.seId = seId;
+      this.expectedServices = expectedServices;
+    }
+
+    void expect(String pool, CountDownLatch acked, AtomicLong first, AtomicLong last) {
+      expectation.set(new Expectation(pool, acked, first, last));
+    }
+
+    void connect(Latencies fullState, CountDownLatch complete) {
+      long start = System.nanoTime();
+      int[] services = {0};
+      int[] pools = {0};
+      long[] bytes = {0};
+      boolean[] done = {false};
+      requests =
+          ServiceEngineControlGrpc.newStub(channel)
+              .connect(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ConnectResponse response) {
+                      if (response.hasUpdate()) {
+                        ResourceUpdate update = response.getUpdate();
+                        ack(update.getNonce(), update.getType(), update.getResourcesList());
+                        if (!done[0]) {
+                          bytes[0] += update.getSerializedSize();
+                          if (update.getType() == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE) {
+                            services[0] += update.getResourcesCount();
+                          } else if (update.getType() == ResourceType.RESOURCE_TYPE_POOL) {
+                            pools[0] += update.getResourcesCount();
+                          }
+                          if (services[0] >= expectedServices && pools[0] >= expectedServices) {
+                            done[0] = true;
+                            fullStateBytes = bytes[0];
+                            fullState.recordNanos(System.nanoTime() - start);
+                            complete.countDown();
+                          }
+                        }
+                        update.getResourcesList().forEach(r -> touched(r.getName()));
+                      } else if (response.hasEndpointUpdate()) {
+                        var update = response.getEndpointUpdate();
+                        requests.onNext(
+                            ConnectRequest.newBuilder()
+                                .setAck(
+                                    Ack.newBuilder()
+                                        .setNonce(update.getNonce())
+                                        .setType(ResourceType.RESOURCE_TYPE_POOL)
+                                        .addApplied(
+                                            ResourceVersion.newBuilder()
+                                                .setType(ResourceType.RESOURCE_TYPE_POOL)
+                                                .setName(update.getPool())
+                                                .setVersion(update.getVersion())))
+                                .build());
+                        touched(update.getPool());
+                      }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      requests.onNext(
+          ConnectRequest.newBuilder()
+              .setHello(Hello.newBuilder().setSeId(seId).setHostname(seId))
+              .build());
+    }
+
+    private void ack(String nonce, ResourceType type, List<Resource> resources) {
+      Ack.Builder ack = Ack.newBuilder().setNonce(nonce).setType(type);
+      for (Resource r : resources) {
+        ack.addApplied(
+            ResourceVersion.newBuilder()
+                .setType(type)
+                .setName(r.getName())
+                .setVersion(r.getVersion()));
+      }
+      synchronized (this) {
+        requests.onNext(ConnectRequest.newBuilder().setAck(ack).build());
+      }
+    }
+
+    /** An update of {@code pool} was acknowledged: it counts if the bench waits for it. */
+    private void touched(String pool) {
+      Expectation e = expectation.get();
+      if (e != null && e.pool().equals(pool) && expectation.compareAndSet(e, null)) {
+        long now = System.nanoTime();
+        e.first().accumulateAndGet(now, Math::min);
+        e.last().accumulateAndGet(now, Math::max);
+        e.acked().countDown();
+      }
+    }
+
+    void close() {
+      try {
+        requests.onCompleted();
+      } catch (RuntimeException e) {
+        // already closed
+      }
+    }
+  }
+
+  /**
+   * Plays discovery-svc for the manager: a snapshot of the apps, each with its tasks, then one task
+   * removal per cue, stamped with the time it was cued.
+   */
+  private static final class StandInDiscovery
+      extends DiscoveryServiceGrpc.DiscoveryServiceImplBase {
+    private final int apps;
+    private final int tasksPerApp;
+    private final List<StreamObserver<WatchAppsResponse>> watchers = new CopyOnWriteArrayList<>();
+    private final int[] removed;
+    private long revision = 1;
+
+    StandInDiscovery(int apps, int tasksPerApp) {
+      this.apps = apps;
+      this.tasksPerApp = tasksPerApp;
+      this.removed = new int[apps];
+    }
+
+    @Override
+    public void watchApps(WatchAppsRequest request, StreamObserver<WatchAppsResponse> out) {
+      WatchAppsResponse.Builder snapshot =
+          WatchAppsResponse.newBuilder()
+              .setRevision(revision)
+              .setSnapshot(true)
+              .setSnapshotComplete(true);
+      synchronized (this) {
+        for (int i = 0; i < apps; i++) {
+          App.Builder app = App.newBuilder().setId("/app-" + i).setInstances(tasksPerApp);
+          for (int t = removed[i]; t < tasksPerApp; t++) {
+            app.addTasks(task(i, t));
+          }
+          snapshot.addApps(app);
+        }
+        out.onNext(snapshot.build());
+        watchers.add(out);
+      }
+      ((ServerCallStreamObserver<WatchAppsResponse>) out)
+          .setOnCancelHandler(() -> watchers.remove(out));
+    }
+
+    @Override
+    public void watchNodes(WatchNodesRequest request, StreamObserver<WatchNodesResponse> out) {
+      out.onNext(WatchNodesResponse.newBuilder().setRevision(1).setSnapshot(true).build());
+    }
+
+    synchronized void removeTask(int app) {
+      int t = removed[app]++;
+      if (t >= tasksPerApp) {
+        removed[app] = 0; // every task gone once: start over with the full set
+        upsertAll(app);
+        return;
+      }
+      Instant now = Instant.now();
+      WatchAppsResponse change =
+          WatchAppsResponse.newBuilder()
+              .setRevision(++revision)
+              .addTaskChanges(
+                  TaskChange.newBuilder()
+                      .setApp(AppKey.newBuilder().setAppId("/app-" + app))
+                      .setRemovedTaskId(taskId(app, t)))
+              .setCauseTime(
+                  Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+              .build();
+      watchers.forEach(w -> w.onNext(change));
+    }
+
+    private void upsertAll(int app) {
+      Instant now = Instant.now();
+      App.Builder full = App.newBuilder().setId("/app-" + app).setInstances(tasksPerApp);
+      for (int t = 0; t < tasksPerApp; t++) {
+        full.addTasks(task(app, t));
+      }
+      WatchAppsResponse change =
+          WatchAppsResponse.newBuilder()
+              .setRevision(++revision)
+              .addApps(full)
+              .setCauseTime(
+                  Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+              .build();
+      watchers.forEach(w -> w.onNext(change));
+    }
+
+    private static String taskId(int app, int t) {
+      return "app-" + app + ".task-" + t;
+    }
+
+    private static Task task(int app, int t) {
+      String address = "10." + (app / 250 % 250) + "." + (app % 250) + "." + (t + 1);
+      return Task.newBuilder()
+          .setId(taskId(app, t))
+          .setAgentId("agent-" + t)
+          .setHost(address)
+          .setRoutable(true)
+          .addEndpoints(Endpoint.newBuilder().setPortIndex(0).setAddress(address).setPort(8080))
+          .build();
+    }
+  }
+}
