@@ -27,6 +27,7 @@ import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.api.semanager.v1.SshKey;
 import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.common.grpc.Errors;
+import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
 import io.gatehouse.semanager.internal.Inputs;
@@ -274,6 +275,10 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   @Override
   public void getConvergence(
       GetConvergenceRequest request, StreamObserver<GetConvergenceResponse> out) {
+    answer(out, () -> convergence(request));
+  }
+
+  private GetConvergenceResponse convergence(GetConvergenceRequest request) {
     GetConvergenceResponse.Builder response = GetConvergenceResponse.newBuilder();
     for (ConfigPush.Convergence convergence : push.convergence()) {
       if (!request.getVirtualService().isEmpty()
@@ -300,8 +305,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
       }
       response.addVirtualServices(vs);
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    return response.build();
   }
 
   private Reconciler lifecycle() {
@@ -395,9 +399,15 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     }
   }
 
+  /** Runs an operator's call: engines' tokens are refused, failures become statuses. */
   private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
     T response;
     try {
+      if (Role.current() != Role.OPERATOR) {
+        throw Status.PERMISSION_DENIED
+            .withDescription("ServiceEngineAdmin is for operators: use an operator token")
+            .asRuntimeException();
+      }
       response = call.get();
     } catch (StatusRuntimeException e) {
       out.onError(e);

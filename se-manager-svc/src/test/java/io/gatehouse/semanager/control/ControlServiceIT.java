@@ -320,6 +320,32 @@ class ControlServiceIT implements TestPropertyProvider {
             });
   }
 
+  @Test
+  void enginesTokensCannotUseTheAdminApi() {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer test-engine-token-0001");
+    var asEngine =
+        ServiceEngineAdminGrpc.newBlockingStub(
+            ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+
+    assertThatThrownBy(
+            () -> asEngine.listServiceEngines(ListServiceEnginesRequest.getDefaultInstance()))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(
+            () ->
+                asEngine.getConvergence(
+                    io.gatehouse.api.semanager.v1.GetConvergenceRequest.getDefaultInstance()))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.PERMISSION_DENIED));
+  }
+
   private ServiceEngineAdminGrpc.ServiceEngineAdminBlockingStub admin() {
     return ServiceEngineAdminGrpc.newBlockingStub(
             ClientInterceptors.intercept(

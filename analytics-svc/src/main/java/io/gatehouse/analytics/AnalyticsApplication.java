@@ -1,0 +1,34 @@
+package io.gatehouse.analytics;
+
+import io.micronaut.runtime.Micronaut;
+import java.util.Arrays;
+
+/**
+ * Starts analytics-svc. Settings come from application.yml, environment variables and arguments.
+ */
+public final class AnalyticsApplication {
+  static final String USAGE =
+      """
+      Usage: java -jar analytics-svc/target/analytics-svc.jar [--key=value ...]
+
+      Gatehouse analytics-svc: stores every service engine's measurements and answers queries.
+
+      Settings (as --key=value, or as environment variables: upper case, '.' and '-' as '_'):
+        grpc.server.port                          gRPC port (default 9104)
+        micronaut.server.port                     management port: /health, /metrics (default 9194)
+        datasources.default.url                   its PostgreSQL (schema "analytics")
+        gatehouse.analytics.auth.operator-tokens  operators' bearer tokens (required)
+        gatehouse.analytics.auth.engine-tokens    the service engines' bearer tokens
+        gatehouse.analytics.ingest.credits        batches an engine may have unacknowledged (default 8)
+      """;
+
+  private AnalyticsApplication() {}
+
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    Micronaut.build(args).mainClass(AnalyticsApplication.class).banner(false).start();
+  }
+}

@@ -1,0 +1,2 @@
+/** Who may call analytics-svc: operators query, engines report. */
+package io.gatehouse.analytics.auth;

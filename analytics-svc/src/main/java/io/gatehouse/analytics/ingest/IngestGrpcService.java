@@ -1,0 +1,152 @@
+package io.gatehouse.analytics.ingest;
+
+import io.gatehouse.analytics.auth.Role;
+import io.gatehouse.api.analytics.v1.AnalyticsIngestGrpc;
+import io.gatehouse.api.analytics.v1.BatchAck;
+import io.gatehouse.api.analytics.v1.BatchResult;
+import io.gatehouse.api.analytics.v1.FlowControl;
+import io.gatehouse.api.analytics.v1.ReportRequest;
+import io.gatehouse.api.analytics.v1.ReportResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code AnalyticsIngest.Report}: an engine says hello, is granted credits (how many batches it may
+ * have unacknowledged), and sends metric and log batches; each is acknowledged once stored durably
+ * (or recognised as a resend). When the database fails, the stream ends with UNAVAILABLE before the
+ * batch is acknowledged: the engine keeps it, reconnects and resends it, so nothing acknowledged is
+ * ever lost and nothing is counted twice.
+ */
+@Singleton
+final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBase {
+  private static final Logger log = LoggerFactory.getLogger(IngestGrpcService.class);
+
+  private final BatchStore store;
+  private final int credits;
+
+  IngestGrpcService(
+      BatchStore store, @Value("${gatehouse.analytics.ingest.credits:8}") int credits) {
+    this.store = store;
+    this.credits = credits;
+  }
+
+  @Override
+  public StreamObserver<ReportRequest> report(StreamObserver<ReportResponse> out) {
+    boolean engine = Role.current() == Role.SERVICE_ENGINE;
+    return new StreamObserver<>() {
+      private String seId;
+      private boolean closed;
+
+      @Override
+      public void onNext(ReportRequest request) {
+        if (closed) {
+          return;
+        }
+        if (!engine) {
+          fail(
+              Status.PERMISSION_DENIED.withDescription(
+                  "Report is for service engines: use an engine token"));
+          return;
+        }
+        if (seId == null && !request.hasHello()) {
+          fail(
+              Status.FAILED_PRECONDITION.withDescription(
+                  "the first message on Report must be a hello"));
+          return;
+        }
+        try {
+          switch (request.getMessageCase()) {
+            case HELLO -> hello(request);
+            case METRICS -> {
+              if (request.getMetrics().getBatchId() == 0) {
+                reject(0, "metrics.batch_id: is required (an increasing number per engine)");
+                return;
+              }
+              answer(request.getMetrics().getBatchId(), store.metrics(seId, request.getMetrics()));
+            }
+            case LOGS -> {
+              if (request.getLogs().getBatchId() == 0) {
+                reject(0, "logs.batch_id: is required (an increasing number per engine)");
+                return;
+              }
+              answer(request.getLogs().getBatchId(), store.logs(seId, request.getLogs()));
+            }
+            case MESSAGE_NOT_SET -> {}
+          }
+        } catch (SQLException | RuntimeException e) {
+          log.warn(
+              "engine {}: a batch could not be stored; the engine resends it: {}",
+              seId,
+              e.toString());
+          fail(
+              Status.UNAVAILABLE.withDescription(
+                  "the analytics store does not answer; resend after reconnecting"));
+        }
+      }
+
+      private void hello(ReportRequest request) {
+        if (seId != null) {
+          fail(Status.FAILED_PRECONDITION.withDescription("hello was already sent"));
+          return;
+        }
+        if (request.getHello().getSeId().isBlank()) {
+          fail(Status.INVALID_ARGUMENT.withDescription("hello.se_id: is required"));
+          return;
+        }
+        seId = request.getHello().getSeId();
+        out.onNext(
+            ReportResponse.newBuilder()
+                .setFlowControl(FlowControl.newBuilder().setCredits(credits))
+                .build());
+        log.info("engine {} reports", seId);
+      }
+
+      private void answer(long batchId, BatchStore.Outcome outcome) {
+        out.onNext(
+            ReportResponse.newBuilder()
+                .setAck(
+                    BatchAck.newBuilder()
+                        .setBatchId(batchId)
+                        .setResult(
+                            outcome == BatchStore.Outcome.STORED
+                                ? BatchResult.BATCH_RESULT_STORED
+                                : BatchResult.BATCH_RESULT_DUPLICATE))
+                .build());
+      }
+
+      private void reject(long batchId, String why) {
+        out.onNext(
+            ReportResponse.newBuilder()
+                .setAck(
+                    BatchAck.newBuilder()
+                        .setBatchId(batchId)
+                        .setResult(BatchResult.BATCH_RESULT_REJECTED)
+                        .setMessage(why))
+                .build());
+      }
+
+      private void fail(Status status) {
+        closed = true;
+        out.onError(status.asRuntimeException());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        closed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!closed) {
+          closed = true;
+          out.onCompleted();
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** AnalyticsQuery: bounded queries over the rollups and the client logs. */
+package io.gatehouse.analytics.query;

@@ -1,0 +1,195 @@
+package io.gatehouse.analytics.rollup;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.gatehouse.api.analytics.v1.MetricBatch;
+import io.gatehouse.api.analytics.v1.PoolMemberMetrics;
+import io.gatehouse.api.analytics.v1.VirtualServiceMetrics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds stored metric batches into the rollups: in one transaction it takes pending batches, merges
+ * them into 5 s rows (decoding each histogram once), merges those into the 1 min, 1 h and 1 day
+ * rows, writes every touched row, and deletes the batches; a crash at any point leaves each batch
+ * counted exactly once. Rollers of several replicas take turns (a transaction advisory lock). Also
+ * prunes rows past their level's retention.
+ */
+public final class Roller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Roller.class);
+  private static final long ROLL_LOCK = 0x616e616c_726f6c6cL; // "analroll"
+  private static final int BATCHES_PER_TRANSACTION = 500;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "roller");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public Roller(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /** Rolls every {@code interval} and prunes every minute. */
+  public Roller start(Duration interval) {
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            rollPending();
+          } catch (SQLException | RuntimeException e) {
+            log.warn(
+                "rolling up failed; the batches stay pending and are tried again: {}",
+                e.toString());
+          }
+        },
+        interval.toMillis(),
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            int pruned = RollupStore.prune(c, clock.instant());
+            if (pruned > 0) {
+              log.debug("pruned {} rollup rows past retention", pruned);
+            }
+          } catch (SQLException | RuntimeException e) {
+            log.warn("pruning rollups failed: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+    return this;
+  }
+
+  /** Rolls up every pending batch now; returns how many. */
+  public int rollPending() throws SQLException {
+    int total = 0;
+    int rolled;
+    do {
+      rolled = rollOnce();
+      total += rolled;
+    } while (rolled == BATCHES_PER_TRANSACTION);
+    return total;
+  }
+
+  private int rollOnce() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_advisory_xact_lock(" + ROLL_LOCK + ")");
+        }
+        List<Long> ids = new ArrayList<>();
+        Map<RollupStore.Key, RollupRow> fine = new HashMap<>();
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "SELECT id, se_id, payload FROM pending_metrics ORDER BY id LIMIT ?"
+                    + " FOR UPDATE SKIP LOCKED")) {
+          st.setInt(1, BATCHES_PER_TRANSACTION);
+          try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getLong(1));
+              try {
+                fold(rs.getString(2), MetricBatch.parseFrom(rs.getBytes(3)), fine);
+              } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                log.warn(
+                    "dropping an unreadable pending batch {}: {}", rs.getLong(1), e.getMessage());
+              }
+            }
+          }
+        }
+        if (ids.isEmpty()) {
+          c.rollback();
+          return 0;
+        }
+        Map<RollupStore.Key, RollupRow> all = new HashMap<>(fine);
+        for (Level level : Level.values()) {
+          if (level == Level.FIVE_SECONDS) {
+            continue;
+          }
+          fine.forEach(
+              (key, row) ->
+                  all.computeIfAbsent(
+                          new RollupStore.Key(level, key.subject(), level.bucket(key.bucket())),
+                          k -> new RollupRow())
+                      .add(row));
+        }
+        RollupStore.add(c, all);
+        try (PreparedStatement st =
+            c.prepareStatement("DELETE FROM pending_metrics WHERE id = ANY (?)")) {
+          st.setArray(1, c.createArrayOf("int8", ids.toArray()));
+          st.executeUpdate();
+        }
+        c.commit();
+        return ids.size();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** Adds one engine's batch to the 5 s rows. */
+  static void fold(String seId, MetricBatch batch, Map<RollupStore.Key, RollupRow> rows) {
+    Instant start =
+        Instant.ofEpochSecond(batch.getStartTime().getSeconds(), batch.getStartTime().getNanos());
+    Instant end =
+        Instant.ofEpochSecond(batch.getEndTime().getSeconds(), batch.getEndTime().getNanos());
+    double seconds = Math.max(0.001, Duration.between(start, end).toNanos() / 1e9);
+    Instant bucket = Level.FIVE_SECONDS.bucket(start);
+    RollupRow engine = row(rows, Subject.engine(seId), bucket);
+    for (VirtualServiceMetrics vs : batch.getVirtualServicesList()) {
+      RollupRow interval = new RollupRow(); // this engine's figures, decoded once
+      interval.virtualService = vs.getVirtualService();
+      interval.add(vs.getCounters(), seconds);
+      interval.add(vs.getTimings());
+      if (vs.getTotalMembers() > 0) {
+        interval.healthy(vs.getHealthyMembers());
+      }
+      row(rows, Subject.virtualService(vs.getVirtualService()), bucket).add(interval);
+      interval.healthyMembers = null; // an engine has no members of its own
+      engine.add(interval);
+      for (PoolMemberMetrics m : vs.getPoolMembersList()) {
+        RollupRow member = row(rows, Subject.poolMember(m.getPool(), m.getEndpointId()), bucket);
+        member.virtualService = vs.getVirtualService();
+        member.appId = m.getAppId();
+        member.address = m.getAddress();
+        member.add(m.getCounters(), seconds);
+        member.add(m.getTimings());
+      }
+    }
+    engine.virtualService = ""; // an engine row is about the engine, not its first service
+  }
+
+  private static RollupRow row(
+      Map<RollupStore.Key, RollupRow> rows, Subject subject, Instant bucket) {
+    return rows.computeIfAbsent(
+        new RollupStore.Key(Level.FIVE_SECONDS, subject, bucket), k -> new RollupRow());
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,137 @@
+package io.gatehouse.analytics.rollup;
+
+import io.gatehouse.api.analytics.v1.TimingHistograms;
+import io.gatehouse.api.analytics.v1.TrafficCounters;
+import java.nio.ByteBuffer;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One rollup row's figures, mergeable: counters add, open connections accumulate as
+ * connection-seconds, healthy members keep the lowest, and the five timing histograms merge.
+ */
+public final class RollupRow {
+  /** The timing components, in the order of the rollup table's histogram columns. */
+  public static final String[] TIMINGS = {
+    "client_rtt", "server_rtt", "app_response", "data_transfer", "total"
+  };
+
+  public String virtualService = "";
+  public String appId = "";
+  public String address = "";
+  public long requests;
+  public long responses1xx;
+  public long responses2xx;
+  public long responses3xx;
+  public long responses4xx;
+  public long responses5xx;
+  public long connectErrors;
+  public long bytesIn;
+  public long bytesOut;
+  public long connectionsOpened;
+  public long connectionsClosed;
+  public double connectionSeconds;
+  public Integer healthyMembers;
+  public final Histogram[] timings = new Histogram[TIMINGS.length];
+
+  /** Adds an engine's counters of an interval of {@code seconds}. */
+  public void add(TrafficCounters c, double seconds) {
+    requests += c.getRequests();
+    responses1xx += c.getResponses1Xx();
+    responses2xx += c.getResponses2Xx();
+    responses3xx += c.getResponses3Xx();
+    responses4xx += c.getResponses4Xx();
+    responses5xx += c.getResponses5Xx();
+    connectErrors += c.getConnectErrors();
+    bytesIn += c.getBytesIn();
+    bytesOut += c.getBytesOut();
+    connectionsOpened += c.getConnectionsOpened();
+    connectionsClosed += c.getConnectionsClosed();
+    connectionSeconds += c.getOpenConnections() * seconds;
+  }
+
+  /** Merges an engine's timing histograms. */
+  public void add(TimingHistograms t) {
+    merge(0, t.getClientRtt().getHdrCompressed().toByteArray(), t.getClientRtt().getCount());
+    merge(1, t.getServerRtt().getHdrCompressed().toByteArray(), t.getServerRtt().getCount());
+    merge(2, t.getAppResponse().getHdrCompressed().toByteArray(), t.getAppResponse().getCount());
+    merge(3, t.getDataTransfer().getHdrCompressed().toByteArray(), t.getDataTransfer().getCount());
+    merge(4, t.getTotal().getHdrCompressed().toByteArray(), t.getTotal().getCount());
+  }
+
+  /** Keeps the lowest healthy-member count seen. */
+  public void healthy(int members) {
+    healthyMembers = healthyMembers == null ? members : Math.min(healthyMembers, members);
+  }
+
+  /** Adds another row's figures (the same subject and bucket, or a finer bucket within it). */
+  public void add(RollupRow other) {
+    if (virtualService.isEmpty()) {
+      virtualService = other.virtualService;
+    }
+    if (appId.isEmpty()) {
+      appId = other.appId;
+    }
+    if (address.isEmpty()) {
+      address = other.address;
+    }
+    requests += other.requests;
+    responses1xx += other.responses1xx;
+    responses2xx += other.responses2xx;
+    responses3xx += other.responses3xx;
+    responses4xx += other.responses4xx;
+    responses5xx += other.responses5xx;
+    connectErrors += other.connectErrors;
+    bytesIn += other.bytesIn;
+    bytesOut += other.bytesOut;
+    connectionsOpened += other.connectionsOpened;
+    connectionsClosed += other.connectionsClosed;
+    connectionSeconds += other.connectionSeconds;
+    if (other.healthyMembers != null) {
+      healthy(other.healthyMembers);
+    }
+    for (int i = 0; i < timings.length; i++) {
+      if (other.timings[i] != null) {
+        histogram(i).add(other.timings[i]);
+      }
+    }
+  }
+
+  /** Merges a stored (compressed) histogram into component {@code i}. */
+  public void merge(int i, byte[] compressed, long count) {
+    if (compressed == null || compressed.length == 0 || count == 0) {
+      return;
+    }
+    histogram(i).add(decode(compressed));
+  }
+
+  /** Component {@code i}'s histogram, compressed for storage; null when nothing was recorded. */
+  public byte[] encoded(int i) {
+    Histogram h = timings[i];
+    if (h == null || h.getTotalCount() == 0) {
+      return null;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int length = h.encodeIntoCompressedByteBuffer(buffer);
+    byte[] bytes = new byte[length];
+    buffer.flip();
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  private Histogram histogram(int i) {
+    if (timings[i] == null) {
+      timings[i] = new Histogram(3);
+    }
+    return timings[i];
+  }
+
+  /** Decodes a histogram as engines and the rollups encode them. */
+  public static Histogram decode(byte[] compressed) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(compressed), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("not an HdrHistogram: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.gatehouse.analytics.ingest;
+
+import static io.gatehouse.analytics.Reports.as;
+import static io.gatehouse.analytics.Reports.batch;
+import static io.gatehouse.analytics.Reports.ts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.analytics.Reports;
+import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.BatchResult;
+import io.gatehouse.api.analytics.v1.GetMetricsRequest;
+import io.gatehouse.api.analytics.v1.Metric;
+import io.gatehouse.api.analytics.v1.Target;
+import io.gatehouse.api.analytics.v1.TimeRange;
+import io.gatehouse.testsupport.RestartablePostgres;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * PostgreSQL stops under a reporting engine: the batch sent meanwhile is not acknowledged (the
+ * stream ends UNAVAILABLE); after the restart the engine reconnects and resends everything it has
+ * not seen acknowledged, and every batch is counted exactly once.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngestDurabilityIT implements TestPropertyProvider {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject GrpcEmbeddedServer server;
+  private RestartablePostgres postgres;
+
+  @Override
+  public Map<String, String> getProperties() {
+    postgres = RestartablePostgres.start("analytics");
+    return Map.of(
+        "datasources.default.url", postgres.jdbcUrl("analytics"),
+        "datasources.default.username", "postgres",
+        "datasources.default.password", "",
+        "datasources.default.connection-timeout", "1000");
+  }
+
+  @AfterAll
+  void stopDatabase() {
+    postgres.close();
+  }
+
+  @Test
+  void aBatchSentWhileTheDatabaseIsDownIsResentAndCountedOnce() {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    try {
+      Instant start = Instant.now().minusSeconds(20);
+      Reports.Stream before = new Reports.Stream(channel, Reports.ENGINE, "se-1");
+      before.send(batch(1, start, "orders", 10, 0, 1000));
+      await().atMost(WAIT).until(() -> before.result(1) == BatchResult.BATCH_RESULT_STORED);
+
+      postgres.stop();
+      before.send(batch(2, start.plusSeconds(1), "orders", 20, 0, 2000));
+      await().atMost(WAIT).until(() -> before.error.get() != null);
+      assertThat(Status.fromThrowable(before.error.get()).getCode())
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(before.result(2)).as("not acknowledged while the database is down").isNull();
+
+      postgres.restart();
+      // the engine reconnects and resends what it holds: batch 2, and batch 1 whose ack it lost
+      Reports.Stream after = new Reports.Stream(channel, Reports.ENGINE, "se-1");
+      after.send(batch(2, start.plusSeconds(1), "orders", 20, 0, 2000));
+      after.send(batch(1, start, "orders", 10, 0, 1000));
+      await().atMost(WAIT).until(() -> after.result(1) != null && after.result(2) != null);
+      assertThat(after.result(2)).isEqualTo(BatchResult.BATCH_RESULT_STORED);
+      assertThat(after.result(1)).isEqualTo(BatchResult.BATCH_RESULT_DUPLICATE);
+
+      var query =
+          AnalyticsQueryGrpc.newBlockingStub(as(channel, Reports.OPERATOR))
+              .withDeadlineAfter(10, TimeUnit.SECONDS);
+      GetMetricsRequest requests =
+          GetMetricsRequest.newBuilder()
+              .setTarget(Target.newBuilder().setVirtualService("orders"))
+              .setRange(TimeRange.newBuilder().setStartTime(ts(start.minusSeconds(60))))
+              .setStep(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+              .addMetrics(Metric.METRIC_REQUESTS)
+              .build();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  query.getMetrics(requests).getSeries(0).getPointsList().stream()
+                          .mapToDouble(p -> p.getValue() * 60)
+                          .sum()
+                      > 29.5);
+      assertThat(
+              query.getMetrics(requests).getSeries(0).getPointsList().stream()
+                  .mapToDouble(p -> p.getValue() * 60)
+                  .sum())
+          .isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+      after.close();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
