@@ -328,7 +328,8 @@ class ControlServiceIT implements TestPropertyProvider {
         "Bearer test-engine-token-0001");
     var asEngine =
         ServiceEngineAdminGrpc.newBlockingStub(
-            ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+            ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
 
     assertThatThrownBy(
             () -> asEngine.listServiceEngines(ListServiceEnginesRequest.getDefaultInstance()))
