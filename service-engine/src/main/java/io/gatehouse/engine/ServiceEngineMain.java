@@ -1,6 +1,8 @@
 package io.gatehouse.engine;
 
 import io.gatehouse.engine.admin.AdminServer;
+import io.gatehouse.engine.analytics.AnalyticsReporter;
+import io.gatehouse.engine.analytics.ClientLogBuffer;
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.InvalidConfigException;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Option;
       "Static mode: --config FILE, or one HTTP pool with --listen and --backend."
     })
 public final class ServiceEngineMain implements Callable<Integer> {
+  private static final int LOG_BUFFER = 100_000; // client logs waiting for the stream
+
   private static final Logger log = LoggerFactory.getLogger(ServiceEngineMain.class);
 
   @Option(names = "--config", paramLabel = "FILE", description = "static configuration (YAML)")
@@ -70,6 +74,19 @@ public final class ServiceEngineMain implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "se-manager-svc's gRPC address: configuration is pushed from there")
   String control;
+
+  @Option(
+      names = "--analytics",
+      paramLabel = "HOST:PORT",
+      description = "analytics-svc's gRPC address: metrics every second and client logs go there")
+  String analytics;
+
+  @Option(
+      names = "--client-logs",
+      description =
+          "which requests get a client log: OFF, SIGNIFICANT (errors, slower than 1 s) or ALL"
+              + " (default: ${DEFAULT-VALUE})")
+  ClientLogBuffer.Mode clientLogs = ClientLogBuffer.Mode.SIGNIFICANT;
 
   @Option(
       names = "--se-id",
@@ -131,8 +148,16 @@ public final class ServiceEngineMain implements Callable<Integer> {
       return 2;
     }
     Transport transport = Transport.best();
+    ClientLogBuffer logBuffer =
+        new ClientLogBuffer(
+            analytics == null ? ClientLogBuffer.Mode.OFF : clientLogs,
+            Duration.ofSeconds(1),
+            LOG_BUFFER);
     ServiceEngine engine =
-        new ServiceEngine(transport, threads, HttpSettings.defaults().withTiming(timing));
+        new ServiceEngine(
+            transport,
+            threads,
+            HttpSettings.defaults().withTiming(timing).withClientLogs(logBuffer));
     ServiceEngine.ApplyResult result = engine.apply(engineConfig);
     if (stateDir != null) {
       new LastGoodConfig(stateDir).save(result.config());
@@ -169,6 +194,20 @@ public final class ServiceEngineMain implements Callable<Integer> {
                         Duration.ofSeconds(30)),
                     stateDir == null ? null : new LastGoodConfig(stateDir))
                 .start();
+    AnalyticsReporter reporter =
+        analytics == null
+            ? null
+            : new AnalyticsReporter(
+                    engine,
+                    logBuffer,
+                    new AnalyticsReporter.Settings(
+                        analytics,
+                        System.getenv(tokenEnv),
+                        seId != null ? seId : hostname(),
+                        nodeId,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(30)))
+                .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -176,6 +215,9 @@ public final class ServiceEngineMain implements Callable<Integer> {
                 () -> {
                   if (controlClient != null) {
                     controlClient.close();
+                  }
+                  if (reporter != null) {
+                    reporter.close();
                   }
                   adminServer.close();
                   engine.close();

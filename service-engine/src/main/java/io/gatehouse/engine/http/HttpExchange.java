@@ -1,5 +1,9 @@
 package io.gatehouse.engine.http;
 
+import com.google.protobuf.Timestamp;
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.RequestTiming;
+import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.pool.Endpoint;
@@ -13,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -20,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +38,7 @@ import java.util.Set;
  * that arrive after the exchange is over are ignored.
  */
 final class HttpExchange {
+  private static final String REQUEST_ID = "X-Request-Id";
   private final HttpFrontendHandler frontend;
   private final HttpFrontendHandler.Connection connection;
   private final ChannelHandlerContext ctx;
@@ -52,6 +59,8 @@ final class HttpExchange {
   private long sentAt; // System.nanoTime() when the request head went to the member
   private final long receivedAt = System.nanoTime();
   private long firstByteAt;
+  private int status;
+  private long bytesOut;
   private Channel upstream;
   private HttpBackendHandler backend;
 
@@ -197,7 +206,8 @@ final class HttpExchange {
     responseStarted = true;
     firstByteAt = System.nanoTime();
     member.responded(firstByteAt - sentAt);
-    stats.response(response.status().code());
+    status = response.status().code();
+    stats.response(status);
     // a member may answer before the request body is through: whether the client connection
     // can carry another request is known when the response ends
     keepAlive = ProxyHeaders.toClient(response, keepAlive);
@@ -205,6 +215,7 @@ final class HttpExchange {
   }
 
   void responseContent(HttpContent content) {
+    bytesOut += content.content().readableBytes();
     stats.bytesOut(content.content().readableBytes());
     if (content instanceof LastHttpContent) {
       ctx.write(content);
@@ -279,6 +290,7 @@ final class HttpExchange {
     if (connection.settings().timing()) {
       recordTimings();
     }
+    clientLog(status);
     end();
     if (backend.detach() && requestComplete) {
       connection.upstreams().release(upstream);
@@ -359,6 +371,7 @@ final class HttpExchange {
       upstream = null;
     }
     stats.response(status.code());
+    clientLog(status.code());
     // a request without a body can be answered before its end marker is read: the marker is
     // dropped on arrival and the connection serves the next request
     boolean bodyless =
@@ -368,6 +381,63 @@ final class HttpExchange {
     if (reusable) {
       frontend.awaitRequest();
     }
+  }
+
+  /**
+   * Hands this request to the client logs when they want it (an error or a slow request, or every
+   * request with full logs on); the log is built only then.
+   */
+  private void clientLog(int code) {
+    ClientLogs logs = connection.settings().clientLogs();
+    long now = System.nanoTime();
+    long total = now - receivedAt;
+    if (!logs.wants(code, total)) {
+      return;
+    }
+    Instant started = Instant.now().minusNanos(total);
+    String uri = head.uri();
+    int query = uri.indexOf('?');
+    ClientLog.Builder log =
+        ClientLog.newBuilder()
+            .setTime(
+                Timestamp.newBuilder()
+                    .setSeconds(started.getEpochSecond())
+                    .setNanos(started.getNano()))
+            .setVirtualService(connection.service().name())
+            .setPool(pool == null ? "" : pool.name())
+            .setClientIp(connection.clientAddress())
+            .setMethod(head.method().name())
+            .setUriPath(query < 0 ? uri : uri.substring(0, query))
+            .setUriQuery(query < 0 ? "" : uri.substring(query + 1))
+            .setHost(header(HttpHeaderNames.HOST))
+            .setUserAgent(header(HttpHeaderNames.USER_AGENT))
+            .setStatus(code)
+            .setBytesOut(bytesOut)
+            .setRequestId(header(REQUEST_ID))
+            .setSignificance(logs.significance(code, total));
+    RequestTiming.Builder timing = RequestTiming.newBuilder().setTotal(duration(total));
+    if (member != null) {
+      log.setEndpointId(member.id())
+          .setServerAddress(member.address().getHostString() + ":" + member.address().getPort());
+      if (firstByteAt > 0) {
+        timing
+            .setAppResponse(duration(firstByteAt - sentAt))
+            .setDataTransfer(duration(now - firstByteAt));
+      }
+    }
+    logs.add(log.setTiming(timing).build());
+  }
+
+  private String header(CharSequence name) {
+    String value = head.headers().get(name);
+    return value == null ? "" : value;
+  }
+
+  private static com.google.protobuf.Duration duration(long nanos) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(nanos / 1_000_000_000)
+        .setNanos((int) (nanos % 1_000_000_000))
+        .build();
   }
 
   /** Marks the exchange over: pending messages released, the member's count back. */

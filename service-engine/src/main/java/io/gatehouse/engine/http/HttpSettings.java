@@ -1,5 +1,6 @@
 package io.gatehouse.engine.http;
 
+import io.gatehouse.engine.analytics.ClientLogs;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,7 @@ import java.time.Duration;
  *     the response started) after
  * @param maxIdlePerMember idle keep-alive connections kept per member and event loop
  * @param timing whether every request is timed (its components into histograms)
+ * @param clientLogs where requests worth a client log go
  */
 public record HttpSettings(
     int maxInitialLineLength,
@@ -21,7 +23,8 @@ public record HttpSettings(
     Duration idleTimeout,
     Duration responseTimeout,
     int maxIdlePerMember,
-    boolean timing) {
+    boolean timing,
+    ClientLogs clientLogs) {
 
   public static HttpSettings defaults() {
     return new HttpSettings(
@@ -31,7 +34,8 @@ public record HttpSettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(60),
         64,
-        true);
+        true,
+        ClientLogs.NONE);
   }
 
   /** The same settings with timing on or off. */
@@ -43,6 +47,20 @@ public record HttpSettings(
         idleTimeout,
         responseTimeout,
         maxIdlePerMember,
-        timing);
+        timing,
+        clientLogs);
+  }
+
+  /** The same settings with client logs going to {@code logs}. */
+  public HttpSettings withClientLogs(ClientLogs logs) {
+    return new HttpSettings(
+        maxInitialLineLength,
+        maxHeaderSize,
+        headerTimeout,
+        idleTimeout,
+        responseTimeout,
+        maxIdlePerMember,
+        timing,
+        logs);
   }
 }

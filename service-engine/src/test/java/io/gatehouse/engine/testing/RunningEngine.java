@@ -20,7 +20,14 @@ public final class RunningEngine {
   /** Timeouts short enough to test: a 1 s head timeout, a 2 s response timeout. */
   public static final HttpSettings SETTINGS =
       new HttpSettings(
-          1024, 2048, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2), 8, true);
+          1024,
+          2048,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          8,
+          true,
+          io.gatehouse.engine.analytics.ClientLogs.NONE);
 
   private RunningEngine() {}
 

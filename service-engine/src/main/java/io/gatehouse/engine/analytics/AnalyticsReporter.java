@@ -1,0 +1,293 @@
+package io.gatehouse.engine.analytics;
+
+import io.gatehouse.api.analytics.v1.AnalyticsIngestGrpc;
+import io.gatehouse.api.analytics.v1.BatchResult;
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.EngineMetrics;
+import io.gatehouse.api.analytics.v1.LogBatch;
+import io.gatehouse.api.analytics.v1.MetricBatch;
+import io.gatehouse.api.analytics.v1.ReportHello;
+import io.gatehouse.api.analytics.v1.ReportRequest;
+import io.gatehouse.api.analytics.v1.ReportResponse;
+import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.timing.TimingCollector;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the engine's measurements to analytics-svc on {@code AnalyticsIngest.Report}: every
+ * timing interval a metric batch, and the client logs buffered meanwhile. A batch is kept until it
+ * is acknowledged and resent after a reconnect (batch ids increase across restarts, so a resend is
+ * recognised and a new batch never is). Credits bound what is in flight; without credits (analytics
+ * slow or away) metric intervals merge into one waiting batch and client logs are dropped and
+ * counted, so memory stays bounded and traffic never waits.
+ */
+public final class AnalyticsReporter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AnalyticsReporter.class);
+  private static final int LOGS_PER_BATCH = 5000;
+
+  /**
+   * @param target analytics-svc's gRPC address
+   * @param token the engine's bearer token; null sends none
+   * @param seId the engine's id
+   * @param nodeId its node's Mesos agent id
+   * @param minBackoff first reconnect delay
+   * @param maxBackoff longest reconnect delay
+   */
+  public record Settings(
+      String target,
+      String token,
+      String seId,
+      String nodeId,
+      Duration minBackoff,
+      Duration maxBackoff) {}
+
+  private final ServiceEngine engine;
+  private final ClientLogBuffer logs;
+  private final Settings settings;
+  private final ManagedChannel channel;
+  private final AnalyticsIngestGrpc.AnalyticsIngestStub stub;
+  private final MetricBatches batches = new MetricBatches();
+  private final Deque<ReportRequest> unsent = new ArrayDeque<>();
+  private final Map<Long, ReportRequest> unacked = new LinkedHashMap<>();
+  private final ScheduledExecutorService reconnects =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "se-analytics");
+            t.setDaemon(true);
+            return t;
+          });
+  private long nextId = System.currentTimeMillis() * 1000; // increasing across restarts
+  private StreamObserver<ReportRequest> requests;
+  private boolean connected;
+  private boolean closed;
+  private int credits;
+  private Duration backoff;
+  private final java.util.Set<Long> sentOnce = new java.util.HashSet<>();
+  private long lastCpuNanos = -1;
+  private long lastCpuAt;
+
+  public AnalyticsReporter(ServiceEngine engine, ClientLogBuffer logs, Settings settings) {
+    this.engine = engine;
+    this.logs = logs;
+    this.settings = settings;
+    this.backoff = settings.minBackoff();
+    this.channel = NettyChannelBuilder.forTarget(settings.target()).usePlaintext().build();
+    Metadata headers = new Metadata();
+    if (settings.token() != null) {
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + settings.token());
+    }
+    this.stub =
+        AnalyticsIngestGrpc.newStub(
+            ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+  }
+
+  /** Connects and reports every timing interval from now on. */
+  public AnalyticsReporter start() {
+    engine.timing().addListener(this::interval);
+    reconnects.execute(this::connect);
+    return this;
+  }
+
+  /** Batches waiting to be sent or acknowledged (for tests and /metrics). */
+  public synchronized int waiting() {
+    return unsent.size() + unacked.size();
+  }
+
+  private synchronized void interval(TimingCollector.Interval interval) {
+    if (closed) {
+      return;
+    }
+    MetricBatch metrics =
+        batches.build(nextId++, interval, engine.services().values()).toBuilder()
+            .setEngine(engineFigures())
+            .build();
+    ReportRequest last = unsent.peekLast();
+    if (!canSend()
+        && last != null
+        && last.hasMetrics()
+        && !sentOnce.contains(last.getMetrics().getBatchId())) {
+      unsent.pollLast(); // no credits: this interval merges into the one already waiting
+      unsent.addLast(
+          ReportRequest.newBuilder()
+              .setMetrics(MetricBatches.merge(last.getMetrics(), metrics))
+              .build());
+    } else {
+      unsent.addLast(ReportRequest.newBuilder().setMetrics(metrics).build());
+    }
+    if (canSend()) {
+      List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
+      long dropped = logs.takeDropped();
+      if (!taken.isEmpty() || dropped > 0) {
+        unsent.addLast(
+            ReportRequest.newBuilder()
+                .setLogs(
+                    LogBatch.newBuilder()
+                        .setBatchId(nextId++)
+                        .addAllLogs(taken)
+                        .setDropped(dropped))
+                .build());
+      }
+    } else {
+      logs.dropAll(); // nowhere to send them: counted, reported with the next batch
+    }
+    pump();
+  }
+
+  private EngineMetrics engineFigures() {
+    EngineMetrics.Builder figures = EngineMetrics.newBuilder().setLogsDropped(0);
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long cpu = os.getProcessCpuTime();
+      long now = System.nanoTime();
+      if (lastCpuNanos >= 0 && now > lastCpuAt) {
+        figures.setCpuUsed((cpu - lastCpuNanos) / (double) (now - lastCpuAt));
+      }
+      lastCpuNanos = cpu;
+      lastCpuAt = now;
+    }
+    Runtime runtime = Runtime.getRuntime();
+    figures.setResidentMemoryBytes(runtime.totalMemory() - runtime.freeMemory());
+    return figures.build();
+  }
+
+  private boolean canSend() {
+    return connected && unacked.size() < credits;
+  }
+
+  private void pump() {
+    while (canSend() && !unsent.isEmpty()) {
+      ReportRequest next = unsent.pollFirst();
+      unacked.put(id(next), next);
+      sentOnce.add(id(next)); // may be stored already: never merged into again
+      requests.onNext(next);
+    }
+  }
+
+  private static long id(ReportRequest request) {
+    return request.hasMetrics()
+        ? request.getMetrics().getBatchId()
+        : request.getLogs().getBatchId();
+  }
+
+  private void connect() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      StreamObserver<ReportRequest> stream =
+          stub.report(
+              new StreamObserver<>() {
+                @Override
+                public void onNext(ReportResponse response) {
+                  answered(response);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  lost(t.toString());
+                }
+
+                @Override
+                public void onCompleted() {
+                  lost("the stream ended");
+                }
+              });
+      requests = stream;
+      connected = true;
+      credits = 0; // until analytics-svc grants some
+      stream.onNext(
+          ReportRequest.newBuilder()
+              .setHello(
+                  ReportHello.newBuilder().setSeId(settings.seId()).setNodeId(settings.nodeId()))
+              .build());
+    }
+  }
+
+  private synchronized void answered(ReportResponse response) {
+    switch (response.getMessageCase()) {
+      case FLOW_CONTROL -> {
+        if (credits == 0 && response.getFlowControl().getCredits() > 0) {
+          log.info("reporting to analytics-svc at {}", settings.target());
+          backoff = settings.minBackoff();
+        }
+        credits = response.getFlowControl().getCredits();
+      }
+      case ACK -> {
+        ReportRequest batch = unacked.remove(response.getAck().getBatchId());
+        sentOnce.remove(response.getAck().getBatchId());
+        if (response.getAck().getResult() == BatchResult.BATCH_RESULT_REJECTED && batch != null) {
+          log.warn(
+              "analytics-svc rejected batch {}: {}",
+              response.getAck().getBatchId(),
+              response.getAck().getMessage());
+        }
+      }
+      case MESSAGE_NOT_SET -> {}
+    }
+    pump();
+  }
+
+  private void lost(String why) {
+    Duration delay;
+    synchronized (this) {
+      if (!connected || closed) {
+        return;
+      }
+      connected = false;
+      credits = 0;
+      // what was in flight goes first on the next stream, in its order
+      List<ReportRequest> inFlight = List.copyOf(unacked.values());
+      unacked.clear();
+      for (int i = inFlight.size() - 1; i >= 0; i--) {
+        unsent.addFirst(inFlight.get(i));
+      }
+      delay = backoff;
+      backoff =
+          backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+              ? settings.maxBackoff()
+              : backoff.multipliedBy(2);
+      log.warn(
+          "analytics stream lost ({}); {} batches kept, reconnecting in {} ms",
+          why,
+          unsent.size(),
+          delay.toMillis());
+    }
+    reconnects.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      if (requests != null && connected) {
+        try {
+          requests.onCompleted();
+        } catch (RuntimeException e) {
+          // already gone
+        }
+      }
+    }
+    reconnects.shutdownNow();
+    channel.shutdownNow();
+  }
+}

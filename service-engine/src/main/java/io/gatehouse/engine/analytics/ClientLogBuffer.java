@@ -1,0 +1,98 @@
+package io.gatehouse.engine.analytics;
+
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.Significance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A bounded, lock-free buffer of client logs between the event loops and the Report stream.
+ * Significant requests (errors, slow ones) are always wanted; every request when full logs are on.
+ * A full buffer drops the log and counts the drop: traffic never waits for analytics.
+ */
+public final class ClientLogBuffer implements ClientLogs {
+  /** Which requests are logged. */
+  public enum Mode {
+    /** None. */
+    OFF,
+    /** Errors and slow requests. */
+    SIGNIFICANT,
+    /** Every request. */
+    ALL
+  }
+
+  private final Mode mode;
+  private final long slowNanos;
+  private final int capacity;
+  private final Queue<ClientLog> logs = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
+
+  public ClientLogBuffer(Mode mode, Duration slow, int capacity) {
+    this.mode = mode;
+    this.slowNanos = slow.toNanos();
+    this.capacity = capacity;
+  }
+
+  @Override
+  public boolean wants(int status, long totalNanos) {
+    return switch (mode) {
+      case OFF -> false;
+      case ALL -> true;
+      case SIGNIFICANT -> significance(status, totalNanos) != Significance.SIGNIFICANCE_UNSPECIFIED;
+    };
+  }
+
+  @Override
+  public Significance significance(int status, long totalNanos) {
+    if (status >= 500) {
+      return Significance.SIGNIFICANCE_SERVER_ERROR;
+    }
+    if (status >= 400) {
+      return Significance.SIGNIFICANCE_CLIENT_ERROR;
+    }
+    if (totalNanos >= slowNanos) {
+      return Significance.SIGNIFICANCE_SLOW;
+    }
+    return Significance.SIGNIFICANCE_UNSPECIFIED;
+  }
+
+  @Override
+  public void add(ClientLog log) {
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    logs.add(log);
+  }
+
+  /** Takes up to {@code max} logs, oldest first. */
+  public List<ClientLog> drain(int max) {
+    List<ClientLog> taken = new ArrayList<>(Math.min(max, size.get()));
+    ClientLog log;
+    while (taken.size() < max && (log = logs.poll()) != null) {
+      size.decrementAndGet();
+      taken.add(log);
+    }
+    return taken;
+  }
+
+  /** Logs dropped since the last call. */
+  public long takeDropped() {
+    return dropped.getAndSet(0);
+  }
+
+  /** Drops everything buffered (no credits to send it), counting it. */
+  public void dropAll() {
+    while (logs.poll() != null) {
+      size.decrementAndGet();
+      dropped.incrementAndGet();
+    }
+  }
+}

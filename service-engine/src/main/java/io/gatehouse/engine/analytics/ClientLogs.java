@@ -1,0 +1,33 @@
+package io.gatehouse.engine.analytics;
+
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.Significance;
+
+/** Where the request path hands client logs; it decides cheaply which requests it wants. */
+public interface ClientLogs {
+  /** Keeps nothing. */
+  ClientLogs NONE =
+      new ClientLogs() {
+        @Override
+        public boolean wants(int status, long totalNanos) {
+          return false;
+        }
+
+        @Override
+        public Significance significance(int status, long totalNanos) {
+          return Significance.SIGNIFICANCE_UNSPECIFIED;
+        }
+
+        @Override
+        public void add(ClientLog log) {}
+      };
+
+  /** Whether a request that ended with {@code status} after {@code totalNanos} is to be logged. */
+  boolean wants(int status, long totalNanos);
+
+  /** Why a request is significant; UNSPECIFIED when it is an ordinary one. */
+  Significance significance(int status, long totalNanos);
+
+  /** Takes a log; never blocks (a full buffer drops and counts it). */
+  void add(ClientLog log);
+}

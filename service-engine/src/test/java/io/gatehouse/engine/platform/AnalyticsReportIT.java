@@ -1,0 +1,181 @@
+package io.gatehouse.engine.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.Timestamp;
+import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.ComponentLatency;
+import io.gatehouse.api.analytics.v1.GetLatencyRequest;
+import io.gatehouse.api.analytics.v1.GetMetricsRequest;
+import io.gatehouse.api.analytics.v1.Metric;
+import io.gatehouse.api.analytics.v1.SearchLogsRequest;
+import io.gatehouse.api.analytics.v1.Target;
+import io.gatehouse.api.analytics.v1.TimeRange;
+import io.gatehouse.api.analytics.v1.TimingComponent;
+import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.testsupport.AnalyticsServiceProcess;
+import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.SeManagerProcess;
+import io.gatehouse.testsupport.ServiceJar;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A service engine process serving real traffic reports to an analytics-svc process: requests,
+ * errors and the timing breakdown come back from the queries, the errors' client logs are
+ * searchable, and traffic served while analytics-svc was down is counted once it is back — not
+ * lost, not twice.
+ */
+class AnalyticsReportIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @Test
+  void whatTheEngineServesIsMeasuredLoggedAndNeverCountedTwice() throws Exception {
+    int listen = ServiceJar.freePort();
+    Instant began = Instant.now().minusSeconds(5);
+    try (TestBackend backend = TestBackend.start("app");
+        AnalyticsServiceProcess analytics = AnalyticsServiceProcess.start();
+        ServiceJar engine =
+            ServiceJar.start(
+                    "service-engine",
+                    List.of(
+                        "--listen=127.0.0.1:" + listen,
+                        "--backend=127.0.0.1:" + backend.port(),
+                        "--admin=127.0.0.1:" + ServiceJar.freePort(),
+                        "--analytics=" + analytics.target(),
+                        "--se-id=se-analytics"),
+                    Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE))
+                .awaitPort(listen, WAIT)) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forTarget(analytics.target()).usePlaintext().build();
+      try {
+        Metadata headers = new Metadata();
+        headers.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + PolicyServiceProcess.OPERATOR);
+        var query =
+            AnalyticsQueryGrpc.newBlockingStub(
+                ClientInterceptors.intercept(
+                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+
+        for (int i = 0; i < 20; i++) {
+          assertThat(get(listen, "/hello")).isEqualTo(200);
+        }
+        backend.setHealthy(false);
+        for (int i = 0; i < 5; i++) {
+          assertThat(get(listen, "/health")).isEqualTo(503);
+        }
+        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 25);
+        assertThat(total(query, Metric.METRIC_ERRORS_5XX, began)).isEqualTo(5);
+
+        var latency =
+            query
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getLatency(
+                    GetLatencyRequest.newBuilder()
+                        .setTarget(Target.newBuilder().setVirtualService("default"))
+                        .setRange(since(began))
+                        .build());
+        assertThat(
+                component(latency.getComponentsList(), TimingComponent.TIMING_COMPONENT_TOTAL)
+                    .getCount())
+            .isEqualTo(25);
+        assertThat(
+                component(
+                        latency.getComponentsList(), TimingComponent.TIMING_COMPONENT_APP_RESPONSE)
+                    .getCount())
+            .isEqualTo(25);
+
+        var errors =
+            query
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .searchLogs(
+                    SearchLogsRequest.newBuilder()
+                        .setVirtualService("default")
+                        .setRange(since(began))
+                        .setStatusMin(500)
+                        .build());
+        assertThat(errors.getLogsList()).hasSize(5);
+        assertThat(errors.getLogsList())
+            .allSatisfy(
+                l -> {
+                  assertThat(l.getUriPath()).isEqualTo("/health");
+                  assertThat(l.getClientIp()).isEqualTo("127.0.0.1");
+                  assertThat(l.getServerAddress()).isEqualTo("127.0.0.1:" + backend.port());
+                  assertThat(l.getSeId()).isEqualTo("se-analytics");
+                  assertThat(l.getTiming().hasTotal()).isTrue();
+                });
+
+        // analytics-svc goes away; the engine keeps serving and keeps what it measured
+        analytics.stop();
+        backend.setHealthy(true);
+        for (int i = 0; i < 7; i++) {
+          assertThat(get(listen, "/hello")).isEqualTo(200);
+        }
+        analytics.restart();
+        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 32);
+        // one more request, counted after everything resent: nothing was counted twice
+        assertThat(get(listen, "/hello")).isEqualTo(200);
+        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) >= 33);
+        assertThat(total(query, Metric.METRIC_REQUESTS, began)).isEqualTo(33);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  private int get(int port, String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static long total(
+      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, Metric metric, Instant since) {
+    var response =
+        query
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getMetrics(
+                GetMetricsRequest.newBuilder()
+                    .setTarget(Target.newBuilder().setVirtualService("default"))
+                    .setRange(since(since))
+                    .addMetrics(metric)
+                    .build());
+    double seconds = response.getStep().getSeconds();
+    return Math.round(
+        response.getSeries(0).getPointsList().stream()
+            .mapToDouble(p -> p.getValue() * seconds)
+            .sum());
+  }
+
+  private static TimeRange since(Instant start) {
+    return TimeRange.newBuilder()
+        .setStartTime(
+            Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
+        .build();
+  }
+
+  private static ComponentLatency component(List<ComponentLatency> all, TimingComponent which) {
+    return all.stream().filter(c -> c.getComponent() == which).findFirst().orElseThrow();
+  }
+}
