@@ -17,6 +17,7 @@ public final class PolicyClients implements AutoCloseable {
   public static final String OPERATOR = "test-operator-token-0001";
   public static final String DISCOVERY = "test-discovery-token-0001";
   public static final String SE_MANAGER = "test-se-manager-token-0001";
+  public static final String ANALYTICS = "test-analytics-token-0001";
 
   private final ManagedChannel channel;
 

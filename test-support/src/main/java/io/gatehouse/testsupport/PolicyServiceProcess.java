@@ -13,6 +13,7 @@ public final class PolicyServiceProcess implements AutoCloseable {
   public static final String OPERATOR = "test-operator-token-0001";
   public static final String DISCOVERY = "test-discovery-token-0001";
   public static final String SE_MANAGER = "test-se-manager-token-0001";
+  public static final String ANALYTICS = "test-analytics-token-0001";
 
   private final ServiceJar jar;
   private final int port;
@@ -39,6 +40,7 @@ public final class PolicyServiceProcess implements AutoCloseable {
                     "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
                     "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
                     "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+                    "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", ANALYTICS,
                     "GATEHOUSE_POLICY_SECRETS_KEY",
                         Base64.getEncoder().encodeToString(new byte[32])))
             .awaitPort(port, Duration.ofSeconds(60));

@@ -2,16 +2,20 @@ package io.gatehouse.analytics.query;
 
 import com.google.protobuf.Timestamp;
 import io.gatehouse.analytics.auth.Role;
+import io.gatehouse.analytics.autoscale.DecisionStore;
 import io.gatehouse.analytics.rollup.Level;
 import io.gatehouse.analytics.rollup.RollupRow;
 import io.gatehouse.analytics.rollup.RollupStore;
 import io.gatehouse.analytics.rollup.Subject;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.AutoscaleDecision;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
 import io.gatehouse.api.analytics.v1.GetLatencyResponse;
 import io.gatehouse.api.analytics.v1.GetMetricsRequest;
 import io.gatehouse.api.analytics.v1.GetMetricsResponse;
+import io.gatehouse.api.analytics.v1.ListAutoscaleDecisionsRequest;
+import io.gatehouse.api.analytics.v1.ListAutoscaleDecisionsResponse;
 import io.gatehouse.api.analytics.v1.Metric;
 import io.gatehouse.api.analytics.v1.Percentile;
 import io.gatehouse.api.analytics.v1.Point;
@@ -59,11 +63,13 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
 
   private final DataSource dataSource;
   private final LogSearch logs;
+  private final DecisionStore decisionStore;
   private final Clock clock = Clock.systemUTC();
 
-  QueryGrpcService(DataSource dataSource, LogSearch logs) {
+  QueryGrpcService(DataSource dataSource, LogSearch logs, DecisionStore decisionStore) {
     this.dataSource = dataSource;
     this.logs = logs;
+    this.decisionStore = decisionStore;
   }
 
   @Override
@@ -79,6 +85,51 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
   @Override
   public void searchLogs(SearchLogsRequest request, StreamObserver<SearchLogsResponse> out) {
     answer(out, () -> logs.search(request, clock.instant()));
+  }
+
+  @Override
+  public void listAutoscaleDecisions(
+      ListAutoscaleDecisionsRequest request, StreamObserver<ListAutoscaleDecisionsResponse> out) {
+    answer(out, () -> decisions(request));
+  }
+
+  private ListAutoscaleDecisionsResponse decisions(ListAutoscaleDecisionsRequest request) {
+    Instant now = clock.instant();
+    Instant[] range =
+        request.hasRange()
+            ? range(request.getRange(), MAX_RANGE, now)
+            : new Instant[] {now.minus(Duration.ofDays(1)), now.plusSeconds(1)};
+    int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+    if (size < 1 || size > 1000) {
+      throw Errors.invalidArgument("page_size", "must be 1 to 1000 (0 means 100)");
+    }
+    long before = 0;
+    if (!request.getPageToken().isEmpty()) {
+      try {
+        before = Long.parseLong(request.getPageToken());
+      } catch (NumberFormatException e) {
+        throw Errors.invalidArgument("page_token", "is not a token this list returned");
+      }
+    }
+    long beforeId = before;
+    List<AutoscaleDecision> page =
+        read(
+            c ->
+                decisionStore.list(
+                    null,
+                    request.getAppId(),
+                    request.getPolicy(),
+                    range[0],
+                    range[1],
+                    beforeId,
+                    size + 1));
+    ListAutoscaleDecisionsResponse.Builder response =
+        ListAutoscaleDecisionsResponse.newBuilder()
+            .addAllDecisions(page.subList(0, Math.min(size, page.size())));
+    if (page.size() > size) {
+      response.setNextPageToken(page.get(size - 1).getId());
+    }
+    return response.build();
   }
 
   private GetMetricsResponse metrics(GetMetricsRequest request) {

@@ -169,6 +169,29 @@ public final class RollupStore {
     }
   }
 
+  /** The rows of every member of {@code pool} at {@code level} in [from, to). */
+  public static List<Row> poolMemberRows(
+      Connection c, Level level, String pool, Instant from, Instant to) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT bucket, "
+                + FIGURES
+                + " FROM rollup WHERE level = ? AND kind = 'm' AND subject LIKE ? ESCAPE '\\'"
+                + " AND bucket >= ? AND bucket < ?")) {
+      st.setInt(1, level.seconds());
+      st.setString(2, pool.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
+      st.setTimestamp(3, Timestamp.from(from));
+      st.setTimestamp(4, Timestamp.from(to));
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Row(rs.getTimestamp(1).toInstant(), read(rs, 2)));
+        }
+      }
+      return rows;
+    }
+  }
+
   /** Deletes rows past their level's retention; returns how many. */
   public static int prune(Connection c, Instant now) throws SQLException {
     int deleted = 0;

@@ -66,7 +66,12 @@ public final class ProxyTranslator {
           "description");
 
   private static final Set<String> POOL_FIELDS =
-      Set.of("name", "lb_algorithm", "health_monitor_refs", "graceful_disable_timeout");
+      Set.of(
+          "name",
+          "lb_algorithm",
+          "health_monitor_refs",
+          "graceful_disable_timeout",
+          "autoscale_policy_ref");
   private static final Set<String> POOL_IGNORED =
       Set.of("ab_pool", "default_server_port", "tenant_ref", "cloud_ref", "description");
 
@@ -311,6 +316,9 @@ public final class ProxyTranslator {
     }
     for (JsonNode ref : pool.path("health_monitor_refs")) {
       out.addHealthMonitorRefs(refName(ref.asText()));
+    }
+    if (pool.has("autoscale_policy_ref")) {
+      out.setAutoscalePolicyRef(refName(pool.get("autoscale_policy_ref").asText()));
     }
     if (pool.has("graceful_disable_timeout")) {
       out.setDrainingTimeout(minutes(pool.get("graceful_disable_timeout").asLong(0)));

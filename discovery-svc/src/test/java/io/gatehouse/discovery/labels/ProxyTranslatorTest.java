@@ -59,7 +59,8 @@ class ProxyTranslatorTest {
     String label =
         "{\"virtualservice\": {\"analytics_policy\": {\"client_insights\": \"ACTIVE\", \"full_client_logs\": {\"enabled\": true}},"
             + " \"ssl_key_and_certificate_refs\": [\"/api/sslkeyandcertificate?name=shop-cert\"], \"east_west_placement\": true},"
-            + " \"pool\": {\"lb_algorithm\": \"LB_ALGORITHM_ROUND_ROBIN\", \"health_monitor_refs\": [\"/api/healthmonitor?name=hm\"]}}";
+            + " \"pool\": {\"lb_algorithm\": \"LB_ALGORITHM_ROUND_ROBIN\", \"health_monitor_refs\": [\"/api/healthmonitor?name=hm\"],"
+            + " \"autoscale_policy_ref\": \"/api/autoscalepolicy?name=web-rps\"}}";
     MarathonApp app = app(hostApp("/api", 10010), Map.of("avi_proxy", label));
 
     ProxyTranslator.Result result = translator.translate("default", app);
@@ -74,6 +75,7 @@ class ProxyTranslatorTest {
     assertThat(result.pools().get(0).getLbAlgorithm())
         .isEqualTo(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN);
     assertThat(result.pools().get(0).getHealthMonitorRefsList()).containsExactly("hm");
+    assertThat(result.pools().get(0).getAutoscalePolicyRef()).isEqualTo("web-rps");
   }
 
   @Test

@@ -11,9 +11,11 @@ import java.util.List;
  * @param operatorTokens tokens of operators and their tools
  * @param discoveryToken discovery-svc's service token
  * @param seManagerToken se-manager-svc's service token
+ * @param analyticsToken analytics-svc's service token (read-only)
  */
 @ConfigurationProperties("gatehouse.policy.auth")
 public record AuthConfig(
     @Nullable List<String> operatorTokens,
     @Nullable String discoveryToken,
-    @Nullable String seManagerToken) {}
+    @Nullable String seManagerToken,
+    @Nullable String analyticsToken) {}

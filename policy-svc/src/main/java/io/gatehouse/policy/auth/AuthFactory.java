@@ -16,6 +16,7 @@ final class AuthFactory {
         .required("operator-tokens", config.operatorTokens(), Role.OPERATOR)
         .token("discovery-token", config.discoveryToken(), Role.DISCOVERY)
         .token("se-manager-token", config.seManagerToken(), Role.SE_MANAGER)
+        .token("analytics-token", config.analyticsToken(), Role.ANALYTICS)
         .build();
   }
 }

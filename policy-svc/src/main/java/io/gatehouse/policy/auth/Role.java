@@ -9,7 +9,9 @@ public enum Role {
   /** discovery-svc: writes the objects derived from Marathon apps. */
   DISCOVERY,
   /** se-manager-svc: reads everything, including private keys to push to engines. */
-  SE_MANAGER;
+  SE_MANAGER,
+  /** analytics-svc: reads (autoscale policies and the pools that use them); no keys. */
+  ANALYTICS;
 
   /** The role of the caller of the call this thread is serving. */
   public static Role current() {

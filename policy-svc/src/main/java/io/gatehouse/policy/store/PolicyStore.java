@@ -372,8 +372,8 @@ public final class PolicyStore {
   }
 
   private static void checkWriter(Role role) {
-    if (role == Role.SE_MANAGER) {
-      throw new PermissionDeniedException("se-manager-svc's token is read-only");
+    if (role == Role.SE_MANAGER || role == Role.ANALYTICS) {
+      throw new PermissionDeniedException("the " + role + " token is read-only");
     }
   }
 

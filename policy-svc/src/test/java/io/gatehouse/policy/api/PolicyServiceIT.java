@@ -325,6 +325,22 @@ class PolicyServiceIT extends RunningPolicyService {
                             .setPool(staticPool("sem-pool", "10.0.0.8:80"))
                             .build()));
     assertThat(code(readOnly)).isEqualTo(Status.Code.PERMISSION_DENIED);
+
+    // analytics-svc reads (autoscale policies and their pools) and writes nothing
+    clients
+        .as(PolicyClients.ANALYTICS)
+        .listPools(io.gatehouse.api.policy.v1.ListPoolsRequest.getDefaultInstance());
+    StatusRuntimeException analyticsWrite =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.ANALYTICS)
+                    .createPool(
+                        CreatePoolRequest.newBuilder()
+                            .setPool(staticPool("analytics-pool", "10.0.0.9:80"))
+                            .build()));
+    assertThat(code(analyticsWrite)).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test

@@ -1,0 +1,323 @@
+package io.gatehouse.analytics.autoscale;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.gatehouse.analytics.rollup.Level;
+import io.gatehouse.analytics.rollup.RollupRow;
+import io.gatehouse.analytics.rollup.RollupStore;
+import io.gatehouse.analytics.rollup.Subject;
+import io.gatehouse.api.analytics.v1.AutoscaleAction;
+import io.gatehouse.api.analytics.v1.AutoscaleDecision;
+import io.gatehouse.api.discovery.v1.AppKey;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.GetAppRequest;
+import io.gatehouse.api.discovery.v1.ScaleAppRequest;
+import io.gatehouse.api.policy.v1.AutoscalePolicy;
+import io.gatehouse.api.policy.v1.ListAutoscalePoliciesRequest;
+import io.gatehouse.api.policy.v1.ListAutoscalePoliciesResponse;
+import io.gatehouse.api.policy.v1.ListPoolsRequest;
+import io.gatehouse.api.policy.v1.ListPoolsResponse;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.Pool;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates every autoscale policy on the pools that refer to it: the policy's metric over its
+ * evaluation window, from the live 5 s rollups of the pool's members, against its thresholds; an
+ * app above the scale-out threshold gets {@code scale_out_step} more instances (up to the most),
+ * one below the scale-in threshold that many fewer (down to the fewest), through discovery-svc's
+ * {@code ScaleApp}. A running Marathon deployment postpones the change (it is never forced), the
+ * cooldown holds back a second change, dry-run policies only record. Every decision is recorded
+ * with the figures behind it; a held-back one only when the previous decision for the app differs.
+ */
+public final class Autoscaler {
+  private static final Logger log = LoggerFactory.getLogger(Autoscaler.class);
+  private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+  private static final Duration MIN_WINDOW = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+
+  private final PolicyServiceGrpc.PolicyServiceBlockingStub policy;
+  private final DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery;
+  private final DataSource dataSource;
+  private final DecisionStore decisions;
+  private final Clock clock;
+  private final Set<String> reported = new HashSet<>();
+
+  public Autoscaler(
+      Channel policyChannel,
+      Channel discoveryChannel,
+      DataSource dataSource,
+      DecisionStore decisions,
+      Clock clock) {
+    this.policy = PolicyServiceGrpc.newBlockingStub(policyChannel);
+    this.discovery = DiscoveryServiceGrpc.newBlockingStub(discoveryChannel);
+    this.dataSource = dataSource;
+    this.decisions = decisions;
+    this.clock = clock;
+  }
+
+  /** One evaluation of every policy on every pool that refers to it. */
+  public synchronized void evaluate() throws SQLException {
+    Map<String, AutoscalePolicy> policies = policies();
+    for (Pool pool : pools()) {
+      AutoscalePolicy p = policies.get(pool.getAutoscalePolicyRef());
+      if (p == null) {
+        reportOnce(
+            "missing:" + pool.getMeta().getName(),
+            "pool {} refers to autoscale policy {}, which does not exist",
+            pool.getMeta().getName(),
+            pool.getAutoscalePolicyRef());
+        continue;
+      }
+      try {
+        evaluate(p, pool);
+      } catch (StatusRuntimeException e) {
+        log.warn("autoscaling pool {}: {}", pool.getMeta().getName(), e.getStatus());
+      }
+    }
+  }
+
+  private void evaluate(AutoscalePolicy p, Pool pool) throws SQLException {
+    String framework = pool.getMarathonApp().getMarathonFramework();
+    String appId = pool.getMarathonApp().getAppId();
+    int instances =
+        discovery
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getApp(
+                GetAppRequest.newBuilder().setMarathonFramework(framework).setAppId(appId).build())
+            .getInstances();
+    Optional<Double> observed = observe(p, pool.getMeta().getName(), instances);
+    if (observed.isEmpty()) {
+      return;
+    }
+    double value = observed.get();
+    AutoscaleDecision.Builder decision =
+        AutoscaleDecision.newBuilder()
+            .setPolicy(p.getMeta().getName())
+            .setPool(pool.getMeta().getName())
+            .setMarathonFramework(framework)
+            .setAppId(appId)
+            .setCurrentInstances(instances)
+            .setMetric(p.getMetric().name())
+            .setObservedValue(value)
+            .setDryRun(p.getDryRun());
+    int target;
+    if (value > p.getScaleOutThreshold() && instances < p.getMaxInstances()) {
+      target = Math.min(p.getMaxInstances(), instances + Math.max(1, p.getScaleOutStep()));
+      decision
+          .setAction(AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT)
+          .setThreshold(p.getScaleOutThreshold());
+    } else if (value < p.getScaleInThreshold() && instances > Math.max(1, p.getMinInstances())) {
+      target =
+          Math.max(Math.max(1, p.getMinInstances()), instances - Math.max(1, p.getScaleInStep()));
+      decision
+          .setAction(AutoscaleAction.AUTOSCALE_ACTION_SCALE_IN)
+          .setThreshold(p.getScaleInThreshold());
+    } else {
+      return; // within the thresholds, or at a bound
+    }
+    decision.setTargetInstances(target);
+    Duration cooldown = duration(p.getCooldown(), DEFAULT_COOLDOWN);
+    Optional<Instant> last = decisions.lastScaled(framework, appId);
+    Instant now = clock.instant();
+    if (last.isPresent() && Duration.between(last.get(), now).compareTo(cooldown) < 0) {
+      held(
+          decision
+              .setAction(AutoscaleAction.AUTOSCALE_ACTION_COOLDOWN)
+              .setMessage(
+                  "scaled "
+                      + Duration.between(last.get(), now).toSeconds()
+                      + " s ago; cooldown "
+                      + cooldown.toSeconds()
+                      + " s"));
+      return;
+    }
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "autoscale policy %s: %s %.2f %s %.2f",
+            p.getMeta().getName(),
+            p.getMetric().name(),
+            value,
+            decision.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT ? ">" : "<",
+            decision.getThreshold());
+    if (p.getDryRun()) {
+      decisions.record(decision.setMessage("dry run: " + reason).build());
+      return;
+    }
+    try {
+      String deployment =
+          discovery
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .scaleApp(
+                  ScaleAppRequest.newBuilder()
+                      .setApp(AppKey.newBuilder().setMarathonFramework(framework).setAppId(appId))
+                      .setInstances(target)
+                      .setReason(reason)
+                      .build())
+              .getDeploymentId();
+      decisions.record(decision.setDeploymentId(deployment).setMessage(reason).build());
+      log.info("{} {} -> {} instances ({})", appId, instances, target, reason);
+    } catch (StatusRuntimeException e) {
+      if (deploymentInProgress(e)) {
+        held(
+            decision
+                .setAction(AutoscaleAction.AUTOSCALE_ACTION_POSTPONED)
+                .setMessage("postponed: " + e.getStatus().getDescription()));
+      } else {
+        decisions.record(
+            decision
+                .setAction(AutoscaleAction.AUTOSCALE_ACTION_FAILED)
+                .setMessage(String.valueOf(e.getStatus()))
+                .build());
+      }
+    }
+  }
+
+  /** Records a held-back decision unless the app's last decision was the same kind. */
+  private void held(AutoscaleDecision.Builder decision) throws SQLException {
+    Optional<AutoscaleDecision> latest =
+        decisions.latest(decision.getMarathonFramework(), decision.getAppId());
+    if (latest.isEmpty() || latest.get().getAction() != decision.getAction()) {
+      decisions.record(decision.build());
+    }
+  }
+
+  /** The policy's metric for the pool over its window; empty when it cannot be measured. */
+  Optional<Double> observe(AutoscalePolicy p, String pool, int instances) throws SQLException {
+    Duration window = duration(p.getEvaluationWindow(), DEFAULT_WINDOW);
+    if (window.compareTo(MIN_WINDOW) < 0) {
+      window = MIN_WINDOW;
+    }
+    Instant now = clock.instant();
+    Instant from = now.minus(window);
+    double seconds = window.toMillis() / 1000.0;
+    int running = Math.max(1, instances);
+    try (Connection c = dataSource.getConnection()) {
+      List<RollupStore.Row> members =
+          RollupStore.poolMemberRows(c, Level.FIVE_SECONDS, pool, from, now.plusSeconds(5));
+      RollupRow sum = new RollupRow();
+      Set<String> services = new HashSet<>();
+      members.forEach(
+          r -> {
+            sum.add(r.figures());
+            services.add(r.figures().virtualService);
+          });
+      return switch (p.getMetric()) {
+        case AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE ->
+            Optional.of(sum.requests / seconds / running);
+        case AUTOSCALE_METRIC_P95_APP_RESPONSE_MS ->
+            sum.timings[2] == null || sum.timings[2].getTotalCount() == 0
+                ? Optional.empty()
+                : Optional.of(sum.timings[2].getValueAtPercentile(95) / 1000.0);
+        case AUTOSCALE_METRIC_OPEN_CONNECTIONS_PER_INSTANCE -> {
+          double connectionSeconds = 0;
+          for (String vs : services) {
+            for (RollupStore.Row row :
+                RollupStore.rows(
+                    c, Level.FIVE_SECONDS, Subject.virtualService(vs), from, now, false)) {
+              connectionSeconds += row.figures().connectionSeconds;
+            }
+          }
+          yield Optional.of(connectionSeconds / seconds / running);
+        }
+        case AUTOSCALE_METRIC_CPU_UTILIZATION, AUTOSCALE_METRIC_UNSPECIFIED, UNRECOGNIZED -> {
+          reportOnce(
+              "metric:" + p.getMeta().getName(),
+              "autoscale policy {}: metric {} is not measured yet; the policy is not evaluated",
+              p.getMeta().getName(),
+              p.getMetric());
+          yield Optional.empty();
+        }
+      };
+    }
+  }
+
+  private Map<String, AutoscalePolicy> policies() {
+    Map<String, AutoscalePolicy> all = new HashMap<>();
+    String token = "";
+    do {
+      ListAutoscalePoliciesResponse page =
+          policy
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .listAutoscalePolicies(
+                  ListAutoscalePoliciesRequest.newBuilder()
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      page.getAutoscalePoliciesList().forEach(p -> all.put(p.getMeta().getName(), p));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  private List<Pool> pools() {
+    List<Pool> all = new java.util.ArrayList<>();
+    String token = "";
+    do {
+      ListPoolsResponse page =
+          policy
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .listPools(
+                  ListPoolsRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
+      page.getPoolsList().stream()
+          .filter(p -> !p.getAutoscalePolicyRef().isEmpty() && p.hasMarathonApp())
+          .forEach(all::add);
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  private static boolean deploymentInProgress(StatusRuntimeException e) {
+    if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+      return false;
+    }
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    if (status == null) {
+      return false;
+    }
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        try {
+          if (detail.unpack(ErrorInfo.class).getReason().equals("DEPLOYMENT_IN_PROGRESS")) {
+            return true;
+          }
+        } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Duration duration(com.google.protobuf.Duration d, Duration fallback) {
+    return d.getSeconds() == 0 && d.getNanos() == 0
+        ? fallback
+        : Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  private void reportOnce(String key, String message, Object... args) {
+    if (reported.add(key)) {
+      log.warn(message, args);
+    }
+  }
+}

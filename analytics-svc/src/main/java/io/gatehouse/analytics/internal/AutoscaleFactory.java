@@ -1,0 +1,105 @@
+package io.gatehouse.analytics.internal;
+
+import io.gatehouse.analytics.autoscale.Autoscaler;
+import io.gatehouse.analytics.autoscale.DecisionStore;
+import io.gatehouse.common.leader.LeaderElection;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.annotation.PreDestroy;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the autoscaler every interval while this replica holds the leader lock
+ * "analytics-svc/autoscaler" in the analytics database.
+ */
+@Context
+@Requires(property = "gatehouse.analytics.autoscale.enabled", value = "true")
+final class AutoscaleFactory {
+  private static final Logger log = LoggerFactory.getLogger(AutoscaleFactory.class);
+
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final LeaderElection election;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "autoscaler");
+            t.setDaemon(true);
+            return t;
+          });
+
+  AutoscaleFactory(
+      AutoscaleConfig config,
+      DataSource dataSource,
+      DecisionStore decisions,
+      @Value("${datasources.default.url}") String jdbcUrl,
+      @Value("${datasources.default.username}") String user,
+      @Value("${datasources.default.password:}") String password) {
+    Autoscaler autoscaler =
+        new Autoscaler(
+            channel(config.policyTarget(), config.policyToken(), "policy"),
+            channel(config.discoveryTarget(), config.discoveryToken(), "discovery"),
+            dataSource,
+            decisions,
+            Clock.systemUTC());
+    election =
+        new LeaderElection(
+                new LeaderElection.Settings(
+                    jdbcUrl, user, password, "analytics-svc/autoscaler", Duration.ofSeconds(2)))
+            .onChange(leading -> log.info(leading ? "leading: autoscaling" : "no longer leading"))
+            .start();
+    executor.scheduleWithFixedDelay(
+        () -> {
+          if (!election.isLeader()) {
+            return;
+          }
+          try {
+            autoscaler.evaluate();
+          } catch (SQLException | RuntimeException e) {
+            log.warn("autoscale evaluation failed; tried again next interval: {}", e.toString());
+          }
+        },
+        config.interval().toMillis(),
+        config.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private Channel channel(String target, String token, String name) {
+    String prefix = "gatehouse.analytics.autoscale." + name;
+    if (target == null || target.isBlank() || token == null || token.isBlank()) {
+      throw new ConfigurationException(
+          prefix + "-target and " + prefix + "-token are required with the autoscaler enabled");
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    channels.add(channel);
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  @PreDestroy
+  void stop() {
+    executor.shutdownNow();
+    election.close();
+    channels.forEach(ManagedChannel::shutdownNow);
+  }
+}

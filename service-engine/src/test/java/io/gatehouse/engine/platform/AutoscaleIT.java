@@ -1,0 +1,273 @@
+package io.gatehouse.engine.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.AutoscaleAction;
+import io.gatehouse.api.analytics.v1.AutoscaleDecision;
+import io.gatehouse.api.analytics.v1.ListAutoscaleDecisionsRequest;
+import io.gatehouse.api.policy.v1.AutoscaleMetric;
+import io.gatehouse.api.policy.v1.AutoscalePolicy;
+import io.gatehouse.api.policy.v1.CreateAutoscalePolicyRequest;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.SeManagerProcess;
+import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPostgres;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The autoscaler end to end, every piece a real process: a marathon-sim app whose avi_proxy label
+ * names an autoscale policy is served by a service engine that reports to analytics-svc; under load
+ * analytics-svc scales the app out through discovery-svc, and back in when the load stops,
+ * recording each decision with the figures behind it.
+ */
+class AutoscaleIT {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
+  private static final String ANALYTICS_AT_DISCOVERY = "test-analytics-token-0001";
+  private static final String APP =
+      """
+      {"id": "/autoweb", "instances": 1,
+       "labels": {"avi_proxy": "{\\"pool\\": {\\"autoscale_policy_ref\\": \\"/api/autoscalepolicy?name=web-rps\\"}}"},
+       "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server", "network": "BRIDGE",
+         "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0, "protocol": "tcp"}]}}}
+      """;
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  @Test
+  void anAppIsScaledOutUnderLoadAndBackInWhenTheLoadStops() throws Exception {
+    PolicyServiceProcess policy = PolicyServiceProcess.start();
+    closeables.add(policy);
+    int marathon = ServiceJar.freePort();
+    int discovery = ServiceJar.freePort();
+    int analytics = ServiceJar.freePort();
+    Path sandboxes = Files.createTempDirectory("autoscale-it");
+    start(
+        "marathon-sim",
+        List.of(
+            "--http_port=" + marathon,
+            "--mesos_port=" + ServiceJar.freePort(),
+            "--agents=2",
+            "--sandboxes=" + sandboxes),
+        Map.of(),
+        marathon);
+    start(
+        "discovery-svc",
+        List.of(
+            "--grpc.server.port=" + discovery,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
+            "--gatehouse.discovery.policy.target=" + policy.target(),
+            "--gatehouse.discovery.policy.coalesce=100ms"),
+        Map.of(
+            "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS",
+            OPERATOR,
+            "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN",
+            PolicyServiceProcess.SE_MANAGER,
+            "GATEHOUSE_DISCOVERY_AUTH_ANALYTICS_TOKEN",
+            ANALYTICS_AT_DISCOVERY,
+            "GATEHOUSE_DISCOVERY_POLICY_TOKEN",
+            PolicyServiceProcess.DISCOVERY),
+        discovery);
+    SeManagerProcess manager =
+        SeManagerProcess.start(
+            policy.target(),
+            "127.0.0.1:" + discovery,
+            List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"));
+    closeables.add(manager);
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    start(
+        "analytics-svc",
+        List.of(
+            "--grpc.server.port=" + analytics,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--datasources.default.url=" + db.jdbcUrl(),
+            "--datasources.default.username=" + db.user(),
+            "--datasources.default.password=" + db.password(),
+            "--gatehouse.analytics.rollup.interval=500ms",
+            "--gatehouse.analytics.autoscale.enabled=true",
+            "--gatehouse.analytics.autoscale.interval=1s",
+            "--gatehouse.analytics.autoscale.policy-target=" + policy.target(),
+            "--gatehouse.analytics.autoscale.discovery-target=127.0.0.1:" + discovery),
+        Map.of(
+            "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS",
+            OPERATOR,
+            "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS",
+            SeManagerProcess.ENGINE,
+            "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN",
+            PolicyServiceProcess.ANALYTICS,
+            "GATEHOUSE_ANALYTICS_AUTOSCALE_DISCOVERY_TOKEN",
+            ANALYTICS_AT_DISCOVERY),
+        analytics);
+    int admin = ServiceJar.freePort();
+    start(
+        "service-engine",
+        List.of(
+            "--control=" + manager.target(),
+            "--analytics=127.0.0.1:" + analytics,
+            "--se-id=se-autoscale",
+            "--admin=127.0.0.1:" + admin),
+        Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE),
+        admin);
+
+    ManagedChannel policyChannel =
+        NettyChannelBuilder.forTarget(policy.target()).usePlaintext().build();
+    ManagedChannel analyticsChannel =
+        NettyChannelBuilder.forTarget("127.0.0.1:" + analytics).usePlaintext().build();
+    closeables.add(policyChannel::shutdownNow);
+    closeables.add(analyticsChannel::shutdownNow);
+    PolicyServiceGrpc.newBlockingStub(asOperator(policyChannel))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .createAutoscalePolicy(
+            CreateAutoscalePolicyRequest.newBuilder()
+                .setAutoscalePolicy(
+                    AutoscalePolicy.newBuilder()
+                        .setMeta(ObjectMeta.newBuilder().setName("web-rps"))
+                        .setMinInstances(1)
+                        .setMaxInstances(2)
+                        .setMetric(
+                            AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE)
+                        .setScaleOutThreshold(5)
+                        .setScaleInThreshold(1)
+                        .setScaleOutStep(1)
+                        .setScaleInStep(1)
+                        .setCooldown(com.google.protobuf.Duration.newBuilder().setSeconds(2))
+                        .setEvaluationWindow(
+                            com.google.protobuf.Duration.newBuilder().setSeconds(10)))
+                .build());
+    String marathonUrl = "http://127.0.0.1:" + marathon;
+    send("POST", marathonUrl + "/v2/apps", APP);
+    JsonNode app = new ObjectMapper().readTree(send("GET", marathonUrl + "/v2/apps/autoweb", null));
+    int servicePort =
+        app.path("app").path("container").path("portMappings").path(0).path("servicePort").asInt();
+    assertThat(servicePort).isPositive();
+
+    // load: bursts of requests through the engine until Marathon runs a second instance
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              for (int i = 0; i < 5; i++) {
+                request(servicePort);
+              }
+              return instances(marathonUrl) == 2;
+            });
+    var query =
+        AnalyticsQueryGrpc.newBlockingStub(asOperator(analyticsChannel))
+            .withDeadlineAfter(10, TimeUnit.SECONDS);
+    AutoscaleDecision out =
+        decisions(query).stream()
+            .filter(d -> d.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT)
+            .findFirst()
+            .orElseThrow();
+    assertThat(out.getAppId()).isEqualTo("/autoweb");
+    assertThat(out.getPolicy()).isEqualTo("web-rps");
+    assertThat(out.getCurrentInstances()).isEqualTo(1);
+    assertThat(out.getTargetInstances()).isEqualTo(2);
+    assertThat(out.getObservedValue()).isGreaterThan(5);
+    assertThat(out.getThreshold()).isEqualTo(5);
+    assertThat(out.getDeploymentId()).isNotEmpty();
+
+    // the load stops: the app goes back to one instance
+    await().atMost(WAIT).until(() -> instances(marathonUrl) == 1);
+    AutoscaleDecision in =
+        decisions(query).stream()
+            .filter(d -> d.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_IN)
+            .findFirst()
+            .orElseThrow();
+    assertThat(in.getCurrentInstances()).isEqualTo(2);
+    assertThat(in.getTargetInstances()).isEqualTo(1);
+    assertThat(in.getObservedValue()).isLessThan(1);
+  }
+
+  private static List<AutoscaleDecision> decisions(
+      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query) {
+    return query
+        .listAutoscaleDecisions(
+            ListAutoscaleDecisionsRequest.newBuilder().setAppId("/autoweb").build())
+        .getDecisionsList();
+  }
+
+  private int instances(String marathonUrl) throws Exception {
+    return new ObjectMapper()
+        .readTree(send("GET", marathonUrl + "/v2/apps/autoweb", null))
+        .path("app")
+        .path("instances")
+        .asInt();
+  }
+
+  private void request(int port) {
+    try {
+      http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (Exception notYet) {
+      // the engine does not serve the app yet
+    }
+  }
+
+  private static Channel asOperator(ManagedChannel channel) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + OPERATOR);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private void start(String module, List<String> args, Map<String, String> env, int port) {
+    ServiceJar jar = ServiceJar.start(module, args, env);
+    closeables.add(jar);
+    jar.awaitPort(port, WAIT);
+  }
+
+  private String send(String method, String url, String body) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
