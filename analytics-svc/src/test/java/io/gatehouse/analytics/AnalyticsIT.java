@@ -130,8 +130,9 @@ class AnalyticsIT implements TestPropertyProvider {
     assertThat(response.getSeries(0).getPoints(0).getTime().getSeconds())
         .isEqualTo(bucket.getEpochSecond());
 
-    // percentiles over both engines are those of one histogram of every value
-    Histogram all = new Histogram(3);
+    // percentiles over both engines are those of one histogram of every value (at the rollups'
+    // precision)
+    Histogram all = new Histogram(io.gatehouse.analytics.rollup.RollupRow.DIGITS);
     LongStream.of(fromA).forEach(all::recordValue);
     LongStream.of(fromB).forEach(all::recordValue);
     var latency =

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       PolicyBench.class,
       DiscoveryBench.class,
       SeManagerBench.class,
+      AnalyticsBench.class,
       EngineBench.class,
       JmhBench.class
     })

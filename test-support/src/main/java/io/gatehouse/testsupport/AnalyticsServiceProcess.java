@@ -13,27 +13,46 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
   private final TestPostgres.Database db;
   private final int port;
   private final int managementPort;
+  private final List<String> jvmArgs;
   private ServiceJar jar;
 
-  private AnalyticsServiceProcess(TestPostgres.Database db, int port, int managementPort) {
+  private AnalyticsServiceProcess(
+      TestPostgres.Database db, int port, int managementPort, List<String> jvmArgs) {
     this.db = db;
     this.port = port;
     this.managementPort = managementPort;
+    this.jvmArgs = jvmArgs;
   }
 
   /** Starts analytics-svc and waits until its gRPC port answers. */
   public static AnalyticsServiceProcess start() {
+    return start(List.of("-Xmx256m"));
+  }
+
+  /** As {@link #start()}, with the JVM options {@code jvmArgs}. */
+  public static AnalyticsServiceProcess start(List<String> jvmArgs) {
     AnalyticsServiceProcess process =
         new AnalyticsServiceProcess(
-            TestPostgres.freshDatabase(), ServiceJar.freePort(), ServiceJar.freePort());
+            TestPostgres.freshDatabase(), ServiceJar.freePort(), ServiceJar.freePort(), jvmArgs);
     process.run();
     return process;
+  }
+
+  /** Its database (for benchmarks that look inside). */
+  public TestPostgres.Database database() {
+    return db;
+  }
+
+  /** Its resident memory now, in bytes. */
+  public long residentBytes() {
+    return jar.residentBytes();
   }
 
   private void run() {
     jar =
         ServiceJar.start(
                 "analytics-svc",
+                jvmArgs,
                 List.of(
                     "--grpc.server.port=" + port,
                     "--micronaut.server.port=" + managementPort,

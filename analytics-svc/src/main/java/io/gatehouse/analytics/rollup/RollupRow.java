@@ -4,13 +4,20 @@ import io.gatehouse.api.analytics.v1.TimingHistograms;
 import io.gatehouse.api.analytics.v1.TrafficCounters;
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * One rollup row's figures, mergeable: counters add, open connections accumulate as
- * connection-seconds, healthy members keep the lowest, and the five timing histograms merge.
+ * connection-seconds, healthy members keep the lowest, and the five timing histograms merge. The
+ * histograms keep two significant digits, the precision engines record with: a finer one would cost
+ * memory and buy nothing.
  */
 public final class RollupRow {
+  /** Significant digits of the rollups' histograms. */
+  public static final int DIGITS = 2;
+
   /** The timing components, in the order of the rollup table's histogram columns. */
   public static final String[] TIMINGS = {
     "client_rtt", "server_rtt", "app_response", "data_transfer", "total"
@@ -102,7 +109,7 @@ public final class RollupRow {
     if (compressed == null || compressed.length == 0 || count == 0) {
       return;
     }
-    histogram(i).add(decode(compressed));
+    histogram(i).add(decode(compressed, count));
   }
 
   /** Component {@code i}'s histogram, compressed for storage; null when nothing was recorded. */
@@ -121,15 +128,21 @@ public final class RollupRow {
 
   private Histogram histogram(int i) {
     if (timings[i] == null) {
-      timings[i] = new Histogram(3);
+      timings[i] = new Histogram(DIGITS);
     }
     return timings[i];
   }
 
-  /** Decodes a histogram as engines and the rollups encode them. */
-  public static Histogram decode(byte[] compressed) {
+  /**
+   * Decodes a histogram as engines and the rollups encode them; one of fewer than 2^31 values (an
+   * engine's interval) into int counts, half the memory of a temporary with long counts.
+   */
+  public static AbstractHistogram decode(byte[] compressed, long count) {
     try {
-      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(compressed), 0);
+      ByteBuffer buffer = ByteBuffer.wrap(compressed);
+      return count < Integer.MAX_VALUE
+          ? IntCountsHistogram.decodeFromCompressedByteBuffer(buffer, 0)
+          : Histogram.decodeFromCompressedByteBuffer(buffer, 0);
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("not an HdrHistogram: " + e.getMessage(), e);
     }

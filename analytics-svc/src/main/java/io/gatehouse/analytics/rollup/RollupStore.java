@@ -234,7 +234,7 @@ public final class RollupStore {
       for (int t = 0; t < RollupRow.TIMINGS.length; t++) {
         byte[] bytes = rs.getBytes(p++);
         if (bytes != null) {
-          r.merge(t, bytes, 1);
+          r.merge(t, bytes, Long.MAX_VALUE); // stored rows may hold more than 2^31 values
         }
       }
     }
