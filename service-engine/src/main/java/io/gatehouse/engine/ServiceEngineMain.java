@@ -208,6 +208,12 @@ public final class ServiceEngineMain implements Callable<Integer> {
                         Duration.ofMillis(500),
                         Duration.ofSeconds(30)))
                 .start();
+    if (reporter != null) {
+      adminServer.register(reporter.metrics());
+    }
+    if (controlClient != null) {
+      adminServer.register(controlClient.metrics());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

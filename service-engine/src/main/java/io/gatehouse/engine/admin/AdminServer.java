@@ -44,9 +44,10 @@ public final class AdminServer implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel channel;
+  private final PrometheusRegistry registry;
 
   public AdminServer(ServiceEngine engine, Transport transport, InetSocketAddress address) {
-    PrometheusRegistry registry = new PrometheusRegistry();
+    this.registry = new PrometheusRegistry();
     registry.register(new EngineMetrics(engine));
     Handler handler = new Handler(engine, registry);
     this.group = transport.group(1, "se-admin");
@@ -71,6 +72,11 @@ public final class AdminServer implements AutoCloseable {
 
   public InetSocketAddress address() {
     return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Adds figures of another part of the engine (the control stream, analytics) to /metrics. */
+  public void register(io.prometheus.metrics.model.registry.MultiCollector collector) {
+    registry.register(collector);
   }
 
   @Override

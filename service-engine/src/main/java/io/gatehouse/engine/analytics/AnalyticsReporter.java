@@ -10,6 +10,7 @@ import io.gatehouse.api.analytics.v1.ReportHello;
 import io.gatehouse.api.analytics.v1.ReportRequest;
 import io.gatehouse.api.analytics.v1.ReportResponse;
 import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.admin.Gauges;
 import io.gatehouse.engine.timing.TimingCollector;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -106,6 +107,38 @@ public final class AnalyticsReporter implements AutoCloseable {
     engine.timing().addListener(this::interval);
     reconnects.execute(this::connect);
     return this;
+  }
+
+  /** Whether the stream is up with credits granted. */
+  public synchronized boolean connected() {
+    return connected && credits > 0;
+  }
+
+  /** The reporter's figures for /metrics: connection, waiting batches, dropped logs. */
+  public io.prometheus.metrics.model.registry.MultiCollector metrics() {
+    return () ->
+        io.prometheus.metrics.model.snapshots.MetricSnapshots.builder()
+            .metricSnapshot(
+                Gauges.of(
+                    "gatehouse_se_analytics_connected",
+                    "1 while the analytics stream is up, 0 while analytics-svc is away",
+                    connected() ? 1 : 0))
+            .metricSnapshot(
+                Gauges.of(
+                    "gatehouse_se_analytics_waiting_batches",
+                    "batches kept until analytics-svc acknowledges them",
+                    waiting()))
+            .metricSnapshot(
+                io.prometheus.metrics.model.snapshots.CounterSnapshot.builder()
+                    .name("gatehouse_se_client_logs_dropped")
+                    .help("client logs dropped: buffer full or no credits")
+                    .dataPoint(
+                        io.prometheus.metrics.model.snapshots.CounterSnapshot
+                            .CounterDataPointSnapshot.builder()
+                            .value(logs.droppedTotal())
+                            .build())
+                    .build())
+            .build();
   }
 
   /** Batches waiting to be sent or acknowledged (for tests and /metrics). */

@@ -20,7 +20,7 @@ public final class ClientLogBuffer implements ClientLogs {
   public enum Mode {
     /** None. */
     OFF,
-    /** Errors and slow requests. */
+    /** Errors and slow requests, and every request of services whose analytics policy asks. */
     SIGNIFICANT,
     /** Every request. */
     ALL
@@ -32,6 +32,7 @@ public final class ClientLogBuffer implements ClientLogs {
   private final Queue<ClientLog> logs = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
 
   public ClientLogBuffer(Mode mode, Duration slow, int capacity) {
     this.mode = mode;
@@ -40,11 +41,12 @@ public final class ClientLogBuffer implements ClientLogs {
   }
 
   @Override
-  public boolean wants(int status, long totalNanos) {
+  public boolean wants(boolean fullLogs, int status, long totalNanos) {
     return switch (mode) {
       case OFF -> false;
       case ALL -> true;
-      case SIGNIFICANT -> significance(status, totalNanos) != Significance.SIGNIFICANCE_UNSPECIFIED;
+      case SIGNIFICANT ->
+          fullLogs || significance(status, totalNanos) != Significance.SIGNIFICANCE_UNSPECIFIED;
     };
   }
 
@@ -67,6 +69,7 @@ public final class ClientLogBuffer implements ClientLogs {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
       dropped.incrementAndGet();
+      droppedTotal.incrementAndGet();
       return;
     }
     logs.add(log);
@@ -83,6 +86,11 @@ public final class ClientLogBuffer implements ClientLogs {
     return taken;
   }
 
+  /** Logs dropped since start. */
+  public long droppedTotal() {
+    return droppedTotal.get();
+  }
+
   /** Logs dropped since the last call. */
   public long takeDropped() {
     return dropped.getAndSet(0);
@@ -93,6 +101,7 @@ public final class ClientLogBuffer implements ClientLogs {
     while (logs.poll() != null) {
       size.decrementAndGet();
       dropped.incrementAndGet();
+      droppedTotal.incrementAndGet();
     }
   }
 }

@@ -9,7 +9,7 @@ public interface ClientLogs {
   ClientLogs NONE =
       new ClientLogs() {
         @Override
-        public boolean wants(int status, long totalNanos) {
+        public boolean wants(boolean fullLogs, int status, long totalNanos) {
           return false;
         }
 
@@ -22,8 +22,12 @@ public interface ClientLogs {
         public void add(ClientLog log) {}
       };
 
-  /** Whether a request that ended with {@code status} after {@code totalNanos} is to be logged. */
-  boolean wants(int status, long totalNanos);
+  /**
+   * Whether a request that ended with {@code status} after {@code totalNanos} is to be logged.
+   *
+   * @param fullLogs whether its virtual service asks for every request's log
+   */
+  boolean wants(boolean fullLogs, int status, long totalNanos);
 
   /** Why a request is significant; UNSPECIFIED when it is an ordinary one. */
   Significance significance(int status, long totalNanos);

@@ -66,7 +66,8 @@ public final class StaticConfigFile {
       List<Listener> listeners,
       String pool,
       String securityPolicy,
-      String certificate) {}
+      String certificate,
+      Boolean fullClientLogs) {}
 
   private record Certificate(
       String name,
@@ -158,7 +159,8 @@ public final class StaticConfigFile {
                             .toList(),
                         vs.pool() == null ? vs.name() : vs.pool(),
                         vs.securityPolicy(),
-                        vs.certificate()))
+                        vs.certificate(),
+                        Boolean.TRUE.equals(vs.fullClientLogs())))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -253,6 +255,9 @@ public final class StaticConfigFile {
               }
               if (vs.certificate() != null) {
                 node.put("certificate", vs.certificate());
+              }
+              if (vs.fullClientLogs()) {
+                node.put("full_client_logs", true);
               }
             });
     ArrayNode pools = root.putArray("pools");

@@ -13,17 +13,30 @@ import java.util.List;
  * @param securityPolicy the name of the security policy that decides which clients may connect;
  *     null lets every client in
  * @param certificate the name of the certificate its TLS listeners present; null when it has none
+ * @param fullClientLogs whether every request gets a client log (its analytics policy's full client
+ *     logs), not only the significant ones
  */
 public record VirtualServiceConfig(
     String name,
     List<ListenerConfig> listeners,
     String pool,
     String securityPolicy,
-    String certificate) {
+    String certificate,
+    boolean fullClientLogs) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     listeners = List.copyOf(listeners);
     requireNonNull(pool, "pool");
+  }
+
+  /** A virtual service with significant client logs only. */
+  public VirtualServiceConfig(
+      String name,
+      List<ListenerConfig> listeners,
+      String pool,
+      String securityPolicy,
+      String certificate) {
+    this(name, listeners, pool, securityPolicy, certificate, false);
   }
 
   /** A virtual service open to every client. */

@@ -109,6 +109,17 @@ public final class ControlClient implements AutoCloseable {
   }
 
   /** Whether the stream is up and the manager has welcomed this engine. */
+  /** The control stream's figure for /metrics: whether it is connected. */
+  public io.prometheus.metrics.model.registry.MultiCollector metrics() {
+    return () ->
+        io.prometheus.metrics.model.snapshots.MetricSnapshots.of(
+            io.gatehouse.engine.admin.Gauges.of(
+                "gatehouse_se_control_connected",
+                "1 while the control stream to se-manager-svc is up, 0 while it is away (the"
+                    + " engine serves its last good configuration)",
+                connected() ? 1 : 0));
+  }
+
   public boolean connected() {
     return connected;
   }

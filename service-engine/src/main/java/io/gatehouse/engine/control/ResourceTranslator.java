@@ -121,7 +121,8 @@ final class ResourceTranslator {
         listeners,
         vs.getPool(),
         vs.getSecurityPolicy().isEmpty() ? null : vs.getSecurityPolicy(),
-        vs.getCertificatesCount() == 0 ? null : vs.getCertificates(0));
+        vs.getCertificatesCount() == 0 ? null : vs.getCertificates(0),
+        vs.getAnalyticsPolicy().getFullClientLogs().getEnabled());
   }
 
   private static HealthMonitorConfig monitor(HealthMonitor monitor) {

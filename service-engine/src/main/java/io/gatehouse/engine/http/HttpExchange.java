@@ -391,7 +391,7 @@ final class HttpExchange {
     ClientLogs logs = connection.settings().clientLogs();
     long now = System.nanoTime();
     long total = now - receivedAt;
-    if (!logs.wants(code, total)) {
+    if (!logs.wants(connection.service().fullClientLogs(), code, total)) {
       return;
     }
     Instant started = Instant.now().minusNanos(total);

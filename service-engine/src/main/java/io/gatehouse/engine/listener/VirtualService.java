@@ -17,6 +17,7 @@ public final class VirtualService {
   private volatile SecurityPolicy security;
   private volatile SslContext tls;
   private volatile boolean retired;
+  private volatile boolean fullClientLogs;
 
   public VirtualService(String name, Pool pool) {
     this.name = name;
@@ -47,6 +48,15 @@ public final class VirtualService {
   }
 
   /** The TLS context its TLS listeners present; null when it has no certificate. */
+  /** Whether every request of this service gets a client log (its analytics policy says so). */
+  public boolean fullClientLogs() {
+    return fullClientLogs;
+  }
+
+  public void useFullClientLogs(boolean full) {
+    this.fullClientLogs = full;
+  }
+
   public SslContext tls() {
     return tls;
   }

@@ -20,7 +20,12 @@ class LastGoodConfigTest {
         EngineConfig.of(
             List.of(
                 new VirtualServiceConfig(
-                    "web", List.of(new ListenerConfig("0.0.0.0", 10080, Protocol.HTTP)), "web")),
+                    "web",
+                    List.of(new ListenerConfig("0.0.0.0", 10080, Protocol.HTTP)),
+                    "web",
+                    null,
+                    null,
+                    true)),
             List.of(
                 new PoolConfig(
                     "web",

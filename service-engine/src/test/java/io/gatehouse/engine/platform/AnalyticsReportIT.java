@@ -49,6 +49,7 @@ class AnalyticsReportIT {
   @Test
   void whatTheEngineServesIsMeasuredLoggedAndNeverCountedTwice() throws Exception {
     int listen = ServiceJar.freePort();
+    int admin = ServiceJar.freePort();
     Instant began = Instant.now().minusSeconds(5);
     try (TestBackend backend = TestBackend.start("app");
         AnalyticsServiceProcess analytics = AnalyticsServiceProcess.start();
@@ -58,7 +59,7 @@ class AnalyticsReportIT {
                     List.of(
                         "--listen=127.0.0.1:" + listen,
                         "--backend=127.0.0.1:" + backend.port(),
-                        "--admin=127.0.0.1:" + ServiceJar.freePort(),
+                        "--admin=127.0.0.1:" + admin,
                         "--analytics=" + analytics.target(),
                         "--se-id=se-analytics"),
                     Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE))
@@ -83,16 +84,27 @@ class AnalyticsReportIT {
           assertThat(get(listen, "/health")).isEqualTo(503);
         }
         await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 25);
-        assertThat(total(query, Metric.METRIC_ERRORS_5XX, began)).isEqualTo(5);
+        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_ERRORS_5XX, began) == 5);
 
-        var latency =
-            query
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .getLatency(
-                    GetLatencyRequest.newBuilder()
-                        .setTarget(Target.newBuilder().setVirtualService("default"))
-                        .setRange(since(began))
-                        .build());
+        GetLatencyRequest latencyRequest =
+            GetLatencyRequest.newBuilder()
+                .setTarget(Target.newBuilder().setVirtualService("default"))
+                .setRange(since(began))
+                .build();
+        // a request is counted when it arrives and timed when it ends: maybe an interval later
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    component(
+                                query
+                                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                                    .getLatency(latencyRequest)
+                                    .getComponentsList(),
+                                TimingComponent.TIMING_COMPONENT_TOTAL)
+                            .getCount()
+                        == 25);
+        var latency = query.withDeadlineAfter(10, TimeUnit.SECONDS).getLatency(latencyRequest);
         assertThat(
                 component(latency.getComponentsList(), TimingComponent.TIMING_COMPONENT_TOTAL)
                     .getCount())
@@ -129,6 +141,13 @@ class AnalyticsReportIT {
         for (int i = 0; i < 7; i++) {
           assertThat(get(listen, "/hello")).isEqualTo(200);
         }
+        // the engine's figures say analytics is away and what it keeps meanwhile
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    metrics(admin).contains("gatehouse_se_analytics_connected 0.0")
+                        && !metrics(admin).contains("gatehouse_se_analytics_waiting_batches 0.0"));
         analytics.restart();
         await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 32);
         // one more request, counted after everything resent: nothing was counted twice
@@ -148,6 +167,13 @@ class AnalyticsReportIT {
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
+  }
+
+  private String metrics(int admin) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static long total(

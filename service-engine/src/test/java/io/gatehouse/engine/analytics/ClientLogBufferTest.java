@@ -1,0 +1,51 @@
+package io.gatehouse.engine.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.Significance;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ClientLogBufferTest {
+  private static final long FAST = Duration.ofMillis(5).toNanos();
+  private static final long SLOW = Duration.ofSeconds(2).toNanos();
+
+  @Test
+  void significantRequestsAreAlwaysWantedAndOrdinaryOnesOnlyWhereTheServiceAsks() {
+    ClientLogBuffer logs =
+        new ClientLogBuffer(ClientLogBuffer.Mode.SIGNIFICANT, Duration.ofSeconds(1), 10);
+
+    assertThat(logs.wants(false, 200, FAST)).isFalse();
+    assertThat(logs.wants(true, 200, FAST)).as("the service's full client logs").isTrue();
+    assertThat(logs.wants(false, 503, FAST)).isTrue();
+    assertThat(logs.wants(false, 404, FAST)).isTrue();
+    assertThat(logs.wants(false, 200, SLOW)).isTrue();
+    assertThat(logs.significance(502, FAST)).isEqualTo(Significance.SIGNIFICANCE_SERVER_ERROR);
+    assertThat(logs.significance(200, SLOW)).isEqualTo(Significance.SIGNIFICANCE_SLOW);
+    assertThat(logs.significance(200, FAST)).isEqualTo(Significance.SIGNIFICANCE_UNSPECIFIED);
+
+    ClientLogBuffer off = new ClientLogBuffer(ClientLogBuffer.Mode.OFF, Duration.ofSeconds(1), 10);
+    assertThat(off.wants(true, 503, SLOW)).isFalse();
+    ClientLogBuffer all = new ClientLogBuffer(ClientLogBuffer.Mode.ALL, Duration.ofSeconds(1), 10);
+    assertThat(all.wants(false, 200, FAST)).isTrue();
+  }
+
+  @Test
+  void aFullBufferDropsAndCountsInsteadOfWaiting() {
+    ClientLogBuffer logs = new ClientLogBuffer(ClientLogBuffer.Mode.ALL, Duration.ofSeconds(1), 3);
+    for (int i = 0; i < 5; i++) {
+      logs.add(ClientLog.newBuilder().setRequestId("r" + i).build());
+    }
+
+    assertThat(logs.drain(10))
+        .extracting(ClientLog::getRequestId)
+        .containsExactly("r0", "r1", "r2");
+    assertThat(logs.takeDropped()).isEqualTo(2);
+    assertThat(logs.takeDropped()).isZero();
+    logs.add(ClientLog.newBuilder().setRequestId("r5").build());
+    logs.dropAll();
+    assertThat(logs.drain(10)).isEmpty();
+    assertThat(logs.takeDropped()).isEqualTo(1);
+  }
+}
