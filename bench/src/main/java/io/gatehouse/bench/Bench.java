@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DiscoveryBench.class,
       SeManagerBench.class,
       AnalyticsBench.class,
+      AnalyticsSink.class,
       EngineBench.class,
       JmhBench.class
     })

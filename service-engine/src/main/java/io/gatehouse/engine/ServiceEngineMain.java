@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
       "Static mode: --config FILE, or one HTTP pool with --listen and --backend."
     })
 public final class ServiceEngineMain implements Callable<Integer> {
-  private static final int LOG_BUFFER = 100_000; // client logs waiting for the stream
+  private static final int LOG_BUFFER = 20_000; // client logs waiting for the stream
 
   private static final Logger log = LoggerFactory.getLogger(ServiceEngineMain.class);
 

@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AnalyticsReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AnalyticsReporter.class);
-  private static final int LOGS_PER_BATCH = 5000;
+  private static final int LOGS_PER_BATCH = 1000;
+
+  /** Client logs leave often and in small batches, so no burst of work stalls traffic. */
+  private static final Duration LOG_FLUSH = Duration.ofMillis(100);
 
   /**
    * @param target analytics-svc's gRPC address
@@ -106,6 +109,17 @@ public final class AnalyticsReporter implements AutoCloseable {
   public AnalyticsReporter start() {
     engine.timing().addListener(this::interval);
     reconnects.execute(this::connect);
+    reconnects.scheduleWithFixedDelay(
+        () -> {
+          try {
+            flushLogs();
+          } catch (RuntimeException e) {
+            log.warn("sending client logs failed: {}", e.toString());
+          }
+        },
+        LOG_FLUSH.toMillis(),
+        LOG_FLUSH.toMillis(),
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -167,23 +181,28 @@ public final class AnalyticsReporter implements AutoCloseable {
     } else {
       unsent.addLast(ReportRequest.newBuilder().setMetrics(metrics).build());
     }
-    if (canSend()) {
-      List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
-      long dropped = logs.takeDropped();
-      if (!taken.isEmpty() || dropped > 0) {
-        unsent.addLast(
-            ReportRequest.newBuilder()
-                .setLogs(
-                    LogBatch.newBuilder()
-                        .setBatchId(nextId++)
-                        .addAllLogs(taken)
-                        .setDropped(dropped))
-                .build());
-      }
-    } else {
-      logs.dropAll(); // nowhere to send them: counted, reported with the next batch
-    }
     pump();
+  }
+
+  /** Sends the client logs buffered so far (called every {@link #LOG_FLUSH}). */
+  private synchronized void flushLogs() {
+    if (closed) {
+      return;
+    }
+    if (!canSend()) {
+      logs.dropAll(); // nowhere to send them: counted, reported with the next batch
+      return;
+    }
+    List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
+    long dropped = logs.takeDropped();
+    if (!taken.isEmpty() || dropped > 0) {
+      unsent.addLast(
+          ReportRequest.newBuilder()
+              .setLogs(
+                  LogBatch.newBuilder().setBatchId(nextId++).addAllLogs(taken).setDropped(dropped))
+              .build());
+      pump();
+    }
   }
 
   private EngineMetrics engineFigures() {
