@@ -272,6 +272,61 @@ class AnalyticsIT implements TestPropertyProvider {
   }
 
   @Test
+  void theAppMapLinksClientAppsToServicesAndServicesToMembers() {
+    Instant t = Instant.now().minusSeconds(40);
+    Reports.Stream s = new Reports.Stream(channel, Reports.ENGINE, "se-map");
+    // the "stock" app's task serves "stock" and calls "basket"; 10.9.9.9 is no app's task
+    s.send(batch(1, t, "stock", 40, 2, 1000, 2000));
+    s.send(
+        logs(
+            1,
+            log(t, "basket", 200, Reports.taskAddress("stock"), "/b", 3000),
+            log(t.plusSeconds(1), "basket", 503, Reports.taskAddress("stock"), "/b", 9000),
+            log(t.plusSeconds(2), "basket", 200, "10.9.9.9", "/b", 1000)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> s.result(1) != null && s.answers.stream().filter(r -> r.hasAck()).count() == 2);
+    var request =
+        io.gatehouse.api.analytics.v1.GetAppMapRequest.newBuilder()
+            .setRange(
+                TimeRange.newBuilder()
+                    .setStartTime(ts(t.minusSeconds(10)))
+                    .setEndTime(ts(t.plusSeconds(20))))
+            .build();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                query().getAppMap(request).getEdgesList().stream()
+                    .anyMatch(e -> e.getTo().startsWith("member:stock/")));
+    var map = query().getAppMap(request);
+
+    assertThat(map.getNodesList())
+        .extracting(n -> n.getId())
+        .contains("vs:stock", "member:stock/task-1", "app:/stock", "vs:basket", "client:10.9.9.9");
+    var toMember =
+        map.getEdgesList().stream()
+            .filter(e -> e.getFrom().equals("vs:stock"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(toMember.getTo()).isEqualTo("member:stock/task-1");
+    assertThat(toMember.getRequestsPerSecond())
+        .isCloseTo(40 / 30.0, org.assertj.core.data.Offset.offset(1e-9));
+    var fromApp =
+        map.getEdgesList().stream()
+            .filter(e -> e.getFrom().equals("app:/stock"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(fromApp.getTo()).isEqualTo("vs:basket");
+    assertThat(fromApp.getErrorRatio()).isEqualTo(0.5);
+    assertThat(fromApp.getP95Total().getNanos()).isEqualTo(9_000_000);
+    assertThat(map.getEdgesList())
+        .anyMatch(e -> e.getFrom().equals("client:10.9.9.9") && e.getTo().equals("vs:basket"));
+    s.close();
+  }
+
+  @Test
   void queriesBeyondTheirBoundsNameTheField() {
     assertThatThrownBy(
             () ->

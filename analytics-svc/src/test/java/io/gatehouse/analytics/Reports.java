@@ -141,11 +141,16 @@ public final class Reports {
                     PoolMemberMetrics.newBuilder()
                         .setPool(vs)
                         .setEndpointId("task-1")
-                        .setAddress("10.0.0.1:8080")
+                        .setAddress(taskAddress(vs) + ":8080")
                         .setAppId("/" + vs)
                         .setCounters(TrafficCounters.newBuilder().setRequests(requests))
                         .setTimings(timings)))
         .build();
+  }
+
+  /** The address of the task behind a batch's member for {@code vs}: one address per service. */
+  public static String taskAddress(String vs) {
+    return "10.0." + Math.floorMod(vs.hashCode(), 250) + ".1";
   }
 
   /** A client log. */

@@ -2,13 +2,11 @@ package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.autoscale.Autoscaler;
 import io.gatehouse.analytics.autoscale.DecisionStore;
+import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -89,11 +87,7 @@ final class AutoscaleFactory {
     }
     ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
     channels.add(channel);
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return BearerToken.attach(channel, token);
   }
 
   @PreDestroy

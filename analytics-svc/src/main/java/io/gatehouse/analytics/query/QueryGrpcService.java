@@ -10,6 +10,8 @@ import io.gatehouse.analytics.rollup.Subject;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.AutoscaleDecision;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
+import io.gatehouse.api.analytics.v1.GetAppMapRequest;
+import io.gatehouse.api.analytics.v1.GetAppMapResponse;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
 import io.gatehouse.api.analytics.v1.GetLatencyResponse;
 import io.gatehouse.api.analytics.v1.GetMetricsRequest;
@@ -64,12 +66,20 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
   private final DataSource dataSource;
   private final LogSearch logs;
   private final DecisionStore decisionStore;
+  private final AppMap appMap;
   private final Clock clock = Clock.systemUTC();
 
-  QueryGrpcService(DataSource dataSource, LogSearch logs, DecisionStore decisionStore) {
+  QueryGrpcService(
+      DataSource dataSource, LogSearch logs, DecisionStore decisionStore, AppMap appMap) {
     this.dataSource = dataSource;
     this.logs = logs;
     this.decisionStore = decisionStore;
+    this.appMap = appMap;
+  }
+
+  @Override
+  public void getAppMap(GetAppMapRequest request, StreamObserver<GetAppMapResponse> out) {
+    answer(out, () -> appMap.build(request, clock.instant()));
   }
 
   @Override

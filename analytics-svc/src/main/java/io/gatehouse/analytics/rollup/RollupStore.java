@@ -143,26 +143,32 @@ public final class RollupStore {
     }
   }
 
-  /** The member rows of every member seen through {@code virtualService}, for the app map. */
-  public static List<Row> memberRows(
+  /** A pool member's row with its subject ("pool/endpoint"). */
+  public record MemberRow(String subject, Instant bucket, RollupRow figures) {}
+
+  /**
+   * The rows of every pool member at {@code level} in [from, to), only those seen through {@code
+   * virtualService} unless it is empty: the app map's edges from services to members.
+   */
+  public static List<MemberRow> memberRows(
       Connection c, Level level, String virtualService, Instant from, Instant to)
       throws SQLException {
     try (PreparedStatement st =
         c.prepareStatement(
             "SELECT bucket, subject, "
                 + FIGURES
-                + " FROM rollup WHERE level = ? AND kind = 'm' AND virtual_service = ?"
-                + " AND bucket >= ? AND bucket < ?")) {
+                + " FROM rollup WHERE level = ? AND kind = 'm' AND bucket >= ? AND bucket < ?"
+                + (virtualService.isEmpty() ? "" : " AND virtual_service = ?"))) {
       st.setInt(1, level.seconds());
-      st.setString(2, virtualService);
-      st.setTimestamp(3, Timestamp.from(from));
-      st.setTimestamp(4, Timestamp.from(to));
-      List<Row> rows = new ArrayList<>();
+      st.setTimestamp(2, Timestamp.from(from));
+      st.setTimestamp(3, Timestamp.from(to));
+      if (!virtualService.isEmpty()) {
+        st.setString(4, virtualService);
+      }
+      List<MemberRow> rows = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          RollupRow figures = read(rs, 3);
-          figures.address = figures.address.isEmpty() ? rs.getString(2) : figures.address;
-          rows.add(new Row(rs.getTimestamp(1).toInstant(), figures));
+          rows.add(new MemberRow(rs.getString(2), rs.getTimestamp(1).toInstant(), read(rs, 3)));
         }
       }
       return rows;

@@ -1,14 +1,12 @@
 package io.gatehouse.discovery.internal;
 
+import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.discovery.labels.LabelError;
 import io.gatehouse.discovery.policy.PolicyWriter;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -45,12 +43,7 @@ public final class PolicyWriters {
     this.frameworks = frameworks;
     this.config = config;
     this.channel = NettyChannelBuilder.forTarget(config.target()).usePlaintext().build();
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + config.token());
-    this.authorized =
-        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.authorized = BearerToken.attach(channel, config.token());
     if (leader.jdbcUrl() == null || leader.jdbcUrl().isBlank()) {
       log.info(
           "no gatehouse.discovery.leader.jdbc-url: this replica writes policy alone; configure one"

@@ -3,6 +3,7 @@ package io.gatehouse.semanager.internal;
 import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.semanager.compile.AppView;
 import io.gatehouse.semanager.compile.ConfigCompiler;
 import io.gatehouse.semanager.compile.PolicyView;
@@ -13,11 +14,8 @@ import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.ResourceSet;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -174,11 +172,7 @@ public final class Inputs {
     }
     ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
     channels.add(channel);
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return BearerToken.attach(channel, token);
   }
 
   @PreDestroy

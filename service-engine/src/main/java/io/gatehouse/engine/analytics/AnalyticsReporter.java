@@ -11,12 +11,9 @@ import io.gatehouse.api.analytics.v1.ReportRequest;
 import io.gatehouse.api.analytics.v1.ReportResponse;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.admin.Gauges;
+import io.gatehouse.engine.internal.ControlPlaneChannel;
 import io.gatehouse.engine.timing.TimingCollector;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -92,17 +89,9 @@ public final class AnalyticsReporter implements AutoCloseable {
     this.logs = logs;
     this.settings = settings;
     this.backoff = settings.minBackoff();
-    this.channel = NettyChannelBuilder.forTarget(settings.target()).usePlaintext().build();
-    Metadata headers = new Metadata();
-    if (settings.token() != null) {
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + settings.token());
-    }
-    this.stub =
-        AnalyticsIngestGrpc.newStub(
-            ClientInterceptors.intercept(
-                channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+    ControlPlaneChannel analytics = ControlPlaneChannel.to(settings.target(), settings.token());
+    this.channel = analytics.managed();
+    this.stub = AnalyticsIngestGrpc.newStub(analytics.authorized());
   }
 
   /** Connects and reports every timing interval from now on. */

@@ -84,6 +84,7 @@ final class MetricBatches {
               PoolMemberMetrics.newBuilder()
                   .setPool(pool.name())
                   .setEndpointId(member.id())
+                  .setAppId(member.appId())
                   .setAddress(member.address().getHostString() + ":" + member.address().getPort())
                   .setCounters(
                       TrafficCounters.newBuilder()

@@ -8,10 +8,17 @@ import static java.util.Objects.requireNonNull;
  * @param address IP address or host name
  * @param port its port
  * @param weight relative share of the traffic, 1-256
+ * @param appId the Marathon app of the task behind it ("" for a static server), for analytics
  */
-public record EndpointConfig(String address, int port, int weight) {
+public record EndpointConfig(String address, int port, int weight, String appId) {
   public EndpointConfig {
     requireNonNull(address, "address");
+    appId = appId == null ? "" : appId;
+  }
+
+  /** A member that is not a Marathon task. */
+  public EndpointConfig(String address, int port, int weight) {
+    this(address, port, weight, "");
   }
 
   /** address:port, the member's identity within its pool. */

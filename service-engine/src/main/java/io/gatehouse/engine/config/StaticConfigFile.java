@@ -102,7 +102,7 @@ public final class StaticConfigFile {
       Integer fall,
       String path) {}
 
-  private record Endpoint(String address, Integer port, Integer weight) {}
+  private record Endpoint(String address, Integer port, Integer weight, String appId) {}
 
   private StaticConfigFile() {}
 
@@ -178,7 +178,8 @@ public final class StaticConfigFile {
                                             "pools." + p.name() + ".endpoints[].address"),
                                         required(
                                             e.port(), "pools." + p.name() + ".endpoints[].port"),
-                                        e.weight() == null ? 1 : e.weight()))
+                                        e.weight() == null ? 1 : e.weight(),
+                                        e.appId()))
                             .toList(),
                         p.connectTimeout() == null
                             ? Duration.ofSeconds(2)
@@ -289,12 +290,17 @@ public final class StaticConfigFile {
               ArrayNode endpoints = node.putArray("endpoints");
               p.endpoints()
                   .forEach(
-                      e ->
-                          endpoints
-                              .addObject()
-                              .put("address", e.address())
-                              .put("port", e.port())
-                              .put("weight", e.weight()));
+                      e -> {
+                        ObjectNode endpoint =
+                            endpoints
+                                .addObject()
+                                .put("address", e.address())
+                                .put("port", e.port())
+                                .put("weight", e.weight());
+                        if (!e.appId().isEmpty()) {
+                          endpoint.put("app_id", e.appId());
+                        }
+                      });
             });
     ArrayNode policies = root.putArray("security_policies");
     config.securityPolicies().values().stream()

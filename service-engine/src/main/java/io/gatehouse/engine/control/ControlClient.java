@@ -12,11 +12,8 @@ import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.LastGoodConfig;
-import io.grpc.ClientInterceptors;
+import io.gatehouse.engine.internal.ControlPlaneChannel;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
@@ -90,17 +87,9 @@ public final class ControlClient implements AutoCloseable {
     this.settings = settings;
     this.lastGood = lastGood;
     this.backoff = settings.minBackoff();
-    this.channel = NettyChannelBuilder.forTarget(settings.target()).usePlaintext().build();
-    Metadata headers = new Metadata();
-    if (settings.token() != null) {
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + settings.token());
-    }
-    this.stub =
-        ServiceEngineControlGrpc.newStub(
-            ClientInterceptors.intercept(
-                channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+    ControlPlaneChannel manager = ControlPlaneChannel.to(settings.target(), settings.token());
+    this.channel = manager.managed();
+    this.stub = ServiceEngineControlGrpc.newStub(manager.authorized());
   }
 
   public ControlClient start() {

@@ -77,7 +77,8 @@ final class ResourceTranslator {
           new EndpointConfig(
               endpoint.getAddress(),
               endpoint.getPort(),
-              endpoint.getWeight() == 0 ? 1 : endpoint.getWeight()));
+              endpoint.getWeight() == 0 ? 1 : endpoint.getWeight(),
+              endpoint.getAppId()));
     }
     HealthMonitorConfig monitor =
         pool.getHealthMonitorsCount() == 0 ? null : monitor(pool.getHealthMonitors(0));

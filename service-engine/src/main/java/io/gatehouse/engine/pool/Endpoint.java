@@ -14,6 +14,7 @@ public final class Endpoint {
   private final String id;
   private final InetSocketAddress address;
   private final int weight;
+  private final String appId;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
@@ -29,6 +30,12 @@ public final class Endpoint {
     this.id = config.id();
     this.address = new InetSocketAddress(config.address(), config.port());
     this.weight = config.weight();
+    this.appId = config.appId();
+  }
+
+  /** The Marathon app of the task behind this member; "" for a static server. */
+  public String appId() {
+    return appId;
   }
 
   public String id() {
@@ -151,7 +158,7 @@ public final class Endpoint {
   }
 
   boolean sameAs(Endpoint other) {
-    return id.equals(other.id) && weight == other.weight;
+    return id.equals(other.id) && weight == other.weight && appId.equals(other.appId);
   }
 
   @Override

@@ -30,7 +30,7 @@ class LastGoodConfigTest {
                 new PoolConfig(
                     "web",
                     LbAlgorithm.CONSISTENT_HASH,
-                    List.of(new EndpointConfig("10.0.0.5", 31001, 2)),
+                    List.of(new EndpointConfig("10.0.0.5", 31001, 2, "/shop/web")),
                     Duration.ofMillis(750),
                     new HealthMonitorConfig(
                         HealthMonitorConfig.Type.HTTP,
