@@ -1,0 +1,114 @@
+package io.gatehouse.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the platform's processes: a module's jar run with the launcher's own java, its output
+ * printed line by line behind a name ({@code [policy] ...}), stopped with the launcher.
+ */
+final class ChildProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+
+  private ChildProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  /** Starts {@code jar} with {@code args} and extra environment {@code env}. */
+  static ChildProcess start(
+      String name,
+      Path jar,
+      List<String> jvmArgs,
+      List<String> args,
+      Map<String, String> env,
+      PrintStream out) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      String prefix = String.format("[%-10s] ", name);
+      Thread pump =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    out.println(prefix + line);
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "log-" + name);
+      pump.setDaemon(true);
+      pump.start();
+      return new ChildProcess(name, process);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits until {@code port} on loopback accepts connections; fails if the process ends first. */
+  ChildProcess awaitPort(int port, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with status " + process.exitValue() + " before it listened on " + port);
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return this;
+      } catch (IOException notYet) {
+        TimeUnit.MILLISECONDS.sleep(100); // the launcher's own wait for a child to come up
+      }
+    }
+    throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout);
+  }
+
+  String name() {
+    return name;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Stops the process and everything it started, politely first. */
+  @Override
+  public void close() {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+}

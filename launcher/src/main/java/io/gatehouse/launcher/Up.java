@@ -1,0 +1,336 @@
+package io.gatehouse.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gatehouse up}: an embedded PostgreSQL (data in {@code <home>/postgres}, kept between
+ * runs), marathon-sim with simulated agents, policy-, discovery-, se-manager- and analytics-svc,
+ * and a local service engine per agent (started by se-manager-svc), each a process of its own with
+ * its output behind its name; then the demo app, and where to send traffic. Ctrl-C stops
+ * everything.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the platform here.")
+final class Up implements Callable<Integer> {
+  private static final Duration START = Duration.ofSeconds(120);
+
+  @Option(
+      names = "--home",
+      description = "where data, logs and secrets live (default: ${DEFAULT-VALUE})")
+  Path home = Path.of(".gatehouse");
+
+  @Option(names = "--agents", description = "simulated Mesos agents (default: ${DEFAULT-VALUE})")
+  int agents = 2;
+
+  @Option(
+      names = "--postgres-port",
+      description = "embedded PostgreSQL (default: ${DEFAULT-VALUE})")
+  int postgresPort = 15432;
+
+  @Option(
+      names = "--marathon-port",
+      description = "marathon-sim's Marathon (default: ${DEFAULT-VALUE})")
+  int marathonPort = 8080;
+
+  @Option(
+      names = "--mesos-port",
+      description = "marathon-sim's Mesos master (default: ${DEFAULT-VALUE})")
+  int mesosPort = 5050;
+
+  @Option(
+      names = "--base-port",
+      description =
+          "gRPC ports base+1 (policy) to base+4 (analytics), management ports base+91 to base+94"
+              + " (default: ${DEFAULT-VALUE})")
+  int basePort = 9100;
+
+  @Option(names = "--no-demo", description = "do not post the demo app")
+  boolean noDemo;
+
+  @Option(
+      names = "--root",
+      description = "the Gatehouse checkout whose module jars run (default: the current folder)")
+  Path root = Path.of(".");
+
+  private final PrintStream out = System.out;
+  private final List<ChildProcess> children = new ArrayList<>();
+  private EmbeddedPostgres postgres;
+
+  @Override
+  public Integer call() throws Exception {
+    home = home.toAbsolutePath();
+    root = root.toAbsolutePath().normalize();
+    for (String module :
+        List.of(
+            "marathon-sim",
+            "policy-svc",
+            "discovery-svc",
+            "se-manager-svc",
+            "analytics-svc",
+            "service-engine")) {
+      if (!Files.isRegularFile(jar(module))) {
+        out.println(
+            "gatehouse: "
+                + jar(module)
+                + " is missing: build it with ./mvnw -B package -DskipTests");
+        return 2;
+      }
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopAll();
+                  stopped.countDown();
+                },
+                "gatehouse-stop"));
+    Secrets secrets = Secrets.in(home);
+    String jdbc = startPostgres();
+    startServices(secrets, jdbc);
+    String servicePort = noDemo ? null : postDemo();
+    printWelcome(secrets, servicePort);
+    stopped.await();
+    return 0;
+  }
+
+  private String startPostgres() throws Exception {
+    Path data = home.resolve("postgres");
+    Files.createDirectories(data);
+    postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(data)
+            .setCleanDataDirectory(false)
+            .setPort(postgresPort)
+            .start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'gatehouse'")) {
+        if (!rs.next()) {
+          st.execute("CREATE DATABASE gatehouse");
+        }
+      }
+    }
+    out.println("[postgres  ] PostgreSQL on 127.0.0.1:" + postgresPort + ", data in " + data);
+    return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/gatehouse";
+  }
+
+  private void startServices(Secrets s, String jdbc) throws Exception {
+    String marathon = "http://127.0.0.1:" + marathonPort;
+    List<String> db =
+        List.of(
+            "--datasources.default.url=" + jdbc,
+            "--datasources.default.username=postgres",
+            "--datasources.default.password=");
+    start(
+            "marathon",
+            "marathon-sim",
+            List.of(
+                "--http_port=" + marathonPort,
+                "--mesos_port=" + mesosPort,
+                "--agents=" + agents,
+                "--sandboxes=" + home.resolve("sandboxes")),
+            Map.of())
+        .awaitPort(marathonPort, START);
+    start(
+            "policy",
+            "policy-svc",
+            with(db, ports(1)),
+            Map.of(
+                "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
+                "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", s.get("discovery-token"),
+                "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
+                "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", s.get("analytics-token"),
+                "GATEHOUSE_POLICY_SECRETS_KEY", s.get("policy-secrets-key")))
+        .awaitPort(basePort + 1, START);
+    start(
+            "discovery",
+            "discovery-svc",
+            with(
+                ports(2),
+                List.of(
+                    "--gatehouse.discovery.marathons.default.url=" + marathon,
+                    "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
+                    "--gatehouse.discovery.policy.target=" + grpc(1))),
+            Map.of(
+                "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
+                "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
+                "GATEHOUSE_DISCOVERY_AUTH_ANALYTICS_TOKEN", s.get("analytics-token"),
+                "GATEHOUSE_DISCOVERY_POLICY_TOKEN", s.get("discovery-token")))
+        .awaitPort(basePort + 2, START);
+    start(
+            "se-manager",
+            "se-manager-svc",
+            with(
+                with(db, ports(3)),
+                List.of(
+                    "--gatehouse.semanager.policy.target=" + grpc(1),
+                    "--gatehouse.semanager.discovery.target=" + grpc(2),
+                    "--gatehouse.semanager.lifecycle.enabled=true",
+                    "--gatehouse.semanager.lifecycle.default-method=local",
+                    "--gatehouse.semanager.lifecycle.interval=2s",
+                    "--gatehouse.semanager.lifecycle.local.engine-jar=" + jar("service-engine"),
+                    "--gatehouse.semanager.lifecycle.local.command="
+                        + "{java} -Xmx128m -jar {engine_jar} --control={manager} --se-id={se_id}"
+                        + " --se-group={group} --node-id={node} --hostname={hostname}"
+                        + " --admin={address}:9180 --state-dir={work_dir}/{se_id}"
+                        + " --analytics="
+                        + grpc(4),
+                    "--gatehouse.semanager.lifecycle.local.work-dir=" + home.resolve("engines"))),
+            Map.of(
+                "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
+                "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", s.get("engine-token"),
+                "GATEHOUSE_SEMANAGER_POLICY_TOKEN", s.get("se-manager-token"),
+                "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", s.get("se-manager-token"),
+                "GATEHOUSE_SEMANAGER_LIFECYCLE_ENGINE_TOKEN", s.get("engine-token"),
+                "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key")))
+        .awaitPort(basePort + 3, START);
+    start(
+            "analytics",
+            "analytics-svc",
+            with(
+                with(db, ports(4)),
+                List.of(
+                    "--gatehouse.analytics.autoscale.enabled=true",
+                    "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
+                    "--gatehouse.analytics.autoscale.discovery-target=" + grpc(2))),
+            Map.of(
+                "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
+                "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", s.get("engine-token"),
+                "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
+                "GATEHOUSE_ANALYTICS_AUTOSCALE_DISCOVERY_TOKEN", s.get("analytics-token")))
+        .awaitPort(basePort + 4, START);
+  }
+
+  /** Posts the demo app unless Marathon has it; returns its service port. */
+  private String postDemo() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String marathon = "http://127.0.0.1:" + marathonPort;
+    HttpResponse<String> existing =
+        http.send(
+            HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/webappew1")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (existing.statusCode() == 404) {
+      String demo;
+      try (InputStream in = Up.class.getResourceAsStream("/demo-app.json")) {
+        demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      HttpResponse<String> posted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(marathon + "/v2/apps"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(demo))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (posted.statusCode() / 100 != 2) {
+        throw new IOException("marathon-sim refused the demo app: " + posted.body());
+      }
+    }
+    return "10001";
+  }
+
+  private void printWelcome(Secrets s, String servicePort) {
+    out.println();
+    out.println("Gatehouse is up.");
+    if (servicePort != null) {
+      StringBuilder nodes = new StringBuilder();
+      for (int i = 0; i < agents; i++) {
+        nodes.append(i == 0 ? "" : ", ").append("127.0.0." + (i + 2));
+      }
+      out.println(
+          "  traffic:   curl http://127.0.0.2:"
+              + servicePort
+              + "/   (the demo app webappew1,"
+              + " served on every agent: "
+              + nodes
+              + ")");
+    }
+    out.println("  marathon:  http://127.0.0.1:" + marathonPort + "/v2/apps");
+    out.println(
+        "  services:  policy "
+            + grpc(1)
+            + ", discovery "
+            + grpc(2)
+            + ", se-manager "
+            + grpc(3)
+            + ", analytics "
+            + grpc(4)
+            + " (gRPC; operator token in "
+            + home.resolve("secrets.properties")
+            + ")");
+    out.println(
+        "  metrics:   http://127.0.0.1:"
+            + (basePort + 94)
+            + "/metrics (analytics-svc), engines on <agent>:9180/metrics");
+    out.println("  stop:      Ctrl-C (data stays in " + home + ")");
+  }
+
+  private ChildProcess start(
+      String name, String module, List<String> args, Map<String, String> env) {
+    ChildProcess child = ChildProcess.start(name, jar(module), List.of("-Xmx256m"), args, env, out);
+    synchronized (children) {
+      children.add(child);
+    }
+    return child;
+  }
+
+  private void stopAll() {
+    List<ChildProcess> running;
+    synchronized (children) {
+      running = new ArrayList<>(children);
+      children.clear();
+    }
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).close();
+    }
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        out.println("[postgres  ] did not stop cleanly: " + e.getMessage());
+      }
+    }
+    out.println("Gatehouse stopped.");
+  }
+
+  private Path jar(String module) {
+    return root.resolve(module).resolve("target").resolve(module + ".jar");
+  }
+
+  private List<String> ports(int offset) {
+    return List.of(
+        "--grpc.server.port=" + (basePort + offset),
+        "--micronaut.server.port=" + (basePort + 90 + offset));
+  }
+
+  private String grpc(int offset) {
+    return "127.0.0.1:" + (basePort + offset);
+  }
+
+  private static List<String> with(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
