@@ -1,5 +1,6 @@
 package io.gatehouse.launcher;
 
+import io.gatehouse.launcher.cli.Commands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,8 +8,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gatehouse",
     mixinStandardHelpOptions = true,
-    description = "Gatehouse on one machine.",
-    subcommands = {Up.class})
+    description = "Gatehouse: the platform on one machine (up), and a client of its API.",
+    subcommands = {
+      Up.class,
+      Commands.Apps.class,
+      Commands.VirtualServices.class,
+      Commands.Engines.class,
+      Commands.Metrics.class,
+      Commands.Logs.class
+    })
 public final class Gatehouse implements Runnable {
   @Override
   public void run() {

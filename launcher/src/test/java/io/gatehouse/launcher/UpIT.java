@@ -72,12 +72,49 @@ class UpIT {
                   }
                 });
       }
+      // the CLI reads the running platform with the local run's token
+      List<String> cli =
+          List.of(
+              "--home=" + home,
+              "--policy=127.0.0.1:" + (base + 1),
+              "--discovery=127.0.0.1:" + (base + 2),
+              "--se-manager=127.0.0.1:" + (base + 3),
+              "--analytics=127.0.0.1:" + (base + 4));
+      assertThat(run(jar, "apps", cli)).contains("/webappew1").doesNotContain("error");
+      assertThat(run(jar, "vs", cli)).contains("webappew1/10001", "east-west", "app /webappew1");
+      await()
+          .atMost(WAIT)
+          .until(() -> run(jar, "engines", cli).split("connected", -1).length - 1 == 2);
+      assertThat(
+              run(
+                  jar,
+                  "logs",
+                  List.of(
+                      "webappew1/10001",
+                      "--minutes=100000",
+                      "--home=" + home,
+                      "--analytics=127.0.0.1:" + (base + 4))))
+          .contains("range: spans more than the limit of 7 days");
     } finally {
       launcher.destroy(); // as Ctrl-C: the launcher stops everything it started
       assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(Files.readString(log)).contains("Gatehouse stopped.");
     await().atMost(Duration.ofSeconds(30)).until(() -> processesOf(home.toString()).isEmpty());
+  }
+
+  /** Runs a CLI command of the launcher's jar; returns what it printed. */
+  private static String run(Path jar, String command, List<String> args) throws Exception {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    line.add("-jar");
+    line.add(jar.toString());
+    line.add(command);
+    line.addAll(args);
+    Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    process.waitFor(60, TimeUnit.SECONDS);
+    return output;
   }
 
   /** The processes whose command line names {@code marker}. */

@@ -1,0 +1,77 @@
+package io.gatehouse.launcher.cli;
+
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the services are and the token to call them with: the local run's by default (ports of
+ * {@code ./gatehouse up}, the operator token from its secrets file); options for a deployment.
+ */
+public final class Connection {
+  @Option(
+      names = "--home",
+      description = "the local run's folder, for its token (default: ${DEFAULT-VALUE})")
+  Path home = Path.of(".gatehouse");
+
+  @Option(names = "--token", description = "operator token (default: the local run's)")
+  String token;
+
+  @Option(names = "--policy", description = "policy-svc (default: ${DEFAULT-VALUE})")
+  String policy = "127.0.0.1:9101";
+
+  @Option(names = "--discovery", description = "discovery-svc (default: ${DEFAULT-VALUE})")
+  String discovery = "127.0.0.1:9102";
+
+  @Option(names = "--se-manager", description = "se-manager-svc (default: ${DEFAULT-VALUE})")
+  String seManager = "127.0.0.1:9103";
+
+  @Option(names = "--analytics", description = "analytics-svc (default: ${DEFAULT-VALUE})")
+  String analytics = "127.0.0.1:9104";
+
+  @Option(names = "--output", description = "table or json (default: ${DEFAULT-VALUE})")
+  Output output = Output.TABLE;
+
+  /** How results are printed. */
+  public enum Output {
+    TABLE,
+    JSON
+  }
+
+  /** A channel to {@code target} carrying the operator token; the caller shuts it down. */
+  ManagedChannel open(String target) {
+    return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  }
+
+  Channel authorized(ManagedChannel channel) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token());
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private String token() {
+    if (token != null) {
+      return token;
+    }
+    Path file = home.resolve("secrets.properties");
+    Properties secrets = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      secrets.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "no token: give --token, or run where ./gatehouse up keeps " + file);
+    }
+    return secrets.getProperty("operator-token");
+  }
+}
