@@ -98,9 +98,7 @@ class IngestDurabilityIT implements TestPropertyProvider {
           .isIn(BatchResult.BATCH_RESULT_STORED, BatchResult.BATCH_RESULT_DUPLICATE);
       assertThat(after.result(1)).isEqualTo(BatchResult.BATCH_RESULT_DUPLICATE);
 
-      var query =
-          AnalyticsQueryGrpc.newBlockingStub(as(channel, Reports.OPERATOR))
-              .withDeadlineAfter(10, TimeUnit.SECONDS);
+      var stub = AnalyticsQueryGrpc.newBlockingStub(as(channel, Reports.OPERATOR));
       GetMetricsRequest requests =
           GetMetricsRequest.newBuilder()
               .setTarget(Target.newBuilder().setVirtualService("orders"))
@@ -112,12 +110,22 @@ class IngestDurabilityIT implements TestPropertyProvider {
           .atMost(WAIT)
           .until(
               () ->
-                  query.getMetrics(requests).getSeries(0).getPointsList().stream()
+                  stub
+                          .withDeadlineAfter(10, TimeUnit.SECONDS)
+                          .getMetrics(requests)
+                          .getSeries(0)
+                          .getPointsList()
+                          .stream()
                           .mapToDouble(p -> p.getValue() * 60)
                           .sum()
                       > 29.5);
       assertThat(
-              query.getMetrics(requests).getSeries(0).getPointsList().stream()
+              stub
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .getMetrics(requests)
+                  .getSeries(0)
+                  .getPointsList()
+                  .stream()
                   .mapToDouble(p -> p.getValue() * 60)
                   .sum())
           .isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));

@@ -186,14 +186,9 @@ class AutoscaleIT {
               }
               return instances(marathonUrl) == 2;
             });
-    var query =
-        AnalyticsQueryGrpc.newBlockingStub(asOperator(analyticsChannel))
-            .withDeadlineAfter(10, TimeUnit.SECONDS);
-    AutoscaleDecision out =
-        decisions(query).stream()
-            .filter(d -> d.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT)
-            .findFirst()
-            .orElseThrow();
+    var query = AnalyticsQueryGrpc.newBlockingStub(asOperator(analyticsChannel));
+    // the decision is recorded once ScaleApp answered: maybe a moment after Marathon changed
+    AutoscaleDecision out = awaitDecision(query, AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT);
     assertThat(out.getAppId()).isEqualTo("/autoweb");
     assertThat(out.getPolicy()).isEqualTo("web-rps");
     assertThat(out.getCurrentInstances()).isEqualTo(1);
@@ -204,19 +199,29 @@ class AutoscaleIT {
 
     // the load stops: the app goes back to one instance
     await().atMost(WAIT).until(() -> instances(marathonUrl) == 1);
-    AutoscaleDecision in =
-        decisions(query).stream()
-            .filter(d -> d.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_IN)
-            .findFirst()
-            .orElseThrow();
+    AutoscaleDecision in = awaitDecision(query, AutoscaleAction.AUTOSCALE_ACTION_SCALE_IN);
     assertThat(in.getCurrentInstances()).isEqualTo(2);
     assertThat(in.getTargetInstances()).isEqualTo(1);
     assertThat(in.getObservedValue()).isLessThan(1);
   }
 
+  private static AutoscaleDecision awaitDecision(
+      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, AutoscaleAction action) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                decisions(query).stream()
+                    .filter(d -> d.getAction() == action)
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
+  }
+
   private static List<AutoscaleDecision> decisions(
       AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query) {
     return query
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .listAutoscaleDecisions(
             ListAutoscaleDecisionsRequest.newBuilder().setAppId("/autoweb").build())
         .getDecisionsList();
