@@ -23,12 +23,8 @@ import io.gatehouse.api.analytics.v1.VirtualServiceMetrics;
 import io.gatehouse.testsupport.AnalyticsServiceProcess;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -124,8 +120,7 @@ final class AnalyticsBench implements Callable<Integer> {
     for (int s = 0; s < seconds; s++) {
       long due = started + TimeUnit.SECONDS.toNanos(s);
       while (System.nanoTime() < due) {
-        Thread.onSpinWait(); // the bench's pacing: one batch per engine per second
-        TimeUnit.MILLISECONDS.sleep(1);
+        TimeUnit.MILLISECONDS.sleep(1); // the bench's pacing: one batch per engine per second
       }
       for (Reporter r : reporters) {
         MetricBatch batch = batch(s + 1, t0.plusSeconds(s), samples);
@@ -267,7 +262,7 @@ final class AnalyticsBench implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9);
     loader.close();
     var query =
-        AnalyticsQueryGrpc.newBlockingStub(withToken(channel, PolicyServiceProcess.OPERATOR));
+        AnalyticsQueryGrpc.newBlockingStub(Tokens.attach(channel, PolicyServiceProcess.OPERATOR));
     // wait until the roller has folded the day
     while (query
             .getMetrics(
@@ -448,14 +443,6 @@ final class AnalyticsBench implements Callable<Integer> {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  private static Channel withToken(ManagedChannel channel, String token) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
   /** One engine's Report stream that keeps within its credits and times each ack. */
   private static final class Reporter {
     static final AtomicLong acked = new AtomicLong();
@@ -467,7 +454,7 @@ final class AnalyticsBench implements Callable<Integer> {
 
     Reporter(ManagedChannel channel, String seId) throws InterruptedException {
       requests =
-          AnalyticsIngestGrpc.newStub(withToken(channel, SeManagerProcess.ENGINE))
+          AnalyticsIngestGrpc.newStub(Tokens.attach(channel, SeManagerProcess.ENGINE))
               .report(
                   new StreamObserver<>() {
                     @Override

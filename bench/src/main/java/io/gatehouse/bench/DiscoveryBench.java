@@ -9,11 +9,8 @@ import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.testsupport.ServiceJar;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -236,11 +233,7 @@ final class DiscoveryBench implements Callable<Integer> {
       this.channel = channel;
       this.started = started;
       this.listening = System.nanoTime();
-      Metadata headers = new Metadata();
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
-      this.authorized =
-          ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+      this.authorized = Tokens.attach(channel, TOKEN);
     }
 
     static Discovery start(String marathon) {

@@ -33,13 +33,10 @@ import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
@@ -145,7 +142,7 @@ final class SeManagerBench implements Callable<Integer> {
     ManagedChannel channel = NettyChannelBuilder.forTarget(policy.target()).usePlaintext().build();
     try {
       var stub =
-          PolicyServiceGrpc.newBlockingStub(withToken(channel, PolicyServiceProcess.OPERATOR));
+          PolicyServiceGrpc.newBlockingStub(Tokens.attach(channel, PolicyServiceProcess.OPERATOR));
       for (int i = 0; i < virtualServices; i++) {
         String name = "app-" + i;
         stub.withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -254,14 +251,6 @@ final class SeManagerBench implements Callable<Integer> {
         fullState.summary());
   }
 
-  private static Channel withToken(ManagedChannel channel, String token) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
   /** An engine that acknowledges every update as soon as it arrives. */
   private static final class EngineClient {
     private final Channel channel;
@@ -275,7 +264,7 @@ final class SeManagerBench implements Callable<Integer> {
         String pool, CountDownLatch acked, AtomicLong first, AtomicLong last) {}
 
     EngineClient(ManagedChannel channel, String seId, int expectedServices) {
-      this.channel = withToken(channel, SeManagerProcess.ENGINE);
+      this.channel = Tokens.attach(channel, SeManagerProcess.ENGINE);
       this.seId = seId;
       this.expectedServices = expectedServices;
     }

@@ -1,6 +1,5 @@
 package io.gatehouse.analytics.query;
 
-import com.google.protobuf.Duration;
 import io.gatehouse.analytics.rollup.Level;
 import io.gatehouse.analytics.rollup.RollupRow;
 import io.gatehouse.analytics.rollup.RollupStore;
@@ -16,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ import javax.sql.DataSource;
  */
 @Singleton
 final class AppMap {
-  private static final java.time.Duration MAX_RANGE = java.time.Duration.ofDays(1);
+  private static final Duration MAX_RANGE = Duration.ofDays(1);
   private static final int MAX_CLIENT_EDGES = 1000;
 
   private final DataSource dataSource;
@@ -45,7 +45,7 @@ final class AppMap {
 
   GetAppMapResponse build(GetAppMapRequest request, Instant now) {
     Instant[] range = QueryGrpcService.range(request.getRange(), MAX_RANGE, now);
-    double seconds = java.time.Duration.between(range[0], range[1]).toMillis() / 1000.0;
+    double seconds = Duration.between(range[0], range[1]).toMillis() / 1000.0;
     Map<String, RollupRow> members = new LinkedHashMap<>(); // "vs\0subject"
     List<ClientEdge> clients;
     try (Connection c = dataSource.getConnection()) {
@@ -57,7 +57,8 @@ final class AppMap {
                   c, e.getKey(), request.getVirtualService(), span.from(), span.to())) {
             members
                 .computeIfAbsent(
-                    row.figures().virtualService + "\0" + row.subject(), k -> new RollupRow())
+                    row.figures().virtualService + "\0" + row.subject(),
+                    k -> RollupRow.about(row.figures()))
                 .add(row.figures());
           }
         }
@@ -92,7 +93,7 @@ final class AppMap {
                   .setErrorRatio(
                       figures.requests == 0 ? 0 : Math.min(1, errors / (double) figures.requests))
                   .setP95Total(
-                      micros(
+                      Durations.micros(
                           figures.timings[4] == null
                               ? 0
                               : figures.timings[4].getValueAtPercentile(95)))
@@ -121,7 +122,7 @@ final class AppMap {
               .setRequestsPerSecond(client.requests() / seconds)
               .setErrorRatio(
                   client.requests() == 0 ? 0 : client.errors() / (double) client.requests())
-              .setP95Total(micros(client.p95Micros()))
+              .setP95Total(Durations.micros(client.p95Micros()))
               .setBytesPerSecond(client.bytes() / seconds));
     }
     return response.addAllNodes(nodes.values()).build();
@@ -187,12 +188,5 @@ final class AppMap {
     nodes.computeIfAbsent(
         id, k -> AppMapNode.newBuilder().setId(id).setKind(kind).setLabel(label).build());
     return id;
-  }
-
-  private static Duration micros(long micros) {
-    return Duration.newBuilder()
-        .setSeconds(micros / 1_000_000)
-        .setNanos((int) (micros % 1_000_000) * 1000)
-        .build();
   }
 }

@@ -140,21 +140,14 @@ final class LogSearch {
         .setBytesOut(rs.getLong(17))
         .setTiming(
             RequestTiming.newBuilder()
-                .setClientRtt(micros(rs.getLong(18)))
-                .setServerRtt(micros(rs.getLong(19)))
-                .setAppResponse(micros(rs.getLong(20)))
-                .setDataTransfer(micros(rs.getLong(21)))
-                .setTotal(micros(rs.getLong(22))))
+                .setClientRtt(Durations.micros(rs.getLong(18)))
+                .setServerRtt(Durations.micros(rs.getLong(19)))
+                .setAppResponse(Durations.micros(rs.getLong(20)))
+                .setDataTransfer(Durations.micros(rs.getLong(21)))
+                .setTotal(Durations.micros(rs.getLong(22))))
         .setSignificanceValue(rs.getInt(23))
         .setSeId(rs.getString(24))
         .setRequestId(rs.getString(25))
-        .build();
-  }
-
-  private static com.google.protobuf.Duration micros(long micros) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(micros / 1_000_000)
-        .setNanos((int) (micros % 1_000_000) * 1000)
         .build();
   }
 

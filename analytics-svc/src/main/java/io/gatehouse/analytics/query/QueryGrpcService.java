@@ -258,11 +258,13 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
       if (h != null && h.getTotalCount() > 0) {
         component
             .setCount(h.getTotalCount())
-            .setMean(micros(Math.round(h.getMean())))
-            .setMax(micros(h.getMaxValue()));
+            .setMean(Durations.micros(Math.round(h.getMean())))
+            .setMax(Durations.micros(h.getMaxValue()));
         for (double p : percentiles) {
           component.addPercentiles(
-              Percentile.newBuilder().setPercentile(p).setValue(micros(h.getValueAtPercentile(p))));
+              Percentile.newBuilder()
+                  .setPercentile(p)
+                  .setValue(Durations.micros(h.getValueAtPercentile(p))));
         }
       }
       response.addComponents(component);
@@ -317,13 +319,6 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
 
   static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-  }
-
-  private static com.google.protobuf.Duration micros(long micros) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(micros / 1_000_000)
-        .setNanos((int) (micros % 1_000_000) * 1000)
-        .build();
   }
 
   private static long roundUp(long value, long multiple) {

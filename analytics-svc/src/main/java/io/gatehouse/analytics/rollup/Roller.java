@@ -133,7 +133,7 @@ public final class Roller implements AutoCloseable {
                   coarse
                       .computeIfAbsent(
                           new RollupStore.Key(level, key.subject(), level.bucket(key.bucket())),
-                          k -> new RollupRow())
+                          k -> RollupRow.about(row))
                       .add(row));
           RollupStore.add(c, coarse);
         }
@@ -205,14 +205,14 @@ public final class Roller implements AutoCloseable {
     RollupRow engine = row(rows, Subject.engine(seId), bucket);
     for (VirtualServiceMetrics vs : batch.getVirtualServicesList()) {
       RollupRow interval = new RollupRow(); // this engine's figures, decoded once
-      interval.virtualService = vs.getVirtualService();
       interval.add(vs.getCounters(), seconds);
       interval.add(vs.getTimings());
+      RollupRow service = row(rows, Subject.virtualService(vs.getVirtualService()), bucket);
+      service.virtualService = vs.getVirtualService();
+      service.add(interval);
       if (vs.getTotalMembers() > 0) {
-        interval.healthy(vs.getHealthyMembers());
+        service.healthy(vs.getHealthyMembers()); // the service's members, not the engine's
       }
-      row(rows, Subject.virtualService(vs.getVirtualService()), bucket).add(interval);
-      interval.healthyMembers = null; // an engine has no members of its own
       engine.add(interval);
       for (PoolMemberMetrics m : vs.getPoolMembersList()) {
         RollupRow member = row(rows, Subject.poolMember(m.getPool(), m.getEndpointId()), bucket);
@@ -223,7 +223,6 @@ public final class Roller implements AutoCloseable {
         member.add(m.getTimings());
       }
     }
-    engine.virtualService = ""; // an engine row is about the engine, not its first service
   }
 
   private static RollupRow row(

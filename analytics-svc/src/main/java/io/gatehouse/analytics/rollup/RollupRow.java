@@ -71,17 +71,20 @@ public final class RollupRow {
     healthyMembers = healthyMembers == null ? members : Math.min(healthyMembers, members);
   }
 
-  /** Adds another row's figures (the same subject and bucket, or a finer bucket within it). */
+  /** An empty row about the same subject as {@code other} (its service, app and address). */
+  public static RollupRow about(RollupRow other) {
+    RollupRow row = new RollupRow();
+    row.virtualService = other.virtualService;
+    row.appId = other.appId;
+    row.address = other.address;
+    return row;
+  }
+
+  /**
+   * Adds another row's figures (the same subject and bucket, or a finer bucket within it); the
+   * subject's identity is the row's own, never taken from {@code other}.
+   */
   public void add(RollupRow other) {
-    if (virtualService.isEmpty()) {
-      virtualService = other.virtualService;
-    }
-    if (appId.isEmpty()) {
-      appId = other.appId;
-    }
-    if (address.isEmpty()) {
-      address = other.address;
-    }
     requests += other.requests;
     responses1xx += other.responses1xx;
     responses2xx += other.responses2xx;

@@ -195,7 +195,7 @@ public final class AnalyticsReporter implements AutoCloseable {
   }
 
   private EngineMetrics engineFigures() {
-    EngineMetrics.Builder figures = EngineMetrics.newBuilder().setLogsDropped(0);
+    EngineMetrics.Builder figures = EngineMetrics.newBuilder(); // dropped logs go with LogBatch
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       long cpu = os.getProcessCpuTime();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -47,7 +46,6 @@ public final class LocalDriver implements NodeDriver {
   private final Settings settings;
   private volatile Consumer<String> onExit = seId -> {};
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
-  private final Map<String, String> addresses = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   public LocalDriver(Settings settings) {
@@ -63,11 +61,6 @@ public final class LocalDriver implements NodeDriver {
   @Override
   public String method() {
     return "local";
-  }
-
-  /** The node address a local engine binds on, for its east-west listeners. */
-  public Optional<String> address(String seId) {
-    return Optional.ofNullable(addresses.get(seId));
   }
 
   @Override
@@ -100,7 +93,6 @@ public final class LocalDriver implements NodeDriver {
       }
       Process process = builder.start();
       processes.put(engine.seId(), process);
-      addresses.put(engine.seId(), engine.address());
       log.info("engine {} started (pid {}); output in {}", engine.seId(), process.pid(), logFile);
       process
           .onExit()
