@@ -15,14 +15,10 @@ import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.engine.testing.TestBackend;
 import io.gatehouse.testsupport.AnalyticsServiceProcess;
-import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,14 +63,7 @@ class AnalyticsReportIT {
       ManagedChannel channel =
           NettyChannelBuilder.forTarget(analytics.target()).usePlaintext().build();
       try {
-        Metadata headers = new Metadata();
-        headers.put(
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-            "Bearer " + PolicyServiceProcess.OPERATOR);
-        var query =
-            AnalyticsQueryGrpc.newBlockingStub(
-                ClientInterceptors.intercept(
-                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+        var query = AnalyticsQueryGrpc.newBlockingStub(PlatformCalls.asOperator(channel));
 
         for (int i = 0; i < 20; i++) {
           assertThat(get(listen, "/hello")).isEqualTo(200);

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.platform;
 
+import static io.gatehouse.engine.platform.PlatformCalls.asOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,12 +19,8 @@ import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.gatehouse.testsupport.TestPostgres;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -247,14 +244,6 @@ class AutoscaleIT {
     }
   }
 
-  private static Channel asOperator(ManagedChannel channel) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + OPERATOR);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
   private void start(String module, List<String> args, Map<String, String> env, int port) {
     ServiceJar jar = ServiceJar.start(module, args, env);
     closeables.add(jar);
@@ -262,17 +251,6 @@ class AutoscaleIT {
   }
 
   private String send(String method, String url, String body) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return PlatformCalls.send(http, method, url, body);
   }
 }

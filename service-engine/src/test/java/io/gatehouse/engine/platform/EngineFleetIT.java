@@ -1,5 +1,6 @@
 package io.gatehouse.engine.platform;
 
+import static io.gatehouse.engine.platform.PlatformCalls.asOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,12 +27,8 @@ import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -382,14 +379,6 @@ class EngineFleetIT {
     return new ObjectMapper().readTree(text);
   }
 
-  private static Channel asOperator(ManagedChannel channel) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + OPERATOR);
-    return ClientInterceptors.intercept(
-        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
   private void start(String module, List<String> args, Map<String, String> env, int port) {
     ServiceJar jar = ServiceJar.start(module, args, env);
     closeables.add(jar);
@@ -397,17 +386,6 @@ class EngineFleetIT {
   }
 
   private String send(String method, String url, String body) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return PlatformCalls.send(http, method, url, body);
   }
 }

@@ -66,18 +66,7 @@ class MarathonAppToTrafficIT {
   }
 
   private String send(String method, String url, String body) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return PlatformCalls.send(http, method, url, body);
   }
 
   @Test
