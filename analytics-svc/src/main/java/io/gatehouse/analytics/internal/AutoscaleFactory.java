@@ -2,6 +2,7 @@ package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.autoscale.Autoscaler;
 import io.gatehouse.analytics.autoscale.DecisionStore;
+import io.gatehouse.common.Periodic;
 import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
 import io.grpc.Channel;
@@ -12,7 +13,6 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,16 +64,14 @@ final class AutoscaleFactory {
             .onChange(leading -> log.info(leading ? "leading: autoscaling" : "no longer leading"))
             .start();
     executor.scheduleWithFixedDelay(
-        () -> {
-          if (!election.isLeader()) {
-            return;
-          }
-          try {
-            autoscaler.evaluate();
-          } catch (SQLException | RuntimeException e) {
-            log.warn("autoscale evaluation failed; tried again next interval: {}", e.toString());
-          }
-        },
+        Periodic.guarded(
+            log,
+            "autoscale evaluation failed; tried again next interval",
+            () -> {
+              if (election.isLeader()) {
+                autoscaler.evaluate();
+              }
+            }),
         config.interval().toMillis(),
         config.interval().toMillis(),
         TimeUnit.MILLISECONDS);

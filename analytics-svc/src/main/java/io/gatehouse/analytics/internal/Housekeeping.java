@@ -2,9 +2,9 @@ package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.ingest.BatchStore;
 import io.gatehouse.analytics.logs.LogStore;
+import io.gatehouse.common.Periodic;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,14 +30,13 @@ final class Housekeeping {
 
   Housekeeping(LogStore logs, BatchStore batches) {
     executor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            logs.maintain(Clock.systemUTC().instant());
-            batches.pruneIds();
-          } catch (SQLException | RuntimeException e) {
-            log.warn("housekeeping failed; tried again in a minute: {}", e.toString());
-          }
-        },
+        Periodic.guarded(
+            log,
+            "housekeeping failed; tried again in a minute",
+            () -> {
+              logs.maintain(Clock.systemUTC().instant());
+              batches.pruneIds();
+            }),
         0,
         1,
         TimeUnit.MINUTES);

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.gatehouse.api.analytics.v1.MetricBatch;
 import io.gatehouse.api.analytics.v1.PoolMemberMetrics;
 import io.gatehouse.api.analytics.v1.VirtualServiceMetrics;
+import io.gatehouse.common.Periodic;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,10 @@ public final class Roller implements AutoCloseable {
             return t;
           });
 
+  private final AtomicLong rolled = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile Instant lastSuccess;
+
   public Roller(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
@@ -53,29 +59,33 @@ public final class Roller implements AutoCloseable {
   /** Rolls every {@code interval} and prunes every minute. */
   public Roller start(Duration interval) {
     executor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            rollPending();
-          } catch (SQLException | RuntimeException e) {
-            log.warn(
-                "rolling up failed; the batches stay pending and are tried again: {}",
-                e.toString());
-          }
-        },
+        Periodic.guarded(
+            log,
+            "rolling up failed; the batches stay pending and are tried again",
+            () -> {
+              try {
+                rolled.addAndGet(rollPending());
+                lastSuccess = clock.instant();
+              } catch (Exception | AssertionError e) {
+                failures.incrementAndGet();
+                throw e;
+              }
+            }),
         interval.toMillis(),
         interval.toMillis(),
         TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            int pruned = RollupStore.prune(c, clock.instant());
-            if (pruned > 0) {
-              log.debug("pruned {} rollup rows past retention", pruned);
-            }
-          } catch (SQLException | RuntimeException e) {
-            log.warn("pruning rollups failed: {}", e.toString());
-          }
-        },
+        Periodic.guarded(
+            log,
+            "pruning rollups failed; tried again in a minute",
+            () -> {
+              try (Connection c = dataSource.getConnection()) {
+                int pruned = RollupStore.prune(c, clock.instant());
+                if (pruned > 0) {
+                  log.debug("pruned {} rollup rows past retention", pruned);
+                }
+              }
+            }),
         1,
         1,
         TimeUnit.MINUTES);
@@ -229,6 +239,21 @@ public final class Roller implements AutoCloseable {
       Map<RollupStore.Key, RollupRow> rows, Subject subject, Instant bucket) {
     return rows.computeIfAbsent(
         new RollupStore.Key(Level.FIVE_SECONDS, subject, bucket), k -> new RollupRow());
+  }
+
+  /** Batches rolled up since the start. */
+  public long rolled() {
+    return rolled.get();
+  }
+
+  /** Roll-ups that failed (and were tried again) since the start. */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** When the last roll-up finished without error; null before the first. */
+  public Instant lastSuccess() {
+    return lastSuccess;
   }
 
   @Override

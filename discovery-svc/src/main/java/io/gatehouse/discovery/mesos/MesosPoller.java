@@ -36,10 +36,11 @@ public final class MesosPoller implements AutoCloseable {
       lastSync = Instant.now();
       lastError = null;
     } catch (RuntimeException e) {
-      if (!e.getMessage().equals(lastError)) {
-        log.warn("reading agents from {} failed: {}", client.baseUrl(), e.getMessage());
+      String error = e.getMessage() != null ? e.getMessage() : e.toString(); // never stop on null
+      if (!error.equals(lastError)) {
+        log.warn("reading agents from {} failed: {}", client.baseUrl(), error);
       }
-      lastError = e.getMessage();
+      lastError = error;
     }
   }
 

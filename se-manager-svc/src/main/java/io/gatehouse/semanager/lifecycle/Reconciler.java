@@ -5,6 +5,7 @@ import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import io.gatehouse.common.Periodic;
 import io.gatehouse.semanager.driver.DeploymentDriver;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
@@ -62,6 +63,8 @@ public final class Reconciler implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final Runnable passSafely =
+      Periodic.guarded(log, "reconcile pass failed; the next one tries again", this::pass);
   private final Map<String, SpawnBudget> budgets = new HashMap<>();
   private final Set<String> reported = new HashSet<>();
   private volatile Map<String, ServiceEngineGroup> groups;
@@ -88,7 +91,7 @@ public final class Reconciler implements AutoCloseable {
   public Reconciler start() {
     started = true;
     executor.scheduleWithFixedDelay(
-        this::passSafely, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        passSafely, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -119,16 +122,8 @@ public final class Reconciler implements AutoCloseable {
       executor.execute(
           () -> {
             passQueued.set(false);
-            passSafely();
+            passSafely.run();
           });
-    }
-  }
-
-  private void passSafely() {
-    try {
-      pass();
-    } catch (RuntimeException e) {
-      log.warn("reconcile pass failed; the next one tries again: {}", e.toString());
     }
   }
 

@@ -105,7 +105,7 @@ public final class LeaderElection implements AutoCloseable {
         } else if (tryLock()) {
           change(true);
         }
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException | AssertionError e) { // drivers throw all three
         if (leader) {
           log.warn(
               "[{}] lost the database ({}); no longer leader", settings.name(), e.getMessage());
