@@ -175,11 +175,15 @@ public final class ControlClient implements AutoCloseable {
     heartbeats =
         control.scheduleAtFixedRate(
             () -> {
-              if (stream == requests) {
-                stream.onNext(
-                    ConnectRequest.newBuilder()
-                        .setHeartbeat(Heartbeat.newBuilder().setTime(now()))
-                        .build());
+              try {
+                if (stream == requests) {
+                  stream.onNext(
+                      ConnectRequest.newBuilder()
+                          .setHeartbeat(Heartbeat.newBuilder().setTime(now()))
+                          .build());
+                }
+              } catch (RuntimeException e) { // the stream ended meanwhile: the next one beats
+                log.debug("heartbeat not sent: {}", e.toString());
               }
             },
             every,

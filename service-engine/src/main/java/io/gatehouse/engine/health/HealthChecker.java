@@ -87,8 +87,17 @@ public final class HealthChecker implements AutoCloseable {
                   return new Schedule(
                       monitor,
                       group.scheduleAtFixedRate(
-                          () -> probeAll(pool, monitor), 0, every, TimeUnit.NANOSECONDS));
+                          () -> probeAllSafely(pool, monitor), 0, every, TimeUnit.NANOSECONDS));
                 }));
+  }
+
+  /** A periodic task that throws is never run again: a failed round is logged, the next runs. */
+  private void probeAllSafely(Pool pool, HealthMonitorConfig monitor) {
+    try {
+      probeAll(pool, monitor);
+    } catch (RuntimeException e) {
+      log.warn("pool {}: a round of health probes failed: {}", pool.name(), e.toString());
+    }
   }
 
   private void probeAll(Pool pool, HealthMonitorConfig monitor) {
