@@ -77,12 +77,16 @@ final class AnalyticsBench implements Callable<Integer> {
   @Option(names = "--server-heap", description = "analytics-svc -Xmx (default: ${DEFAULT-VALUE})")
   String serverHeap = "1g";
 
+  @Option(
+      names = "--server-jvm-option",
+      description = "another analytics-svc JVM option, e.g. to record a flight recording")
+  List<String> serverJvmOptions = new ArrayList<>();
+
   private final Random random = new Random(42);
 
   @Override
   public Integer call() throws Exception {
-    try (AnalyticsServiceProcess analytics =
-        AnalyticsServiceProcess.start(List.of("-Xmx" + serverHeap))) {
+    try (AnalyticsServiceProcess analytics = AnalyticsServiceProcess.start(jvmOptions())) {
       ManagedChannel channel =
           NettyChannelBuilder.forTarget(analytics.target())
               .usePlaintext()
@@ -101,6 +105,12 @@ final class AnalyticsBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-Xmx" + serverHeap));
+    options.addAll(serverJvmOptions);
+    return options;
   }
 
   /** Every engine sends one batch of every virtual service per second, for a bounded time. */

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,8 @@ public final class Roller implements AutoCloseable {
                 "SELECT id, se_id, payload FROM pending_metrics ORDER BY id LIMIT ?"
                     + " FOR UPDATE SKIP LOCKED")) {
           st.setInt(1, BATCHES_PER_TRANSACTION);
+          // prepared on the server at once, so the payloads come as bytes, not as hex text
+          st.unwrap(PGStatement.class).setPrepareThreshold(1);
           try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
               ids.add(rs.getLong(1));
@@ -131,21 +134,20 @@ public final class Roller implements AutoCloseable {
           return 0;
         }
         Map<RollupStore.Key, RollupRow> fine = foldAll(ids, engines, payloads);
-        // one level at a time, so only the 5 s rows and one coarser level are in memory at once
+        // each level from the one below it: a coarse row made of a single finer row is that row
+        // itself (the store does not change it), so a subject's one new row usually serves all
         RollupStore.add(c, fine);
-        for (Level level : Level.values()) {
-          if (level == Level.FIVE_SECONDS) {
-            continue;
-          }
+        Map<RollupStore.Key, RollupRow> finer = fine;
+        for (Level level : List.of(Level.ONE_MINUTE, Level.ONE_HOUR, Level.ONE_DAY)) {
           Map<RollupStore.Key, RollupRow> coarse = new HashMap<>();
-          fine.forEach(
+          finer.forEach(
               (key, row) ->
-                  coarse
-                      .computeIfAbsent(
-                          new RollupStore.Key(level, key.subject(), level.bucket(key.bucket())),
-                          k -> RollupRow.about(row))
-                      .add(row));
+                  coarse.merge(
+                      new RollupStore.Key(level, key.subject(), level.bucket(key.bucket())),
+                      row,
+                      RollupRow::sum));
           RollupStore.add(c, coarse);
+          finer = coarse;
         }
         try (PreparedStatement st =
             c.prepareStatement("DELETE FROM pending_metrics WHERE id = ANY (?)")) {
@@ -184,6 +186,7 @@ public final class Roller implements AutoCloseable {
                           e.getMessage());
                     }
                   }
+                  share.values().forEach(RollupRow::settle); // the bucket sums become histograms
                   return share;
                 })
             .toList();
@@ -204,8 +207,8 @@ public final class Roller implements AutoCloseable {
     return fine;
   }
 
-  /** Adds one engine's batch to the 5 s rows. */
-  static void fold(String seId, MetricBatch batch, Map<RollupStore.Key, RollupRow> rows) {
+  /** Adds one engine's batch to the 5 s rows (their timings gathered until settled). */
+  private static void fold(String seId, MetricBatch batch, Map<RollupStore.Key, RollupRow> rows) {
     Instant start =
         Instant.ofEpochSecond(batch.getStartTime().getSeconds(), batch.getStartTime().getNanos());
     Instant end =
@@ -214,23 +217,21 @@ public final class Roller implements AutoCloseable {
     Instant bucket = Level.FIVE_SECONDS.bucket(start);
     RollupRow engine = row(rows, Subject.engine(seId), bucket);
     for (VirtualServiceMetrics vs : batch.getVirtualServicesList()) {
-      RollupRow interval = new RollupRow(); // this engine's figures, decoded once
-      interval.add(vs.getCounters(), seconds);
-      interval.add(vs.getTimings());
       RollupRow service = row(rows, Subject.virtualService(vs.getVirtualService()), bucket);
       service.virtualService = vs.getVirtualService();
-      service.add(interval);
+      service.add(vs.getCounters(), seconds);
+      engine.add(vs.getCounters(), seconds);
+      RollupRow.gatherTimings(vs.getTimings(), service, engine); // each histogram read once
       if (vs.getTotalMembers() > 0) {
         service.healthy(vs.getHealthyMembers()); // the service's members, not the engine's
       }
-      engine.add(interval);
       for (PoolMemberMetrics m : vs.getPoolMembersList()) {
         RollupRow member = row(rows, Subject.poolMember(m.getPool(), m.getEndpointId()), bucket);
         member.virtualService = vs.getVirtualService();
         member.appId = m.getAppId();
         member.address = m.getAddress();
         member.add(m.getCounters(), seconds);
-        member.add(m.getTimings());
+        RollupRow.gatherTimings(m.getTimings(), member);
       }
     }
   }

@@ -40,6 +40,7 @@ public final class RollupRow {
   public double connectionSeconds;
   public Integer healthyMembers;
   public final Histogram[] timings = new Histogram[TIMINGS.length];
+  private final BucketCounts[] gathered = new BucketCounts[TIMINGS.length];
 
   /** Adds an engine's counters of an interval of {@code seconds}. */
   public void add(TrafficCounters c, double seconds) {
@@ -59,16 +60,78 @@ public final class RollupRow {
 
   /** Merges an engine's timing histograms. */
   public void add(TimingHistograms t) {
-    merge(0, t.getClientRtt().getHdrCompressed().toByteArray(), t.getClientRtt().getCount());
-    merge(1, t.getServerRtt().getHdrCompressed().toByteArray(), t.getServerRtt().getCount());
-    merge(2, t.getAppResponse().getHdrCompressed().toByteArray(), t.getAppResponse().getCount());
-    merge(3, t.getDataTransfer().getHdrCompressed().toByteArray(), t.getDataTransfer().getCount());
-    merge(4, t.getTotal().getHdrCompressed().toByteArray(), t.getTotal().getCount());
+    gatherTimings(t, this);
+    settle();
+  }
+
+  /**
+   * Adds an engine's timing histograms to each of {@code rows}, reading each one once; the sums are
+   * gathered per bucket until {@link #settle} makes them histograms (the roller settles every row
+   * it folded before using it).
+   */
+  static void gatherTimings(TimingHistograms t, RollupRow... rows) {
+    gather(0, t.getClientRtt(), rows);
+    gather(1, t.getServerRtt(), rows);
+    gather(2, t.getAppResponse(), rows);
+    gather(3, t.getDataTransfer(), rows);
+    gather(4, t.getTotal(), rows);
+  }
+
+  private static void gather(
+      int i, io.gatehouse.api.analytics.v1.Histogram histogram, RollupRow... rows) {
+    if (histogram.getCount() == 0 || histogram.getHdrCompressed().isEmpty()) {
+      return;
+    }
+    HistogramCodec codec = HistogramCodec.get();
+    if (codec.read(histogram.getHdrCompressed().asReadOnlyByteBuffer())) {
+      for (RollupRow row : rows) {
+        if (codec.hasRollupLayout()) {
+          codec.addTo(row.gathering(i));
+        } else {
+          codec.addTo(row.histogram(i));
+        }
+      }
+    } else {
+      AbstractHistogram decoded =
+          decode(histogram.getHdrCompressed().toByteArray(), histogram.getCount());
+      for (RollupRow row : rows) {
+        row.histogram(i).add(decoded);
+      }
+    }
+  }
+
+  /** Turns the bucket sums gathered by {@link #gatherTimings} into the histograms. */
+  void settle() {
+    for (int i = 0; i < gathered.length; i++) {
+      if (gathered[i] != null) {
+        if (timings[i] == null) {
+          timings[i] = gathered[i].toHistogram();
+        } else {
+          gathered[i].addTo(timings[i]);
+        }
+        gathered[i] = null;
+      }
+    }
+  }
+
+  private BucketCounts gathering(int i) {
+    if (gathered[i] == null) {
+      gathered[i] = new BucketCounts();
+    }
+    return gathered[i];
   }
 
   /** Keeps the lowest healthy-member count seen. */
   public void healthy(int members) {
     healthyMembers = healthyMembers == null ? members : Math.min(healthyMembers, members);
+  }
+
+  /** A new row holding the sum of {@code a} and {@code b}, about {@code a}'s subject. */
+  public static RollupRow sum(RollupRow a, RollupRow b) {
+    RollupRow sum = about(a);
+    sum.add(a);
+    sum.add(b);
+    return sum;
   }
 
   /** An empty row about the same subject as {@code other} (its service, app and address). */
@@ -101,8 +164,13 @@ public final class RollupRow {
       healthy(other.healthyMembers);
     }
     for (int i = 0; i < timings.length; i++) {
-      if (other.timings[i] != null) {
-        histogram(i).add(other.timings[i]);
+      if (other.timings[i] == null) {
+        continue;
+      }
+      if (timings[i] == null) {
+        timings[i] = other.timings[i].copy(); // the same layout: the counts copied as they are
+      } else {
+        timings[i].add(other.timings[i]);
       }
     }
   }
@@ -112,7 +180,12 @@ public final class RollupRow {
     if (compressed == null || compressed.length == 0 || count == 0) {
       return;
     }
-    histogram(i).add(decode(compressed, count));
+    HistogramCodec codec = HistogramCodec.get();
+    if (codec.read(compressed)) {
+      codec.addTo(histogram(i));
+    } else {
+      histogram(i).add(decode(compressed, count));
+    }
   }
 
   /** Component {@code i}'s histogram, compressed for storage; null when nothing was recorded. */
@@ -121,12 +194,7 @@ public final class RollupRow {
     if (h == null || h.getTotalCount() == 0) {
       return null;
     }
-    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-    int length = h.encodeIntoCompressedByteBuffer(buffer);
-    byte[] bytes = new byte[length];
-    buffer.flip();
-    buffer.get(bytes);
-    return bytes;
+    return HistogramCodec.get().encode(h);
   }
 
   private Histogram histogram(int i) {
