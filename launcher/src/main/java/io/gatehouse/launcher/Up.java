@@ -214,12 +214,12 @@ final class Up implements Callable<Integer> {
                 List.of(
                     "--gatehouse.analytics.autoscale.enabled=true",
                     "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
-                    "--gatehouse.analytics.autoscale.discovery-target=" + grpc(2))),
+                    "--gatehouse.analytics.discovery.target=" + grpc(2))),
             Map.of(
                 "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", s.get("engine-token"),
                 "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_ANALYTICS_AUTOSCALE_DISCOVERY_TOKEN", s.get("analytics-token")))
+                "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token")))
         .awaitPort(basePort + 4, START);
   }
 

@@ -12,14 +12,11 @@ import java.time.Duration;
  * @param interval time between evaluations
  * @param policyTarget policy-svc's gRPC address (the policies and the pools using them)
  * @param policyToken analytics-svc's token at policy-svc (its read-only analytics token)
- * @param discoveryTarget discovery-svc's gRPC address (instances, ScaleApp)
- * @param discoveryToken analytics-svc's token at discovery-svc (one that may scale)
+ *     <p>discovery-svc (instances, {@code ScaleApp}) is {@code gatehouse.analytics.discovery.*}.
  */
 @ConfigurationProperties("gatehouse.analytics.autoscale")
 public record AutoscaleConfig(
     @Bindable(defaultValue = "false") boolean enabled,
     @Bindable(defaultValue = "10s") Duration interval,
     @Nullable String policyTarget,
-    @Nullable String policyToken,
-    @Nullable String discoveryTarget,
-    @Nullable String discoveryToken) {}
+    @Nullable String policyToken) {}

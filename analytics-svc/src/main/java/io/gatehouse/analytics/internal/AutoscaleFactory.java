@@ -13,10 +13,12 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ final class AutoscaleFactory {
 
   AutoscaleFactory(
       AutoscaleConfig config,
+      @Named("discovery") Optional<Channel> discovery,
       DataSource dataSource,
       DecisionStore decisions,
       @Value("${datasources.default.url}") String jdbcUrl,
@@ -53,7 +56,11 @@ final class AutoscaleFactory {
     Autoscaler autoscaler =
         new Autoscaler(
             channel(config.policyTarget(), config.policyToken(), "policy"),
-            channel(config.discoveryTarget(), config.discoveryToken(), "discovery"),
+            discovery.orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "gatehouse.analytics.discovery.target and .token are required with the"
+                            + " autoscaler enabled")),
             dataSource,
             decisions,
             Clock.systemUTC());

@@ -1,5 +1,6 @@
 package io.gatehouse.analytics.query;
 
+import io.gatehouse.analytics.apps.TaskAddresses;
 import io.gatehouse.analytics.rollup.Level;
 import io.gatehouse.analytics.rollup.RollupRow;
 import io.gatehouse.analytics.rollup.RollupStore;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -30,7 +32,8 @@ import javax.sql.DataSource;
  * the member rollups (rates, connect errors, p95 of total time, bytes), and clients to virtual
  * services from the client logs (as many as were logged: every request where full logs are on,
  * errors and slow ones otherwise). A client address is shown as a Marathon app when it is the
- * address of exactly one app's pool members seen in the range.
+ * address of exactly one app's tasks (as discovery-svc has them now), or else of exactly one app's
+ * pool members seen in the range.
  */
 @Singleton
 final class AppMap {
@@ -38,9 +41,11 @@ final class AppMap {
   private static final int MAX_CLIENT_EDGES = 1000;
 
   private final DataSource dataSource;
+  private final Optional<TaskAddresses> taskAddresses;
 
-  AppMap(DataSource dataSource) {
+  AppMap(DataSource dataSource, Optional<TaskAddresses> taskAddresses) {
     this.dataSource = dataSource;
+    this.taskAddresses = taskAddresses;
   }
 
   GetAppMapResponse build(GetAppMapRequest request, Instant now) {
@@ -100,7 +105,10 @@ final class AppMap {
                   .setBytesPerSecond((figures.bytesIn + figures.bytesOut) / seconds));
         });
     for (ClientEdge client : clients) {
-      String app = appOfAddress.get(client.ip());
+      String app =
+          taskAddresses
+              .flatMap(tasks -> tasks.appOf(client.ip()))
+              .orElse(appOfAddress.get(client.ip()));
       String clientId =
           app != null
               ? node(nodes, "app:" + app, AppMapNodeKind.APP_MAP_NODE_KIND_MARATHON_APP, app)

@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Timestamp;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.AppMapNodeKind;
 import io.gatehouse.api.analytics.v1.AutoscaleAction;
 import io.gatehouse.api.analytics.v1.AutoscaleDecision;
+import io.gatehouse.api.analytics.v1.GetAppMapRequest;
+import io.gatehouse.api.analytics.v1.GetAppMapResponse;
 import io.gatehouse.api.analytics.v1.ListAutoscaleDecisionsRequest;
+import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.policy.v1.AutoscaleMetric;
 import io.gatehouse.api.policy.v1.AutoscalePolicy;
 import io.gatehouse.api.policy.v1.CreateAutoscalePolicyRequest;
@@ -36,12 +41,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The autoscaler end to end, every piece a real process: a marathon-sim app whose avi_proxy label
- * names an autoscale policy is served by a service engine that reports to analytics-svc; under load
- * analytics-svc scales the app out through discovery-svc, and back in when the load stops,
- * recording each decision with the figures behind it.
+ * analytics-svc end to end, every piece a real process. The autoscaler: a marathon-sim app whose
+ * avi_proxy label names an autoscale policy is served by a service engine that reports to
+ * analytics-svc; under load analytics-svc scales the app out through discovery-svc, and back in
+ * when the load stops, recording each decision with the figures behind it. The application map:
+ * requests from an app's task show as an edge from that app to the virtual service.
  */
-class AutoscaleIT {
+class AnalyticsEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
   private static final String ANALYTICS_AT_DISCOVERY = "test-analytics-token-0001";
@@ -51,6 +57,21 @@ class AutoscaleIT {
        "labels": {"avi_proxy": "{\\"pool\\": {\\"autoscale_policy_ref\\": \\"/api/autoscalepolicy?name=web-rps\\"}}"},
        "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server", "network": "BRIDGE",
          "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0, "protocol": "tcp"}]}}}
+      """;
+
+  private static final String ORDERS =
+      """
+      {"id": "/orders", "instances": 1,
+       "constraints": [["hostname", "LIKE", "127.0.0.2"]],
+       "labels": {"avi_proxy": "{\\"virtualservice\\": {\\"analytics_policy\\": {\\"full_client_logs\\": {\\"enabled\\": true}}}}"},
+       "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server", "network": "BRIDGE",
+         "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0, "protocol": "tcp"}]}}}
+      """;
+  // a client with no ports: no virtual service of its own, so only its task tells who it is
+  private static final String FRONTEND =
+      """
+      {"id": "/frontend", "instances": 1, "cmd": "sleep 600", "portDefinitions": [],
+       "constraints": [["hostname", "LIKE", "127.0.0.3"]]}
       """;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -64,8 +85,13 @@ class AutoscaleIT {
     }
   }
 
-  @Test
-  void anAppIsScaledOutUnderLoadAndBackInWhenTheLoadStops() throws Exception {
+  /** The running platform: its addresses and channels. */
+  private record Platform(String marathonUrl, ManagedChannel policy, ManagedChannel analytics) {}
+
+  /**
+   * marathon-sim (2 agents), policy-svc, discovery-svc, se-manager-svc, analytics-svc, an engine.
+   */
+  private Platform startPlatform() throws Exception {
     PolicyServiceProcess policy = PolicyServiceProcess.start();
     closeables.add(policy);
     int marathon = ServiceJar.freePort();
@@ -118,7 +144,8 @@ class AutoscaleIT {
             "--gatehouse.analytics.autoscale.enabled=true",
             "--gatehouse.analytics.autoscale.interval=1s",
             "--gatehouse.analytics.autoscale.policy-target=" + policy.target(),
-            "--gatehouse.analytics.autoscale.discovery-target=127.0.0.1:" + discovery),
+            "--gatehouse.analytics.discovery.target=127.0.0.1:" + discovery,
+            "--gatehouse.analytics.discovery.refresh=500ms"),
         Map.of(
             "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS",
             OPERATOR,
@@ -126,7 +153,7 @@ class AutoscaleIT {
             SeManagerProcess.ENGINE,
             "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN",
             PolicyServiceProcess.ANALYTICS,
-            "GATEHOUSE_ANALYTICS_AUTOSCALE_DISCOVERY_TOKEN",
+            "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN",
             ANALYTICS_AT_DISCOVERY),
         analytics);
     int admin = ServiceJar.freePort();
@@ -146,6 +173,14 @@ class AutoscaleIT {
         NettyChannelBuilder.forTarget("127.0.0.1:" + analytics).usePlaintext().build();
     closeables.add(policyChannel::shutdownNow);
     closeables.add(analyticsChannel::shutdownNow);
+    return new Platform("http://127.0.0.1:" + marathon, policyChannel, analyticsChannel);
+  }
+
+  @Test
+  void anAppIsScaledOutUnderLoadAndBackInWhenTheLoadStops() throws Exception {
+    Platform platform = startPlatform();
+    ManagedChannel policyChannel = platform.policy();
+    ManagedChannel analyticsChannel = platform.analytics();
     PolicyServiceGrpc.newBlockingStub(asOperator(policyChannel))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .createAutoscalePolicy(
@@ -165,7 +200,7 @@ class AutoscaleIT {
                         .setEvaluationWindow(
                             com.google.protobuf.Duration.newBuilder().setSeconds(10)))
                 .build());
-    String marathonUrl = "http://127.0.0.1:" + marathon;
+    String marathonUrl = platform.marathonUrl();
     send("POST", marathonUrl + "/v2/apps", APP);
     JsonNode app = new ObjectMapper().readTree(send("GET", marathonUrl + "/v2/apps/autoweb", null));
     int servicePort =
@@ -200,6 +235,65 @@ class AutoscaleIT {
     assertThat(in.getCurrentInstances()).isEqualTo(2);
     assertThat(in.getTargetInstances()).isEqualTo(1);
     assertThat(in.getObservedValue()).isLessThan(1);
+  }
+
+  @Test
+  void clientsAppearOnTheApplicationMapAsTheAppsWhoseTasksTheyAre() throws Exception {
+    Platform platform = startPlatform();
+    // orders on one agent logs every request; frontend runs alone on the other agent
+    send("POST", platform.marathonUrl() + "/v2/apps", ORDERS);
+    send("POST", platform.marathonUrl() + "/v2/apps", FRONTEND);
+    int servicePort =
+        new ObjectMapper()
+            .readTree(send("GET", platform.marathonUrl() + "/v2/apps/orders", null))
+            .path("app")
+            .path("container")
+            .path("portMappings")
+            .path(0)
+            .path("servicePort")
+            .asInt();
+    var query = AnalyticsQueryGrpc.newBlockingStub(asOperator(platform.analytics()));
+    GetAppMapRequest lastMinutes =
+        GetAppMapRequest.newBuilder()
+            .setRange(
+                TimeRange.newBuilder()
+                    .setStartTime(
+                        Timestamp.newBuilder()
+                            .setSeconds(
+                                java.time.Instant.now().minusSeconds(600).getEpochSecond())))
+            .build();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              // requests from frontend's task address, and from an address no task has
+              PlatformCalls.getFrom("127.0.0.3", servicePort);
+              PlatformCalls.getFrom("127.0.0.9", servicePort);
+              GetAppMapResponse map =
+                  query.withDeadlineAfter(10, TimeUnit.SECONDS).getAppMap(lastMinutes);
+              assertThat(map.getNodesList())
+                  .as("nodes of %s", map)
+                  .anySatisfy(
+                      n -> {
+                        assertThat(n.getId()).isEqualTo("app:/frontend");
+                        assertThat(n.getKind())
+                            .isEqualTo(AppMapNodeKind.APP_MAP_NODE_KIND_MARATHON_APP);
+                      })
+                  .anySatisfy(
+                      n -> {
+                        assertThat(n.getId()).isEqualTo("client:127.0.0.9");
+                        assertThat(n.getKind()).isEqualTo(AppMapNodeKind.APP_MAP_NODE_KIND_CLIENT);
+                      });
+              assertThat(map.getEdgesList())
+                  .as("edges of %s", map)
+                  .anySatisfy(
+                      e -> {
+                        assertThat(e.getFrom()).isEqualTo("app:/frontend");
+                        assertThat(e.getTo()).startsWith("vs:").contains("orders");
+                        assertThat(e.getRequestsPerSecond()).isPositive();
+                      });
+            });
   }
 
   private static AutoscaleDecision awaitDecision(
