@@ -1,5 +1,6 @@
 package io.gatehouse.analytics.rollup;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gatehouse.api.analytics.v1.MetricBatch;
 import io.gatehouse.api.analytics.v1.PoolMemberMetrics;
@@ -178,7 +179,7 @@ public final class Roller implements AutoCloseable {
                   Map<RollupStore.Key, RollupRow> share = new HashMap<>();
                   for (int i = w; i < ids.size(); i += workers) {
                     try {
-                      fold(engines.get(i), MetricBatch.parseFrom(payloads.get(i)), share);
+                      fold(engines.get(i), parse(payloads.get(i)), share);
                     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
                       log.warn(
                           "dropping an unreadable pending batch {}: {}",
@@ -205,6 +206,19 @@ public final class Roller implements AutoCloseable {
               });
     }
     return fine;
+  }
+
+  /** A stored batch whose histograms share the payload's bytes instead of copying them. */
+  private static MetricBatch parse(byte[] payload) throws InvalidProtocolBufferException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(payload);
+      in.enableAliasing(true);
+      return MetricBatch.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new InvalidProtocolBufferException(e);
+    }
   }
 
   /** Adds one engine's batch to the 5 s rows (their timings gathered until settled). */
