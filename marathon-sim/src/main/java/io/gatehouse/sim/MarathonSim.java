@@ -33,6 +33,13 @@ public final class MarathonSim implements Callable<Integer> {
       description = "the Mesos master's port (default: ${DEFAULT-VALUE})")
   int mesosPort = 5050;
 
+  @Option(
+      names = "--agent_port",
+      description =
+          "the port each agent answers on at its own address, e.g. /monitor/statistics"
+              + " (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+  int agentPort = 5051;
+
   @Option(names = "--hostname", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String hostname = "127.0.0.1";
 
@@ -80,6 +87,7 @@ public final class MarathonSim implements Callable<Integer> {
             hostname,
             httpPort,
             mesosPort,
+            agentPort,
             agentSpecs.isEmpty()
                 ? AgentSpec.defaults(agents)
                 : agentSpecs.stream().map(MarathonSim::agent).toList(),

@@ -18,7 +18,10 @@ import io.gatehouse.sim.tasks.BuiltinTaskRunner;
 import io.gatehouse.sim.tasks.FixedTaskRunner;
 import io.gatehouse.sim.tasks.ProcessTaskRunner;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +35,7 @@ public final class Simulator implements AutoCloseable {
   private final Marathon marathon;
   private final HttpServer marathonServer;
   private final HttpServer mesosServer;
+  private final List<HttpServer> agentServers;
   private final ProcessTaskRunner processes;
   private final List<BuiltinTaskRunner> builtins;
   private final HealthChecker checker;
@@ -43,6 +47,7 @@ public final class Simulator implements AutoCloseable {
       Marathon marathon,
       HttpServer marathonServer,
       HttpServer mesosServer,
+      List<HttpServer> agentServers,
       ProcessTaskRunner processes,
       List<BuiltinTaskRunner> builtins,
       HealthChecker checker,
@@ -53,6 +58,7 @@ public final class Simulator implements AutoCloseable {
     this.marathon = marathon;
     this.marathonServer = marathonServer;
     this.mesosServer = mesosServer;
+    this.agentServers = agentServers;
     this.processes = processes;
     this.builtins = builtins;
     this.checker = checker;
@@ -141,9 +147,15 @@ public final class Simulator implements AutoCloseable {
     HttpServer marathonServer =
         HttpServer.start(marathonAddress, marathonRoutes, config.credentials(), "Mesosphere");
     int[] mesosPort = new int[1];
-    Router mesosRoutes =
-        new MesosApi(agents, marathon, frameworkId, () -> config.bindAddress() + ":" + mesosPort[0])
-            .routes(new Router());
+    int agentPort = config.agentPort() != 0 ? config.agentPort() : freePort();
+    MesosApi mesos =
+        new MesosApi(
+            agents,
+            marathon,
+            frameworkId,
+            () -> config.bindAddress() + ":" + mesosPort[0],
+            agentPort);
+    Router mesosRoutes = mesos.routes(new Router());
     HttpServer mesosServer =
         HttpServer.start(
             new InetSocketAddress(config.bindAddress(), config.mesosPort()),
@@ -151,17 +163,36 @@ public final class Simulator implements AutoCloseable {
             null,
             "Mesos");
     mesosPort[0] = mesosServer.port();
+    List<HttpServer> agentServers = new ArrayList<>();
+    for (Agent agent : agents) {
+      agentServers.add(
+          HttpServer.start(
+              new InetSocketAddress(agent.hostname(), agentPort),
+              mesos.agentRoutes(agent, new Router()),
+              null,
+              "Mesos"));
+    }
     info(info, config, frameworkId, marathonServer.port(), mesosServer.port());
     return new Simulator(
         marathon,
         marathonServer,
         mesosServer,
+        agentServers,
         processes,
         List.of(http, echo),
         checker,
         timer,
         agents,
         config.credentials());
+  }
+
+  /** A port free on 127.0.0.1, used for every agent on its own address. */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void info(
@@ -230,6 +261,7 @@ public final class Simulator implements AutoCloseable {
       timer.shutdownNow();
       marathonServer.close();
       mesosServer.close();
+      agentServers.forEach(HttpServer::close);
     }
   }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param bindAddress address the Marathon and Mesos endpoints listen on
  * @param marathonPort Marathon's port (8080 like Marathon; 0 picks a free one)
  * @param mesosPort the Mesos master's port (5050; 0 picks a free one)
+ * @param agentPort the port every agent answers on at its own address (5051 like Mesos; 0 picks one
+ *     free)
  * @param agents the simulated agents
  * @param credentials "user:password" for HTTP Basic auth, or null for none
  * @param fixedTasks the test mode: tasks are endpoints with nothing running behind them
@@ -29,6 +31,7 @@ public record SimulatorConfig(
     String bindAddress,
     int marathonPort,
     int mesosPort,
+    int agentPort,
     List<AgentSpec> agents,
     String credentials,
     boolean fixedTasks,
@@ -56,6 +59,7 @@ public record SimulatorConfig(
         "127.0.0.1",
         0,
         0,
+        0,
         AgentSpec.defaults(2),
         null,
         fixedTasks,
@@ -74,6 +78,7 @@ public record SimulatorConfig(
         bindAddress,
         marathon,
         mesos,
+        agentPort,
         agents,
         credentials,
         fixedTasks,
@@ -92,6 +97,7 @@ public record SimulatorConfig(
         bindAddress,
         marathonPort,
         mesosPort,
+        agentPort,
         agents,
         userPassword,
         fixedTasks,

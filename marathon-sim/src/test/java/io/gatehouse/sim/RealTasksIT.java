@@ -108,6 +108,78 @@ class RealTasksIT {
   }
 
   @Test
+  void eachAgentReportsTheCpuTimeOfTheTasksOnItAsMesosDoes() throws Exception {
+    client.post(
+        "/v2/apps",
+        """
+        {"id": "/cpu-busy", "cmd": "while :; do :; done", "cpus": 0.5, "mem": 32,
+         "portDefinitions": []}""");
+    client.post(
+        "/v2/apps",
+        """
+        {"id": "/cpu-idle", "cmd": "sleep 600", "cpus": 0.2, "mem": 32, "portDefinitions": []}""");
+    try {
+      JsonNode busy = runningTask("/cpu-busy");
+      JsonNode idle = runningTask("/cpu-idle");
+      await()
+          .atMost(WAIT)
+          .until(() -> statistics(busy).path("cpus_user_time_secs").asDouble() > 0.3);
+      JsonNode busyNow = statistics(busy);
+      assertThat(busyNow.path("cpus_limit").asDouble()).isEqualTo(0.6); // 0.1 for the executor
+      assertThat(busyNow.path("timestamp").asDouble())
+          .isCloseTo(
+              System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
+      assertThat(statistics(idle).path("cpus_user_time_secs").asDouble()).isLessThan(0.1);
+    } finally {
+      client.delete("/v2/apps/cpu-busy");
+      client.delete("/v2/apps/cpu-idle");
+    }
+  }
+
+  private JsonNode runningTask(String appId) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.get("/v2/apps" + appId).json().path("app").path("tasks").path(0),
+            t -> "TASK_RUNNING".equals(t.path("state").asText()));
+  }
+
+  /** The task's statistics from its agent, found as a client of Mesos would: by the agent's pid. */
+  private JsonNode statistics(JsonNode task) throws Exception {
+    JsonNode slaves =
+        SimClient.JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(sim.mesosUrl() + "/master/slaves")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    String pid = null;
+    for (JsonNode slave : slaves.path("slaves")) {
+      if (slave.path("id").asText().equals(task.path("slaveId").asText())) {
+        pid = slave.path("pid").asText(); // slave(1)@127.0.0.2:5051
+      }
+    }
+    assertThat(pid).isNotNull();
+    JsonNode executors =
+        SimClient.JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://"
+                                    + pid.substring(pid.indexOf('@') + 1)
+                                    + "/monitor/statistics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    for (JsonNode executor : executors) {
+      if (executor.path("executor_id").asText().equals(task.path("id").asText())) {
+        assertThat(executor.path("source").asText()).isEqualTo(task.path("id").asText());
+        return executor.path("statistics");
+      }
+    }
+    throw new AssertionError("no statistics for task " + task.path("id") + " in " + executors);
+  }
+
+  @Test
   void aCommandRunsAsAProcessWithMarathonsEnvironment() throws Exception {
     String app =
         """

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the agents from the Mesos master's {@code GET /master/slaves}. A non-leading master answers
- * 307 to the leader, which is followed.
+ * Reads the agents from the Mesos master's {@code GET /master/slaves} (a non-leading master answers
+ * 307 to the leader, which is followed), and what their tasks use from each agent.
  */
 public final class MesosClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,6 +80,10 @@ public final class MesosClient {
         pid.contains("@")
             ? pid.substring(pid.indexOf('@') + 1).replaceFirst(":\\d+$", "")
             : slave.path("hostname").asText();
+    int port =
+        pid.matches(".*:\\d+$")
+            ? Integer.parseInt(pid.substring(pid.lastIndexOf(':') + 1))
+            : slave.path("port").asInt(5051);
     JsonNode resources = slave.path("resources");
     JsonNode used = slave.path("used_resources");
     List<String> ranges = new ArrayList<>();
@@ -93,6 +97,7 @@ public final class MesosClient {
         slave.path("id").asText(),
         slave.path("hostname").asText(),
         address,
+        port,
         attributes,
         resources.path("cpus").asDouble(),
         resources.path("mem").asDouble(),
@@ -101,6 +106,60 @@ public final class MesosClient {
         used.path("cpus").asDouble(),
         used.path("mem").asDouble(),
         slave.path("active").asBoolean(true),
-        slave.path("registered_time").asDouble());
+        slave.path("registered_time").asDouble(),
+        List.of());
+  }
+
+  /** One executor's figures from an agent's {@code /monitor/statistics}. */
+  public record ExecutorStatistics(
+      String taskId,
+      double cpusLimit,
+      double cpuSeconds,
+      double memLimitMib,
+      double memUsedMib,
+      double timestamp) {}
+
+  /**
+   * The resource use of the tasks on {@code agent}, from the agent itself ({@code GET
+   * /monitor/statistics} at the address and port of its pid). A Marathon task runs in a command
+   * executor whose id is the task's ({@code source} names the task too).
+   */
+  public List<ExecutorStatistics> statistics(Agent agent) {
+    String url = "http://" + agent.address() + ":" + agent.port() + "/monitor/statistics";
+    HttpResponse<String> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new MarathonException("agent at " + url + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MarathonException("interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new MarathonException(
+          response.statusCode(), "agent at " + url + " answered " + response.statusCode());
+    }
+    try {
+      List<ExecutorStatistics> out = new ArrayList<>();
+      for (JsonNode executor : JSON.readTree(response.body())) {
+        JsonNode s = executor.path("statistics");
+        String source = executor.path("source").asText("");
+        out.add(
+            new ExecutorStatistics(
+                source.isEmpty() ? executor.path("executor_id").asText() : source,
+                s.path("cpus_limit").asDouble(),
+                s.path("cpus_user_time_secs").asDouble()
+                    + s.path("cpus_system_time_secs").asDouble(),
+                s.path("mem_limit_bytes").asDouble() / 1048576,
+                s.path("mem_rss_bytes").asDouble() / 1048576,
+                s.path("timestamp").asDouble()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new MarathonException(200, "agent at " + url + " answered something that is not JSON");
+    }
   }
 }

@@ -2,13 +2,24 @@ package io.gatehouse.discovery.mesos;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the agents from the master every interval into an {@link AgentModel}. */
+/**
+ * Reads the agents from the master every interval into an {@link AgentModel}, each with what its
+ * tasks use as the agent reports it: CPUs used are the CPU time a task gained between two polls
+ * over the time between them. An agent that does not answer has no usage this time; the others are
+ * unaffected.
+ */
 public final class MesosPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MesosPoller.class);
 
@@ -21,6 +32,8 @@ public final class MesosPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final Map<String, MesosClient.ExecutorStatistics> previous = new HashMap<>();
+  private final Set<String> failingAgents = new HashSet<>();
   private volatile Instant lastSync;
   private volatile String lastError;
 
@@ -32,7 +45,14 @@ public final class MesosPoller implements AutoCloseable {
 
   private void poll() {
     try {
-      model.replaceAll(client.agents());
+      Map<String, MesosClient.ExecutorStatistics> seen = new HashMap<>();
+      List<Agent> agents = new ArrayList<>();
+      for (Agent agent : client.agents()) {
+        agents.add(agent.active() ? agent.withTasks(usage(agent, seen)) : agent);
+      }
+      previous.clear();
+      previous.putAll(seen);
+      model.replaceAll(agents);
       lastSync = Instant.now();
       lastError = null;
     } catch (RuntimeException e) {
@@ -42,6 +62,35 @@ public final class MesosPoller implements AutoCloseable {
       }
       lastError = error;
     }
+  }
+
+  private List<TaskUsage> usage(Agent agent, Map<String, MesosClient.ExecutorStatistics> seen) {
+    List<MesosClient.ExecutorStatistics> statistics;
+    try {
+      statistics = client.statistics(agent);
+      if (failingAgents.remove(agent.id())) {
+        log.info("agent {} reports its tasks' usage again", agent.hostname());
+      }
+    } catch (RuntimeException e) {
+      if (failingAgents.add(agent.id())) {
+        log.warn("agent {}: no task usage this time: {}", agent.hostname(), e.getMessage());
+      }
+      return List.of();
+    }
+    List<TaskUsage> usage = new ArrayList<>();
+    for (MesosClient.ExecutorStatistics now : statistics) {
+      MesosClient.ExecutorStatistics before = previous.get(now.taskId());
+      Double cpusUsed =
+          before != null && now.timestamp() > before.timestamp()
+              ? Math.max(0, now.cpuSeconds() - before.cpuSeconds())
+                  / (now.timestamp() - before.timestamp())
+              : null;
+      usage.add(
+          new TaskUsage(
+              now.taskId(), now.cpusLimit(), now.memLimitMib(), cpusUsed, now.memUsedMib()));
+      seen.put(now.taskId(), now);
+    }
+    return usage;
   }
 
   public Instant lastSync() {

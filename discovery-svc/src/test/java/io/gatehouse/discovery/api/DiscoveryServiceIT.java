@@ -309,6 +309,31 @@ class DiscoveryServiceIT implements TestPropertyProvider {
   }
 
   @Test
+  void nodesCarryWhatTheirTasksUseAsTheirAgentsReportIt() throws Exception {
+    sim().post("/v2/apps", APP.formatted("/used", 1));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        stub()
+                            .listNodes(ListNodesRequest.getDefaultInstance())
+                            .getNodesList()
+                            .stream()
+                            .flatMap(n -> n.getTasksList().stream())
+                            .filter(t -> t.getTaskId().startsWith("used."))
+                            .toList())
+                    .singleElement()
+                    .satisfies(
+                        t -> {
+                          assertThat(t.getAllocated().getCpus()).isPositive();
+                          // a second sample gives the use since the first; these tasks idle
+                          assertThat(t.hasCpusUsed()).isTrue();
+                          assertThat(t.getCpusUsed()).isZero();
+                        }));
+  }
+
+  @Test
   void nodesAreTheMesosAgentsWithTheirAttributesAndAddresses() {
     await()
         .atMost(WAIT)

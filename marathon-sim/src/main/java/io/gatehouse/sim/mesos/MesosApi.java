@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /master/state} and {@code GET /master/slaves} as the Mesos master (1.x) answers them,
- * with the simulated agents and the Marathon tasks placed on them.
+ * with the simulated agents and the Marathon tasks placed on them; and each agent's {@code GET
+ * /monitor/statistics}, the resource use of the tasks on it.
  */
 public final class MesosApi {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -20,13 +21,32 @@ public final class MesosApi {
   private final Marathon marathon;
   private final String frameworkId;
   private final Supplier<String> masterAddress;
+  private final int agentPort;
 
   public MesosApi(
-      List<Agent> agents, Marathon marathon, String frameworkId, Supplier<String> masterAddress) {
+      List<Agent> agents,
+      Marathon marathon,
+      String frameworkId,
+      Supplier<String> masterAddress,
+      int agentPort) {
     this.agents = List.copyOf(agents);
     this.marathon = marathon;
     this.frameworkId = frameworkId;
     this.masterAddress = masterAddress;
+    this.agentPort = agentPort;
+  }
+
+  /** The routes of one agent, served at its own address and {@code agentPort}. */
+  public Router agentRoutes(Agent agent, Router router) {
+    return router
+        .add(
+            "GET",
+            "/monitor/statistics",
+            x -> x.json(200, marathon.statisticsOn(agent.id(), frameworkId)))
+        .add(
+            "GET",
+            "/monitor/statistics.json",
+            x -> x.json(200, marathon.statisticsOn(agent.id(), frameworkId)));
   }
 
   /** Adds the master's routes. */
@@ -77,10 +97,10 @@ public final class MesosApi {
     ObjectNode json = NODES.objectNode();
     json.put("id", agent.id());
     json.put("hostname", agent.hostname());
-    json.put("port", 5051);
+    json.put("port", agentPort);
     ObjectNode attributes = json.putObject("attributes");
     agent.attributes().forEach(attributes::put);
-    json.put("pid", "slave(1)@" + agent.hostname() + ":5051");
+    json.put("pid", "slave(1)@" + agent.hostname() + ":" + agentPort);
     json.put("registered_time", agent.registeredTime());
     json.set("resources", resources(agent.cpus(), agent.memMib(), "[31000-32000]"));
     Marathon.Usage used = marathon.usageOn(agent.id());

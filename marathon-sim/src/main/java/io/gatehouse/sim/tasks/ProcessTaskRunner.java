@@ -89,5 +89,15 @@ public final class ProcessTaskRunner implements TaskRunner {
         process.destroyForcibly();
       }
     }
+
+    /** The process's CPU time and its descendants' (a shell's children), as the OS counts it. */
+    @Override
+    public Duration cpuTime() {
+      Duration own = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+      return process
+          .descendants()
+          .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+          .reduce(own, Duration::plus);
+    }
   }
 }

@@ -61,6 +61,7 @@ class MarathonDriverIT {
                 base.bindAddress(),
                 0,
                 0,
+                0,
                 List.of(
                     AgentSpec.parse("127.0.0.2:rack=edge"),
                     AgentSpec.parse("127.0.0.3:rack=core"),
