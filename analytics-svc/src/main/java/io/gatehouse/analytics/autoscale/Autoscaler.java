@@ -8,10 +8,14 @@ import io.gatehouse.analytics.rollup.RollupStore;
 import io.gatehouse.analytics.rollup.Subject;
 import io.gatehouse.api.analytics.v1.AutoscaleAction;
 import io.gatehouse.api.analytics.v1.AutoscaleDecision;
+import io.gatehouse.api.discovery.v1.App;
 import io.gatehouse.api.discovery.v1.AppKey;
 import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
 import io.gatehouse.api.discovery.v1.GetAppRequest;
+import io.gatehouse.api.discovery.v1.ListNodesRequest;
+import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.discovery.v1.ScaleAppRequest;
+import io.gatehouse.api.discovery.v1.TaskResources;
 import io.gatehouse.api.policy.v1.AutoscalePolicy;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesRequest;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesResponse;
@@ -28,6 +32,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,6 +67,10 @@ public final class Autoscaler {
   private final DecisionStore decisions;
   private final Clock clock;
   private final Set<String> reported = new HashSet<>();
+  private final Map<String, Deque<CpuSample>> cpuSamples = new HashMap<>();
+
+  /** The mean CPU use of an app's measured tasks at one evaluation. */
+  private record CpuSample(Instant time, double utilization) {}
 
   public Autoscaler(
       Channel policyChannel,
@@ -99,13 +109,13 @@ public final class Autoscaler {
   private void evaluate(AutoscalePolicy p, Pool pool) throws SQLException {
     String framework = pool.getMarathonApp().getMarathonFramework();
     String appId = pool.getMarathonApp().getAppId();
-    int instances =
+    App app =
         discovery
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .getApp(
-                GetAppRequest.newBuilder().setMarathonFramework(framework).setAppId(appId).build())
-            .getInstances();
-    Optional<Double> observed = observe(p, pool.getMeta().getName(), instances);
+                GetAppRequest.newBuilder().setMarathonFramework(framework).setAppId(appId).build());
+    int instances = app.getInstances();
+    Optional<Double> observed = observe(p, pool.getMeta().getName(), app);
     if (observed.isEmpty()) {
       return;
     }
@@ -203,7 +213,7 @@ public final class Autoscaler {
   }
 
   /** The policy's metric for the pool over its window; empty when it cannot be measured. */
-  Optional<Double> observe(AutoscalePolicy p, String pool, int instances) throws SQLException {
+  private Optional<Double> observe(AutoscalePolicy p, String pool, App app) throws SQLException {
     Duration window = duration(p.getEvaluationWindow(), DEFAULT_WINDOW);
     if (window.compareTo(MIN_WINDOW) < 0) {
       window = MIN_WINDOW;
@@ -211,7 +221,7 @@ public final class Autoscaler {
     Instant now = clock.instant();
     Instant from = now.minus(window);
     double seconds = window.toMillis() / 1000.0;
-    int running = Math.max(1, instances);
+    int running = Math.max(1, app.getInstances());
     try (Connection c = dataSource.getConnection()) {
       List<RollupStore.Row> members =
           RollupStore.poolMemberRows(c, Level.FIVE_SECONDS, pool, from, now.plusSeconds(5));
@@ -240,16 +250,55 @@ public final class Autoscaler {
           }
           yield Optional.of(connectionSeconds / seconds / running);
         }
-        case AUTOSCALE_METRIC_CPU_UTILIZATION, AUTOSCALE_METRIC_UNSPECIFIED, UNRECOGNIZED -> {
+        case AUTOSCALE_METRIC_CPU_UTILIZATION -> cpuUtilization(app, window, now);
+        case AUTOSCALE_METRIC_UNSPECIFIED, UNRECOGNIZED -> {
           reportOnce(
               "metric:" + p.getMeta().getName(),
-              "autoscale policy {}: metric {} is not measured yet; the policy is not evaluated",
+              "autoscale policy {}: names no metric Gatehouse knows ({}); it is not evaluated",
               p.getMeta().getName(),
               p.getMetric());
           yield Optional.empty();
         }
       };
     }
+  }
+
+  /**
+   * Mean CPU use of the app's tasks as a fraction of their CPU limit over the window: sampled at
+   * every evaluation from discovery-svc's nodes (what each Mesos agent reports of its tasks) and
+   * kept in memory, so a new leader starts its window afresh. Empty until a task was measured.
+   */
+  private Optional<Double> cpuUtilization(App app, Duration window, Instant now) {
+    Set<String> tasks = new HashSet<>();
+    app.getTasksList().forEach(t -> tasks.add(t.getId()));
+    double sum = 0;
+    int measured = 0;
+    for (Node node :
+        discovery
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .listNodes(ListNodesRequest.getDefaultInstance())
+            .getNodesList()) {
+      for (TaskResources task : node.getTasksList()) {
+        if (tasks.contains(task.getTaskId())
+            && task.hasCpusUsed()
+            && task.getAllocated().getCpus() > 0) {
+          sum += task.getCpusUsed() / task.getAllocated().getCpus();
+          measured++;
+        }
+      }
+    }
+    Deque<CpuSample> samples =
+        cpuSamples.computeIfAbsent(
+            app.getMarathonFramework() + ":" + app.getId(), k -> new ArrayDeque<>());
+    if (measured > 0) {
+      samples.addLast(new CpuSample(now, sum / measured));
+    }
+    while (!samples.isEmpty() && samples.peekFirst().time().isBefore(now.minus(window))) {
+      samples.removeFirst();
+    }
+    return samples.stream().mapToDouble(CpuSample::utilization).average().stream()
+        .boxed()
+        .findAny();
   }
 
   private Map<String, AutoscalePolicy> policies() {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * avi_proxy label names an autoscale policy is served by a service engine that reports to
  * analytics-svc; under load analytics-svc scales the app out through discovery-svc, and back in
  * when the load stops, recording each decision with the figures behind it. The application map:
- * requests from an app's task show as an edge from that app to the virtual service.
+ * requests from an app's task show as an edge from that app to the virtual service. CPU use: an app
+ * whose tasks spin is scaled out on what Mesos reports of them.
  */
 class AnalyticsEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -67,6 +68,13 @@ class AnalyticsEndToEndIT {
        "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server", "network": "BRIDGE",
          "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0, "protocol": "tcp"}]}}}
       """;
+  private static final String SPINNER =
+      """
+      {"id": "/spinner", "instances": 1, "cmd": "while :; do :; done", "cpus": 0.25, "mem": 32,
+       "portDefinitions": [{"port": 0, "protocol": "tcp"}],
+       "labels": {"avi_proxy": "{\\"pool\\": {\\"autoscale_policy_ref\\": \\"/api/autoscalepolicy?name=spin-cpu\\"}}"}}
+      """;
+
   // a client with no ports: no virtual service of its own, so only its task tells who it is
   private static final String FRONTEND =
       """
@@ -95,6 +103,7 @@ class AnalyticsEndToEndIT {
     PolicyServiceProcess policy = PolicyServiceProcess.start();
     closeables.add(policy);
     int marathon = ServiceJar.freePort();
+    int mesos = ServiceJar.freePort();
     int discovery = ServiceJar.freePort();
     int analytics = ServiceJar.freePort();
     Path sandboxes = Files.createTempDirectory("autoscale-it");
@@ -102,7 +111,7 @@ class AnalyticsEndToEndIT {
         "marathon-sim",
         List.of(
             "--http_port=" + marathon,
-            "--mesos_port=" + ServiceJar.freePort(),
+            "--mesos_port=" + mesos,
             "--agents=2",
             "--sandboxes=" + sandboxes),
         Map.of(),
@@ -114,7 +123,9 @@ class AnalyticsEndToEndIT {
             "--micronaut.server.port=" + ServiceJar.freePort(),
             "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
             "--gatehouse.discovery.policy.target=" + policy.target(),
-            "--gatehouse.discovery.policy.coalesce=100ms"),
+            "--gatehouse.discovery.policy.coalesce=100ms",
+            "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesos,
+            "--gatehouse.discovery.mesos.poll-interval=500ms"),
         Map.of(
             "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS",
             OPERATOR,
@@ -238,6 +249,40 @@ class AnalyticsEndToEndIT {
   }
 
   @Test
+  void anAppWhoseTasksKeepTheirCpusBusyIsScaledOutOnTheirCpuUse() throws Exception {
+    Platform platform = startPlatform();
+    PolicyServiceGrpc.newBlockingStub(asOperator(platform.policy()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .createAutoscalePolicy(
+            CreateAutoscalePolicyRequest.newBuilder()
+                .setAutoscalePolicy(
+                    AutoscalePolicy.newBuilder()
+                        .setMeta(ObjectMeta.newBuilder().setName("spin-cpu"))
+                        .setMinInstances(1)
+                        .setMaxInstances(2)
+                        .setMetric(AutoscaleMetric.AUTOSCALE_METRIC_CPU_UTILIZATION)
+                        .setScaleOutThreshold(0.8)
+                        .setScaleInThreshold(0.05)
+                        .setScaleOutStep(1)
+                        .setScaleInStep(1)
+                        .setCooldown(com.google.protobuf.Duration.newBuilder().setSeconds(2))
+                        .setEvaluationWindow(
+                            com.google.protobuf.Duration.newBuilder().setSeconds(10)))
+                .build());
+    // a task that spins uses a whole CPU: about 2.9 times its limit of 0.25 + 0.1
+    send("POST", platform.marathonUrl() + "/v2/apps", SPINNER);
+    await().atMost(WAIT).until(() -> instances(platform.marathonUrl(), "/spinner") == 2);
+    AutoscaleDecision out =
+        awaitDecision(
+            AnalyticsQueryGrpc.newBlockingStub(asOperator(platform.analytics())),
+            "/spinner",
+            AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT);
+    assertThat(out.getMetric()).isEqualTo("AUTOSCALE_METRIC_CPU_UTILIZATION");
+    assertThat(out.getObservedValue()).isGreaterThan(0.8);
+    assertThat(out.getTargetInstances()).isEqualTo(2);
+  }
+
+  @Test
   void clientsAppearOnTheApplicationMapAsTheAppsWhoseTasksTheyAre() throws Exception {
     Platform platform = startPlatform();
     // orders on one agent logs every request; frontend runs alone on the other agent
@@ -298,11 +343,16 @@ class AnalyticsEndToEndIT {
 
   private static AutoscaleDecision awaitDecision(
       AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, AutoscaleAction action) {
+    return awaitDecision(query, "/autoweb", action);
+  }
+
+  private static AutoscaleDecision awaitDecision(
+      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, String appId, AutoscaleAction action) {
     return await()
         .atMost(WAIT)
         .until(
             () ->
-                decisions(query).stream()
+                decisions(query, appId).stream()
                     .filter(d -> d.getAction() == action)
                     .findFirst()
                     .orElse(null),
@@ -310,17 +360,20 @@ class AnalyticsEndToEndIT {
   }
 
   private static List<AutoscaleDecision> decisions(
-      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query) {
+      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, String appId) {
     return query
         .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .listAutoscaleDecisions(
-            ListAutoscaleDecisionsRequest.newBuilder().setAppId("/autoweb").build())
+        .listAutoscaleDecisions(ListAutoscaleDecisionsRequest.newBuilder().setAppId(appId).build())
         .getDecisionsList();
   }
 
   private int instances(String marathonUrl) throws Exception {
+    return instances(marathonUrl, "/autoweb");
+  }
+
+  private int instances(String marathonUrl, String appId) throws Exception {
     return new ObjectMapper()
-        .readTree(send("GET", marathonUrl + "/v2/apps/autoweb", null))
+        .readTree(send("GET", marathonUrl + "/v2/apps" + appId, null))
         .path("app")
         .path("instances")
         .asInt();
