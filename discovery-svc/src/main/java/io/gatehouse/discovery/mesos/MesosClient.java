@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads the agents from the Mesos master's {@code GET /master/slaves} (a non-leading master answers
@@ -121,23 +122,27 @@ public final class MesosClient {
 
   /**
    * The resource use of the tasks on {@code agent}, from the agent itself ({@code GET
-   * /monitor/statistics} at the address and port of its pid). A Marathon task runs in a command
-   * executor whose id is the task's ({@code source} names the task too).
+   * /monitor/statistics} at the address and port of its pid), asked without waiting so that all
+   * agents are asked at once. A Marathon task runs in a command executor whose id is the task's
+   * ({@code source} names the task too).
    */
-  public List<ExecutorStatistics> statistics(Agent agent) {
+  public CompletableFuture<List<ExecutorStatistics>> statistics(Agent agent) {
     String url = "http://" + agent.address() + ":" + agent.port() + "/monitor/statistics";
-    HttpResponse<String> response;
-    try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new MarathonException("agent at " + url + " unreachable: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MarathonException("interrupted", e);
-    }
+    return http.sendAsync(
+            HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                throw new MarathonException(
+                    "agent at " + url + " unreachable: " + cause.getMessage(), cause);
+              }
+              return executors(url, response);
+            });
+  }
+
+  private static List<ExecutorStatistics> executors(String url, HttpResponse<String> response) {
     if (response.statusCode() != 200) {
       throw new MarathonException(
           response.statusCode(), "agent at " + url + " answered " + response.statusCode());

@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +47,18 @@ public final class MesosPoller implements AutoCloseable {
 
   private void poll() {
     try {
+      List<Agent> known = client.agents();
+      Map<String, CompletableFuture<List<MesosClient.ExecutorStatistics>>> asked = new HashMap<>();
+      for (Agent agent : known) {
+        if (agent.active()) {
+          asked.put(agent.id(), client.statistics(agent)); // every agent at once
+        }
+      }
       Map<String, MesosClient.ExecutorStatistics> seen = new HashMap<>();
       List<Agent> agents = new ArrayList<>();
-      for (Agent agent : client.agents()) {
-        agents.add(agent.active() ? agent.withTasks(usage(agent, seen)) : agent);
+      for (Agent agent : known) {
+        CompletableFuture<List<MesosClient.ExecutorStatistics>> answer = asked.get(agent.id());
+        agents.add(answer == null ? agent : agent.withTasks(usage(agent, answer, seen)));
       }
       previous.clear();
       previous.putAll(seen);
@@ -64,16 +74,20 @@ public final class MesosPoller implements AutoCloseable {
     }
   }
 
-  private List<TaskUsage> usage(Agent agent, Map<String, MesosClient.ExecutorStatistics> seen) {
+  private List<TaskUsage> usage(
+      Agent agent,
+      CompletableFuture<List<MesosClient.ExecutorStatistics>> answer,
+      Map<String, MesosClient.ExecutorStatistics> seen) {
     List<MesosClient.ExecutorStatistics> statistics;
     try {
-      statistics = client.statistics(agent);
+      statistics = answer.join();
       if (failingAgents.remove(agent.id())) {
         log.info("agent {} reports its tasks' usage again", agent.hostname());
       }
     } catch (RuntimeException e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (failingAgents.add(agent.id())) {
-        log.warn("agent {}: no task usage this time: {}", agent.hostname(), e.getMessage());
+        log.warn("agent {}: no task usage this time: {}", agent.hostname(), cause.getMessage());
       }
       return List.of();
     }
