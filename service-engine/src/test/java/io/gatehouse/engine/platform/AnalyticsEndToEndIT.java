@@ -192,25 +192,12 @@ class AnalyticsEndToEndIT {
     Platform platform = startPlatform();
     ManagedChannel policyChannel = platform.policy();
     ManagedChannel analyticsChannel = platform.analytics();
-    PolicyServiceGrpc.newBlockingStub(asOperator(policyChannel))
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .createAutoscalePolicy(
-            CreateAutoscalePolicyRequest.newBuilder()
-                .setAutoscalePolicy(
-                    AutoscalePolicy.newBuilder()
-                        .setMeta(ObjectMeta.newBuilder().setName("web-rps"))
-                        .setMinInstances(1)
-                        .setMaxInstances(2)
-                        .setMetric(
-                            AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE)
-                        .setScaleOutThreshold(5)
-                        .setScaleInThreshold(1)
-                        .setScaleOutStep(1)
-                        .setScaleInStep(1)
-                        .setCooldown(com.google.protobuf.Duration.newBuilder().setSeconds(2))
-                        .setEvaluationWindow(
-                            com.google.protobuf.Duration.newBuilder().setSeconds(10)))
-                .build());
+    createPolicy(
+        policyChannel,
+        "web-rps",
+        AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE,
+        5,
+        1);
     String marathonUrl = platform.marathonUrl();
     send("POST", marathonUrl + "/v2/apps", APP);
     JsonNode app = new ObjectMapper().readTree(send("GET", marathonUrl + "/v2/apps/autoweb", null));
@@ -251,24 +238,8 @@ class AnalyticsEndToEndIT {
   @Test
   void anAppWhoseTasksKeepTheirCpusBusyIsScaledOutOnTheirCpuUse() throws Exception {
     Platform platform = startPlatform();
-    PolicyServiceGrpc.newBlockingStub(asOperator(platform.policy()))
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .createAutoscalePolicy(
-            CreateAutoscalePolicyRequest.newBuilder()
-                .setAutoscalePolicy(
-                    AutoscalePolicy.newBuilder()
-                        .setMeta(ObjectMeta.newBuilder().setName("spin-cpu"))
-                        .setMinInstances(1)
-                        .setMaxInstances(2)
-                        .setMetric(AutoscaleMetric.AUTOSCALE_METRIC_CPU_UTILIZATION)
-                        .setScaleOutThreshold(0.8)
-                        .setScaleInThreshold(0.05)
-                        .setScaleOutStep(1)
-                        .setScaleInStep(1)
-                        .setCooldown(com.google.protobuf.Duration.newBuilder().setSeconds(2))
-                        .setEvaluationWindow(
-                            com.google.protobuf.Duration.newBuilder().setSeconds(10)))
-                .build());
+    createPolicy(
+        platform.policy(), "spin-cpu", AutoscaleMetric.AUTOSCALE_METRIC_CPU_UTILIZATION, 0.8, 0.05);
     // a task that spins uses a whole CPU: about 2.9 times its limit of 0.25 + 0.1
     send("POST", platform.marathonUrl() + "/v2/apps", SPINNER);
     await().atMost(WAIT).until(() -> instances(platform.marathonUrl(), "/spinner") == 2);
@@ -339,6 +310,29 @@ class AnalyticsEndToEndIT {
                         assertThat(e.getRequestsPerSecond()).isPositive();
                       });
             });
+  }
+
+  /** A policy between 1 and 2 instances, a step of 1, 2 s cooldown, a 10 s window. */
+  private static void createPolicy(
+      ManagedChannel policy, String name, AutoscaleMetric metric, double out, double in) {
+    PolicyServiceGrpc.newBlockingStub(asOperator(policy))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .createAutoscalePolicy(
+            CreateAutoscalePolicyRequest.newBuilder()
+                .setAutoscalePolicy(
+                    AutoscalePolicy.newBuilder()
+                        .setMeta(ObjectMeta.newBuilder().setName(name))
+                        .setMinInstances(1)
+                        .setMaxInstances(2)
+                        .setMetric(metric)
+                        .setScaleOutThreshold(out)
+                        .setScaleInThreshold(in)
+                        .setScaleOutStep(1)
+                        .setScaleInStep(1)
+                        .setCooldown(com.google.protobuf.Duration.newBuilder().setSeconds(2))
+                        .setEvaluationWindow(
+                            com.google.protobuf.Duration.newBuilder().setSeconds(10)))
+                .build());
   }
 
   private static AutoscaleDecision awaitDecision(
