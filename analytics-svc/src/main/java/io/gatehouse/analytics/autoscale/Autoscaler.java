@@ -68,6 +68,7 @@ public final class Autoscaler {
   private final Clock clock;
   private final Set<String> reported = new HashSet<>();
   private final Map<String, Deque<CpuSample>> cpuSamples = new HashMap<>();
+  private List<Node> nodesThisPass; // discovery-svc's nodes, read at most once per evaluation
 
   /** The mean CPU use of an app's measured tasks at one evaluation. */
   private record CpuSample(Instant time, double utilization) {}
@@ -87,6 +88,7 @@ public final class Autoscaler {
 
   /** One evaluation of every policy on every pool that refers to it. */
   public synchronized void evaluate() throws SQLException {
+    nodesThisPass = null;
     Map<String, AutoscalePolicy> policies = policies();
     for (Pool pool : pools()) {
       AutoscalePolicy p = policies.get(pool.getAutoscalePolicyRef());
@@ -273,11 +275,14 @@ public final class Autoscaler {
     app.getTasksList().forEach(t -> tasks.add(t.getId()));
     double sum = 0;
     int measured = 0;
-    for (Node node :
-        discovery
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .listNodes(ListNodesRequest.getDefaultInstance())
-            .getNodesList()) {
+    if (nodesThisPass == null) {
+      nodesThisPass =
+          discovery
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .listNodes(ListNodesRequest.getDefaultInstance())
+              .getNodesList();
+    }
+    for (Node node : nodesThisPass) {
       for (TaskResources task : node.getTasksList()) {
         if (tasks.contains(task.getTaskId())
             && task.hasCpusUsed()
@@ -287,18 +292,20 @@ public final class Autoscaler {
         }
       }
     }
-    Deque<CpuSample> samples =
-        cpuSamples.computeIfAbsent(
-            app.getMarathonFramework() + ":" + app.getId(), k -> new ArrayDeque<>());
+    String key = app.getMarathonFramework() + ":" + app.getId();
+    Deque<CpuSample> samples = cpuSamples.computeIfAbsent(key, k -> new ArrayDeque<>());
     if (measured > 0) {
       samples.addLast(new CpuSample(now, sum / measured));
     }
     while (!samples.isEmpty() && samples.peekFirst().time().isBefore(now.minus(window))) {
       samples.removeFirst();
     }
-    return samples.stream().mapToDouble(CpuSample::utilization).average().stream()
-        .boxed()
-        .findAny();
+    if (samples.isEmpty()) {
+      cpuSamples.remove(key); // an app gone or unmeasured leaves nothing behind
+      return Optional.empty();
+    }
+    return Optional.of(
+        samples.stream().mapToDouble(CpuSample::utilization).average().orElseThrow());
   }
 
   private Map<String, AutoscalePolicy> policies() {

@@ -154,11 +154,6 @@ final class HistogramCodec {
     return ((long) subBucket) << (bucket + unitMagnitude);
   }
 
-  /** Whether the encoding last read held no values. */
-  boolean isEmpty() {
-    return size == 0;
-  }
-
   /** {@code h} in the compressed encoding, deflated with this thread's reused deflater. */
   byte[] encode(AbstractHistogram h) {
     int capacity = h.getNeededByteBufferCapacity();

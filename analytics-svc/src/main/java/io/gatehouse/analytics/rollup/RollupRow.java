@@ -58,12 +58,6 @@ public final class RollupRow {
     connectionSeconds += c.getOpenConnections() * seconds;
   }
 
-  /** Merges an engine's timing histograms. */
-  public void add(TimingHistograms t) {
-    gatherTimings(t, this);
-    settle();
-  }
-
   /**
    * Adds an engine's timing histograms to each of {@code rows}, reading each one once; the sums are
    * gathered per bucket until {@link #settle} makes them histograms (the roller settles every row

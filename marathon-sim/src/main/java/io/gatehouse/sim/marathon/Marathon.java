@@ -281,34 +281,27 @@ public final class Marathon implements AutoCloseable {
         });
   }
 
-  /**
-   * An agent's {@code /monitor/statistics}: per running task (its command executor has the task's
-   * id) the CPU limit (the task's cpus and the executor's 0.1), the CPU time used and memory.
-   */
-  public ArrayNode statisticsOn(String agentId, String frameworkId) {
+  /** What one running task uses, as its agent reports it. */
+  public record TaskStatistics(
+      String taskId, double cpus, double memMib, Duration cpuTime, Instant sampledAt) {}
+
+  /** What the running tasks on an agent use now. */
+  public List<TaskStatistics> statisticsOn(String agentId) {
     return call(
         () -> {
-          ArrayNode out = NODES.arrayNode();
-          double now = clock.instant().toEpochMilli() / 1000.0;
+          List<TaskStatistics> out = new ArrayList<>();
+          Instant now = clock.instant();
           for (App app : apps.values()) {
             for (Task t : app.tasks) {
-              if (!t.agent.id().equals(agentId) || !"TASK_RUNNING".equals(t.state)) {
-                continue;
+              if (t.agent.id().equals(agentId) && "TASK_RUNNING".equals(t.state)) {
+                out.add(
+                    new TaskStatistics(
+                        t.id,
+                        app.definition.get("cpus").asDouble(),
+                        app.definition.get("mem").asDouble(),
+                        t.running == null ? Duration.ZERO : t.running.cpuTime(),
+                        now));
               }
-              Duration cpu = t.running == null ? Duration.ZERO : t.running.cpuTime();
-              double mem = app.definition.get("mem").asDouble();
-              ObjectNode executor = out.addObject();
-              executor.put("executor_id", t.id);
-              executor.put("executor_name", "Command Executor (Task: " + t.id + ")");
-              executor.put("framework_id", frameworkId);
-              executor.put("source", t.id);
-              ObjectNode statistics = executor.putObject("statistics");
-              statistics.put("cpus_limit", app.definition.get("cpus").asDouble() + 0.1);
-              statistics.put("cpus_user_time_secs", cpu.toNanos() / 1e9);
-              statistics.put("cpus_system_time_secs", 0.0);
-              statistics.put("mem_limit_bytes", (long) ((mem + 32) * 1048576));
-              statistics.put("mem_rss_bytes", 0L);
-              statistics.put("timestamp", now);
             }
           }
           return out;

@@ -39,14 +39,31 @@ public final class MesosApi {
   /** The routes of one agent, served at its own address and {@code agentPort}. */
   public Router agentRoutes(Agent agent, Router router) {
     return router
-        .add(
-            "GET",
-            "/monitor/statistics",
-            x -> x.json(200, marathon.statisticsOn(agent.id(), frameworkId)))
-        .add(
-            "GET",
-            "/monitor/statistics.json",
-            x -> x.json(200, marathon.statisticsOn(agent.id(), frameworkId)));
+        .add("GET", "/monitor/statistics", x -> x.json(200, statistics(agent)))
+        .add("GET", "/monitor/statistics.json", x -> x.json(200, statistics(agent)));
+  }
+
+  /**
+   * Per running task, its command executor (which has the task's id): the CPU limit (the task's
+   * cpus and the executor's 0.1), the CPU time used, and memory.
+   */
+  private ArrayNode statistics(Agent agent) {
+    ArrayNode out = NODES.arrayNode();
+    for (Marathon.TaskStatistics task : marathon.statisticsOn(agent.id())) {
+      ObjectNode executor = out.addObject();
+      executor.put("executor_id", task.taskId());
+      executor.put("executor_name", "Command Executor (Task: " + task.taskId() + ")");
+      executor.put("framework_id", frameworkId);
+      executor.put("source", task.taskId());
+      ObjectNode statistics = executor.putObject("statistics");
+      statistics.put("cpus_limit", task.cpus() + 0.1);
+      statistics.put("cpus_user_time_secs", task.cpuTime().toNanos() / 1e9);
+      statistics.put("cpus_system_time_secs", 0.0);
+      statistics.put("mem_limit_bytes", (long) ((task.memMib() + 32) * 1048576));
+      statistics.put("mem_rss_bytes", 0L);
+      statistics.put("timestamp", task.sampledAt().toEpochMilli() / 1000.0);
+    }
+    return out;
   }
 
   /** Adds the master's routes. */
