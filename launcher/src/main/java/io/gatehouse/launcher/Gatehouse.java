@@ -1,6 +1,8 @@
 package io.gatehouse.launcher;
 
+import io.gatehouse.launcher.cli.AnalyticsCommands;
 import io.gatehouse.launcher.cli.Commands;
+import io.gatehouse.launcher.cli.PolicyCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +16,15 @@ import picocli.CommandLine.Command;
       Commands.Apps.class,
       Commands.VirtualServices.class,
       Commands.Engines.class,
-      Commands.Metrics.class,
-      Commands.Logs.class
+      PolicyCommands.Get.class,
+      PolicyCommands.Apply.class,
+      PolicyCommands.Create.class,
+      PolicyCommands.Update.class,
+      PolicyCommands.Delete.class,
+      AnalyticsCommands.Metrics.class,
+      AnalyticsCommands.Logs.class,
+      AnalyticsCommands.AppMap.class,
+      AnalyticsCommands.Autoscale.class
     })
 public final class Gatehouse implements Runnable {
   @Override
@@ -24,6 +33,9 @@ public final class Gatehouse implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Gatehouse()).execute(args));
+    System.exit(
+        new CommandLine(new Gatehouse())
+            .setCaseInsensitiveEnumValuesAllowed(true) // --output json
+            .execute(args));
   }
 }

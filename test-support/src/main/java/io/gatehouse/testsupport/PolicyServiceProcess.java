@@ -25,17 +25,26 @@ public final class PolicyServiceProcess implements AutoCloseable {
 
   /** Starts policy-svc and waits until its gRPC port answers. */
   public static PolicyServiceProcess start() {
+    return start(List.of());
+  }
+
+  /** Starts policy-svc with more arguments (Micronaut properties, e.g. TLS) and waits for it. */
+  public static PolicyServiceProcess start(List<String> moreArgs) {
     TestPostgres.Database db = TestPostgres.freshDatabase();
     int port = ServiceJar.freePort();
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(
+        List.of(
+            "--grpc.server.port=" + port,
+            "--micronaut.server.port=" + ServiceJar.freePort(),
+            "--datasources.default.url=" + db.jdbcUrl(),
+            "--datasources.default.username=" + db.user(),
+            "--datasources.default.password=" + db.password()));
+    args.addAll(moreArgs);
     ServiceJar jar =
         ServiceJar.start(
                 "policy-svc",
-                List.of(
-                    "--grpc.server.port=" + port,
-                    "--micronaut.server.port=" + ServiceJar.freePort(),
-                    "--datasources.default.url=" + db.jdbcUrl(),
-                    "--datasources.default.username=" + db.user(),
-                    "--datasources.default.password=" + db.password()),
+                args,
                 Map.of(
                     "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
                     "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,

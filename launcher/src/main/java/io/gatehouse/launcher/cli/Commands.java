@@ -1,16 +1,8 @@
 package io.gatehouse.launcher.cli;
 
 import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
-import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
-import io.gatehouse.api.analytics.v1.GetLatencyRequest;
-import io.gatehouse.api.analytics.v1.GetMetricsRequest;
-import io.gatehouse.api.analytics.v1.Metric;
-import io.gatehouse.api.analytics.v1.SearchLogsRequest;
-import io.gatehouse.api.analytics.v1.Target;
-import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.discovery.v1.App;
 import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
@@ -25,7 +17,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.io.PrintStream;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +24,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** The CLI's read commands: apps, virtual services, engines, convergence, metrics, logs. */
+/**
+ * What every CLI command shares ({@link Base}), and the commands that read the platform's state:
+ * apps, virtual services, engines and convergence.
+ */
 public final class Commands {
   private Commands() {}
 
@@ -60,7 +52,11 @@ public final class Commands {
         return 0;
       } catch (StatusRuntimeException e) {
         System.err.println(
-            "error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            "error: "
+                + e.getStatus().getCode()
+                + ": "
+                + e.getStatus().getDescription()
+                + (e.getCause() == null ? "" : " (" + rootCause(e).getMessage() + ")"));
         com.google.rpc.Status details = StatusProto.fromThrowable(e);
         if (details != null) {
           for (var any : details.getDetailsList()) {
@@ -78,6 +74,14 @@ public final class Commands {
       } finally {
         open.forEach(ManagedChannel::shutdownNow);
       }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return cause;
     }
 
     boolean json(Message message) throws Exception {
@@ -198,126 +202,5 @@ public final class Commands {
                       .map(v -> v.getName())
                       .collect(Collectors.joining(", ")));
     }
-  }
-
-  @Command(name = "metrics", description = "Requests, errors and latency of a virtual service.")
-  public static final class Metrics extends Base {
-    @Parameters(paramLabel = "VIRTUAL_SERVICE")
-    String virtualService;
-
-    @Option(names = "--minutes", description = "how far back (default: ${DEFAULT-VALUE})")
-    int minutes = 10;
-
-    @Override
-    void run(Function<String, Channel> channels) throws Exception {
-      var query =
-          AnalyticsQueryGrpc.newBlockingStub(channels.apply(connection.analytics))
-              .withDeadlineAfter(10, TimeUnit.SECONDS);
-      TimeRange range = since(minutes);
-      Target target = Target.newBuilder().setVirtualService(virtualService).build();
-      var metrics =
-          query.getMetrics(
-              GetMetricsRequest.newBuilder()
-                  .setTarget(target)
-                  .setRange(range)
-                  .addMetrics(Metric.METRIC_REQUESTS)
-                  .addMetrics(Metric.METRIC_ERRORS_5XX)
-                  .build());
-      var latency =
-          query.getLatency(
-              GetLatencyRequest.newBuilder().setTarget(target).setRange(range).build());
-      if (json(metrics)) {
-        json(latency);
-        return;
-      }
-      Table series = new Table("TIME", "REQUESTS/S", "5XX/S");
-      var requests = metrics.getSeries(0).getPointsList();
-      var errors = metrics.getSeries(1).getPointsList();
-      for (int i = 0; i < requests.size(); i++) {
-        series.row(
-            Instant.ofEpochSecond(requests.get(i).getTime().getSeconds()),
-            String.format(Locale.ROOT, "%.2f", requests.get(i).getValue()),
-            String.format(Locale.ROOT, "%.2f", i < errors.size() ? errors.get(i).getValue() : 0.0));
-      }
-      series.print(out);
-      Table timing = new Table("COMPONENT", "COUNT", "P50", "P90", "P99");
-      for (var c : latency.getComponentsList()) {
-        timing.row(
-            c.getComponent().name().replace("TIMING_COMPONENT_", "").toLowerCase(Locale.ROOT),
-            c.getCount(),
-            ms(c, 50),
-            ms(c, 90),
-            ms(c, 99));
-      }
-      out.println();
-      timing.print(out);
-    }
-
-    private static String ms(io.gatehouse.api.analytics.v1.ComponentLatency c, double percentile) {
-      return c.getPercentilesList().stream()
-          .filter(p -> p.getPercentile() == percentile)
-          .map(
-              p ->
-                  String.format(
-                      Locale.ROOT,
-                      "%.2f ms",
-                      p.getValue().getSeconds() * 1000 + p.getValue().getNanos() / 1e6))
-          .findFirst()
-          .orElse("-");
-    }
-  }
-
-  @Command(name = "logs", description = "Client logs of a virtual service, newest first.")
-  public static final class Logs extends Base {
-    @Parameters(paramLabel = "VIRTUAL_SERVICE")
-    String virtualService;
-
-    @Option(names = "--minutes", description = "how far back (default: ${DEFAULT-VALUE})")
-    int minutes = 10;
-
-    @Option(names = "--status-min", description = "lowest status, e.g. 500")
-    int statusMin;
-
-    @Option(names = "--limit", description = "most logs (default: ${DEFAULT-VALUE})")
-    int limit = 20;
-
-    @Override
-    void run(Function<String, Channel> channels) throws Exception {
-      var response =
-          AnalyticsQueryGrpc.newBlockingStub(channels.apply(connection.analytics))
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
-              .searchLogs(
-                  SearchLogsRequest.newBuilder()
-                      .setVirtualService(virtualService)
-                      .setRange(since(minutes))
-                      .setStatusMin(statusMin)
-                      .setPageSize(limit)
-                      .build());
-      if (json(response)) {
-        return;
-      }
-      Table table = new Table("TIME", "CLIENT", "REQUEST", "STATUS", "TOTAL", "SERVER");
-      for (var log : response.getLogsList()) {
-        table.row(
-            Instant.ofEpochSecond(log.getTime().getSeconds(), log.getTime().getNanos()),
-            log.getClientIp(),
-            log.getMethod() + " " + log.getUriPath(),
-            log.getStatus(),
-            String.format(
-                Locale.ROOT,
-                "%.2f ms",
-                log.getTiming().getTotal().getSeconds() * 1000
-                    + log.getTiming().getTotal().getNanos() / 1e6),
-            log.getServerAddress());
-      }
-      table.print(out);
-    }
-  }
-
-  private static TimeRange since(int minutes) {
-    Instant start = Instant.now().minusSeconds(60L * minutes);
-    return TimeRange.newBuilder()
-        .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()))
-        .build();
   }
 }

@@ -1,10 +1,14 @@
 package io.gatehouse.launcher.cli;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.Reader;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where the services are and the token to call them with: the local run's by default (ports of
- * {@code ./gatehouse up}, the operator token from its secrets file); options for a deployment.
+ * {@code ./gatehouse up}, the operator token from its secrets file, plaintext on loopback); options
+ * for a deployment: addresses, token, TLS.
  */
 public final class Connection {
   @Option(
@@ -23,8 +28,27 @@ public final class Connection {
       description = "the local run's folder, for its token (default: ${DEFAULT-VALUE})")
   Path home = Path.of(".gatehouse");
 
-  @Option(names = "--token", description = "operator token (default: the local run's)")
+  @Option(
+      names = "--token",
+      defaultValue = "${env:GATEHOUSE_TOKEN}",
+      description = "operator token (default: $GATEHOUSE_TOKEN, else the local run's)")
   String token;
+
+  @Option(
+      names = "--tls",
+      description = "call the services over TLS, trusting the system's certificate authorities")
+  boolean tls;
+
+  @Option(
+      names = "--ca-cert",
+      paramLabel = "PEM",
+      description = "call the services over TLS, trusting the certificate authorities in this file")
+  Path caCert;
+
+  @Option(
+      names = "--server-name",
+      description = "the name the services' certificates are checked against (default: the host)")
+  String serverName;
 
   @Option(names = "--policy", description = "policy-svc (default: ${DEFAULT-VALUE})")
   String policy = "127.0.0.1:9101";
@@ -49,7 +73,24 @@ public final class Connection {
 
   /** A channel to {@code target} carrying the operator token; the caller shuts it down. */
   ManagedChannel open(String target) {
-    return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ChannelCredentials credentials = InsecureChannelCredentials.create();
+    if (tls || caCert != null) {
+      TlsChannelCredentials.Builder trust = TlsChannelCredentials.newBuilder();
+      if (caCert != null) {
+        try {
+          trust.trustManager(caCert.toFile());
+        } catch (IOException e) {
+          throw new IllegalArgumentException(
+              "cannot read --ca-cert " + caCert + ": " + e.getMessage());
+        }
+      }
+      credentials = trust.build();
+    }
+    ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials);
+    if (serverName != null) {
+      channel.overrideAuthority(serverName);
+    }
+    return channel.build();
   }
 
   Channel authorized(ManagedChannel channel) {
