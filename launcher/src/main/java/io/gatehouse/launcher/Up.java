@@ -304,6 +304,7 @@ final class Up implements Callable<Integer> {
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
+    stopEngines();
     if (postgres != null) {
       try {
         postgres.close();
@@ -312,6 +313,38 @@ final class Up implements Callable<Integer> {
       }
     }
     out.println("Gatehouse stopped.");
+  }
+
+  /**
+   * Stops the engines se-manager-svc started, by their pid files: engines outlive the manager (so
+   * that traffic flows while it is down), so they are stopped after it.
+   */
+  private void stopEngines() {
+    String engineJar = jar("service-engine").toString();
+    List<ProcessHandle> engines = new ArrayList<>();
+    try (var files = Files.list(home.resolve("engines"))) {
+      for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+            .filter(p -> p.info().commandLine().orElse("").contains(engineJar))
+            .ifPresent(engines::add);
+        Files.deleteIfExists(pidFile);
+      }
+    } catch (IOException | NumberFormatException e) {
+      if (!(e instanceof java.nio.file.NoSuchFileException)) {
+        out.println("[engines   ] could not read the engines' pid files: " + e.getMessage());
+      }
+    }
+    engines.forEach(ProcessHandle::destroy);
+    for (ProcessHandle engine : engines) {
+      try {
+        engine.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception notYet) {
+        engine.destroyForcibly();
+      }
+    }
+    if (!engines.isEmpty()) {
+      out.println("[engines   ] " + engines.size() + " service engines stopped");
+    }
   }
 
   private Path jar(String module) {

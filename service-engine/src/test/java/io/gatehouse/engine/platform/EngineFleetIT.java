@@ -83,7 +83,7 @@ class EngineFleetIT {
         throw new IllegalStateException(e);
       }
     }
-    if (workDir != null) { // engines the manager could not stop (it was killed) go too
+    if (workDir != null) { // engines outlive their manager: they go too
       enginesOf(workDir.toString()).forEach(ProcessHandle::destroyForcibly);
     }
   }

@@ -15,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs engines as child processes on the manager's own machine, one per node: the embedded default
- * of the one-command run, where the nodes are marathon-sim's loopback agents. Each engine binds its
+ * Runs engines as processes on the manager's own machine, one per node: the embedded default of the
+ * one-command run, where the nodes are marathon-sim's loopback agents. Each engine binds its
  * east-west listeners and its admin port on its node's address, so engines of different nodes never
  * collide. The command runs under {@code /bin/sh -c "exec ..."} (so stopping signals the engine
- * itself), with the engine token in its environment and its output in {@code <work-dir>/<se>.log}.
- * Engines stop with the manager.
+ * itself), with the engine token in its environment, its output in {@code <work-dir>/<se>.log} and
+ * its pid in {@code <work-dir>/<se>.pid}.
+ *
+ * <p>Engines outlive the manager, as they do under every other driver: a manager that stops or
+ * restarts leaves traffic flowing, and a manager that starts again finds its engines by their pid
+ * files instead of starting second ones.
  */
 public final class LocalDriver implements NodeDriver {
   private static final Logger log = LoggerFactory.getLogger(LocalDriver.class);
@@ -45,7 +49,7 @@ public final class LocalDriver implements NodeDriver {
 
   private final Settings settings;
   private volatile Consumer<String> onExit = seId -> {};
-  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  private final Map<String, ProcessHandle> processes = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   public LocalDriver(Settings settings) {
@@ -92,17 +96,9 @@ public final class LocalDriver implements NodeDriver {
         builder.environment().put("GATEHOUSE_SE_TOKEN", settings.engineToken());
       }
       Process process = builder.start();
-      processes.put(engine.seId(), process);
+      Files.writeString(pidFile(engine.seId()), Long.toString(process.pid()));
+      watch(engine.seId(), process.toHandle());
       log.info("engine {} started (pid {}); output in {}", engine.seId(), process.pid(), logFile);
-      process
-          .onExit()
-          .thenAccept(
-              p -> {
-                if (processes.remove(engine.seId(), p) && !closing) {
-                  log.warn("engine {} exited with status {}", engine.seId(), p.exitValue());
-                  onExit.accept(engine.seId());
-                }
-              });
     } catch (IOException e) {
       throw new DriverException("could not start `" + command + "`: " + e.getMessage(), e);
     }
@@ -110,33 +106,80 @@ public final class LocalDriver implements NodeDriver {
 
   @Override
   public synchronized void stop(EngineSpec engine) throws DriverException {
-    Process process = processes.remove(engine.seId());
+    ProcessHandle process = find(engine.seId());
+    processes.remove(engine.seId());
     if (process != null) {
       terminate(process);
       log.info("engine {} stopped", engine.seId());
+    }
+    try {
+      Files.deleteIfExists(pidFile(engine.seId()));
+    } catch (IOException e) {
+      log.warn("engine {}: could not remove its pid file: {}", engine.seId(), e.getMessage());
     }
   }
 
   @Override
   public boolean running(EngineSpec engine) {
-    Process process = processes.get(engine.seId());
-    return process != null && process.isAlive();
+    return find(engine.seId()) != null;
   }
 
-  /** Stops every engine this driver started. */
+  /** Forgets the engines, which keep running: a manager that starts again finds them. */
   @Override
   public void close() {
     closing = true;
-    processes.values().forEach(LocalDriver::terminate);
     processes.clear();
   }
 
-  private static void terminate(Process process) {
+  /**
+   * The live process of engine {@code seId}: one this driver started, or one a previous manager
+   * started, by its pid file (when that pid is still an engine of that id, not a reused pid).
+   */
+  private ProcessHandle find(String seId) {
+    ProcessHandle known = processes.get(seId);
+    if (known != null && known.isAlive()) {
+      return known;
+    }
+    ProcessHandle adopted;
+    try {
+      adopted =
+          ProcessHandle.of(Long.parseLong(Files.readString(pidFile(seId)).trim()))
+              .filter(ProcessHandle::isAlive)
+              .filter(p -> p.info().commandLine().orElse("").contains(seId))
+              .orElse(null);
+    } catch (IOException | NumberFormatException noEngine) {
+      return null;
+    }
+    if (adopted != null && !adopted.equals(known)) {
+      log.info("engine {} found running (pid {})", seId, adopted.pid());
+      watch(seId, adopted);
+    }
+    return adopted;
+  }
+
+  private void watch(String seId, ProcessHandle process) {
+    processes.put(seId, process);
+    process
+        .onExit()
+        .thenAccept(
+            p -> {
+              if (processes.remove(seId, p) && !closing) {
+                log.warn("engine {} exited", seId);
+                onExit.accept(seId);
+              }
+            });
+  }
+
+  private Path pidFile(String seId) {
+    return settings.workDir().resolve(seId + ".pid");
+  }
+
+  private static void terminate(ProcessHandle process) {
     process.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+      process.onExit().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      process.destroyForcibly();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
