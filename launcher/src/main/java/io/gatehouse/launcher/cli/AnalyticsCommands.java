@@ -2,6 +2,7 @@ package io.gatehouse.launcher.cli;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.GetAppMapRequest;
@@ -147,17 +148,20 @@ public final class AnalyticsCommands {
         table.print(out);
         return;
       }
-      // a follow: the newest logs, then every log not printed yet, looking again a little behind
-      // the newest (an engine's batch can land after a later one); the logs of that overlap that
-      // were printed already are remembered, and forgotten once they fall behind it
+      // a follow: the newest logs, then every later log not printed yet, looking again a little
+      // behind the newest (an engine's batch can land after a later one); the logs of that overlap
+      // that were printed already are remembered, and forgotten once they fall behind it
       List<ClientLog> first = new ArrayList<>(response.getLogsList());
       java.util.Collections.reverse(first);
       Set<ClientLog> printed = new HashSet<>();
-      Timestamp newest = Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()).build();
+      Timestamp newest =
+          first.isEmpty()
+              ? Timestamps.fromMillis(System.currentTimeMillis())
+              : first.get(first.size() - 1).getTime();
+      Timestamp since = newest; // older logs belong to the history listed above
       for (ClientLog log : first) {
         print(log);
         printed.add(log);
-        newest = later(newest, log.getTime());
       }
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep((long) (interval * 1000));
@@ -174,7 +178,10 @@ public final class AnalyticsCommands {
                           .setPageSize(1000)
                           .setPageToken(pageToken)
                           .build());
-          page.getLogsList().stream().filter(log -> !printed.contains(log)).forEach(fresh::add);
+          page.getLogsList().stream()
+              .filter(log -> Timestamps.compare(log.getTime(), since) >= 0)
+              .filter(log -> !printed.contains(log))
+              .forEach(fresh::add);
           pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());
         fresh.sort(
@@ -218,7 +225,7 @@ public final class AnalyticsCommands {
     }
 
     private static Timestamp later(Timestamp a, Timestamp b) {
-      return com.google.protobuf.util.Timestamps.compare(a, b) >= 0 ? a : b;
+      return Timestamps.compare(a, b) >= 0 ? a : b;
     }
 
     private static Instant time(ClientLog log) {

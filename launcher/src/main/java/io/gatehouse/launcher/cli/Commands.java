@@ -114,7 +114,14 @@ public final class Commands {
             app.getCounts().getRunning(),
             app.getCounts().getHealthy(),
             app.getLabelErrorsList().stream()
-                .map(e -> e.getField() + ": " + e.getMessage())
+                .map(
+                    e ->
+                        e.getLabel()
+                            + (e.getField().isEmpty() ? "" : " " + e.getField())
+                            + " ("
+                            + e.getCode()
+                            + "): "
+                            + e.getMessage())
                 .collect(Collectors.joining("; ")));
       }
       table.print(out);
