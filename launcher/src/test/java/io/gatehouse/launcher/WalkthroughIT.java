@@ -12,26 +12,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code gatehouse up} as a user runs it (the launcher's jar, the other modules' jars): the
- * platform comes up, the demo app answers on its service port through the local engines, and
- * stopping the launcher leaves no process of the run behind.
+ * The README's walkthrough, step by step, as a user runs it: {@code gatehouse up} (the launcher's
+ * jar, the other modules' jars, every piece a process), then traffic to the demo app through both
+ * agents' engines, scaling under load, a killed task, analytics, autoscaling, a bad label on a
+ * second app, and the control plane and its database stopped while traffic flows. Stopping the
+ * launcher leaves no process of the run behind. The steps run in order on one platform.
  */
-class UpIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkthroughIT {
   private static final Duration WAIT = Duration.ofSeconds(180);
+  private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
+  private static final String DEMO_VS = "webappew1/10001";
 
-  @Test
-  void thePlatformComesUpServesTheDemoAppAndStopsLeavingNothingBehind() throws Exception {
-    Path jar = ServiceJar.jarOf("launcher");
-    Path home = Files.createTempDirectory("gatehouse-up-it");
-    int base = freeBase();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private Path jar;
+  private Path home;
+  private int base;
+  private int marathonPort;
+  private Process launcher;
+  private Path launcherLog;
+
+  @BeforeAll
+  void gatehouseUp() throws Exception {
+    jar = ServiceJar.jarOf("launcher");
+    home = Files.createTempDirectory("gatehouse-walkthrough");
+    base = freeBase();
+    marathonPort = ServiceJar.freePort();
     List<String> command =
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            java(),
             "-jar",
             jar.toString(),
             "up",
@@ -39,91 +66,320 @@ class UpIT {
             "--root=" + jar.getParent().getParent().getParent(),
             "--base-port=" + base,
             "--postgres-port=" + ServiceJar.freePort(),
-            "--marathon-port=" + ServiceJar.freePort(),
+            "--marathon-port=" + marathonPort,
             "--mesos-port=" + ServiceJar.freePort());
-    Path log = home.resolve("launcher.log");
-    Process launcher =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    launcherLog = home.resolve("launcher.log");
+    launcher =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(launcherLog.toFile())
+            .start();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> Files.readString(launcherLog).contains("Gatehouse is up."));
+    assertThat(Files.readString(launcherLog))
+        .contains("[policy    ]", "[se-manager]", "curl http://127.0.0.2:10001/");
+  }
+
+  @AfterAll
+  void ctrlC() throws Exception {
+    if (launcher == null) {
+      return;
+    }
+    launcher.destroy(); // as Ctrl-C: the launcher stops everything it started
+    assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(launcherLog)).contains("Gatehouse stopped.");
+    await().atMost(Duration.ofSeconds(30)).until(() -> processesNaming(home.toString()).isEmpty());
+  }
+
+  @Test
+  @Order(1)
+  void theDemoAppAnswersThroughTheEngineOfEveryAgentFromBothTasks() throws Exception {
+    for (String agent : AGENTS) {
+      await().atMost(WAIT).until(() -> tasksAnswering(agent, 20).size() == 2);
+    }
+    assertThat(cli("apps")).contains("/webappew1").doesNotContain("error");
+    assertThat(cli("vs")).contains(DEMO_VS, "east-west", "app /webappew1");
+    await().atMost(WAIT).until(() -> cli("engines").split("connected", -1).length - 1 == 2);
+  }
+
+  @Test
+  @Order(2)
+  void scalingToFourAndToOneUnderLoadFailsNoRequest() throws Exception {
+    try (Load load = Load.start(http, AGENTS)) {
+      scale(4);
+      awaitTasksAnswering(4);
+      scale(1);
+      awaitTasksAnswering(1);
+      load.assertNoFailure();
+    }
+    assertThat(cli("engines")).contains("every virtual service is applied on every engine");
+  }
+
+  @Test
+  @Order(3)
+  void aKilledTaskIsReplacedWhileNoRequestFails() throws Exception {
+    scale(2);
+    Set<String> before = awaitTasksAnswering(2);
+    try (Load load = Load.start(http, AGENTS)) {
+      String task = taskIdOf(before.iterator().next());
+      HttpResponse<String> killed =
+          http.send(
+              HttpRequest.newBuilder(URI.create(marathon("/v2/apps/webappew1/tasks/" + task)))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+      // Marathon starts a replacement; the engines send traffic to it and never to the dead one
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                Set<String> now = tasksAnswering(AGENTS.get(0), 20);
+                return now.size() == 2 && now.stream().noneMatch(t -> t.contains(task));
+              });
+      load.assertNoFailure();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void analyticsShowsTheRequestsWithTheirTimingAndFollowsTheLogs() throws Exception {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String metrics = cli("metrics", DEMO_VS);
+              return metrics.contains("client_rtt")
+                  && metrics.contains("server_rtt")
+                  && metrics.contains("app_response")
+                  && metrics.contains("data_transfer")
+                  && metrics.matches("(?s).*\\ntotal\\s+[1-9].*");
+            });
+    assertThat(cli("logs", DEMO_VS)).contains("GET /", "127.0.0.");
+
+    // a follow prints a request made after it started
+    Path followed = home.resolve("follow.out");
+    Process follow =
+        new ProcessBuilder(cliCommand("logs", DEMO_VS, "--follow", "--limit=1"))
+            .redirectErrorStream(true)
+            .redirectOutput(followed.toFile())
+            .start();
     try {
       await()
           .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> Files.readString(log).contains("Gatehouse is up."));
-      String output = Files.readString(log);
-      assertThat(output).contains("[policy    ]", "[se-manager]", "curl http://127.0.0.2:10001/");
-
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      for (String agent : List.of("127.0.0.2", "127.0.0.3")) {
-        await()
-            .atMost(WAIT)
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> {
-                  try {
-                    return http.send(
-                                HttpRequest.newBuilder(URI.create("http://" + agent + ":10001/"))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                            .statusCode()
-                        == 200;
-                  } catch (java.io.IOException notYet) {
-                    return false;
-                  }
-                });
-      }
-      // the CLI reads the running platform with the local run's token
-      List<String> cli =
-          List.of(
-              "--home=" + home,
-              "--policy=127.0.0.1:" + (base + 1),
-              "--discovery=127.0.0.1:" + (base + 2),
-              "--se-manager=127.0.0.1:" + (base + 3),
-              "--analytics=127.0.0.1:" + (base + 4));
-      assertThat(run(jar, "apps", cli)).contains("/webappew1").doesNotContain("error");
-      assertThat(run(jar, "vs", cli)).contains("webappew1/10001", "east-west", "app /webappew1");
-      await()
-          .atMost(WAIT)
-          .until(() -> run(jar, "engines", cli).split("connected", -1).length - 1 == 2);
-      assertThat(
-              run(
-                  jar,
-                  "logs",
-                  List.of(
-                      "webappew1/10001",
-                      "--minutes=100000",
-                      "--home=" + home,
-                      "--analytics=127.0.0.1:" + (base + 4))))
-          .contains("range: spans more than the limit of 7 days");
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.2:10001/walkthrough-follow"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding());
+                return Files.readString(followed).contains("GET /walkthrough-follow");
+              });
     } finally {
-      launcher.destroy(); // as Ctrl-C: the launcher stops everything it started
-      assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      follow.destroy();
     }
-    assertThat(Files.readString(log)).contains("Gatehouse stopped.");
-    await().atMost(Duration.ofSeconds(30)).until(() -> processesOf(home.toString()).isEmpty());
   }
 
-  /** Runs a CLI command of the launcher's jar; returns what it printed. */
-  private static String run(Path jar, String command, List<String> args) throws Exception {
-    List<String> line = new ArrayList<>();
-    line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    line.add("-jar");
-    line.add(jar.toString());
-    line.add(command);
-    line.addAll(args);
-    Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+  @Test
+  @Order(5)
+  void anAutoscalePolicyScalesTheAppOutUnderLoad() throws Exception {
+    Path policy =
+        Files.writeString(
+            home.resolve("autoscale.yaml"),
+            """
+            autoscalePolicy:
+              meta: {name: webapp-rps}
+              minInstances: 2
+              maxInstances: 3
+              metric: AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE
+              scaleOutThreshold: 5
+              scaleInThreshold: 0.5
+              scaleOutStep: 1
+              scaleInStep: 1
+              cooldown: 30s
+              evaluationWindow: 10s
+            """);
+    assertThat(cli("apply", "-f", policy.toString()))
+        .contains("autoscale-policy webapp-rps applied at revision");
+    HttpResponse<String> labelled =
+        http.send(
+            HttpRequest.newBuilder(URI.create(marathon("/v2/apps/webappew1")))
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"labels": {"avi_proxy": "{\\"virtualservice\\": {\\"analytics_policy\\": \
+                        {\\"full_client_logs\\": {\\"enabled\\": true}}}, \\"pool\\": \
+                        {\\"autoscale_policy_ref\\": \\"/api/autoscalepolicy?name=webapp-rps\\"}}"}}
+                        """))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(200);
+    awaitTasksAnswering(2);
+
+    try (Load load = Load.start(http, AGENTS)) {
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> cli("autoscale", "--app=/webappew1").contains("scale-out"));
+      assertThat(cli("autoscale", "--app=/webappew1")).contains("webapp-rps", "2 -> 3");
+      awaitTasksAnswering(3);
+      load.assertNoFailure();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aBadLabelOnASecondAppIsReportedAndTheFirstAppIsUntouched() throws Exception {
+    HttpResponse<String> posted =
+        http.send(
+            HttpRequest.newBuilder(URI.create(marathon("/v2/apps")))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"id": "webappew2", "instances": 1, "cpus": 0.1, "mem": 32,
+                         "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
+                           "network": "BRIDGE", "portMappings": [{"containerPort": 80,
+                           "hostPort": 0, "servicePort": 10002, "protocol": "tcp"}]}},
+                         "labels": {"avi_proxy": "{\\"virtualservice\\": {\\"services\\": 7}"}}
+                        """))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> cli("apps").matches("(?s).*/webappew2\\s[^\\n]*avi_proxy \\(INVALID_JSON\\).*"));
+    assertThat(cli("vs")).contains(DEMO_VS).doesNotContain("webappew2/");
+    assertThat(tasksAnswering(AGENTS.get(1), 30)).isNotEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void trafficFlowsWithSeManagerPolicyAndPostgresqlStopped() throws Exception {
+    stop(processesNaming("--grpc.server.port=" + (base + 3)), "TERM"); // se-manager-svc
+    stop(processesNaming("--grpc.server.port=" + (base + 1)), "TERM"); // policy-svc
+    // PostgreSQL's fast shutdown (SIGTERM would wait for analytics-svc's connections to end)
+    stop(processesNaming("postgres -D " + home.resolve("postgres")), "INT");
+    try (Load load = Load.start(http, AGENTS)) {
+      await().atMost(WAIT).until(() -> load.answered() >= 1000);
+      load.assertNoFailure();
+    }
+  }
+
+  /** Sends {@code signal} to the processes, as {@code kill -SIGNAL}, and waits until they end. */
+  private static void stop(List<ProcessHandle> processes, String signal) throws Exception {
+    assertThat(processes).isNotEmpty();
+    for (ProcessHandle process : processes) {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  private void scale(int instances) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(marathon("/v2/apps/webappew1")))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": " + instances + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** Waits until each agent's engine sends traffic to exactly {@code count} tasks; returns them. */
+  private Set<String> awaitTasksAnswering(int count) {
+    Set<String> tasks = new HashSet<>();
+    for (String agent : AGENTS) {
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                Set<String> answering = tasksAnswering(agent, 10 * count);
+                tasks.clear();
+                tasks.addAll(answering);
+                return answering.size() == count;
+              });
+    }
+    return tasks;
+  }
+
+  /** The tasks that answer {@code requests} requests through {@code agent}'s engine. */
+  private Set<String> tasksAnswering(String agent, int requests) {
+    Set<String> tasks = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      try {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://" + agent + ":10001/"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          tasks.add(response.body().strip());
+        }
+      } catch (java.io.IOException | InterruptedException notYet) {
+        return Set.of();
+      }
+    }
+    return tasks;
+  }
+
+  /** "task webappew1.1f2e... at 127.0.0.2:31001" → the task id. */
+  private static String taskIdOf(String identity) {
+    return identity.split(" ")[1];
+  }
+
+  private String marathon(String path) {
+    return "http://127.0.0.1:" + marathonPort + path;
+  }
+
+  /** Runs a CLI command against this run; returns what it printed. */
+  private String cli(String... args) throws Exception {
+    Process process = cliProcess(args);
     String output = new String(process.getInputStream().readAllBytes());
-    process.waitFor(60, TimeUnit.SECONDS);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return output;
   }
 
+  private Process cliProcess(String... args) throws Exception {
+    return new ProcessBuilder(cliCommand(args)).redirectErrorStream(true).start();
+  }
+
+  private List<String> cliCommand(String... args) {
+    List<String> line = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+    line.addAll(List.of(args));
+    line.addAll(
+        List.of(
+            "--home=" + home,
+            "--policy=127.0.0.1:" + (base + 1),
+            "--discovery=127.0.0.1:" + (base + 2),
+            "--se-manager=127.0.0.1:" + (base + 3),
+            "--analytics=127.0.0.1:" + (base + 4)));
+    return line;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   /** The processes whose command line names {@code marker}. */
-  private static List<ProcessHandle> processesOf(String marker) {
-    List<ProcessHandle> found = new ArrayList<>();
-    ProcessHandle.allProcesses()
+  private static List<ProcessHandle> processesNaming(String marker) {
+    return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains(marker))
-        .forEach(found::add);
-    return found;
+        .toList();
   }
 
   /** A base port with base+1..4 and base+91..94 free. */
