@@ -3,7 +3,10 @@ package io.gatehouse.sim.tasks;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Runs the built-in stand-ins for container images in this process: {@code http} (the demo web
- * server) and {@code tcp-echo}, one listener per task port, on the task's address.
+ * server) and {@code tcp-echo}, one listener per task port, on the task's address. A stopped task
+ * ends as a process does: its listeners and every connection it holds close at once.
  */
 public final class BuiltinTaskRunner implements TaskRunner {
   /** The stand-ins. */
@@ -34,6 +38,7 @@ public final class BuiltinTaskRunner implements TaskRunner {
   @Override
   public RunningTask start(TaskSpec spec, IntConsumer onExit) throws InterruptedException {
     List<Channel> channels = new ArrayList<>();
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     long delay = Long.parseLong(spec.env().getOrDefault("DEMO_DELAY_MS", "0"));
     double errorRate = Double.parseDouble(spec.env().getOrDefault("DEMO_ERROR_RATE", "0"));
     try {
@@ -46,8 +51,9 @@ public final class BuiltinTaskRunner implements TaskRunner {
                     address,
                     "task " + spec.taskId() + " at " + spec.bindAddress() + ":" + port,
                     delay,
-                    errorRate)
-                : TcpEchoServer.start(group, address);
+                    errorRate,
+                    connections)
+                : TcpEchoServer.start(group, address, connections);
         channels.add(channel);
         listening.add(channel);
       }
@@ -55,12 +61,14 @@ public final class BuiltinTaskRunner implements TaskRunner {
       channels.forEach(Channel::close);
       throw e;
     }
-    return grace ->
-        channels.forEach(
-            c -> {
-              listening.remove(c);
-              c.close().syncUninterruptibly();
-            });
+    return grace -> {
+      channels.forEach(
+          c -> {
+            listening.remove(c);
+            c.close().syncUninterruptibly();
+          });
+      connections.close().syncUninterruptibly();
+    };
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -44,7 +45,8 @@ final class DemoHttpServer {
       InetSocketAddress address,
       String identity,
       long delayMs,
-      double errorRate)
+      double errorRate,
+      ChannelGroup connections)
       throws InterruptedException {
     AtomicLong requests = new AtomicLong();
     return new ServerBootstrap()
@@ -54,6 +56,7 @@ final class DemoHttpServer {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(1 << 20))

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
@@ -14,7 +15,7 @@ import java.net.InetSocketAddress;
 final class TcpEchoServer {
   private TcpEchoServer() {}
 
-  static Channel start(EventLoopGroup group, InetSocketAddress address)
+  static Channel start(EventLoopGroup group, InetSocketAddress address, ChannelGroup connections)
       throws InterruptedException {
     return new ServerBootstrap()
         .group(group)
@@ -23,6 +24,7 @@ final class TcpEchoServer {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
                 ch.pipeline()
                     .addLast(
                         new ChannelInboundHandlerAdapter() {
