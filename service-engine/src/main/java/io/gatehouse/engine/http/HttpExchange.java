@@ -18,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -314,17 +315,36 @@ final class HttpExchange {
       end();
       ctx.flush();
       ctx.close(); // a truncated response: the client must see the connection end
-    } else if (reused && bodyless && requestComplete) {
-      // a kept connection the member had closed: the request is sent again on a new one
+    } else if (bodyless && requestComplete && (reused || idempotent(head.method()))) {
+      // a kept connection the member had closed: the request is sent again on a new one; a
+      // member that went away with the request (a task being killed): an idempotent request is
+      // sent again to another member
+      Endpoint gone = member;
+      boolean stale = reused;
       releaseMember();
       upstream = null;
       cancelResponseTimer();
       pending.add(head);
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
-      connectFresh();
+      if (stale) {
+        connectFresh();
+      } else {
+        tried.add(gone);
+        connect();
+      }
     } else {
       fail(HttpResponseStatus.BAD_GATEWAY, "the pool member closed the connection");
     }
+  }
+
+  /** Methods a request may be sent twice with (RFC 9110, 9.2.2). */
+  private static boolean idempotent(HttpMethod method) {
+    return method.equals(HttpMethod.GET)
+        || method.equals(HttpMethod.HEAD)
+        || method.equals(HttpMethod.OPTIONS)
+        || method.equals(HttpMethod.TRACE)
+        || method.equals(HttpMethod.PUT)
+        || method.equals(HttpMethod.DELETE);
   }
 
   private void connectFresh() {

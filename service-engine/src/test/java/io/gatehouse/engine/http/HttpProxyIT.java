@@ -204,6 +204,59 @@ class HttpProxyIT {
   }
 
   @Test
+  void aMemberThatGoesAwayWithTheRequestIsRetriedElsewhereWhenTheRequestIsIdempotent()
+      throws Exception {
+    // a member that reads each request and closes the connection without an answer, as a task
+    // killed mid-request does
+    try (ServerSocket dropper =
+        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread dropping =
+          new Thread(
+              () -> {
+                while (!dropper.isClosed()) {
+                  try (Socket s = dropper.accept()) {
+                    var in =
+                        new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream()));
+                    String line;
+                    while ((line = in.readLine()) != null && !line.isEmpty()) {
+                      // the request head, then the connection ends
+                    }
+                  } catch (IOException closed) {
+                    // the test is over
+                  }
+                }
+              });
+      dropping.setDaemon(true);
+      dropping.start();
+      engine.apply(
+          RunningEngine.oneService(
+              "web",
+              Protocol.HTTP,
+              port,
+              LbAlgorithm.ROUND_ROBIN,
+              dropper.getLocalPort(),
+              a.port()));
+
+      for (int i = 0; i < 4; i++) {
+        assertThat(get("/hello").body()).isEqualTo("hello from a"); // each GET is answered
+      }
+      java.util.List<Integer> posts = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        posts.add(
+            client
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+                        .POST(HttpRequest.BodyPublishers.ofString("pay once"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+      }
+      assertThat(posts).containsExactlyInAnyOrder(200, 502); // a POST is never sent twice
+    }
+  }
+
+  @Test
   void aHangingMemberIsCutOffWith504() throws Exception {
     HttpResponse<String> response = get("/hang");
 
