@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * it validated as a whole; what cannot be applied (a port in use) fails its virtual service alone.
  */
 public final class ServiceEngine implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ServiceEngine.class);
+
   /** What applying a configuration did: the virtual services that failed, with why. */
   public record ApplyResult(EngineConfig config, Map<String, String> failedServices) {
     public boolean ok() {
@@ -48,6 +51,7 @@ public final class ServiceEngine implements AutoCloseable {
   private final ListenerSet listeners;
   private final HealthChecker health;
   private final TimingCollector timing;
+  private final HttpProxyInitializer.Upstreams upstreams;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
   private final Map<String, TlsContext> tls = new java.util.HashMap<>();
@@ -70,7 +74,7 @@ public final class ServiceEngine implements AutoCloseable {
     this.timing =
         new TimingCollector(
             services::values, pools::values, Duration.ofSeconds(1), Clock.systemUTC());
-    HttpProxyInitializer.Upstreams upstreams = new HttpProxyInitializer.Upstreams(transport, http);
+    this.upstreams = new HttpProxyInitializer.Upstreams(transport, http);
     ServerBootstrap httpBootstrap = serverBootstrap(false);
     ServerBootstrap tcpBootstrap = serverBootstrap(true);
     UdpListeners udp = new UdpListeners(transport, workers, Duration.ofSeconds(60));
@@ -134,7 +138,7 @@ public final class ServiceEngine implements AutoCloseable {
             if (pool == null) {
               return new Pool(poolConfig);
             }
-            pool.update(poolConfig);
+            pool.update(poolConfig).forEach(left -> drain(pool, left));
             return pool;
           });
     }
@@ -170,10 +174,51 @@ public final class ServiceEngine implements AutoCloseable {
               }
               return gone;
             });
-    pools.keySet().retainAll(config.pools().keySet());
+    pools
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = !config.pools().containsKey(e.getKey());
+              if (gone) {
+                e.getValue().members().forEach(m -> drain(e.getValue(), m));
+              }
+              return gone;
+            });
     health.update(pools.values());
     current = config;
     return new ApplyResult(config, failed);
+  }
+
+  /**
+   * A member left {@code pool}: it gets no new requests (it is no longer picked), and after the
+   * pool's draining time whatever it still serves is closed, unless it is a member again by then.
+   */
+  private void drain(Pool pool, io.gatehouse.engine.pool.Endpoint member) {
+    java.time.Duration timeout = pool.drainingTimeout();
+    if (member.inFlight() > 0) {
+      log.info(
+          "pool {}: member {} left with {} requests in flight; they have {} to finish",
+          pool.name(),
+          member.id(),
+          member.inFlight(),
+          timeout);
+    }
+    workers.schedule(
+        () -> {
+          if (pools.values().stream().noneMatch(p -> p.serves(member.address()))) {
+            if (member.inFlight() > 0) {
+              log.warn(
+                  "pool {}: member {} still had {} requests in flight after {}; closed",
+                  pool.name(),
+                  member.id(),
+                  member.inFlight(),
+                  timeout);
+            }
+            upstreams.closeAll(workers, member.address());
+          }
+        },
+        timeout.toNanos(),
+        TimeUnit.NANOSECONDS);
   }
 
   /** The configuration applied last. */

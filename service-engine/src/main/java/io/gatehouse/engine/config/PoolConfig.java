@@ -19,6 +19,8 @@ import java.util.List;
  * @param ejectFor how long an ejected member stays out
  * @param hashHeader for {@link LbAlgorithm#CONSISTENT_HASH}: the request header whose value is
  *     hashed; null hashes the client's address (as does a request without the header)
+ * @param drainingTimeout how long a member removed from the pool keeps its in-flight requests (it
+ *     gets no new ones); what is still open after it is closed
  */
 public record PoolConfig(
     String name,
@@ -28,13 +30,40 @@ public record PoolConfig(
     HealthMonitorConfig healthMonitor,
     int ejectAfter,
     Duration ejectFor,
-    String hashHeader) {
+    String hashHeader,
+    Duration drainingTimeout) {
+  /** How long a removed member keeps its in-flight requests when nothing else is said. */
+  public static final Duration DEFAULT_DRAINING_TIMEOUT = Duration.ofSeconds(30);
+
   public PoolConfig {
     requireNonNull(name, "name");
     requireNonNull(algorithm, "algorithm");
     endpoints = List.copyOf(endpoints);
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(ejectFor, "ejectFor");
+    requireNonNull(drainingTimeout, "drainingTimeout");
+  }
+
+  /** A pool with the default draining timeout. */
+  public PoolConfig(
+      String name,
+      LbAlgorithm algorithm,
+      List<EndpointConfig> endpoints,
+      Duration connectTimeout,
+      HealthMonitorConfig healthMonitor,
+      int ejectAfter,
+      Duration ejectFor,
+      String hashHeader) {
+    this(
+        name,
+        algorithm,
+        endpoints,
+        connectTimeout,
+        healthMonitor,
+        ejectAfter,
+        ejectFor,
+        hashHeader,
+        DEFAULT_DRAINING_TIMEOUT);
   }
 
   /** A pool without an active monitor; three connection failures in a row eject for 10 s. */

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *     health_monitor: {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
  *     eject_after: 3                   # connection failures in a row (0: never); the default
  *     eject_for: 10s                   # the default
+ *     draining_timeout: 30s            # a removed member's in-flight requests; the default
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
  *       - {address: 10.0.0.6, port: 31002, weight: 2}
@@ -92,7 +93,8 @@ public final class StaticConfigFile {
       Monitor healthMonitor,
       Integer ejectAfter,
       String ejectFor,
-      String hashHeader) {}
+      String hashHeader,
+      String drainingTimeout) {}
 
   private record Monitor(
       HealthMonitorConfig.Type type,
@@ -190,7 +192,11 @@ public final class StaticConfigFile {
                         p.ejectFor() == null
                             ? Duration.ofSeconds(10)
                             : duration(p.ejectFor(), "pools." + p.name() + ".eject_for"),
-                        p.hashHeader()))
+                        p.hashHeader(),
+                        p.drainingTimeout() == null
+                            ? PoolConfig.DEFAULT_DRAINING_TIMEOUT
+                            : duration(
+                                p.drainingTimeout(), "pools." + p.name() + ".draining_timeout")))
             .toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()
@@ -273,7 +279,8 @@ public final class StaticConfigFile {
                       .put("algorithm", p.algorithm().name())
                       .put("connect_timeout", p.connectTimeout().toMillis() + "ms");
               node.put("eject_after", p.ejectAfter())
-                  .put("eject_for", p.ejectFor().toMillis() + "ms");
+                  .put("eject_for", p.ejectFor().toMillis() + "ms")
+                  .put("draining_timeout", p.drainingTimeout().toMillis() + "ms");
               if (p.hashHeader() != null) {
                 node.put("hash_header", p.hashHeader());
               }

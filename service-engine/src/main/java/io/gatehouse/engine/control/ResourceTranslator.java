@@ -102,7 +102,10 @@ final class ResourceTranslator {
         monitor,
         ejectAfter,
         ejectFor,
-        hashHeader);
+        hashHeader,
+        pool.hasDrainingTimeout()
+            ? duration(pool.getDrainingTimeout())
+            : PoolConfig.DEFAULT_DRAINING_TIMEOUT);
   }
 
   static VirtualServiceConfig virtualService(Resource resource) {

@@ -24,6 +24,12 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
     public Upstreams(Transport transport, HttpSettings settings) {
       this.connections = new UpstreamConnections(transport, settings);
     }
+
+    /** Closes every connection to {@code member} on each of {@code loops}. */
+    public void closeAll(
+        Iterable<io.netty.util.concurrent.EventExecutor> loops, java.net.InetSocketAddress member) {
+      connections.closeAll(loops, member);
+    }
   }
 
   public HttpProxyInitializer(

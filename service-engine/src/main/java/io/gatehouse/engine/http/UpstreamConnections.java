@@ -8,12 +8,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keep-alive connections to pool members, kept per event loop: a request's upstream connection
@@ -23,6 +27,16 @@ import java.util.Map;
 final class UpstreamConnections {
   private final Bootstrap bootstrap;
   private final int maxIdlePerMember;
+
+  /** Every connection of the event loop, by member: what a removed member's draining closes. */
+  private final FastThreadLocal<Map<InetSocketAddress, Set<Channel>>> open =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<InetSocketAddress, Set<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
+
   private final FastThreadLocal<Map<InetSocketAddress, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
@@ -66,12 +80,41 @@ final class UpstreamConnections {
 
   /** Opens a new connection to {@code member} on {@code loop}. */
   ChannelFuture connect(EventLoop loop, InetSocketAddress member, Duration timeout) {
-    return bootstrap
-        .clone(loop)
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
-        .connect(member);
+    ChannelFuture connecting =
+        bootstrap
+            .clone(loop)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
+            .connect(member);
+    Channel channel = connecting.channel();
+    Set<Channel> toMember = open.get().computeIfAbsent(member, m -> new HashSet<>());
+    toMember.add(channel);
+    channel
+        .closeFuture()
+        .addListener(
+            f -> {
+              if (toMember.remove(channel) && toMember.isEmpty()) {
+                open.get().remove(member, toMember);
+              }
+            });
+    return connecting;
+  }
+
+  /**
+   * Closes every connection to {@code member}, idle or serving a request, on each of {@code loops}:
+   * the end of a removed member's draining time.
+   */
+  void closeAll(Iterable<EventExecutor> loops, InetSocketAddress member) {
+    for (EventExecutor loop : loops) {
+      loop.execute(
+          () -> {
+            Set<Channel> toMember = open.get().get(member);
+            if (toMember != null) {
+              List.copyOf(toMember).forEach(Channel::close);
+            }
+          });
+    }
   }
 
   /**

@@ -33,11 +33,29 @@ public final class Pool {
     return name;
   }
 
-  /** Replaces the configuration; members with the same address and weight are kept. */
-  public void update(PoolConfig config) {
+  /**
+   * Replaces the configuration; members with the same address and weight are kept.
+   *
+   * @return the members that left: they get no new requests, and finish those in hand
+   */
+  public List<Endpoint> update(PoolConfig config) {
     Map<String, Endpoint> kept = new HashMap<>();
     state.members().forEach(e -> kept.put(e.id(), e));
-    state = build(config, kept);
+    State next = build(config, kept);
+    List<Endpoint> left = new ArrayList<>(state.members());
+    left.removeIf(e -> next.members().stream().anyMatch(m -> m.address().equals(e.address())));
+    state = next;
+    return left;
+  }
+
+  /** How long a member that left keeps its in-flight requests. */
+  public java.time.Duration drainingTimeout() {
+    return state.config().drainingTimeout();
+  }
+
+  /** Whether a member at {@code address} serves in this pool now. */
+  public boolean serves(java.net.InetSocketAddress address) {
+    return state.members().stream().anyMatch(m -> m.address().equals(address));
   }
 
   private static State build(PoolConfig config, Map<String, Endpoint> existing) {

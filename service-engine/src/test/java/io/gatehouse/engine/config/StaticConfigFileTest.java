@@ -21,6 +21,7 @@ class StaticConfigFileTest {
         - name: web-pool
           algorithm: LEAST_CONNECTIONS
           connect_timeout: 500ms
+          draining_timeout: 5s
           endpoints:
             - {address: 10.0.0.5, port: 31001}
             - {address: 10.0.0.6, port: 31002, weight: 3}
@@ -52,6 +53,8 @@ class StaticConfigFileTest {
             new EndpointConfig("10.0.0.5", 31001, 1), new EndpointConfig("10.0.0.6", 31002, 3));
     assertThat(config.pools().get("db").algorithm()).isEqualTo(LbAlgorithm.ROUND_ROBIN);
     assertThat(config.pools().get("db").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(pool.drainingTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.pools().get("db").drainingTimeout()).isEqualTo(Duration.ofSeconds(30));
 
     assertThat(db.securityPolicy()).isEqualTo("app-servers-only");
     assertThat(web.securityPolicy()).isNull();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,11 @@ class HealthCheckIT {
   }
 
   private void serve(HealthMonitorConfig monitor, int ejectAfter, int... memberPorts) {
+    serve(monitor, ejectAfter, PoolConfig.DEFAULT_DRAINING_TIMEOUT, memberPorts);
+  }
+
+  private void serve(
+      HealthMonitorConfig monitor, int ejectAfter, Duration draining, int... memberPorts) {
     List<EndpointConfig> members = new ArrayList<>();
     for (int p : memberPorts) {
       members.add(new EndpointConfig("127.0.0.1", p, 1));
@@ -74,7 +80,8 @@ class HealthCheckIT {
                     monitor,
                     ejectAfter,
                     Duration.ofMinutes(5),
-                    null))));
+                    null,
+                    draining))));
   }
 
   private Endpoint member(TestBackend backend) {
@@ -174,5 +181,29 @@ class HealthCheckIT {
     HttpResponse<String> finished = inFlight.get();
     assertThat(finished.statusCode()).isEqualTo(200);
     assertThat(finished.body()).isEqualTo("let go by a");
+  }
+
+  @Test
+  void aMemberRemovedKeepsItsInFlightRequestOnlyForThePoolsDrainingTime() throws Exception {
+    Duration draining = Duration.ofMillis(500);
+    serve(null, 3, draining, a.port());
+    a.hold();
+    try {
+      CompletableFuture<HttpResponse<String>> inFlight =
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/held")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      await().atMost(WAIT).until(() -> member(a).inFlight() == 1);
+
+      serve(null, 3, draining, b.port()); // a leaves; its request may take 500 ms more
+
+      // a never answers: after the draining time its connection is closed, and the request (a
+      // GET, safe to send twice) is answered by b
+      HttpResponse<String> moved = inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(moved.statusCode()).isEqualTo(200);
+      assertThat(moved.body()).isEqualTo("let go by b");
+    } finally {
+      a.letGo();
+    }
   }
 }
