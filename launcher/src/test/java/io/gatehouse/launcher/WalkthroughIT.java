@@ -262,14 +262,26 @@ class WalkthroughIT {
 
   @Test
   @Order(7)
-  void trafficFlowsWithSeManagerPolicyAndPostgresqlStopped() throws Exception {
+  void trafficFlowsWithTheControlPlaneAnalyticsAndPostgresqlStopped() throws Exception {
     stop(processesNaming("--grpc.server.port=" + (base + 3)), "TERM"); // se-manager-svc
     stop(processesNaming("--grpc.server.port=" + (base + 1)), "TERM"); // policy-svc
+    stop(processesNaming("--grpc.server.port=" + (base + 4)), "TERM"); // analytics-svc
     // PostgreSQL's fast shutdown (SIGTERM would wait for analytics-svc's connections to end)
     stop(processesNaming("postgres -D " + home.resolve("postgres")), "INT");
     try (Load load = Load.start(http, AGENTS)) {
       await().atMost(WAIT).until(() -> load.answered() >= 1000);
       load.assertNoFailure();
+    }
+    // and every engine says so: neither stream is up, and what it served waits for analytics
+    for (String agent : AGENTS) {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://" + agent + ":9180/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .contains("gatehouse_se_control_connected 0", "gatehouse_se_analytics_connected 0")
+          .containsPattern("gatehouse_se_analytics_waiting_batches [1-9]");
     }
   }
 
