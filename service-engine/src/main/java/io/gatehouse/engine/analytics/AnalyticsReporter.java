@@ -182,15 +182,23 @@ public final class AnalyticsReporter implements AutoCloseable {
       logs.dropAll(); // nowhere to send them: counted, reported with the next batch
       return;
     }
-    List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
-    long dropped = logs.takeDropped();
-    if (!taken.isEmpty() || dropped > 0) {
+    // as many batches as the credits allow: logs left waiting in the buffer would live long
+    // enough to be copied by every young collection
+    while (canSend()) {
+      List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
+      long dropped = logs.takeDropped();
+      if (taken.isEmpty() && dropped == 0) {
+        return;
+      }
       unsent.addLast(
           ReportRequest.newBuilder()
               .setLogs(
                   LogBatch.newBuilder().setBatchId(nextId++).addAllLogs(taken).setDropped(dropped))
               .build());
       pump();
+      if (taken.size() < LOGS_PER_BATCH) {
+        return;
+      }
     }
   }
 
