@@ -60,6 +60,7 @@ public final class ServiceEngine implements AutoCloseable {
   private record TlsContext(CertificateConfig config, SslContext context) {}
 
   private volatile EngineConfig current = EngineConfig.empty();
+  private boolean draining;
 
   /**
    * @param transport the socket transport
@@ -163,7 +164,9 @@ public final class ServiceEngine implements AutoCloseable {
           });
     }
     Map<String, String> failed =
-        new LinkedHashMap<>(listeners.apply(config.virtualServices().values(), services));
+        draining // an engine that drains opens nothing again
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(listeners.apply(config.virtualServices().values(), services));
     services
         .entrySet()
         .removeIf(
@@ -219,6 +222,22 @@ public final class ServiceEngine implements AutoCloseable {
         },
         timeout.toNanos(),
         TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Stops taking connections, for good: every listener closes, and open HTTP connections close
+   * after the request in hand (TCP and UDP sessions run until they end). Configurations applied
+   * afterwards open no listener.
+   */
+  public synchronized void stopAccepting() {
+    draining = true;
+    listeners.close();
+    services.values().forEach(VirtualService::retire);
+  }
+
+  /** Client connections open now, over every virtual service. */
+  public long openConnections() {
+    return services.values().stream().mapToLong(s -> s.stats().connectionsOpen()).sum();
   }
 
   /** The configuration applied last. */

@@ -158,9 +158,53 @@ public final class ControlClient implements AutoCloseable {
       case WELCOME -> welcomed(response.getWelcome().getHeartbeatInterval());
       case UPDATE -> update(response.getUpdate());
       case ENDPOINT_UPDATE -> endpoints(response.getEndpointUpdate());
-      case DRAIN, MESSAGE_NOT_SET ->
-          log.debug("ignoring {} from the manager (not supported yet)", response.getMessageCase());
+      case DRAIN -> drain(response.getDrain(), stream);
+      case MESSAGE_NOT_SET -> log.debug("ignoring an empty message from the manager");
     }
+  }
+
+  /**
+   * The manager is about to remove this engine: no new connections from now on; once the open ones
+   * have ended, or the order's deadline has passed, the manager hears how many were left (they
+   * close when the engine stops).
+   */
+  private void drain(
+      io.gatehouse.api.semanager.v1.DrainOrder order, StreamObserver<ConnectRequest> stream) {
+    Duration deadline =
+        order.hasDeadline()
+            ? Duration.ofSeconds(order.getDeadline().getSeconds(), order.getDeadline().getNanos())
+            : Duration.ofSeconds(30);
+    engine.stopAccepting();
+    log.info(
+        "draining ({}): listeners closed; {} connections open get {} to finish",
+        order.getReason().isEmpty() ? "the manager asked" : order.getReason(),
+        engine.openConnections(),
+        deadline);
+    long until = System.nanoTime() + deadline.toNanos();
+    ScheduledFuture<?>[] watch = new ScheduledFuture<?>[1];
+    watch[0] =
+        control.scheduleWithFixedDelay(
+            () -> {
+              long open = engine.openConnections();
+              if (open > 0 && System.nanoTime() < until) {
+                return;
+              }
+              watch[0].cancel(false);
+              log.info("drained; {} connections were still open at the deadline", open);
+              try {
+                stream.onNext(
+                    ConnectRequest.newBuilder()
+                        .setDrainComplete(
+                            io.gatehouse.api.semanager.v1.DrainComplete.newBuilder()
+                                .setForcedCloses(open))
+                        .build());
+              } catch (RuntimeException e) { // the stream ended meanwhile: nobody waits
+                log.debug("drain completion not sent: {}", e.toString());
+              }
+            },
+            0,
+            100,
+            TimeUnit.MILLISECONDS);
   }
 
   private void welcomed(com.google.protobuf.Duration interval) {

@@ -84,7 +84,19 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             clientAddress,
             responseDeadline,
             new TcpRtt());
+    service.opened(ctx.channel());
     awaitRequest();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == VirtualService.Retired.INSTANCE) {
+      if (exchange == null && pipelined.isEmpty()) {
+        ctx.close(); // between two requests: nothing to finish
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

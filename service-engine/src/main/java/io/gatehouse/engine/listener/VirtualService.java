@@ -18,6 +18,14 @@ public final class VirtualService {
   private volatile SslContext tls;
   private volatile boolean retired;
   private volatile boolean fullClientLogs;
+  private final java.util.Set<io.netty.channel.Channel> requestConnections =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Told to a request-by-request connection (HTTP) when its service retires. */
+  public enum Retired {
+    /** The one event. */
+    INSTANCE
+  }
 
   public VirtualService(String name, Pool pool) {
     this.name = name;
@@ -69,10 +77,24 @@ public final class VirtualService {
   /**
    * Marks the service as removed from the configuration: its listeners are closed already, and its
    * open connections finish what they are doing and then close (an HTTP connection takes no further
-   * request).
+   * request, and one waiting for a request closes at once).
    */
   public void retire() {
     retired = true;
+    // a connection between two requests has nothing to finish: it closes now
+    requestConnections.forEach(c -> c.pipeline().fireUserEventTriggered(Retired.INSTANCE));
+  }
+
+  /**
+   * A connection that serves request after request (HTTP) opened: on {@link #retire} it hears
+   * {@link Retired} and closes once the request in hand, if any, is answered.
+   */
+  public void opened(io.netty.channel.Channel connection) {
+    requestConnections.add(connection);
+    connection.closeFuture().addListener(f -> requestConnections.remove(connection));
+    if (retired) {
+      connection.pipeline().fireUserEventTriggered(Retired.INSTANCE);
+    }
   }
 
   public boolean retired() {

@@ -257,6 +257,38 @@ class HttpProxyIT {
   }
 
   @Test
+  void aRemovedServiceClosesItsIdleConnectionsAtOnceAndAnswersTheRequestInHand() throws Exception {
+    engine.apply(
+        RunningEngine.oneService("web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, a.port()));
+    a.hold();
+    try (Socket inHand = new Socket("127.0.0.1", port);
+        Socket idle = new Socket("127.0.0.1", port)) {
+      inHand.setSoTimeout(10_000);
+      idle.setSoTimeout(10_000);
+      inHand.getOutputStream().write(request("/held"));
+      idle.getOutputStream().write(request("/hello"));
+      byte[] buffer = new byte[4096];
+      assertThat(
+              new String(buffer, 0, idle.getInputStream().read(buffer), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200"); // answered; the connection now waits for a next request
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> engine.pools().get("web").members().get(0).inFlight() == 1);
+
+      engine.apply(EngineConfig.empty()); // the service goes
+
+      assertThat(idle.getInputStream().read(buffer)).isEqualTo(-1); // closed, not left idle
+      a.letGo();
+      String answer = new String(inHand.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("let go by a"); // then closed
+    }
+  }
+
+  private static byte[] request(String path) {
+    return ("GET " + path + " HTTP/1.1\r\nHost: web\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
   void aHangingMemberIsCutOffWith504() throws Exception {
     HttpResponse<String> response = get("/hang");
 
