@@ -95,8 +95,9 @@ public final class ControlGrpcService
             listener.rejected(engine, request.getNack());
           }
           case HEARTBEAT -> listener.heartbeat(engine);
-          case DRAIN_COMPLETE, MESSAGE_NOT_SET -> {
-            // draining is not asked for yet
+          case DRAIN_COMPLETE -> push.drained(engine, request.getDrainComplete().getForcedCloses());
+          case MESSAGE_NOT_SET -> {
+            // nothing to do
           }
         }
       }

@@ -18,6 +18,8 @@ import java.time.Duration;
  *     manager's gRPC port)
  * @param engineToken the token engines started by this manager connect with (one of {@code
  *     gatehouse.semanager.auth.engine-tokens})
+ * @param drainTimeout how long an engine being removed may take to finish its open connections (it
+ *     takes no new ones) before it is stopped
  */
 @ConfigurationProperties("gatehouse.semanager.lifecycle")
 public record LifecycleConfig(
@@ -27,4 +29,5 @@ public record LifecycleConfig(
     @Bindable(defaultValue = "60s") Duration startTimeout,
     @Bindable(defaultValue = "15s") Duration lostAfter,
     @Nullable String managerAddress,
-    @Nullable String engineToken) {}
+    @Nullable String engineToken,
+    @Bindable(defaultValue = "30s") Duration drainTimeout) {}

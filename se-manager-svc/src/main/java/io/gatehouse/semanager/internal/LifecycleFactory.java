@@ -45,6 +45,7 @@ final class LifecycleFactory {
       MarathonDriverConfig marathon,
       SshDriverConfig ssh,
       SshKeyStore sshKeys,
+      io.gatehouse.semanager.push.ConfigPush push,
       @Value("${grpc.server.port}") int grpcPort) {
     if (config.engineToken() == null || config.engineToken().isBlank()) {
       throw new ConfigurationException(
@@ -99,6 +100,7 @@ final class LifecycleFactory {
                 method(config.defaultMethod())),
             Clock.systemUTC());
     localDriver.onExit(seId -> reconciler.wake());
+    reconciler.drainWith(push::drain, config.drainTimeout());
     log.info(
         "engine lifecycle on: drivers {}, default method {}, engines reach the manager at {}",
         drivers.stream().map(DeploymentDriver::method).toList(),

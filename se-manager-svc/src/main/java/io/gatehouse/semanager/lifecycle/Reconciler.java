@@ -71,6 +71,38 @@ public final class Reconciler implements AutoCloseable {
   private volatile Map<String, Node> nodes;
   private volatile boolean leading;
   private volatile boolean started;
+  private volatile EngineDrain drain = EngineDrain.NONE;
+  private volatile Duration drainTimeout = Duration.ZERO;
+  private final Set<String> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** What is done with an engine once it has drained. */
+  private interface Leave {
+    void run() throws DriverException;
+  }
+
+  /** Orders a connected engine to drain before it is stopped. */
+  public interface EngineDrain {
+    /** Drains nothing: engines are stopped at once. */
+    EngineDrain NONE =
+        (engine, reason, deadline) -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /**
+     * Tells {@code engine} to take no new connections and finish those open within {@code
+     * deadline}; completes when it has (or at once when it is not connected).
+     */
+    java.util.concurrent.CompletableFuture<Long> drain(
+        String engine, String reason, Duration deadline);
+  }
+
+  /**
+   * Engines leave through {@code drain} from now on: no new connections, and up to {@code timeout}
+   * for those open, before their driver stops them.
+   */
+  public Reconciler drainWith(EngineDrain drain, Duration timeout) {
+    this.drain = drain;
+    this.drainTimeout = timeout;
+    return this;
+  }
 
   public Reconciler(
       Inventory inventory, List<DeploymentDriver> drivers, Settings settings, Clock clock) {
@@ -197,14 +229,66 @@ public final class Reconciler implements AutoCloseable {
    * next pass starts it again if its node is still eligible.
    */
   public synchronized void decommission(Inventory.Engine engine) throws DriverException {
-    if (configured(engine) instanceof NodeDriver driver) {
-      driver.stop(specOf(engine));
+    DeploymentDriver driver = configured(engine);
+    drainThen(
+        engine,
+        "by an operator",
+        () -> {
+          if (driver instanceof NodeDriver nodeDriver) {
+            nodeDriver.stop(specOf(engine));
+          }
+          inventory.transition(
+              engine.id(),
+              ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED,
+              "DECOMMISSIONED",
+              "by an operator");
+        });
+  }
+
+  /**
+   * Drains {@code engine}, then runs {@code leave} (under this reconciler's lock): at once when the
+   * engine is not connected (nothing to drain), else once it has drained or its time is up. An
+   * engine already draining is left to that drain.
+   */
+  private void drainThen(Inventory.Engine engine, String why, Leave leave) throws DriverException {
+    if (!draining.add(engine.id())) {
+      return;
+    }
+    java.util.concurrent.CompletableFuture<Long> drained =
+        drain.drain(engine.id(), why, drainTimeout);
+    if (drained.isDone()) {
+      try {
+        leave.run(); // a driver's failure is the caller's to report
+      } finally {
+        draining.remove(engine.id());
+      }
+      return;
     }
     inventory.transition(
-        engine.id(),
-        ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED,
-        "DECOMMISSIONED",
-        "by an operator");
+        engine.id(), ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING, "DRAINING", why);
+    log.info("engine {} drains for up to {} before it stops: {}", engine.id(), drainTimeout, why);
+    drained
+        .completeOnTimeout(null, drainTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+        .whenCompleteAsync(
+            (left, error) -> {
+              synchronized (this) {
+                if (left != null && left > 0) {
+                  log.info("engine {} drained; {} connections were still open", engine.id(), left);
+                }
+                try {
+                  leave.run();
+                } catch (DriverException e) {
+                  log.warn(
+                      "engine {} drained, but could not be stopped: {}",
+                      engine.id(),
+                      e.getMessage());
+                } finally {
+                  draining.remove(engine.id());
+                }
+              }
+              wake();
+            },
+            executor);
   }
 
   private DeploymentDriver configured(Inventory.Engine engine) throws DriverException {
@@ -231,6 +315,9 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void converge(NodeDriver driver, EngineSpec spec, Map<String, Inventory.Engine> known) {
+    if (draining.contains(spec.seId())) {
+      return; // on its way out: left alone until it has drained and stopped
+    }
     Inventory.Engine engine = known.get(spec.seId());
     if (engine != null
         && !engine.deploymentMethod().isEmpty()
@@ -282,6 +369,9 @@ public final class Reconciler implements AutoCloseable {
     }
     reported.remove(group.getMeta().getName());
     for (EngineSpec spec : specs) {
+      if (draining.contains(spec.seId())) {
+        continue; // on its way out
+      }
       Inventory.Engine engine = known.get(spec.seId());
       if (engine == null || !engine.deploymentMethod().equals(driver.method())) {
         engine = inventory.plan(placement(spec, driver));
@@ -352,12 +442,24 @@ public final class Reconciler implements AutoCloseable {
                     + " is no longer eligible for group "
                     + engine.seGroup()
                 : "node " + engine.hostname() + " is gone";
-    if (!stopWith(engine.deploymentMethod(), specOf(engine))) {
-      return;
+    try {
+      drainThen(
+          engine,
+          why,
+          () -> {
+            if (!stopWith(engine.deploymentMethod(), specOf(engine))) {
+              return;
+            }
+            inventory.transition(
+                engine.id(),
+                ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED,
+                "DECOMMISSIONED",
+                why);
+            log.info("engine {} decommissioned: {}", engine.id(), why);
+          });
+    } catch (DriverException cannotHappen) { // stopWith reports its own failures
+      throw new IllegalStateException(cannotHappen);
     }
-    inventory.transition(
-        engine.id(), ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED, "DECOMMISSIONED", why);
-    log.info("engine {} decommissioned: {}", engine.id(), why);
   }
 
   /** Stops an engine with the driver of {@code method}; false when that failed. */

@@ -2,6 +2,7 @@ package io.gatehouse.semanager.push;
 
 import io.gatehouse.api.semanager.v1.Ack;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.DrainOrder;
 import io.gatehouse.api.semanager.v1.EndpointUpdate;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.RejectedResource;
@@ -58,6 +59,9 @@ public final class ConfigPush {
     final Map<String, Propagation> awaiting = new HashMap<>();
 
     ResourceSet desired = ResourceSet.empty();
+
+    /** Completed when the engine reports a drain this manager ordered (or its stream ends). */
+    java.util.concurrent.CompletableFuture<Long> drained;
 
     Session(EngineInfo info, EngineStream stream) {
       this.info = info;
@@ -192,12 +196,52 @@ public final class ConfigPush {
     Session session = sessions.get(engine);
     if (session != null && session.stream == stream) {
       sessions.remove(engine);
+      if (session.drained != null) {
+        session.drained.complete(null); // gone: nothing more to wait for
+      }
       for (Propagation change : session.awaiting.values()) {
         change.waitingFor.remove(engine); // a gone engine is not waited for
         if (change.waitingFor.isEmpty()) {
           propagation.allDone(Duration.between(change.cause, clock.instant()));
         }
       }
+    }
+  }
+
+  /**
+   * Orders {@code engine} to drain: it takes no new connections and finishes those open, within
+   * {@code deadline}.
+   *
+   * @return completed with the connections the engine still had open at the deadline, or with null
+   *     when the engine is not connected or its stream ends first
+   */
+  public synchronized java.util.concurrent.CompletableFuture<Long> drain(
+      String engine, String reason, Duration deadline) {
+    Session session = sessions.get(engine);
+    if (session == null) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    if (session.drained == null) {
+      session.drained = new java.util.concurrent.CompletableFuture<>();
+      session.stream.send(
+          ConnectResponse.newBuilder()
+              .setDrain(
+                  DrainOrder.newBuilder()
+                      .setReason(reason)
+                      .setDeadline(
+                          com.google.protobuf.Duration.newBuilder()
+                              .setSeconds(deadline.getSeconds())
+                              .setNanos(deadline.getNano())))
+              .build());
+    }
+    return session.drained;
+  }
+
+  /** The engine finished a drain: {@code stillOpen} connections were left at the deadline. */
+  public synchronized void drained(String engine, long stillOpen) {
+    Session session = sessions.get(engine);
+    if (session != null && session.drained != null) {
+      session.drained.complete(stillOpen);
     }
   }
 

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -254,6 +253,39 @@ class ReconcilerIT {
   }
 
   @Test
+  void aConnectedEngineDrainsBeforeItsDriverStopsItAndIsLeftAloneMeanwhile() {
+    java.util.concurrent.CompletableFuture<Long> drained =
+        new java.util.concurrent.CompletableFuture<>();
+    List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reconciler.drainWith(
+        (engine, reason, deadline) -> {
+          orders.add(engine + " within " + deadline + ": " + reason);
+          return drained; // the engine is connected: it answers when done
+        },
+        Duration.ofSeconds(30));
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of())));
+    reconciler.pass();
+    assertThat(driver.started).containsExactly("default@n1");
+
+    reconciler.nodes(Map.of()); // n1 leaves the cluster
+    reconciler.pass();
+    reconciler.pass(); // passes while it drains change nothing
+
+    assertThat(orders).containsExactly("default@n1 within PT30S: node n1 is gone");
+    assertThat(driver.stopped).isEmpty();
+    assertThat(state("default@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING);
+
+    drained.complete(0L); // the engine has drained
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> state("default@n1") == ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED);
+    assertThat(driver.stopped).containsExactly("default@n1");
+    assertThat(events("default@n1")).containsSubsequence("DECOMMISSIONED", "DRAINING");
+  }
+
+  @Test
   void enginesThatConnectedOnTheirOwnAreNeverTouched() {
     inventory.connected("manual-se", "agent-n9", "n9", "default", "v1");
     inventory.disconnected("manual-se", "gone");
@@ -266,8 +298,8 @@ class ReconcilerIT {
 
   /** Records what it is asked; "running" holds what it started and did not stop. */
   private static final class RecordingDriver implements NodeDriver {
-    final List<String> started = new ArrayList<>();
-    final List<String> stopped = new ArrayList<>();
+    final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Set<String> running = new HashSet<>();
     boolean failing;
 

@@ -272,6 +272,54 @@ class EngineFleetIT {
         .satisfies(p -> assertThat(p.pid()).isNotEqualTo(engine.get(0).pid()));
     await().atMost(WAIT).until(() -> tasksBehind("127.0.0.2", servicePort, 8).size() == 2);
 
+    // an engine is decommissioned while it serves a request: it takes no new connection, the
+    // request in hand is answered, and then the manager stops it (and, its node being eligible,
+    // starts a fresh one)
+    String leaving = "default@127.0.0.3";
+    long leavingPid = enginesOf("--se-id=" + leaving).get(0).pid();
+    double requestsBefore = engineMetric("127.0.0.3", "gatehouse_se_requests_total");
+    try (java.net.Socket inHand = new java.net.Socket("127.0.0.3", servicePort)) {
+      inHand.setSoTimeout(30_000);
+      var toEngine = inHand.getOutputStream();
+      toEngine.write(
+          "POST / HTTP/1.1\r\nHost: fleetweb\r\nContent-Length: 5\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      toEngine.flush(); // the request is under way: its body is still to come
+      await()
+          .atMost(WAIT)
+          .until(() -> engineMetric("127.0.0.3", "gatehouse_se_requests_total") > requestsBefore);
+      admin
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .decommissionServiceEngine(
+              io.gatehouse.api.semanager.v1.DecommissionServiceEngineRequest.newBuilder()
+                  .setId(leaving)
+                  .build());
+      await().atMost(WAIT).until(() -> refused("127.0.0.3", servicePort)); // draining
+      assertThat(ProcessHandle.of(leavingPid).map(ProcessHandle::isAlive)).contains(true);
+
+      toEngine.write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      toEngine.flush();
+      byte[] answer = new byte[64];
+      int read = inHand.getInputStream().read(answer);
+      assertThat(
+              new String(answer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200");
+    }
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> ProcessHandle.of(leavingPid).map(ProcessHandle::isAlive).orElse(false) == false);
+    assertThat(
+            admin
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .listServiceEngineEvents(
+                    ListServiceEngineEventsRequest.newBuilder().setSeId(leaving).build())
+                .getEventsList())
+        .extracting(ServiceEngineEvent::getType)
+        .containsSubsequence("DECOMMISSIONED", "DRAINING"); // newest first
+    await().atMost(WAIT).until(() -> connected(admin).contains(leaving));
+    await().atMost(WAIT).until(() -> tasksBehind("127.0.0.3", servicePort, 8).size() == 2);
+
     // the app vanishes: no engine serves its port any more
     send("DELETE", marathonUrl + "/v2/apps/fleetweb", null);
     for (String agent : AGENTS) {
@@ -348,6 +396,20 @@ class EngineFleetIT {
       }
     }
     return tasks;
+  }
+
+  /** The sum of a metric's samples on the engine of {@code agent} (its admin port, 9180). */
+  private double engineMetric(String agent, String name) throws Exception {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://" + agent + ":9180/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static boolean refused(String agent, int port) {
