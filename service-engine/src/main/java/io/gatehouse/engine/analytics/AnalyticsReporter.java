@@ -2,7 +2,6 @@ package io.gatehouse.engine.analytics;
 
 import io.gatehouse.api.analytics.v1.AnalyticsIngestGrpc;
 import io.gatehouse.api.analytics.v1.BatchResult;
-import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.EngineMetrics;
 import io.gatehouse.api.analytics.v1.LogBatch;
 import io.gatehouse.api.analytics.v1.MetricBatch;
@@ -185,7 +184,7 @@ public final class AnalyticsReporter implements AutoCloseable {
     // as many batches as the credits allow: logs left waiting in the buffer would live long
     // enough to be copied by every young collection
     while (canSend()) {
-      List<ClientLog> taken = logs.drain(LOGS_PER_BATCH);
+      List<byte[]> taken = logs.drain(LOGS_PER_BATCH);
       long dropped = logs.takeDropped();
       if (taken.isEmpty() && dropped == 0) {
         return;
@@ -193,13 +192,31 @@ public final class AnalyticsReporter implements AutoCloseable {
       unsent.addLast(
           ReportRequest.newBuilder()
               .setLogs(
-                  LogBatch.newBuilder().setBatchId(nextId++).addAllLogs(taken).setDropped(dropped))
+                  LogBatch.newBuilder()
+                      .setBatchId(nextId++)
+                      .setDropped(dropped)
+                      .setUnknownFields(encodedLogs(taken)))
               .build());
       pump();
       if (taken.size() < LOGS_PER_BATCH) {
         return;
       }
     }
+  }
+
+  /**
+   * Logs already in the wire form of ClientLog, carried as LogBatch's field 2 (its repeated {@code
+   * logs}): serialized as they are, so on the wire the batch is exactly one built from ClientLog
+   * messages, without building them (analytics-svc reads them as its {@code logs}).
+   */
+  private static com.google.protobuf.UnknownFieldSet encodedLogs(List<byte[]> logs) {
+    com.google.protobuf.UnknownFieldSet.Field.Builder field =
+        com.google.protobuf.UnknownFieldSet.Field.newBuilder();
+    logs.forEach(
+        l -> field.addLengthDelimited(com.google.protobuf.UnsafeByteOperations.unsafeWrap(l)));
+    return com.google.protobuf.UnknownFieldSet.newBuilder()
+        .addField(LogBatch.LOGS_FIELD_NUMBER, field.build())
+        .build();
   }
 
   private EngineMetrics engineFigures() {

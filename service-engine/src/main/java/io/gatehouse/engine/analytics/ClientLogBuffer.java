@@ -1,6 +1,5 @@
 package io.gatehouse.engine.analytics;
 
-import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.Significance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class ClientLogBuffer implements ClientLogs {
   private final Mode mode;
   private final long slowNanos;
   private final int capacity;
-  private final Queue<ClientLog> logs = new ConcurrentLinkedQueue<>();
+  private final Queue<byte[]> logs = new ConcurrentLinkedQueue<>(); // ClientLog, wire form
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong droppedTotal = new AtomicLong();
@@ -65,20 +64,20 @@ public final class ClientLogBuffer implements ClientLogs {
   }
 
   @Override
-  public void add(ClientLog log) {
+  public void add(ClientLogRecord log) {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
       dropped.incrementAndGet();
       droppedTotal.incrementAndGet();
       return;
     }
-    logs.add(log);
+    logs.add(log.encode());
   }
 
-  /** Takes up to {@code max} logs, oldest first. */
-  public List<ClientLog> drain(int max) {
-    List<ClientLog> taken = new ArrayList<>(Math.min(max, size.get()));
-    ClientLog log;
+  /** Takes up to {@code max} logs, oldest first, each in the wire form of a ClientLog. */
+  public List<byte[]> drain(int max) {
+    List<byte[]> taken = new ArrayList<>(Math.min(max, size.get()));
+    byte[] log;
     while (taken.size() < max && (log = logs.poll()) != null) {
       size.decrementAndGet();
       taken.add(log);

@@ -1,6 +1,5 @@
 package io.gatehouse.engine.analytics;
 
-import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.Significance;
 
 /** Where the request path hands client logs; it decides cheaply which requests it wants. */
@@ -19,7 +18,7 @@ public interface ClientLogs {
         }
 
         @Override
-        public void add(ClientLog log) {}
+        public void add(ClientLogRecord log) {}
       };
 
   /**
@@ -32,6 +31,9 @@ public interface ClientLogs {
   /** Why a request is significant; UNSPECIFIED when it is an ordinary one. */
   Significance significance(int status, long totalNanos);
 
-  /** Takes a log; never blocks (a full buffer drops and counts it). */
-  void add(ClientLog log);
+  /**
+   * Takes a log (encoded at once: the record may be filled again as soon as this returns); never
+   * blocks (a full buffer drops and counts it).
+   */
+  void add(ClientLogRecord log);
 }

@@ -1,8 +1,6 @@
 package io.gatehouse.engine.http;
 
-import com.google.protobuf.Timestamp;
-import io.gatehouse.api.analytics.v1.ClientLog;
-import io.gatehouse.api.analytics.v1.RequestTiming;
+import io.gatehouse.engine.analytics.ClientLogRecord;
 import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.listener.ServiceStats;
@@ -414,50 +412,49 @@ final class HttpExchange {
     if (!logs.wants(connection.service().fullClientLogs(), code, total)) {
       return;
     }
-    Instant started = Instant.now().minusNanos(total);
+    Instant wall = Instant.now();
+    long wallNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - total; // arrival
     String uri = head.uri();
     int query = uri.indexOf('?');
-    ClientLog.Builder log =
-        ClientLog.newBuilder()
-            .setTime(
-                Timestamp.newBuilder()
-                    .setSeconds(started.getEpochSecond())
-                    .setNanos(started.getNano()))
-            .setVirtualService(connection.service().name())
-            .setPool(pool == null ? "" : pool.name())
-            .setClientIp(connection.clientAddress())
-            .setMethod(head.method().name())
-            .setUriPath(query < 0 ? uri : uri.substring(0, query))
-            .setUriQuery(query < 0 ? "" : uri.substring(query + 1))
-            .setHost(header(HttpHeaderNames.HOST))
-            .setUserAgent(header(HttpHeaderNames.USER_AGENT))
-            .setStatus(code)
-            .setBytesOut(bytesOut)
-            .setRequestId(header(REQUEST_ID))
-            .setSignificance(logs.significance(code, total));
-    RequestTiming.Builder timing = RequestTiming.newBuilder().setTotal(duration(total));
+    ClientLogRecord log = LOG_RECORD.get().clear();
+    log.epochSecond = Math.floorDiv(wallNanos, 1_000_000_000L);
+    log.nano = (int) Math.floorMod(wallNanos, 1_000_000_000L);
+    log.virtualService = connection.service().name();
+    log.pool = pool == null ? "" : pool.name();
+    log.clientIp = connection.clientAddress();
+    log.method = head.method().name();
+    log.uriPath = query < 0 ? uri : uri.substring(0, query);
+    log.uriQuery = query < 0 ? "" : uri.substring(query + 1);
+    log.host = header(HttpHeaderNames.HOST);
+    log.userAgent = header(HttpHeaderNames.USER_AGENT);
+    log.status = code;
+    log.bytesOut = bytesOut;
+    log.requestId = header(REQUEST_ID);
+    log.significance = logs.significance(code, total).getNumber();
+    log.totalNanos = total;
     if (member != null) {
-      log.setEndpointId(member.id())
-          .setServerAddress(member.address().getHostString() + ":" + member.address().getPort());
+      log.endpointId = member.id();
+      log.serverAddress = member.hostAndPort();
       if (firstByteAt > 0) {
-        timing
-            .setAppResponse(duration(firstByteAt - sentAt))
-            .setDataTransfer(duration(now - firstByteAt));
+        log.appResponseNanos = firstByteAt - sentAt;
+        log.dataTransferNanos = now - firstByteAt;
       }
     }
-    logs.add(log.setTiming(timing).build());
+    logs.add(log);
   }
+
+  /** The record an event loop fills for each request it logs, encoded before it is filled again. */
+  private static final io.netty.util.concurrent.FastThreadLocal<ClientLogRecord> LOG_RECORD =
+      new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected ClientLogRecord initialValue() {
+          return new ClientLogRecord();
+        }
+      };
 
   private String header(CharSequence name) {
     String value = head.headers().get(name);
     return value == null ? "" : value;
-  }
-
-  private static com.google.protobuf.Duration duration(long nanos) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(nanos / 1_000_000_000)
-        .setNanos((int) (nanos % 1_000_000_000))
-        .build();
   }
 
   /** Marks the exchange over: pending messages released, the member's count back. */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Endpoint {
   private final String id;
   private final InetSocketAddress address;
+  private final String hostAndPort;
   private final int weight;
   private final String appId;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -29,6 +30,7 @@ public final class Endpoint {
   Endpoint(EndpointConfig config) {
     this.id = config.id();
     this.address = new InetSocketAddress(config.address(), config.port());
+    this.hostAndPort = config.address() + ":" + config.port();
     this.weight = config.weight();
     this.appId = config.appId();
   }
@@ -44,6 +46,11 @@ public final class Endpoint {
 
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** Its address as written in the configuration, "host:port" (what client logs show). */
+  public String hostAndPort() {
+    return hostAndPort;
   }
 
   public int weight() {

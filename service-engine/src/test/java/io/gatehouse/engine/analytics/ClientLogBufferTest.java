@@ -35,15 +35,17 @@ class ClientLogBufferTest {
   void aFullBufferDropsAndCountsInsteadOfWaiting() {
     ClientLogBuffer logs = new ClientLogBuffer(ClientLogBuffer.Mode.ALL, Duration.ofSeconds(1), 3);
     for (int i = 0; i < 5; i++) {
-      logs.add(ClientLog.newBuilder().setRequestId("r" + i).build());
+      ClientLogRecord record = new ClientLogRecord();
+      record.requestId = "r" + i;
+      logs.add(record);
     }
 
     assertThat(logs.drain(10))
-        .extracting(ClientLog::getRequestId)
+        .extracting(bytes -> ClientLog.parseFrom(bytes).getRequestId())
         .containsExactly("r0", "r1", "r2");
     assertThat(logs.takeDropped()).isEqualTo(2);
     assertThat(logs.takeDropped()).isZero();
-    logs.add(ClientLog.newBuilder().setRequestId("r5").build());
+    logs.add(new ClientLogRecord());
     logs.dropAll();
     assertThat(logs.drain(10)).isEmpty();
     assertThat(logs.takeDropped()).isEqualTo(1);
