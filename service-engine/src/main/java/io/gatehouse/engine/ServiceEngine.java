@@ -51,7 +51,8 @@ public final class ServiceEngine implements AutoCloseable {
   private final ListenerSet listeners;
   private final HealthChecker health;
   private final TimingCollector timing;
-  private final HttpProxyInitializer.Upstreams upstreams;
+  private final io.gatehouse.engine.pool.MemberConnections memberConnections =
+      new io.gatehouse.engine.pool.MemberConnections();
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
   private final Map<String, TlsContext> tls = new java.util.HashMap<>();
@@ -75,7 +76,8 @@ public final class ServiceEngine implements AutoCloseable {
     this.timing =
         new TimingCollector(
             services::values, pools::values, Duration.ofSeconds(1), Clock.systemUTC());
-    this.upstreams = new HttpProxyInitializer.Upstreams(transport, http);
+    HttpProxyInitializer.Upstreams upstreams =
+        new HttpProxyInitializer.Upstreams(transport, http, memberConnections);
     ServerBootstrap httpBootstrap = serverBootstrap(false);
     ServerBootstrap tcpBootstrap = serverBootstrap(true);
     UdpListeners udp = new UdpListeners(transport, workers, Duration.ofSeconds(60));
@@ -92,7 +94,8 @@ public final class ServiceEngine implements AutoCloseable {
         (listener, service) ->
             tcpBootstrap
                 .clone()
-                .childHandler(new TcpProxyInitializer(service, transport, listener.tls()))
+                .childHandler(
+                    new TcpProxyInitializer(service, transport, listener.tls(), memberConnections))
                 .bind(listener.address(), listener.port()));
     binders.put(Protocol.UDP, udp::bind);
     this.listeners = new ListenerSet(binders);
@@ -217,7 +220,7 @@ public final class ServiceEngine implements AutoCloseable {
                   member.inFlight(),
                   timeout);
             }
-            upstreams.closeAll(workers, member.address());
+            memberConnections.closeAll(workers, member.address());
           }
         },
         timeout.toNanos(),

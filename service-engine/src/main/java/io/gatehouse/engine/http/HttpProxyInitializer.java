@@ -21,14 +21,11 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
   public static final class Upstreams {
     private final UpstreamConnections connections;
 
-    public Upstreams(Transport transport, HttpSettings settings) {
-      this.connections = new UpstreamConnections(transport, settings);
-    }
-
-    /** Closes every connection to {@code member} on each of {@code loops}. */
-    public void closeAll(
-        Iterable<io.netty.util.concurrent.EventExecutor> loops, java.net.InetSocketAddress member) {
-      connections.closeAll(loops, member);
+    public Upstreams(
+        Transport transport,
+        HttpSettings settings,
+        io.gatehouse.engine.pool.MemberConnections members) {
+      this.connections = new UpstreamConnections(transport, settings, members);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.pool.MemberConnections;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,16 +9,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keep-alive connections to pool members, kept per event loop: a request's upstream connection
@@ -28,15 +25,6 @@ final class UpstreamConnections {
   private final Bootstrap bootstrap;
   private final int maxIdlePerMember;
 
-  /** Every connection of the event loop, by member: what a removed member's draining closes. */
-  private final FastThreadLocal<Map<InetSocketAddress, Set<Channel>>> open =
-      new FastThreadLocal<>() {
-        @Override
-        protected Map<InetSocketAddress, Set<Channel>> initialValue() {
-          return new HashMap<>();
-        }
-      };
-
   private final FastThreadLocal<Map<InetSocketAddress, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
@@ -45,7 +33,10 @@ final class UpstreamConnections {
         }
       };
 
-  UpstreamConnections(Transport transport, HttpSettings settings) {
+  private final MemberConnections members;
+
+  UpstreamConnections(Transport transport, HttpSettings settings, MemberConnections members) {
+    this.members = members;
     this.maxIdlePerMember = settings.maxIdlePerMember();
     this.bootstrap =
         new Bootstrap()
@@ -87,34 +78,8 @@ final class UpstreamConnections {
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
             .connect(member);
-    Channel channel = connecting.channel();
-    Set<Channel> toMember = open.get().computeIfAbsent(member, m -> new HashSet<>());
-    toMember.add(channel);
-    channel
-        .closeFuture()
-        .addListener(
-            f -> {
-              if (toMember.remove(channel) && toMember.isEmpty()) {
-                open.get().remove(member, toMember);
-              }
-            });
+    members.track(member, connecting.channel());
     return connecting;
-  }
-
-  /**
-   * Closes every connection to {@code member}, idle or serving a request, on each of {@code loops}:
-   * the end of a removed member's draining time.
-   */
-  void closeAll(Iterable<EventExecutor> loops, InetSocketAddress member) {
-    for (EventExecutor loop : loops) {
-      loop.execute(
-          () -> {
-            Set<Channel> toMember = open.get().get(member);
-            if (toMember != null) {
-              List.copyOf(toMember).forEach(Channel::close);
-            }
-          });
-    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.pool.MemberConnections;
 import io.gatehouse.engine.pool.Pool;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -25,13 +26,15 @@ import java.util.Set;
 final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
   private final VirtualService service;
   private final Transport transport;
+  private final MemberConnections members;
   private final Set<Endpoint> tried = new HashSet<>(2);
   private Channel upstream;
   private Endpoint member;
 
-  TcpFrontendHandler(VirtualService service, Transport transport) {
+  TcpFrontendHandler(VirtualService service, Transport transport, MemberConnections members) {
     this.service = service;
     this.transport = transport;
+    this.members = members;
   }
 
   @Override
@@ -65,6 +68,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                   if (f.isSuccess() && ctx.channel().isActive()) {
                     picked.connected();
                     upstream = f.channel();
+                    members.track(picked.address(), upstream); // a draining member ends it
                     member = picked;
                     upstream.read();
                     ctx.read();

@@ -2,6 +2,7 @@ package io.gatehouse.engine.tcp;
 
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.pool.MemberConnections;
 import io.gatehouse.engine.security.SecurityFilter;
 import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
@@ -12,11 +13,14 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
   private final VirtualService service;
   private final Transport transport;
   private final boolean tls;
+  private final MemberConnections members;
 
-  public TcpProxyInitializer(VirtualService service, Transport transport, boolean tls) {
+  public TcpProxyInitializer(
+      VirtualService service, Transport transport, boolean tls, MemberConnections members) {
     this.service = service;
     this.transport = transport;
     this.tls = tls;
+    this.members = members;
   }
 
   @Override
@@ -25,6 +29,6 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
     if (tls) {
       TlsTermination.addTo(channel.pipeline(), service);
     }
-    channel.pipeline().addLast("relay", new TcpFrontendHandler(service, transport));
+    channel.pipeline().addLast("relay", new TcpFrontendHandler(service, transport, members));
   }
 }

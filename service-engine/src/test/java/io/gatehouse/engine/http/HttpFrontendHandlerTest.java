@@ -37,7 +37,10 @@ class HttpFrontendHandlerTest {
             new HttpProxyInitializer(
                 service,
                 RunningEngine.SETTINGS,
-                new HttpProxyInitializer.Upstreams(Transport.nio(), RunningEngine.SETTINGS),
+                new HttpProxyInitializer.Upstreams(
+                    Transport.nio(),
+                    RunningEngine.SETTINGS,
+                    new io.gatehouse.engine.pool.MemberConnections()),
                 false));
     channel.config().setOption(ChannelOption.AUTO_READ, false); // as the engine's listeners
     try {

@@ -94,4 +94,34 @@ class TcpProxyIT {
     }
     assertThat(engine.pools().get("db").members().get(0).connectFailures()).isEqualTo(1);
   }
+
+  @Test
+  void aRelayToARemovedMemberEndsWithThePoolsDrainingTime() throws IOException {
+    try (Socket client = new Socket("127.0.0.1", port)) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write(new byte[] {1, 2, 3}); // the member waits for more
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> engine.pools().get("db").members().get(0).inFlight() == 1);
+
+      // the member leaves the pool; its relay may run 300 ms more
+      var moved = RunningEngine.pool("db", LbAlgorithm.ROUND_ROBIN, RunningEngine.freePort());
+      engine.apply(
+          io.gatehouse.engine.config.EngineConfig.of(
+              engine.current().virtualServices().values().stream().toList(),
+              java.util.List.of(
+                  new io.gatehouse.engine.config.PoolConfig(
+                      "db",
+                      moved.algorithm(),
+                      moved.endpoints(),
+                      moved.connectTimeout(),
+                      null,
+                      3,
+                      java.time.Duration.ofSeconds(10),
+                      null,
+                      java.time.Duration.ofMillis(300)))));
+
+      assertThat(client.getInputStream().read()).isEqualTo(-1); // ended, not left open
+    }
+  }
 }
