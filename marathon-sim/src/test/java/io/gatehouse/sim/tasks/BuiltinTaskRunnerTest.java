@@ -38,8 +38,13 @@ class BuiltinTaskRunnerTest {
       out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       byte[] buffer = new byte[4096];
-      assertThat(new String(buffer, 0, in.read(buffer), StandardCharsets.US_ASCII))
-          .startsWith("HTTP/1.1 200"); // the connection is kept alive
+      StringBuilder response = new StringBuilder(); // the whole response, however it is split
+      while (!response.toString().endsWith("task web.1 at 127.0.0.1:" + port + "\n")) {
+        int n = in.read(buffer);
+        assertThat(n).as("the response so far: %s", response).isPositive();
+        response.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+      }
+      assertThat(response.toString()).startsWith("HTTP/1.1 200"); // the connection is kept alive
 
       task.stop(Duration.ofSeconds(1));
 
