@@ -250,10 +250,10 @@ public final class Simulator implements AutoCloseable {
   /** Stops everything; every task process it started is killed. */
   @Override
   public void close() {
+    processes.stopAll(); // first: task processes must not outlive the simulator, however it ends
     try {
       marathon.close();
     } finally {
-      processes.stopAll();
       builtins.forEach(BuiltinTaskRunner::stopAll);
       if (checker != null) {
         checker.close();

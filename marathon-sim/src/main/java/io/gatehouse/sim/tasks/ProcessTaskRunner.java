@@ -21,6 +21,7 @@ public final class ProcessTaskRunner implements TaskRunner {
 
   private final Path sandboxes;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean stoppingAll;
 
   public ProcessTaskRunner(Path sandboxes) {
     this.sandboxes = sandboxes;
@@ -44,7 +45,7 @@ public final class ProcessTaskRunner implements TaskRunner {
         .thenAccept(
             p -> {
               running.remove(p);
-              if (!handle.stopping) {
+              if (!handle.stopping && !stoppingAll) {
                 onExit.accept(p.exitValue());
               }
             });
@@ -52,9 +53,19 @@ public final class ProcessTaskRunner implements TaskRunner {
     return handle;
   }
 
+  /**
+   * Stops every task at once: all are signalled first, then waited for (2 s, then killed), and none
+   * is reported as ended, so nothing is launched again meanwhile.
+   */
   @Override
   public void stopAll() {
-    for (Process process : Set.copyOf(running)) {
+    stoppingAll = true;
+    Set<Process> all = Set.copyOf(running);
+    for (Process process : all) {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+    }
+    for (Process process : all) {
       new Handle(process).stop(Duration.ofSeconds(2));
     }
   }
