@@ -19,7 +19,7 @@ public final class AnalyticsApplication {
         datasources.default.url                   its PostgreSQL (schema "analytics")
         gatehouse.analytics.auth.operator-tokens  operators' bearer tokens (required)
         gatehouse.analytics.auth.engine-tokens    the service engines' bearer tokens
-        gatehouse.analytics.ingest.credits        batches an engine may have unacknowledged (default 8)
+        gatehouse.analytics.ingest.credits        batches an engine may have unacknowledged (default 16)
       """;
 
   private AnalyticsApplication() {}

@@ -58,8 +58,7 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
                     "--micronaut.server.port=" + managementPort,
                     "--datasources.default.url=" + db.jdbcUrl(),
                     "--datasources.default.username=" + db.user(),
-                    "--datasources.default.password=" + db.password(),
-                    "--gatehouse.analytics.rollup.interval=500ms"),
+                    "--datasources.default.password=" + db.password()),
                 Map.of(
                     "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
                     "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE))

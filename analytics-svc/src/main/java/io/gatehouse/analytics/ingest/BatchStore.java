@@ -2,7 +2,6 @@ package io.gatehouse.analytics.ingest;
 
 import io.gatehouse.analytics.logs.LogStore;
 import io.gatehouse.api.analytics.v1.LogBatch;
-import io.gatehouse.api.analytics.v1.MetricBatch;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,9 +9,9 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Stores batches durably, once: a batch id an engine already sent is recognised (the engine resends
- * what was not acknowledged after a reconnect) and not stored again. Metric batches wait in {@code
- * pending_metrics} for the roller; client logs go straight into their partitions.
+ * Stores client log batches durably, once: a batch id an engine already sent is recognised (the
+ * engine resends what was not acknowledged after a reconnect) and not stored again. The logs go
+ * straight into their partitions. (Metric batches go through {@link MetricIngest}.)
  */
 @Singleton
 public final class BatchStore {
@@ -28,22 +27,6 @@ public final class BatchStore {
   public BatchStore(DataSource dataSource, LogStore logs) {
     this.dataSource = dataSource;
     this.logs = logs;
-  }
-
-  /** Stores a metric batch of engine {@code seId}. */
-  public Outcome metrics(String seId, MetricBatch batch) throws SQLException {
-    return once(
-        seId,
-        'm',
-        batch.getBatchId(),
-        c -> {
-          try (PreparedStatement st =
-              c.prepareStatement("INSERT INTO pending_metrics (se_id, payload) VALUES (?, ?)")) {
-            st.setString(1, seId);
-            st.setBytes(2, batch.toByteArray());
-            st.executeUpdate();
-          }
-        });
   }
 
   /** Stores a client log batch of engine {@code seId}. */

@@ -18,29 +18,36 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code AnalyticsIngest.Report}: an engine says hello, is granted credits (how many batches it may
  * have unacknowledged), and sends metric and log batches; each is acknowledged once stored durably
- * (or recognised as a resend). When the database fails, the stream ends with UNAVAILABLE before the
- * batch is acknowledged: the engine keeps it, reconnects and resends it, so nothing acknowledged is
- * ever lost and nothing is counted twice.
+ * (or recognised as a resend): a log batch when its rows are copied, a metric batch when the group
+ * it was folded into is written to the rollups. When the database fails, the stream ends with
+ * UNAVAILABLE before the batch is acknowledged: the engine keeps it, reconnects and resends it, so
+ * nothing acknowledged is ever lost and nothing is counted twice.
  */
 @Singleton
 final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBase {
   private static final Logger log = LoggerFactory.getLogger(IngestGrpcService.class);
 
   private final BatchStore store;
+  private final MetricIngest metrics;
   private final int credits;
 
   IngestGrpcService(
-      BatchStore store, @Value("${gatehouse.analytics.ingest.credits:8}") int credits) {
+      BatchStore store,
+      MetricIngest metrics,
+      @Value("${gatehouse.analytics.ingest.credits:16}") int credits) {
     this.store = store;
+    this.metrics = metrics;
     this.credits = credits;
   }
 
   @Override
   public StreamObserver<ReportRequest> report(StreamObserver<ReportResponse> out) {
     boolean engine = Role.current() == Role.SERVICE_ENGINE;
+    // metric batches are answered from the rollup writer's thread, everything else from the
+    // stream's: calls on out are serialized on out itself
     return new StreamObserver<>() {
-      private String seId;
-      private boolean closed;
+      private volatile String seId;
+      private volatile boolean closed;
 
       @Override
       public void onNext(ReportRequest request) {
@@ -67,7 +74,17 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
                 reject(0, "metrics.batch_id: is required (an increasing number per engine)");
                 return;
               }
-              answer(request.getMetrics().getBatchId(), store.metrics(seId, request.getMetrics()));
+              long batchId = request.getMetrics().getBatchId();
+              metrics
+                  .submit(seId, request.getMetrics())
+                  .whenComplete(
+                      (outcome, failure) -> {
+                        if (failure == null) {
+                          answer(batchId, outcome);
+                        } else {
+                          unstored(failure);
+                        }
+                      });
             }
             case LOGS -> {
               if (request.getLogs().getBatchId() == 0) {
@@ -79,14 +96,24 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
             case MESSAGE_NOT_SET -> {}
           }
         } catch (SQLException | RuntimeException e) {
-          log.warn(
-              "engine {}: a batch could not be stored; the engine resends it: {}",
-              seId,
-              e.toString());
-          fail(
-              Status.UNAVAILABLE.withDescription(
-                  "the analytics store does not answer; resend after reconnecting"));
+          unstored(e);
         }
+      }
+
+      private void unstored(Throwable e) {
+        if (closed) {
+          return; // told once per stream: the engine resends all it has not seen acknowledged
+        }
+        Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+        log.warn(
+            "engine {}: a batch could not be stored; the engine resends it: {}",
+            seId,
+            cause.toString());
+        fail(
+            Status.UNAVAILABLE.withDescription(
+                cause instanceof MetricIngest.StoredElsewhere
+                    ? cause.getMessage()
+                    : "the analytics store does not answer; resend after reconnecting"));
       }
 
       private void hello(ReportRequest request) {
@@ -99,7 +126,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           return;
         }
         seId = request.getHello().getSeId();
-        out.onNext(
+        send(
             ReportResponse.newBuilder()
                 .setFlowControl(FlowControl.newBuilder().setCredits(credits))
                 .build());
@@ -107,7 +134,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       }
 
       private void answer(long batchId, BatchStore.Outcome outcome) {
-        out.onNext(
+        send(
             ReportResponse.newBuilder()
                 .setAck(
                     BatchAck.newBuilder()
@@ -120,7 +147,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       }
 
       private void reject(long batchId, String why) {
-        out.onNext(
+        send(
             ReportResponse.newBuilder()
                 .setAck(
                     BatchAck.newBuilder()
@@ -130,9 +157,21 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
                 .build());
       }
 
+      private void send(ReportResponse response) {
+        synchronized (out) {
+          if (!closed) {
+            out.onNext(response);
+          }
+        }
+      }
+
       private void fail(Status status) {
-        closed = true;
-        out.onError(status.asRuntimeException());
+        synchronized (out) {
+          if (!closed) {
+            closed = true;
+            out.onError(status.asRuntimeException());
+          }
+        }
       }
 
       @Override
@@ -142,9 +181,11 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
 
       @Override
       public void onCompleted() {
-        if (!closed) {
-          closed = true;
-          out.onCompleted();
+        synchronized (out) {
+          if (!closed) {
+            closed = true;
+            out.onCompleted();
+          }
         }
       }
     };

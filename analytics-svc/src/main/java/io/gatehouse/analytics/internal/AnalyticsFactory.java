@@ -1,6 +1,6 @@
 package io.gatehouse.analytics.internal;
 
-import io.gatehouse.analytics.rollup.Roller;
+import io.gatehouse.analytics.ingest.MetricIngest;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -16,18 +16,18 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
- * The roller (every {@code gatehouse.analytics.rollup.interval}, default 2 s), the housekeeping
- * (client log partitions ahead and past retention, forgotten batch ids; every minute), and the gRPC
- * server's shared parts.
+ * Metric ingest (its folded batches written to the rollups every {@code
+ * gatehouse.analytics.rollup.interval}, default 1 s, and acknowledged then) and the gRPC server's
+ * shared parts.
  */
 @Factory
 final class AnalyticsFactory {
   @Context
   @Bean(preDestroy = "close")
-  Roller roller(
+  MetricIngest metricIngest(
       DataSource dataSource,
-      @Value("${gatehouse.analytics.rollup.interval:2s}") Duration interval) {
-    return new Roller(dataSource, Clock.systemUTC()).start(interval);
+      @Value("${gatehouse.analytics.rollup.interval:1s}") Duration interval) {
+    return new MetricIngest(dataSource, Clock.systemUTC()).start(interval);
   }
 
   @Singleton

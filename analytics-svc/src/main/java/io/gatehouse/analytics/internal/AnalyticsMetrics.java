@@ -1,6 +1,6 @@
 package io.gatehouse.analytics.internal;
 
-import io.gatehouse.analytics.rollup.Roller;
+import io.gatehouse.analytics.ingest.MetricIngest;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,30 +10,31 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * analytics-svc's Prometheus metrics about the roller: batches rolled up, failed roll-ups (each is
- * tried again), and the seconds since the last roll-up that finished — growing without bound when
- * the roller is stuck, the figure to alert on.
+ * analytics-svc's Prometheus metrics about the rollups: metric batches written to them, group
+ * writes that failed (their engines send them again), and the seconds since the last write that
+ * finished — growing without bound while engines report and nothing is written, the figure to alert
+ * on.
  */
 @Context
 final class AnalyticsMetrics {
-  AnalyticsMetrics(MeterRegistry registry, Roller roller) {
+  AnalyticsMetrics(MeterRegistry registry, MetricIngest ingest) {
     Clock clock = Clock.systemUTC();
-    FunctionCounter.builder("gatehouse.analytics.rollup.batches", roller, Roller::rolled)
-        .description("metric batches rolled up")
+    FunctionCounter.builder("gatehouse.analytics.rollup.batches", ingest, MetricIngest::written)
+        .description("metric batches written to the rollups")
         .register(registry);
-    FunctionCounter.builder("gatehouse.analytics.rollup.failures", roller, Roller::failures)
-        .description("roll-ups that failed and were tried again")
+    FunctionCounter.builder("gatehouse.analytics.rollup.failures", ingest, MetricIngest::failures)
+        .description("rollup writes that failed (their batches are sent again)")
         .register(registry);
     Gauge.builder(
             "gatehouse.analytics.rollup.last.success.age.seconds",
-            roller,
+            ingest,
             r -> {
               Instant last = r.lastSuccess();
               return last == null
                   ? Double.NaN
                   : Duration.between(last, clock.instant()).toMillis() / 1e3;
             })
-        .description("seconds since the last roll-up finished (NaN before the first)")
+        .description("seconds since the last rollup write finished (NaN before the first)")
         .register(registry);
   }
 }

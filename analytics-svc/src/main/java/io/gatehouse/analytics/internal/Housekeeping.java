@@ -2,19 +2,24 @@ package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.ingest.BatchStore;
 import io.gatehouse.analytics.logs.LogStore;
+import io.gatehouse.analytics.rollup.RollupStore;
 import io.gatehouse.common.Periodic;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
+import java.sql.Connection;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every minute (and at start): client log partitions for today and tomorrow, partitions past the
- * retention dropped, batch ids older than a day forgotten.
+ * retention dropped, rollup rows past their level's retention deleted, batch ids older than a day
+ * forgotten.
  */
 @Context
 final class Housekeeping {
@@ -28,13 +33,20 @@ final class Housekeeping {
             return t;
           });
 
-  Housekeeping(LogStore logs, BatchStore batches) {
+  Housekeeping(LogStore logs, BatchStore batches, DataSource dataSource) {
     executor.scheduleWithFixedDelay(
         Periodic.guarded(
             log,
             "housekeeping failed; tried again in a minute",
             () -> {
-              logs.maintain(Clock.systemUTC().instant());
+              Instant now = Clock.systemUTC().instant();
+              logs.maintain(now);
+              try (Connection c = dataSource.getConnection()) {
+                int pruned = RollupStore.prune(c, now);
+                if (pruned > 0) {
+                  log.debug("pruned {} rollup rows past retention", pruned);
+                }
+              }
               batches.pruneIds();
             }),
         0,

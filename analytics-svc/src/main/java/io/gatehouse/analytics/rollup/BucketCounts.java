@@ -17,12 +17,20 @@ final class BucketCounts {
   private long[] counts = new long[256];
   private int highest = -1;
 
-  void add(int index, long count) {
-    if (index >= counts.length) {
-      counts = Arrays.copyOf(counts, Math.max(index + 1, counts.length * 2));
+  /** Adds {@code size} (index, count) pairs, their indices ascending. */
+  void add(int[] indices, long[] counts, int size) {
+    if (size == 0) {
+      return;
     }
-    counts[index] += count;
-    highest = Math.max(highest, index);
+    int last = indices[size - 1];
+    if (last >= this.counts.length) {
+      this.counts = Arrays.copyOf(this.counts, Math.max(last + 1, this.counts.length * 2));
+    }
+    long[] sums = this.counts;
+    for (int i = 0; i < size; i++) {
+      sums[indices[i]] += counts[i];
+    }
+    highest = Math.max(highest, last);
   }
 
   /** A new histogram of the sums, sized for them at once. */

@@ -3,16 +3,16 @@ package io.gatehouse.analytics.rollup;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
- * Reads and writes HdrHistogram's compressed V2 encoding (what engines send and the rollups store)
- * at the roller's rate: 50 engines × 200 virtual services × 10 histograms a second.
+ * Reads HdrHistogram's V2 encoding, plain or deflated (engines send the plain one; older engines
+ * and older rollups have the deflated one), and writes the plain one, at the rate of 50 engines ×
+ * 200 virtual services × 10 histograms a second.
  *
  * <p>The library decodes into a new histogram (a counts array allocated and zeroed, a new {@code
- * Inflater}) that is then added to the target by walking all its counts; most of the roller's time
+ * Inflater}) that is then added to the target by walking all its counts; most of the folding time
  * went there. Here the encoding is read once into its non-empty buckets (index, count), reusing one
  * inflater and buffer per thread, and those are added to any number of targets: straight into the
  * {@link BucketCounts} of the same layout, or recorded into a histogram at the lowest value of each
@@ -31,7 +31,6 @@ final class HistogramCodec {
       ThreadLocal.withInitial(HistogramCodec::new);
 
   private final Inflater inflater = new Inflater();
-  private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
   private byte[] plain = new byte[4096];
   private int[] indices = new int[256];
   private long[] counts = new long[256];
@@ -47,27 +46,39 @@ final class HistogramCodec {
   }
 
   /**
-   * Reads a compressed encoding into this codec's pairs; false when it is not one this reader knows
-   * (the caller then uses the library).
+   * Reads an encoding into this codec's pairs; false when it is not one this reader knows (the
+   * caller then uses the library).
    */
-  boolean read(byte[] compressed) {
-    return read(ByteBuffer.wrap(compressed));
+  boolean read(byte[] encoded) {
+    return read(ByteBuffer.wrap(encoded));
   }
 
-  /** As {@link #read(byte[])}, from the buffer's position to its limit (not copied). */
-  boolean read(ByteBuffer compressed) {
+  /** As {@link #read(byte[])}, from the buffer's position to its limit. */
+  boolean read(ByteBuffer encoded) {
     size = 0;
-    ByteBuffer in = compressed.slice();
-    if (in.remaining() < COMPRESSED_HEADER_BYTES
-        || (in.getInt() & ~COOKIE_FLAGS) != V2_COMPRESSED_COOKIE_BASE) {
+    ByteBuffer in = encoded.slice();
+    if (in.remaining() < COMPRESSED_HEADER_BYTES) {
       return false;
     }
-    int deflated = in.getInt();
-    if (deflated < 0 || deflated > in.remaining()) {
-      throw new IllegalArgumentException("not an HdrHistogram: its length field is wrong");
+    int cookie = in.getInt(0) & ~COOKIE_FLAGS;
+    int length;
+    if (cookie == V2_COOKIE_BASE) {
+      length = in.remaining();
+      if (plain.length < length) {
+        plain = new byte[Math.max(length, plain.length * 2)];
+      }
+      in.get(plain, 0, length);
+    } else if (cookie == V2_COMPRESSED_COOKIE_BASE) {
+      in.getInt();
+      int deflated = in.getInt();
+      if (deflated < 0 || deflated > in.remaining()) {
+        throw new IllegalArgumentException("not an HdrHistogram: its length field is wrong");
+      }
+      in.limit(in.position() + deflated);
+      length = inflate(in);
+    } else {
+      return false;
     }
-    in.limit(in.position() + deflated);
-    int length = inflate(in);
     ByteBuffer b = ByteBuffer.wrap(plain, 0, length);
     if (length < V2_HEADER_BYTES || (b.getInt() & ~COOKIE_FLAGS) != V2_COOKIE_BASE) {
       return false;
@@ -86,13 +97,38 @@ final class HistogramCodec {
     }
     halfMagnitude = halfMagnitude(digits);
     unitMagnitude = 63 - Long.numberOfLeadingZeros(lowest);
-    int end = b.position() + payload;
+    int at = b.position();
+    int end = at + payload;
     int index = 0;
-    while (b.position() < end) {
-      long count = zigZagLong(b);
+    int indices = (65 - halfMagnitude - unitMagnitude) << halfMagnitude; // up to 2^63
+    byte[] bytes = plain;
+    while (at < end) {
+      // HdrHistogram's ZigZag LEB128, read straight from the array: up to 9 bytes, the ninth
+      // contributing all 8 of its bits
+      long v = 0;
+      int shift = 0;
+      byte x;
+      do {
+        if (at == end) {
+          throw new IllegalArgumentException("not an HdrHistogram: a count runs past its end");
+        }
+        x = bytes[at++];
+        v |= (long) (x & 0x7f) << shift;
+        shift += 7;
+      } while (x < 0 && shift < 56);
+      if (x < 0) {
+        if (at == end) {
+          throw new IllegalArgumentException("not an HdrHistogram: a count runs past its end");
+        }
+        v |= (long) (bytes[at++] & 0xff) << 56;
+      }
+      long count = (v >>> 1) ^ -(v & 1);
       if (count < 0) {
         index += (int) -count; // a run of empty buckets
         continue;
+      }
+      if (index < 0 || index >= indices) {
+        throw new IllegalArgumentException("not an HdrHistogram: a count lies beyond 2^63");
       }
       if (count > 0) {
         add(index, count);
@@ -124,9 +160,7 @@ final class HistogramCodec {
 
   /** Adds the pairs last read to {@code target}, bucket by bucket; needs the rollup layout. */
   void addTo(BucketCounts target) {
-    for (int i = 0; i < size; i++) {
-      target.add(indices[i], counts[i]);
-    }
+    target.add(indices, counts, size);
   }
 
   private long value(int index) {
@@ -154,31 +188,14 @@ final class HistogramCodec {
     return ((long) subBucket) << (bucket + unitMagnitude);
   }
 
-  /** {@code h} in the compressed encoding, deflated with this thread's reused deflater. */
+  /** {@code h} in the plain V2 encoding (what the rollups store: read without inflating). */
   byte[] encode(AbstractHistogram h) {
     int capacity = h.getNeededByteBufferCapacity();
     if (plain.length < capacity) {
       plain = new byte[Math.max(capacity, plain.length * 2)];
     }
-    ByteBuffer raw = ByteBuffer.wrap(plain);
-    int length = h.encodeIntoByteBuffer(raw);
-    deflater.reset();
-    deflater.setInput(plain, 0, length);
-    deflater.finish();
-    byte[] out = new byte[COMPRESSED_HEADER_BYTES + length + 64];
-    int written = 0;
-    while (!deflater.finished()) {
-      if (COMPRESSED_HEADER_BYTES + written == out.length) {
-        out = Arrays.copyOf(out, out.length * 2);
-      }
-      written +=
-          deflater.deflate(
-              out,
-              COMPRESSED_HEADER_BYTES + written,
-              out.length - COMPRESSED_HEADER_BYTES - written);
-    }
-    ByteBuffer.wrap(out).putInt(V2_COMPRESSED_COOKIE_BASE | 0x10).putInt(written);
-    return Arrays.copyOf(out, COMPRESSED_HEADER_BYTES + written);
+    int length = h.encodeIntoByteBuffer(ByteBuffer.wrap(plain));
+    return Arrays.copyOf(plain, length);
   }
 
   private int inflate(ByteBuffer deflated) {
@@ -210,19 +227,5 @@ final class HistogramCodec {
     indices[size] = index;
     counts[size] = count;
     size++;
-  }
-
-  /** HdrHistogram's ZigZag LEB128: up to 9 bytes, the ninth contributing all 8 of its bits. */
-  private static long zigZagLong(ByteBuffer b) {
-    long v = 0;
-    for (int shift = 0; shift < 56; shift += 7) {
-      byte x = b.get();
-      v |= (long) (x & 0x7f) << shift;
-      if (x >= 0) {
-        return (v >>> 1) ^ -(v & 1);
-      }
-    }
-    v |= (long) (b.get() & 0xff) << 56;
-    return (v >>> 1) ^ -(v & 1);
   }
 }

@@ -60,37 +60,50 @@ public final class RollupRow {
 
   /**
    * Adds an engine's timing histograms to each of {@code rows}, reading each one once; the sums are
-   * gathered per bucket until {@link #settle} makes them histograms (the roller settles every row
-   * it folded before using it).
+   * gathered per bucket until {@link #settle} makes them histograms (whoever folds settles every
+   * row before using it). A histogram that cannot be read adds nothing; {@code unreadable} hears
+   * which and why.
    */
-  static void gatherTimings(TimingHistograms t, RollupRow... rows) {
-    gather(0, t.getClientRtt(), rows);
-    gather(1, t.getServerRtt(), rows);
-    gather(2, t.getAppResponse(), rows);
-    gather(3, t.getDataTransfer(), rows);
-    gather(4, t.getTotal(), rows);
+  static void gatherTimings(
+      TimingHistograms t, java.util.function.Consumer<String> unreadable, RollupRow... rows) {
+    gather(0, t.getClientRtt(), unreadable, rows);
+    gather(1, t.getServerRtt(), unreadable, rows);
+    gather(2, t.getAppResponse(), unreadable, rows);
+    gather(3, t.getDataTransfer(), unreadable, rows);
+    gather(4, t.getTotal(), unreadable, rows);
   }
 
   private static void gather(
-      int i, io.gatehouse.api.analytics.v1.Histogram histogram, RollupRow... rows) {
-    if (histogram.getCount() == 0 || histogram.getHdrCompressed().isEmpty()) {
+      int i,
+      io.gatehouse.api.analytics.v1.Histogram histogram,
+      java.util.function.Consumer<String> unreadable,
+      RollupRow... rows) {
+    com.google.protobuf.ByteString encoded =
+        histogram.getHdr().isEmpty() ? histogram.getHdrCompressed() : histogram.getHdr();
+    if (histogram.getCount() == 0 || encoded.isEmpty()) {
       return;
     }
-    HistogramCodec codec = HistogramCodec.get();
-    if (codec.read(histogram.getHdrCompressed().asReadOnlyByteBuffer())) {
-      for (RollupRow row : rows) {
-        if (codec.hasRollupLayout()) {
-          codec.addTo(row.gathering(i));
-        } else {
-          codec.addTo(row.histogram(i));
+    // the histogram is read whole before anything is added: one that cannot be read adds nothing
+    try {
+      HistogramCodec codec = HistogramCodec.get();
+      if (codec.read(encoded.asReadOnlyByteBuffer())) {
+        for (RollupRow row : rows) {
+          if (codec.hasRollupLayout()) {
+            codec.addTo(row.gathering(i));
+          } else {
+            codec.addTo(row.histogram(i));
+          }
+        }
+      } else {
+        AbstractHistogram decoded = decode(encoded.toByteArray(), histogram.getCount());
+        for (RollupRow row : rows) {
+          row.histogram(i).add(decoded);
         }
       }
-    } else {
-      AbstractHistogram decoded =
-          decode(histogram.getHdrCompressed().toByteArray(), histogram.getCount());
-      for (RollupRow row : rows) {
-        row.histogram(i).add(decoded);
-      }
+    } catch (IllegalArgumentException
+        | IndexOutOfBoundsException
+        | java.nio.BufferUnderflowException e) {
+      unreadable.accept(TIMINGS[i] + ": " + e.getMessage());
     }
   }
 
@@ -182,7 +195,7 @@ public final class RollupRow {
     }
   }
 
-  /** Component {@code i}'s histogram, compressed for storage; null when nothing was recorded. */
+  /** Component {@code i}'s histogram, encoded for storage; null when nothing was recorded. */
   public byte[] encoded(int i) {
     Histogram h = timings[i];
     if (h == null || h.getTotalCount() == 0) {
@@ -199,15 +212,22 @@ public final class RollupRow {
   }
 
   /**
-   * Decodes a histogram as engines and the rollups encode them; one of fewer than 2^31 values (an
-   * engine's interval) into int counts, half the memory of a temporary with long counts.
+   * Decodes a histogram as engines and the rollups encode them (V2, plain or deflated); one of
+   * fewer than 2^31 values (an engine's interval) into int counts, half the memory of a temporary
+   * with long counts.
    */
-  public static AbstractHistogram decode(byte[] compressed, long count) {
+  public static AbstractHistogram decode(byte[] encoded, long count) {
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(compressed);
-      return count < Integer.MAX_VALUE
-          ? IntCountsHistogram.decodeFromCompressedByteBuffer(buffer, 0)
-          : Histogram.decodeFromCompressedByteBuffer(buffer, 0);
+      ByteBuffer buffer = ByteBuffer.wrap(encoded);
+      boolean deflated = encoded.length >= 4 && (buffer.getInt(0) & ~0xf0) == 0x1c849304;
+      if (count < Integer.MAX_VALUE) {
+        return deflated
+            ? IntCountsHistogram.decodeFromCompressedByteBuffer(buffer, 0)
+            : IntCountsHistogram.decodeFromByteBuffer(buffer, 0);
+      }
+      return deflated
+          ? Histogram.decodeFromCompressedByteBuffer(buffer, 0)
+          : Histogram.decodeFromByteBuffer(buffer, 0);
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("not an HdrHistogram: " + e.getMessage(), e);
     }

@@ -138,9 +138,9 @@ final class MetricBatches {
       return Histogram.getDefaultInstance();
     }
     ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-    int length = h.encodeIntoCompressedByteBuffer(buffer);
+    int length = h.encodeIntoByteBuffer(buffer); // not deflated: see Histogram.hdr
     return Histogram.newBuilder()
-        .setHdrCompressed(ByteString.copyFrom(buffer.array(), 0, length))
+        .setHdr(ByteString.copyFrom(buffer.array(), 0, length))
         .setCount(h.getTotalCount())
         .build();
   }
@@ -235,8 +235,10 @@ final class MetricBatches {
 
   private static org.HdrHistogram.Histogram decode(Histogram h) {
     try {
-      return org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
-          h.getHdrCompressed().asReadOnlyByteBuffer(), 0);
+      return h.getHdr().isEmpty()
+          ? org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
+              h.getHdrCompressed().asReadOnlyByteBuffer(), 0)
+          : org.HdrHistogram.Histogram.decodeFromByteBuffer(h.getHdr().asReadOnlyByteBuffer(), 0);
     } catch (DataFormatException e) {
       throw new IllegalStateException("a histogram this engine encoded does not decode", e);
     }
