@@ -1,2 +1,2 @@
-/** Wiring: the roller, housekeeping, and the gRPC server's shared parts. */
+/** Wiring: metric ingest, housekeeping, metrics, and the gRPC server's shared parts. */
 package io.gatehouse.analytics.internal;

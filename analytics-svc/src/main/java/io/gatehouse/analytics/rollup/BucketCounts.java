@@ -6,9 +6,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One timing component's counts per bucket, in the layout of the rollups' histograms (2 significant
- * digits, 1 µs unit), while the roller sums the histograms of many engines and seconds into one
- * row: adding an engine's histogram is an addition per non-empty bucket, and the sum becomes a
- * histogram once, when the row is settled.
+ * digits, 1 µs unit), while ingest sums the histograms of many engines and seconds into one row:
+ * adding an engine's histogram is an addition per non-empty bucket, and the sum becomes a histogram
+ * once, when the row is settled.
  */
 final class BucketCounts {
   /** log2 of half the sub-buckets of a 2-digit histogram (256 sub-buckets). */
