@@ -154,8 +154,13 @@ public final class ServiceJar implements AutoCloseable {
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /**
+   * Stops the service, and then whatever it started that outlived it (marathon-sim's task
+   * processes, when the simulator was too slow to stop them itself).
+   */
   @Override
   public void close() {
+    List<ProcessHandle> descendants = process.descendants().toList();
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -165,5 +170,6 @@ public final class ServiceJar implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 }
