@@ -262,6 +262,19 @@ public final class ServiceEngine implements AutoCloseable {
   }
 
   /** The per-second timing of every virtual service and member. */
+  /**
+   * The event loops that serve connections: the engine's own clients (analytics) run on them too,
+   * so that on a pinned core no extra thread competes with traffic.
+   */
+  public EventLoopGroup workers() {
+    return workers;
+  }
+
+  /** The socket transport of those event loops. */
+  public Transport transport() {
+    return transport;
+  }
+
   public TimingCollector timing() {
     return timing;
   }

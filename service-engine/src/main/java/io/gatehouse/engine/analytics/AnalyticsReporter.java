@@ -80,6 +80,7 @@ public final class AnalyticsReporter implements AutoCloseable {
   private int credits;
   private Duration backoff;
   private final java.util.Set<Long> sentOnce = new java.util.HashSet<>();
+  private volatile java.util.concurrent.ScheduledFuture<?> logFlush;
   private long lastCpuNanos = -1;
   private long lastCpuAt;
 
@@ -88,7 +89,9 @@ public final class AnalyticsReporter implements AutoCloseable {
     this.logs = logs;
     this.settings = settings;
     this.backoff = settings.minBackoff();
-    ControlPlaneChannel analytics = ControlPlaneChannel.to(settings.target(), settings.token());
+    ControlPlaneChannel analytics =
+        ControlPlaneChannel.to(
+            settings.target(), settings.token(), engine.workers(), engine.transport());
     this.channel = analytics.managed();
     this.stub = AnalyticsIngestGrpc.newStub(analytics.authorized());
   }
@@ -97,17 +100,22 @@ public final class AnalyticsReporter implements AutoCloseable {
   public AnalyticsReporter start() {
     engine.timing().addListener(this::interval);
     reconnects.execute(this::connect);
-    reconnects.scheduleWithFixedDelay(
-        () -> {
-          try {
-            flushLogs();
-          } catch (RuntimeException e) {
-            log.warn("sending client logs failed: {}", e.toString());
-          }
-        },
-        LOG_FLUSH.toMillis(),
-        LOG_FLUSH.toMillis(),
-        TimeUnit.MILLISECONDS);
+    // on an event loop, where the stream writes them: no other thread wakes ten times a second
+    logFlush =
+        engine
+            .workers()
+            .next()
+            .scheduleWithFixedDelay(
+                () -> {
+                  try {
+                    flushLogs();
+                  } catch (RuntimeException e) {
+                    log.warn("sending client logs failed: {}", e.toString());
+                  }
+                },
+                LOG_FLUSH.toMillis(),
+                LOG_FLUSH.toMillis(),
+                TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -352,6 +360,9 @@ public final class AnalyticsReporter implements AutoCloseable {
           // already gone
         }
       }
+    }
+    if (logFlush != null) {
+      logFlush.cancel(false);
     }
     reconnects.shutdownNow();
     channel.shutdownNow();

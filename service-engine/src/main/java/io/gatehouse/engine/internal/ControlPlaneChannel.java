@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc) whose calls carry the
@@ -17,7 +18,22 @@ import io.grpc.stub.MetadataUtils;
 public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
   /** A plaintext channel to {@code target}; {@code token} null sends none. */
   public static ControlPlaneChannel to(String target, String token) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    return to(NettyChannelBuilder.forTarget(target).usePlaintext().build(), token);
+  }
+
+  /** As {@link #to(String, String)}, its connection on one of {@code eventLoops}. */
+  public static ControlPlaneChannel to(
+      String target, String token, EventLoopGroup eventLoops, Transport transport) {
+    return to(
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .eventLoopGroup(eventLoops)
+            .channelType(transport.socketChannel())
+            .build(),
+        token);
+  }
+
+  private static ControlPlaneChannel to(ManagedChannel channel, String token) {
     Metadata headers = new Metadata();
     if (token != null) {
       headers.put(
