@@ -128,6 +128,12 @@ public final class MetricIngest implements AutoCloseable {
     try {
       unreadable = current.rows.fold(seId, batch);
       current.batches.put(key, answer);
+    } catch (RuntimeException e) {
+      // a fault of ours, not of the batch (unreadable figures are left out): never leave the
+      // engine waiting for an answer that cannot come
+      unwritten.remove(key, answer);
+      log.error("engine {}: batch {} could not be folded", seId, batch.getBatchId(), e);
+      return CompletableFuture.failedFuture(e);
     } finally {
       turn.readLock().unlock();
     }

@@ -31,19 +31,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 class MetricIngestIT {
   private final Instant start = Instant.now().minusSeconds(30);
-  private TestPostgres.Database db;
   private DataSource dataSource;
 
   @BeforeEach
   void migrate() {
-    db = TestPostgres.freshDatabase();
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(db.jdbcUrl());
-    ds.setUser(db.user());
-    ds.setPassword(db.password());
-    ds.setCurrentSchema("analytics");
-    dataSource = ds;
-    flyway(null).migrate();
+    dataSource = dataSource(TestPostgres.freshDatabase());
+    flyway(dataSource, null).migrate();
   }
 
   @Test
@@ -137,11 +130,7 @@ class MetricIngestIT {
 
   @Test
   void upgradingStopsWhileTheOldRollerStillHasBatchesToFold() throws SQLException {
-    TestPostgres.Database old = TestPostgres.freshDatabase();
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(old.jdbcUrl());
-    ds.setUser(old.user());
-    ds.setPassword(old.password());
+    DataSource ds = dataSource(TestPostgres.freshDatabase());
     Flyway before = flyway(ds, "2");
     before.migrate();
     try (Connection c = ds.getConnection();
@@ -153,8 +142,13 @@ class MetricIngestIT {
         .hasMessageContaining("run the previous analytics-svc version until the table is empty");
   }
 
-  private Flyway flyway(String target) {
-    return flyway(dataSource, target);
+  private static DataSource dataSource(TestPostgres.Database db) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(db.jdbcUrl());
+    ds.setUser(db.user());
+    ds.setPassword(db.password());
+    ds.setCurrentSchema("analytics");
+    return ds;
   }
 
   private static Flyway flyway(DataSource ds, String target) {
