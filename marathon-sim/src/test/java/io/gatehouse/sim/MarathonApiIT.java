@@ -236,6 +236,8 @@ class MarathonApiIT {
          "healthChecks": [{"protocol": "HTTP", "path": "/", "portIndex": 0, "maxConsecutiveFailures": 0}]}
         """;
     try (RawEventStream events = new RawEventStream(sim.marathonUrl(), "text/event-stream", null)) {
+      // attached first: on a busy machine the task can turn healthy before a late stream listens
+      await().atMost(WAIT).until(() -> events.eventTypes().contains("event_stream_attached"));
       client.post("/v2/apps", app);
       String task = firstTaskId("/driven");
       await()

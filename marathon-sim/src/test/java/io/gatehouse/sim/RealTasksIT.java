@@ -214,7 +214,10 @@ class RealTasksIT {
         """;
     try (RawEventStream events =
         new RawEventStream(
-            sim.marathonUrl(), "text/event-stream", "event_type=status_update_event")) {
+            sim.marathonUrl(),
+            "text/event-stream",
+            "event_type=status_update_event&event_type=event_stream_attached")) {
+      await().atMost(WAIT).until(() -> events.eventTypes().contains("event_stream_attached"));
       client.post("/v2/apps", app);
 
       await().atMost(WAIT).until(() -> failures(events, "/crashy") >= 3);
