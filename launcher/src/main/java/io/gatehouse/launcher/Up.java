@@ -122,6 +122,9 @@ final class Up implements Callable<Integer> {
             .setDataDirectory(data)
             .setCleanDataDirectory(false)
             .setPort(postgresPort)
+            // stopped by stopAll, after the services: its own hook would stop it at once, in
+            // parallel with ours, under services that are still writing
+            .setRegisterShutdownHook(false)
             .start();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
