@@ -153,6 +153,12 @@ final class HistogramCodec {
     }
   }
 
+  /** Whether {@code encoded} is the deflated V2 encoding (else, if anything, the plain one). */
+  static boolean deflated(byte[] encoded) {
+    return encoded.length >= 4
+        && (ByteBuffer.wrap(encoded).getInt(0) & ~COOKIE_FLAGS) == V2_COMPRESSED_COOKIE_BASE;
+  }
+
   /** Whether the encoding last read has the layout of {@link BucketCounts}. */
   boolean hasRollupLayout() {
     return halfMagnitude == BucketCounts.HALF_MAGNITUDE && unitMagnitude == 0;

@@ -219,7 +219,7 @@ public final class RollupRow {
   public static AbstractHistogram decode(byte[] encoded, long count) {
     try {
       ByteBuffer buffer = ByteBuffer.wrap(encoded);
-      boolean deflated = encoded.length >= 4 && (buffer.getInt(0) & ~0xf0) == 0x1c849304;
+      boolean deflated = HistogramCodec.deflated(encoded);
       if (count < Integer.MAX_VALUE) {
         return deflated
             ? IntCountsHistogram.decodeFromCompressedByteBuffer(buffer, 0)
