@@ -37,6 +37,15 @@ final class LifecycleFactory {
   private static final Logger log = LoggerFactory.getLogger(LifecycleFactory.class);
 
   @Singleton
+  /**
+   * How long a connected engine may go without a heartbeat: three intervals, and never under 30 s,
+   * so that a busy machine's late heartbeats never make the manager start a second engine.
+   */
+  static Duration silentAfter(Duration heartbeatInterval) {
+    Duration three = heartbeatInterval.multipliedBy(3);
+    return three.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : three;
+  }
+
   @Bean(preDestroy = "close")
   Reconciler reconciler(
       Inventory inventory,
@@ -46,7 +55,8 @@ final class LifecycleFactory {
       SshDriverConfig ssh,
       SshKeyStore sshKeys,
       io.gatehouse.semanager.push.ConfigPush push,
-      @Value("${grpc.server.port}") int grpcPort) {
+      @Value("${grpc.server.port}") int grpcPort,
+      @Value("${gatehouse.semanager.heartbeat-interval:10s}") Duration heartbeatInterval) {
     if (config.engineToken() == null || config.engineToken().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.semanager.lifecycle.engine-token is required with the lifecycle enabled: the"
@@ -97,6 +107,7 @@ final class LifecycleFactory {
                 config.interval(),
                 config.startTimeout(),
                 config.lostAfter(),
+                silentAfter(heartbeatInterval),
                 method(config.defaultMethod())),
             Clock.systemUTC());
     localDriver.onExit(seId -> reconciler.wake());

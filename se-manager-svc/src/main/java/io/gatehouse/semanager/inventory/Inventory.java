@@ -189,7 +189,11 @@ public final class Inventory {
         });
   }
 
-  /** A heartbeat arrived (no revision change: heartbeats are not changes of the record). */
+  /**
+   * A heartbeat arrived (no revision change: heartbeats are not changes of the record). An engine
+   * recorded as DISCONNECTED is CONNECTED again: its stream is open, so the silence was only in the
+   * record (the database was unreachable when its heartbeats came, say).
+   */
   public void heartbeat(String id) {
     transaction(
         c -> {
@@ -199,7 +203,50 @@ public final class Inventory {
             st.setString(1, id);
             st.executeUpdate();
           }
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE service_engine SET state = ?, connected_at = now(),"
+                      + " state_changed_at = now(), revision = revision + 1"
+                      + " WHERE id = ? AND state = ?")) {
+            st.setString(1, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
+            st.setString(2, id);
+            st.setString(3, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
+            if (st.executeUpdate() > 0) {
+              append(c, id, "CONNECTED", "heard again: a heartbeat on its open stream");
+            }
+          }
           return null;
+        });
+  }
+
+  /**
+   * Engines recorded as CONNECTED whose last heartbeat is older than {@code heardBefore} become
+   * DISCONNECTED: their stream ended without a word, with the replica that held it (a manager that
+   * crashed or was killed never records its streams' end). Returns their ids.
+   */
+  public List<String> silenced(Instant heardBefore, String why) {
+    return transaction(
+        c -> {
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "UPDATE service_engine SET state = ?, connected_at = NULL,"
+                      + " state_changed_at = now(), revision = revision + 1"
+                      + " WHERE state = ? AND coalesce(last_heartbeat_at, connected_at,"
+                      + " state_changed_at) < ? RETURNING id")) {
+            st.setString(1, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
+            st.setString(2, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
+            st.setTimestamp(3, Timestamp.from(heardBefore));
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getString(1));
+              }
+            }
+          }
+          for (String id : ids) {
+            append(c, id, "DISCONNECTED", why);
+          }
+          return ids;
         });
   }
 

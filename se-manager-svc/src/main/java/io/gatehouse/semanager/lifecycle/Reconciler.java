@@ -35,11 +35,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per engine of a node driver: planned or failed engines are started; one that did not connect
  * within the start timeout is started again; a disconnected one is replaced at once when its driver
- * says it no longer runs, and after {@code lostAfter} when it still runs but stays silent. Every
- * start spends the group's spawn budget. Engines whose node left the group (gone, inactive, no
- * longer matching, or the group deleted) are stopped and decommissioned. A group driver (Marathon)
- * is given the whole list and replaces engines itself. Nothing is decided before both the nodes and
- * the groups are known, so a manager that just started never decommissions the fleet.
+ * says it no longer runs, and after {@code lostAfter} when it still runs but stays silent. An
+ * engine recorded as connected that sent no heartbeat for {@code silentAfter} counts as
+ * disconnected: the replica that held its stream is gone without recording the end (a crash, a
+ * kill). Every start spends the group's spawn budget. Engines whose node left the group (gone,
+ * inactive, no longer matching, or the group deleted) are stopped and decommissioned. A group
+ * driver (Marathon) is given the whole list and replaces engines itself. Nothing is decided before
+ * both the nodes and the groups are known, so a manager that just started never decommissions the
+ * fleet.
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -49,12 +52,15 @@ public final class Reconciler implements AutoCloseable {
    * @param interval time between passes when nothing changes
    * @param startTimeout how long a started engine may take to connect
    * @param lostAfter how long a disconnected engine whose process still runs may stay silent
+   * @param silentAfter how long a connected engine may go without a heartbeat before its stream
+   *     counts as gone (a few heartbeat intervals)
    * @param defaultMethod the method of groups that name none
    */
   public record Settings(
       Duration interval,
       Duration startTimeout,
       Duration lostAfter,
+      Duration silentAfter,
       DeploymentMethod defaultMethod) {}
 
   private final Inventory inventory;
@@ -165,6 +171,15 @@ public final class Reconciler implements AutoCloseable {
     Map<String, Node> currentNodes = nodes;
     if (!leading || currentGroups == null || currentNodes == null) {
       return;
+    }
+    for (String id :
+        inventory.silenced(
+            clock.instant().minus(settings.silentAfter()),
+            "no heartbeat for " + settings.silentAfter().toSeconds() + " s")) {
+      log.warn(
+          "engine {}: recorded as connected but silent for {} s; counted as disconnected",
+          id,
+          settings.silentAfter().toSeconds());
     }
     Map<String, Inventory.Engine> known = new HashMap<>();
     inventory.all().forEach(e -> known.put(e.id(), e));

@@ -36,8 +36,10 @@ class ReconcilerIT {
           Duration.ofHours(1),
           Duration.ofSeconds(60),
           Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           DeploymentMethod.DEPLOYMENT_METHOD_LOCAL);
 
+  private javax.sql.DataSource dataSource;
   private Inventory inventory;
   private RecordingDriver driver;
   private TestClock clock;
@@ -45,7 +47,8 @@ class ReconcilerIT {
 
   @BeforeEach
   void setUp() {
-    inventory = InventoryDatabase.fresh();
+    dataSource = InventoryDatabase.migrated();
+    inventory = new Inventory(dataSource);
     driver = new RecordingDriver();
     clock = new TestClock();
     reconciler = new Reconciler(inventory, List.of(driver), SETTINGS, clock);
@@ -179,6 +182,53 @@ class ReconcilerIT {
     assertThat(driver.started).endsWith("default@n2");
     assertThat(events("default@n2")).first().isEqualTo("REPLACED");
     assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_STARTING);
+  }
+
+  @Test
+  void aConnectedEngineWithoutHeartbeatsCountsAsDisconnectedUntilItIsHeardAgain() {
+    // A manager that was killed never recorded the end of its engines' streams.
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of()), node("n2", true, Map.of())));
+    reconciler.pass();
+    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
+    inventory.connected("default@n2", "agent-n2", "n2", "default", "v1");
+    driver.running.remove("default@n1"); // went with the manager; n2's process still runs
+
+    lastHeard("default@n1", Duration.ofSeconds(29)); // under three heartbeat intervals
+    reconciler.pass();
+    assertThat(state("default@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED);
+    assertThat(driver.started).hasSize(2);
+
+    lastHeard("default@n1", Duration.ofSeconds(31));
+    lastHeard("default@n2", Duration.ofSeconds(31));
+    reconciler.pass();
+    assertThat(events("default@n1")).startsWith("REPLACED", "DISCONNECTED");
+    assertThat(driver.started).endsWith("default@n1").hasSize(3);
+    assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED);
+    assertThat(inventory.events("default@n2", 0, 1).get(0).message())
+        .isEqualTo("no heartbeat for 30 s");
+
+    inventory.heartbeat("default@n2"); // its stream was open all along
+    assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED);
+    assertThat(events("default@n2")).first().isEqualTo("CONNECTED");
+    reconciler.pass();
+    assertThat(driver.started).hasSize(3);
+  }
+
+  /** Records the engine's last heartbeat as {@code ago} before now. */
+  private void lastHeard(String id, Duration ago) {
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "UPDATE service_engine SET last_heartbeat_at = now() - ? * interval '1 second'"
+                    + " WHERE id = ?")) {
+      st.setLong(1, ago.toSeconds());
+      st.setString(2, id);
+      assertThat(st.executeUpdate()).isEqualTo(1);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

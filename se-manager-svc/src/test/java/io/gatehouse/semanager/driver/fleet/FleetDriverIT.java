@@ -171,6 +171,7 @@ class FleetDriverIT {
                 Duration.ofHours(1),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(15),
+                Duration.ofSeconds(30),
                 DeploymentMethod.DEPLOYMENT_METHOD_MARATHON),
             Clock.systemUTC());
     reconciler.groups(Map.of("default", group(endpoint, "")));

@@ -254,6 +254,7 @@ class MarathonDriverIT {
                 Duration.ofHours(1),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(15),
+                Duration.ofSeconds(30),
                 DeploymentMethod.DEPLOYMENT_METHOD_MARATHON),
             Clock.systemUTC());
     Map<String, Node> nodes = new HashMap<>();
