@@ -235,6 +235,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
   }
 
   private EngineConfig staticConfig() throws java.io.IOException {
+    checkTarget(control, "--control");
+    checkTarget(analytics, "--analytics");
     if (config != null && listen != null) {
       throw invalid("--config", "use either --config or --listen/--backend");
     }
@@ -297,6 +299,18 @@ public final class ServiceEngineMain implements Callable<Integer> {
           text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
       throw invalid(option, "\"" + text + "\" is not HOST:PORT with a port 0-65535");
+    }
+  }
+
+  /** Refuses, naming the option, a gRPC address that gRPC itself would refuse. */
+  private static void checkTarget(String target, String option) {
+    if (target == null) {
+      return;
+    }
+    try {
+      io.grpc.netty.NettyChannelBuilder.forTarget(target).usePlaintext().build().shutdownNow();
+    } catch (IllegalArgumentException e) {
+      throw invalid(option, "\"" + target + "\" is not HOST:PORT (" + e.getMessage() + ")");
     }
   }
 

@@ -100,6 +100,24 @@ class ServiceEngineMainIT {
   }
 
   @Test
+  void aControlPlaneAddressThatIsNotHostPortIsRefusedNamingTheOption() throws Exception {
+    try (ServiceJar refused =
+        ServiceJar.start(
+            "service-engine",
+            List.of(
+                "--listen=127.0.0.1:" + ServiceJar.freePort(),
+                "--backend=127.0.0.1:1",
+                "--admin=127.0.0.1:" + ServiceJar.freePort(),
+                "--analytics=127.0.0.1:127.0.0.1:9104"),
+            Map.of())) {
+      assertThat(refused.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(refused.output())
+          .contains("--analytics: \"127.0.0.1:127.0.0.1:9104\" is not HOST:PORT")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void aRestartedEngineServesItsLastGoodConfigurationWithoutBeingToldAgain() throws Exception {
     try (TestBackend a = TestBackend.start("a")) {
       int listen = ServiceJar.freePort();
