@@ -37,15 +37,6 @@ final class LifecycleFactory {
   private static final Logger log = LoggerFactory.getLogger(LifecycleFactory.class);
 
   @Singleton
-  /**
-   * How long a connected engine may go without a heartbeat: three intervals, and never under 30 s,
-   * so that a busy machine's late heartbeats never make the manager start a second engine.
-   */
-  static Duration silentAfter(Duration heartbeatInterval) {
-    Duration three = heartbeatInterval.multipliedBy(3);
-    return three.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : three;
-  }
-
   @Bean(preDestroy = "close")
   Reconciler reconciler(
       Inventory inventory,
@@ -151,5 +142,14 @@ final class LifecycleFactory {
                   + name
                   + " is not one of marathon, local, ssh, fleet");
     };
+  }
+
+  /**
+   * How long a connected engine may go without a heartbeat: three intervals, and never under 30 s,
+   * so that a busy machine's late heartbeats never make the manager start a second engine.
+   */
+  static Duration silentAfter(Duration heartbeatInterval) {
+    Duration three = heartbeatInterval.multipliedBy(3);
+    return three.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : three;
   }
 }
