@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
+  private volatile boolean closing;
 
   private ChildProcess(String name, Process process) {
     this.name = name;
@@ -64,7 +65,26 @@ final class ChildProcess implements AutoCloseable {
               "log-" + name);
       pump.setDaemon(true);
       pump.start();
-      return new ChildProcess(name, process);
+      ChildProcess child = new ChildProcess(name, process);
+      // like docker compose: the others keep running, and the exit is said where it is seen
+      process
+          .onExit()
+          .thenRunAsync(
+              () -> {
+                try {
+                  pump.join(TimeUnit.SECONDS.toMillis(5)); // its last lines first
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                if (!child.closing) {
+                  out.println(
+                      prefix
+                          + "exited with status "
+                          + process.exitValue()
+                          + "; the rest of Gatehouse runs on without it");
+                }
+              });
+      return child;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
     }
@@ -99,6 +119,7 @@ final class ChildProcess implements AutoCloseable {
   /** Stops the process and everything it started, politely first. */
   @Override
   public void close() {
+    closing = true;
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     try {

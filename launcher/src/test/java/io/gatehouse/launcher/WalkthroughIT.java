@@ -89,7 +89,9 @@ class WalkthroughIT {
     }
     launcher.destroy(); // as Ctrl-C: the launcher stops everything it started
     assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(launcherLog)).contains("Gatehouse stopped.");
+    assertThat(Files.readString(launcherLog))
+        .contains("Gatehouse stopped.")
+        .doesNotContain("[marathon  ] exited"); // what the launcher stops is no surprise
     await().atMost(Duration.ofSeconds(30)).until(() -> processesNaming(home.toString()).isEmpty());
   }
 
@@ -268,6 +270,15 @@ class WalkthroughIT {
     stop(processesNaming("--grpc.server.port=" + (base + 4)), "TERM"); // analytics-svc
     // PostgreSQL's fast shutdown (SIGTERM would wait for analytics-svc's connections to end)
     stop(processesNaming("postgres -D " + home.resolve("postgres")), "INT");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(launcherLog))
+                    .contains(
+                        "[se-manager] exited with status",
+                        "[policy    ] exited with status",
+                        "[analytics ] exited with status"));
     try (Load load = Load.start(http, AGENTS)) {
       await().atMost(WAIT).until(() -> load.answered() >= 1000);
       load.assertNoFailure();
