@@ -116,10 +116,18 @@ final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * From now on an exit is no surprise and is not reported: Ctrl-C reaches the children too, and
+   * they may end before the launcher comes to stop them.
+   */
+  void expectExit() {
+    closing = true;
+  }
+
   /** Stops the process and everything it started, politely first. */
   @Override
   public void close() {
-    closing = true;
+    expectExit();
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     try {

@@ -304,6 +304,7 @@ final class Up implements Callable<Integer> {
       running = new ArrayList<>(children);
       children.clear();
     }
+    running.forEach(ChildProcess::expectExit);
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
