@@ -37,8 +37,14 @@ public final class ProcessTaskRunner implements TaskRunner {
             .redirectError(sandbox.resolve("stderr").toFile());
     builder.environment().putAll(spec.env());
     builder.environment().put("MESOS_SANDBOX", sandbox.toString());
-    Process process = builder.start();
-    running.add(process);
+    Process process;
+    synchronized (running) { // a launch racing stopAll would leave its process behind
+      if (stoppingAll) {
+        throw new IOException("the agent is stopping: task " + spec.taskId() + " not started");
+      }
+      process = builder.start();
+      running.add(process);
+    }
     Handle handle = new Handle(process);
     process
         .onExit()
@@ -59,8 +65,11 @@ public final class ProcessTaskRunner implements TaskRunner {
    */
   @Override
   public void stopAll() {
-    stoppingAll = true;
-    Set<Process> all = Set.copyOf(running);
+    Set<Process> all;
+    synchronized (running) {
+      stoppingAll = true;
+      all = Set.copyOf(running);
+    }
     for (Process process : all) {
       process.descendants().forEach(ProcessHandle::destroy);
       process.destroy();
