@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
-  private volatile boolean closing;
+  private volatile boolean exitExpected;
 
   private ChildProcess(String name, Process process) {
     this.name = name;
@@ -76,7 +76,7 @@ final class ChildProcess implements AutoCloseable {
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
-                if (!child.closing) {
+                if (!child.exitExpected) {
                   out.println(
                       prefix
                           + "exited with status "
@@ -121,7 +121,7 @@ final class ChildProcess implements AutoCloseable {
    * they may end before the launcher comes to stop them.
    */
   void expectExit() {
-    closing = true;
+    exitExpected = true;
   }
 
   /** Stops the process and everything it started, politely first. */

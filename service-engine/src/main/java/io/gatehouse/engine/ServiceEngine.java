@@ -261,7 +261,6 @@ public final class ServiceEngine implements AutoCloseable {
     return listeners.sockets();
   }
 
-  /** The per-second timing of every virtual service and member. */
   /**
    * The event loops that serve connections: the engine's own clients (analytics) run on them too,
    * so that on a pinned core no extra thread competes with traffic.
@@ -275,6 +274,7 @@ public final class ServiceEngine implements AutoCloseable {
     return transport;
   }
 
+  /** The per-second timing of every virtual service and member. */
   public TimingCollector timing() {
     return timing;
   }

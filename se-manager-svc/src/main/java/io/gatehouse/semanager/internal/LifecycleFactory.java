@@ -47,7 +47,7 @@ final class LifecycleFactory {
       SshKeyStore sshKeys,
       io.gatehouse.semanager.push.ConfigPush push,
       @Value("${grpc.server.port}") int grpcPort,
-      @Value("${gatehouse.semanager.heartbeat-interval:10s}") Duration heartbeatInterval) {
+      @Value(PushFactory.HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
     if (config.engineToken() == null || config.engineToken().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.semanager.lifecycle.engine-token is required with the lifecycle enabled: the"

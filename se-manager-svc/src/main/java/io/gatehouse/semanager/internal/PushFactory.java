@@ -27,6 +27,9 @@ import java.time.Duration;
 /** The push, the engines' Connect service, and the gRPC server's shared parts. */
 @Factory
 final class PushFactory {
+  /** How often engines send heartbeats; the reconciler's silence limit is a few of them. */
+  static final String HEARTBEAT_INTERVAL = "${gatehouse.semanager.heartbeat-interval:10s}";
+
   /**
    * The push, reporting propagation times (a Marathon event to each engine's and to every engine's
    * answer) as {@code gatehouse_semanager_propagation_seconds{until="engine"|"all"}}.
@@ -71,7 +74,7 @@ final class PushFactory {
       ConfigPush push,
       Inventory inventory,
       @Nullable Reconciler reconciler,
-      @Value("${gatehouse.semanager.heartbeat-interval:10s}") Duration heartbeatInterval) {
+      @Value(HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
     ConnectionRecorder recorder = new ConnectionRecorder(inventory);
     ConnectionListener listener =
         reconciler == null

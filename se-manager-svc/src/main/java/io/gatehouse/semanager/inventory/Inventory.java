@@ -173,17 +173,13 @@ public final class Inventory {
   public void disconnected(String id, String why) {
     transaction(
         c -> {
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "UPDATE service_engine SET state = ?, connected_at = NULL,"
-                      + " state_changed_at = now(), revision = revision + 1"
-                      + " WHERE id = ? AND state = ?")) {
-            st.setString(1, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
-            st.setString(2, id);
-            st.setString(3, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
-            if (st.executeUpdate() > 0) {
-              append(c, id, "DISCONNECTED", why);
-            }
+          if (move(
+              c,
+              id,
+              ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED,
+              ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED,
+              "connected_at = NULL")) {
+            append(c, id, "DISCONNECTED", why);
           }
           return null;
         });
@@ -199,21 +195,21 @@ public final class Inventory {
         c -> {
           try (PreparedStatement st =
               c.prepareStatement(
-                  "UPDATE service_engine SET last_heartbeat_at = now() WHERE id = ?")) {
+                  "UPDATE service_engine SET last_heartbeat_at = now()"
+                      + " WHERE id = ? AND state <> ?")) {
             st.setString(1, id);
-            st.executeUpdate();
-          }
-          try (PreparedStatement st =
-              c.prepareStatement(
-                  "UPDATE service_engine SET state = ?, connected_at = now(),"
-                      + " state_changed_at = now(), revision = revision + 1"
-                      + " WHERE id = ? AND state = ?")) {
-            st.setString(1, name(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED));
-            st.setString(2, id);
-            st.setString(3, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
+            st.setString(2, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
             if (st.executeUpdate() > 0) {
-              append(c, id, "CONNECTED", "heard again: a heartbeat on its open stream");
+              return null;
             }
+          }
+          if (move(
+              c,
+              id,
+              ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED,
+              ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED,
+              "connected_at = now(), last_heartbeat_at = now()")) {
+            append(c, id, "CONNECTED", "heard again: a heartbeat on its open stream");
           }
           return null;
         });
@@ -406,6 +402,26 @@ public final class Inventory {
       }
     }
     return engines;
+  }
+
+  /**
+   * Moves engine {@code id} from state {@code from} to {@code to}, also setting {@code alsoSet}
+   * (SQL assignments); whether it was in {@code from}.
+   */
+  private static boolean move(
+      Connection c, String id, ServiceEngineState from, ServiceEngineState to, String alsoSet)
+      throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "UPDATE service_engine SET state = ?, "
+                + alsoSet
+                + ", state_changed_at = now(), revision = revision + 1"
+                + " WHERE id = ? AND state = ?")) {
+      st.setString(1, name(to));
+      st.setString(2, id);
+      st.setString(3, name(from));
+      return st.executeUpdate() > 0;
+    }
   }
 
   private static void append(Connection c, String id, String type, String message)

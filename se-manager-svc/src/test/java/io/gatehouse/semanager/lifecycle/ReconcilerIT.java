@@ -157,12 +157,7 @@ class ReconcilerIT {
 
   @Test
   void aLostEngineIsReplacedAtOnceWhenItsProcessIsGoneAndAfterASilenceWhenItRuns() {
-    lead(
-        List.of(group("default", Placement.getDefaultInstance(), 0)),
-        List.of(node("n1", true, Map.of()), node("n2", true, Map.of())));
-    reconciler.pass();
-    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
-    inventory.connected("default@n2", "agent-n2", "n2", "default", "v1");
+    twoConnectedEngines();
     reconciler.pass();
     assertThat(driver.started).hasSize(2);
 
@@ -186,13 +181,7 @@ class ReconcilerIT {
 
   @Test
   void aConnectedEngineWithoutHeartbeatsCountsAsDisconnectedUntilItIsHeardAgain() {
-    // A manager that was killed never recorded the end of its engines' streams.
-    lead(
-        List.of(group("default", Placement.getDefaultInstance(), 0)),
-        List.of(node("n1", true, Map.of()), node("n2", true, Map.of())));
-    reconciler.pass();
-    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
-    inventory.connected("default@n2", "agent-n2", "n2", "default", "v1");
+    twoConnectedEngines(); // then the manager was killed: the streams' end was never recorded
     driver.running.remove("default@n1"); // went with the manager; n2's process still runs
 
     lastHeard("default@n1", Duration.ofSeconds(29)); // under three heartbeat intervals
@@ -214,6 +203,16 @@ class ReconcilerIT {
     assertThat(events("default@n2")).first().isEqualTo("CONNECTED");
     reconciler.pass();
     assertThat(driver.started).hasSize(3);
+  }
+
+  /** Nodes n1 and n2 in the default group, each with its engine started and connected. */
+  private void twoConnectedEngines() {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of()), node("n2", true, Map.of())));
+    reconciler.pass();
+    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
+    inventory.connected("default@n2", "agent-n2", "n2", "default", "v1");
   }
 
   /** Records the engine's last heartbeat as {@code ago} before now. */
