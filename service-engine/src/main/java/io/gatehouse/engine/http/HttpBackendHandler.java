@@ -3,8 +3,10 @@ package io.gatehouse.engine.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 
@@ -17,6 +19,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamConnections connections;
   private HttpExchange exchange;
   private boolean keepAlive;
+  private boolean interim; // an interim (1xx) response was read; its end marker comes next
 
   HttpBackendHandler(UpstreamConnections connections) {
     this.connections = connections;
@@ -41,28 +44,36 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       ctx.close(); // an idle connection got data nobody asked for
       return;
     }
+    if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+      // an ambiguous head or a broken body: nothing after it can be read as the member meant it
+      ReferenceCountUtil.release(msg);
+      HttpExchange failed = exchange;
+      exchange = null;
+      keepAlive = false;
+      failed.badResponse(); // closes this connection
+      return;
+    }
     if (msg instanceof HttpResponse response) {
-      if (response.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        ctx.close();
-        return;
-      }
       if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
         HttpExchange upgraded = exchange;
         exchange = null;
         upgraded.switched(response); // both connections become a byte relay
         return;
       }
-      if (response.status().equals(HttpResponseStatus.CONTINUE)) {
-        ReferenceCountUtil.release(msg); // the engine answered 100 Continue itself
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        // 100 Continue (the engine answered the client's Expect itself), 103 Early Hints: not
+        // forwarded, and neither is the end marker the decoder gives each of them
+        ReferenceCountUtil.release(msg);
+        interim = true;
         return;
       }
       keepAlive = HttpUtil.isKeepAlive(response);
       exchange.responseHead(response);
     }
     if (msg instanceof HttpContent content) {
-      if (exchange == null) {
-        content.release(); // the exchange failed on the head
+      if (interim || exchange == null) {
+        interim = false;
+        content.release(); // an interim answer's end, or the exchange failed on the head
         return;
       }
       exchange.responseContent(content);

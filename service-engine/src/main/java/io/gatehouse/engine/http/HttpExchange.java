@@ -163,7 +163,7 @@ final class HttpExchange {
   void requestContent(HttpContent content) {
     if (content.decoderResult().isFailure()) {
       content.release();
-      ctx.close(); // a broken chunked body: nothing sensible can follow
+      refuseBody(); // a broken chunked body: nothing sensible can follow
       return;
     }
     if (content.content().isReadable()) {
@@ -209,7 +209,7 @@ final class HttpExchange {
     stats.response(status);
     // a member may answer before the request body is through: whether the client connection
     // can carry another request is known when the response ends
-    keepAlive = ProxyHeaders.toClient(response, keepAlive);
+    keepAlive = ProxyHeaders.toClient(response, keepAlive, head.protocolVersion());
     ctx.write(response);
   }
 
@@ -332,6 +332,44 @@ final class HttpExchange {
       }
     } else {
       fail(HttpResponseStatus.BAD_GATEWAY, "the pool member closed the connection");
+    }
+  }
+
+  /**
+   * The member sent what is not a well-framed response (refused by its codec): its connection is
+   * closed, and the client gets a 502, or sees its connection end when the response had started.
+   * The request is not sent again: the member did answer.
+   */
+  void badResponse() {
+    Channel bad = upstream;
+    if (current()) {
+      if (responseStarted) {
+        end();
+        ctx.flush();
+        ctx.close(); // a truncated response: the client must see the connection end
+      } else {
+        fail(HttpResponseStatus.BAD_GATEWAY, "the pool member sent a malformed response");
+      }
+    }
+    bad.close();
+  }
+
+  /**
+   * The client's chunked body broke off (a chunk size that overflows, an over-long extension or
+   * trailer): the member never gets a complete request, its connection is closed, and the client
+   * gets a 400 unless the response had started.
+   */
+  private void refuseBody() {
+    Channel partial = upstream;
+    if (responseStarted) {
+      end();
+      ctx.close();
+    } else {
+      keepAlive = false;
+      fail(HttpResponseStatus.BAD_REQUEST, "a malformed chunked body");
+    }
+    if (partial != null) {
+      partial.close();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.http;
 
+import io.gatehouse.engine.http.framing.FramingException;
 import io.gatehouse.engine.listener.VirtualService;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -168,17 +169,25 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.close(); // resets and the like: channelInactive cleans up
   }
 
+  /**
+   * Answers a request the codec refused, and closes: nothing after it on the connection can be
+   * trusted to start where the engine thinks it starts.
+   */
   private void rejectMalformed(Throwable cause) {
     HttpResponseStatus status =
-        cause instanceof TooLongHttpLineException
-            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-            : cause instanceof TooLongHttpHeaderException
-                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                : cause instanceof TooLongFrameException
-                    ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
+        cause instanceof FramingException framing
+            ? framing.status()
+            : cause instanceof TooLongHttpLineException
+                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongFrameException
+                        ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                        : HttpResponseStatus.BAD_REQUEST;
     service.stats().response(status.code());
-    ErrorResponses.send(ctx, status, "malformed request", false);
+    String reason =
+        cause instanceof FramingException ? cause.getMessage() : "malformed request"; // own words
+    ErrorResponses.send(ctx, status, reason, false);
   }
 
   /**
@@ -186,12 +195,26 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
    * (slow clients are closed on).
    */
   void awaitRequest() {
+    if (!pipelined.isEmpty()) {
+      // in a task of its own: the member connection just given back may still be decoding what
+      // its member sent after the response (an unasked-for second response), which must meet an
+      // idle connection that closes on it, not the next request
+      ctx.executor().execute(this::servePipelined);
+      return;
+    }
+    waitForHead();
+  }
+
+  private void servePipelined() {
     while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
       handle(pipelined.poll());
     }
-    if (exchange != null) {
-      return;
+    if (exchange == null && ctx.channel().isActive()) {
+      waitForHead();
     }
+  }
+
+  private void waitForHead() {
     Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
     requestDeadline.arm(limit.toNanos());
     ctx.read();

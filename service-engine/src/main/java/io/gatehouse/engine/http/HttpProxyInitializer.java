@@ -1,5 +1,6 @@
 package io.gatehouse.engine.http;
 
+import io.gatehouse.engine.http.framing.ServerCodec;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.security.SecurityFilter;
@@ -7,7 +8,6 @@ import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 
 /** The pipeline of a client connection to an HTTP listener. */
@@ -50,8 +50,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
 
   private void addCodecHandlers(ChannelPipeline pipeline) {
     pipeline.addLast(
-        "codec",
-        new HttpServerCodec(settings.maxInitialLineLength(), settings.maxHeaderSize(), 8192));
+        "codec", new ServerCodec(settings.maxInitialLineLength(), settings.maxHeaderSize()));
     pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
   }
 

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -40,16 +41,26 @@ final class ProxyHeaders {
     HOP_BY_HOP.forEach(headers::remove);
   }
 
-  /** Removes the headers that {@code Connection} names as hop-by-hop (RFC 9110 7.6.1). */
+  /**
+   * Removes the headers that {@code Connection} names as hop-by-hop (RFC 9110 7.6.1), never the
+   * framing or {@code Host}: a message whose {@code Connection} names those is refused by its codec
+   * before it gets here, and if one got here all the same, its framing would still stand.
+   */
   private static void removeNamedBy(HttpHeaders headers) {
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : connection.split(",")) {
         String name = token.trim();
-        if (!name.isEmpty()) {
+        if (!name.isEmpty() && !framing(name)) {
           headers.remove(name);
         }
       }
     }
+  }
+
+  private static boolean framing(String name) {
+    return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+        || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
+        || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name);
   }
 
   /**
@@ -103,10 +114,15 @@ final class ProxyHeaders {
   /**
    * Prepares a member's response for the client: hop-by-hop headers out, and the connection kept or
    * closed as the client's request said. Returns whether the client connection stays open: a
-   * response whose length only the end of the connection tells ends it.
+   * response whose length only the end of the connection tells ends it. An HTTP/1.0 client does not
+   * know chunked (RFC 9112 6.1): its response body ends with the connection instead.
    */
-  static boolean toClient(HttpMessage response, boolean clientKeepAlive) {
+  static boolean toClient(
+      HttpMessage response, boolean clientKeepAlive, HttpVersion clientVersion) {
     removeHopByHop(response);
+    if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    }
     boolean framed =
         HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
     boolean keepAlive = clientKeepAlive && framed;

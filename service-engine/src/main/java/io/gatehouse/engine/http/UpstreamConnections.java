@@ -1,5 +1,6 @@
 package io.gatehouse.engine.http;
 
+import io.gatehouse.engine.http.framing.MemberCodec;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.pool.MemberConnections;
 import io.netty.bootstrap.Bootstrap;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -48,7 +48,7 @@ final class UpstreamConnections {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast("codec", new HttpClientCodec(4096, settings.maxHeaderSize(), 8192))
+                        .addLast("codec", new MemberCodec(4096, settings.maxHeaderSize()))
                         .addLast("backend", new HttpBackendHandler(UpstreamConnections.this));
                   }
                 });

@@ -36,16 +36,38 @@ class ProxyHeadersTest {
     HttpResponse framed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     framed.headers().set("Content-Length", "5");
     framed.headers().set("Connection", "keep-alive");
-    assertThat(ProxyHeaders.toClient(framed, true)).isTrue();
+    assertThat(ProxyHeaders.toClient(framed, true, HttpVersion.HTTP_1_1)).isTrue();
     assertThat(framed.headers().contains("Connection")).isFalse();
 
     HttpResponse unframed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    assertThat(ProxyHeaders.toClient(unframed, true)).isFalse();
+    assertThat(ProxyHeaders.toClient(unframed, true, HttpVersion.HTTP_1_1)).isFalse();
     assertThat(unframed.headers().get("Connection")).isEqualTo("close");
 
     HttpResponse chunked = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     chunked.headers().set("Transfer-Encoding", "chunked");
-    assertThat(ProxyHeaders.toClient(chunked, true)).isTrue();
+    assertThat(ProxyHeaders.toClient(chunked, true, HttpVersion.HTTP_1_1)).isTrue();
     assertThat(chunked.headers().get("Transfer-Encoding")).isEqualTo("chunked");
+  }
+
+  @Test
+  void anHttp10ClientGetsABodyEndedByTheConnectionInsteadOfChunks() {
+    HttpResponse chunked = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    chunked.headers().set("Transfer-Encoding", "chunked");
+    assertThat(ProxyHeaders.toClient(chunked, true, HttpVersion.HTTP_1_0)).isFalse();
+    assertThat(chunked.headers().contains("Transfer-Encoding")).isFalse();
+    assertThat(chunked.headers().get("Connection")).isEqualTo("close");
+  }
+
+  @Test
+  void aConnectionHeaderNeverTakesTheFramingOrTheHostAlong() {
+    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+    request.headers().set("Connection", "Content-Length, transfer-encoding, HOST");
+    request.headers().set("Content-Length", "5");
+    request.headers().set("Host", "app");
+
+    ProxyHeaders.toUpstream(request, "10.1.2.3", "http");
+
+    assertThat(request.headers().get("Content-Length")).isEqualTo("5");
+    assertThat(request.headers().get("Host")).isEqualTo("app");
   }
 }
