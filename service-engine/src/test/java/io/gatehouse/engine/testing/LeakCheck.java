@@ -34,6 +34,22 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    assertNoLeaks();
+  }
+
+  /** Starts watching, for test engines without Jupiter's extensions (jqwik's containers). */
+  public static LeakCheck watching() {
+    LeakCheck check = new LeakCheck();
+    check.start();
+    return check;
+  }
+
+  private void start() {
     assertThat(ResourceLeakDetector.getLevel())
         .as("tests run with -Dio.netty.leakDetection.level=paranoid")
         .isEqualTo(ResourceLeakDetector.Level.PARANOID);
@@ -41,8 +57,8 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
     logger().addAppender(appender);
   }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
+  /** Stops watching; fails when a leak was reported meanwhile. */
+  public void assertNoLeaks() {
     for (int round = 0; round < 10; round++) {
       System.gc(); // unreleased buffers become collectable; each new allocation looks for them
       for (int i = 0; i < 256; i++) {

@@ -62,7 +62,12 @@ public final class RawHttpClient implements AutoCloseable {
       return new Answer(status, headers, "");
     }
     if (headers.containsKey("content-length")) {
-      body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+      int length = Integer.parseInt(headers.get("content-length"));
+      byte[] read = in.readNBytes(length);
+      if (read.length < length) {
+        throw new IOException("the connection ended inside a response: " + read.length + " bytes");
+      }
+      body.write(read);
     } else if ("chunked".equals(headers.get("transfer-encoding"))) {
       int size;
       while ((size = Integer.parseInt(line().split(";", 2)[0], 16)) > 0) {

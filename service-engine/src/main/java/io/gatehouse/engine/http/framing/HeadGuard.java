@@ -3,9 +3,11 @@ package io.gatehouse.engine.http.framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -62,13 +64,19 @@ final class HeadGuard {
           framing.accept(head);
         } catch (FramingException e) {
           head.setDecoderResult(DecoderResult.failure(e));
-          refuse(in);
-          return;
         }
-        if (head instanceof HttpResponse response
-            && response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
-          upgraded = true;
+      }
+      if (message instanceof HttpObject object && object.decoderResult().isFailure()) {
+        // refused here or by Netty (a chunk size that overflows, say): the last thing decoded
+        while (out.size() > i + 1) {
+          ReferenceCountUtil.release(out.remove(out.size() - 1)); // its end marker, say
         }
+        refuse(in);
+        return;
+      }
+      if (message instanceof HttpResponse response
+          && response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+        upgraded = true;
       }
       if (message instanceof LastHttpContent) {
         scanner.reset();
@@ -77,6 +85,16 @@ final class HeadGuard {
       }
     }
     scanned = Math.max(0, scanned - (in.readerIndex() - readerBefore));
+  }
+
+  /** Whether bytes of a head have arrived and the head is not complete yet. */
+  boolean inHead() {
+    return scanner.inHead();
+  }
+
+  /** Whether a message was refused: the decoder must produce nothing more, at the end neither. */
+  boolean refused() {
+    return refused;
   }
 
   private void refuse(ByteBuf in) {

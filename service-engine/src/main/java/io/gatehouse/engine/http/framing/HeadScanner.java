@@ -38,6 +38,11 @@ final class HeadScanner implements ByteProcessor {
     return state == State.DONE;
   }
 
+  /** Whether a head has begun and not yet ended: bytes past the empty lines before a start line. */
+  boolean inHead() {
+    return state != State.BEFORE_START_LINE && state != State.DONE && state != State.FAILED;
+  }
+
   /** What is wrong with the head; null while nothing is. */
   String problem() {
     return problem;

@@ -53,6 +53,14 @@ public final class MemberCodec
     }
 
     @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      if (!guard.refused()) {
+        super.decodeLast(ctx, in, out); // a refused connection ends with nothing more decoded
+      }
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
         throws Exception {
       int from = out.size();

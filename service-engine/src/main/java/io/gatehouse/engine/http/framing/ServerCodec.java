@@ -33,11 +33,27 @@ public final class ServerCodec
     init(new RequestDecoder(config), new ResponseEncoder());
   }
 
+  /**
+   * Whether a request head has begun to arrive and is not complete yet (the decoder may have
+   * consumed its first lines already, so buffered bytes alone do not tell).
+   */
+  public boolean headInProgress() {
+    return ((RequestDecoder) inboundHandler()).guard.inHead();
+  }
+
   private final class RequestDecoder extends HttpRequestDecoder {
     private final HeadGuard guard = new HeadGuard();
 
     RequestDecoder(HttpDecoderConfig config) {
       super(config);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      if (!guard.refused()) {
+        super.decodeLast(ctx, in, out); // a refused connection ends with nothing more decoded
+      }
     }
 
     @Override
