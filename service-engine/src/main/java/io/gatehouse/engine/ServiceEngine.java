@@ -9,6 +9,7 @@ import io.gatehouse.engine.health.HealthChecker;
 import io.gatehouse.engine.http.HttpProxyInitializer;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.ListenerSet;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
@@ -69,6 +70,16 @@ public final class ServiceEngine implements AutoCloseable {
    * @param http HTTP limits and timeouts
    */
   public ServiceEngine(Transport transport, int threads, HttpSettings http) {
+    this(transport, threads, http, ResourceLimits.defaults());
+  }
+
+  /**
+   * @param transport the socket transport
+   * @param threads event loops for connections (one per core is the usual choice)
+   * @param http HTTP limits and timeouts
+   * @param limits what clients may hold at once
+   */
+  public ServiceEngine(Transport transport, int threads, HttpSettings http, ResourceLimits limits) {
     this.transport = transport;
     this.acceptors = transport.group(1, "se-accept");
     this.workers = transport.group(threads, "se-io");
@@ -80,14 +91,15 @@ public final class ServiceEngine implements AutoCloseable {
         new HttpProxyInitializer.Upstreams(transport, http, memberConnections);
     ServerBootstrap httpBootstrap = serverBootstrap(false);
     ServerBootstrap tcpBootstrap = serverBootstrap(true);
-    UdpListeners udp = new UdpListeners(transport, workers, Duration.ofSeconds(60));
+    UdpListeners udp = new UdpListeners(transport, workers, limits);
     Map<Protocol, ListenerSet.Binder> binders = new EnumMap<>(Protocol.class);
     binders.put(
         Protocol.HTTP,
         (listener, service) ->
             httpBootstrap
                 .clone()
-                .childHandler(new HttpProxyInitializer(service, http, upstreams, listener.tls()))
+                .childHandler(
+                    new HttpProxyInitializer(service, http, upstreams, listener.tls(), limits))
                 .bind(listener.address(), listener.port()));
     binders.put(
         Protocol.TCP,
@@ -95,7 +107,8 @@ public final class ServiceEngine implements AutoCloseable {
             tcpBootstrap
                 .clone()
                 .childHandler(
-                    new TcpProxyInitializer(service, transport, listener.tls(), memberConnections))
+                    new TcpProxyInitializer(
+                        service, transport, listener.tls(), memberConnections, limits))
                 .bind(listener.address(), listener.port()));
     binders.put(Protocol.UDP, udp::bind);
     this.listeners = new ListenerSet(binders);

@@ -16,6 +16,7 @@ import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.control.ControlClient;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.limits.ResourceLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "admin port: /health, /metrics, /config (default: ${DEFAULT-VALUE})")
   String admin = "127.0.0.1:9180";
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description =
+          "a bearer token, alone in this file, that the admin port asks for on every path but"
+              + " /health; required when --admin is not a loopback address")
+  Path adminTokenFile;
 
   @Option(
       names = "--control",
@@ -131,6 +140,32 @@ public final class ServiceEngineMain implements Callable<Integer> {
       description = "time every request (--no-timing turns it off; default: on)")
   boolean timing = true;
 
+  @Option(
+      names = "--max-connections",
+      description =
+          "client connections open at once per TCP or HTTP listener (default: ${DEFAULT-VALUE})")
+  int maxConnections = ResourceLimits.defaults().connectionsPerListener();
+
+  @Option(
+      names = "--relay-idle-timeout",
+      paramLabel = "DURATION",
+      description =
+          "a TCP relay or upgraded HTTP connection with no byte either way this long is closed,"
+              + " like 30s, 5m or 1h (default: ${DEFAULT-VALUE})")
+  String relayIdleTimeout = "1h";
+
+  @Option(
+      names = "--udp-max-sessions",
+      description = "UDP sessions at once per listener (default: ${DEFAULT-VALUE})")
+  int udpMaxSessions = ResourceLimits.defaults().udpSessionsPerListener();
+
+  @Option(
+      names = "--udp-max-sessions-per-network",
+      description =
+          "UDP sessions at once per listener from one /24 (IPv4) or /64 (IPv6)"
+              + " (default: ${DEFAULT-VALUE})")
+  int udpMaxSessionsPerNetwork = ResourceLimits.defaults().udpSessionsPerSourceNetwork();
+
   @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -141,8 +176,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineConfig engineConfig;
+    InetSocketAddress adminAt;
+    String adminToken;
+    ResourceLimits limits;
     try {
+      limits = limits();
       engineConfig = staticConfig();
+      adminAt = adminAddress();
+      adminToken = adminToken(adminAt);
     } catch (InvalidConfigException e) {
       System.err.println("service-engine: invalid configuration: " + e.getMessage());
       return 2;
@@ -157,7 +198,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
         new ServiceEngine(
             transport,
             threads,
-            HttpSettings.defaults().withTiming(timing).withClientLogs(logBuffer));
+            HttpSettings.defaults().withTiming(timing).withClientLogs(logBuffer),
+            limits);
     ServiceEngine.ApplyResult result = engine.apply(engineConfig);
     if (stateDir != null) {
       new LastGoodConfig(stateDir).save(result.config());
@@ -165,10 +207,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
     result
         .failedServices()
         .forEach((vs, why) -> log.error("virtual service {} is not served: {}", vs, why));
-    InetSocketAddress adminAt = socket(admin, "--admin");
-    AdminServer adminServer =
-        new AdminServer(
-            engine, transport, new InetSocketAddress(adminAt.getHostString(), adminAt.getPort()));
+    AdminServer adminServer = new AdminServer(engine, transport, adminAt, adminToken);
     log.info(
         "service engine up ({} transport, {} event loops, timing {}): {} virtual services on {};"
             + " admin on {}",
@@ -248,7 +287,9 @@ public final class ServiceEngineMain implements Callable<Integer> {
     }
     if (listen == null && stateDir != null) {
       LastGoodConfig lastGood = new LastGoodConfig(stateDir);
-      var kept = lastGood.load();
+      // under a manager, an unreadable file is set aside and the push awaited; alone, the
+      // engine has nothing else to serve and refuses to start
+      var kept = control != null ? lastGood.loadOrSetAside() : lastGood.load();
       if (kept.isPresent()) {
         log.info("serving the last good configuration from {}", lastGood.file());
         return kept.get();
@@ -287,6 +328,65 @@ public final class ServiceEngineMain implements Callable<Integer> {
     } catch (java.net.UnknownHostException e) {
       return "localhost";
     }
+  }
+
+  private ResourceLimits limits() {
+    positive(maxConnections, "--max-connections");
+    positive(udpMaxSessions, "--udp-max-sessions");
+    positive(udpMaxSessionsPerNetwork, "--udp-max-sessions-per-network");
+    Duration relay = StaticConfigFile.duration(relayIdleTimeout, "--relay-idle-timeout");
+    if (relay.isZero()) {
+      throw invalid("--relay-idle-timeout", "must be positive");
+    }
+    return new ResourceLimits(
+        maxConnections,
+        relay,
+        udpMaxSessions,
+        udpMaxSessionsPerNetwork,
+        ResourceLimits.defaults().udpSessionTimeout());
+  }
+
+  private static void positive(int value, String option) {
+    if (value <= 0) {
+      throw invalid(option, "must be positive");
+    }
+  }
+
+  private InetSocketAddress adminAddress() {
+    InetSocketAddress at = socket(admin, "--admin");
+    InetSocketAddress resolved = new InetSocketAddress(at.getHostString(), at.getPort());
+    if (resolved.isUnresolved()) {
+      throw invalid("--admin", "\"" + at.getHostString() + "\" does not resolve");
+    }
+    return resolved;
+  }
+
+  /**
+   * The admin port's bearer token, read from its file (never from the command line, where {@code
+   * ps} would show it); null when there is none, which only a loopback admin address may have.
+   */
+  private String adminToken(InetSocketAddress adminAt) {
+    if (adminTokenFile == null) {
+      if (!adminAt.getAddress().isLoopbackAddress()) {
+        throw invalid(
+            "--admin",
+            adminAt.getHostString()
+                + " is not a loopback address: give --admin-token-file so that the port asks"
+                + " for a bearer token");
+      }
+      return null;
+    }
+    String token;
+    try {
+      token = java.nio.file.Files.readString(adminTokenFile).strip();
+    } catch (java.io.IOException e) {
+      throw invalid("--admin-token-file", "cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    if (token.length() < 16 || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      throw invalid(
+          "--admin-token-file", "must hold one token of at least 16 printable characters");
+    }
+    return token;
   }
 
   private static InetSocketAddress socket(String text, String option) {

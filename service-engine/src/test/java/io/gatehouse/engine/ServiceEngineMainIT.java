@@ -148,6 +148,89 @@ class ServiceEngineMainIT {
   }
 
   @Test
+  void anAdminPortOffLoopbackNeedsATokenAndWithOneAsksForItEverywhereButHealth() throws Exception {
+    List<String> quickForm =
+        List.of("--listen=127.0.0.1:" + ServiceJar.freePort(), "--backend=127.0.0.1:1");
+    int admin = ServiceJar.freePort();
+    try (ServiceJar refused =
+        ServiceJar.start(
+            "service-engine", concat(quickForm, List.of("--admin=0.0.0.0:" + admin)), Map.of())) {
+      assertThat(refused.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(refused.output())
+          .contains("--admin: 0.0.0.0 is not a loopback address: give --admin-token-file");
+    }
+
+    Path tokenFile = Files.createTempFile("admin", ".token");
+    Files.writeString(tokenFile, "s3cret-admin-token-0123456789\n");
+    try (ServiceJar engine =
+        ServiceJar.start(
+                "service-engine",
+                concat(
+                    quickForm,
+                    List.of("--admin=127.0.0.1:" + admin, "--admin-token-file=" + tokenFile)),
+                Map.of())
+            .awaitPort(admin, Duration.ofSeconds(30))) {
+      assertThat(status(admin, "/health", null)).isEqualTo(200);
+      assertThat(status(admin, "/metrics", null)).isEqualTo(401);
+      assertThat(status(admin, "/config", "Bearer wrong-token-0123456789")).isEqualTo(401);
+      assertThat(status(admin, "/metrics", "Bearer s3cret-admin-token-0123456789")).isEqualTo(200);
+      assertThat(engine.output()).doesNotContain("s3cret");
+    }
+  }
+
+  @Test
+  void anUnreadableLastGoodFileIsSetAsideUnderAManagerButRefusedWhenAlone() throws Exception {
+    Path state = Files.createTempDirectory("engine-state");
+    Files.writeString(state.resolve("last-good-config.json"), "{\"pools\": [{\"name\": ");
+    int admin = ServiceJar.freePort();
+    try (ServiceJar alone =
+        ServiceJar.start(
+            "service-engine",
+            List.of("--admin=127.0.0.1:" + admin, "--state-dir=" + state),
+            Map.of())) {
+      assertThat(alone.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    }
+    assertThat(state.resolve("last-good-config.json")).exists();
+
+    try (ServiceJar managed =
+        ServiceJar.start(
+                "service-engine",
+                List.of(
+                    "--control=127.0.0.1:" + ServiceJar.freePort(), // nobody there yet
+                    "--se-id=se-test",
+                    "--admin=127.0.0.1:" + admin,
+                    "--state-dir=" + state),
+                Map.of())
+            .awaitPort(admin, Duration.ofSeconds(30))) {
+      assertThat(get(admin, "/health")).contains("\"status\":\"UP\"");
+      assertThat(managed.output())
+          .containsOnlyOnce("the last good configuration does not read")
+          .doesNotContain("\"pools\"");
+    }
+    try (var files = Files.list(state)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .hasSize(2)
+          .contains("last-good-config.json") // what the engine applied since: nothing yet
+          .anyMatch(name -> name.startsWith("last-good-config.json.unreadable-"));
+    }
+    assertThat(new io.gatehouse.engine.config.LastGoodConfig(state).load()).isPresent();
+  }
+
+  private int status(int port, String path, String authorization) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  @Test
   void anEngineUnderControlServesWhatTheManagerPushes() throws Exception {
     io.gatehouse.semanager.push.ConfigPush push = new io.gatehouse.semanager.push.ConfigPush();
     int managerPort = ServiceJar.freePort();

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,10 +47,22 @@ public final class AdminServer implements AutoCloseable {
   private final Channel channel;
   private final PrometheusRegistry registry;
 
-  public AdminServer(ServiceEngine engine, Transport transport, InetSocketAddress address) {
+  /**
+   * @param address where to listen: a loopback address, unless {@code token} is given
+   * @param token the bearer token every path but {@code /health} requires; null for none
+   * @throws IllegalArgumentException when {@code address} is not loopback and there is no token
+   */
+  public AdminServer(
+      ServiceEngine engine, Transport transport, InetSocketAddress address, String token) {
+    if (token == null && !address.getAddress().isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          address.getHostString()
+              + " is not a loopback address: an admin port reachable from elsewhere needs a"
+              + " bearer token (--admin-token-file)");
+    }
     this.registry = new PrometheusRegistry();
     registry.register(new EngineMetrics(engine));
-    Handler handler = new Handler(engine, registry);
+    Handler handler = new Handler(engine, registry, token);
     this.group = transport.group(1, "se-admin");
     this.channel =
         new ServerBootstrap()
@@ -90,17 +103,35 @@ public final class AdminServer implements AutoCloseable {
     private final ServiceEngine engine;
     private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter prometheus = PrometheusTextFormatWriter.create();
+    private final byte[] authorization; // the whole Authorization value expected; null: none
 
-    Handler(ServiceEngine engine, PrometheusRegistry registry) {
+    Handler(ServiceEngine engine, PrometheusRegistry registry, String token) {
       this.engine = engine;
       this.registry = registry;
+      this.authorization =
+          token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether the request may see {@code path}: /health is for anyone, the rest needs the token.
+     */
+    private boolean authorized(FullHttpRequest request, String path) {
+      if (authorization == null || path.equals("/health")) {
+        return true;
+      }
+      String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+      return given != null
+          && MessageDigest.isEqual(authorization, given.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       String path = new QueryStringDecoder(request.uri()).path();
       FullHttpResponse response;
-      if (!request.method().equals(HttpMethod.GET)) {
+      if (!authorized(request, path)) {
+        response = text(HttpResponseStatus.UNAUTHORIZED, "a bearer token is required\n");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+      } else if (!request.method().equals(HttpMethod.GET)) {
         response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
       } else {
         response =

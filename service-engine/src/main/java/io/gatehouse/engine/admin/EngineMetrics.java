@@ -83,6 +83,27 @@ final class EngineMetrics implements MultiCollector {
       }
     }
     snapshots.metricSnapshot(responses.build());
+    CounterSnapshot.Builder refused =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_refused_connections")
+            .help(
+                "client connections or UDP sessions a resource limit turned away, by reason:"
+                    + " listener_full, udp_sessions_full, udp_source_network_full");
+    for (VirtualService vs : services) {
+      for (ServiceStats.Refusal why : ServiceStats.Refusal.values()) {
+        refused.dataPoint(
+            CounterDataPointSnapshot.builder()
+                .labels(
+                    Labels.of(
+                        "virtual_service",
+                        vs.name(),
+                        "reason",
+                        why.name().toLowerCase(java.util.Locale.ROOT)))
+                .value(vs.stats().refusals(why))
+                .build());
+      }
+    }
+    snapshots.metricSnapshot(refused.build());
     snapshots.metricSnapshot(
         memberGauge(
             "gatehouse_se_member_up",

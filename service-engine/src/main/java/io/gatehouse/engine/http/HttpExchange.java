@@ -3,6 +3,7 @@ package io.gatehouse.engine.http;
 import io.gatehouse.engine.analytics.ClientLogRecord;
 import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.RelayHandler;
+import io.gatehouse.engine.limits.RelayIdleTimeout;
 import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -154,7 +156,7 @@ final class HttpExchange {
     channel.flush();
     sentAt = System.nanoTime();
     channel.read();
-    connection.responseDeadline().arm(connection.settings().responseTimeout().toNanos());
+    armDeadline();
     if (!requestComplete && channel.isWritable()) {
       ctx.read();
     }
@@ -177,7 +179,22 @@ final class HttpExchange {
       pending.add(content);
     } else {
       upstream.write(content);
+      armDeadline();
     }
+  }
+
+  /**
+   * Moves the exchange's deadline by the phase it is in: while a body streams either way, the
+   * longest silence allowed; once the whole request is sent, the time the member has to answer.
+   * Arming only moves a deadline (see {@link Deadline}), so this runs on every read.
+   */
+  private void armDeadline() {
+    HttpSettings settings = connection.settings();
+    Duration limit =
+        responseStarted || !requestComplete
+            ? settings.readIdleTimeout()
+            : settings.firstByteTimeout();
+    connection.responseDeadline().arm(limit.toNanos());
   }
 
   void clientReadComplete() {
@@ -211,6 +228,7 @@ final class HttpExchange {
     // can carry another request is known when the response ends
     keepAlive = ProxyHeaders.toClient(response, keepAlive, head.protocolVersion());
     ctx.write(response);
+    armDeadline();
   }
 
   void responseContent(HttpContent content) {
@@ -221,6 +239,7 @@ final class HttpExchange {
       finish();
     } else {
       ctx.write(content);
+      armDeadline();
     }
   }
 
@@ -275,6 +294,7 @@ final class HttpExchange {
     serverPipeline.remove("codec"); // bytes decoded after the 101 flow on to the relay
     ctx.writeAndFlush(response); // encoded now, before the codec goes
     ChannelPipeline clientPipeline = client.pipeline();
+    clientPipeline.addLast("relay-idle", new RelayIdleTimeout(connection.relayIdleTimeout()));
     clientPipeline.addLast(
         "relay", new RelayHandler(server, stats::bytesIn, stats::connectionClosed));
     clientPipeline.remove("expect-continue");
@@ -393,6 +413,7 @@ final class HttpExchange {
     connect();
   }
 
+  /** The deadline of the exchange's phase passed (see {@link #armDeadline}). */
   void responseTimedOut() {
     if (!current()) {
       return;
@@ -400,12 +421,17 @@ final class HttpExchange {
     if (responseStarted) {
       end();
       upstream.close();
-      ctx.close();
-    } else {
-      Channel late = upstream;
-      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the pool member did not answer in time");
-      late.close();
+      ctx.close(); // a response that stopped moving: the client sees it cut short
+      return;
     }
+    Channel late = upstream;
+    if (requestComplete) {
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the pool member did not answer in time");
+    } else {
+      keepAlive = false; // the rest of the body may still come: nothing after it can be read
+      fail(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped coming");
+    }
+    late.close();
   }
 
   /** The client went away: the member's work is abandoned. */

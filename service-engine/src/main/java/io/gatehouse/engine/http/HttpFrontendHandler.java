@@ -1,6 +1,7 @@
 package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.http.framing.FramingException;
+import io.gatehouse.engine.http.framing.ServerCodec;
 import io.gatehouse.engine.listener.VirtualService;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,12 +32,14 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       String scheme,
       String clientAddress,
       Deadline responseDeadline,
-      TcpRtt rtt) {}
+      TcpRtt rtt,
+      Duration relayIdleTimeout) {}
 
   private final VirtualService service;
   private final UpstreamConnections upstreams;
   private final HttpSettings settings;
   private final String scheme;
+  private final Duration relayIdleTimeout;
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private HttpExchange exchange;
@@ -45,18 +48,26 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private Deadline responseDeadline; // for the current exchange's response
   private int requestsServed;
   private boolean firstRequest = true;
+  private boolean headStarted; // bytes of the next request head have arrived
+  private ServerCodec codec;
 
   HttpFrontendHandler(
-      VirtualService service, UpstreamConnections upstreams, HttpSettings settings, String scheme) {
+      VirtualService service,
+      UpstreamConnections upstreams,
+      HttpSettings settings,
+      String scheme,
+      Duration relayIdleTimeout) {
     this.service = service;
     this.upstreams = upstreams;
     this.settings = settings;
     this.scheme = scheme;
+    this.relayIdleTimeout = relayIdleTimeout;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.codec = ctx.pipeline().get(ServerCodec.class);
     this.requestDeadline = new Deadline(ctx.executor(), this::requestTimedOut);
     this.responseDeadline =
         new Deadline(
@@ -84,7 +95,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             scheme,
             clientAddress,
             responseDeadline,
-            new TcpRtt());
+            new TcpRtt(),
+            relayIdleTimeout);
     service.opened(ctx.channel());
     awaitRequest();
   }
@@ -151,6 +163,12 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (exchange == null) {
+      if (!headStarted && codec.headInProgress()) {
+        // the first bytes of the next head: from now on it has the head timeout to arrive whole,
+        // on a kept connection as on a new one
+        headStarted = true;
+        requestDeadline.arm(settings.headerTimeout().toNanos());
+      }
       ctx.read(); // a request head is still coming
     } else {
       exchange.clientReadComplete();
@@ -215,6 +233,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void waitForHead() {
+    headStarted = firstRequest; // a first request's head is timed from the connection's start
     Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
     requestDeadline.arm(limit.toNanos());
     ctx.read();
@@ -234,7 +253,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void requestTimedOut() {
     if (exchange == null && ctx.channel().isActive()) {
-      if (firstRequest) {
+      if (headStarted) {
         service.stats().response(408);
         ErrorResponses.send(
             ctx, HttpResponseStatus.REQUEST_TIMEOUT, "request head too slow", false);

@@ -2,6 +2,8 @@ package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.http.framing.ServerCodec;
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.limits.ListenerConnectionLimit;
+import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.security.SecurityFilter;
 import io.gatehouse.engine.tls.TlsTermination;
@@ -9,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The pipeline of a client connection to an HTTP listener. */
 public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
@@ -16,6 +19,8 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
   private final HttpSettings settings;
   private final UpstreamConnections upstreams;
   private final boolean tls;
+  private final ResourceLimits limits;
+  private final AtomicInteger open = new AtomicInteger(); // this listener's client connections
 
   /** Upstream connections are shared by every listener of a transport: one per engine. */
   public static final class Upstreams {
@@ -29,17 +34,26 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
     }
   }
 
+  /** One per listener: the listener's connection limit counts the connections it initializes. */
   public HttpProxyInitializer(
-      VirtualService service, HttpSettings settings, Upstreams upstreams, boolean tls) {
+      VirtualService service,
+      HttpSettings settings,
+      Upstreams upstreams,
+      boolean tls,
+      ResourceLimits limits) {
     this.service = service;
     this.settings = settings;
     this.upstreams = upstreams.connections;
     this.tls = tls;
+    this.limits = limits;
   }
 
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast(
+        "limit",
+        new ListenerConnectionLimit(open, limits.connectionsPerListener(), service.stats()));
     pipeline.addLast("security", new SecurityFilter(service));
     if (tls) {
       TlsTermination.addTo(pipeline, service);
@@ -56,6 +70,8 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
 
   private void addProxyHandlers(ChannelPipeline pipeline) {
     pipeline.addLast(
-        "proxy", new HttpFrontendHandler(service, upstreams, settings, tls ? "https" : "http"));
+        "proxy",
+        new HttpFrontendHandler(
+            service, upstreams, settings, tls ? "https" : "http", limits.relayIdleTimeout()));
   }
 }

@@ -8,10 +8,14 @@ import java.time.Duration;
  *
  * @param maxInitialLineLength longest request line; longer gets 414
  * @param maxHeaderSize largest header block; larger gets 431
- * @param headerTimeout time a client has to send a whole request head (slowloris); 408 after
- * @param idleTimeout a keep-alive connection without a request this long is closed
- * @param responseTimeout time a member has to answer a request completely; 504 (or a close, once
- *     the response started) after
+ * @param headerTimeout time a client has to send a whole request head, from its first byte (or, for
+ *     a connection's first request, from the connection's start): slowloris; 408 after
+ * @param idleTimeout a keep-alive connection without a byte of a next request this long is closed
+ * @param firstByteTimeout time a member has, once the whole request is sent, to start its response;
+ *     504 after
+ * @param readIdleTimeout longest silence while a body streams, from the client or from the member:
+ *     a long download or an event stream that keeps moving is never cut; after it, 408 (the
+ *     client's body stalled) or the connections close (the response had started)
  * @param maxIdlePerMember idle keep-alive connections kept per member and event loop
  * @param timing whether every request is timed (its components into histograms)
  * @param clientLogs where requests worth a client log go
@@ -21,7 +25,8 @@ public record HttpSettings(
     int maxHeaderSize,
     Duration headerTimeout,
     Duration idleTimeout,
-    Duration responseTimeout,
+    Duration firstByteTimeout,
+    Duration readIdleTimeout,
     int maxIdlePerMember,
     boolean timing,
     ClientLogs clientLogs) {
@@ -31,6 +36,7 @@ public record HttpSettings(
         4096,
         8192,
         Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
         Duration.ofSeconds(60),
         Duration.ofSeconds(60),
         64,
@@ -45,7 +51,8 @@ public record HttpSettings(
         maxHeaderSize,
         headerTimeout,
         idleTimeout,
-        responseTimeout,
+        firstByteTimeout,
+        readIdleTimeout,
         maxIdlePerMember,
         timing,
         clientLogs);
@@ -58,7 +65,8 @@ public record HttpSettings(
         maxHeaderSize,
         headerTimeout,
         idleTimeout,
-        responseTimeout,
+        firstByteTimeout,
+        readIdleTimeout,
         maxIdlePerMember,
         timing,
         logs);

@@ -6,6 +6,17 @@ import java.util.concurrent.atomic.LongAdder;
  * What one virtual service has served: counters that many event loops add to without contention.
  */
 public final class ServiceStats {
+  /** Why a connection or UDP session was turned away by a resource limit. */
+  public enum Refusal {
+    /** The listener had as many connections as it may. */
+    LISTENER_FULL,
+    /** The UDP listener had as many sessions as it may. */
+    UDP_SESSIONS_FULL,
+    /** The client's /24 (or /64) had as many UDP sessions on the listener as it may. */
+    UDP_SOURCE_NETWORK_FULL
+  }
+
+  private final LongAdder[] refused = new LongAdder[Refusal.values().length];
   private final LongAdder connectionsOpened = new LongAdder();
   private final LongAdder connectionsOpen = new LongAdder();
   private final LongAdder requests = new LongAdder();
@@ -18,6 +29,18 @@ public final class ServiceStats {
     for (int i = 0; i < responsesByClass.length; i++) {
       responsesByClass[i] = new LongAdder();
     }
+    for (int i = 0; i < refused.length; i++) {
+      refused[i] = new LongAdder();
+    }
+  }
+
+  /** A connection or UDP session a resource limit turned away. */
+  public void refused(Refusal why) {
+    refused[why.ordinal()].increment();
+  }
+
+  public long refusals(Refusal why) {
+    return refused[why.ordinal()].sum();
   }
 
   public void connectionOpened() {

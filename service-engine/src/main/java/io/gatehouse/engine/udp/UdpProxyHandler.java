@@ -1,6 +1,8 @@
 package io.gatehouse.engine.udp;
 
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.limits.ResourceLimits;
+import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
@@ -25,20 +27,26 @@ import java.util.concurrent.TimeUnit;
  * A UDP listener: each client address is a session with one pool member, chosen at its first
  * datagram (hashed by the client's address for consistent-hash pools). Datagrams go to the member
  * from a socket of the session's own, and the member's answers return to the client from the
- * listener's address. A session idle for {@code sessionTimeout} ends. Datagrams are never queued:
- * when a socket cannot take one, it is dropped, as the network would.
+ * listener's address. A session idle for the session timeout ends. Datagrams are never queued: when
+ * a socket cannot take one, it is dropped, as the network would. Sessions are capped per listener
+ * and per source network ({@link SourceNetworks}): a datagram that would open one more is dropped
+ * and counted, so spoofed source addresses cannot exhaust the engine.
  */
 final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private final VirtualService service;
   private final Transport transport;
   private final Duration sessionTimeout;
+  private final int maxSessions;
   private final Map<InetSocketAddress, Session> sessions = new HashMap<>();
+  private final SourceNetworks networks;
 
-  UdpProxyHandler(VirtualService service, Transport transport, Duration sessionTimeout) {
+  UdpProxyHandler(VirtualService service, Transport transport, ResourceLimits limits) {
     super(false); // datagrams are forwarded, not released here
     this.service = service;
     this.transport = transport;
-    this.sessionTimeout = sessionTimeout;
+    this.sessionTimeout = limits.udpSessionTimeout();
+    this.maxSessions = limits.udpSessionsPerListener();
+    this.networks = new SourceNetworks(limits.udpSessionsPerSourceNetwork());
   }
 
   private final class Session {
@@ -84,7 +92,9 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     void end() {
-      sessions.remove(client, this);
+      if (sessions.remove(client, this)) {
+        networks.release(client.getAddress());
+      }
       member.finished();
       upstream.close();
       if (expiry != null) {
@@ -115,10 +125,19 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       service.stats().denied(); // datagrams of a denied client are dropped
       return null;
     }
+    if (sessions.size() >= maxSessions) {
+      service.stats().refused(ServiceStats.Refusal.UDP_SESSIONS_FULL);
+      return null;
+    }
+    if (!networks.admit(client.getAddress())) {
+      service.stats().refused(ServiceStats.Refusal.UDP_SOURCE_NETWORK_FULL);
+      return null;
+    }
     Pool pool = service.pool();
     Endpoint member =
         pool == null ? null : pool.pick(client.getAddress().getHostAddress(), java.util.Set.of());
     if (member == null) {
+      networks.release(client.getAddress());
       return null;
     }
     Channel listener = ctx.channel();

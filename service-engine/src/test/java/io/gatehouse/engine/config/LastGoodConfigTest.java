@@ -51,4 +51,23 @@ class LastGoodConfigTest {
       assertThat(files).containsExactly(lastGood.file());
     }
   }
+
+  @Test
+  void anUnreadableFileIsSetAsideForAManagedEngineAndRefusedOtherwise() throws Exception {
+    LastGoodConfig lastGood = new LastGoodConfig(directory);
+    Files.writeString(lastGood.file(), "pools: [{name: web, endpoints: [{port: 0}]}]");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(lastGood::load)
+        .isInstanceOf(InvalidConfigException.class);
+    assertThat(lastGood.loadOrSetAside()).isEmpty();
+
+    assertThat(lastGood.file()).doesNotExist();
+    try (var files = Files.list(directory)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("last-good-config.json.unreadable-");
+    }
+    assertThat(lastGood.loadOrSetAside()).isEmpty(); // nothing left to read
+  }
 }

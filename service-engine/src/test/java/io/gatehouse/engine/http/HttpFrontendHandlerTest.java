@@ -6,6 +6,7 @@ import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.LbAlgorithm;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.testing.RunningEngine;
@@ -41,7 +42,8 @@ class HttpFrontendHandlerTest {
                     Transport.nio(),
                     RunningEngine.SETTINGS,
                     new io.gatehouse.engine.pool.MemberConnections()),
-                false));
+                false,
+                ResourceLimits.defaults()));
     channel.config().setOption(ChannelOption.AUTO_READ, false); // as the engine's listeners
     try {
       channel.register(); // now the handlers see the connection open

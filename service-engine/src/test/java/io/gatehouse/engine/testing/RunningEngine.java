@@ -17,13 +17,17 @@ import java.util.List;
 
 /** An engine in the test JVM, with short timeouts, and configurations for it. */
 public final class RunningEngine {
-  /** Timeouts short enough to test: a 1 s head timeout, a 2 s response timeout. */
+  /**
+   * Timeouts short enough to test: 1 s for a head, 5 s idle between requests, 2 s for a member's
+   * first byte and 2 s of silence in a streaming body.
+   */
   public static final HttpSettings SETTINGS =
       new HttpSettings(
           1024,
           2048,
           Duration.ofSeconds(1),
           Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
           Duration.ofSeconds(2),
           8,
           true,

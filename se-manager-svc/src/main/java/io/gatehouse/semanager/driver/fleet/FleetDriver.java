@@ -44,13 +44,13 @@ public final class FleetDriver implements NodeDriver {
   /** The engine command of groups that give neither an image nor a command. */
   public static final String DEFAULT_COMMAND =
       "/opt/gatehouse/bin/service-engine --control={manager} --se-id={se_id} --se-group={group}"
-          + " --node-id={node} --hostname={hostname} --admin=0.0.0.0:9180"
+          + " --node-id={node} --hostname={hostname} --admin=127.0.0.1:9180"
           + " --state-dir=/var/lib/gatehouse/{se_id}";
 
   /** The engine's arguments when it runs from the group's image. */
   static final String IMAGE_ARGUMENTS =
       "--control={manager} --se-id={se_id} --se-group={group} --node-id={node}"
-          + " --hostname={hostname} --admin=0.0.0.0:9180 --state-dir=/var/lib/gatehouse";
+          + " --hostname={hostname} --admin=127.0.0.1:9180 --state-dir=/var/lib/gatehouse";
 
   /**
    * @param timeout for each API call

@@ -43,7 +43,7 @@ public final class MarathonDriver implements GroupDriver {
   /** The engine command of groups that give none: the engine as installed in its image. */
   public static final String DEFAULT_COMMAND =
       "service-engine --control={manager} --se-id={se_id} --se-group={group}"
-          + " --hostname={hostname} --admin=0.0.0.0:9180 --state-dir=$MESOS_SANDBOX/state";
+          + " --hostname={hostname} --admin=127.0.0.1:9180 --state-dir=$MESOS_SANDBOX/state";
 
   /**
    * @param url Marathon's base URL
