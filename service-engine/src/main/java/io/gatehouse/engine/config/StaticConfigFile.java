@@ -134,8 +134,9 @@ public final class StaticConfigFile {
     try {
       file = YAML.readValue(yaml, File.class);
     } catch (MismatchedInputException e) {
-      throw invalid(
-          e.getPathReference().replaceAll("io\\.gatehouse\\.[\\w.$]+", ""), e.getOriginalMessage());
+      String field = e.getPathReference().replaceAll("io\\.gatehouse\\.[\\w.$]+", "");
+      // a document of the wrong shape as a whole (a list, a number) has no path inside it
+      throw invalid(field.isBlank() ? "(file)" : field, e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw invalid("(file)", e.getOriginalMessage());
     }

@@ -70,6 +70,18 @@ class StaticConfigFileTest {
   }
 
   @Test
+  void aDocumentOfTheWrongShapeIsRefusedAsTheFile() {
+    // found by StaticConfigFuzzTest: a top-level list has no path, and the refusal named no field
+    assertThatThrownBy(() -> StaticConfigFile.parse("- a\n- b"))
+        .isInstanceOf(InvalidConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigException) e).violations())
+                    .extracting(InvalidConfigException.Violation::field)
+                    .containsExactly("(file)"));
+  }
+
+  @Test
   void aBadRangeOrAnUnknownPolicyIsNamed() {
     assertThatThrownBy(
             () ->
