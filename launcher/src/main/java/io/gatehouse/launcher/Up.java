@@ -358,7 +358,8 @@ final class Up implements Callable<Integer> {
   private List<String> ports(int offset) {
     return List.of(
         "--grpc.server.port=" + (basePort + offset),
-        "--micronaut.server.port=" + (basePort + 90 + offset));
+        "--micronaut.server.port=" + (basePort + 90 + offset),
+        "--micronaut.server.host=127.0.0.1"); // management (health, metrics): this machine only
   }
 
   private String grpc(int offset) {

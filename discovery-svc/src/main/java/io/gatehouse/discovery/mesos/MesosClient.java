@@ -2,6 +2,7 @@ package io.gatehouse.discovery.mesos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.common.net.HostNames;
 import io.gatehouse.discovery.marathon.MarathonException;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the agents from the Mesos master's {@code GET /master/slaves} (a non-leading master answers
@@ -21,6 +26,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MesosClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(MesosClient.class);
+
+  /** Mesos agent ids: a framework-style id with an S suffix, e.g. 20151225-...-S0. */
+  private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private static final Pattern PID_PORT = Pattern.compile(":(\\d+)$");
 
   private final String base;
   private final Duration timeout;
@@ -63,7 +74,16 @@ public final class MesosClient {
     try {
       List<Agent> agents = new ArrayList<>();
       for (JsonNode slave : JSON.readTree(response.body()).path("slaves")) {
-        agents.add(parse(slave));
+        Agent agent = parse(slave);
+        if (agent == null) {
+          log.warn(
+              "Mesos agent {} left out: its host name \"{}\" or address is not a host name or IP"
+                  + " address",
+              HostNames.printable(slave.path("id").asText()),
+              HostNames.printable(slave.path("hostname").asText()));
+          continue;
+        }
+        agents.add(agent);
       }
       return agents;
     } catch (IOException e) {
@@ -71,6 +91,10 @@ public final class MesosClient {
     }
   }
 
+  /**
+   * One agent of the master's state; null when its id, host name, address or port is not what a
+   * Mesos agent has (they go into engine ids, commands and file names downstream).
+   */
   static Agent parse(JsonNode slave) {
     Map<String, String> attributes = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> a : slave.path("attributes").properties()) {
@@ -81,10 +105,20 @@ public final class MesosClient {
         pid.contains("@")
             ? pid.substring(pid.indexOf('@') + 1).replaceFirst(":\\d+$", "")
             : slave.path("hostname").asText();
-    int port =
-        pid.matches(".*:\\d+$")
-            ? Integer.parseInt(pid.substring(pid.lastIndexOf(':') + 1))
-            : slave.path("port").asInt(5051);
+    int port = slave.path("port").asInt(5051);
+    Matcher pidPort = PID_PORT.matcher(pid);
+    if (pidPort.find()) {
+      String digits = pidPort.group(1);
+      port = digits.length() > 5 ? -1 : Integer.parseInt(digits); // refused below
+    }
+    String hostname = slave.path("hostname").asText();
+    if (!HostNames.valid(hostname)
+        || !HostNames.valid(address)
+        || !AGENT_ID.matcher(slave.path("id").asText()).matches()
+        || port < 1
+        || port > 65535) {
+      return null;
+    }
     JsonNode resources = slave.path("resources");
     JsonNode used = slave.path("used_resources");
     List<String> ranges = new ArrayList<>();
@@ -96,7 +130,7 @@ public final class MesosClient {
     }
     return new Agent(
         slave.path("id").asText(),
-        slave.path("hostname").asText(),
+        hostname,
         address,
         port,
         attributes,

@@ -1,6 +1,7 @@
 package io.gatehouse.semanager.driver;
 
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,21 +26,33 @@ public record EngineSpec(
   }
 
   /**
-   * Fills a command template: {@code {se_id}}, {@code {group}}, {@code {node}}, {@code {hostname}},
-   * {@code {address}}, {@code {manager}} (se-manager's gRPC address) and any {@code extra} names.
+   * Fills a shell command template: {@code {se_id}}, {@code {group}}, {@code {node}}, {@code
+   * {hostname}}, {@code {address}}, {@code {manager}} (se-manager's gRPC address) and any {@code
+   * extra} names, each value quoted as one shell word ({@link ShellWords}): a node that calls
+   * itself {@code a;touch x} runs nothing.
    */
   public String expand(String template, String manager, Map<String, String> extra) {
-    String expanded =
-        template
-            .replace("{se_id}", seId)
-            .replace("{group}", groupName())
-            .replace("{node}", nodeId)
-            .replace("{hostname}", hostname)
-            .replace("{address}", address)
-            .replace("{manager}", manager);
-    for (Map.Entry<String, String> e : extra.entrySet()) {
-      expanded = expanded.replace("{" + e.getKey() + "}", e.getValue());
+    Map<String, String> words = new LinkedHashMap<>();
+    words.put("se_id", seId);
+    words.put("group", groupName());
+    words.put("node", nodeId);
+    words.put("hostname", hostname);
+    words.put("address", address);
+    words.put("manager", manager);
+    words.putAll(extra);
+    words.replaceAll((name, value) -> ShellWords.quote(value));
+    return fill(template, words);
+  }
+
+  /**
+   * Fills {@code template}'s {@code {name}} places with {@code words}, which are shell words
+   * already (quoted by the caller, or shell syntax it means, such as {@code "$HOST"}).
+   */
+  public static String fill(String template, Map<String, String> words) {
+    String filled = template;
+    for (Map.Entry<String, String> word : words.entrySet()) {
+      filled = filled.replace("{" + word.getKey() + "}", word.getValue());
     }
-    return expanded;
+    return filled;
   }
 }

@@ -4,20 +4,26 @@ import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.policy.v1.AttributeMatch;
 import io.gatehouse.api.policy.v1.Placement;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.common.net.HostNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which active nodes get an engine of which group. A node runs one engine (east-west service ports
  * are bound on every engine, so two on a node would collide): when several groups admit a node, a
  * group that names include attributes wins over one that admits every node, and among equals the
- * first by name.
+ * first by name. A node whose host name or address is not a host name or IP literal gets none: its
+ * name would go into the engine's id, command line and files.
  */
 public final class Eligibility {
+  private static final Logger log = LoggerFactory.getLogger(Eligibility.class);
+
   private Eligibility() {}
 
   /** Whether {@code placement} admits {@code node}. */
@@ -49,6 +55,14 @@ public final class Eligibility {
     sortedNodes.sort(Comparator.comparing(Node::getHostname).thenComparing(Node::getId));
     for (Node node : sortedNodes) {
       if (!node.getActive()) {
+        continue;
+      }
+      if (!HostNames.valid(node.getHostname()) || !HostNames.valid(node.getAddress())) {
+        log.warn(
+            "node {} gets no engine: \"{}\" ({}) is not a host name or IP address",
+            HostNames.printable(node.getId()),
+            HostNames.printable(node.getHostname()),
+            HostNames.printable(node.getAddress()));
         continue;
       }
       for (ServiceEngineGroup group : ordered) {

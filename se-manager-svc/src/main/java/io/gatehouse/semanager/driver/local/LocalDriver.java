@@ -84,7 +84,7 @@ public final class LocalDriver implements NodeDriver {
                 "engine_jar", String.valueOf(settings.engineJar()),
                 "work_dir", settings.workDir().toString(),
                 "java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    Path logFile = settings.workDir().resolve(engine.seId() + ".log");
+    Path logFile = settings.workDir().resolve(fileName(engine.seId()) + ".log");
     try {
       Files.createDirectories(settings.workDir());
       ProcessBuilder builder =
@@ -170,8 +170,17 @@ public final class LocalDriver implements NodeDriver {
             });
   }
 
+  /**
+   * An engine id as a file name in the work directory: characters other than letters, digits,
+   * {@code @ . _ -} become {@code _}, so that no id names a path elsewhere.
+   */
+  static String fileName(String seId) {
+    String name = seId.replaceAll("[^A-Za-z0-9@._-]", "_");
+    return name.replace("..", "__");
+  }
+
   private Path pidFile(String seId) {
-    return settings.workDir().resolve(seId + ".pid");
+    return settings.workDir().resolve(fileName(seId) + ".pid");
   }
 
   private static void terminate(ProcessHandle process) {

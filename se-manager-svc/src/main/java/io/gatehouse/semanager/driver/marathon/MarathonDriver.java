@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.GroupDriver;
+import io.gatehouse.semanager.driver.ShellWords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -127,11 +128,18 @@ public final class MarathonDriver implements GroupDriver {
         group.getImage().getCommand().isBlank()
             ? settings.command()
             : group.getImage().getCommand();
-    EngineSpec perTask =
-        new EngineSpec(EngineSpec.idOf(name, "$HOST"), "", "$HOST", "$HOST", group);
+    // the task's shell expands HOST (the agent's hostname) when the task starts; in double
+    // quotes, so that whatever the agent calls itself stays one word
+    java.util.Map<String, String> words = new java.util.LinkedHashMap<>();
+    words.put("se_id", ShellWords.quote(EngineSpec.idOf(name, "")) + "\"$HOST\"");
+    words.put("group", ShellWords.quote(name));
+    words.put("node", "''");
+    words.put("hostname", "\"$HOST\"");
+    words.put("address", "\"$HOST\"");
+    words.put("manager", ShellWords.quote(settings.manager()));
     ObjectNode app = json.createObjectNode();
     app.put("id", appId(group));
-    app.put("cmd", perTask.expand(template, settings.manager(), java.util.Map.of()));
+    app.put("cmd", EngineSpec.fill(template, words));
     app.put("instances", instances);
     app.put("cpus", group.getResources().getCpus() > 0 ? group.getResources().getCpus() : 1.0);
     app.put(

@@ -89,4 +89,31 @@ class LocalDriverTest {
 
     assertThat(driver().running(engine)).isFalse(); // this test's JVM does not name the engine
   }
+
+  @Test
+  void aNodeNamedLikeAShellCommandRunsNothing() throws Exception {
+    EngineSpec hostile =
+        new EngineSpec(
+            "default@a;touch x",
+            "$(touch y)",
+            "a;touch x",
+            "127.0.0.1",
+            ServiceEngineGroup.newBuilder()
+                .setMeta(ObjectMeta.newBuilder().setName("default"))
+                .setImage(
+                    io.gatehouse.api.policy.v1.ServiceEngineImage.newBuilder()
+                        .setCommand("echo {hostname} {node} {se_id}"))
+                .build());
+    LocalDriver driver = driver();
+    List<String> exited = new CopyOnWriteArrayList<>();
+    driver.onExit(exited::add);
+
+    driver.start(hostile);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> exited.contains("default@a;touch x"));
+    assertThat(workDir.resolve("x")).doesNotExist();
+    assertThat(workDir.resolve("y")).doesNotExist();
+    assertThat(Files.readString(workDir.resolve("default@a_touch_x.log")))
+        .isEqualTo("a;touch x $(touch y) default@a;touch x\n");
+  }
 }

@@ -153,8 +153,8 @@ class MarathonDriverIT {
     assertThat(app.path("instances").asInt()).isEqualTo(3);
     assertThat(app.path("cmd").asText())
         .contains("--control=10.0.0.1:9103")
-        .contains("--se-id=default@$HOST")
-        .contains("--hostname=$HOST");
+        .contains("--se-id=default@\"$HOST\"")
+        .contains("--hostname=\"$HOST\"");
     assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").asText()).isEqualTo("engine-secret");
     assertThat(app.path("constraints").toString()).contains("[\"hostname\",\"UNIQUE\"]");
     assertThat(app.path("networks").path(0).path("mode").asText()).isEqualTo("host");
