@@ -20,9 +20,20 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private HttpExchange exchange;
   private boolean keepAlive;
   private boolean interim; // an interim (1xx) response was read; its end marker comes next
+  private long handshakeRttMicros; // the connection's handshake round trip; 0 when unknown
 
   HttpBackendHandler(UpstreamConnections connections) {
     this.connections = connections;
+  }
+
+  /** Keeps the round trip of this connection's handshake (see {@link TcpRtt}). */
+  void handshakeRtt(long micros) {
+    handshakeRttMicros = micros;
+  }
+
+  /** The round trip of this connection's handshake in µs; 0 when unknown. */
+  long handshakeRtt() {
+    return handshakeRttMicros;
   }
 
   /** Serves {@code exchange} from now on. */

@@ -43,7 +43,6 @@ final class HttpExchange {
   private final HttpFrontendHandler frontend;
   private final HttpFrontendHandler.Connection connection;
   private final ChannelHandlerContext ctx;
-  private final boolean sampleRtt;
 
   private final HttpRequest head;
   private final ServiceStats stats;
@@ -66,16 +65,12 @@ final class HttpExchange {
   private HttpBackendHandler backend;
 
   HttpExchange(
-      HttpFrontendHandler frontend,
-      HttpFrontendHandler.Connection connection,
-      HttpRequest head,
-      boolean sampleRtt) {
+      HttpFrontendHandler frontend, HttpFrontendHandler.Connection connection, HttpRequest head) {
     this.frontend = frontend;
     this.connection = connection;
     this.ctx = connection.ctx();
     this.head = head;
     this.keepAlive = HttpUtil.isKeepAlive(head);
-    this.sampleRtt = sampleRtt;
     this.stats = connection.service().stats();
     this.pool = connection.service().pool();
   }
@@ -128,6 +123,11 @@ final class HttpExchange {
               }
               if (f.isSuccess()) {
                 target.connected();
+                // before a byte is sent: the handshake's round trip, kept for every request on it
+                f.channel()
+                    .pipeline()
+                    .get(HttpBackendHandler.class)
+                    .handshakeRtt(TcpRtt.ofHandshake(f.channel()));
                 attach(f.channel());
               } else {
                 pool.connectFailed(target);
@@ -251,9 +251,9 @@ final class HttpExchange {
   }
 
   /**
-   * Records this request's timing for its virtual service and member. Round trips come from the
-   * kernel's TCP estimate, read on the first request of a connection and every 64th after (a system
-   * call each).
+   * Records this request's timing for its virtual service and member. The round trips are those of
+   * the handshakes of the client's and the member's connections ({@link TcpRtt}), read once per
+   * connection, so no request pays a system call for them.
    */
   private void recordTimings() {
     long now = System.nanoTime();
@@ -262,11 +262,13 @@ final class HttpExchange {
     record(forService, forMember, TimingComponent.APP_RESPONSE, firstByteAt - sentAt);
     record(forService, forMember, TimingComponent.DATA_TRANSFER, now - firstByteAt);
     record(forService, forMember, TimingComponent.TOTAL, now - receivedAt);
-    if (sampleRtt) {
-      long client = connection.rtt().micros(ctx.channel());
-      long server = connection.rtt().micros(upstream);
+    long client = connection.clientRttMicros();
+    if (client > 0) {
       forService.recordMicros(TimingComponent.CLIENT_RTT, client);
       forMember.recordMicros(TimingComponent.CLIENT_RTT, client);
+    }
+    long server = backend.handshakeRtt();
+    if (server > 0) {
       forService.recordMicros(TimingComponent.SERVER_RTT, server);
       forMember.recordMicros(TimingComponent.SERVER_RTT, server);
     }

@@ -32,7 +32,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       String scheme,
       String clientAddress,
       Deadline responseDeadline,
-      TcpRtt rtt,
+      long clientRttMicros,
       Duration relayIdleTimeout) {}
 
   private final VirtualService service;
@@ -46,7 +46,6 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private Connection connection;
   private Deadline requestDeadline; // for the next request head
   private Deadline responseDeadline; // for the current exchange's response
-  private int requestsServed;
   private boolean firstRequest = true;
   private boolean headStarted; // bytes of the next request head have arrived
   private ServerCodec codec;
@@ -95,7 +94,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             scheme,
             clientAddress,
             responseDeadline,
-            new TcpRtt(),
+            TcpRtt.ofHandshake(ctx.channel()), // at accept: the handshake's round trip
             relayIdleTimeout);
     service.opened(ctx.channel());
     awaitRequest();
@@ -147,8 +146,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       firstRequest = false;
-      // round trips are read from the kernel on a connection's first request and every 64th
-      exchange = new HttpExchange(this, connection, request, (requestsServed++ & 63) == 0);
+      exchange = new HttpExchange(this, connection, request);
       exchange.start();
     }
     if (msg instanceof HttpContent content) {

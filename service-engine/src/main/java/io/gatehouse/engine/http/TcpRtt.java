@@ -3,24 +3,33 @@ package io.gatehouse.engine.http;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
- * Reads the kernel's smoothed round-trip estimate of a TCP connection (TCP_INFO), reusing one
- * buffer. Only the epoll transport can; elsewhere the answer is 0 (unknown).
+ * The round trip of a TCP connection's handshake: the kernel's RTT estimate (TCP_INFO) read when
+ * the connection has just been established, before the engine sent a byte on it. At that moment the
+ * kernel's only sample is the SYN / SYN-ACK exchange, which neither an app's think time nor a
+ * peer's delayed ACK can stretch (both stretch the samples of data segments later on: a slow app
+ * would read as a slow network). Only the epoll transport can read it; elsewhere it is 0 (unknown).
  */
 final class TcpRtt {
-  private EpollTcpInfo info;
+  private static final FastThreadLocal<EpollTcpInfo> INFO =
+      new FastThreadLocal<>() {
+        @Override
+        protected EpollTcpInfo initialValue() {
+          return new EpollTcpInfo();
+        }
+      };
 
-  /** The connection's round-trip time in microseconds; 0 when unknown. */
-  long micros(Channel channel) {
+  private TcpRtt() {}
+
+  /** The handshake's round trip of a just-established {@code channel}, in µs; 0 when unknown. */
+  static long ofHandshake(Channel channel) {
     if (!(channel instanceof EpollSocketChannel epoll) || !channel.isActive()) {
       return 0;
     }
-    if (info == null) {
-      info = new EpollTcpInfo();
-    }
     try {
-      return epoll.tcpInfo(info).rtt();
+      return epoll.tcpInfo(INFO.get()).rtt();
     } catch (RuntimeException e) {
       return 0; // the socket closed under us
     }

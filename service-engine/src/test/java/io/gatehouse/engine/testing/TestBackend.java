@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
  * A real HTTP/1.1 server on loopback for the engine to proxy to (the JDK's server: keep-alive and
  * chunked bodies like any application server). Paths: {@code /hello} names the backend, {@code
  * /headers} lists the request headers, {@code /echo} streams the request body back, {@code
- * /bytes?n=} streams n bytes, {@code /hang} never answers, {@code /truncate} promises 1000 bytes
- * and sends 10.
+ * /bytes?n=} streams n bytes, {@code /slow?ms=} answers after that many milliseconds (an app's own
+ * time), {@code /hang} never answers, {@code /truncate} promises 1000 bytes and sends 10.
  */
 public final class TestBackend implements AutoCloseable {
   private final String name;
@@ -106,6 +106,11 @@ public final class TestBackend implements AutoCloseable {
               out.write(block, 0, (int) Math.min(block.length, left));
             }
           }
+        }
+        case "/slow" -> {
+          long ms = Long.parseLong(exchange.getRequestURI().getQuery().substring(3));
+          released.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS); // the app thinks
+          reply(exchange, 200, "slow from " + name);
         }
         case "/hang" -> {
           exchange.getRequestBody().readAllBytes();
