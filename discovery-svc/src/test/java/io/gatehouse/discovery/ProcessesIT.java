@@ -46,6 +46,24 @@ class ProcessesIT {
   }
 
   @Test
+  void aPlaceholderTokenStopsTheServiceAtStartNamingTheSetting() {
+    try (ServiceJar refused =
+        ServiceJar.start(
+            "discovery-svc",
+            List.of(
+                "--grpc.server.port=" + ServiceJar.freePort(),
+                "--micronaut.server.port=" + ServiceJar.freePort(),
+                "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:1",
+                "--gatehouse.discovery.mesos.url=http://127.0.0.1:1"),
+            Map.of("GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", "CHANGE_ME_OPERATOR_TOKEN"))) {
+      assertThat(refused.awaitExit(WAIT)).isNotZero();
+      assertThat(refused.output())
+          .contains("gatehouse.discovery.auth.operator-tokens: a placeholder")
+          .doesNotContain("CHANGE_ME_OPERATOR_TOKEN");
+    }
+  }
+
+  @Test
   void appsAreFollowedAcrossAMarathonRestart() throws Exception {
     int marathonPort = ServiceJar.freePort();
     int grpc = ServiceJar.freePort();

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -59,10 +60,23 @@ final class Secrets {
         }
       }
       if (changed) {
-        try (Writer out = Files.newBufferedWriter(file)) {
-          values.store(out, "Gatehouse local run: tokens and keys (keep private)");
+        // created readable by this user alone and moved into place whole: never readable by
+        // others, not for a moment, and never half written
+        Path temporary =
+            Files.createTempFile(
+                home,
+                "secrets",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+          try (Writer out = Files.newBufferedWriter(temporary)) {
+            values.store(out, "Gatehouse local run: tokens and keys (keep private)");
+          }
+          Files.move(
+              temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+          Files.deleteIfExists(temporary);
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not keep the secrets in " + file + ": " + e, e);

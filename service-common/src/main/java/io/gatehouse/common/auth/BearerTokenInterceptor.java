@@ -121,6 +121,14 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
         throw new IllegalArgumentException(
             prefix + "." + key + ": tokens must be at least " + MIN_LENGTH + " characters");
       }
+      if (placeholder(token)) {
+        throw new IllegalArgumentException(
+            prefix
+                + "."
+                + key
+                + ": a placeholder from an example file is no token; put a random one there"
+                + " (openssl rand -base64 32)");
+      }
       tokens.add(new Token(sha256(token.trim()), role));
       return this;
     }
@@ -140,6 +148,12 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
       }
       given.forEach(t -> token(key, t, role));
       return this;
+    }
+
+    /** A token copied from an example file: {@code CHANGE_ME…}, {@code change-me-…}. */
+    static boolean placeholder(String token) {
+      String folded = token.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return folded.startsWith("change-me") || folded.startsWith("changeme");
     }
 
     public BearerTokenInterceptor<R> build() {

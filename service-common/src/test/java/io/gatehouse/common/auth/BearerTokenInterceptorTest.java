@@ -130,6 +130,22 @@ class BearerTokenInterceptorTest {
         .hasMessageContaining("gatehouse.test.auth.scaler-token: tokens must be at least 16");
   }
 
+  @Test
+  void placeholdersFromExampleFilesAreRefusedNamingTheKeyNotTheToken() {
+    for (String placeholder :
+        List.of(
+            "CHANGE_ME_OPERATOR_TOKEN",
+            "change-me-operator-token-000000000001",
+            "changeme0123456789")) {
+      assertThatThrownBy(
+              () ->
+                  BearerTokenInterceptor.<Role>builder("gatehouse.test.auth")
+                      .required("operator-tokens", List.of(placeholder), Role.OPERATOR))
+          .hasMessageContaining("gatehouse.test.auth.operator-tokens: a placeholder")
+          .hasMessageNotContaining(placeholder);
+    }
+  }
+
   private String call(String authorization) {
     Metadata headers = new Metadata();
     if (authorization != null) {
