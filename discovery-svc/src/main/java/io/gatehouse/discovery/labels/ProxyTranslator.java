@@ -36,7 +36,21 @@ public final class ProxyTranslator {
   static final String AVI_PROXY = "avi_proxy";
   static final String FE_PROXY = "FE-Proxy";
   static final String PROXY_LISTENER = "proxy_listener";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Labels come from whoever may post apps: bounded before they are parsed. */
+  static final int MAX_LABEL_CHARS = 64 * 1024;
+
+  /** Avi's schema nests a few levels deep; a label nested deeper is refused while parsed. */
+  static final int MAX_LABEL_DEPTH = 32;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_LABEL_DEPTH)
+                      .build())
+              .build());
   private static final Set<String> LABEL_KEYS = Set.of("virtualservice", "pool");
   private static final Set<String> VS_FIELDS =
       Set.of(
@@ -142,6 +156,15 @@ public final class ProxyTranslator {
     String text = app.labels().get(AVI_PROXY);
     if (text == null || text.isBlank()) {
       return JSON.createObjectNode();
+    }
+    if (text.length() > MAX_LABEL_CHARS) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY,
+              "",
+              "INVALID_VALUE",
+              "is " + text.length() + " characters long; at most " + MAX_LABEL_CHARS));
+      return null;
     }
     JsonNode label;
     try {

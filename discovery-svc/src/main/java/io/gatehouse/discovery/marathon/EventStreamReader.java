@@ -32,14 +32,29 @@ public final class EventStreamReader {
 
   private EventStreamReader() {}
 
+  /**
+   * The longest event the reader takes: Marathon's largest events (a deployment's whole group) stay
+   * far below it. A longer line or frame fails the stream, which is then opened again and followed
+   * by a full resync, as after any failure.
+   */
+  static final int MAX_EVENT_CHARS = 16 * 1024 * 1024;
+
   /** Reads until the stream ends (returns) or fails (throws). */
   public static void read(InputStream body, Listener listener) throws IOException {
+    read(body, listener, MAX_EVENT_CHARS);
+  }
+
+  static void read(InputStream body, Listener listener, int maxChars) throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
     String type = null;
     StringBuilder data = new StringBuilder();
+    StringBuilder buffer = new StringBuilder();
     String line;
-    // readLine splits on \n, \r or \r\n: CRLF framing and LF framing read the same
-    while ((line = reader.readLine()) != null) {
+    // lines end at \n, \r or \r\n: CRLF framing and LF framing read the same
+    while ((line = readLine(reader, buffer, maxChars)) != null) {
+      if (data.length() + line.length() > maxChars) {
+        throw new IOException("an event of more than " + maxChars + " characters; not read");
+      }
       listener.onActivity();
       if (line.isEmpty()) {
         if (data.length() > 0) {
@@ -60,6 +75,33 @@ public final class EventStreamReader {
     if (data.length() > 0) {
       dispatch(type, data.toString(), listener);
     }
+  }
+
+  /**
+   * The next line, without its end; null at the end of the stream. Unlike {@link
+   * BufferedReader#readLine}, a line may not grow beyond {@code maxChars}.
+   */
+  private static String readLine(BufferedReader reader, StringBuilder line, int maxChars)
+      throws IOException {
+    line.setLength(0);
+    int c;
+    while ((c = reader.read()) >= 0) {
+      if (c == '\n') {
+        return line.toString();
+      }
+      if (c == '\r') {
+        reader.mark(1);
+        if (reader.read() != '\n') {
+          reader.reset();
+        }
+        return line.toString();
+      }
+      if (line.length() >= maxChars) {
+        throw new IOException("a line of more than " + maxChars + " characters; not read");
+      }
+      line.append((char) c);
+    }
+    return line.length() > 0 ? line.toString() : null;
   }
 
   private static void dispatch(String type, String data, Listener listener) {

@@ -2,9 +2,11 @@ package io.gatehouse.discovery.marathon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.discovery.internal.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -146,7 +148,7 @@ public final class MarathonClient {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(request.build(), BoundedBody.ofString());
     } catch (IOException e) {
       throw new MarathonException("Marathon at " + base + " unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -187,8 +189,20 @@ public final class MarathonClient {
     return new MarathonException(status, "Marathon answered " + status + ": " + message);
   }
 
-  private static String path(String appId) {
-    String id = appId.startsWith("/") ? appId : "/" + appId;
-    return "/v2/apps" + id;
+  /**
+   * The URL path of an app: each segment of its id percent-encoded, so that no id reaches another
+   * Marathon resource ({@code ..}, a query, a fragment).
+   */
+  static String path(String appId) {
+    String id = appId.startsWith("/") ? appId.substring(1) : appId;
+    StringBuilder path = new StringBuilder("/v2/apps");
+    for (String segment : id.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new MarathonException(400, "\"" + appId + "\" is not a Marathon app id");
+      }
+      path.append('/')
+          .append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return path.toString();
   }
 }

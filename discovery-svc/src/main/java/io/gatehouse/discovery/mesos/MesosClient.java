@@ -3,6 +3,7 @@ package io.gatehouse.discovery.mesos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.common.net.HostNames;
+import io.gatehouse.discovery.internal.BoundedBody;
 import io.gatehouse.discovery.marathon.MarathonException;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,7 @@ public final class MesosClient {
                   .timeout(timeout)
                   .GET()
                   .build(),
-              HttpResponse.BodyHandlers.ofString());
+              BoundedBody.ofString());
     } catch (IOException e) {
       throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -164,7 +165,7 @@ public final class MesosClient {
     String url = "http://" + agent.address() + ":" + agent.port() + "/monitor/statistics";
     return http.sendAsync(
             HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofString())
+            BoundedBody.ofString())
         .handle(
             (response, failure) -> {
               if (failure != null) {

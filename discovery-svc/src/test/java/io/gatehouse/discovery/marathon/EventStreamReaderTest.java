@@ -1,6 +1,7 @@
 package io.gatehouse.discovery.marathon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,36 @@ class EventStreamReaderTest {
     EventStreamReader.read(stream(body), events::add);
 
     assertThat(events).extracting(MarathonEvent::type).containsExactly("app_terminated_event");
+  }
+
+  @Test
+  void aLineLongerThanTheLimitFailsTheStreamInsteadOfFillingTheHeap() {
+    String body = "data: {\"a\":\"" + "x".repeat(200) + "\"}\n\n";
+
+    assertThatThrownBy(() -> EventStreamReader.read(stream(body), e -> {}, 100))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("a line of more than 100 characters");
+  }
+
+  @Test
+  void aFrameOfManyShortLinesLongerThanTheLimitFailsTheStream() {
+    String body = "data: 1\n".repeat(50) + "\n";
+
+    assertThatThrownBy(() -> EventStreamReader.read(stream(body), e -> {}, 100))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("an event of more than 100 characters");
+  }
+
+  @Test
+  void eventsWithinTheLimitAndEveryLineEndReadAsBefore() throws Exception {
+    String body =
+        "event: a\rdata: {\"eventType\":\"a\"}\r\rdata: {\"eventType\":\"b\"}\r\n\r\n"
+            + "data: {\"eventType\":\"c\"}\n\n";
+    List<MarathonEvent> events = new ArrayList<>();
+
+    EventStreamReader.read(stream(body), events::add, 100);
+
+    assertThat(events).extracting(MarathonEvent::type).containsExactly("a", "b", "c");
   }
 
   private static ByteArrayInputStream stream(String body) {
