@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.engine.ServiceEngine;
-import io.gatehouse.engine.config.LbAlgorithm;
-import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RawHttpClient;
 import io.gatehouse.engine.testing.RunningEngine;
@@ -42,11 +40,8 @@ class HttpTimeoutsIT {
   @BeforeEach
   void start() throws IOException {
     member = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    engine = RunningEngine.start();
     port = RunningEngine.freePort();
-    engine.apply(
-        RunningEngine.oneService(
-            "web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, member.getLocalPort()));
+    engine = RunningEngine.serving(port, member.getLocalPort());
   }
 
   @AfterEach

@@ -39,6 +39,13 @@ public final class RunningEngine {
     return new ServiceEngine(Transport.best(), 2, SETTINGS);
   }
 
+  /** An engine serving one HTTP virtual service, {@code web}, on {@code port} over one member. */
+  public static ServiceEngine serving(int port, int memberPort) {
+    ServiceEngine engine = start();
+    engine.apply(oneService("web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, memberPort));
+    return engine;
+  }
+
   /** One virtual service {@code name} on a free loopback port, over the given member ports. */
   public static EngineConfig oneService(
       String name, Protocol protocol, int listenPort, LbAlgorithm algorithm, int... memberPorts) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.engine.ServiceEngine;
-import io.gatehouse.engine.config.LbAlgorithm;
-import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RawHttpClient;
 import io.gatehouse.engine.testing.RecordingMember;
@@ -37,11 +35,8 @@ class RequestFramingIT {
   @BeforeEach
   void start() throws Exception {
     member = new RecordingMember();
-    engine = RunningEngine.start();
     port = RunningEngine.freePort();
-    engine.apply(
-        RunningEngine.oneService(
-            "web", Protocol.HTTP, port, LbAlgorithm.ROUND_ROBIN, member.port()));
+    engine = RunningEngine.serving(port, member.port());
   }
 
   @AfterEach
