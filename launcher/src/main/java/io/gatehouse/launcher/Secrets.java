@@ -25,6 +25,7 @@ final class Secrets {
           "se-manager-token",
           "analytics-token",
           "engine-token",
+          "postgres-password",
           "policy-secrets-key",
           "se-manager-secrets-key");
 

@@ -106,7 +106,7 @@ final class Up implements Callable<Integer> {
                 },
                 "gatehouse-stop"));
     Secrets secrets = Secrets.in(home);
-    String jdbc = startPostgres();
+    String jdbc = startPostgres(secrets.get("postgres-password"));
     startServices(secrets, jdbc);
     String servicePort = noDemo ? null : postDemo();
     printWelcome(secrets, servicePort);
@@ -114,7 +114,13 @@ final class Up implements Callable<Integer> {
     return 0;
   }
 
-  private String startPostgres() throws Exception {
+  /**
+   * Starts the embedded PostgreSQL as a database should run: every commit forced to disk (the
+   * embedded defaults turn fsync off), listening on loopback only, and logins by password (SCRAM)
+   * alone. A data directory made by an earlier version, which trusted every local login, is
+   * switched over on its first start.
+   */
+  private String startPostgres(String password) throws Exception {
     Path data = home.resolve("postgres");
     Files.createDirectories(data);
     postgres =
@@ -122,6 +128,12 @@ final class Up implements Callable<Integer> {
             .setDataDirectory(data)
             .setCleanDataDirectory(false)
             .setPort(postgresPort)
+            .setServerConfig("fsync", "on") // after the embedded -F, so it wins
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("password_encryption", "scram-sha-256")
+            .setConnectConfig("password", password)
             // stopped by stopAll, after the services: its own hook would stop it at once, in
             // parallel with ours, under services that are still writing
             .setRegisterShutdownHook(false)
@@ -134,6 +146,11 @@ final class Up implements Callable<Integer> {
           st.execute("CREATE DATABASE gatehouse");
         }
       }
+      // the password is base64url: nothing in it needs quoting beyond the literal's own quotes
+      st.execute("ALTER ROLE postgres PASSWORD '" + password.replace("'", "''") + "'");
+      if (PostgresLogins.requirePasswords(data)) {
+        st.execute("SELECT pg_reload_conf()");
+      }
     }
     out.println("[postgres  ] PostgreSQL on 127.0.0.1:" + postgresPort + ", data in " + data);
     return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/gatehouse";
@@ -142,10 +159,7 @@ final class Up implements Callable<Integer> {
   private void startServices(Secrets s, String jdbc) throws Exception {
     String marathon = "http://127.0.0.1:" + marathonPort;
     List<String> db =
-        List.of(
-            "--datasources.default.url=" + jdbc,
-            "--datasources.default.username=postgres",
-            "--datasources.default.password=");
+        List.of("--datasources.default.url=" + jdbc, "--datasources.default.username=postgres");
     start(
             "marathon",
             "marathon-sim",
@@ -165,7 +179,8 @@ final class Up implements Callable<Integer> {
                 "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", s.get("discovery-token"),
                 "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_POLICY_SECRETS_KEY", s.get("policy-secrets-key")))
+                "GATEHOUSE_POLICY_SECRETS_KEY", s.get("policy-secrets-key"),
+                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 1, START);
     start(
             "discovery",
@@ -207,7 +222,8 @@ final class Up implements Callable<Integer> {
                 "GATEHOUSE_SEMANAGER_POLICY_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_SEMANAGER_LIFECYCLE_ENGINE_TOKEN", s.get("engine-token"),
-                "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key")))
+                "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key"),
+                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 3, START);
     start(
             "analytics",
@@ -222,7 +238,8 @@ final class Up implements Callable<Integer> {
                 "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", s.get("engine-token"),
                 "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token")))
+                "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token"),
+                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 4, START);
   }
 

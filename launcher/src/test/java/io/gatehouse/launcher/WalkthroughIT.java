@@ -47,6 +47,7 @@ class WalkthroughIT {
   private Path home;
   private int base;
   private int marathonPort;
+  private int postgresPort;
   private Process launcher;
   private Path launcherLog;
 
@@ -56,6 +57,7 @@ class WalkthroughIT {
     home = Files.createTempDirectory("gatehouse-walkthrough");
     base = freeBase();
     marathonPort = ServiceJar.freePort();
+    postgresPort = ServiceJar.freePort();
     List<String> command =
         List.of(
             java(),
@@ -65,7 +67,7 @@ class WalkthroughIT {
             "--home=" + home,
             "--root=" + jar.getParent().getParent().getParent(),
             "--base-port=" + base,
-            "--postgres-port=" + ServiceJar.freePort(),
+            "--postgres-port=" + postgresPort,
             "--marathon-port=" + marathonPort,
             "--mesos-port=" + ServiceJar.freePort());
     launcherLog = home.resolve("launcher.log");
@@ -264,6 +266,38 @@ class WalkthroughIT {
 
   @Test
   @Order(7)
+  void postgresqlTakesLoginsByPasswordOnlyAndForcesCommitsToDisk() throws Exception {
+    java.util.Properties secrets = new java.util.Properties();
+    try (var in = Files.newBufferedReader(home.resolve("secrets.properties"))) {
+      secrets.load(in);
+    }
+    String password = secrets.getProperty("postgres-password");
+    String url = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/gatehouse";
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> java.sql.DriverManager.getConnection(url, "postgres", "not-the-password"))
+        .isInstanceOf(java.sql.SQLException.class)
+        .hasMessageContaining("password authentication failed");
+    try (var c = java.sql.DriverManager.getConnection(url, "postgres", password);
+        var st = c.createStatement()) {
+      for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+        try (var rs = st.executeQuery("SHOW " + setting)) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+        }
+      }
+      try (var rs = st.executeQuery("SHOW listen_addresses")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("127.0.0.1");
+      }
+    }
+    assertThat(processesNaming(password))
+        .as("processes with the password on their command line")
+        .isEmpty();
+  }
+
+  @Test
+  @Order(8)
   void trafficFlowsWithTheControlPlaneAnalyticsAndPostgresqlStopped() throws Exception {
     stop(processesNaming("--grpc.server.port=" + (base + 3)), "TERM"); // se-manager-svc
     stop(processesNaming("--grpc.server.port=" + (base + 1)), "TERM"); // policy-svc
