@@ -2,7 +2,9 @@ package io.gatehouse.analytics.logs;
 
 import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.RequestTiming;
+import io.gatehouse.common.net.HostNames;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.StringReader;
@@ -10,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -39,26 +43,56 @@ public final class LogStore {
           + " client_rtt_us, server_rtt_us, app_response_us, data_transfer_us, total_us,"
           + " significance, se_id, request_id";
 
+  /** How far ahead of this clock an engine's clock may run before its logs are left out. */
+  static final Duration MAX_AHEAD = Duration.ofMinutes(5);
+
   private final DataSource dataSource;
   private final int retentionDays;
+  private final Clock clock;
   private final Set<LocalDate> partitions = ConcurrentHashMap.newKeySet();
 
+  @Inject
   public LogStore(
       DataSource dataSource,
       @Value("${gatehouse.analytics.logs.retention-days:7}") int retentionDays) {
-    this.dataSource = dataSource;
-    this.retentionDays = retentionDays;
+    this(dataSource, retentionDays, Clock.systemUTC());
   }
 
-  /** Copies {@code logs} of engine {@code seId} in the caller's transaction. */
-  public void copy(Connection c, String seId, List<ClientLog> logs) throws SQLException {
+  LogStore(DataSource dataSource, int retentionDays, Clock clock) {
+    this.dataSource = dataSource;
+    this.retentionDays = retentionDays;
+    this.clock = clock;
+  }
+
+  /**
+   * Copies {@code logs} of engine {@code seId} in the caller's transaction. A log dated before the
+   * retention or more than {@link #MAX_AHEAD} in the future is left out (one warning per batch): an
+   * engine's report may not make a partition for an arbitrary day, nor store what the next clean-up
+   * would drop.
+   *
+   * @return how many logs were left out
+   */
+  public int copy(Connection c, String seId, List<ClientLog> logs) throws SQLException {
     if (logs.isEmpty()) {
-      return;
+      return 0;
     }
+    Instant now = clock.instant();
+    Instant oldest =
+        now.atZone(ZoneOffset.UTC)
+            .toLocalDate()
+            .minusDays(retentionDays)
+            .atStartOfDay()
+            .toInstant(ZoneOffset.UTC);
+    Instant newest = now.plus(MAX_AHEAD);
+    int outside = 0;
     Set<LocalDate> days = new TreeSet<>();
     StringBuilder csv = new StringBuilder(logs.size() * 256);
     for (ClientLog l : logs) {
       Instant time = Instant.ofEpochSecond(l.getTime().getSeconds(), l.getTime().getNanos());
+      if (time.isBefore(oldest) || time.isAfter(newest)) {
+        outside++;
+        continue;
+      }
       days.add(time.atZone(ZoneOffset.UTC).toLocalDate());
       RequestTiming t = l.getTiming();
       csv.append(time).append(',');
@@ -87,6 +121,17 @@ public final class LogStore {
       quoted(csv, l.getRequestId());
       csv.append('\n');
     }
+    if (outside > 0) {
+      log.warn(
+          "engine {}: {} client logs dated before the last {} days or more than {} ahead; left out",
+          HostNames.printable(seId),
+          outside,
+          retentionDays,
+          MAX_AHEAD);
+    }
+    if (days.isEmpty()) {
+      return outside;
+    }
     for (LocalDate day : days) {
       ensurePartition(day);
     }
@@ -99,6 +144,7 @@ public final class LogStore {
     } catch (IOException e) {
       throw new SQLException("copying client logs: " + e.getMessage(), e);
     }
+    return outside;
   }
 
   /** Creates the partition of {@code day} unless it exists (one creator at a time). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.analytics.ingest.BatchStore.Outcome;
 import io.gatehouse.api.analytics.v1.MetricBatch;
 import io.gatehouse.testsupport.TestPostgres;
@@ -22,7 +23,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Metric batches folded at ingest and written in groups, against a real PostgreSQL: a batch is
@@ -35,8 +35,7 @@ class MetricIngestIT {
 
   @BeforeEach
   void migrate() {
-    dataSource = dataSource(TestPostgres.freshDatabase());
-    flyway(dataSource, null).migrate();
+    dataSource = AnalyticsDatabase.fresh(null);
   }
 
   @Test
@@ -130,38 +129,16 @@ class MetricIngestIT {
 
   @Test
   void upgradingStopsWhileTheOldRollerStillHasBatchesToFold() throws SQLException {
-    DataSource ds = dataSource(TestPostgres.freshDatabase());
-    Flyway before = flyway(ds, "2");
+    DataSource ds = AnalyticsDatabase.dataSource(TestPostgres.freshDatabase());
+    Flyway before = AnalyticsDatabase.flyway(ds, "2");
     before.migrate();
     try (Connection c = ds.getConnection();
         Statement st = c.createStatement()) {
       st.execute("INSERT INTO analytics.pending_metrics (se_id, payload) VALUES ('se-1', '\\x00')");
     }
-    assertThatThrownBy(() -> flyway(ds, null).migrate())
+    assertThatThrownBy(() -> AnalyticsDatabase.flyway(ds, null).migrate())
         .isInstanceOf(FlywayException.class)
         .hasMessageContaining("run the previous analytics-svc version until the table is empty");
-  }
-
-  private static DataSource dataSource(TestPostgres.Database db) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(db.jdbcUrl());
-    ds.setUser(db.user());
-    ds.setPassword(db.password());
-    ds.setCurrentSchema("analytics");
-    return ds;
-  }
-
-  private static Flyway flyway(DataSource ds, String target) {
-    var config =
-        Flyway.configure()
-            .dataSource(ds)
-            .schemas("analytics")
-            .defaultSchema("analytics")
-            .locations("classpath:db/migration");
-    if (target != null) {
-      config.target(target);
-    }
-    return config.load();
   }
 
   private long requests(String vs) throws SQLException {

@@ -1,0 +1,40 @@
+package io.gatehouse.analytics;
+
+import io.gatehouse.testsupport.TestPostgres;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** A fresh database with analytics-svc's schema, for tests that use its stores directly. */
+public final class AnalyticsDatabase {
+  private AnalyticsDatabase() {}
+
+  /** A data source on a new database, its schema migrated to {@code target} (null: the last). */
+  public static DataSource fresh(String target) {
+    DataSource ds = dataSource(TestPostgres.freshDatabase());
+    flyway(ds, target).migrate();
+    return ds;
+  }
+
+  public static DataSource dataSource(TestPostgres.Database db) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(db.jdbcUrl());
+    ds.setUser(db.user());
+    ds.setPassword(db.password());
+    ds.setCurrentSchema("analytics");
+    return ds;
+  }
+
+  public static Flyway flyway(DataSource ds, String target) {
+    var config =
+        Flyway.configure()
+            .dataSource(ds)
+            .schemas("analytics")
+            .defaultSchema("analytics")
+            .locations("classpath:db/migration");
+    if (target != null) {
+      config.target(target);
+    }
+    return config.load();
+  }
+}
