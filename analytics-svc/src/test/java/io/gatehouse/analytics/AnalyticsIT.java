@@ -188,6 +188,34 @@ class AnalyticsIT implements TestPropertyProvider {
   }
 
   @Test
+  void anEngineThatSendsMoreBatchesThanItsCreditsIsCutOff() {
+    Reports.Stream greedy = new Reports.Stream(channel, Reports.ENGINE, "se-greedy");
+    Instant start = Instant.now().minusSeconds(120);
+    // metric batches are answered when their group is written, about once a second: 50 sent at
+    // once leave more than the 16 credits unanswered, wherever that write falls
+    for (int i = 1; i <= 50; i++) {
+      greedy.send(batch(i, start.plusSeconds(i), "greedy", 1, 0, 500));
+    }
+
+    await().atMost(WAIT).until(() -> greedy.error.get() != null);
+    assertThat(Status.fromThrowable(greedy.error.get()).getCode())
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(Status.fromThrowable(greedy.error.get()).getDescription())
+        .contains("more than 16 batches unacknowledged");
+  }
+
+  @Test
+  void anEngineIdThatIsNoEngineIdIsRefusedAtHello() {
+    Reports.Stream forged = new Reports.Stream(channel, Reports.ENGINE, "se-a\nINFO engine se-b");
+
+    await().atMost(WAIT).until(() -> forged.error.get() != null);
+    assertThat(Status.fromThrowable(forged.error.get()).getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(Status.fromThrowable(forged.error.get()).getDescription())
+        .startsWith("hello.se_id:");
+  }
+
+  @Test
   void everyLevelHoldsTheSameTotals() throws Exception {
     Instant start = Instant.now().minusSeconds(20);
     Reports.Stream s = new Reports.Stream(channel, Reports.ENGINE, "se-levels");

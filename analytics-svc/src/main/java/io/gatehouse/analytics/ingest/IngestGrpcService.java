@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code AnalyticsIngest.Report}: an engine says hello, is granted credits (how many batches it may
- * have unacknowledged), and sends metric and log batches; each is acknowledged once stored durably
- * (or recognised as a resend): a log batch when its rows are copied, a metric batch when the group
- * it was folded into is written to the rollups. When the database fails, the stream ends with
- * UNAVAILABLE before the batch is acknowledged: the engine keeps it, reconnects and resends it, so
- * nothing acknowledged is ever lost and nothing is counted twice.
+ * have unacknowledged: one more ends its stream with RESOURCE_EXHAUSTED), and sends metric and log
+ * batches; each is acknowledged once stored durably (or recognised as a resend): a log batch when
+ * its rows are copied, a metric batch when the group it was folded into is written to the rollups.
+ * When the database fails, the stream ends with UNAVAILABLE before the batch is acknowledged: the
+ * engine keeps it, reconnects and resends it, so nothing acknowledged is ever lost and nothing is
+ * counted twice.
  */
 @Singleton
 final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBase {
@@ -30,6 +31,10 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
   private final BatchStore store;
   private final MetricIngest metrics;
   private final int credits;
+
+  /** Engine ids are "group@host": names, addresses and a few separators, bounded. */
+  private static final java.util.regex.Pattern SE_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9@._:%-]{1,300}");
 
   IngestGrpcService(
       BatchStore store,
@@ -48,6 +53,9 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
     return new StreamObserver<>() {
       private volatile String seId;
       private volatile boolean closed;
+      // batches received and not yet answered; answers of metric batches come from another thread
+      private final java.util.concurrent.atomic.AtomicInteger unanswered =
+          new java.util.concurrent.atomic.AtomicInteger();
 
       @Override
       public void onNext(ReportRequest request) {
@@ -64,6 +72,14 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           fail(
               Status.FAILED_PRECONDITION.withDescription(
                   "the first message on Report must be a hello"));
+          return;
+        }
+        if ((request.hasMetrics() || request.hasLogs()) && unanswered.incrementAndGet() > credits) {
+          fail(
+              Status.RESOURCE_EXHAUSTED.withDescription(
+                  "more than "
+                      + credits
+                      + " batches unacknowledged: wait for acknowledgements (flow_control.credits)"));
           return;
         }
         try {
@@ -125,6 +141,12 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           fail(Status.INVALID_ARGUMENT.withDescription("hello.se_id: is required"));
           return;
         }
+        if (!SE_ID.matcher(request.getHello().getSeId()).matches()) {
+          fail(
+              Status.INVALID_ARGUMENT.withDescription(
+                  "hello.se_id: at most 300 of A-Z a-z 0-9 @ . _ : % -"));
+          return;
+        }
         seId = request.getHello().getSeId();
         send(
             ReportResponse.newBuilder()
@@ -134,6 +156,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       }
 
       private void answer(long batchId, BatchStore.Outcome outcome) {
+        unanswered.decrementAndGet();
         send(
             ReportResponse.newBuilder()
                 .setAck(
@@ -147,6 +170,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       }
 
       private void reject(long batchId, String why) {
+        unanswered.decrementAndGet();
         send(
             ReportResponse.newBuilder()
                 .setAck(
