@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * key from the {@link SshKeyStore}, strict host-key checking (a known_hosts file when configured,
  * then the keys pinned in the store; an unknown host is accepted and pinned only when the group
  * trusts on first use), and {@code sudo -n} in front of every command for users other than root. An
- * engine runs when its status command exits 0. Commands are templates ({@link EngineSpec#expand},
- * plus {@code {engine_token}}); they are logged as templates, never expanded.
+ * engine runs when its status command exits 0. Commands are templates ({@link EngineSpec#expand});
+ * they are logged as templates, never expanded. The engine token reaches the start command on its
+ * standard input, one line (for example {@code GATEHOUSE_SE_TOKEN=$(head -n 1) service-engine
+ * ...}), never on a command line, where {@code ps} on the node would show it: a template that names
+ * {@code {engine_token}} is refused.
  */
 public final class SshDriver implements NodeDriver {
   private static final Logger log = LoggerFactory.getLogger(SshDriver.class);
@@ -50,7 +53,7 @@ public final class SshDriver implements NodeDriver {
    * @param commandTimeout for a command to finish
    * @param knownHosts an OpenSSH known_hosts file of trusted host keys, or null
    * @param manager se-manager's gRPC address as engines reach it
-   * @param engineToken the token engines connect with ({@code {engine_token}} in commands)
+   * @param engineToken the token engines connect with, given to start commands on standard input
    */
   public record Settings(
       Duration connectTimeout,
@@ -86,21 +89,22 @@ public final class SshDriver implements NodeDriver {
     if (running(engine)) {
       return;
     }
-    run(engine, engine.group().getSsh().getStartCommand(), "start");
+    run(engine, engine.group().getSsh().getStartCommand(), "start", settings.engineToken());
   }
 
   @Override
   public void stop(EngineSpec engine) throws DriverException {
-    run(engine, engine.group().getSsh().getStopCommand(), "stop");
+    run(engine, engine.group().getSsh().getStopCommand(), "stop", null);
   }
 
   @Override
   public boolean running(EngineSpec engine) throws DriverException {
-    return exec(engine, engine.group().getSsh().getStatusCommand(), "status").status() == 0;
+    return exec(engine, engine.group().getSsh().getStatusCommand(), "status", null).status() == 0;
   }
 
-  private void run(EngineSpec engine, String template, String what) throws DriverException {
-    Result result = exec(engine, template, what);
+  private void run(EngineSpec engine, String template, String what, String input)
+      throws DriverException {
+    Result result = exec(engine, template, what, input);
     if (result.status() != 0) {
       throw new DriverException(
           what
@@ -117,10 +121,22 @@ public final class SshDriver implements NodeDriver {
 
   private record Result(int status, String output) {}
 
-  private Result exec(EngineSpec engine, String template, String what) throws DriverException {
+  /** Runs a command on the engine's node; {@code input}, when not null, is its standard input. */
+  private Result exec(EngineSpec engine, String template, String what, String input)
+      throws DriverException {
     SshDeployment ssh = engine.group().getSsh();
     if (template.isBlank()) {
       throw new DriverException("group " + engine.groupName() + " has no ssh " + what + "_command");
+    }
+    if (template.contains("{engine_token}")) {
+      throw new DriverException(
+          "group "
+              + engine.groupName()
+              + ": ssh "
+              + what
+              + "_command names {engine_token}, which would put the token on the node's command"
+              + " line (ps shows it); the start command gets it on its standard input instead,"
+              + " e.g. GATEHOUSE_SE_TOKEN=$(head -n 1) service-engine ...");
     }
     KeyPair key;
     try {
@@ -129,11 +145,7 @@ public final class SshDriver implements NodeDriver {
       throw new DriverException(e.getMessage());
     }
     String user = user(ssh);
-    String command =
-        engine.expand(
-            template,
-            settings.manager(),
-            Map.of("engine_token", settings.engineToken() == null ? "" : settings.engineToken()));
+    String command = engine.expand(template, settings.manager(), Map.of());
     if (!user.equals("root")) {
       command = "sudo -n " + command;
     }
@@ -167,6 +179,10 @@ public final class SshDriver implements NodeDriver {
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       try (ChannelExec channel = session.createExecChannel(command)) {
+        if (input != null) {
+          channel.setIn(
+              new java.io.ByteArrayInputStream((input + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
         channel.setOut(output);
         channel.setErr(output);
         channel.open().verify(settings.connectTimeout());

@@ -108,6 +108,36 @@ class SshDriverIT {
   }
 
   @Test
+  void theStartCommandGetsTheTokenOnItsStandardInputNeverOnACommandLine() throws Exception {
+    String tokenFile = node.resolve("token").toString();
+    EngineSpec engine = withStartCommand("head -n 1 > " + tokenFile);
+
+    driver.start(engine);
+
+    assertThat(Files.readString(Path.of(tokenFile)).strip()).isEqualTo("tok");
+  }
+
+  @Test
+  void aCommandThatNamesTheTokenIsRefusedBeforeItRuns() {
+    EngineSpec engine = withStartCommand("GATEHOUSE_SE_TOKEN={engine_token} service-engine");
+
+    assertThatThrownBy(() -> driver.start(engine))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("names {engine_token}")
+        .hasMessageContaining("standard input");
+  }
+
+  private EngineSpec withStartCommand(String start) {
+    EngineSpec base = engine(true);
+    ServiceEngineGroup group =
+        base.group().toBuilder()
+            .setSsh(
+                base.group().getSsh().toBuilder().setStartCommand(start).setStatusCommand("false"))
+            .build();
+    return new EngineSpec(base.seId(), base.nodeId(), base.hostname(), base.address(), group);
+  }
+
+  @Test
   void anUnknownHostIsRefusedUnlessTheGroupTrustsOnFirstUseAndThenItsKeyIsPinned()
       throws Exception {
     assertThatThrownBy(() -> driver.running(engine(false)))
