@@ -106,6 +106,9 @@ public final class MesosClient {
         pid.contains("@")
             ? pid.substring(pid.indexOf('@') + 1).replaceFirst(":\\d+$", "")
             : slave.path("hostname").asText();
+    if (address.startsWith("[") && address.endsWith("]")) {
+      address = address.substring(1, address.length() - 1); // an IPv6 agent: slave(1)@[::1]:5051
+    }
     int port = slave.path("port").asInt(5051);
     Matcher pidPort = PID_PORT.matcher(pid);
     if (pidPort.find()) {
@@ -162,7 +165,8 @@ public final class MesosClient {
    * ({@code source} names the task too).
    */
   public CompletableFuture<List<ExecutorStatistics>> statistics(Agent agent) {
-    String url = "http://" + agent.address() + ":" + agent.port() + "/monitor/statistics";
+    String host = agent.address().contains(":") ? "[" + agent.address() + "]" : agent.address();
+    String url = "http://" + host + ":" + agent.port() + "/monitor/statistics";
     return http.sendAsync(
             HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
             BoundedBody.ofString())

@@ -36,4 +36,24 @@ class AgentParsingTest {
 
     assertThat(agent != null).isEqualTo(taken);
   }
+
+  /** Every agent of the recorded masters' answers (Mesos 0.19 to 1.x, DC/OS) is taken, as it is. */
+  @org.junit.jupiter.api.Test
+  void everyRecordedAgentIsTakenWithItsNameAndAddress() throws Exception {
+    java.nio.file.Path mesos = io.gatehouse.testsupport.SharedFixtures.require("mesos");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    for (String file :
+        java.util.List.of(
+            "master-state-0.19-mesos-dns-test-fixture.json",
+            "master-state-summary-dcos-ui-test-fixture.json",
+            "composed/master-slaves-1.x.json")) {
+      for (var slave : JSON.readTree(mesos.resolve(file).toFile()).path("slaves")) {
+        Agent agent = MesosClient.parse(slave);
+        assertThat(agent).as(file + ": " + slave.path("id").asText()).isNotNull();
+        assertThat(agent.hostname()).isEqualTo(slave.path("hostname").asText());
+        seen.add(agent.address());
+      }
+    }
+    assertThat(seen).contains("2001:db8::1", "172.17.8.101", "10.0.2.149", "1.2.3.10").hasSize(10);
+  }
 }
