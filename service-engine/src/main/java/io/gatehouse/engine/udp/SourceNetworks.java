@@ -35,11 +35,6 @@ final class SourceNetworks {
     sessions.computeIfPresent(network(client), (network, n) -> n > 1 ? n - 1 : null);
   }
 
-  /** Networks with a session now. */
-  int size() {
-    return sessions.size();
-  }
-
   /** An Integer for an IPv4 /24, a Long for an IPv6 /64: keys of the two never equal. */
   private static Object network(InetAddress address) {
     byte[] bytes = address.getAddress();
