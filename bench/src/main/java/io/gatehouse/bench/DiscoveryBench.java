@@ -248,7 +248,7 @@ final class DiscoveryBench implements Callable<Integer> {
                       "--gatehouse.discovery.auth.operator-tokens=" + TOKEN,
                       "--gatehouse.discovery.marathons.default.url=" + marathon,
                       "--gatehouse.discovery.mesos.url=http://127.0.0.1:1"),
-                  Map.of())
+                  ServiceJar.plaintext(Map.of()))
               .awaitPort(grpc, Duration.ofSeconds(60));
       return new Discovery(
           jar, NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build(), started);

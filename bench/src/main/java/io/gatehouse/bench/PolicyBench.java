@@ -99,11 +99,12 @@ final class PolicyBench implements Callable<Integer> {
                         "--micronaut.server.port=" + httpPort,
                         "--datasources.default.url=" + postgres.jdbcUrl("gatehouse"),
                         "--datasources.default.username=postgres"),
-                    Map.of(
-                        "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS",
-                        TOKEN,
-                        "GATEHOUSE_POLICY_SECRETS_KEY",
-                        Base64.getEncoder().encodeToString(new byte[32])))
+                    ServiceJar.plaintext(
+                        Map.of(
+                            "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS",
+                            TOKEN,
+                            "GATEHOUSE_POLICY_SECRETS_KEY",
+                            Base64.getEncoder().encodeToString(new byte[32]))))
                 .awaitPort(grpcPort, Duration.ofSeconds(60))) {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
       awaitServing(Duration.ofSeconds(60));

@@ -55,7 +55,8 @@ class ProcessesIT {
                 "--micronaut.server.port=" + ServiceJar.freePort(),
                 "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:1",
                 "--gatehouse.discovery.mesos.url=http://127.0.0.1:1"),
-            Map.of("GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", "CHANGE_ME_OPERATOR_TOKEN"))) {
+            ServiceJar.plaintext(
+                Map.of("GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", "CHANGE_ME_OPERATOR_TOKEN")))) {
       assertThat(refused.awaitExit(WAIT)).isNotZero();
       assertThat(refused.output())
           .contains("gatehouse.discovery.auth.operator-tokens: a placeholder")
@@ -80,7 +81,7 @@ class ProcessesIT {
                     "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathonPort,
                     "--gatehouse.discovery.mesos.url=http://127.0.0.1:1",
                     "--gatehouse.discovery.stall-timeout=5s"),
-                Map.of())
+                ServiceJar.plaintext(Map.of()))
             .awaitPort(grpc, WAIT)) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();

@@ -1,5 +1,6 @@
 package io.gatehouse.launcher;
 
+import io.gatehouse.pki.LocalAuthority;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,10 @@ import picocli.CommandLine.Option;
  * and a local service engine per agent (started by se-manager-svc), each a process of its own with
  * its output behind its name; then the demo app, and where to send traffic. Ctrl-C stops
  * everything.
+ *
+ * <p>The services speak gRPC over mutual TLS: a local CA in {@code <home>/tls} (made on first
+ * start, kept after) issues each service its certificate, and the CLI its operator certificate; the
+ * engines trust the CA. {@code --plaintext} runs without TLS.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the platform here.")
 final class Up implements Callable<Integer> {
@@ -68,6 +73,11 @@ final class Up implements Callable<Integer> {
   boolean noDemo;
 
   @Option(
+      names = "--plaintext",
+      description = "run the services' gRPC without TLS (tokens and keys cross loopback in clear)")
+  boolean plaintext;
+
+  @Option(
       names = "--root",
       description = "the Gatehouse checkout whose module jars run (default: the current folder)")
   Path root = Path.of(".");
@@ -75,6 +85,7 @@ final class Up implements Callable<Integer> {
   private final PrintStream out = System.out;
   private final List<ChildProcess> children = new ArrayList<>();
   private EmbeddedPostgres postgres;
+  private LocalAuthority authority;
 
   @Override
   public Integer call() throws Exception {
@@ -106,6 +117,10 @@ final class Up implements Callable<Integer> {
                 },
                 "gatehouse-stop"));
     Secrets secrets = Secrets.in(home);
+    if (!plaintext) {
+      authority = LocalAuthority.in(home.resolve("tls"));
+      authority.issue("operator", List.of("localhost"));
+    }
     String jdbc = startPostgres(secrets.get("postgres-password"));
     startServices(secrets, jdbc);
     String servicePort = noDemo ? null : postDemo();
@@ -173,7 +188,7 @@ final class Up implements Callable<Integer> {
     start(
             "policy",
             "policy-svc",
-            with(db, ports(1)),
+            with(with(db, ports(1)), tls("policy-svc")),
             Map.of(
                 "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", s.get("discovery-token"),
@@ -186,7 +201,7 @@ final class Up implements Callable<Integer> {
             "discovery",
             "discovery-svc",
             with(
-                ports(2),
+                with(ports(2), tls("discovery-svc")),
                 List.of(
                     "--gatehouse.discovery.marathons.default.url=" + marathon,
                     "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
@@ -201,7 +216,7 @@ final class Up implements Callable<Integer> {
             "se-manager",
             "se-manager-svc",
             with(
-                with(db, ports(3)),
+                with(with(db, ports(3)), tls("se-manager-svc")),
                 List.of(
                     "--gatehouse.semanager.policy.target=" + grpc(1),
                     "--gatehouse.semanager.discovery.target=" + grpc(2),
@@ -210,7 +225,8 @@ final class Up implements Callable<Integer> {
                     "--gatehouse.semanager.lifecycle.interval=2s",
                     "--gatehouse.semanager.lifecycle.local.engine-jar=" + jar("service-engine"),
                     "--gatehouse.semanager.lifecycle.local.command="
-                        + "{java} -Xmx128m -jar {engine_jar} --control={manager} --se-id={se_id}"
+                        + "{java} -Xmx128m -jar {engine_jar} --control={manager} {control_tls}"
+                        + " --se-id={se_id}"
                         + " --se-group={group} --node-id={node} --hostname={hostname}"
                         + " --admin={address}:9180 --state-dir={work_dir}/{se_id}"
                         + " --analytics="
@@ -229,7 +245,7 @@ final class Up implements Callable<Integer> {
             "analytics",
             "analytics-svc",
             with(
-                with(db, ports(4)),
+                with(with(db, ports(4)), tls("analytics-svc")),
                 List.of(
                     "--gatehouse.analytics.autoscale.enabled=true",
                     "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
@@ -377,6 +393,22 @@ final class Up implements Callable<Integer> {
         "--grpc.server.port=" + (basePort + offset),
         "--micronaut.server.port=" + (basePort + 90 + offset),
         "--micronaut.server.host=127.0.0.1"); // management (health, metrics): this machine only
+  }
+
+  /**
+   * The TLS arguments of service {@code name}: its certificate from the local CA, issued for
+   * loopback; or plaintext. Server reflection is on, for grpcurl.
+   */
+  private List<String> tls(String name) {
+    if (plaintext) {
+      return List.of("--gatehouse.tls.plaintext=true", "--gatehouse.grpc.reflection=true");
+    }
+    LocalAuthority.Issued issued = authority.issue(name, List.of("localhost", "127.0.0.1"));
+    return List.of(
+        "--gatehouse.tls.ca=" + authority.caCertificate(),
+        "--gatehouse.tls.cert=" + issued.certificate(),
+        "--gatehouse.tls.key=" + issued.privateKey(),
+        "--gatehouse.grpc.reflection=true");
   }
 
   private String grpc(int offset) {

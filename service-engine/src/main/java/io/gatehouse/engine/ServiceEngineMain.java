@@ -15,6 +15,7 @@ import io.gatehouse.engine.config.StaticConfigFile;
 import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.control.ControlClient;
 import io.gatehouse.engine.http.HttpSettings;
+import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Starts a service engine from the command line. */
@@ -117,12 +119,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
       description = "this node's Mesos agent id, for the manager's inventory (default: none)")
   String nodeId = "";
 
-  @Option(
-      names = "--token-env",
-      paramLabel = "VARIABLE",
-      description =
-          "environment variable holding the engine's token at se-manager-svc (default: ${DEFAULT-VALUE})")
-  String tokenEnv = "GATEHOUSE_SE_TOKEN";
+  @Mixin ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
   @Option(
       names = "--state-dir",
@@ -179,11 +176,13 @@ public final class ServiceEngineMain implements Callable<Integer> {
     InetSocketAddress adminAt;
     String adminToken;
     ResourceLimits limits;
+    ControlPlaneTls controlPlaneTls;
     try {
       limits = limits();
       engineConfig = staticConfig();
       adminAt = adminAddress();
       adminToken = adminToken(adminAt);
+      controlPlaneTls = control != null || analytics != null ? controlPlane.tls() : null;
     } catch (InvalidConfigException e) {
       System.err.println("service-engine: invalid configuration: " + e.getMessage());
       return 2;
@@ -224,7 +223,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
                     engine,
                     new ControlClient.Settings(
                         control,
-                        System.getenv(tokenEnv),
+                        controlPlaneTls,
+                        controlPlane.token(),
                         seId != null ? seId : hostname(),
                         seGroup,
                         hostname(),
@@ -241,7 +241,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
                     logBuffer,
                     new AnalyticsReporter.Settings(
                         analytics,
-                        System.getenv(tokenEnv),
+                        controlPlaneTls,
+                        controlPlane.token(),
                         seId != null ? seId : hostname(),
                         nodeId,
                         Duration.ofMillis(500),

@@ -100,6 +100,22 @@ class ServiceEngineMainIT {
   }
 
   @Test
+  void aControlPlaneWithoutTlsMustBeAskedFor() throws Exception {
+    try (ServiceJar refused =
+        ServiceJar.start(
+            "service-engine",
+            List.of(
+                "--control=127.0.0.1:" + ServiceJar.freePort(),
+                "--admin=127.0.0.1:" + ServiceJar.freePort()),
+            Map.of())) {
+      assertThat(refused.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(refused.output())
+          .contains("--control-ca: is required with --control or --analytics")
+          .contains("--control-plaintext runs without TLS");
+    }
+  }
+
+  @Test
   void aControlPlaneAddressThatIsNotHostPortIsRefusedNamingTheOption() throws Exception {
     try (ServiceJar refused =
         ServiceJar.start(
@@ -197,6 +213,7 @@ class ServiceEngineMainIT {
                 "service-engine",
                 List.of(
                     "--control=127.0.0.1:" + ServiceJar.freePort(), // nobody there yet
+                    "--control-plaintext",
                     "--se-id=se-test",
                     "--admin=127.0.0.1:" + admin,
                     "--state-dir=" + state),
@@ -276,6 +293,7 @@ class ServiceEngineMainIT {
                   "service-engine",
                   List.of(
                       "--control=127.0.0.1:" + managerPort,
+                      "--control-plaintext",
                       "--se-id=se-test",
                       "--admin=127.0.0.1:" + admin),
                   Map.of())

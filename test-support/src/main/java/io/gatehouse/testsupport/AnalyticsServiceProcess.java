@@ -59,9 +59,10 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
                     "--datasources.default.url=" + db.jdbcUrl(),
                     "--datasources.default.username=" + db.user(),
                     "--datasources.default.password=" + db.password()),
-                Map.of(
-                    "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
-                    "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE))
+                ServiceJar.plaintext(
+                    Map.of(
+                        "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
+                        "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE)))
             .awaitPort(port, Duration.ofSeconds(60));
   }
 

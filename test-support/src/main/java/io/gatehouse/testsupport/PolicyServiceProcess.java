@@ -45,13 +45,14 @@ public final class PolicyServiceProcess implements AutoCloseable {
         ServiceJar.start(
                 "policy-svc",
                 args,
-                Map.of(
-                    "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
-                    "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
-                    "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
-                    "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", ANALYTICS,
-                    "GATEHOUSE_POLICY_SECRETS_KEY",
-                        Base64.getEncoder().encodeToString(new byte[32])))
+                ServiceJar.plaintext(
+                    Map.of(
+                        "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", OPERATOR,
+                        "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", DISCOVERY,
+                        "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", SE_MANAGER,
+                        "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", ANALYTICS,
+                        "GATEHOUSE_POLICY_SECRETS_KEY",
+                            Base64.getEncoder().encodeToString(new byte[32]))))
             .awaitPort(port, Duration.ofSeconds(60));
     return new PolicyServiceProcess(jar, port);
   }

@@ -55,11 +55,12 @@ public final class SeManagerProcess implements AutoCloseable {
                 "se-manager-svc",
                 jvmArgs,
                 args,
-                Map.of(
-                    "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
-                    "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
-                    "GATEHOUSE_SEMANAGER_POLICY_TOKEN", PolicyServiceProcess.SE_MANAGER,
-                    "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", PolicyServiceProcess.SE_MANAGER))
+                ServiceJar.plaintext(
+                    Map.of(
+                        "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
+                        "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", ENGINE,
+                        "GATEHOUSE_SEMANAGER_POLICY_TOKEN", PolicyServiceProcess.SE_MANAGER,
+                        "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", PolicyServiceProcess.SE_MANAGER)))
             .awaitPort(port, Duration.ofSeconds(60));
     return new SeManagerProcess(jar, port, managementPort);
   }

@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * to build it, when it is missing. Output goes to a log file; closing stops the process.
  */
 public final class ServiceJar implements AutoCloseable {
+  /**
+   * The environment that runs a control-plane service without TLS, which it does only when asked
+   * (tests of what is not TLS; TLS itself is tested where it is the subject).
+   */
+  public static final Map<String, String> PLAINTEXT = Map.of("GATEHOUSE_TLS_PLAINTEXT", "true");
+
   private final Process process;
   private final Path log;
 
@@ -42,6 +48,13 @@ public final class ServiceJar implements AutoCloseable {
                 + module
                 + " -am); skipping");
     return jar;
+  }
+
+  /** {@code env} with {@link #PLAINTEXT}. */
+  public static Map<String, String> plaintext(Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(PLAINTEXT);
+    return all;
   }
 
   /** Starts {@code module}'s jar with {@code args} and extra environment {@code env}. */

@@ -1,9 +1,7 @@
 package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.ingest.MetricIngest;
-import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -34,11 +32,5 @@ final class AnalyticsFactory {
   @Named("transmit-status")
   ServerInterceptor transmitStatus() {
     return TransmitStatusRuntimeExceptionInterceptor.instance();
-  }
-
-  @Singleton
-  @Named("reflection")
-  BindableService reflection() {
-    return ProtoReflectionServiceV1.newInstance();
   }
 }

@@ -5,9 +5,9 @@ import io.gatehouse.analytics.autoscale.DecisionStore;
 import io.gatehouse.common.Periodic;
 import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.tls.GrpcTls;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -50,12 +50,13 @@ final class AutoscaleFactory {
       @Named("discovery") Optional<Channel> discovery,
       DataSource dataSource,
       DecisionStore decisions,
+      GrpcTls tls,
       @Value("${datasources.default.url}") String jdbcUrl,
       @Value("${datasources.default.username}") String user,
       @Value("${datasources.default.password:}") String password) {
     Autoscaler autoscaler =
         new Autoscaler(
-            channel(config.policyTarget(), config.policyToken(), "policy"),
+            channel(tls, config.policyTarget(), config.policyToken(), "policy"),
             discovery.orElseThrow(
                 () ->
                     new ConfigurationException(
@@ -84,13 +85,13 @@ final class AutoscaleFactory {
         TimeUnit.MILLISECONDS);
   }
 
-  private Channel channel(String target, String token, String name) {
+  private Channel channel(GrpcTls tls, String target, String token, String name) {
     String prefix = "gatehouse.analytics.autoscale." + name;
     if (target == null || target.isBlank() || token == null || token.isBlank()) {
       throw new ConfigurationException(
           prefix + "-target and " + prefix + "-token are required with the autoscaler enabled");
     }
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = tls.channel(target, prefix + "-server-name");
     channels.add(channel);
     return BearerToken.attach(channel, token);
   }

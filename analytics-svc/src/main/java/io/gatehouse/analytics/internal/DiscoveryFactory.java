@@ -2,9 +2,9 @@ package io.gatehouse.analytics.internal;
 
 import io.gatehouse.analytics.apps.TaskAddresses;
 import io.gatehouse.common.grpc.BearerToken;
+import io.gatehouse.common.tls.GrpcTls;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -22,12 +22,12 @@ final class DiscoveryFactory {
   @Bean(preDestroy = "shutdownNow")
   @Named("discovery-connection")
   @Requires(property = "gatehouse.analytics.discovery.target")
-  ManagedChannel connection(DiscoveryConfig config) {
+  ManagedChannel connection(DiscoveryConfig config, GrpcTls tls) {
     if (config.token() == null || config.token().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.analytics.discovery.token is required with gatehouse.analytics.discovery.target");
     }
-    return NettyChannelBuilder.forTarget(config.target()).usePlaintext().build();
+    return tls.channel(config.target(), "gatehouse.analytics.discovery.server-name");
   }
 
   @Singleton

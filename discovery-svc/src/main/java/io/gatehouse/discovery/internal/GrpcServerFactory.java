@@ -1,14 +1,12 @@
 package io.gatehouse.discovery.internal;
 
-import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-/** The gRPC server's shared parts: status transmission and server reflection. */
+/** The gRPC server's shared parts: status transmission. */
 @Factory
 final class GrpcServerFactory {
   /**
@@ -19,11 +17,5 @@ final class GrpcServerFactory {
   @Named("transmit-status")
   ServerInterceptor transmitStatus() {
     return TransmitStatusRuntimeExceptionInterceptor.instance();
-  }
-
-  @Singleton
-  @Named("reflection")
-  BindableService reflection() {
-    return ProtoReflectionServiceV1.newInstance();
   }
 }

@@ -2,11 +2,11 @@ package io.gatehouse.discovery.internal;
 
 import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.discovery.labels.LabelError;
 import io.gatehouse.discovery.policy.PolicyWriter;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -35,14 +35,15 @@ public final class PolicyWriters {
   private final LeaderElection election;
   private final Map<String, PolicyWriter> byFramework = new ConcurrentSkipListMap<>();
 
-  public PolicyWriters(Frameworks frameworks, PolicyConfig config, LeaderConfig leader) {
+  public PolicyWriters(
+      Frameworks frameworks, PolicyConfig config, LeaderConfig leader, GrpcTls tls) {
     if (config.token() == null || config.token().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.discovery.policy.token is required with gatehouse.discovery.policy.target: discovery-svc's token at policy-svc");
     }
     this.frameworks = frameworks;
     this.config = config;
-    this.channel = NettyChannelBuilder.forTarget(config.target()).usePlaintext().build();
+    this.channel = tls.channel(config.target(), "gatehouse.discovery.policy.server-name");
     this.authorized = BearerToken.attach(channel, config.token());
     if (leader.jdbcUrl() == null || leader.jdbcUrl().isBlank()) {
       log.info(

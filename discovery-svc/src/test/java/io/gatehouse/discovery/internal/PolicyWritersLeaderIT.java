@@ -3,6 +3,7 @@ package io.gatehouse.discovery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
 import io.gatehouse.testsupport.TestPostgres;
@@ -30,9 +31,9 @@ class PolicyWritersLeaderIT {
       LeaderConfig leader =
           new LeaderConfig(db.jdbcUrl(), db.user(), db.password(), Duration.ofMillis(100));
       try {
-        PolicyWriters first = new PolicyWriters(frameworks, policy, leader);
+        PolicyWriters first = new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls());
         await().until(first::writing);
-        PolicyWriters second = new PolicyWriters(frameworks, policy, leader);
+        PolicyWriters second = new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls());
         await().during(Duration.ofMillis(500)).until(() -> first.writing() && !second.writing());
 
         first.stop();
@@ -61,7 +62,8 @@ class PolicyWritersLeaderIT {
                 frameworks,
                 new PolicyConfig(
                     "127.0.0.1:1", "test-discovery-token-0001", Duration.ofMillis(100)),
-                new LeaderConfig(null, null, null, Duration.ofSeconds(2)));
+                new LeaderConfig(null, null, null, Duration.ofSeconds(2)),
+                GrpcTls.withoutTls());
         assertThat(alone.writing()).isTrue();
         alone.stop();
       } finally {

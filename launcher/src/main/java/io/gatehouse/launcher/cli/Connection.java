@@ -18,14 +18,17 @@ import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
- * Where the services are and the token to call them with: the local run's by default (ports of
- * {@code ./gatehouse up}, the operator token from its secrets file, plaintext on loopback); options
- * for a deployment: addresses, token, TLS.
+ * Where the services are, how to trust them and the token to call them with: the local run's by
+ * default (ports of {@code ./gatehouse up}, TLS trusting its CA with its operator certificate, the
+ * operator token from its secrets file); options for a deployment: addresses, token, CA, client
+ * certificate. Plaintext only with {@code --plaintext}.
  */
 public final class Connection {
   @Option(
       names = "--home",
-      description = "the local run's folder, for its token (default: ${DEFAULT-VALUE})")
+      description =
+          "the local run's folder, for its token, CA and operator certificate (default:"
+              + " ${DEFAULT-VALUE})")
   Path home = Path.of(".gatehouse");
 
   @Option(
@@ -35,20 +38,33 @@ public final class Connection {
   String token;
 
   @Option(
-      names = "--tls",
-      description = "call the services over TLS, trusting the system's certificate authorities")
-  boolean tls;
-
-  @Option(
       names = "--ca-cert",
       paramLabel = "PEM",
-      description = "call the services over TLS, trusting the certificate authorities in this file")
+      description =
+          "trust the certificate authorities in this file (default: the local run's CA when there"
+              + " is one, else the system's)")
   Path caCert;
+
+  @Option(
+      names = "--client-cert",
+      paramLabel = "PEM",
+      description =
+          "the certificate to show the services, with --client-key (default: the local run's"
+              + " operator certificate when its CA is trusted)")
+  Path clientCert;
+
+  @Option(names = "--client-key", paramLabel = "PEM", description = "the key of --client-cert")
+  Path clientKey;
 
   @Option(
       names = "--server-name",
       description = "the name the services' certificates are checked against (default: the host)")
   String serverName;
+
+  @Option(
+      names = "--plaintext",
+      description = "call the services without TLS (only for services run so)")
+  boolean plaintext;
 
   @Option(names = "--policy", description = "policy-svc (default: ${DEFAULT-VALUE})")
   String policy = "127.0.0.1:9101";
@@ -71,26 +87,43 @@ public final class Connection {
     JSON
   }
 
-  /** A channel to {@code target} carrying the operator token; the caller shuts it down. */
+  /** A channel to {@code target}; the caller shuts it down. */
   ManagedChannel open(String target) {
-    ChannelCredentials credentials = InsecureChannelCredentials.create();
-    if (tls || caCert != null) {
-      TlsChannelCredentials.Builder trust = TlsChannelCredentials.newBuilder();
-      if (caCert != null) {
-        try {
-          trust.trustManager(caCert.toFile());
-        } catch (IOException e) {
-          throw new IllegalArgumentException(
-              "cannot read --ca-cert " + caCert + ": " + e.getMessage());
-        }
-      }
-      credentials = trust.build();
-    }
-    ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials);
+    ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials());
     if (serverName != null) {
       channel.overrideAuthority(serverName);
     }
     return channel.build();
+  }
+
+  private ChannelCredentials credentials() {
+    if (plaintext) {
+      return InsecureChannelCredentials.create();
+    }
+    Path localCa = home.resolve("tls").resolve("ca.pem");
+    Path trusted = caCert != null ? caCert : Files.isRegularFile(localCa) ? localCa : null;
+    Path cert = clientCert;
+    Path key = clientKey;
+    if (cert == null && key == null && localCa.equals(trusted)) {
+      cert = home.resolve("tls").resolve("operator.pem");
+      key = home.resolve("tls").resolve("operator.key");
+    }
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException("--client-cert and --client-key go together");
+    }
+    TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+    try {
+      if (trusted != null) {
+        tls.trustManager(trusted.toFile());
+      }
+      if (cert != null) {
+        tls.keyManager(cert.toFile(), key.toFile());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the CA or the client certificate: " + e.getMessage());
+    }
+    return tls.build();
   }
 
   Channel authorized(ManagedChannel channel) {

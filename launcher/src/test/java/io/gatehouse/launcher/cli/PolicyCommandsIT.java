@@ -2,9 +2,9 @@ package io.gatehouse.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.pki.LocalAuthority;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,16 +27,20 @@ class PolicyCommandsIT {
 
   @TempDir static Path dir;
 
+  /** A CA laid out as `gatehouse up` keeps it in its home: the CLI finds it there unasked. */
   @BeforeAll
   static void startPolicyOverTls() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.ec("localhost");
-    caCert = Files.writeString(dir.resolve("policy.crt"), pem.certificate());
-    Path key = Files.writeString(dir.resolve("policy.key"), pem.privateKey());
+    LocalAuthority authority = LocalAuthority.in(dir.resolve("tls"));
+    LocalAuthority.Issued issued = authority.issue("policy-svc", List.of("localhost"));
+    authority.issue("operator", List.of("localhost"));
+    caCert = authority.caCertificate();
     policy =
         PolicyServiceProcess.start(
             List.of(
-                "--grpc.server.ssl.cert-chain=file:" + caCert,
-                "--grpc.server.ssl.private-key=file:" + key));
+                "--gatehouse.tls.plaintext=false",
+                "--gatehouse.tls.ca=" + caCert,
+                "--gatehouse.tls.cert=" + issued.certificate(),
+                "--gatehouse.tls.key=" + issued.privateKey()));
   }
 
   @AfterAll
@@ -139,21 +143,48 @@ class PolicyCommandsIT {
                 "get",
                 "pool",
                 "--token=" + PolicyServiceProcess.OPERATOR,
-                "--tls",
+                "--home=" + dir.resolve("nothing-here"),
                 "--policy=localhost:" + policy.port()));
     assertThat(untrusted.code).isEqualTo(1);
     assertThat(untrusted.output).contains("error: UNAVAILABLE");
   }
 
+  @Test
+  void aClientWithoutACertificateOfTheCaOrWithoutTlsIsRefused() throws Exception {
+    Result noCertificate =
+        run(
+            List.of(
+                "get",
+                "pool",
+                "--token=" + PolicyServiceProcess.OPERATOR,
+                "--ca-cert=" + caCert,
+                "--home=" + dir.resolve("nothing-here"),
+                "--policy=localhost:" + policy.port()));
+    assertThat(noCertificate.code).isEqualTo(1);
+    assertThat(noCertificate.output).contains("error: UNAVAILABLE");
+
+    Result plaintext =
+        run(
+            List.of(
+                "get",
+                "pool",
+                "--token=" + PolicyServiceProcess.OPERATOR,
+                "--plaintext",
+                "--policy=localhost:" + policy.port()));
+    assertThat(plaintext.code).isEqualTo(1);
+    assertThat(plaintext.output).contains("error: UNAVAILABLE");
+  }
+
   private record Result(int code, String output) {}
 
   /**
-   * The CLI with the test policy-svc's address, its certificate authority and the operator token.
+   * The CLI with the test policy-svc's address, the home holding its CA and the operator
+   * certificate, and the operator token.
    */
   private static Result cli(String... args) throws Exception {
     List<String> line = new ArrayList<>(List.of(args));
     line.add("--policy=localhost:" + policy.port());
-    line.add("--ca-cert=" + caCert);
+    line.add("--home=" + dir);
     line.add("--token=" + PolicyServiceProcess.OPERATOR);
     return run(line);
   }

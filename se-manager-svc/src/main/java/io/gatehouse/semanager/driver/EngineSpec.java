@@ -27,18 +27,19 @@ public record EngineSpec(
 
   /**
    * Fills a shell command template: {@code {se_id}}, {@code {group}}, {@code {node}}, {@code
-   * {hostname}}, {@code {address}}, {@code {manager}} (se-manager's gRPC address) and any {@code
-   * extra} names, each value quoted as one shell word ({@link ShellWords}): a node that calls
-   * itself {@code a;touch x} runs nothing.
+   * {hostname}}, {@code {address}}, {@code {manager}} (se-manager's gRPC address), {@code
+   * {control_tls}} (how the engine trusts it) and any {@code extra} names, each value quoted as one
+   * shell word ({@link ShellWords}): a node that calls itself {@code a;touch x} runs nothing.
    */
-  public String expand(String template, String manager, Map<String, String> extra) {
+  public String expand(String template, ManagerAddress manager, Map<String, String> extra) {
     Map<String, String> words = new LinkedHashMap<>();
     words.put("se_id", seId);
     words.put("group", groupName());
     words.put("node", nodeId);
     words.put("hostname", hostname);
     words.put("address", address);
-    words.put("manager", manager);
+    words.put("manager", manager.target());
+    words.put("control_tls", manager.tlsArgument());
     words.putAll(extra);
     words.replaceAll((name, value) -> ShellWords.quote(value));
     return fill(template, words);

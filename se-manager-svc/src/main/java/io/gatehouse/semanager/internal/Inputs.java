@@ -4,6 +4,7 @@ import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.common.grpc.BearerToken;
+import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.semanager.compile.AppView;
 import io.gatehouse.semanager.compile.ConfigCompiler;
 import io.gatehouse.semanager.compile.PolicyView;
@@ -15,7 +16,6 @@ import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.ResourceSet;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -44,6 +44,7 @@ public final class Inputs {
   private final ConfigCompiler compiler = new ConfigCompiler();
   private final String eastWestAddress;
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final GrpcTls tls;
   private final PolicyFollower policy;
   private final AppFollower apps;
   private final NodeFollower nodes;
@@ -58,7 +59,9 @@ public final class Inputs {
       DiscoveryConfig discoveryConfig,
       LifecycleConfig lifecycleConfig,
       ConfigPush push,
-      @Nullable Reconciler reconciler) {
+      @Nullable Reconciler reconciler,
+      GrpcTls tls) {
+    this.tls = tls;
     this.push = push;
     this.reconciler = reconciler;
     this.eastWestAddress = policyConfig.eastWestAddress();
@@ -170,7 +173,7 @@ public final class Inputs {
       throw new ConfigurationException(
           prefix + ".token is required with " + prefix + ".target: se-manager-svc's token there");
     }
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = tls.channel(target, prefix + ".server-name");
     channels.add(channel);
     return BearerToken.attach(channel, token);
   }

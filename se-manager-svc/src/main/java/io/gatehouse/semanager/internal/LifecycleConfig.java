@@ -20,6 +20,8 @@ import java.time.Duration;
  *     gatehouse.semanager.auth.engine-tokens})
  * @param drainTimeout how long an engine being removed may take to finish its open connections (it
  *     takes no new ones) before it is stopped
+ * @param engineCa the CA file engines trust the control plane with, as the path on their nodes
+ *     ({@code {control_tls}} in engine commands; default: this manager's {@code gatehouse.tls.ca})
  */
 @ConfigurationProperties("gatehouse.semanager.lifecycle")
 public record LifecycleConfig(
@@ -30,4 +32,5 @@ public record LifecycleConfig(
     @Bindable(defaultValue = "15s") Duration lostAfter,
     @Nullable String managerAddress,
     @Nullable String engineToken,
-    @Bindable(defaultValue = "30s") Duration drainTimeout) {}
+    @Bindable(defaultValue = "30s") Duration drainTimeout,
+    @Nullable String engineCa) {}

@@ -2,7 +2,10 @@ package io.gatehouse.semanager.internal;
 
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.tls.GrpcTls;
+import io.gatehouse.common.tls.TlsConfig;
 import io.gatehouse.semanager.driver.DeploymentDriver;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.fleet.FleetDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
@@ -45,6 +48,8 @@ final class LifecycleFactory {
       MarathonDriverConfig marathon,
       SshDriverConfig ssh,
       SshKeyStore sshKeys,
+      GrpcTls tls,
+      TlsConfig tlsConfig,
       io.gatehouse.semanager.push.ConfigPush push,
       @Value("${grpc.server.port}") int grpcPort,
       @Value(PushFactory.HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
@@ -54,8 +59,14 @@ final class LifecycleFactory {
               + " token the engines it starts connect with (one of"
               + " gatehouse.semanager.auth.engine-tokens)");
     }
-    String manager =
+    String target =
         config.managerAddress() == null ? "127.0.0.1:" + grpcPort : config.managerAddress();
+    ManagerAddress manager =
+        tls.isPlaintext()
+            ? ManagerAddress.plaintext(target)
+            : ManagerAddress.trusting(
+                target,
+                config.engineCa() != null ? config.engineCa() : String.valueOf(tlsConfig.ca()));
     List<DeploymentDriver> drivers = new ArrayList<>();
     LocalDriver localDriver =
         new LocalDriver(
@@ -107,7 +118,7 @@ final class LifecycleFactory {
         "engine lifecycle on: drivers {}, default method {}, engines reach the manager at {}",
         drivers.stream().map(DeploymentDriver::method).toList(),
         config.defaultMethod(),
-        manager);
+        manager.target());
     return reconciler.start();
   }
 

@@ -11,7 +11,6 @@ import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -113,12 +112,6 @@ final class PushFactory {
   @Named("transmit-status")
   ServerInterceptor transmitStatus() {
     return TransmitStatusRuntimeExceptionInterceptor.instance();
-  }
-
-  @Singleton
-  @Named("reflection")
-  BindableService reflection() {
-    return ProtoReflectionServiceV1.newInstance();
   }
 
   private static String managerId() {

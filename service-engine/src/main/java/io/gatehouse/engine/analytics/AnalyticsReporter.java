@@ -11,6 +11,7 @@ import io.gatehouse.api.analytics.v1.ReportResponse;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.admin.Gauges;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
+import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.timing.TimingCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
@@ -44,6 +45,7 @@ public final class AnalyticsReporter implements AutoCloseable {
 
   /**
    * @param target analytics-svc's gRPC address
+   * @param tls how the channel is secured
    * @param token the engine's bearer token; null sends none
    * @param seId the engine's id
    * @param nodeId its node's Mesos agent id
@@ -52,6 +54,7 @@ public final class AnalyticsReporter implements AutoCloseable {
    */
   public record Settings(
       String target,
+      ControlPlaneTls tls,
       String token,
       String seId,
       String nodeId,
@@ -91,7 +94,11 @@ public final class AnalyticsReporter implements AutoCloseable {
     this.backoff = settings.minBackoff();
     ControlPlaneChannel analytics =
         ControlPlaneChannel.to(
-            settings.target(), settings.token(), engine.workers(), engine.transport());
+            settings.target(),
+            settings.tls(),
+            settings.token(),
+            engine.workers(),
+            engine.transport());
     this.channel = analytics.managed();
     this.stub = AnalyticsIngestGrpc.newStub(analytics.authorized());
   }

@@ -13,6 +13,7 @@ import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.LastGoodConfig;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
+import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -41,6 +42,7 @@ public final class ControlClient implements AutoCloseable {
    * Where and as whom to connect.
    *
    * @param target se-manager-svc's gRPC address, host:port
+   * @param tls how the channel is secured
    * @param token the engine's bearer token; null sends none
    * @param seId this engine's id
    * @param seGroup the SE group it belongs to ("" for the default): it gets the north-south
@@ -52,6 +54,7 @@ public final class ControlClient implements AutoCloseable {
    */
   public record Settings(
       String target,
+      ControlPlaneTls tls,
       String token,
       String seId,
       String seGroup,
@@ -87,7 +90,8 @@ public final class ControlClient implements AutoCloseable {
     this.settings = settings;
     this.lastGood = lastGood;
     this.backoff = settings.minBackoff();
-    ControlPlaneChannel manager = ControlPlaneChannel.to(settings.target(), settings.token());
+    ControlPlaneChannel manager =
+        ControlPlaneChannel.to(settings.target(), settings.tls(), settings.token());
     this.channel = manager.managed();
     this.stub = ServiceEngineControlGrpc.newStub(manager.authorized());
   }

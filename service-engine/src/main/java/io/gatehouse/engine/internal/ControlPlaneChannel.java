@@ -9,28 +9,41 @@ import io.grpc.stub.MetadataUtils;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc) whose calls carry the
- * engine's bearer token.
+ * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc), secured as {@link
+ * ControlPlaneTls} says, whose calls carry the engine's bearer token.
  *
  * @param managed the channel itself, to shut down
  * @param authorized the same channel, sending the token on every call
  */
 public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
-  /** A plaintext channel to {@code target}; {@code token} null sends none. */
-  public static ControlPlaneChannel to(String target, String token) {
-    return to(NettyChannelBuilder.forTarget(target).usePlaintext().build(), token);
+  /** A channel to {@code target}; {@code token} null sends none. */
+  public static ControlPlaneChannel to(String target, ControlPlaneTls tls, String token) {
+    return to(builder(target, tls).build(), token);
   }
 
-  /** As {@link #to(String, String)}, its connection on one of {@code eventLoops}. */
+  /**
+   * As {@link #to(String, ControlPlaneTls, String)}, its connection on one of {@code eventLoops}.
+   */
   public static ControlPlaneChannel to(
-      String target, String token, EventLoopGroup eventLoops, Transport transport) {
+      String target,
+      ControlPlaneTls tls,
+      String token,
+      EventLoopGroup eventLoops,
+      Transport transport) {
     return to(
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+        builder(target, tls)
             .eventLoopGroup(eventLoops)
             .channelType(transport.socketChannel())
             .build(),
         token);
+  }
+
+  private static NettyChannelBuilder builder(String target, ControlPlaneTls tls) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, tls.credentials());
+    if (tls.serverName() != null) {
+      builder.overrideAuthority(tls.serverName());
+    }
+    return builder;
   }
 
   private static ControlPlaneChannel to(ManagedChannel channel, String token) {

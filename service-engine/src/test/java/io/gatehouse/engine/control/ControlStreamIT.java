@@ -11,6 +11,7 @@ import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.VirtualServiceResource;
 import io.gatehouse.engine.ServiceEngine;
+import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RunningEngine;
 import io.gatehouse.engine.testing.TestBackend;
@@ -104,6 +105,7 @@ class ControlStreamIT {
                     engine,
                     new ControlClient.Settings(
                         "127.0.0.1:" + managerPort,
+                        ControlPlaneTls.plaintext(),
                         null,
                         "se-1",
                         "",
@@ -164,6 +166,7 @@ class ControlStreamIT {
                     engine,
                     new ControlClient.Settings(
                         "127.0.0.1:" + managerPort,
+                        ControlPlaneTls.plaintext(),
                         null,
                         "se-1",
                         "",

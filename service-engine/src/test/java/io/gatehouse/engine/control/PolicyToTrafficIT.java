@@ -56,6 +56,7 @@ class PolicyToTrafficIT {
                 "service-engine",
                 List.of(
                     "--control=" + manager.target(),
+                    "--control-plaintext",
                     "--se-id=se-e2e",
                     "--admin=127.0.0.1:" + ServiceJar.freePort()),
                 Map.of("GATEHOUSE_SE_TOKEN", ENGINE))) {

@@ -173,6 +173,7 @@ class AnalyticsEndToEndIT {
         List.of(
             "--control=" + manager.target(),
             "--analytics=127.0.0.1:" + analytics,
+            "--control-plaintext",
             "--se-id=se-autoscale",
             "--admin=127.0.0.1:" + admin),
         Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE),
@@ -386,7 +387,7 @@ class AnalyticsEndToEndIT {
   }
 
   private void start(String module, List<String> args, Map<String, String> env, int port) {
-    ServiceJar jar = ServiceJar.start(module, args, env);
+    ServiceJar jar = ServiceJar.start(module, args, ServiceJar.plaintext(env));
     closeables.add(jar);
     jar.awaitPort(port, WAIT);
   }

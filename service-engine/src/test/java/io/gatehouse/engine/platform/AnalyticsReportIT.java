@@ -57,6 +57,7 @@ class AnalyticsReportIT {
                         "--backend=127.0.0.1:" + backend.port(),
                         "--admin=127.0.0.1:" + admin,
                         "--analytics=" + analytics.target(),
+                        "--control-plaintext",
                         "--se-id=se-analytics"),
                     Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE))
                 .awaitPort(listen, WAIT)) {

@@ -440,7 +440,7 @@ class EngineFleetIT {
   }
 
   private void start(String module, List<String> args, Map<String, String> env, int port) {
-    ServiceJar jar = ServiceJar.start(module, args, env);
+    ServiceJar jar = ServiceJar.start(module, args, ServiceJar.plaintext(env));
     closeables.add(jar);
     jar.awaitPort(port, WAIT);
   }

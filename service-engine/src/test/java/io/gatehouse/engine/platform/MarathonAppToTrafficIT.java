@@ -60,7 +60,7 @@ class MarathonAppToTrafficIT {
   }
 
   private ServiceJar start(String module, List<String> args, Map<String, String> env, int port) {
-    ServiceJar jar = ServiceJar.start(module, args, env);
+    ServiceJar jar = ServiceJar.start(module, args, ServiceJar.plaintext(env));
     closeables.add(jar);
     return jar.awaitPort(port, WAIT);
   }
@@ -113,7 +113,10 @@ class MarathonAppToTrafficIT {
     start(
         "service-engine",
         List.of(
-            "--control=127.0.0.1:" + manager, "--se-id=se-node-1", "--admin=127.0.0.1:" + admin),
+            "--control=127.0.0.1:" + manager,
+            "--control-plaintext",
+            "--se-id=se-node-1",
+            "--admin=127.0.0.1:" + admin),
         Map.of("GATEHOUSE_SE_TOKEN", ENGINE),
         admin);
 

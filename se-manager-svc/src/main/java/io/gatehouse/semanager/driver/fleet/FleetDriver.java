@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.NodeDriver;
 import java.io.IOException;
 import java.net.URI;
@@ -43,21 +44,21 @@ public final class FleetDriver implements NodeDriver {
 
   /** The engine command of groups that give neither an image nor a command. */
   public static final String DEFAULT_COMMAND =
-      "/opt/gatehouse/bin/service-engine --control={manager} --se-id={se_id} --se-group={group}"
+      "/opt/gatehouse/bin/service-engine --control={manager} {control_tls} --se-id={se_id} --se-group={group}"
           + " --node-id={node} --hostname={hostname} --admin=127.0.0.1:9180"
           + " --state-dir=/var/lib/gatehouse/{se_id}";
 
   /** The engine's arguments when it runs from the group's image. */
   static final String IMAGE_ARGUMENTS =
-      "--control={manager} --se-id={se_id} --se-group={group} --node-id={node}"
+      "--control={manager} {control_tls} --se-id={se_id} --se-group={group} --node-id={node}"
           + " --hostname={hostname} --admin=127.0.0.1:9180 --state-dir=/var/lib/gatehouse";
 
   /**
    * @param timeout for each API call
-   * @param manager se-manager's gRPC address as engines reach it
+   * @param manager how engines reach se-manager: its address and how they trust it
    * @param engineToken the token engines connect with (in the unit's environment)
    */
-  public record Settings(Duration timeout, String manager, String engineToken) {}
+  public record Settings(Duration timeout, ManagerAddress manager, String engineToken) {}
 
   private final Settings settings;
   private final HttpClient http = new HttpClient();

@@ -2,6 +2,7 @@ package io.gatehouse.semanager.driver.local;
 
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.NodeDriver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class LocalDriver implements NodeDriver {
 
   /** The command of an engine when neither the group nor the settings give one. */
   public static final String DEFAULT_COMMAND =
-      "{java} -Xmx128m -jar {engine_jar} --control={manager} --se-id={se_id} --se-group={group}"
+      "{java} -Xmx128m -jar {engine_jar} --control={manager} {control_tls} --se-id={se_id} --se-group={group}"
           + " --node-id={node} --hostname={hostname} --admin={address}:9180"
           + " --state-dir={work_dir}/{se_id}";
 
@@ -41,11 +42,11 @@ public final class LocalDriver implements NodeDriver {
    *     own command replaces it
    * @param engineJar the service engine's jar
    * @param workDir where engines keep their logs and state
-   * @param manager se-manager's gRPC address as engines reach it
+   * @param manager how engines reach se-manager: its address and how they trust it
    * @param engineToken the token engines connect with; passed as GATEHOUSE_SE_TOKEN
    */
   public record Settings(
-      String command, Path engineJar, Path workDir, String manager, String engineToken) {}
+      String command, Path engineJar, Path workDir, ManagerAddress manager, String engineToken) {}
 
   private final Settings settings;
   private volatile Consumer<String> onExit = seId -> {};

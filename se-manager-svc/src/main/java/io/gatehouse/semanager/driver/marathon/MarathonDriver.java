@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.GroupDriver;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.ShellWords;
 import java.io.IOException;
 import java.net.URI;
@@ -43,18 +44,18 @@ public final class MarathonDriver implements GroupDriver {
 
   /** The engine command of groups that give none: the engine as installed in its image. */
   public static final String DEFAULT_COMMAND =
-      "service-engine --control={manager} --se-id={se_id} --se-group={group}"
+      "service-engine --control={manager} {control_tls} --se-id={se_id} --se-group={group}"
           + " --hostname={hostname} --admin=127.0.0.1:9180 --state-dir=$MESOS_SANDBOX/state";
 
   /**
    * @param url Marathon's base URL
    * @param credentials "user:password" for HTTP Basic, or null
    * @param command the engine command template for groups without one of their own
-   * @param manager se-manager's gRPC address as engines reach it
+   * @param manager how engines reach se-manager: its address and how they trust it
    * @param engineToken the token engines connect with, in the app's environment
    */
   public record Settings(
-      URI url, String credentials, String command, String manager, String engineToken) {}
+      URI url, String credentials, String command, ManagerAddress manager, String engineToken) {}
 
   private final Settings settings;
   private final HttpClient http;
@@ -136,7 +137,8 @@ public final class MarathonDriver implements GroupDriver {
     words.put("node", "''");
     words.put("hostname", "\"$HOST\"");
     words.put("address", "\"$HOST\"");
-    words.put("manager", ShellWords.quote(settings.manager()));
+    words.put("manager", ShellWords.quote(settings.manager().target()));
+    words.put("control_tls", ShellWords.quote(settings.manager().tlsArgument()));
     ObjectNode app = json.createObjectNode();
     app.put("id", appId(group));
     app.put("cmd", EngineSpec.fill(template, words));

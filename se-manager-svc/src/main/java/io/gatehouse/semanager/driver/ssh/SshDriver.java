@@ -3,6 +3,7 @@ package io.gatehouse.semanager.driver.ssh;
 import io.gatehouse.api.policy.v1.SshDeployment;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.NodeDriver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,14 +53,14 @@ public final class SshDriver implements NodeDriver {
    * @param connectTimeout for the TCP connection, key exchange and authentication each
    * @param commandTimeout for a command to finish
    * @param knownHosts an OpenSSH known_hosts file of trusted host keys, or null
-   * @param manager se-manager's gRPC address as engines reach it
+   * @param manager how engines reach se-manager: its address and how they trust it
    * @param engineToken the token engines connect with, given to start commands on standard input
    */
   public record Settings(
       Duration connectTimeout,
       Duration commandTimeout,
       Path knownHosts,
-      String manager,
+      ManagerAddress manager,
       String engineToken) {}
 
   private final SshKeyStore keys;

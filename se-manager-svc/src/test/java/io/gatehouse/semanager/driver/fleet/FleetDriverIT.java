@@ -14,6 +14,7 @@ import io.gatehouse.api.policy.v1.ServiceEngineImage;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import io.gatehouse.semanager.lifecycle.Reconciler;
@@ -57,7 +58,9 @@ class FleetDriverIT {
     fleet = FleetSimulator.start(MACHINES, 1, new InetSocketAddress("127.0.0.1", 0));
     endpoint = "http://127.0.0.1:" + fleet.port();
     driver =
-        new FleetDriver(new FleetDriver.Settings(Duration.ofSeconds(5), "10.9.9.9:9103", "tok"));
+        new FleetDriver(
+            new FleetDriver.Settings(
+                Duration.ofSeconds(5), ManagerAddress.plaintext("10.9.9.9:9103"), "tok"));
   }
 
   @AfterEach
@@ -114,7 +117,7 @@ class FleetDriverIT {
     assertThat(option(unit, "Service", "ExecStart"))
         .startsWith("/usr/bin/docker run --rm --name gatehouse-se --net=host")
         .contains("gatehouse/service-engine:0.1.0")
-        .contains("--control=10.9.9.9:9103 --se-id=default@node-b");
+        .contains("--control=10.9.9.9:9103 --control-plaintext --se-id=default@node-b");
     assertThat(option(unit, "Service", "Environment")).isEqualTo("GATEHOUSE_SE_TOKEN=tok");
     assertThat(driver.running(engine)).isTrue();
 

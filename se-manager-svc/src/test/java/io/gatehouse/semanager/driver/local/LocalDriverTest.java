@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,12 @@ class LocalDriverTest {
 
   private LocalDriver driver() {
     return new LocalDriver(
-        new LocalDriver.Settings("unused", Path.of("unused.jar"), workDir, "127.0.0.1:1", null));
+        new LocalDriver.Settings(
+            "unused",
+            Path.of("unused.jar"),
+            workDir,
+            ManagerAddress.plaintext("127.0.0.1:1"),
+            null));
   }
 
   @AfterEach

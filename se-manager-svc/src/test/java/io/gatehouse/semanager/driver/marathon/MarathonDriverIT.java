@@ -15,6 +15,7 @@ import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import io.gatehouse.semanager.lifecycle.Eligibility;
@@ -81,7 +82,7 @@ class MarathonDriverIT {
                 URI.create(simulator.marathonUrl()),
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
-                "10.0.0.1:9103",
+                ManagerAddress.trusting("10.0.0.1:9103", "/etc/gatehouse/ca.pem"),
                 "engine-secret"));
   }
 
@@ -152,7 +153,7 @@ class MarathonDriverIT {
     JsonNode app = get("/v2/apps/gatehouse/service-engine").path("app");
     assertThat(app.path("instances").asInt()).isEqualTo(3);
     assertThat(app.path("cmd").asText())
-        .contains("--control=10.0.0.1:9103")
+        .contains("--control=10.0.0.1:9103 --control-ca=/etc/gatehouse/ca.pem")
         .contains("--se-id=default@\"$HOST\"")
         .contains("--hostname=\"$HOST\"");
     assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").asText()).isEqualTo("engine-secret");
@@ -300,7 +301,11 @@ class MarathonDriverIT {
     MarathonDriver nowhere =
         new MarathonDriver(
             new MarathonDriver.Settings(
-                URI.create("http://127.0.0.1:1"), null, MarathonDriver.DEFAULT_COMMAND, "m", "t"));
+                URI.create("http://127.0.0.1:1"),
+                null,
+                MarathonDriver.DEFAULT_COMMAND,
+                ManagerAddress.plaintext("m"),
+                "t"));
     ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
 
     assertThatThrownBy(() -> nowhere.apply(group, List.of()))

@@ -10,6 +10,7 @@ import io.gatehouse.api.policy.v1.SshDeployment;
 import io.gatehouse.common.secret.SecretCipher;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import io.gatehouse.testsupport.ServiceJar;
 import java.io.IOException;
@@ -120,7 +121,11 @@ class OpenSshDriverIT {
     return new SshDriver(
         keys,
         new SshDriver.Settings(
-            Duration.ofSeconds(10), Duration.ofSeconds(10), knownHosts, "127.0.0.1:9103", "t"));
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            knownHosts,
+            ManagerAddress.plaintext("127.0.0.1:9103"),
+            "t"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.SshDeployment;
 import io.gatehouse.common.secret.SecretCipher;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
+import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,11 @@ class SshDriverIT {
         new SshDriver(
             keys,
             new SshDriver.Settings(
-                Duration.ofSeconds(5), Duration.ofSeconds(10), null, "10.0.0.1:9103", "tok"));
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                null,
+                ManagerAddress.plaintext("10.0.0.1:9103"),
+                "tok"));
     SshKeyStore.Key key = keys.generate("fleet", "");
     authorized.set(
         PublicKeyEntry.parsePublicKeyEntry(key.publicKey()).resolvePublicKey(null, null, null));

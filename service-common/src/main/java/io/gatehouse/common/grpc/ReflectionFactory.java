@@ -1,4 +1,4 @@
-package io.gatehouse.policy.internal;
+package io.gatehouse.common.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -7,12 +7,15 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-/** Standard gRPC services next to ours: server reflection (health comes with micronaut-grpc). */
+/**
+ * gRPC server reflection, when {@code gatehouse.grpc.reflection=true} (off by default: it tells
+ * anyone who asks what every service offers; {@code gatehouse up} turns it on for grpcurl).
+ */
 @Factory
-final class GrpcServicesFactory {
+final class ReflectionFactory {
   @Singleton
   @Named("reflection")
-  @Requires(property = "gatehouse.grpc.reflection", notEquals = "false")
+  @Requires(property = "gatehouse.grpc.reflection", value = "true")
   BindableService reflection() {
     return ProtoReflectionServiceV1.newInstance();
   }
