@@ -18,7 +18,12 @@ public final class AnalyticsApplication {
         micronaut.server.port                     management port: /health, /metrics (default 9194)
         datasources.default.url                   its PostgreSQL (schema "analytics")
         gatehouse.analytics.auth.operator-tokens  operators' bearer tokens (required)
-        gatehouse.analytics.auth.engine-tokens    the service engines' bearer tokens
+        gatehouse.analytics.auth.engine-tokens    shared tokens of engines run by hand
+        gatehouse.analytics.auth.engine-credentials-key
+                                                  se-manager-svc's engine-credential public key
+                                                  (PEM): engines report with their own credential
+        gatehouse.tls.ca, .cert, .key             TLS: the CA, this service's certificate and key
+        gatehouse.tls.plaintext                   true: run without TLS
         gatehouse.analytics.ingest.credits        batches an engine may have unacknowledged (default 16)
       """;
 

@@ -22,6 +22,8 @@ public final class DiscoveryApplication {
         gatehouse.discovery.marathons.<name>.url        more Marathon instances (frameworks)
         gatehouse.discovery.resync-interval             full diffing resync (default 60s)
         gatehouse.discovery.stall-timeout               a silent event stream is dead after (default 60s)
+        gatehouse.tls.ca, .cert, .key                   TLS: the CA, this service's certificate and key
+        gatehouse.tls.plaintext                         true: run without TLS
       """;
 
   private DiscoveryApplication() {}

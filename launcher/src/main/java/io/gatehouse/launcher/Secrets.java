@@ -24,7 +24,6 @@ final class Secrets {
           "discovery-token",
           "se-manager-token",
           "analytics-token",
-          "engine-token",
           "postgres-password",
           "policy-secrets-key",
           "se-manager-secrets-key");

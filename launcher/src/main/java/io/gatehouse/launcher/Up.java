@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  *
  * <p>The services speak gRPC over mutual TLS: a local CA in {@code <home>/tls} (made on first
  * start, kept after) issues each service its certificate, and the CLI its operator certificate; the
- * engines trust the CA. {@code --plaintext} runs without TLS.
+ * engines trust the CA. {@code --plaintext} runs without TLS. Each engine is started with a
+ * credential of its own, signed by se-manager-svc with a key pair kept beside the CA.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the platform here.")
 final class Up implements Callable<Integer> {
@@ -117,12 +118,13 @@ final class Up implements Callable<Integer> {
                 },
                 "gatehouse-stop"));
     Secrets secrets = Secrets.in(home);
+    authority = LocalAuthority.in(home.resolve("tls"));
+    LocalAuthority.SigningKeys engineKeys = authority.signingKeys("engine-credentials");
     if (!plaintext) {
-      authority = LocalAuthority.in(home.resolve("tls"));
       authority.issue("operator", List.of("localhost"));
     }
     String jdbc = startPostgres(secrets.get("postgres-password"));
-    startServices(secrets, jdbc);
+    startServices(secrets, jdbc, engineKeys);
     String servicePort = noDemo ? null : postDemo();
     printWelcome(secrets, servicePort);
     stopped.await();
@@ -171,7 +173,8 @@ final class Up implements Callable<Integer> {
     return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/gatehouse";
   }
 
-  private void startServices(Secrets s, String jdbc) throws Exception {
+  private void startServices(Secrets s, String jdbc, LocalAuthority.SigningKeys engineKeys)
+      throws Exception {
     String marathon = "http://127.0.0.1:" + marathonPort;
     List<String> db =
         List.of("--datasources.default.url=" + jdbc, "--datasources.default.username=postgres");
@@ -231,13 +234,15 @@ final class Up implements Callable<Integer> {
                         + " --admin={address}:9180 --state-dir={work_dir}/{se_id}"
                         + " --analytics="
                         + grpc(4),
-                    "--gatehouse.semanager.lifecycle.local.work-dir=" + home.resolve("engines"))),
+                    "--gatehouse.semanager.lifecycle.local.work-dir=" + home.resolve("engines"),
+                    "--gatehouse.semanager.engine-credentials.signing-key="
+                        + engineKeys.privateKey(),
+                    "--gatehouse.semanager.engine-credentials.verification-key="
+                        + engineKeys.publicKey())),
             Map.of(
                 "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_SEMANAGER_AUTH_ENGINE_TOKENS", s.get("engine-token"),
                 "GATEHOUSE_SEMANAGER_POLICY_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", s.get("se-manager-token"),
-                "GATEHOUSE_SEMANAGER_LIFECYCLE_ENGINE_TOKEN", s.get("engine-token"),
                 "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 3, START);
@@ -249,10 +254,10 @@ final class Up implements Callable<Integer> {
                 List.of(
                     "--gatehouse.analytics.autoscale.enabled=true",
                     "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
-                    "--gatehouse.analytics.discovery.target=" + grpc(2))),
+                    "--gatehouse.analytics.discovery.target=" + grpc(2),
+                    "--gatehouse.analytics.auth.engine-credentials-key=" + engineKeys.publicKey())),
             Map.of(
                 "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", s.get("engine-token"),
                 "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
                 "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))

@@ -71,6 +71,9 @@ public final class LocalAuthority {
   /** A certificate and its private key, as files. */
   public record Issued(Path certificate, Path privateKey) {}
 
+  /** A signing key pair, as files: the private key (PKCS#8) and the public key (X.509 SPKI). */
+  public record SigningKeys(Path privateKey, Path publicKey) {}
+
   /** The authority kept in {@code folder}, made now when it has none. */
   public static LocalAuthority in(Path folder) {
     Path pem = folder.resolve("ca.pem");
@@ -159,6 +162,31 @@ public final class LocalAuthority {
       throw new UncheckedIOException("could not issue " + name + "'s certificate in " + folder, e);
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
       throw new IllegalStateException("could not issue " + name + "'s certificate: " + e, e);
+    }
+  }
+
+  /**
+   * The signing key pair {@code name} ({@code <name>.key}, {@code <name>.pub}), made now unless
+   * kept: keys that sign credentials rather than certificates (se-manager's engine credentials).
+   */
+  public SigningKeys signingKeys(String name) {
+    if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw new IllegalArgumentException("key name \"" + name + "\" is not a-z0-9-");
+    }
+    SigningKeys files =
+        new SigningKeys(folder.resolve(name + ".key"), folder.resolve(name + ".pub"));
+    if (Files.isRegularFile(files.privateKey()) && Files.isRegularFile(files.publicKey())) {
+      return files;
+    }
+    try {
+      KeyPair keys = newKeys();
+      writePrivate(files.privateKey(), pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+      writePublic(files.publicKey(), pem(keys.getPublic()));
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not keep the key pair " + name + " in " + folder, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not make the key pair " + name + ": " + e, e);
     }
   }
 

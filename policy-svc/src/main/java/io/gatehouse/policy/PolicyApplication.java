@@ -24,6 +24,8 @@ public final class PolicyApplication {
         gatehouse.policy.secrets.key            base64 of 32 bytes encrypting private keys at rest
         gatehouse.policy.secrets.key-file       or a file holding it (required: one of the two)
         gatehouse.policy.watch.history-retention  how long watches can resume (default 24h)
+        gatehouse.tls.ca, .cert, .key           TLS: the CA, this service's certificate and key
+        gatehouse.tls.plaintext                 true: run without TLS
 
       Example:
         GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS=$(openssl rand -hex 16) \\

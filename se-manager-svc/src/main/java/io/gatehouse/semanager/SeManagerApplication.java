@@ -17,7 +17,14 @@ public final class SeManagerApplication {
         grpc.server.port                          gRPC port (default 9103)
         micronaut.server.port                     management port: /health, /metrics (default 9193)
         gatehouse.semanager.auth.operator-tokens  operators' bearer tokens (required)
-        gatehouse.semanager.auth.engine-tokens    the service engines' bearer tokens
+        gatehouse.semanager.auth.engine-tokens    shared tokens of engines run by hand (any holder
+                                                  may say it is any engine)
+        gatehouse.semanager.engine-credentials.signing-key, .verification-key
+                                                  the EC key pair (PEM) signing each deployed
+                                                  engine's own credential (required with the
+                                                  lifecycle)
+        gatehouse.tls.ca, .cert, .key             TLS: the CA, this service's certificate and key
+        gatehouse.tls.plaintext                   true: run without TLS
         gatehouse.semanager.heartbeat-interval    how often engines send heartbeats (default 10s)
       """;
 

@@ -16,6 +16,7 @@ import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.control.ControlClient;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.ControlPlaneTls;
+import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import java.net.InetSocketAddress;
@@ -216,6 +217,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
         engineConfig.virtualServices().size(),
         engine.sockets().keySet(),
         adminServer.address());
+    EngineCredentialStore credentials =
+        new EngineCredentialStore(controlPlane.token(), stateDir, java.time.Clock.systemUTC());
     ControlClient controlClient =
         control == null
             ? null
@@ -224,7 +227,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
                     new ControlClient.Settings(
                         control,
                         controlPlaneTls,
-                        controlPlane.token(),
+                        credentials,
                         seId != null ? seId : hostname(),
                         seGroup,
                         hostname(),
@@ -242,7 +245,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
                     new AnalyticsReporter.Settings(
                         analytics,
                         controlPlaneTls,
-                        controlPlane.token(),
+                        credentials,
                         seId != null ? seId : hostname(),
                         nodeId,
                         Duration.ofMillis(500),

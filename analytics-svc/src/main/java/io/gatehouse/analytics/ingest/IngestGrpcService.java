@@ -7,11 +7,19 @@ import io.gatehouse.api.analytics.v1.BatchResult;
 import io.gatehouse.api.analytics.v1.FlowControl;
 import io.gatehouse.api.analytics.v1.ReportRequest;
 import io.gatehouse.api.analytics.v1.ReportResponse;
+import io.gatehouse.common.auth.BearerTokenInterceptor;
+import io.gatehouse.common.identity.EngineIdentity;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +53,20 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
     this.credits = credits;
   }
 
+  private final ScheduledExecutorService expiries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "engine-credential-expiries");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   @Override
   public StreamObserver<ReportRequest> report(StreamObserver<ReportResponse> out) {
     boolean engine = Role.current() == Role.SERVICE_ENGINE;
+    // an engine with a credential is the engine it names, until it expires
+    Optional<EngineIdentity> identity =
+        BearerTokenInterceptor.currentIdentity(EngineIdentity.class);
     // metric batches are answered from the rollup writer's thread, everything else from the
     // stream's: calls on out are serialized on out itself
     return new StreamObserver<>() {
@@ -137,6 +156,28 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           fail(Status.FAILED_PRECONDITION.withDescription("hello was already sent"));
           return;
         }
+        if (identity.isPresent()) {
+          String named = identity.get().seId();
+          if (!request.getHello().getSeId().isEmpty()
+              && !request.getHello().getSeId().equals(named)) {
+            fail(
+                Status.PERMISSION_DENIED.withDescription(
+                    "hello.se_id: this engine's credential names " + named));
+            return;
+          }
+          seId = named;
+          long left =
+              Math.max(0, Duration.between(Instant.now(), identity.get().expiresAt()).toMillis());
+          expiries.schedule(
+              () ->
+                  fail(
+                      Status.UNAUTHENTICATED.withDescription(
+                          "the engine's credential expired: report again with the renewed one")),
+              left,
+              TimeUnit.MILLISECONDS);
+          welcome();
+          return;
+        }
         if (request.getHello().getSeId().isBlank()) {
           fail(Status.INVALID_ARGUMENT.withDescription("hello.se_id: is required"));
           return;
@@ -148,6 +189,10 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           return;
         }
         seId = request.getHello().getSeId();
+        welcome();
+      }
+
+      private void welcome() {
         send(
             ReportResponse.newBuilder()
                 .setFlowControl(FlowControl.newBuilder().setCredits(credits))

@@ -9,7 +9,8 @@ import java.util.List;
  * defaults: the service refuses to start without at least one operator token.
  *
  * @param operatorTokens tokens of operators and their tools
- * @param engineTokens tokens the service engines present on their control stream
+ * @param engineTokens shared tokens engines may connect with, trusted to say who they are: for
+ *     engines run by hand; engines this manager deploys get credentials of their own instead
  */
 @ConfigurationProperties("gatehouse.semanager.auth")
 public record AuthConfig(

@@ -1,19 +1,29 @@
 package io.gatehouse.semanager.auth;
 
 import io.gatehouse.common.auth.BearerTokenInterceptor;
+import io.gatehouse.common.identity.EngineCredentials;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
-/** Every call is authenticated by its bearer token (health and reflection are open). */
+/**
+ * Every call is authenticated by its bearer token (health and reflection are open): an operator
+ * token, an engine token (which any engine may present as any engine), or an engine's own
+ * credential (which names it).
+ */
 @Factory
 final class AuthFactory {
   @Singleton
-  BearerTokenInterceptor<Role> bearerTokens(AuthConfig config) {
+  BearerTokenInterceptor<Role> bearerTokens(
+      AuthConfig config, @Nullable EngineCredentials engineCredentials) {
     BearerTokenInterceptor.Builder<Role> tokens =
         BearerTokenInterceptor.<Role>builder("gatehouse.semanager.auth")
             .required("operator-tokens", config.operatorTokens(), Role.OPERATOR);
     if (config.engineTokens() != null) {
       config.engineTokens().forEach(t -> tokens.token("engine-tokens", t, Role.SERVICE_ENGINE));
+    }
+    if (engineCredentials != null) {
+      tokens.credentials(Role.SERVICE_ENGINE, engineCredentials::verify);
     }
     return tokens.build();
   }

@@ -5,11 +5,20 @@ import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.gatehouse.api.semanager.v1.Welcome;
+import io.gatehouse.common.identity.EngineIdentity;
+import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.EngineStream;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * {@code ServiceEngineControl.Connect}: an engine says hello, is welcomed with the heartbeat
  * interval, and from then on gets its configuration from {@link ConfigPush}, answering each update
  * with an ACK or a NACK. The first message must be the hello.
+ *
+ * <p>An engine calling with a credential ({@link EngineIdentity}) is the engine it names: a hello
+ * for another engine or group is refused, so it receives only its own group's configuration and
+ * keys and acts only on its own session. It is sent a session credential after the welcome and a
+ * new one at each {@link EngineCredentialIssuer#renewEvery}. A decommissioned engine is refused,
+ * and its stream ends at its next heartbeat.
  */
 public final class ControlGrpcService
     extends ServiceEngineControlGrpc.ServiceEngineControlImplBase {
@@ -27,28 +42,56 @@ public final class ControlGrpcService
   private final java.time.Duration heartbeatInterval;
   private final BooleanSupplier callerIsEngine;
   private final ConnectionListener listener;
+  private final Supplier<Optional<EngineIdentity>> callerIdentity;
+  private final EngineCredentialIssuer issuer;
+  private final Predicate<String> decommissioned;
+  private final ScheduledExecutorService renewals =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "engine-credential-renewals");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** A service that lets every caller connect (no authentication in front of it). */
   public ControlGrpcService(
       ConfigPush push, String managerId, java.time.Duration heartbeatInterval) {
-    this(push, managerId, heartbeatInterval, () -> true, ConnectionListener.NONE);
+    this(
+        push,
+        managerId,
+        heartbeatInterval,
+        () -> true,
+        ConnectionListener.NONE,
+        Optional::empty,
+        null,
+        engine -> false);
   }
 
   /**
    * @param callerIsEngine whether the caller of the current call may connect as an engine
    * @param listener hears connections, heartbeats, rejections and disconnections
+   * @param callerIdentity the engine the credential of the current call names; empty for a caller
+   *     with a configured engine token
+   * @param issuer issues session credentials; null: none are given
+   * @param decommissioned whether an engine id has been decommissioned
    */
   public ControlGrpcService(
       ConfigPush push,
       String managerId,
       java.time.Duration heartbeatInterval,
       BooleanSupplier callerIsEngine,
-      ConnectionListener listener) {
+      ConnectionListener listener,
+      Supplier<Optional<EngineIdentity>> callerIdentity,
+      EngineCredentialIssuer issuer,
+      Predicate<String> decommissioned) {
     this.push = push;
     this.managerId = managerId;
     this.heartbeatInterval = heartbeatInterval;
     this.callerIsEngine = callerIsEngine;
     this.listener = listener;
+    this.callerIdentity = callerIdentity;
+    this.issuer = issuer;
+    this.decommissioned = decommissioned;
   }
 
   @Override
@@ -69,8 +112,12 @@ public final class ControlGrpcService
         public void onCompleted() {}
       };
     }
+    Optional<EngineIdentity> identity = callerIdentity.get();
     return new StreamObserver<>() {
       private String engine;
+      private String group;
+      private ScheduledFuture<?> renewal;
+      private volatile boolean ended;
       private final EngineStream stream =
           message -> {
             synchronized (out) { // updates come from the push, welcome from this stream
@@ -94,7 +141,15 @@ public final class ControlGrpcService
             push.nack(engine, request.getNack());
             listener.rejected(engine, request.getNack());
           }
-          case HEARTBEAT -> listener.heartbeat(engine);
+          case HEARTBEAT -> {
+            if (decommissioned.test(engine)) {
+              end(
+                  Status.PERMISSION_DENIED.withDescription(
+                      "engine " + engine + " is decommissioned"));
+              return;
+            }
+            listener.heartbeat(engine);
+          }
           case DRAIN_COMPLETE -> push.drained(engine, request.getDrainComplete().getForcedCloses());
           case MESSAGE_NOT_SET -> {
             // nothing to do
@@ -118,7 +173,27 @@ public final class ControlGrpcService
                   .asRuntimeException());
           return;
         }
+        String seGroup = request.getHello().getSeGroup();
+        if (identity.isPresent() && !identity.get().names(seId, seGroup)) {
+          out.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription(
+                      "hello.se_id, hello.se_group: this engine's credential names "
+                          + (identity.get().seId() == null
+                              ? "an engine of group " + identity.get().group()
+                              : identity.get().seId() + " of group " + identity.get().group()))
+                  .asRuntimeException());
+          return;
+        }
+        if (decommissioned.test(seId)) {
+          out.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription("engine " + seId + " is decommissioned")
+                  .asRuntimeException());
+          return;
+        }
         engine = seId;
+        group = seGroup;
         listener.connected(request.getHello());
         log.info("engine {} connected ({})", seId, request.getHello().getHostname());
         stream.send(
@@ -131,6 +206,15 @@ public final class ControlGrpcService
                                 .setSeconds(heartbeatInterval.getSeconds())
                                 .setNanos(heartbeatInterval.getNano())))
                 .build());
+        if (issuer != null && identity.isPresent()) {
+          renew();
+          renewal =
+              renewals.scheduleAtFixedRate(
+                  this::renew,
+                  issuer.renewEvery().toMillis(),
+                  issuer.renewEvery().toMillis(),
+                  TimeUnit.MILLISECONDS);
+        }
         push.connect(
             new ConfigPush.EngineInfo(
                 seId,
@@ -138,6 +222,29 @@ public final class ControlGrpcService
                 request.getHello().getHostname(),
                 request.getHello().getNodeId()),
             stream);
+      }
+
+      /** Sends a session credential; a decommissioned engine gets none and its stream ends. */
+      private void renew() {
+        if (ended) {
+          return;
+        }
+        if (decommissioned.test(engine)) {
+          end(Status.PERMISSION_DENIED.withDescription("engine " + engine + " is decommissioned"));
+          return;
+        }
+        stream.send(
+            ConnectResponse.newBuilder().setCredential(issuer.session(engine, group)).build());
+      }
+
+      private void end(Status status) {
+        if (ended) {
+          return;
+        }
+        gone(status.toString());
+        synchronized (out) {
+          out.onError(status.asRuntimeException());
+        }
       }
 
       @Override
@@ -152,6 +259,13 @@ public final class ControlGrpcService
       }
 
       private void gone(String why) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+        if (renewal != null) {
+          renewal.cancel(false);
+        }
         if (engine != null) {
           push.disconnect(engine, stream);
           listener.disconnected(engine, why);

@@ -15,6 +15,13 @@ public record ManagerAddress(String target, String tlsArgument) {
     return new ManagerAddress(target, "--control-ca=" + caFile);
   }
 
+  /** The CA file engines are told to trust; null when they connect without TLS. */
+  public String caFile() {
+    return tlsArgument.startsWith("--control-ca=")
+        ? tlsArgument.substring("--control-ca=".length())
+        : null;
+  }
+
   /** Engines told to connect without TLS. */
   public static ManagerAddress plaintext(String target) {
     return new ManagerAddress(target, "--control-plaintext");

@@ -16,8 +16,6 @@ import java.time.Duration;
  * @param lostAfter how long a disconnected engine whose process runs may stay silent
  * @param managerAddress se-manager's gRPC address as engines reach it (default: 127.0.0.1 and this
  *     manager's gRPC port)
- * @param engineToken the token engines started by this manager connect with (one of {@code
- *     gatehouse.semanager.auth.engine-tokens})
  * @param drainTimeout how long an engine being removed may take to finish its open connections (it
  *     takes no new ones) before it is stopped
  * @param engineCa the CA file engines trust the control plane with, as the path on their nodes
@@ -31,6 +29,5 @@ public record LifecycleConfig(
     @Bindable(defaultValue = "60s") Duration startTimeout,
     @Bindable(defaultValue = "15s") Duration lostAfter,
     @Nullable String managerAddress,
-    @Nullable String engineToken,
     @Bindable(defaultValue = "30s") Duration drainTimeout,
     @Nullable String engineCa) {}

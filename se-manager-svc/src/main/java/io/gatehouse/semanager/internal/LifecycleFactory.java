@@ -5,12 +5,14 @@ import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.common.tls.TlsConfig;
 import io.gatehouse.semanager.driver.DeploymentDriver;
+import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.fleet.FleetDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
 import io.gatehouse.semanager.driver.ssh.SshDriver;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
+import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.micronaut.context.annotation.Bean;
@@ -19,6 +21,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,17 +52,19 @@ final class LifecycleFactory {
       MarathonDriverConfig marathon,
       SshDriverConfig ssh,
       SshKeyStore sshKeys,
+      @Nullable EngineCredentialIssuer issuer,
       GrpcTls tls,
       TlsConfig tlsConfig,
       io.gatehouse.semanager.push.ConfigPush push,
       @Value("${grpc.server.port}") int grpcPort,
       @Value(PushFactory.HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
-    if (config.engineToken() == null || config.engineToken().isBlank()) {
+    if (issuer == null) {
       throw new ConfigurationException(
-          "gatehouse.semanager.lifecycle.engine-token is required with the lifecycle enabled: the"
-              + " token the engines it starts connect with (one of"
-              + " gatehouse.semanager.auth.engine-tokens)");
+          "gatehouse.semanager.engine-credentials.signing-key and .verification-key are required"
+              + " with the lifecycle enabled: every engine it starts is given a credential of its"
+              + " own");
     }
+    Function<EngineSpec, String> credentials = spec -> issuer.deploy(spec.seId(), spec.groupName());
     String target =
         config.managerAddress() == null ? "127.0.0.1:" + grpcPort : config.managerAddress();
     ManagerAddress manager =
@@ -77,7 +83,7 @@ final class LifecycleFactory {
                     ? Path.of(System.getProperty("java.io.tmpdir"), "gatehouse-engines")
                     : local.workDir(),
                 manager,
-                config.engineToken()));
+                credentials));
     drivers.add(localDriver);
     if (marathon.url() != null && !marathon.url().isBlank()) {
       drivers.add(
@@ -87,7 +93,7 @@ final class LifecycleFactory {
                   marathon.credentials(),
                   marathon.command() == null ? MarathonDriver.DEFAULT_COMMAND : marathon.command(),
                   manager,
-                  config.engineToken())));
+                  issuer::deployGroup)));
     }
     drivers.add(
         new SshDriver(
@@ -97,10 +103,9 @@ final class LifecycleFactory {
                 ssh.commandTimeout(),
                 ssh.knownHosts(),
                 manager,
-                config.engineToken())));
+                credentials)));
     drivers.add(
-        new FleetDriver(
-            new FleetDriver.Settings(Duration.ofSeconds(10), manager, config.engineToken())));
+        new FleetDriver(new FleetDriver.Settings(Duration.ofSeconds(10), manager, credentials)));
     Reconciler reconciler =
         new Reconciler(
             inventory,

@@ -2,9 +2,13 @@ package io.gatehouse.semanager.internal;
 
 import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.Nack;
+import io.gatehouse.api.semanager.v1.ServiceEngineState;
+import io.gatehouse.common.auth.BearerTokenInterceptor;
+import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.control.ConnectionListener;
 import io.gatehouse.semanager.control.ControlGrpcService;
+import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.inventory.ConnectionRecorder;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
@@ -73,6 +77,7 @@ final class PushFactory {
       ConfigPush push,
       Inventory inventory,
       @Nullable Reconciler reconciler,
+      @Nullable EngineCredentialIssuer issuer,
       @Value(HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
     ConnectionRecorder recorder = new ConnectionRecorder(inventory);
     ConnectionListener listener =
@@ -105,7 +110,14 @@ final class PushFactory {
         managerId(),
         heartbeatInterval,
         () -> Role.current() == Role.SERVICE_ENGINE,
-        listener);
+        listener,
+        () -> BearerTokenInterceptor.currentIdentity(EngineIdentity.class),
+        issuer,
+        id ->
+            inventory
+                .get(id)
+                .map(e -> e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED)
+                .orElse(false));
   }
 
   @Singleton

@@ -13,12 +13,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Authenticates every call by its {@code authorization: Bearer <token>} header and puts the
  * caller's role in the gRPC context ({@link #currentRole}). The standard health and reflection
- * services are open. Tokens are compared as SHA-256 digests in constant time and never logged.
+ * services are open. Tokens are compared as SHA-256 digests in constant time and never logged. A
+ * token that is none of the configured ones may be a signed credential ({@link
+ * Builder#credentials}): its role is then the credential's, and what it names is the caller's
+ * identity ({@link #currentIdentity}).
  *
  * @param <R> what a caller may be (each service has its own roles)
  */
@@ -26,6 +31,7 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<Object> ROLE = Context.key("gatehouse-caller-role");
+  private static final Context.Key<Object> IDENTITY = Context.key("gatehouse-caller-identity");
   private static final Set<String> OPEN_SERVICES =
       Set.of(
           "grpc.health.v1.Health",
@@ -35,10 +41,14 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
 
   private record Token(byte[] digest, Object role) {}
 
-  private final List<Token> tokens;
+  private record Credentials(Object role, Function<String, Optional<?>> verify) {}
 
-  private BearerTokenInterceptor(List<Token> tokens) {
+  private final List<Token> tokens;
+  private final Credentials credentials;
+
+  private BearerTokenInterceptor(List<Token> tokens, Credentials credentials) {
     this.tokens = List.copyOf(tokens);
+    this.credentials = credentials;
   }
 
   /** Tokens configured under {@code prefix} (for messages: "gatehouse.policy.auth"). */
@@ -59,6 +69,14 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
     return type.cast(role);
   }
 
+  /**
+   * What the credential of the caller of the call this thread is serving names; empty for a caller
+   * with a configured token.
+   */
+  public static <T> Optional<T> currentIdentity(Class<T> type) {
+    return Optional.ofNullable(IDENTITY.get()).map(type::cast);
+  }
+
   @Override
   public int getOrder() {
     return Ordered.HIGHEST_PRECEDENCE; // outermost: nothing runs for an unauthenticated call
@@ -70,7 +88,13 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
     if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
-    Object role = authenticate(headers.get(AUTHORIZATION));
+    String header = headers.get(AUTHORIZATION);
+    Object role = authenticate(header);
+    Object identity = null;
+    if (role == null && credentials != null && header != null && header.length() > 7) {
+      identity = credentials.verify().apply(header.substring(7).trim()).orElse(null);
+      role = identity == null ? null : credentials.role();
+    }
     if (role == null) {
       call.close(
           Status.UNAUTHENTICATED.withDescription(
@@ -78,7 +102,8 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(ROLE, role), call, headers, next);
+    return Contexts.interceptCall(
+        Context.current().withValues(ROLE, role, IDENTITY, identity), call, headers, next);
   }
 
   private Object authenticate(String header) {
@@ -107,6 +132,7 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
   public static final class Builder<R> {
     private final String prefix;
     private final List<Token> tokens = new ArrayList<>();
+    private Credentials credentials;
 
     private Builder(String prefix) {
       this.prefix = prefix;
@@ -156,8 +182,17 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
       return folded.startsWith("change-me") || folded.startsWith("changeme");
     }
 
+    /**
+     * Accepts, for {@code role}, the tokens {@code verify} maps to an identity (signed
+     * credentials); {@code verify} answers empty for anything else.
+     */
+    public Builder<R> credentials(R role, Function<String, Optional<?>> verify) {
+      this.credentials = new Credentials(role, verify);
+      return this;
+    }
+
     public BearerTokenInterceptor<R> build() {
-      return new BearerTokenInterceptor<>(tokens);
+      return new BearerTokenInterceptor<>(tokens, credentials);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.admin.Gauges;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
 import io.gatehouse.engine.internal.ControlPlaneTls;
+import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.timing.TimingCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
@@ -46,7 +47,7 @@ public final class AnalyticsReporter implements AutoCloseable {
   /**
    * @param target analytics-svc's gRPC address
    * @param tls how the channel is secured
-   * @param token the engine's bearer token; null sends none
+   * @param credentials the engine's bearer token
    * @param seId the engine's id
    * @param nodeId its node's Mesos agent id
    * @param minBackoff first reconnect delay
@@ -55,7 +56,7 @@ public final class AnalyticsReporter implements AutoCloseable {
   public record Settings(
       String target,
       ControlPlaneTls tls,
-      String token,
+      EngineCredentialStore credentials,
       String seId,
       String nodeId,
       Duration minBackoff,
@@ -76,7 +77,8 @@ public final class AnalyticsReporter implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private long nextId = System.currentTimeMillis() * 1000; // increasing across restarts
+  // unguessable: where engines share a token, one cannot claim another's ids in advance
+  private long nextId = new java.security.SecureRandom().nextLong(1, Long.MAX_VALUE / 2);
   private StreamObserver<ReportRequest> requests;
   private boolean connected;
   private boolean closed;
@@ -96,7 +98,7 @@ public final class AnalyticsReporter implements AutoCloseable {
         ControlPlaneChannel.to(
             settings.target(),
             settings.tls(),
-            settings.token(),
+            settings.credentials(),
             engine.workers(),
             engine.transport());
     this.channel = analytics.managed();

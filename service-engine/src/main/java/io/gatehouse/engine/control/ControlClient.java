@@ -14,6 +14,7 @@ import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.LastGoodConfig;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
 import io.gatehouse.engine.internal.ControlPlaneTls;
+import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class ControlClient implements AutoCloseable {
    *
    * @param target se-manager-svc's gRPC address, host:port
    * @param tls how the channel is secured
-   * @param token the engine's bearer token; null sends none
+   * @param credentials the engine's bearer token, and where renewed credentials go
    * @param seId this engine's id
    * @param seGroup the SE group it belongs to ("" for the default): it gets the north-south
    *     services of that group
@@ -55,7 +56,7 @@ public final class ControlClient implements AutoCloseable {
   public record Settings(
       String target,
       ControlPlaneTls tls,
-      String token,
+      EngineCredentialStore credentials,
       String seId,
       String seGroup,
       String hostname,
@@ -91,7 +92,7 @@ public final class ControlClient implements AutoCloseable {
     this.lastGood = lastGood;
     this.backoff = settings.minBackoff();
     ControlPlaneChannel manager =
-        ControlPlaneChannel.to(settings.target(), settings.tls(), settings.token());
+        ControlPlaneChannel.to(settings.target(), settings.tls(), settings.credentials());
     this.channel = manager.managed();
     this.stub = ServiceEngineControlGrpc.newStub(manager.authorized());
   }
@@ -163,6 +164,7 @@ public final class ControlClient implements AutoCloseable {
       case UPDATE -> update(response.getUpdate());
       case ENDPOINT_UPDATE -> endpoints(response.getEndpointUpdate());
       case DRAIN -> drain(response.getDrain(), stream);
+      case CREDENTIAL -> settings.credentials().update(response.getCredential());
       case MESSAGE_NOT_SET -> log.debug("ignoring an empty message from the manager");
     }
   }

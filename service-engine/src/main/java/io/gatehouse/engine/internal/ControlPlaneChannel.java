@@ -1,33 +1,40 @@
 package io.gatehouse.engine.internal;
 
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.netty.channel.EventLoopGroup;
 
 /**
  * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc), secured as {@link
- * ControlPlaneTls} says, whose calls carry the engine's bearer token.
+ * ControlPlaneTls} says, whose calls carry the engine's bearer token (read at each call, so a
+ * renewed credential is used from the next call on).
  *
  * @param managed the channel itself, to shut down
  * @param authorized the same channel, sending the token on every call
  */
 public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
-  /** A channel to {@code target}; {@code token} null sends none. */
-  public static ControlPlaneChannel to(String target, ControlPlaneTls tls, String token) {
-    return to(builder(target, tls).build(), token);
+  /** A channel to {@code target} with the token of {@code credentials}. */
+  public static ControlPlaneChannel to(
+      String target, ControlPlaneTls tls, EngineCredentialStore credentials) {
+    return to(builder(target, tls).build(), credentials);
   }
 
   /**
-   * As {@link #to(String, ControlPlaneTls, String)}, its connection on one of {@code eventLoops}.
+   * As {@link #to(String, ControlPlaneTls, EngineCredentialStore)}, its connection on one of {@code
+   * eventLoops}.
    */
   public static ControlPlaneChannel to(
       String target,
       ControlPlaneTls tls,
-      String token,
+      EngineCredentialStore credentials,
       EventLoopGroup eventLoops,
       Transport transport) {
     return to(
@@ -35,7 +42,7 @@ public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
             .eventLoopGroup(eventLoops)
             .channelType(transport.socketChannel())
             .build(),
-        token);
+        credentials);
   }
 
   private static NettyChannelBuilder builder(String target, ControlPlaneTls tls) {
@@ -46,14 +53,28 @@ public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
     return builder;
   }
 
-  private static ControlPlaneChannel to(ManagedChannel channel, String token) {
-    Metadata headers = new Metadata();
-    if (token != null) {
-      headers.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    }
-    return new ControlPlaneChannel(
-        channel,
-        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static ControlPlaneChannel to(ManagedChannel channel, EngineCredentialStore credentials) {
+    ClientInterceptor bearer =
+        new ClientInterceptor() {
+          @Override
+          public <Q, S> ClientCall<Q, S> interceptCall(
+              MethodDescriptor<Q, S> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(
+                next.newCall(method, options)) {
+              @Override
+              public void start(Listener<S> listener, Metadata headers) {
+                String token = credentials.token();
+                if (token != null) {
+                  headers.put(AUTHORIZATION, "Bearer " + token);
+                }
+                super.start(listener, headers);
+              }
+            };
+          }
+        };
+    return new ControlPlaneChannel(channel, ClientInterceptors.intercept(channel, bearer));
   }
 }

@@ -12,6 +12,7 @@ import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.VirtualServiceResource;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.internal.ControlPlaneTls;
+import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RunningEngine;
 import io.gatehouse.engine.testing.TestBackend;
@@ -106,7 +107,7 @@ class ControlStreamIT {
                     new ControlClient.Settings(
                         "127.0.0.1:" + managerPort,
                         ControlPlaneTls.plaintext(),
-                        null,
+                        EngineCredentialStore.of(null),
                         "se-1",
                         "",
                         "node-1",
@@ -167,7 +168,7 @@ class ControlStreamIT {
                     new ControlClient.Settings(
                         "127.0.0.1:" + managerPort,
                         ControlPlaneTls.plaintext(),
-                        null,
+                        EngineCredentialStore.of(null),
                         "se-1",
                         "",
                         "node-1",

@@ -24,6 +24,7 @@ import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineEvent;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
+import io.gatehouse.pki.LocalAuthority;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
@@ -119,6 +120,8 @@ class EngineFleetIT {
             "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", PolicyServiceProcess.SE_MANAGER,
             "GATEHOUSE_DISCOVERY_POLICY_TOKEN", PolicyServiceProcess.DISCOVERY),
         discovery);
+    LocalAuthority.SigningKeys engineKeys =
+        LocalAuthority.in(workDir.resolve("keys")).signingKeys("engine-credentials");
     SeManagerProcess manager =
         SeManagerProcess.start(
             policy.target(),
@@ -128,7 +131,9 @@ class EngineFleetIT {
                 "--gatehouse.semanager.lifecycle.default-method=local",
                 "--gatehouse.semanager.lifecycle.interval=1s",
                 "--gatehouse.semanager.lifecycle.lost-after=5s",
-                "--gatehouse.semanager.lifecycle.engine-token=" + SeManagerProcess.ENGINE,
+                "--gatehouse.semanager.engine-credentials.signing-key=" + engineKeys.privateKey(),
+                "--gatehouse.semanager.engine-credentials.verification-key="
+                    + engineKeys.publicKey(),
                 "--gatehouse.semanager.lifecycle.local.engine-jar="
                     + ServiceJar.jarOf("service-engine"),
                 "--gatehouse.semanager.lifecycle.local.work-dir=" + workDir.resolve("engines")));

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -56,9 +57,10 @@ public final class FleetDriver implements NodeDriver {
   /**
    * @param timeout for each API call
    * @param manager how engines reach se-manager: its address and how they trust it
-   * @param engineToken the token engines connect with (in the unit's environment)
+   * @param credentials the credential each engine is deployed with (in its unit's environment)
    */
-  public record Settings(Duration timeout, ManagerAddress manager, String engineToken) {}
+  public record Settings(
+      Duration timeout, ManagerAddress manager, Function<EngineSpec, String> credentials) {}
 
   private final Settings settings;
   private final HttpClient http = new HttpClient();
@@ -170,8 +172,12 @@ public final class FleetDriver implements NodeDriver {
               + engine.expand(template, settings.manager(), Map.of()).replace("'", "'\\''")
               + "'");
     }
-    if (settings.engineToken() != null) {
-      option(options, "Service", "Environment", "GATEHOUSE_SE_TOKEN=" + settings.engineToken());
+    if (settings.credentials() != null) {
+      option(
+          options,
+          "Service",
+          "Environment",
+          "GATEHOUSE_SE_TOKEN=" + settings.credentials().apply(engine));
     }
     option(options, "Service", "Restart", "always");
     option(options, "X-Fleet", "MachineID", machineId);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * one-command run, where the nodes are marathon-sim's loopback agents. Each engine binds its
  * east-west listeners and its admin port on its node's address, so engines of different nodes never
  * collide. The command runs under {@code /bin/sh -c "exec ..."} (so stopping signals the engine
- * itself), with the engine token in its environment, its output in {@code <work-dir>/<se>.log} and
- * its pid in {@code <work-dir>/<se>.pid}.
+ * itself), with its own credential in its environment, its output in {@code <work-dir>/<se>.log}
+ * and its pid in {@code <work-dir>/<se>.pid}.
  *
  * <p>Engines outlive the manager, as they do under every other driver: a manager that stops or
  * restarts leaves traffic flowing, and a manager that starts again finds its engines by their pid
@@ -43,10 +44,14 @@ public final class LocalDriver implements NodeDriver {
    * @param engineJar the service engine's jar
    * @param workDir where engines keep their logs and state
    * @param manager how engines reach se-manager: its address and how they trust it
-   * @param engineToken the token engines connect with; passed as GATEHOUSE_SE_TOKEN
+   * @param credentials the credential each engine is deployed with; passed as GATEHOUSE_SE_TOKEN
    */
   public record Settings(
-      String command, Path engineJar, Path workDir, ManagerAddress manager, String engineToken) {}
+      String command,
+      Path engineJar,
+      Path workDir,
+      ManagerAddress manager,
+      Function<EngineSpec, String> credentials) {}
 
   private final Settings settings;
   private volatile Consumer<String> onExit = seId -> {};
@@ -93,8 +98,8 @@ public final class LocalDriver implements NodeDriver {
               .directory(settings.workDir().toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-      if (settings.engineToken() != null) {
-        builder.environment().put("GATEHOUSE_SE_TOKEN", settings.engineToken());
+      if (settings.credentials() != null) {
+        builder.environment().put("GATEHOUSE_SE_TOKEN", settings.credentials().apply(engine));
       }
       Process process = builder.start();
       Files.writeString(pidFile(engine.seId()), Long.toString(process.pid()));

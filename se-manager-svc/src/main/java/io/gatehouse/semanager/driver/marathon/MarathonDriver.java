@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -52,10 +53,15 @@ public final class MarathonDriver implements GroupDriver {
    * @param credentials "user:password" for HTTP Basic, or null
    * @param command the engine command template for groups without one of their own
    * @param manager how engines reach se-manager: its address and how they trust it
-   * @param engineToken the token engines connect with, in the app's environment
+   * @param credentials the credential of a group's engines, in the app's environment: a group
+   *     credential, which only opens control streams of engines of that group
    */
   public record Settings(
-      URI url, String credentials, String command, ManagerAddress manager, String engineToken) {}
+      URI url,
+      String credentials,
+      String command,
+      ManagerAddress manager,
+      Function<String, String> engineCredentials) {}
 
   private final Settings settings;
   private final HttpClient http;
@@ -150,6 +156,18 @@ public final class MarathonDriver implements GroupDriver {
       ObjectNode container = app.putObject("container");
       container.put("type", "DOCKER");
       container.putObject("docker").put("image", group.getImage().getDockerImage());
+      String caFile = settings.manager().caFile();
+      java.nio.file.Path caFolder =
+          caFile == null ? null : java.nio.file.Path.of(caFile).getParent();
+      if (caFolder != null) { // the engine in its container trusts the CA file of its node
+        String folder = caFolder.toString();
+        container
+            .putArray("volumes")
+            .addObject()
+            .put("containerPath", folder)
+            .put("hostPath", folder)
+            .put("mode", "RO");
+      }
     }
     app.putArray("networks").addObject().put("mode", "host");
     app.putArray("portDefinitions");
@@ -161,8 +179,8 @@ public final class MarathonDriver implements GroupDriver {
     for (AttributeMatch exclude : group.getPlacement().getExcludeAttributesList()) {
       constraints.addArray().add(exclude.getName()).add("UNLIKE").add(regex(exclude));
     }
-    if (settings.engineToken() != null) {
-      app.putObject("env").put("GATEHOUSE_SE_TOKEN", settings.engineToken());
+    if (settings.engineCredentials() != null) {
+      app.putObject("env").put("GATEHOUSE_SE_TOKEN", settings.engineCredentials().apply(name));
     }
     app.putObject("labels").put("gatehouse.se-group", name);
     return app;

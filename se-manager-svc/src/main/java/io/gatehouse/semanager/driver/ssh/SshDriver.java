@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -38,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * then the keys pinned in the store; an unknown host is accepted and pinned only when the group
  * trusts on first use), and {@code sudo -n} in front of every command for users other than root. An
  * engine runs when its status command exits 0. Commands are templates ({@link EngineSpec#expand});
- * they are logged as templates, never expanded. The engine token reaches the start command on its
- * standard input, one line (for example {@code GATEHOUSE_SE_TOKEN=$(head -n 1) service-engine
- * ...}), never on a command line, where {@code ps} on the node would show it: a template that names
- * {@code {engine_token}} is refused.
+ * they are logged as templates, never expanded. The engine's credential reaches the start command
+ * on its standard input, one line (for example {@code GATEHOUSE_SE_TOKEN=$(head -n 1)
+ * service-engine ...}), never on a command line, where {@code ps} on the node would show it: a
+ * template that names {@code {engine_token}} is refused.
  */
 public final class SshDriver implements NodeDriver {
   private static final Logger log = LoggerFactory.getLogger(SshDriver.class);
@@ -54,14 +55,15 @@ public final class SshDriver implements NodeDriver {
    * @param commandTimeout for a command to finish
    * @param knownHosts an OpenSSH known_hosts file of trusted host keys, or null
    * @param manager how engines reach se-manager: its address and how they trust it
-   * @param engineToken the token engines connect with, given to start commands on standard input
+   * @param credentials the credential each engine is deployed with, given to its start command on
+   *     standard input
    */
   public record Settings(
       Duration connectTimeout,
       Duration commandTimeout,
       Path knownHosts,
       ManagerAddress manager,
-      String engineToken) {}
+      Function<EngineSpec, String> credentials) {}
 
   private final SshKeyStore keys;
   private final Settings settings;
@@ -90,7 +92,11 @@ public final class SshDriver implements NodeDriver {
     if (running(engine)) {
       return;
     }
-    run(engine, engine.group().getSsh().getStartCommand(), "start", settings.engineToken());
+    run(
+        engine,
+        engine.group().getSsh().getStartCommand(),
+        "start",
+        settings.credentials() == null ? null : settings.credentials().apply(engine));
   }
 
   @Override

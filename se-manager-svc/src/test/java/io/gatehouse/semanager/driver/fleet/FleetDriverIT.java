@@ -60,7 +60,9 @@ class FleetDriverIT {
     driver =
         new FleetDriver(
             new FleetDriver.Settings(
-                Duration.ofSeconds(5), ManagerAddress.plaintext("10.9.9.9:9103"), "tok"));
+                Duration.ofSeconds(5),
+                ManagerAddress.plaintext("10.9.9.9:9103"),
+                spec -> "credential-of-" + spec.seId()));
   }
 
   @AfterEach
@@ -118,7 +120,8 @@ class FleetDriverIT {
         .startsWith("/usr/bin/docker run --rm --name gatehouse-se --net=host")
         .contains("gatehouse/service-engine:0.1.0")
         .contains("--control=10.9.9.9:9103 --control-plaintext --se-id=default@node-b");
-    assertThat(option(unit, "Service", "Environment")).isEqualTo("GATEHOUSE_SE_TOKEN=tok");
+    assertThat(option(unit, "Service", "Environment"))
+        .isEqualTo("GATEHOUSE_SE_TOKEN=credential-of-" + engine.seId());
     assertThat(driver.running(engine)).isTrue();
 
     driver.start(engine); // runs already: nothing changes

@@ -83,7 +83,7 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.trusting("10.0.0.1:9103", "/etc/gatehouse/ca.pem"),
-                "engine-secret"));
+                group -> "credential-of-" + group));
   }
 
   @AfterEach
@@ -156,7 +156,8 @@ class MarathonDriverIT {
         .contains("--control=10.0.0.1:9103 --control-ca=/etc/gatehouse/ca.pem")
         .contains("--se-id=default@\"$HOST\"")
         .contains("--hostname=\"$HOST\"");
-    assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").asText()).isEqualTo("engine-secret");
+    assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").asText())
+        .isEqualTo("credential-of-default");
     assertThat(app.path("constraints").toString()).contains("[\"hostname\",\"UNIQUE\"]");
     assertThat(app.path("networks").path(0).path("mode").asText()).isEqualTo("host");
     assertThat(app.path("labels").path("gatehouse.se-group").asText()).isEqualTo("default");
@@ -177,6 +178,24 @@ class MarathonDriverIT {
     driver.apply(group, List.of());
     assertThat(get("/v2/apps/gatehouse/service-engine").path("app").path("instances").asInt())
         .isZero();
+  }
+
+  @Test
+  void anEngineInAContainerGetsTheFolderOfItsNodesCaFile() {
+    ServiceEngineGroup group =
+        group("boxed", Placement.getDefaultInstance()).toBuilder()
+            .setImage(
+                io.gatehouse.api.policy.v1.ServiceEngineImage.newBuilder()
+                    .setDockerImage("gatehouse/service-engine:0.1.0"))
+            .build();
+
+    JsonNode app = driver.definition(group, 1);
+
+    assertThat(app.path("cmd").asText()).contains("--control-ca=/etc/gatehouse/ca.pem");
+    JsonNode volume = app.path("container").path("volumes").path(0);
+    assertThat(volume.path("hostPath").asText()).isEqualTo("/etc/gatehouse");
+    assertThat(volume.path("containerPath").asText()).isEqualTo("/etc/gatehouse");
+    assertThat(volume.path("mode").asText()).isEqualTo("RO");
   }
 
   @Test
@@ -305,7 +324,7 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.plaintext("m"),
-                "t"));
+                group -> "t"));
     ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
 
     assertThatThrownBy(() -> nowhere.apply(group, List.of()))

@@ -125,7 +125,7 @@ class OpenSshDriverIT {
             Duration.ofSeconds(10),
             knownHosts,
             ManagerAddress.plaintext("127.0.0.1:9103"),
-            "t"));
+            spec -> "t"));
   }
 
   @Test

@@ -56,7 +56,7 @@ class SshDriverIT {
                 Duration.ofSeconds(10),
                 null,
                 ManagerAddress.plaintext("10.0.0.1:9103"),
-                "tok"));
+                spec -> "credential-of-" + spec.seId()));
     SshKeyStore.Key key = keys.generate("fleet", "");
     authorized.set(
         PublicKeyEntry.parsePublicKeyEntry(key.publicKey()).resolvePublicKey(null, null, null));
@@ -119,7 +119,8 @@ class SshDriverIT {
 
     driver.start(engine);
 
-    assertThat(Files.readString(Path.of(tokenFile)).strip()).isEqualTo("tok");
+    assertThat(Files.readString(Path.of(tokenFile)).strip())
+        .isEqualTo("credential-of-" + engine.seId());
   }
 
   @Test

@@ -1,0 +1,49 @@
+package io.gatehouse.semanager.identity;
+
+import com.google.protobuf.Timestamp;
+import io.gatehouse.api.semanager.v1.EngineCredential;
+import io.gatehouse.common.identity.EngineCredentials;
+import io.gatehouse.common.identity.EngineIdentity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Issues the engines' credentials, each for the lifetime {@link CredentialsConfig} gives. */
+public final class EngineCredentialIssuer {
+  private final EngineCredentials credentials;
+  private final CredentialsConfig config;
+  private final Clock clock;
+
+  public EngineCredentialIssuer(
+      EngineCredentials credentials, CredentialsConfig config, Clock clock) {
+    this.credentials = credentials;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The credential engine {@code seId} of {@code group} is deployed with. */
+  public String deploy(String seId, String group) {
+    return credentials.issue(seId, group, EngineIdentity.Use.DEPLOY, config.deployLifetime());
+  }
+
+  /** The credential every engine of a Marathon app for {@code group} is deployed with. */
+  public String deployGroup(String group) {
+    return credentials.issueForGroup(group, config.groupLifetime());
+  }
+
+  /** A session credential for engine {@code seId} of {@code group}, as sent on its stream. */
+  public EngineCredential session(String seId, String group) {
+    Instant expires = clock.instant().plus(config.sessionLifetime());
+    return EngineCredential.newBuilder()
+        .setToken(
+            credentials.issue(seId, group, EngineIdentity.Use.SESSION, config.sessionLifetime()))
+        .setExpireTime(
+            Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
+        .build();
+  }
+
+  /** How often a connected engine is sent a new session credential: half its lifetime. */
+  public Duration renewEvery() {
+    return config.sessionLifetime().dividedBy(2);
+  }
+}

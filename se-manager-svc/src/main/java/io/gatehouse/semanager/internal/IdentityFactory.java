@@ -1,0 +1,52 @@
+package io.gatehouse.semanager.internal;
+
+import io.gatehouse.common.identity.EngineCredentials;
+import io.gatehouse.common.identity.EngineIdentity;
+import io.gatehouse.semanager.identity.CredentialsConfig;
+import io.gatehouse.semanager.identity.EngineCredentialIssuer;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Engine credentials, when {@code gatehouse.semanager.engine-credentials.signing-key} is set: the
+ * key pair, checked at start to be a pair, and the issuer of deploy and session credentials.
+ */
+@Factory
+@Requires(property = "gatehouse.semanager.engine-credentials.signing-key")
+final class IdentityFactory {
+  private static final String PREFIX = "gatehouse.semanager.engine-credentials";
+
+  @Singleton
+  EngineCredentials engineCredentials(CredentialsConfig config) {
+    if (config.verificationKey() == null) {
+      throw new ConfigurationException(
+          PREFIX + ".verification-key is required with " + PREFIX + ".signing-key");
+    }
+    EngineCredentials credentials;
+    try {
+      credentials =
+          EngineCredentials.signing(
+              config.signingKey(), config.verificationKey(), Clock.systemUTC());
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new ConfigurationException(PREFIX + ": " + e.getMessage(), e);
+    }
+    String probe =
+        credentials.issue(
+            "probe@probe", "probe", EngineIdentity.Use.SESSION, Duration.ofMinutes(1));
+    if (credentials.verify(probe).isEmpty()) {
+      throw new ConfigurationException(
+          PREFIX + ".signing-key and .verification-key are not a key pair");
+    }
+    return credentials;
+  }
+
+  @Singleton
+  EngineCredentialIssuer issuer(EngineCredentials credentials, CredentialsConfig config) {
+    return new EngineCredentialIssuer(credentials, config, Clock.systemUTC());
+  }
+}

@@ -1,0 +1,33 @@
+package io.gatehouse.common.identity;
+
+import java.time.Instant;
+
+/**
+ * The engine a verified credential names.
+ *
+ * @param seId the engine's id; null for a group credential (any engine of the group, by id
+ *     "{group}@{hostname}": what a Marathon app's engines share)
+ * @param group its SE group
+ * @param use what the credential is for
+ * @param credentialId the credential's own id (for logs, never the token)
+ * @param expiresAt when it stops being accepted
+ */
+public record EngineIdentity(
+    String seId, String group, Use use, String credentialId, Instant expiresAt) {
+
+  /** What a credential is for. */
+  public enum Use {
+    /** Given at deployment: opens the engine's first control stream. */
+    DEPLOY,
+    /** Given over the control stream, renewed there: every call from then on. */
+    SESSION
+  }
+
+  /** Whether an engine of id {@code claimedSeId} in group {@code claimedGroup} may say so. */
+  public boolean names(String claimedSeId, String claimedGroup) {
+    if (!group.equals(claimedGroup)) {
+      return false;
+    }
+    return seId == null ? claimedSeId.startsWith(group + "@") : seId.equals(claimedSeId);
+  }
+}
