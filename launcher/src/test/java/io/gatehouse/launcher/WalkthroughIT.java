@@ -3,7 +3,6 @@ package io.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.testsupport.ServiceJar;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,8 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(2) // after the other platform tests: its last steps stop parts of the platform
 class WalkthroughIT {
-  private static final Duration WAIT = Duration.ofSeconds(180);
+  private static final Duration WAIT = RunningPlatform.WAIT;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private static final String DEMO_VS = "webappew1/10001";
 
@@ -43,58 +42,28 @@ class WalkthroughIT {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
           .build();
-  private Path jar;
+  private RunningPlatform platform;
   private Path home;
   private int base;
   private int marathonPort;
   private int postgresPort;
-  private Process launcher;
   private Path launcherLog;
 
   @BeforeAll
-  void gatehouseUp() throws Exception {
-    jar = ServiceJar.jarOf("launcher");
-    home = Files.createTempDirectory("gatehouse-walkthrough");
-    base = freeBase();
-    marathonPort = ServiceJar.freePort();
-    postgresPort = ServiceJar.freePort();
-    List<String> command =
-        List.of(
-            java(),
-            "-jar",
-            jar.toString(),
-            "up",
-            "--home=" + home,
-            "--root=" + jar.getParent().getParent().getParent(),
-            "--base-port=" + base,
-            "--postgres-port=" + postgresPort,
-            "--marathon-port=" + marathonPort,
-            "--mesos-port=" + ServiceJar.freePort());
-    launcherLog = home.resolve("launcher.log");
-    launcher =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(launcherLog.toFile())
-            .start();
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> Files.readString(launcherLog).contains("Gatehouse is up."));
-    assertThat(Files.readString(launcherLog))
+  void gatehouseUp() {
+    platform = RunningPlatform.shared();
+    home = platform.home;
+    base = platform.base;
+    marathonPort = platform.marathonPort;
+    postgresPort = platform.postgresPort;
+    launcherLog = platform.log;
+    assertThat(platform.output())
         .contains("[policy    ]", "[se-manager]", "curl http://127.0.0.2:10001/");
   }
 
   @AfterAll
   void ctrlC() throws Exception {
-    if (launcher == null) {
-      return;
-    }
-    launcher.destroy(); // as Ctrl-C: the launcher stops everything it started
-    assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.readString(launcherLog))
-        .contains("Gatehouse stopped.")
-        .doesNotContain("[marathon  ] exited"); // what the launcher stops is no surprise
-    await().atMost(Duration.ofSeconds(30)).until(() -> processesNaming(home.toString()).isEmpty());
+    RunningPlatform.stopShared();
   }
 
   @Test
@@ -416,46 +385,10 @@ class WalkthroughIT {
   }
 
   private List<String> cliCommand(String... args) {
-    List<String> line = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
-    line.addAll(List.of(args));
-    line.addAll(
-        List.of(
-            "--home=" + home,
-            "--policy=127.0.0.1:" + (base + 1),
-            "--discovery=127.0.0.1:" + (base + 2),
-            "--se-manager=127.0.0.1:" + (base + 3),
-            "--analytics=127.0.0.1:" + (base + 4)));
-    return line;
+    return platform.cliCommand(args);
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** The processes whose command line names {@code marker}. */
   private static List<ProcessHandle> processesNaming(String marker) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains(marker))
-        .toList();
-  }
-
-  /** A base port with base+1..4 and base+91..94 free. */
-  private static int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20000 + (int) (Math.random() * 20000);
-      boolean free = true;
-      for (int offset : new int[] {1, 2, 3, 4, 91, 92, 93, 94}) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(base + offset)) {
-          socket.setReuseAddress(true);
-        } catch (java.io.IOException taken) {
-          free = false;
-          break;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free port range found");
+    return RunningPlatform.processesNaming(marker);
   }
 }

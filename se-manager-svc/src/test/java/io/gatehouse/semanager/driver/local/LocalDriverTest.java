@@ -76,6 +76,33 @@ class LocalDriverTest {
   }
 
   @Test
+  void anAgentNamedToRunACommandRunsNothing() throws Exception {
+    EngineSpec hostile =
+        new EngineSpec(
+            "default@a;touch x",
+            "$(touch y)",
+            "a;touch x",
+            "127.0.0.1",
+            ServiceEngineGroup.newBuilder()
+                .setMeta(ObjectMeta.newBuilder().setName("default"))
+                .setImage(
+                    io.gatehouse.api.policy.v1.ServiceEngineImage.newBuilder()
+                        .setCommand("touch {hostname} {node}"))
+                .build());
+    LocalDriver driver = driver();
+    List<String> exited = new CopyOnWriteArrayList<>();
+    driver.onExit(exited::add);
+
+    driver.start(hostile); // the real /bin/sh -c, as every local engine runs
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> exited.contains("default@a;touch x"));
+    assertThat(workDir.resolve("a;touch x")).exists(); // one word: the name, as a file name
+    assertThat(workDir.resolve("$(touch y)")).exists();
+    assertThat(workDir.resolve("x")).doesNotExist();
+    assertThat(workDir.resolve("y")).doesNotExist();
+  }
+
+  @Test
   void stopEndsTheEngineAndForgetsIt() throws Exception {
     LocalDriver driver = driver();
     driver.start(engine);

@@ -1,0 +1,176 @@
+package io.gatehouse.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.testsupport.ServiceJar;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code gatehouse up} (the launcher's jar, the other modules' jars, every piece a process)
+ * shared by the platform tests of this JVM: started by the first to ask, stopped by the last
+ * (classes run in their {@code @Order}: {@link WalkthroughIT}, whose last steps stop parts of the
+ * platform, comes last and stops it as Ctrl-C does), or at the JVM's end.
+ */
+final class RunningPlatform {
+  static final Duration WAIT = Duration.ofSeconds(180);
+
+  private static RunningPlatform shared;
+
+  final Path jar;
+  final Path home;
+  final int base;
+  final int marathonPort;
+  final int postgresPort;
+  final Path log;
+  private final Process launcher;
+
+  private RunningPlatform(
+      Path jar, Path home, int base, int marathonPort, int postgresPort, Process launcher) {
+    this.jar = jar;
+    this.home = home;
+    this.base = base;
+    this.marathonPort = marathonPort;
+    this.postgresPort = postgresPort;
+    this.log = home.resolve("launcher.log");
+    this.launcher = launcher;
+  }
+
+  /** The platform of this JVM, started now if it is not running. */
+  static synchronized RunningPlatform shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
+  }
+
+  private static RunningPlatform start() {
+    try {
+      Path jar = ServiceJar.jarOf("launcher");
+      Path home = Files.createTempDirectory("gatehouse-walkthrough");
+      int base = freeBase();
+      int marathonPort = ServiceJar.freePort();
+      int postgresPort = ServiceJar.freePort();
+      List<String> command =
+          List.of(
+              java(),
+              "-jar",
+              jar.toString(),
+              "up",
+              "--home=" + home,
+              "--root=" + jar.getParent().getParent().getParent(),
+              "--base-port=" + base,
+              "--postgres-port=" + postgresPort,
+              "--marathon-port=" + marathonPort,
+              "--mesos-port=" + ServiceJar.freePort());
+      Process launcher =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(home.resolve("launcher.log").toFile())
+              .start();
+      Runtime.getRuntime().addShutdownHook(new Thread(launcher::destroy, "platform-stop"));
+      RunningPlatform platform =
+          new RunningPlatform(jar, home, base, marathonPort, postgresPort, launcher);
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .failFast("the launcher exited; see " + platform.log, () -> !launcher.isAlive())
+          .until(() -> platform.output().contains("Gatehouse is up."));
+      return platform;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What the launcher printed so far. */
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The gRPC address of service {@code offset} (1 policy, 2 discovery, 3 se-manager, 4 analytics).
+   */
+  String grpc(int offset) {
+    return "127.0.0.1:" + (base + offset);
+  }
+
+  /** A file of the run's local CA ({@code ca.pem}, {@code operator.key} ...). */
+  Path tls(String file) {
+    return home.resolve("tls").resolve(file);
+  }
+
+  /**
+   * Stops the platform as Ctrl-C does, and checks that the launcher stopped everything it started.
+   */
+  static synchronized void stopShared() throws Exception {
+    if (shared == null) {
+      return;
+    }
+    RunningPlatform platform = shared;
+    shared = null;
+    platform.launcher.destroy();
+    assertThat(platform.launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(platform.output())
+        .contains("Gatehouse stopped.")
+        .doesNotContain("[marathon  ] exited"); // what the launcher stops is no surprise
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> processesNaming(platform.home.toString()).isEmpty());
+  }
+
+  /** The CLI's command line against this run, with {@code args}. */
+  List<String> cliCommand(String... args) {
+    List<String> line = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+    line.addAll(List.of(args));
+    line.addAll(
+        List.of(
+            "--home=" + home,
+            "--policy=" + grpc(1),
+            "--discovery=" + grpc(2),
+            "--se-manager=" + grpc(3),
+            "--analytics=" + grpc(4)));
+    return line;
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The processes whose command line names {@code marker}. */
+  static List<ProcessHandle> processesNaming(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains(marker))
+        .toList();
+  }
+
+  /** A base port with base+1..4 and base+91..94 free. */
+  private static int freeBase() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + (int) (Math.random() * 20000);
+      boolean free = true;
+      for (int offset : new int[] {1, 2, 3, 4, 91, 92, 93, 94}) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(base + offset)) {
+          socket.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+          break;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free port range found");
+  }
+}
