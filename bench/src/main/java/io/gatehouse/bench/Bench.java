@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       AnalyticsBench.class,
       AnalyticsSink.class,
       EngineBench.class,
+      TlsCostBench.class,
       JmhBench.class
     })
 public final class Bench implements Runnable {
