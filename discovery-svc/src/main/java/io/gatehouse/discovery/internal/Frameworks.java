@@ -1,6 +1,7 @@
 package io.gatehouse.discovery.internal;
 
 import io.gatehouse.discovery.apps.AppModel;
+import io.gatehouse.discovery.labels.LabelReferences;
 import io.gatehouse.discovery.labels.ProxySettings;
 import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.MarathonClient;
@@ -103,7 +104,16 @@ public final class Frameworks {
         }
       }
       settings.put(
-          marathon.name(), new ProxySettings(Set.copyOf(proxy.httpContainerPorts()), min, max));
+          marathon.name(),
+          new ProxySettings(
+              Set.copyOf(proxy.httpContainerPorts()),
+              min,
+              max,
+              new LabelReferences(
+                  proxy.labelCertificates() == null
+                      ? Set.of()
+                      : Set.copyOf(proxy.labelCertificates()),
+                  proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()))));
     }
     return settings;
   }

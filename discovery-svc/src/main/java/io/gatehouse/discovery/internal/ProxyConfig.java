@@ -1,6 +1,7 @@
 package io.gatehouse.discovery.internal;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.util.List;
 
@@ -10,9 +11,15 @@ import java.util.List;
  * @param httpContainerPorts container ports whose services are HTTP; others are TCP
  * @param servicePortMin lowest service port proxied east-west
  * @param servicePortMax highest service port proxied east-west
+ * @param labelCertificates certificates apps' labels may refer to by name ({@code *}: any); none by
+ *     default
+ * @param labelSeGroups SE groups apps' labels may place virtual services on ({@code *}: any); none
+ *     by default
  */
 @ConfigurationProperties("gatehouse.discovery.proxy")
 public record ProxyConfig(
     @Bindable(defaultValue = "80,8080") List<Integer> httpContainerPorts,
     @Bindable(defaultValue = "1") int servicePortMin,
-    @Bindable(defaultValue = "65535") int servicePortMax) {}
+    @Bindable(defaultValue = "65535") int servicePortMax,
+    @Nullable List<String> labelCertificates,
+    @Nullable List<String> labelSeGroups) {}

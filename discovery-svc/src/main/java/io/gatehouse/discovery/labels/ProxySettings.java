@@ -9,9 +9,18 @@ import java.util.Set;
  *     and 8080
  * @param servicePortMin lowest service port that is proxied east-west
  * @param servicePortMax highest service port that is proxied east-west
+ * @param references the certificates and SE groups labels may refer to
  */
 public record ProxySettings(
-    Set<Integer> httpContainerPorts, int servicePortMin, int servicePortMax) {
+    Set<Integer> httpContainerPorts,
+    int servicePortMin,
+    int servicePortMax,
+    LabelReferences references) {
+  /** Settings whose labels refer to no certificate and no SE group. */
+  public ProxySettings(Set<Integer> httpContainerPorts, int servicePortMin, int servicePortMax) {
+    this(httpContainerPorts, servicePortMin, servicePortMax, LabelReferences.none());
+  }
+
   /** HTTP on container ports 80 and 8080; service ports 1-65535. */
   public static ProxySettings defaults() {
     return new ProxySettings(Set.of(80, 8080), 1, 65535);

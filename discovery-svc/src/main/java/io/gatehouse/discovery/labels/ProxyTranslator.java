@@ -239,19 +239,55 @@ public final class ProxyTranslator {
     if (northSouth) {
       out.setVip(vip(vs, errors));
     }
-    for (JsonNode ref : vs.path("ssl_key_and_certificate_refs")) {
-      out.addSslKeyAndCertificateRefs(refName(ref.asText()));
-    }
+    certificateRefs(vs, out, errors);
     if (vs.hasNonNull("network_security_policy_ref")) {
       out.setNetworkSecurityPolicyRef(refName(vs.get("network_security_policy_ref").asText()));
     }
-    if (vs.hasNonNull("se_group_ref")) {
-      out.setSeGroupRef(refName(vs.get("se_group_ref").asText()));
-    }
+    seGroupRef(vs, out, errors);
     if (vs.has("analytics_policy")) {
       out.setAnalyticsPolicy(analytics(vs.get("analytics_policy"), errors));
     }
     return out.build();
+  }
+
+  /** The certificates the label names, each one labels may refer to. */
+  private void certificateRefs(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
+    int index = 0;
+    for (JsonNode ref : vs.path("ssl_key_and_certificate_refs")) {
+      String name = refName(ref.asText());
+      if (settings.references().allowsCertificate(name)) {
+        out.addSslKeyAndCertificateRefs(name);
+      } else {
+        errors.add(notAllowed("ssl_key_and_certificate_refs[" + index + "]", "certificate", name));
+      }
+      index++;
+    }
+  }
+
+  /** The SE group the label names, when it is one labels may refer to. */
+  private void seGroupRef(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
+    if (vs.hasNonNull("se_group_ref")) {
+      String name = refName(vs.get("se_group_ref").asText());
+      if (settings.references().allowsSeGroup(name)) {
+        out.setSeGroupRef(name);
+      } else {
+        errors.add(notAllowed("se_group_ref", "SE group", name));
+      }
+    }
+  }
+
+  /** An object a label may not refer to: the operator allows labels a list of names. */
+  private static LabelError notAllowed(String field, String kind, String name) {
+    return new LabelError(
+        AVI_PROXY,
+        "virtualservice." + field,
+        "REFERENCE_NOT_ALLOWED",
+        kind
+            + " \""
+            + name
+            + "\" is not one labels may refer to (gatehouse.discovery.proxy.label-"
+            + (kind.equals("certificate") ? "certificates" : "se-groups")
+            + ")");
   }
 
   private static Vip vip(JsonNode vs, List<LabelError> errors) {

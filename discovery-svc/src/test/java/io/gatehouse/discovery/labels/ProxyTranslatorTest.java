@@ -21,7 +21,12 @@ import org.junit.jupiter.api.Test;
 class ProxyTranslatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ProxyTranslator translator =
-      new ProxyTranslator(new ProxySettings(Set.of(80, 8080), 10000, 20000));
+      new ProxyTranslator(
+          new ProxySettings(
+              Set.of(80, 8080),
+              10000,
+              20000,
+              new LabelReferences(Set.of("shop-cert"), Set.of("edge"))));
 
   @Test
   void anAppWithoutLabelsIsEastWestOnEachServicePortWithAPoolOfItsTasks() throws Exception {
@@ -52,6 +57,39 @@ class ProxyTranslatorTest {
     assertThat(pool.getMarathonApp().getAppId()).isEqualTo("/shop/web");
     assertThat(pool.getMarathonApp().getPortIndex()).isEqualTo(1);
     assertThat(pool.getLbAlgorithm()).isEqualTo(LbAlgorithm.LB_ALGORITHM_LEAST_CONNECTIONS);
+  }
+
+  @Test
+  void labelsReferToTheCertificatesAndSeGroupsTheOperatorAllowsAndNoOthers() throws Exception {
+    String label =
+        "{\"virtualservice\": {\"ssl_key_and_certificate_refs\": [\"/api/sslkeyandcertificate?name=shop-cert\","
+            + " \"/api/sslkeyandcertificate?name=bank-cert\"], \"se_group_ref\": \"/api/serviceenginegroup?name=payments\"}}";
+    MarathonApp app = app(hostApp("/api", 10010), Map.of("avi_proxy", label));
+
+    ProxyTranslator.Result result = translator.translate("default", app);
+
+    assertThat(result.errors())
+        .extracting(LabelError::label, LabelError::field, LabelError::code)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "avi_proxy",
+                "virtualservice.ssl_key_and_certificate_refs[1]",
+                "REFERENCE_NOT_ALLOWED"),
+            org.assertj.core.groups.Tuple.tuple(
+                "avi_proxy", "virtualservice.se_group_ref", "REFERENCE_NOT_ALLOWED"));
+    assertThat(result.errors().get(0).message())
+        .isEqualTo(
+            "certificate \"bank-cert\" is not one labels may refer to"
+                + " (gatehouse.discovery.proxy.label-certificates)");
+
+    ProxyTranslator anything =
+        new ProxyTranslator(
+            new ProxySettings(
+                Set.of(80, 8080), 10000, 20000, new LabelReferences(Set.of("*"), Set.of("*"))));
+    assertThat(anything.translate("default", app).errors()).isEmpty();
+    ProxyTranslator nothing =
+        new ProxyTranslator(new ProxySettings(Set.of(80, 8080), 10000, 20000));
+    assertThat(nothing.translate("default", app).errors()).hasSize(3);
   }
 
   @Test
