@@ -37,7 +37,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,9 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Autoscaler {
   private static final Logger log = LoggerFactory.getLogger(Autoscaler.class);
-  private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
-  private static final Duration MIN_WINDOW = Duration.ofSeconds(10);
-  private static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
 
   private final PolicyServiceGrpc.PolicyServiceBlockingStub policy;
   private final DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery;
@@ -132,46 +128,22 @@ public final class Autoscaler {
             .setMetric(p.getMetric().name())
             .setObservedValue(value)
             .setDryRun(p.getDryRun());
-    int target;
-    if (value > p.getScaleOutThreshold() && instances < p.getMaxInstances()) {
-      target = Math.min(p.getMaxInstances(), instances + Math.max(1, p.getScaleOutStep()));
-      decision
-          .setAction(AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT)
-          .setThreshold(p.getScaleOutThreshold());
-    } else if (value < p.getScaleInThreshold() && instances > Math.max(1, p.getMinInstances())) {
-      target =
-          Math.max(Math.max(1, p.getMinInstances()), instances - Math.max(1, p.getScaleInStep()));
-      decision
-          .setAction(AutoscaleAction.AUTOSCALE_ACTION_SCALE_IN)
-          .setThreshold(p.getScaleInThreshold());
-    } else {
-      return; // within the thresholds, or at a bound
-    }
-    decision.setTargetInstances(target);
-    Duration cooldown = duration(p.getCooldown(), DEFAULT_COOLDOWN);
-    Optional<Instant> last = decisions.lastScaled(framework, appId);
-    Instant now = clock.instant();
-    if (last.isPresent() && Duration.between(last.get(), now).compareTo(cooldown) < 0) {
-      held(
-          decision
-              .setAction(AutoscaleAction.AUTOSCALE_ACTION_COOLDOWN)
-              .setMessage(
-                  "scaled "
-                      + Duration.between(last.get(), now).toSeconds()
-                      + " s ago; cooldown "
-                      + cooldown.toSeconds()
-                      + " s"));
+    Optional<ScalingRule.Step> step = ScalingRule.step(p, instances, value);
+    if (step.isEmpty()) {
       return;
     }
-    String reason =
-        String.format(
-            Locale.ROOT,
-            "autoscale policy %s: %s %.2f %s %.2f",
-            p.getMeta().getName(),
-            p.getMetric().name(),
-            value,
-            decision.getAction() == AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT ? ">" : "<",
-            decision.getThreshold());
+    decision
+        .setAction(step.get().action())
+        .setThreshold(step.get().threshold())
+        .setTargetInstances(step.get().target());
+    int target = step.get().target();
+    Optional<String> cooling =
+        ScalingRule.cooling(p, decisions.lastScaled(framework, appId), clock.instant());
+    if (cooling.isPresent()) {
+      held(decision.setAction(AutoscaleAction.AUTOSCALE_ACTION_COOLDOWN).setMessage(cooling.get()));
+      return;
+    }
+    String reason = step.get().reason(p, value);
     if (p.getDryRun()) {
       decisions.record(decision.setMessage("dry run: " + reason).build());
       return;
@@ -216,10 +188,7 @@ public final class Autoscaler {
 
   /** The policy's metric for the pool over its window; empty when it cannot be measured. */
   private Optional<Double> observe(AutoscalePolicy p, String pool, App app) throws SQLException {
-    Duration window = duration(p.getEvaluationWindow(), DEFAULT_WINDOW);
-    if (window.compareTo(MIN_WINDOW) < 0) {
-      window = MIN_WINDOW;
-    }
+    Duration window = ScalingRule.window(p);
     Instant now = clock.instant();
     Instant from = now.minus(window);
     double seconds = window.toMillis() / 1000.0;
@@ -343,7 +312,8 @@ public final class Autoscaler {
     return all;
   }
 
-  private static boolean deploymentInProgress(StatusRuntimeException e) {
+  /** Whether discovery-svc refused a scale because the app's Marathon deployment runs. */
+  static boolean deploymentInProgress(StatusRuntimeException e) {
     if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
       return false;
     }
@@ -363,12 +333,6 @@ public final class Autoscaler {
       }
     }
     return false;
-  }
-
-  private static Duration duration(com.google.protobuf.Duration d, Duration fallback) {
-    return d.getSeconds() == 0 && d.getNanos() == 0
-        ? fallback
-        : Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 
   private void reportOnce(String key, String message, Object... args) {
