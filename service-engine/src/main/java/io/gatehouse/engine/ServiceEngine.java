@@ -173,7 +173,7 @@ public final class ServiceEngine implements AutoCloseable {
             VirtualService runtime = service == null ? new VirtualService(name, pool) : service;
             runtime.usePool(pool);
             runtime.useSecurity(security); // before its listeners open: no connection slips by
-            runtime.useFullClientLogs(vs.fullClientLogs());
+            runtime.useClientLogs(vs.clientLogs());
             runtime.useTls(
                 vs.certificate() == null ? null : contexts.get(vs.certificate()).context());
             return runtime;

@@ -113,6 +113,19 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
 
   private static void validateAnalytics(AnalyticsPolicy a, Violations v) {
     Duration year = Duration.ofDays(366);
+    // engines report every virtual service every second, always: what would turn that off is
+    // refused rather than accepted and ignored
+    if (a.hasMetricsRealtimeUpdate()) {
+      v.require(
+          a.getMetricsRealtimeUpdate().getEnabled(),
+          "metrics_realtime_update.enabled",
+          "false is not supported: engines report metrics every second, always");
+      com.google.protobuf.Duration realtime = a.getMetricsRealtimeUpdate().getDuration();
+      v.require(
+          realtime.getSeconds() == 0 && realtime.getNanos() == 0,
+          "metrics_realtime_update.duration",
+          "is not supported: engines report metrics every second, always (leave it 0)");
+    }
     v.duration(
         a.getMetricsRealtimeUpdate().hasDuration(),
         a.getMetricsRealtimeUpdate().getDuration(),

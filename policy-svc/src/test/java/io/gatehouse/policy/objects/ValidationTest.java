@@ -118,6 +118,46 @@ class ValidationTest {
     assertThat(Names.problem("x".repeat(254))).isNotNull();
   }
 
+  @Test
+  void metricsAreAlwaysRealTimeAndWhatWouldTurnThatOffIsRefused() {
+    io.gatehouse.api.policy.v1.VirtualService.Builder vs =
+        io.gatehouse.api.policy.v1.VirtualService.newBuilder()
+            .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("web"))
+            .setEastWest(true)
+            .addServices(
+                io.gatehouse.api.policy.v1.Service.newBuilder()
+                    .setPort(10001)
+                    .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_HTTP))
+            .setPoolRef("web");
+    io.gatehouse.api.policy.v1.MetricsRealtimeUpdate.Builder realtime =
+        io.gatehouse.api.policy.v1.MetricsRealtimeUpdate.newBuilder();
+
+    assertThat(fields(new VirtualServiceKind(), vs.build(), "virtual_service")).isEmpty();
+    assertThat(
+            fields(
+                new VirtualServiceKind(),
+                vs.setAnalyticsPolicy(
+                        io.gatehouse.api.policy.v1.AnalyticsPolicy.newBuilder()
+                            .setMetricsRealtimeUpdate(realtime.setEnabled(true)))
+                    .build(),
+                "virtual_service"))
+        .isEmpty();
+    assertThat(
+            fields(
+                new VirtualServiceKind(),
+                vs.setAnalyticsPolicy(
+                        io.gatehouse.api.policy.v1.AnalyticsPolicy.newBuilder()
+                            .setMetricsRealtimeUpdate(
+                                realtime
+                                    .setEnabled(false)
+                                    .setDuration(Duration.newBuilder().setSeconds(1800))))
+                    .build(),
+                "virtual_service"))
+        .containsExactlyInAnyOrder(
+            "virtual_service.analytics_policy.metrics_realtime_update.enabled",
+            "virtual_service.analytics_policy.metrics_realtime_update.duration");
+  }
+
   private static <T extends com.google.protobuf.Message> List<String> fields(
       PolicyKind<T> kind, T object, String root) {
     Violations v = Violations.at(root);

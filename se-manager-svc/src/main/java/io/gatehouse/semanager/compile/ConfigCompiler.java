@@ -106,6 +106,7 @@ public final class ConfigCompiler {
               .setAnalyticsPolicy(vs.getAnalyticsPolicy())
               .setRateLimits(vs.getRateLimits());
       itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
+      fullClientLogsUntil(vs).ifPresent(resource::setFullClientLogsUntil);
       services.put(name, Resource.newBuilder().setName(name).setVirtualService(resource).build());
     }
     Map<ResourceType, List<Resource>> byType = new EnumMap<>(ResourceType.class);
@@ -117,6 +118,24 @@ public final class ConfigCompiler {
   }
 
   /** East-west services run on every engine; north-south ones on the engines of their group. */
+  /**
+   * When the virtual service's full client logs end: its analytics policy's duration after it was
+   * last written; empty when they are off or do not end.
+   */
+  static java.util.Optional<com.google.protobuf.Timestamp> fullClientLogsUntil(VirtualService vs) {
+    var full = vs.getAnalyticsPolicy().getFullClientLogs();
+    long seconds = full.getDuration().getSeconds();
+    if (!full.getEnabled() || (seconds == 0 && full.getDuration().getNanos() == 0)) {
+      return java.util.Optional.empty();
+    }
+    var written = vs.getMeta().getUpdateTime();
+    return java.util.Optional.of(
+        com.google.protobuf.Timestamp.newBuilder()
+            .setSeconds(written.getSeconds() + seconds)
+            .setNanos(written.getNanos())
+            .build());
+  }
+
   private static boolean placedOn(VirtualService vs, Engine engine) {
     if (vs.getEastWest()) {
       return true;

@@ -192,4 +192,29 @@ class ConfigCompilerTest {
     assertThat(again.ofType(ResourceType.RESOURCE_TYPE_POOL).get("api").getVersion())
         .isEqualTo(once.ofType(ResourceType.RESOURCE_TYPE_POOL).get("api").getVersion());
   }
+
+  @Test
+  void fullClientLogsEndTheirDurationAfterTheVirtualServiceWasWritten() {
+    VirtualService.Builder vs = eastWest("web", 10001, "web").toBuilder();
+    vs.getMetaBuilder()
+        .setUpdateTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_800_000_000));
+    io.gatehouse.api.policy.v1.FullClientLogs.Builder full =
+        io.gatehouse.api.policy.v1.FullClientLogs.newBuilder().setEnabled(true);
+
+    vs.getAnalyticsPolicyBuilder()
+        .setFullClientLogs(
+            full.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(1800)));
+    assertThat(ConfigCompiler.fullClientLogsUntil(vs.build()))
+        .contains(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_800_001_800).build());
+
+    vs.getAnalyticsPolicyBuilder()
+        .setFullClientLogs(full.setDuration(com.google.protobuf.Duration.getDefaultInstance()));
+    assertThat(ConfigCompiler.fullClientLogsUntil(vs.build())).as("no duration: no end").isEmpty();
+
+    vs.getAnalyticsPolicyBuilder()
+        .setFullClientLogs(
+            full.setEnabled(false)
+                .setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(1800)));
+    assertThat(ConfigCompiler.fullClientLogsUntil(vs.build())).as("off").isEmpty();
+  }
 }

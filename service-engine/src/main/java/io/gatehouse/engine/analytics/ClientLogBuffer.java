@@ -40,24 +40,26 @@ public final class ClientLogBuffer implements ClientLogs {
   }
 
   @Override
-  public boolean wants(boolean fullLogs, int status, long totalNanos) {
+  public boolean wants(boolean fullLogs, long slowNanos, int status, long totalNanos) {
     return switch (mode) {
       case OFF -> false;
       case ALL -> true;
       case SIGNIFICANT ->
-          fullLogs || significance(status, totalNanos) != Significance.SIGNIFICANCE_UNSPECIFIED;
+          fullLogs
+              || significance(status, totalNanos, slowNanos)
+                  != Significance.SIGNIFICANCE_UNSPECIFIED;
     };
   }
 
   @Override
-  public Significance significance(int status, long totalNanos) {
+  public Significance significance(int status, long totalNanos, long slowNanos) {
     if (status >= 500) {
       return Significance.SIGNIFICANCE_SERVER_ERROR;
     }
     if (status >= 400) {
       return Significance.SIGNIFICANCE_CLIENT_ERROR;
     }
-    if (totalNanos >= slowNanos) {
+    if (totalNanos >= (slowNanos > 0 ? slowNanos : this.slowNanos)) {
       return Significance.SIGNIFICANCE_SLOW;
     }
     return Significance.SIGNIFICANCE_UNSPECIFIED;

@@ -8,12 +8,12 @@ public interface ClientLogs {
   ClientLogs NONE =
       new ClientLogs() {
         @Override
-        public boolean wants(boolean fullLogs, int status, long totalNanos) {
+        public boolean wants(boolean fullLogs, long slowNanos, int status, long totalNanos) {
           return false;
         }
 
         @Override
-        public Significance significance(int status, long totalNanos) {
+        public Significance significance(int status, long totalNanos, long slowNanos) {
           return Significance.SIGNIFICANCE_UNSPECIFIED;
         }
 
@@ -25,11 +25,16 @@ public interface ClientLogs {
    * Whether a request that ended with {@code status} after {@code totalNanos} is to be logged.
    *
    * @param fullLogs whether its virtual service asks for every request's log
+   * @param slowNanos what its virtual service calls slow; 0: the default
    */
-  boolean wants(boolean fullLogs, int status, long totalNanos);
+  boolean wants(boolean fullLogs, long slowNanos, int status, long totalNanos);
 
-  /** Why a request is significant; UNSPECIFIED when it is an ordinary one. */
-  Significance significance(int status, long totalNanos);
+  /**
+   * Why a request is significant; UNSPECIFIED when it is an ordinary one.
+   *
+   * @param slowNanos what its virtual service calls slow; 0: the default
+   */
+  Significance significance(int status, long totalNanos, long slowNanos);
 
   /**
    * Takes a log (encoded at once: the record may be filled again as soon as this returns); never

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,9 @@ public final class StaticConfigFile {
       String pool,
       String securityPolicy,
       String certificate,
-      Boolean fullClientLogs) {}
+      Boolean fullClientLogs,
+      String fullClientLogsUntil,
+      String significantLatency) {}
 
   private record Certificate(
       String name,
@@ -163,7 +166,7 @@ public final class StaticConfigFile {
                         vs.pool() == null ? vs.name() : vs.pool(),
                         vs.securityPolicy(),
                         vs.certificate(),
-                        Boolean.TRUE.equals(vs.fullClientLogs())))
+                        clientLogs(vs)))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -264,8 +267,15 @@ public final class StaticConfigFile {
               if (vs.certificate() != null) {
                 node.put("certificate", vs.certificate());
               }
-              if (vs.fullClientLogs()) {
+              if (vs.clientLogs().full()) {
                 node.put("full_client_logs", true);
+              }
+              if (vs.clientLogs().fullUntil() != null) {
+                node.put("full_client_logs_until", vs.clientLogs().fullUntil().toString());
+              }
+              if (vs.clientLogs().significantLatency() != null) {
+                node.put(
+                    "significant_latency", vs.clientLogs().significantLatency().toMillis() + "ms");
               }
             });
     ArrayNode pools = root.putArray("pools");
@@ -384,6 +394,30 @@ public final class StaticConfigFile {
   }
 
   /** "250ms", "2s", "1m", "1h". */
+  private static ClientLogPolicy clientLogs(VirtualService vs) {
+    String field = "virtual_services." + vs.name();
+    Instant until = null;
+    if (vs.fullClientLogsUntil() != null) {
+      try {
+        until = Instant.parse(vs.fullClientLogsUntil());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidConfigException(
+            List.of(
+                new InvalidConfigException.Violation(
+                    field + ".full_client_logs_until",
+                    "\""
+                        + vs.fullClientLogsUntil()
+                        + "\" is not an instant (2026-12-04T10:00:00Z)")));
+      }
+    }
+    return new ClientLogPolicy(
+        Boolean.TRUE.equals(vs.fullClientLogs()),
+        until,
+        vs.significantLatency() == null
+            ? null
+            : duration(vs.significantLatency(), field + ".significant_latency"));
+  }
+
   public static Duration duration(String text, String field) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {

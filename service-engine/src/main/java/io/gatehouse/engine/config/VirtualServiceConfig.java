@@ -13,8 +13,8 @@ import java.util.List;
  * @param securityPolicy the name of the security policy that decides which clients may connect;
  *     null lets every client in
  * @param certificate the name of the certificate its TLS listeners present; null when it has none
- * @param fullClientLogs whether every request gets a client log (its analytics policy's full client
- *     logs), not only the significant ones
+ * @param clientLogs which requests get a client log (its analytics policy's full client logs and
+ *     significant latency)
  */
 public record VirtualServiceConfig(
     String name,
@@ -22,9 +22,10 @@ public record VirtualServiceConfig(
     String pool,
     String securityPolicy,
     String certificate,
-    boolean fullClientLogs) {
+    ClientLogPolicy clientLogs) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
+    requireNonNull(clientLogs, "clientLogs");
     listeners = List.copyOf(listeners);
     requireNonNull(pool, "pool");
   }
@@ -36,7 +37,7 @@ public record VirtualServiceConfig(
       String pool,
       String securityPolicy,
       String certificate) {
-    this(name, listeners, pool, securityPolicy, certificate, false);
+    this(name, listeners, pool, securityPolicy, certificate, ClientLogPolicy.SIGNIFICANT);
   }
 
   /** A virtual service open to every client. */

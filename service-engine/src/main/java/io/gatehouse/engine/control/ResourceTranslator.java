@@ -11,6 +11,7 @@ import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.SecurityPolicyResource;
 import io.gatehouse.api.semanager.v1.VirtualServiceResource;
 import io.gatehouse.engine.config.CertificateConfig;
+import io.gatehouse.engine.config.ClientLogPolicy;
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.HealthMonitorConfig;
 import io.gatehouse.engine.config.LbAlgorithm;
@@ -20,6 +21,7 @@ import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.SecurityPolicyConfig;
 import io.gatehouse.engine.config.VirtualServiceConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -126,7 +128,16 @@ final class ResourceTranslator {
         vs.getPool(),
         vs.getSecurityPolicy().isEmpty() ? null : vs.getSecurityPolicy(),
         vs.getCertificatesCount() == 0 ? null : vs.getCertificates(0),
-        vs.getAnalyticsPolicy().getFullClientLogs().getEnabled());
+        new ClientLogPolicy(
+            vs.getAnalyticsPolicy().getFullClientLogs().getEnabled(),
+            vs.hasFullClientLogsUntil()
+                ? Instant.ofEpochSecond(
+                    vs.getFullClientLogsUntil().getSeconds(),
+                    vs.getFullClientLogsUntil().getNanos())
+                : null,
+            vs.getAnalyticsPolicy().hasSignificantLatency()
+                ? duration(vs.getAnalyticsPolicy().getSignificantLatency())
+                : null));
   }
 
   private static HealthMonitorConfig monitor(HealthMonitor monitor) {

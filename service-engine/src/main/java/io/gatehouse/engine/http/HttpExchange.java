@@ -475,7 +475,8 @@ final class HttpExchange {
     ClientLogs logs = connection.settings().clientLogs();
     long now = System.nanoTime();
     long total = now - receivedAt;
-    if (!logs.wants(connection.service().fullClientLogs(), code, total)) {
+    long slow = connection.service().significantNanos();
+    if (!logs.wants(connection.service().fullClientLogs(), slow, code, total)) {
       return;
     }
     Instant wall = Instant.now();
@@ -496,7 +497,7 @@ final class HttpExchange {
     log.status = code;
     log.bytesOut = bytesOut;
     log.requestId = header(REQUEST_ID);
-    log.significance = logs.significance(code, total).getNumber();
+    log.significance = logs.significance(code, total, slow).getNumber();
     log.totalNanos = total;
     if (member != null) {
       log.endpointId = member.id();

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.listener;
 
+import io.gatehouse.engine.config.ClientLogPolicy;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
@@ -17,7 +18,7 @@ public final class VirtualService {
   private volatile SecurityPolicy security;
   private volatile SslContext tls;
   private volatile boolean retired;
-  private volatile boolean fullClientLogs;
+  private volatile ClientLogPolicy clientLogs = ClientLogPolicy.SIGNIFICANT;
   private final java.util.Set<io.netty.channel.Channel> requestConnections =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -56,13 +57,18 @@ public final class VirtualService {
   }
 
   /** The TLS context its TLS listeners present; null when it has no certificate. */
-  /** Whether every request of this service gets a client log (its analytics policy says so). */
+  /** Whether every request of this service gets a client log now (its analytics policy says so). */
   public boolean fullClientLogs() {
-    return fullClientLogs;
+    return clientLogs.fullAt(System.currentTimeMillis());
   }
 
-  public void useFullClientLogs(boolean full) {
-    this.fullClientLogs = full;
+  /** Requests at least this slow (nanoseconds) are significant; 0: the engine's default. */
+  public long significantNanos() {
+    return clientLogs.significantNanos();
+  }
+
+  public void useClientLogs(ClientLogPolicy policy) {
+    this.clientLogs = policy;
   }
 
   public SslContext tls() {

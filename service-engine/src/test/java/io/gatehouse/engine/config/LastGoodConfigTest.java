@@ -25,7 +25,10 @@ class LastGoodConfigTest {
                     "web",
                     null,
                     null,
-                    true)),
+                    new ClientLogPolicy(
+                        true,
+                        java.time.Instant.parse("2026-12-04T10:30:00Z"),
+                        Duration.ofMillis(250)))),
             List.of(
                 new PoolConfig(
                     "web",

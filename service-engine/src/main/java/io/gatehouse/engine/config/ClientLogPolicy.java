@@ -1,0 +1,28 @@
+package io.gatehouse.engine.config;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Which requests of a virtual service get a client log, beyond errors and slow ones: every request
+ * while full logs are on; and what counts as slow.
+ *
+ * @param full whether every request is logged
+ * @param fullUntil when full logs end; null: they do not
+ * @param significantLatency requests at least this slow are significant; null: the engine's default
+ *     (1 s)
+ */
+public record ClientLogPolicy(boolean full, Instant fullUntil, Duration significantLatency) {
+  /** Errors and slow requests by the engine's measure. */
+  public static final ClientLogPolicy SIGNIFICANT = new ClientLogPolicy(false, null, null);
+
+  /** Whether every request is logged at {@code epochMillis}. */
+  public boolean fullAt(long epochMillis) {
+    return full && (fullUntil == null || epochMillis < fullUntil.toEpochMilli());
+  }
+
+  /** The slow threshold in nanoseconds; 0 for the engine's default. */
+  public long significantNanos() {
+    return significantLatency == null ? 0 : significantLatency.toNanos();
+  }
+}
