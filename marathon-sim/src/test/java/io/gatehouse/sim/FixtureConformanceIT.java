@@ -117,6 +117,62 @@ class FixtureConformanceIT {
     }
   }
 
+  /**
+   * The simulated Mesos master's agents against the recorded ones, so that discovery-svc (which
+   * reads both) agrees with Mesos and not only with the simulator: every field a recorded agent has
+   * that discovery-svc reads is there, with the recorded type, in {@code /master/slaves} and {@code
+   * /master/state}.
+   */
+  @Test
+  void theMastersAgentsCarryTheRecordedFieldsThatDiscoveryReads() throws Exception {
+    List<String> read =
+        List.of(
+            "id",
+            "hostname",
+            "port",
+            "pid",
+            "attributes",
+            "resources",
+            "used_resources",
+            "active",
+            "registered_time");
+    JsonNode recordedSlaves =
+        SimClient.JSON
+            .readTree(
+                Files.readString(SharedFixtures.require("mesos/composed/master-slaves-1.x.json")))
+            .get("slaves")
+            .get(0);
+    JsonNode recordedState =
+        SimClient.JSON
+            .readTree(
+                Files.readString(
+                    SharedFixtures.require("mesos/master-state-0.19-mesos-dns-test-fixture.json")))
+            .get("slaves")
+            .get(0);
+    SimClient mesos = new SimClient(sim.mesosUrl());
+
+    for (String endpoint : List.of("/master/slaves", "/master/state")) {
+      JsonNode ours = mesos.get(endpoint).json().get("slaves").get(0);
+      JsonNode recorded = endpoint.equals("/master/slaves") ? recordedSlaves : recordedState;
+      for (String field : read) {
+        if (recorded.has(field)) {
+          assertThat(ours.has(field)).as(endpoint + " agent has " + field).isTrue();
+          assertThat(type(ours.get(field)))
+              .as(endpoint + " ." + field)
+              .isEqualTo(type(recorded.get(field)));
+        }
+      }
+      for (String resource : List.of("cpus", "mem", "disk", "ports")) {
+        assertThat(type(ours.path("resources").path(resource)))
+            .as(endpoint + " .resources." + resource)
+            .isEqualTo(type(recordedSlaves.path("resources").path(resource)));
+      }
+      assertThat(ours.get("pid").asText())
+          .as("slave(1)@host:port")
+          .matches("slave\\(\\d+\\)@[^:]+:\\d+");
+    }
+  }
+
   @Test
   void everyAnsweredAppValidatesAgainstMarathonsPublishedSchema() throws Exception {
     ObjectNode schemaJson =
