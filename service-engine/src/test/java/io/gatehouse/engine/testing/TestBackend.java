@@ -107,6 +107,23 @@ public final class TestBackend implements AutoCloseable {
             }
           }
         }
+        case "/stream" -> { // ?chunks=N&ms=M: N chunks of 8 KiB, M ms apart
+          String[] q = exchange.getRequestURI().getQuery().split("&");
+          int chunks = Integer.parseInt(q[0].substring("chunks=".length()));
+          long ms = Long.parseLong(q[1].substring("ms=".length()));
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 0);
+          byte[] block = new byte[8192];
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < chunks; i++) {
+              if (i > 0) {
+                released.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+              }
+              out.write(block);
+              out.flush();
+            }
+          }
+        }
         case "/slow" -> {
           long ms = Long.parseLong(exchange.getRequestURI().getQuery().substring(3));
           released.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS); // the app thinks
