@@ -37,4 +37,18 @@ public final class AnalyticsDatabase {
     }
     return config.load();
   }
+
+  /** The first column of every row {@code sql} returns, as text. */
+  public static java.util.List<String> column(DataSource ds, String sql)
+      throws java.sql.SQLException {
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    try (java.sql.Connection c = ds.getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
 }

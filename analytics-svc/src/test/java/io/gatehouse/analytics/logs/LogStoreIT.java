@@ -6,13 +6,10 @@ import com.google.protobuf.Timestamp;
 import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.api.analytics.v1.ClientLog;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -53,24 +50,13 @@ class LogStoreIT {
     }
 
     assertThat(leftOut).isEqualTo(4);
-    assertThat(query(ds, "SELECT count(*) FROM client_log")).containsExactly("3");
+    assertThat(AnalyticsDatabase.column(ds, "SELECT count(*) FROM client_log"))
+        .containsExactly("3");
     assertThat(
-            query(
+            AnalyticsDatabase.column(
                 ds,
                 "SELECT relname FROM pg_class WHERE relname LIKE 'client\\_log\\_%'"
                     + " AND relkind = 'r' ORDER BY relname"))
         .containsExactly("client_log_20260609", "client_log_20260615");
-  }
-
-  private static List<String> query(DataSource ds, String sql) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = ds.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
   }
 }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.analytics.logs.LogStoreRetention;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +34,13 @@ class RetentionIT {
       assertThat(RollupStore.prune(c, NOW)).isEqualTo(Level.values().length);
       assertThat(RollupStore.prune(c, NOW)).as("nothing left to prune").isZero();
     }
-    List<String> kept = query(ds, "SELECT level || '@' || bucket FROM rollup ORDER BY level");
+    List<String> kept =
+        AnalyticsDatabase.column(ds, "SELECT level || '@' || bucket FROM rollup ORDER BY level");
     assertThat(kept).hasSize(Level.values().length);
     for (Level level : Level.values()) {
       Instant within = NOW.minus(level.retention()).plusSeconds(level.seconds());
       assertThat(
-              query(
+              AnalyticsDatabase.column(
                   ds,
                   "SELECT count(*) FROM rollup WHERE level = "
                       + level.seconds()
@@ -73,7 +71,7 @@ class RetentionIT {
     assertThat(partitions(ds))
         .doesNotContain("client_log_20260608")
         .contains("client_log_20260609");
-    assertThat(query(ds, "SELECT count(*) FROM client_log"))
+    assertThat(AnalyticsDatabase.column(ds, "SELECT count(*) FROM client_log"))
         .as("the logs of the days kept stay")
         .containsExactly("7");
   }
@@ -86,21 +84,9 @@ class RetentionIT {
   }
 
   private static List<String> partitions(DataSource ds) throws Exception {
-    return query(
+    return AnalyticsDatabase.column(
         ds,
         "SELECT relname FROM pg_class WHERE relname LIKE 'client\\_log\\_%' AND relkind = 'r'"
             + " ORDER BY relname");
-  }
-
-  private static List<String> query(DataSource ds, String sql) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = ds.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
   }
 }

@@ -3,15 +3,12 @@ package io.gatehouse.engine.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.Timestamp;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
-import io.gatehouse.api.analytics.v1.GetMetricsRequest;
 import io.gatehouse.api.analytics.v1.Metric;
 import io.gatehouse.api.analytics.v1.SearchLogsRequest;
 import io.gatehouse.api.analytics.v1.Target;
-import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.engine.testing.TestBackend;
 import io.gatehouse.testsupport.AnalyticsServiceProcess;
@@ -73,13 +70,19 @@ class AnalyticsReportIT {
         for (int i = 0; i < 5; i++) {
           assertThat(get(listen, "/health")).isEqualTo(503);
         }
-        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 25);
-        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_ERRORS_5XX, began) == 5);
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) == 25);
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> PlatformCalls.total(query, "default", Metric.METRIC_ERRORS_5XX, began) == 5);
 
         GetLatencyRequest latencyRequest =
             GetLatencyRequest.newBuilder()
                 .setTarget(Target.newBuilder().setVirtualService("default"))
-                .setRange(since(began))
+                .setRange(PlatformCalls.since(began))
                 .build();
         // a request is counted when it arrives and timed when it ends: maybe an interval later
         await()
@@ -111,7 +114,7 @@ class AnalyticsReportIT {
                 .searchLogs(
                     SearchLogsRequest.newBuilder()
                         .setVirtualService("default")
-                        .setRange(since(began))
+                        .setRange(PlatformCalls.since(began))
                         .setStatusMin(500)
                         .build());
         assertThat(errors.getLogsList()).hasSize(5);
@@ -139,11 +142,18 @@ class AnalyticsReportIT {
                     metrics(admin).contains("gatehouse_se_analytics_connected 0.0")
                         && !metrics(admin).contains("gatehouse_se_analytics_waiting_batches 0.0"));
         analytics.restart();
-        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) == 32);
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) == 32);
         // one more request, counted after everything resent: nothing was counted twice
         assertThat(get(listen, "/hello")).isEqualTo(200);
-        await().atMost(WAIT).until(() -> total(query, Metric.METRIC_REQUESTS, began) >= 33);
-        assertThat(total(query, Metric.METRIC_REQUESTS, began)).isEqualTo(33);
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) >= 33);
+        assertThat(PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began))
+            .isEqualTo(33);
       } finally {
         channel.shutdownNow();
       }
@@ -164,31 +174,6 @@ class AnalyticsReportIT {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
-  }
-
-  private static long total(
-      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query, Metric metric, Instant since) {
-    var response =
-        query
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .getMetrics(
-                GetMetricsRequest.newBuilder()
-                    .setTarget(Target.newBuilder().setVirtualService("default"))
-                    .setRange(since(since))
-                    .addMetrics(metric)
-                    .build());
-    double seconds = response.getStep().getSeconds();
-    return Math.round(
-        response.getSeries(0).getPointsList().stream()
-            .mapToDouble(p -> p.getValue() * seconds)
-            .sum());
-  }
-
-  private static TimeRange since(Instant start) {
-    return TimeRange.newBuilder()
-        .setStartTime(
-            Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
-        .build();
   }
 
   private static ComponentLatency component(List<ComponentLatency> all, TimingComponent which) {

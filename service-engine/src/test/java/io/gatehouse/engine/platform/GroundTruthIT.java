@@ -3,14 +3,11 @@ package io.gatehouse.engine.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.Timestamp;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
-import io.gatehouse.api.analytics.v1.GetMetricsRequest;
 import io.gatehouse.api.analytics.v1.Metric;
 import io.gatehouse.api.analytics.v1.Target;
-import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.engine.testing.PacedMember;
 import io.gatehouse.engine.testing.TestBackend;
@@ -189,10 +186,14 @@ class GroundTruthIT {
       assertThat(status).isEqualTo(i % 10 == 0 ? 503 : 200);
     }
 
-    await().atMost(WAIT).until(() -> total("errors", Metric.METRIC_REQUESTS) == 200);
-    await().atMost(WAIT).until(() -> total("errors", Metric.METRIC_ERRORS_5XX) == 20);
-    assertThat(total("errors", Metric.METRIC_REQUESTS)).isEqualTo(200);
-    assertThat(total("errors", Metric.METRIC_ERRORS_5XX)).isEqualTo(20);
+    await()
+        .atMost(WAIT)
+        .until(() -> PlatformCalls.total(query, "errors", Metric.METRIC_REQUESTS, began) == 200);
+    await()
+        .atMost(WAIT)
+        .until(() -> PlatformCalls.total(query, "errors", Metric.METRIC_ERRORS_5XX, began) == 20);
+    assertThat(PlatformCalls.total(query, "errors", Metric.METRIC_REQUESTS, began)).isEqualTo(200);
+    assertThat(PlatformCalls.total(query, "errors", Metric.METRIC_ERRORS_5XX, began)).isEqualTo(20);
   }
 
   /** Reads a {@code bytes} response at {@code perSecond}; the time from its head to its end. */
@@ -240,7 +241,7 @@ class GroundTruthIT {
     GetLatencyRequest request =
         GetLatencyRequest.newBuilder()
             .setTarget(Target.newBuilder().setVirtualService(service))
-            .setRange(since(began))
+            .setRange(PlatformCalls.since(began))
             .addPercentiles(50)
             .addPercentiles(99)
             .build();
@@ -300,29 +301,5 @@ class GroundTruthIT {
           text.append("n=").append(figures.getCount()).append("; ");
         });
     return text.toString();
-  }
-
-  private long total(String service, Metric metric) {
-    var response =
-        query
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .getMetrics(
-                GetMetricsRequest.newBuilder()
-                    .setTarget(Target.newBuilder().setVirtualService(service))
-                    .setRange(since(began))
-                    .addMetrics(metric)
-                    .build());
-    double seconds = response.getStep().getSeconds();
-    return Math.round(
-        response.getSeries(0).getPointsList().stream()
-            .mapToDouble(p -> p.getValue() * seconds)
-            .sum());
-  }
-
-  private static TimeRange since(Instant start) {
-    return TimeRange.newBuilder()
-        .setStartTime(
-            Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
-        .build();
   }
 }
