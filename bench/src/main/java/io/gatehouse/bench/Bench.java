@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       AnalyticsSink.class,
       EngineBench.class,
       TlsCostBench.class,
+      GroundTruthBench.class,
       JmhBench.class
     })
 public final class Bench implements Runnable {

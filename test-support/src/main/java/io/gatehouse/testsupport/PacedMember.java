@@ -1,4 +1,4 @@
-package io.gatehouse.engine.testing;
+package io.gatehouse.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,6 +67,13 @@ public final class PacedMember implements AutoCloseable {
           }
           if (chunks == 1) {
             out.write(ascii("0\r\n\r\n"));
+          }
+        } else if (target.startsWith("/bytes?n=")) {
+          long n = Long.parseLong(target.substring("/bytes?n=".length()));
+          out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + n + "\r\n\r\n"));
+          byte[] block = new byte[64 * 1024];
+          for (long left = n; left > 0; left -= block.length) {
+            out.write(block, 0, (int) Math.min(block.length, left));
           }
         } else if (target.equals("/error")) {
           out.write(ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy"));
