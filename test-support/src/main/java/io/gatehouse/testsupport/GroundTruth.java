@@ -62,7 +62,7 @@ public final class GroundTruth implements AutoCloseable {
     @Override
     public String toString() {
       return String.format(
-          Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (n=%d)", p50 / 1e6, p99 / 1e6, count);
+          Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (n=%d)", p50 / 1e6, p99 / 1e6, count);
     }
   }
 
