@@ -100,10 +100,15 @@ final class ChildProcess implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return this;
+        // a port in the ephemeral range may be "reached" by a connection to itself (TCP
+        // simultaneous open), which then holds the port the child wants to bind
+        if (socket.getLocalPort() != port) {
+          return this;
+        }
       } catch (IOException notYet) {
-        TimeUnit.MILLISECONDS.sleep(100); // the launcher's own wait for a child to come up
+        // not listening yet
       }
+      TimeUnit.MILLISECONDS.sleep(100); // the launcher's own wait for a child to come up
     }
     throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout);
   }

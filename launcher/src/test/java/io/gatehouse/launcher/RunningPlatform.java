@@ -154,10 +154,13 @@ final class RunningPlatform {
         .toList();
   }
 
-  /** A base port with base+1..4 and base+91..94 free. */
+  /**
+   * A base port with base+1..4 and base+91..94 free, below Linux's ephemeral range (32768 and up),
+   * where no outgoing connection takes one meanwhile.
+   */
   private static int freeBase() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20000 + (int) (Math.random() * 20000);
+      int base = 20000 + (int) (Math.random() * 12000);
       boolean free = true;
       for (int offset : new int[] {1, 2, 3, 4, 91, 92, 93, 94}) {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(base + offset)) {

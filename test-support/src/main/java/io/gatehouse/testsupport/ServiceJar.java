@@ -93,7 +93,12 @@ public final class ServiceJar implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return this;
+        // a connection to itself (TCP simultaneous open, in the ephemeral range) is nobody
+        // listening, and it holds the port the service wants to bind
+        if (socket.getLocalPort() != port) {
+          return this;
+        }
+        throw new IOException("connected to itself");
       } catch (IOException notYet) {
         try {
           process.waitFor(100, TimeUnit.MILLISECONDS); // doubles as the polling pause
