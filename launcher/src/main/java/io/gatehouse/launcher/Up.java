@@ -86,7 +86,7 @@ final class Up implements Callable<Integer> {
   private final PrintStream out = System.out;
   private final List<ChildProcess> children = new ArrayList<>();
   private EmbeddedPostgres postgres;
-  private LocalAuthority authority;
+  private LocalTls tls;
 
   @Override
   public Integer call() throws Exception {
@@ -118,11 +118,8 @@ final class Up implements Callable<Integer> {
                 },
                 "gatehouse-stop"));
     Secrets secrets = Secrets.in(home);
-    authority = LocalAuthority.in(home.resolve("tls"));
-    LocalAuthority.SigningKeys engineKeys = authority.signingKeys("engine-credentials");
-    if (!plaintext) {
-      authority.issue("operator", List.of("localhost"));
-    }
+    tls = LocalTls.in(home, plaintext);
+    LocalAuthority.SigningKeys engineKeys = tls.engineKeys();
     String jdbc = startPostgres(secrets.get("postgres-password"));
     startServices(secrets, jdbc, engineKeys);
     String servicePort = noDemo ? null : postDemo();
@@ -191,7 +188,7 @@ final class Up implements Callable<Integer> {
     start(
             "policy",
             "policy-svc",
-            with(with(db, ports(1)), tls("policy-svc")),
+            with(with(db, ports(1)), tls.serviceArgs("policy-svc")),
             Map.of(
                 "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", s.get("discovery-token"),
@@ -204,7 +201,7 @@ final class Up implements Callable<Integer> {
             "discovery",
             "discovery-svc",
             with(
-                with(ports(2), tls("discovery-svc")),
+                with(ports(2), tls.serviceArgs("discovery-svc")),
                 List.of(
                     "--gatehouse.discovery.marathons.default.url=" + marathon,
                     "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
@@ -219,7 +216,7 @@ final class Up implements Callable<Integer> {
             "se-manager",
             "se-manager-svc",
             with(
-                with(with(db, ports(3)), tls("se-manager-svc")),
+                with(with(db, ports(3)), tls.serviceArgs("se-manager-svc")),
                 List.of(
                     "--gatehouse.semanager.policy.target=" + grpc(1),
                     "--gatehouse.semanager.discovery.target=" + grpc(2),
@@ -250,7 +247,7 @@ final class Up implements Callable<Integer> {
             "analytics",
             "analytics-svc",
             with(
-                with(with(db, ports(4)), tls("analytics-svc")),
+                with(with(db, ports(4)), tls.serviceArgs("analytics-svc")),
                 List.of(
                     "--gatehouse.analytics.autoscale.enabled=true",
                     "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
@@ -398,22 +395,6 @@ final class Up implements Callable<Integer> {
         "--grpc.server.port=" + (basePort + offset),
         "--micronaut.server.port=" + (basePort + 90 + offset),
         "--micronaut.server.host=127.0.0.1"); // management (health, metrics): this machine only
-  }
-
-  /**
-   * The TLS arguments of service {@code name}: its certificate from the local CA, issued for
-   * loopback; or plaintext. Server reflection is on, for grpcurl.
-   */
-  private List<String> tls(String name) {
-    if (plaintext) {
-      return List.of("--gatehouse.tls.plaintext=true", "--gatehouse.grpc.reflection=true");
-    }
-    LocalAuthority.Issued issued = authority.issue(name, List.of("localhost", "127.0.0.1"));
-    return List.of(
-        "--gatehouse.tls.ca=" + authority.caCertificate(),
-        "--gatehouse.tls.cert=" + issued.certificate(),
-        "--gatehouse.tls.key=" + issued.privateKey(),
-        "--gatehouse.grpc.reflection=true");
   }
 
   private String grpc(int offset) {
