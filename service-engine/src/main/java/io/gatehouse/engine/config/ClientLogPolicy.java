@@ -21,6 +21,14 @@ public record ClientLogPolicy(boolean full, Instant fullUntil, Duration signific
     return full && (fullUntil == null || epochMillis < fullUntil.toEpochMilli());
   }
 
+  /**
+   * Whether every request is logged now; the clock is read only when full logs are on and end (the
+   * request path asks this of every request).
+   */
+  public boolean fullNow() {
+    return full && (fullUntil == null || System.currentTimeMillis() < fullUntil.toEpochMilli());
+  }
+
   /** The slow threshold in nanoseconds; 0 for the engine's default. */
   public long significantNanos() {
     return significantLatency == null ? 0 : significantLatency.toNanos();

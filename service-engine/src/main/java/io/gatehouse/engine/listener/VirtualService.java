@@ -59,7 +59,7 @@ public final class VirtualService {
   /** The TLS context its TLS listeners present; null when it has no certificate. */
   /** Whether every request of this service gets a client log now (its analytics policy says so). */
   public boolean fullClientLogs() {
-    return clientLogs.fullAt(System.currentTimeMillis());
+    return clientLogs.fullNow();
   }
 
   /** Requests at least this slow (nanoseconds) are significant; 0: the engine's default. */
