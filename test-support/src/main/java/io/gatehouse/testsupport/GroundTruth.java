@@ -1,13 +1,10 @@
 package io.gatehouse.testsupport;
 
-import com.google.protobuf.Timestamp;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
-import io.gatehouse.api.analytics.v1.GetMetricsRequest;
 import io.gatehouse.api.analytics.v1.Metric;
 import io.gatehouse.api.analytics.v1.Target;
-import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -232,7 +229,7 @@ public final class GroundTruth implements AutoCloseable {
     GetLatencyRequest request =
         GetLatencyRequest.newBuilder()
             .setTarget(Target.newBuilder().setVirtualService(service))
-            .setRange(since(began))
+            .setRange(AnalyticsQueries.since(began))
             .addPercentiles(50)
             .addPercentiles(99)
             .build();
@@ -261,27 +258,7 @@ public final class GroundTruth implements AutoCloseable {
   }
 
   private long total(String service, Metric metric) {
-    var response =
-        query
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .getMetrics(
-                GetMetricsRequest.newBuilder()
-                    .setTarget(Target.newBuilder().setVirtualService(service))
-                    .setRange(since(began))
-                    .addMetrics(metric)
-                    .build());
-    double seconds = response.getStep().getSeconds();
-    return Math.round(
-        response.getSeries(0).getPointsList().stream()
-            .mapToDouble(p -> p.getValue() * seconds)
-            .sum());
-  }
-
-  private static TimeRange since(Instant start) {
-    return TimeRange.newBuilder()
-        .setStartTime(
-            Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
-        .build();
+    return AnalyticsQueries.total(query, service, metric, began);
   }
 
   /** Waits until {@code done} holds (analytics-svc folds every few seconds). */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
     return new StreamObserver<>() {
       private volatile String seId;
       private volatile boolean closed;
+      private volatile ScheduledFuture<?> expiry; // ends the stream when its credential does
       // batches received and not yet answered; answers of metric batches come from another thread
       private final java.util.concurrent.atomic.AtomicInteger unanswered =
           new java.util.concurrent.atomic.AtomicInteger();
@@ -168,13 +170,14 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           seId = named;
           long left =
               Math.max(0, Duration.between(Instant.now(), identity.get().expiresAt()).toMillis());
-          expiries.schedule(
-              () ->
-                  fail(
-                      Status.UNAUTHENTICATED.withDescription(
-                          "the engine's credential expired: report again with the renewed one")),
-              left,
-              TimeUnit.MILLISECONDS);
+          expiry =
+              expiries.schedule(
+                  () ->
+                      fail(
+                          Status.UNAUTHENTICATED.withDescription(
+                              "the engine's credential expired: report again with the renewed one")),
+                  left,
+                  TimeUnit.MILLISECONDS);
           welcome();
           return;
         }
@@ -237,22 +240,31 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       private void fail(Status status) {
         synchronized (out) {
           if (!closed) {
-            closed = true;
+            close();
             out.onError(status.asRuntimeException());
           }
         }
       }
 
+      /** Marks the stream ended; its credential's expiry no longer needs watching. */
+      private void close() {
+        closed = true;
+        ScheduledFuture<?> watched = expiry;
+        if (watched != null) {
+          watched.cancel(false);
+        }
+      }
+
       @Override
       public void onError(Throwable t) {
-        closed = true;
+        close();
       }
 
       @Override
       public void onCompleted() {
         synchronized (out) {
           if (!closed) {
-            closed = true;
+            close();
             out.onCompleted();
           }
         }

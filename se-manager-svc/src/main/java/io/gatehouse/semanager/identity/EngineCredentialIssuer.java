@@ -35,8 +35,7 @@ public final class EngineCredentialIssuer {
   public EngineCredential session(String seId, String group) {
     Instant expires = clock.instant().plus(config.sessionLifetime());
     return EngineCredential.newBuilder()
-        .setToken(
-            credentials.issue(seId, group, EngineIdentity.Use.SESSION, config.sessionLifetime()))
+        .setToken(credentials.issueUntil(seId, group, EngineIdentity.Use.SESSION, expires))
         .setExpireTime(
             Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
         .build();

@@ -76,15 +76,20 @@ public final class EngineCredentials {
 
   /** A credential for engine {@code seId} of {@code group}, good for {@code life}. */
   public String issue(String seId, String group, EngineIdentity.Use use, Duration life) {
-    return sign(seId, group, use, life);
+    return sign(seId, group, use, clock.instant().plus(life));
+  }
+
+  /** A credential for engine {@code seId} of {@code group}, good until {@code expires}. */
+  public String issueUntil(String seId, String group, EngineIdentity.Use use, Instant expires) {
+    return sign(seId, group, use, expires);
   }
 
   /** A credential for any engine of {@code group} ("{group}@{hostname}"), for deployment only. */
   public String issueForGroup(String group, Duration life) {
-    return sign(GROUP_SUBJECT, group, EngineIdentity.Use.DEPLOY, life);
+    return sign(GROUP_SUBJECT, group, EngineIdentity.Use.DEPLOY, clock.instant().plus(life));
   }
 
-  private String sign(String subject, String group, EngineIdentity.Use use, Duration life) {
+  private String sign(String subject, String group, EngineIdentity.Use use, Instant expires) {
     if (signer == null) {
       throw new IllegalStateException("these credentials only verify");
     }
@@ -96,7 +101,7 @@ public final class EngineCredentials {
             .claim("grp", group)
             .claim("use", use.name().toLowerCase(Locale.ROOT))
             .issueTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(life)))
+            .expirationTime(Date.from(expires))
             .jwtID(UUID.randomUUID().toString())
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), claims);

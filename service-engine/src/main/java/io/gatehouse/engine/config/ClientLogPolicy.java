@@ -26,7 +26,7 @@ public record ClientLogPolicy(boolean full, Instant fullUntil, Duration signific
    * request path asks this of every request).
    */
   public boolean fullNow() {
-    return full && (fullUntil == null || System.currentTimeMillis() < fullUntil.toEpochMilli());
+    return full && (fullUntil == null || fullAt(System.currentTimeMillis()));
   }
 
   /** The slow threshold in nanoseconds; 0 for the engine's default. */

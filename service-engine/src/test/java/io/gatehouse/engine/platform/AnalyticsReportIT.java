@@ -11,6 +11,7 @@ import io.gatehouse.api.analytics.v1.SearchLogsRequest;
 import io.gatehouse.api.analytics.v1.Target;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.testsupport.AnalyticsQueries;
 import io.gatehouse.testsupport.AnalyticsServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
@@ -73,16 +74,18 @@ class AnalyticsReportIT {
         await()
             .atMost(WAIT)
             .until(
-                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) == 25);
+                () ->
+                    AnalyticsQueries.total(query, "default", Metric.METRIC_REQUESTS, began) == 25);
         await()
             .atMost(WAIT)
             .until(
-                () -> PlatformCalls.total(query, "default", Metric.METRIC_ERRORS_5XX, began) == 5);
+                () ->
+                    AnalyticsQueries.total(query, "default", Metric.METRIC_ERRORS_5XX, began) == 5);
 
         GetLatencyRequest latencyRequest =
             GetLatencyRequest.newBuilder()
                 .setTarget(Target.newBuilder().setVirtualService("default"))
-                .setRange(PlatformCalls.since(began))
+                .setRange(AnalyticsQueries.since(began))
                 .build();
         // a request is counted when it arrives and timed when it ends: maybe an interval later
         await()
@@ -114,7 +117,7 @@ class AnalyticsReportIT {
                 .searchLogs(
                     SearchLogsRequest.newBuilder()
                         .setVirtualService("default")
-                        .setRange(PlatformCalls.since(began))
+                        .setRange(AnalyticsQueries.since(began))
                         .setStatusMin(500)
                         .build());
         assertThat(errors.getLogsList()).hasSize(5);
@@ -145,14 +148,16 @@ class AnalyticsReportIT {
         await()
             .atMost(WAIT)
             .until(
-                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) == 32);
+                () ->
+                    AnalyticsQueries.total(query, "default", Metric.METRIC_REQUESTS, began) == 32);
         // one more request, counted after everything resent: nothing was counted twice
         assertThat(get(listen, "/hello")).isEqualTo(200);
         await()
             .atMost(WAIT)
             .until(
-                () -> PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began) >= 33);
-        assertThat(PlatformCalls.total(query, "default", Metric.METRIC_REQUESTS, began))
+                () ->
+                    AnalyticsQueries.total(query, "default", Metric.METRIC_REQUESTS, began) >= 33);
+        assertThat(AnalyticsQueries.total(query, "default", Metric.METRIC_REQUESTS, began))
             .isEqualTo(33);
       } finally {
         channel.shutdownNow();

@@ -1,11 +1,5 @@
 package io.gatehouse.engine.platform;
 
-import com.google.protobuf.Timestamp;
-import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
-import io.gatehouse.api.analytics.v1.GetMetricsRequest;
-import io.gatehouse.api.analytics.v1.Metric;
-import io.gatehouse.api.analytics.v1.Target;
-import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -20,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /** The calls the platform tests make as an operator: gRPC with the operator's token, plain HTTP. */
 final class PlatformCalls {
@@ -72,35 +64,5 @@ final class PlatformCalls {
     } catch (IOException notYet) {
       return null;
     }
-  }
-
-  /** How many {@code metric} events analytics-svc counted for virtual service {@code vs} since. */
-  static long total(
-      AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query,
-      String vs,
-      Metric metric,
-      Instant since) {
-    var response =
-        query
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .getMetrics(
-                GetMetricsRequest.newBuilder()
-                    .setTarget(Target.newBuilder().setVirtualService(vs))
-                    .setRange(since(since))
-                    .addMetrics(metric)
-                    .build());
-    double seconds = response.getStep().getSeconds();
-    return Math.round(
-        response.getSeries(0).getPointsList().stream()
-            .mapToDouble(p -> p.getValue() * seconds)
-            .sum());
-  }
-
-  /** The range from {@code start} to now. */
-  static TimeRange since(Instant start) {
-    return TimeRange.newBuilder()
-        .setStartTime(
-            Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano()))
-        .build();
   }
 }
