@@ -60,6 +60,13 @@ public final class MarathonSim implements Callable<Integer> {
   String credentials;
 
   @Option(
+      names = "--secrets-token-env",
+      description =
+          "the environment variable holding the token of the secret store's API (DC/OS Secrets"
+              + " API on the master's port); unset, the API is off (default: ${DEFAULT-VALUE})")
+  String secretsTokenEnv = "MARATHON_SIM_SECRETS_TOKEN";
+
+  @Option(
       names = "--fixed-tasks",
       description = "test mode: tasks are endpoints with nothing running")
   boolean fixedTasks;
@@ -92,6 +99,7 @@ public final class MarathonSim implements Callable<Integer> {
                 ? AgentSpec.defaults(agents)
                 : agentSpecs.stream().map(MarathonSim::agent).toList(),
             credentials,
+            System.getenv(secretsTokenEnv),
             fixedTasks,
             range(hostPorts, "--host-ports"),
             range(servicePorts, "--service-ports"),

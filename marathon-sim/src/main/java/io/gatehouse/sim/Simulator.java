@@ -14,6 +14,7 @@ import io.gatehouse.sim.marathon.TaskLauncher;
 import io.gatehouse.sim.mesos.Agent;
 import io.gatehouse.sim.mesos.AgentSpec;
 import io.gatehouse.sim.mesos.MesosApi;
+import io.gatehouse.sim.secrets.SecretStore;
 import io.gatehouse.sim.tasks.BuiltinTaskRunner;
 import io.gatehouse.sim.tasks.FixedTaskRunner;
 import io.gatehouse.sim.tasks.ProcessTaskRunner;
@@ -106,8 +107,10 @@ public final class Simulator implements AutoCloseable {
                         yield new TaskLauncher.ImageMapping(processes, standIn.substring(4));
                       }
                     }));
+    SecretStore secrets = new SecretStore(config.secretsToken());
     TaskLauncher launcher =
-        new TaskLauncher(processes, config.fixedTasks() ? new FixedTaskRunner() : null, images);
+        new TaskLauncher(
+            processes, config.fixedTasks() ? new FixedTaskRunner() : null, images, secrets::value);
     EventBus bus = new EventBus(config.clock());
     Marathon[] holder = new Marathon[1];
     HealthChecker checker = config.fixedTasks() ? null : new HealthChecker(() -> holder[0]);
@@ -156,6 +159,9 @@ public final class Simulator implements AutoCloseable {
             () -> config.bindAddress() + ":" + mesosPort[0],
             agentPort);
     Router mesosRoutes = mesos.routes(new Router());
+    if (config.secretsToken() != null) { // DC/OS serves its Secrets API beside the master
+      secrets.routes(mesosRoutes);
+    }
     HttpServer mesosServer =
         HttpServer.start(
             new InetSocketAddress(config.bindAddress(), config.mesosPort()),

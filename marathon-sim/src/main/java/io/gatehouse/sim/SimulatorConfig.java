@@ -17,6 +17,8 @@ import java.util.Map;
  *     free)
  * @param agents the simulated agents
  * @param credentials "user:password" for HTTP Basic auth, or null for none
+ * @param secretsToken the token the secret store's API asks for ({@code Authorization: token=…});
+ *     null turns the API off
  * @param fixedTasks the test mode: tasks are endpoints with nothing running behind them
  * @param hostPorts the host port range of every agent
  * @param servicePorts the service port range (Marathon's local_port_min/max)
@@ -34,6 +36,7 @@ public record SimulatorConfig(
     int agentPort,
     List<AgentSpec> agents,
     String credentials,
+    String secretsToken,
     boolean fixedTasks,
     int[] hostPorts,
     int[] servicePorts,
@@ -53,6 +56,9 @@ public record SimulatorConfig(
           "mongo", "tcp-echo",
           "redis", "tcp-echo");
 
+  /** The secret store's token in {@link #forTests}. */
+  public static final String TEST_SECRETS_TOKEN = "sim-secrets-token";
+
   /** A configuration for tests: free ports, two agents, fixed endpoints, quick heartbeats. */
   public static SimulatorConfig forTests(boolean fixedTasks, Path sandboxes) {
     return new SimulatorConfig(
@@ -62,6 +68,7 @@ public record SimulatorConfig(
         0,
         AgentSpec.defaults(2),
         null,
+        TEST_SECRETS_TOKEN,
         fixedTasks,
         new int[] {31000, 32000},
         new int[] {10000, 20000},
@@ -81,6 +88,7 @@ public record SimulatorConfig(
         agentPort,
         agents,
         credentials,
+        secretsToken,
         fixedTasks,
         hostPorts,
         servicePorts,
@@ -100,6 +108,7 @@ public record SimulatorConfig(
         agentPort,
         agents,
         userPassword,
+        secretsToken,
         fixedTasks,
         hostPorts,
         servicePorts,

@@ -207,6 +207,37 @@ class RealTasksIT {
   }
 
   @Test
+  void anEnvironmentSecretIsFilledFromTheSecretStoreAndNeverShownInTheApp() throws Exception {
+    SimClient store = new SimClient(sim.mesosUrl(), "token=" + SimulatorConfig.TEST_SECRETS_TOKEN);
+    SimClient stranger = new SimClient(sim.mesosUrl(), "token=guess");
+    String path = "/secrets/v1/secret/default/db/password";
+    assertThat(stranger.put(path, "{\"value\": \"x\"}").status()).isEqualTo(401);
+    assertThat(store.put(path, "{\"value\": \"first\"}").status()).isEqualTo(201);
+    assertThat(store.put(path, "{\"value\": \"again\"}").status()).isEqualTo(409);
+    assertThat(store.send("PATCH", path, "{\"value\": \"s3cret\"}").status()).isEqualTo(204);
+    assertThat(stranger.get(path).status()).isEqualTo(401);
+    assertThat(store.get(path).json().get("value").asText()).isEqualTo("s3cret");
+
+    client.post(
+        "/v2/apps",
+        """
+        {"id": "secret-dump", "cmd": "env > env.txt && exec sleep 600", "portDefinitions": [],
+         "env": {"DB_PW": {"secret": "pw"}}, "secrets": {"pw": {"source": "db/password"}}}
+        """);
+    try {
+      await().atMost(WAIT).until(() -> sim.taskProcesses().size() == 1);
+      JsonNode task = client.get("/v2/apps/secret-dump/tasks").json().get("tasks").get(0);
+      Path envFile = sandboxOf(task.get("id").asText()).resolve("env.txt");
+      await().atMost(WAIT).until(() -> Files.exists(envFile) && Files.size(envFile) > 0);
+      assertThat(Files.readAllLines(envFile)).contains("DB_PW=s3cret");
+      assertThat(client.get("/v2/apps/secret-dump").body()).doesNotContain("s3cret");
+    } finally {
+      client.delete("/v2/apps/secret-dump");
+      await().atMost(WAIT).until(() -> sim.taskProcesses().isEmpty());
+    }
+  }
+
+  @Test
   void aCrashingTaskIsRelaunchedWithBackoffAndKillingIsGraceful() throws Exception {
     String app =
         """

@@ -128,7 +128,33 @@ public final class AppDefinitions {
       }
     }
     networking(in, app);
+    checkSecretReferences(app);
     return app;
+  }
+
+  /**
+   * Environment values are strings or {@code {"secret": name}} naming one of the app's {@code
+   * secrets}, each with a {@code source}.
+   */
+  private static void checkSecretReferences(ObjectNode app) {
+    JsonNode secrets = app.path("secrets");
+    for (Map.Entry<String, JsonNode> secret : secrets.properties()) {
+      if (!secret.getValue().path("source").isTextual()) {
+        throw HttpError.invalid("/secrets/" + secret.getKey() + "/source", "error.path.missing");
+      }
+    }
+    for (Map.Entry<String, JsonNode> e : app.get("env").properties()) {
+      JsonNode value = e.getValue();
+      if (value.isTextual()) {
+        continue;
+      }
+      if (!value.path("secret").isTextual()) {
+        throw HttpError.invalid("/env/" + e.getKey(), "error.expected.jsstring");
+      }
+      if (!secrets.has(value.get("secret").asText())) {
+        throw HttpError.invalid("/env/" + e.getKey(), "references an undefined secret");
+      }
+    }
   }
 
   /** Applies a PATCH body (top-level keys replace) to a stored definition, then normalizes. */

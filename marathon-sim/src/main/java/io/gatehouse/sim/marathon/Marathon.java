@@ -493,7 +493,7 @@ public final class Marathon implements AutoCloseable {
       task.running =
           how.runner()
               .start(
-                  TaskLauncher.spec(app, task, how.command()),
+                  launcher.spec(app, task, how.command()),
                   status -> later(() -> onExit(app, task, status)));
       task.state = "TASK_RUNNING";
       task.startedAt = clock.instant();

@@ -7,6 +7,8 @@ import io.gatehouse.sim.tasks.TaskSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Chooses how a task runs and with which environment. In the test mode every task is a fixed
@@ -20,11 +22,20 @@ public final class TaskLauncher {
   private final TaskRunner processes;
   private final TaskRunner fixed;
   private final Map<String, ImageMapping> images;
+  private final Function<String, Optional<String>> secrets;
 
-  public TaskLauncher(TaskRunner processes, TaskRunner fixed, Map<String, ImageMapping> images) {
+  /**
+   * @param secrets the value of a secret's {@code source}, as Marathon's secrets plugin finds it
+   */
+  public TaskLauncher(
+      TaskRunner processes,
+      TaskRunner fixed,
+      Map<String, ImageMapping> images,
+      Function<String, Optional<String>> secrets) {
     this.processes = processes;
     this.fixed = fixed;
     this.images = Map.copyOf(images);
+    this.secrets = secrets;
   }
 
   /** The runner for an app's tasks, and the command it runs; throws when nothing can run it. */
@@ -57,13 +68,28 @@ public final class TaskLauncher {
     return new ImageMapping(processes, cmd);
   }
 
-  /** The task's spec: what to run and Marathon's environment for it. */
-  static TaskSpec spec(App app, Task task, String command) {
+  /**
+   * The task's spec: what to run and Marathon's environment for it. An environment value {@code
+   * {"secret": name}} is the value of the app's secret {@code name} (its {@code source} looked up
+   * in the secret store); a task whose secret cannot be found does not start.
+   */
+  TaskSpec spec(App app, Task task, String command) {
     ObjectNode d = app.definition;
     Map<String, String> env = new HashMap<>();
     for (Map.Entry<String, JsonNode> e : d.get("env").properties()) {
       if (e.getValue().isTextual()) {
         env.put(e.getKey(), e.getValue().asText());
+      } else if (e.getValue().path("secret").isTextual()) {
+        String name = e.getValue().get("secret").asText();
+        String source = d.path("secrets").path(name).path("source").asText("");
+        env.put(
+            e.getKey(),
+            secrets
+                .apply(source)
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "secret " + name + " (source " + source + ") is not in the store")));
       }
     }
     List<Integer> ports = task.listenPorts;

@@ -32,6 +32,32 @@ class AppDefinitionsTest {
   }
 
   @Test
+  void anEnvironmentValueMayOnlyReferToASecretTheAppDefines() throws Exception {
+    ObjectNode app =
+        normalize(
+            """
+            {"id": "/db", "cmd": "serve", "env": {"PW": {"secret": "pw"}},
+             "secrets": {"pw": {"source": "db/password"}}}
+            """);
+    assertThat(app.get("env").get("PW").get("secret").asText()).isEqualTo("pw");
+
+    HttpError undefined =
+        catchThrowableOfType(
+            HttpError.class,
+            () ->
+                normalize(
+                    "{\"id\": \"/db\", \"cmd\": \"serve\", \"env\": {\"PW\": {\"secret\": \"pw\"}}}"));
+    assertThat(undefined.status()).isEqualTo(422);
+    assertThat(undefined.body().toString()).contains("/env/PW").contains("undefined secret");
+
+    HttpError notAString =
+        catchThrowableOfType(
+            HttpError.class,
+            () -> normalize("{\"id\": \"/db\", \"cmd\": \"serve\", \"env\": {\"N\": 5}}"));
+    assertThat(notAString.body().toString()).contains("/env/N");
+  }
+
+  @Test
   void a14IpPerTaskBodyBecomesAContainerNetworkWithoutHostPorts() throws Exception {
     ObjectNode app =
         normalize(

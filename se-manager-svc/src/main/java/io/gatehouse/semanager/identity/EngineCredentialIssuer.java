@@ -31,6 +31,11 @@ public final class EngineCredentialIssuer {
     return credentials.issueForGroup(group, config.groupLifetime());
   }
 
+  /** How long a group credential lasts. */
+  public Duration groupLifetime() {
+    return config.groupLifetime();
+  }
+
   /** A session credential for engine {@code seId} of {@code group}, as sent on its stream. */
   public EngineCredential session(String seId, String group) {
     Instant expires = clock.instant().plus(config.sessionLifetime());

@@ -9,7 +9,9 @@ import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.driver.fleet.FleetDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
+import io.gatehouse.semanager.driver.marathon.GroupCredentials;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
+import io.gatehouse.semanager.driver.marathon.SecretStore;
 import io.gatehouse.semanager.driver.ssh.SshDriver;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
@@ -93,7 +95,7 @@ final class LifecycleFactory {
                   marathon.credentials(),
                   marathon.command() == null ? MarathonDriver.DEFAULT_COMMAND : marathon.command(),
                   manager,
-                  issuer::deployGroup)));
+                  groupCredentials(marathon, issuer))));
     }
     drivers.add(
         new SshDriver(
@@ -125,6 +127,37 @@ final class LifecycleFactory {
         config.defaultMethod(),
         manager.target());
     return reconciler.start();
+  }
+
+  /** Where the Marathon driver keeps its groups' credentials: Marathon's secret store. */
+  private static GroupCredentials groupCredentials(
+      MarathonDriverConfig marathon, EngineCredentialIssuer issuer) {
+    String prefix = "gatehouse.semanager.lifecycle.marathon.";
+    if (marathon.secretStoreUrl() == null || marathon.secretStoreUrl().isBlank()) {
+      throw new ConfigurationException(
+          prefix
+              + "secret-store-url is required with "
+              + prefix
+              + "url: the engines of a Marathon app get their credential as one of Marathon's"
+              + " secrets (DC/OS Secrets API), never in the app's plain environment");
+    }
+    if (marathon.secretStoreToken() == null || marathon.secretStoreToken().isBlank()) {
+      throw new ConfigurationException(
+          prefix + "secret-store-token is required with " + prefix + "secret-store-url");
+    }
+    try {
+      return new GroupCredentials(
+          new SecretStore(
+              URI.create(marathon.secretStoreUrl()),
+              marathon.secretStore(),
+              marathon.secretStoreToken()),
+          marathon.credentialSecret(),
+          issuer::deployGroup,
+          issuer.groupLifetime(),
+          Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(prefix + "credential-secret: " + e.getMessage(), e);
+    }
   }
 
   /** The reconciler acts while this replica holds the lock "se-manager-svc/reconciler". */

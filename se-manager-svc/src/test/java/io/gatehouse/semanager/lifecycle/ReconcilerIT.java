@@ -14,10 +14,8 @@ import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.NodeDriver;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
-import java.time.Clock;
+import io.gatehouse.testsupport.SteppedClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,7 @@ class ReconcilerIT {
   private javax.sql.DataSource dataSource;
   private Inventory inventory;
   private RecordingDriver driver;
-  private TestClock clock;
+  private SteppedClock clock;
   private Reconciler reconciler;
 
   @BeforeEach
@@ -50,7 +48,7 @@ class ReconcilerIT {
     dataSource = InventoryDatabase.migrated();
     inventory = new Inventory(dataSource);
     driver = new RecordingDriver();
-    clock = new TestClock();
+    clock = new SteppedClock();
     reconciler = new Reconciler(inventory, List.of(driver), SETTINGS, clock);
   }
 
@@ -375,30 +373,6 @@ class ReconcilerIT {
     @Override
     public boolean running(EngineSpec engine) {
       return running.contains(engine.seId());
-    }
-  }
-
-  /** The real time plus what the test advanced. */
-  private static final class TestClock extends Clock {
-    private Duration offset = Duration.ZERO;
-
-    void advance(Duration by) {
-      offset = offset.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

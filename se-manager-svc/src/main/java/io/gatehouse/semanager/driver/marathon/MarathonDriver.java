@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -34,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * LIKE}/{@code UNLIKE} attribute constraints, and as many instances as eligible agents. Marathon
  * places, restarts and replaces the tasks; the driver only writes the app when it differs, and
  * never forces a change past a running deployment (a 409 is retried on the next pass).
+ *
+ * <p>The engines' group credential is one of Marathon's secrets ({@link GroupCredentials}): the
+ * app's environment refers to it, and Marathon's secrets plugin fills it in from the secret store
+ * when a task starts.
  *
  * <p>The command runs in the task's shell, so the engine's id is {@code <group>@$HOST}: Marathon's
  * {@code HOST} is the agent's hostname, the same id the reconciler plans.
@@ -53,15 +56,16 @@ public final class MarathonDriver implements GroupDriver {
    * @param credentials "user:password" for HTTP Basic, or null
    * @param command the engine command template for groups without one of their own
    * @param manager how engines reach se-manager: its address and how they trust it
-   * @param credentials the credential of a group's engines, in the app's environment: a group
-   *     credential, which only opens control streams of engines of that group
+   * @param engineCredentials the credential of a group's engines, a group credential (it only opens
+   *     control streams of engines of that group), kept in the secret store: the app's environment
+   *     refers to it as one of Marathon's secrets
    */
   public record Settings(
       URI url,
       String credentials,
       String command,
       ManagerAddress manager,
-      Function<String, String> engineCredentials) {}
+      GroupCredentials engineCredentials) {}
 
   private final Settings settings;
   private final HttpClient http;
@@ -94,6 +98,7 @@ public final class MarathonDriver implements GroupDriver {
   @Override
   public void apply(ServiceEngineGroup group, List<EngineSpec> engines) throws DriverException {
     String appId = appId(group);
+    settings.engineCredentials().ensure(group.getMeta().getName());
     ObjectNode wanted = definition(group, engines.size());
     HttpResponse<String> current = send("GET", "/v2/apps" + appId, null);
     if (current.statusCode() == 404) {
@@ -179,9 +184,13 @@ public final class MarathonDriver implements GroupDriver {
     for (AttributeMatch exclude : group.getPlacement().getExcludeAttributesList()) {
       constraints.addArray().add(exclude.getName()).add("UNLIKE").add(regex(exclude));
     }
-    if (settings.engineCredentials() != null) {
-      app.putObject("env").put("GATEHOUSE_SE_TOKEN", settings.engineCredentials().apply(name));
-    }
+    // the credential is one of Marathon's secrets: the app names where it is, never what it is
+    app.putObject("env")
+        .putObject("GATEHOUSE_SE_TOKEN")
+        .put("secret", GroupCredentials.SECRET_NAME);
+    app.putObject("secrets")
+        .putObject(GroupCredentials.SECRET_NAME)
+        .put("source", settings.engineCredentials().path(name));
     app.putObject("labels").put("gatehouse.se-group", name);
     return app;
   }
@@ -195,7 +204,7 @@ public final class MarathonDriver implements GroupDriver {
   /** The fields the driver sets, as Marathon answers them, to tell whether an update is needed. */
   private static ObjectNode essentials(JsonNode app) {
     ObjectNode essentials = json.createObjectNode();
-    for (String field : List.of("cmd", "instances", "constraints", "env", "labels")) {
+    for (String field : List.of("cmd", "instances", "constraints", "env", "secrets", "labels")) {
       essentials.set(field, app.path(field));
     }
     essentials.put("cpus", app.path("cpus").asDouble());

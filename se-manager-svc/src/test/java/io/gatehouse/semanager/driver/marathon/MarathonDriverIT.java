@@ -23,6 +23,7 @@ import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
 import io.gatehouse.sim.mesos.AgentSpec;
+import io.gatehouse.testsupport.SteppedClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +52,8 @@ class MarathonDriverIT {
 
   private Simulator simulator;
   private MarathonDriver driver;
+  private java.util.concurrent.atomic.AtomicInteger issued;
+  private SteppedClock clock;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -68,6 +71,7 @@ class MarathonDriverIT {
                     AgentSpec.parse("127.0.0.3:rack=core"),
                     AgentSpec.parse("127.0.0.4:rack=edge,maintenance=yes")),
                 null,
+                base.secretsToken(),
                 true,
                 base.hostPorts(),
                 base.servicePorts(),
@@ -76,6 +80,8 @@ class MarathonDriverIT {
                 base.heartbeat(),
                 base.maxOutstandingEvents(),
                 base.clock()));
+    issued = new java.util.concurrent.atomic.AtomicInteger();
+    clock = new SteppedClock();
     driver =
         new MarathonDriver(
             new MarathonDriver.Settings(
@@ -83,7 +89,30 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.trusting("10.0.0.1:9103", "/etc/gatehouse/ca.pem"),
-                group -> "credential-of-" + group));
+                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN)));
+  }
+
+  /** Group credentials in the simulator's secret store, a new one at every issue. */
+  private GroupCredentials groupCredentials(String token) {
+    return new GroupCredentials(
+        new SecretStore(URI.create(simulator.mesosUrl() + "/secrets/v1"), "default", token),
+        "gatehouse/engine-credential/{group}",
+        group -> "credential-" + issued.incrementAndGet() + "-of-" + group,
+        Duration.ofDays(30),
+        clock);
+  }
+
+  private String storedSecret(String path) throws Exception {
+    return json.readTree(
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(simulator.mesosUrl() + "/secrets/v1/secret/default/" + path))
+                        .header("Authorization", "token=" + SimulatorConfig.TEST_SECRETS_TOKEN)
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body())
+        .path("value")
+        .asText();
   }
 
   @AfterEach
@@ -156,8 +185,14 @@ class MarathonDriverIT {
         .contains("--control=10.0.0.1:9103 --control-ca=/etc/gatehouse/ca.pem")
         .contains("--se-id=default@\"$HOST\"")
         .contains("--hostname=\"$HOST\"");
-    assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").asText())
-        .isEqualTo("credential-of-default");
+    // the credential is a Marathon secret: the app says where it is, the store holds it
+    assertThat(app.path("env").path("GATEHOUSE_SE_TOKEN").path("secret").asText())
+        .isEqualTo("gatehouse-engine-credential");
+    assertThat(app.path("secrets").path("gatehouse-engine-credential").path("source").asText())
+        .isEqualTo("gatehouse/engine-credential/default");
+    assertThat(app.toString()).doesNotContain("credential-1");
+    assertThat(storedSecret("gatehouse/engine-credential/default"))
+        .isEqualTo("credential-1-of-default");
     assertThat(app.path("constraints").toString()).contains("[\"hostname\",\"UNIQUE\"]");
     assertThat(app.path("networks").path(0).path("mode").asText()).isEqualTo("host");
     assertThat(app.path("labels").path("gatehouse.se-group").asText()).isEqualTo("default");
@@ -168,9 +203,18 @@ class MarathonDriverIT {
                 taskHosts("/gatehouse/service-engine")
                     .equals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4")));
 
-    // applied again unchanged: Marathon is not asked for a new version
+    // applied again unchanged: Marathon is not asked for a new version, no credential is issued
     String version = app.path("version").asText();
     driver.apply(group, specs(group));
+    assertThat(get("/v2/apps/gatehouse/service-engine").path("app").path("version").asText())
+        .isEqualTo(version);
+    assertThat(issued.get()).isEqualTo(1);
+
+    // half the credential's life later it is renewed in the store; the app stays as it is
+    clock.advance(Duration.ofDays(15).plusMinutes(1));
+    driver.apply(group, specs(group));
+    assertThat(storedSecret("gatehouse/engine-credential/default"))
+        .isEqualTo("credential-2-of-default");
     assertThat(get("/v2/apps/gatehouse/service-engine").path("app").path("version").asText())
         .isEqualTo(version);
 
@@ -324,12 +368,32 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.plaintext("m"),
-                group -> "t"));
+                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN)));
     ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
 
     assertThatThrownBy(() -> nowhere.apply(group, List.of()))
         .isInstanceOf(DriverException.class)
         .hasMessageContaining("Marathon at http://127.0.0.1:1 does not answer");
+  }
+
+  @Test
+  void aSecretStoreThatRefusesTheTokenStopsTheAppAndSaysWhy() throws Exception {
+    MarathonDriver refused =
+        new MarathonDriver(
+            new MarathonDriver.Settings(
+                URI.create(simulator.marathonUrl()),
+                null,
+                MarathonDriver.DEFAULT_COMMAND,
+                ManagerAddress.plaintext("m"),
+                groupCredentials("a-wrong-token")));
+    ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
+
+    assertThatThrownBy(() -> refused.apply(group, specs(group)))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("secret store")
+        .hasMessageContaining("401")
+        .hasMessageNotContaining("a-wrong-token");
+    assertThat(get("/v2/apps/gatehouse/service-engine").path("app").isMissingNode()).isTrue();
   }
 
   private Map<String, String> tasksByHost() throws Exception {
