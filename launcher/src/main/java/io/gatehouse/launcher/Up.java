@@ -238,6 +238,7 @@ final class Up implements Callable<Integer> {
                         + engineKeys.publicKey())),
             Map.of(
                 "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
+                "GATEHOUSE_SEMANAGER_AUTH_SERVICE_TOKENS", s.get("analytics-token"),
                 "GATEHOUSE_SEMANAGER_POLICY_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", s.get("se-manager-token"),
                 "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key"),
@@ -252,11 +253,13 @@ final class Up implements Callable<Integer> {
                     "--gatehouse.analytics.autoscale.enabled=true",
                     "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
                     "--gatehouse.analytics.discovery.target=" + grpc(2),
+                    "--gatehouse.analytics.semanager.target=" + grpc(3),
                     "--gatehouse.analytics.auth.engine-credentials-key=" + engineKeys.publicKey())),
             Map.of(
                 "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
                 "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token"),
+                "GATEHOUSE_ANALYTICS_SEMANAGER_TOKEN", s.get("analytics-token"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 4, START);
   }

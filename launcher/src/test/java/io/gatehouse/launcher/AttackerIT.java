@@ -12,9 +12,13 @@ import io.gatehouse.api.policy.v1.ListVirtualServicesRequest;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.DecommissionServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.EngineCredential;
+import io.gatehouse.api.semanager.v1.GetServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
@@ -48,7 +52,8 @@ import org.junit.jupiter.api.TestInstance;
  * The platform of {@code gatehouse up}, as an attacker on its network or with a stolen engine
  * credential meets it: a credential taken from one engine's state opens no stream of another engine
  * or group and reports for no other engine; clients without TLS or without a certificate of the CA
- * are refused; the management ports answer health and metrics alone.
+ * are refused; the management ports answer health and metrics alone; decommissioning an engine
+ * revokes its credentials at analytics-svc too, while its node gets a new engine.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Order(1)
@@ -112,6 +117,53 @@ class AttackerIT {
   }
 
   @Test
+  void aDecommissionedEnginesStolenCredentialReportsNoMoreWhileItsSuccessorDoes() throws Exception {
+    String victim = "default@127.0.0.3";
+    String stolen = stolenCredential(victim);
+    Channel analytics = as(engineChannel(platform.grpc(4)), stolen);
+    List<ReportResponse> received = new CopyOnWriteArrayList<>();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    AnalyticsIngestGrpc.newStub(analytics)
+        .report(observer(received, error))
+        .onNext(ReportRequest.newBuilder().setHello(ReportHello.newBuilder()).build());
+    await().until(() -> received.stream().anyMatch(ReportResponse::hasFlowControl));
+
+    ServiceEngineAdminGrpc.ServiceEngineAdminBlockingStub admin =
+        ServiceEngineAdminGrpc.newBlockingStub(
+            as(operatorChannel(platform.grpc(3)), secret("operator-token")));
+    admin.decommissionServiceEngine(
+        DecommissionServiceEngineRequest.newBuilder().setId(victim).build());
+
+    // analytics-svc learns of the revocation from se-manager-svc: the open stream ends ...
+    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> error.get() != null);
+    Status ended = Status.fromThrowable(error.get());
+    assertThat(ended.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(ended.getDescription()).contains("was revoked");
+    // ... and the stolen credential opens no other, though it has not expired
+    List<ReportResponse> again = new CopyOnWriteArrayList<>();
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    AnalyticsIngestGrpc.newStub(analytics)
+        .report(observer(again, refused))
+        .onNext(ReportRequest.newBuilder().setHello(ReportHello.newBuilder()).build());
+    await().until(() -> refused.get() != null);
+    assertThat(Status.fromThrowable(refused.get()).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(again).noneMatch(ReportResponse::hasFlowControl);
+
+    // the node is still eligible: the next pass deploys the engine again, with new credentials
+    await()
+        .atMost(java.time.Duration.ofSeconds(90))
+        .until(
+            () ->
+                admin
+                        .getServiceEngine(
+                            GetServiceEngineRequest.newBuilder().setId(victim).build())
+                        .getState()
+                    == ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED);
+    await().until(() -> !stolenCredential(victim).equals(stolen));
+  }
+
+  @Test
   void clientsWithoutTlsOrWithoutACertificateOfTheCaAreRefused() throws Exception {
     String operator = secret("operator-token");
     Channel plaintext = channel(platform.grpc(1), InsecureChannelCredentials.create());
@@ -167,7 +219,11 @@ class AttackerIT {
 
   /** The session credential an engine keeps in its state dir, as a thief on its node finds it. */
   private String stolenCredential() throws Exception {
-    Path kept = platform.home.resolve("engines").resolve(ENGINE).resolve("credential");
+    return stolenCredential(ENGINE);
+  }
+
+  private String stolenCredential(String engine) throws Exception {
+    Path kept = platform.home.resolve("engines").resolve(engine).resolve("credential");
     await().until(() -> Files.isRegularFile(kept));
     return EngineCredential.parseFrom(Files.readAllBytes(kept)).getToken();
   }
@@ -177,6 +233,17 @@ class AttackerIT {
     return channel(
         target,
         TlsChannelCredentials.newBuilder().trustManager(platform.tls("ca.pem").toFile()).build());
+  }
+
+  /** A channel as the CLI opens one: TLS trusting the CA, with the operator's certificate. */
+  private Channel operatorChannel(String target) throws Exception {
+    return channel(
+        target,
+        TlsChannelCredentials.newBuilder()
+            .trustManager(platform.tls("ca.pem").toFile())
+            .keyManager(
+                platform.tls("operator.pem").toFile(), platform.tls("operator.key").toFile())
+            .build());
   }
 
   private Channel channel(String target, ChannelCredentials credentials) {

@@ -1,6 +1,7 @@
 package io.gatehouse.analytics.ingest;
 
 import io.gatehouse.analytics.auth.Role;
+import io.gatehouse.analytics.revocation.RevokedCredentials;
 import io.gatehouse.api.analytics.v1.AnalyticsIngestGrpc;
 import io.gatehouse.api.analytics.v1.BatchAck;
 import io.gatehouse.api.analytics.v1.BatchResult;
@@ -12,11 +13,14 @@ import io.gatehouse.common.identity.EngineIdentity;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,13 +49,26 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
   private static final java.util.regex.Pattern SE_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9@._:%-]{1,300}");
 
+  private final RevokedCredentials revoked;
+  // each open stream with a credential: checks whether that credential was revoked since
+  private final Set<Runnable> revocationChecks = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param revoked the credentials se-manager-svc revoked; null when analytics-svc does not follow
+   *     them (a credential then counts until it expires)
+   */
   IngestGrpcService(
       BatchStore store,
       MetricIngest metrics,
-      @Value("${gatehouse.analytics.ingest.credits:16}") int credits) {
+      @Value("${gatehouse.analytics.ingest.credits:16}") int credits,
+      @Nullable RevokedCredentials revoked) {
     this.store = store;
     this.metrics = metrics;
     this.credits = credits;
+    this.revoked = revoked;
+    if (revoked != null) {
+      revoked.onChange(() -> revocationChecks.forEach(Runnable::run));
+    }
   }
 
   private final ScheduledExecutorService expiries =
@@ -61,6 +78,13 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
             thread.setDaemon(true);
             return thread;
           });
+
+  private static Status revokedStatus(String seId) {
+    return Status.PERMISSION_DENIED.withDescription(
+        "this credential of engine "
+            + seId
+            + " was revoked: the engine was decommissioned after it was issued");
+  }
 
   @Override
   public StreamObserver<ReportRequest> report(StreamObserver<ReportResponse> out) {
@@ -74,6 +98,7 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
       private volatile String seId;
       private volatile boolean closed;
       private volatile ScheduledFuture<?> expiry; // ends the stream when its credential does
+      private final Runnable revocationCheck = this::endIfRevoked;
       // batches received and not yet answered; answers of metric batches come from another thread
       private final java.util.concurrent.atomic.AtomicInteger unanswered =
           new java.util.concurrent.atomic.AtomicInteger();
@@ -168,6 +193,13 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
             return;
           }
           seId = named;
+          if (revoked != null) {
+            revocationChecks.add(revocationCheck); // before the check: no change goes unseen
+            if (revoked.revokes(identity.get())) {
+              fail(revokedStatus(named));
+              return;
+            }
+          }
           long left =
               Math.max(0, Duration.between(Instant.now(), identity.get().expiresAt()).toMillis());
           expiry =
@@ -246,9 +278,18 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
         }
       }
 
-      /** Marks the stream ended; its credential's expiry no longer needs watching. */
+      /** Ends the stream when its engine's credential was revoked (decommissioned) since. */
+      private void endIfRevoked() {
+        if (revoked.revokes(identity.orElseThrow())) {
+          log.info("engine {}: its credential was revoked; its report stream ends", seId);
+          fail(revokedStatus(seId));
+        }
+      }
+
+      /** Marks the stream ended; its credential's expiry and revocation no longer need watching. */
       private void close() {
         closed = true;
+        revocationChecks.remove(revocationCheck);
         ScheduledFuture<?> watched = expiry;
         if (watched != null) {
           watched.cancel(false);

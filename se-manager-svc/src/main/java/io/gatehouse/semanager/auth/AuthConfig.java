@@ -11,7 +11,11 @@ import java.util.List;
  * @param operatorTokens tokens of operators and their tools
  * @param engineTokens shared tokens engines may connect with, trusted to say who they are: for
  *     engines run by hand; engines this manager deploys get credentials of their own instead
+ * @param serviceTokens tokens of the services that read the revoked engine credentials
+ *     (analytics-svc)
  */
 @ConfigurationProperties("gatehouse.semanager.auth")
 public record AuthConfig(
-    @Nullable List<String> operatorTokens, @Nullable List<String> engineTokens) {}
+    @Nullable List<String> operatorTokens,
+    @Nullable List<String> engineTokens,
+    @Nullable List<String> serviceTokens) {}

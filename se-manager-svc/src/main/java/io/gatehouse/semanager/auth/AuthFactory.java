@@ -8,8 +8,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Every call is authenticated by its bearer token (health and reflection are open): an operator
- * token, an engine token (which any engine may present as any engine), or an engine's own
- * credential (which names it).
+ * token, an engine token (which any engine may present as any engine), an engine's own credential
+ * (which names it), or a service token (analytics-svc reading revocations).
  */
 @Factory
 final class AuthFactory {
@@ -21,6 +21,9 @@ final class AuthFactory {
             .required("operator-tokens", config.operatorTokens(), Role.OPERATOR);
     if (config.engineTokens() != null) {
       config.engineTokens().forEach(t -> tokens.token("engine-tokens", t, Role.SERVICE_ENGINE));
+    }
+    if (config.serviceTokens() != null) {
+      config.serviceTokens().forEach(t -> tokens.token("service-tokens", t, Role.SERVICE));
     }
     if (engineCredentials != null) {
       tokens.credentials(Role.SERVICE_ENGINE, engineCredentials::verify);

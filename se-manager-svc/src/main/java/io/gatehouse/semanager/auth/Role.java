@@ -7,7 +7,9 @@ public enum Role {
   /** A person or tool: everything. */
   OPERATOR,
   /** A service engine: its control stream. */
-  SERVICE_ENGINE;
+  SERVICE_ENGINE,
+  /** Another Gatehouse service (analytics-svc): the revoked engine credentials. */
+  SERVICE;
 
   /** The role of the caller of the call this thread is serving. */
   public static Role current() {

@@ -45,6 +45,7 @@ public final class ControlGrpcService
   private final Supplier<Optional<EngineIdentity>> callerIdentity;
   private final EngineCredentialIssuer issuer;
   private final Predicate<String> decommissioned;
+  private final Predicate<EngineIdentity> revoked;
   private final ScheduledExecutorService renewals =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -64,7 +65,8 @@ public final class ControlGrpcService
         ConnectionListener.NONE,
         Optional::empty,
         null,
-        engine -> false);
+        engine -> false,
+        identity -> false);
   }
 
   /**
@@ -74,6 +76,7 @@ public final class ControlGrpcService
    *     with a configured engine token
    * @param issuer issues session credentials; null: none are given
    * @param decommissioned whether an engine id has been decommissioned
+   * @param revoked whether a credential was revoked (its engine decommissioned after it was issued)
    */
   public ControlGrpcService(
       ConfigPush push,
@@ -83,7 +86,8 @@ public final class ControlGrpcService
       ConnectionListener listener,
       Supplier<Optional<EngineIdentity>> callerIdentity,
       EngineCredentialIssuer issuer,
-      Predicate<String> decommissioned) {
+      Predicate<String> decommissioned,
+      Predicate<EngineIdentity> revoked) {
     this.push = push;
     this.managerId = managerId;
     this.heartbeatInterval = heartbeatInterval;
@@ -92,6 +96,7 @@ public final class ControlGrpcService
     this.callerIdentity = callerIdentity;
     this.issuer = issuer;
     this.decommissioned = decommissioned;
+    this.revoked = revoked;
   }
 
   @Override
@@ -182,6 +187,16 @@ public final class ControlGrpcService
                           + (identity.get().seId() == null
                               ? "an engine of group " + identity.get().group()
                               : identity.get().seId() + " of group " + identity.get().group()))
+                  .asRuntimeException());
+          return;
+        }
+        if (identity.isPresent() && revoked.test(identity.get())) {
+          out.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription(
+                      "this credential of engine "
+                          + seId
+                          + " was revoked: the engine was decommissioned after it was issued")
                   .asRuntimeException());
           return;
         }

@@ -4,13 +4,18 @@ import io.gatehouse.common.identity.EngineCredentials;
 import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.semanager.identity.CredentialsConfig;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
+import io.gatehouse.semanager.identity.RevocationGrpcService;
+import io.gatehouse.semanager.identity.RevocationStore;
+import io.grpc.BindableService;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 /**
  * Engine credentials, when {@code gatehouse.semanager.engine-credentials.signing-key} is set: the
@@ -43,6 +48,22 @@ final class IdentityFactory {
           PREFIX + ".signing-key and .verification-key are not a key pair");
     }
     return credentials;
+  }
+
+  /** The revocations: kept as long as a credential naming one engine can last. */
+  @Singleton
+  RevocationStore revocations(DataSource dataSource, CredentialsConfig config) {
+    return new RevocationStore(
+        dataSource,
+        config.deployLifetime().compareTo(config.sessionLifetime()) > 0
+            ? config.deployLifetime()
+            : config.sessionLifetime());
+  }
+
+  @Singleton
+  @Named("revocations")
+  BindableService revocationService(RevocationStore revocations) {
+    return new RevocationGrpcService(revocations);
   }
 
   @Singleton

@@ -9,6 +9,7 @@ import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.control.ConnectionListener;
 import io.gatehouse.semanager.control.ControlGrpcService;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
+import io.gatehouse.semanager.identity.RevocationStore;
 import io.gatehouse.semanager.inventory.ConnectionRecorder;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
@@ -30,6 +31,8 @@ import java.time.Duration;
 /** The push, the engines' Connect service, and the gRPC server's shared parts. */
 @Factory
 final class PushFactory {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PushFactory.class);
+
   /** How often engines send heartbeats; the reconciler's silence limit is a few of them. */
   static final String HEARTBEAT_INTERVAL = "${gatehouse.semanager.heartbeat-interval:10s}";
 
@@ -78,6 +81,7 @@ final class PushFactory {
       Inventory inventory,
       @Nullable Reconciler reconciler,
       @Nullable EngineCredentialIssuer issuer,
+      @Nullable RevocationStore revocations,
       @Value(HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
     ConnectionRecorder recorder = new ConnectionRecorder(inventory);
     ConnectionListener listener =
@@ -117,7 +121,22 @@ final class PushFactory {
             inventory
                 .get(id)
                 .map(e -> e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED)
-                .orElse(false));
+                .orElse(false),
+        identity -> revoked(revocations, identity));
+  }
+
+  /** Whether a credential is revoked; when the store cannot tell, it is (refused, not trusted). */
+  private static boolean revoked(@Nullable RevocationStore revocations, EngineIdentity identity) {
+    if (revocations == null) {
+      return false;
+    }
+    try {
+      return revocations.read().revokes(identity);
+    } catch (java.sql.SQLException e) {
+      log.warn(
+          "revocations cannot be read, engine {} is refused: {}", identity.seId(), e.toString());
+      return true;
+    }
   }
 
   @Singleton

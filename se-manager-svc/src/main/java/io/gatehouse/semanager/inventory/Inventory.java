@@ -120,7 +120,10 @@ public final class Inventory {
         });
   }
 
-  /** Moves an engine to {@code state} and records the step as an event. */
+  /**
+   * Moves an engine to {@code state} and records the step as an event. Decommissioning it also
+   * revokes every credential naming it issued until now.
+   */
   public void transition(String id, ServiceEngineState state, String eventType, String message) {
     transaction(
         c -> {
@@ -131,6 +134,16 @@ public final class Inventory {
             st.setString(1, name(state));
             st.setString(2, id);
             st.executeUpdate();
+          }
+          if (state == ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED) {
+            try (PreparedStatement st =
+                c.prepareStatement(
+                    "INSERT INTO engine_revocation (se_id, revoked_before)"
+                        + " VALUES (?, clock_timestamp()) ON CONFLICT (se_id)"
+                        + " DO UPDATE SET revoked_before = clock_timestamp()")) {
+              st.setString(1, id);
+              st.executeUpdate();
+            }
           }
           append(c, id, eventType, message);
           return null;

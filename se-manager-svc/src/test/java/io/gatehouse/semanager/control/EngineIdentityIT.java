@@ -1,12 +1,16 @@
 package io.gatehouse.semanager.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
+import io.gatehouse.api.semanager.v1.EngineRevocationsGrpc;
 import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.ListRevocationsRequest;
+import io.gatehouse.api.semanager.v1.ListRevocationsResponse;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.common.identity.EngineCredentials;
@@ -186,6 +190,61 @@ class EngineIdentityIT implements TestPropertyProvider {
     await().until(() -> again.error.get() != null);
     assertThat(Status.fromThrowable(again.error.get()).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void decommissioningRevokesTheEnginesEarlierCredentialsEvenOnceItIsDeployedAgain() {
+    String before = issuer.deploy("east@node-8", "east");
+    Stream first = open(before);
+    first.hello("east@node-8", "east");
+    await().until(() -> first.credentials().size() >= 1);
+    String session = first.credentials().get(0);
+    first.requests.onCompleted();
+
+    inventory.transition(
+        "east@node-8",
+        ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED,
+        "DECOMMISSIONED",
+        "by the test");
+    // the next pass deploys it again, with a new credential
+    inventory.transition(
+        "east@node-8", ServiceEngineState.SERVICE_ENGINE_STATE_STARTING, "DEPLOYED", "again");
+
+    for (String stolen : List.of(before, session)) {
+      Stream refused = open(stolen);
+      refused.hello("east@node-8", "east");
+      await().until(() -> refused.error.get() != null);
+      Status status = Status.fromThrowable(refused.error.get());
+      assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getDescription()).contains("was revoked");
+    }
+    Stream fresh = open(issuer.deploy("east@node-8", "east"));
+    fresh.hello("east@node-8", "east");
+    await().until(() -> fresh.received.stream().anyMatch(ConnectResponse::hasWelcome));
+    fresh.requests.onCompleted();
+
+    // the services that verify credentials themselves read the revocation; engines may not
+    ListRevocationsResponse revocations =
+        EngineRevocationsGrpc.newBlockingStub(withToken("test-service-token-0001"))
+            .listRevocations(ListRevocationsRequest.getDefaultInstance());
+    assertThat(revocations.getRevocationsList())
+        .anyMatch(r -> r.getSeId().equals("east@node-8") && r.getRevokedBefore().getSeconds() > 0);
+    assertThatThrownBy(
+            () ->
+                EngineRevocationsGrpc.newBlockingStub(withToken(session))
+                    .listRevocations(ListRevocationsRequest.getDefaultInstance()))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED));
+  }
+
+  private io.grpc.Channel withToken(String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** One control stream, opened with {@code token}. */

@@ -35,6 +35,7 @@ import java.util.UUID;
 public final class EngineCredentials {
   private static final String ISSUER = "gatehouse/se-manager";
   private static final String GROUP_SUBJECT = "*";
+  private static final String ISSUED_MILLIS = "iat_ms";
   private static final int MAX_TOKEN = 4096;
 
   private final ECDSASigner signer;
@@ -101,6 +102,7 @@ public final class EngineCredentials {
             .claim("grp", group)
             .claim("use", use.name().toLowerCase(Locale.ROOT))
             .issueTime(Date.from(now))
+            .claim(ISSUED_MILLIS, now.toEpochMilli()) // iat is in seconds: revocations need more
             .expirationTime(Date.from(expires))
             .jwtID(UUID.randomUUID().toString())
             .build();
@@ -152,10 +154,21 @@ public final class EngineCredentials {
               group,
               kind,
               claims.getJWTID(),
+              issuedAt(claims),
               expiry.toInstant()));
     } catch (ParseException | JOSEException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /** When a credential was issued: to the millisecond, else iat's second, else the epoch. */
+  private static Instant issuedAt(JWTClaimsSet claims) throws ParseException {
+    Long millis = claims.getLongClaim(ISSUED_MILLIS);
+    if (millis != null) {
+      return Instant.ofEpochMilli(millis);
+    }
+    Date issued = claims.getIssueTime();
+    return issued == null ? Instant.EPOCH : issued.toInstant();
   }
 
   private static byte[] pem(Path file) {

@@ -10,10 +10,11 @@ import java.time.Instant;
  * @param group its SE group
  * @param use what the credential is for
  * @param credentialId the credential's own id (for logs, never the token)
+ * @param issuedAt when it was issued (to the millisecond)
  * @param expiresAt when it stops being accepted
  */
 public record EngineIdentity(
-    String seId, String group, Use use, String credentialId, Instant expiresAt) {
+    String seId, String group, Use use, String credentialId, Instant issuedAt, Instant expiresAt) {
 
   /** What a credential is for. */
   public enum Use {

@@ -133,6 +133,11 @@ public final class ControlClient implements AutoCloseable {
 
               @Override
               public void onError(Throwable t) {
+                io.grpc.Status.Code code = io.grpc.Status.fromThrowable(t).getCode();
+                if (code == io.grpc.Status.Code.PERMISSION_DENIED
+                    || code == io.grpc.Status.Code.UNAUTHENTICATED) {
+                  settings.credentials().refused();
+                }
                 onControlThread(() -> lost(self.get(), t.getMessage()));
               }
 

@@ -77,6 +77,25 @@ public final class EngineCredentialStore {
     }
   }
 
+  /**
+   * The control plane refused the token: a kept session credential is dropped (it may have been
+   * revoked, e.g. a decommissioned engine deployed again), so the next call uses the deployed one.
+   */
+  public void refused() {
+    if (session == null) {
+      return;
+    }
+    session = null;
+    log.info("the session credential was refused; the deployed credential is used from now on");
+    if (stateDir != null) {
+      try {
+        Files.deleteIfExists(stateDir.resolve(FILE));
+      } catch (IOException e) {
+        log.warn("could not remove the refused session credential: {}", e.getMessage());
+      }
+    }
+  }
+
   private EngineCredential load() {
     if (stateDir == null || !Files.isRegularFile(stateDir.resolve(FILE))) {
       return null;
