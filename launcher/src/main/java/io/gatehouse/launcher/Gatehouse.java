@@ -2,6 +2,7 @@ package io.gatehouse.launcher;
 
 import io.gatehouse.launcher.cli.AnalyticsCommands;
 import io.gatehouse.launcher.cli.Commands;
+import io.gatehouse.launcher.cli.EngineCredentialCommand;
 import io.gatehouse.launcher.cli.PolicyCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
       Commands.Apps.class,
       Commands.VirtualServices.class,
       Commands.Engines.class,
+      EngineCredentialCommand.class,
       PolicyCommands.Get.class,
       PolicyCommands.Apply.class,
       PolicyCommands.Create.class,

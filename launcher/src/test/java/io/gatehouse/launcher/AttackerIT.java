@@ -164,6 +164,32 @@ class AttackerIT {
   }
 
   @Test
+  void aCredentialIssuedForAHandRunEngineNamesThatEngineAlone() throws Exception {
+    Process cli =
+        new ProcessBuilder(
+                platform.cliCommand("engine-credential", "--se-id=byhand-1", "--group=default"))
+            .start();
+    String token = new String(cli.getInputStream().readAllBytes()).trim();
+    assertThat(cli.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).isZero();
+    assertThat(token.split("\\.")).hasSize(3); // a JWT, alone on standard output
+
+    List<ConnectResponse> received = new CopyOnWriteArrayList<>();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    ServiceEngineControlGrpc.newStub(as(engineChannel(platform.grpc(3)), token))
+        .connect(observer(received, error))
+        .onNext(
+            ConnectRequest.newBuilder()
+                .setHello(Hello.newBuilder().setSeId(ENGINE).setSeGroup("default"))
+                .build());
+    await().until(() -> error.get() != null);
+    Status status = Status.fromThrowable(error.get());
+    assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(status.getDescription()).contains("credential names byhand-1 of group default");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
   void clientsWithoutTlsOrWithoutACertificateOfTheCaAreRefused() throws Exception {
     String operator = secret("operator-token");
     Channel plaintext = channel(platform.grpc(1), InsecureChannelCredentials.create());

@@ -16,12 +16,18 @@ import java.time.Clock;
  */
 @Factory
 final class AuthFactory {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthFactory.class);
+
   @Singleton
   BearerTokenInterceptor<Role> bearerTokens(AuthConfig config) {
     BearerTokenInterceptor.Builder<Role> tokens =
         BearerTokenInterceptor.<Role>builder("gatehouse.analytics.auth")
             .required("operator-tokens", config.operatorTokens(), Role.OPERATOR);
-    if (config.engineTokens() != null) {
+    if (config.engineTokens() != null && !config.engineTokens().isEmpty()) {
+      log.warn(
+          "gatehouse.analytics.auth.engine-tokens is set: whoever holds such a token may act as any engine. Give each"
+              + " engine run by hand a credential of its own instead (gatehouse"
+              + " engine-credential)");
       config.engineTokens().forEach(t -> tokens.token("engine-tokens", t, Role.SERVICE_ENGINE));
     }
     if (config.engineCredentialsKey() != null) {

@@ -1,6 +1,6 @@
 package io.gatehouse.analytics.revocation;
 
-import io.gatehouse.api.semanager.v1.EngineRevocationsGrpc;
+import io.gatehouse.api.semanager.v1.EngineIdentitiesGrpc;
 import io.gatehouse.api.semanager.v1.ListRevocationsRequest;
 import io.gatehouse.api.semanager.v1.Revocation;
 import io.gatehouse.common.Periodic;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class RevokedCredentials implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RevokedCredentials.class);
 
-  private final EngineRevocationsGrpc.EngineRevocationsBlockingStub manager;
+  private final EngineIdentitiesGrpc.EngineIdentitiesBlockingStub manager;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
@@ -42,7 +42,7 @@ public final class RevokedCredentials implements AutoCloseable {
    * @param manager se-manager-svc, with a token that may read revocations
    */
   public RevokedCredentials(Channel manager) {
-    this.manager = EngineRevocationsGrpc.newBlockingStub(manager);
+    this.manager = EngineIdentitiesGrpc.newBlockingStub(manager);
   }
 
   /** Reads the revocations now and then every {@code refresh}. */

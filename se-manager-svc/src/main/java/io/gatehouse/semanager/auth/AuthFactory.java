@@ -13,13 +13,19 @@ import jakarta.inject.Singleton;
  */
 @Factory
 final class AuthFactory {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthFactory.class);
+
   @Singleton
   BearerTokenInterceptor<Role> bearerTokens(
       AuthConfig config, @Nullable EngineCredentials engineCredentials) {
     BearerTokenInterceptor.Builder<Role> tokens =
         BearerTokenInterceptor.<Role>builder("gatehouse.semanager.auth")
             .required("operator-tokens", config.operatorTokens(), Role.OPERATOR);
-    if (config.engineTokens() != null) {
+    if (config.engineTokens() != null && !config.engineTokens().isEmpty()) {
+      log.warn(
+          "gatehouse.semanager.auth.engine-tokens is set: whoever holds such a token may act as any engine. Give each"
+              + " engine run by hand a credential of its own instead (gatehouse"
+              + " engine-credential)");
       config.engineTokens().forEach(t -> tokens.token("engine-tokens", t, Role.SERVICE_ENGINE));
     }
     if (config.serviceTokens() != null) {

@@ -26,6 +26,16 @@ public final class EngineCredentialIssuer {
     return credentials.issue(seId, group, EngineIdentity.Use.DEPLOY, config.deployLifetime());
   }
 
+  /** A deploy credential for engine {@code seId} of {@code group}, run by hand by an operator. */
+  public EngineCredential deployByHand(String seId, String group) {
+    Instant expires = clock.instant().plus(config.deployLifetime());
+    return EngineCredential.newBuilder()
+        .setToken(credentials.issueUntil(seId, group, EngineIdentity.Use.DEPLOY, expires))
+        .setExpireTime(
+            Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
+        .build();
+  }
+
   /** The credential every engine of a Marathon app for {@code group} is deployed with. */
   public String deployGroup(String group) {
     return credentials.issueForGroup(group, config.groupLifetime());

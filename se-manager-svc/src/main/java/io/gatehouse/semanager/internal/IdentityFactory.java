@@ -4,8 +4,9 @@ import io.gatehouse.common.identity.EngineCredentials;
 import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.semanager.identity.CredentialsConfig;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
-import io.gatehouse.semanager.identity.RevocationGrpcService;
+import io.gatehouse.semanager.identity.IdentityGrpcService;
 import io.gatehouse.semanager.identity.RevocationStore;
+import io.gatehouse.semanager.inventory.Inventory;
 import io.grpc.BindableService;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -61,9 +62,10 @@ final class IdentityFactory {
   }
 
   @Singleton
-  @Named("revocations")
-  BindableService revocationService(RevocationStore revocations) {
-    return new RevocationGrpcService(revocations);
+  @Named("identities")
+  BindableService identityService(
+      EngineCredentialIssuer issuer, RevocationStore revocations, Inventory inventory) {
+    return new IdentityGrpcService(issuer, revocations, inventory);
   }
 
   @Singleton

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
-import io.gatehouse.api.semanager.v1.EngineRevocationsGrpc;
+import io.gatehouse.api.semanager.v1.EngineCredential;
+import io.gatehouse.api.semanager.v1.EngineIdentitiesGrpc;
 import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.IssueEngineCredentialRequest;
 import io.gatehouse.api.semanager.v1.ListRevocationsRequest;
 import io.gatehouse.api.semanager.v1.ListRevocationsResponse;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
@@ -37,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,18 +228,70 @@ class EngineIdentityIT implements TestPropertyProvider {
 
     // the services that verify credentials themselves read the revocation; engines may not
     ListRevocationsResponse revocations =
-        EngineRevocationsGrpc.newBlockingStub(withToken("test-service-token-0001"))
+        EngineIdentitiesGrpc.newBlockingStub(withToken("test-service-token-0001"))
             .listRevocations(ListRevocationsRequest.getDefaultInstance());
     assertThat(revocations.getRevocationsList())
         .anyMatch(r -> r.getSeId().equals("east@node-8") && r.getRevokedBefore().getSeconds() > 0);
     assertThatThrownBy(
             () ->
-                EngineRevocationsGrpc.newBlockingStub(withToken(session))
+                EngineIdentitiesGrpc.newBlockingStub(withToken(session))
                     .listRevocations(ListRevocationsRequest.getDefaultInstance()))
         .satisfies(
             e ->
                 assertThat(Status.fromThrowable(e).getCode())
                     .isIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void anOperatorIssuesAHandRunEngineACredentialOfItsOwn() {
+    EngineCredential issued =
+        EngineIdentitiesGrpc.newBlockingStub(withToken("test-operator-token-0001"))
+            .issueEngineCredential(
+                IssueEngineCredentialRequest.newBuilder()
+                    .setSeId("byhand@node-4")
+                    .setSeGroup("east")
+                    .build());
+    assertThat(issued.getExpireTime().getSeconds())
+        .isGreaterThan(Instant.now().plus(Duration.ofHours(23)).getEpochSecond());
+
+    Stream own = open(issued.getToken());
+    own.hello("byhand@node-4", "east");
+    await().until(() -> own.received.stream().anyMatch(ConnectResponse::hasWelcome));
+    own.requests.onCompleted();
+    Stream other = open(issued.getToken());
+    other.hello("east@node-4", "east");
+    await().until(() -> other.error.get() != null);
+    assertThat(Status.fromThrowable(other.error.get()).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(inventory.events("byhand@node-4", Long.MAX_VALUE, 10))
+        .anyMatch(e -> e.type().equals("CREDENTIAL_ISSUED"));
+
+    // an engine issues nothing, and a request names what is wrong
+    assertThatThrownBy(
+            () ->
+                EngineIdentitiesGrpc.newBlockingStub(withToken(issued.getToken()))
+                    .issueEngineCredential(
+                        IssueEngineCredentialRequest.newBuilder()
+                            .setSeId("east@node-5")
+                            .setSeGroup("east")
+                            .build()))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(
+            () ->
+                EngineIdentitiesGrpc.newBlockingStub(withToken("test-operator-token-0001"))
+                    .issueEngineCredential(
+                        IssueEngineCredentialRequest.newBuilder()
+                            .setSeId("a;touch x")
+                            .setSeGroup("east")
+                            .build()))
+        .satisfies(
+            e -> {
+              assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(Status.fromThrowable(e).getDescription()).contains("se_id");
+            });
   }
 
   private io.grpc.Channel withToken(String token) {
