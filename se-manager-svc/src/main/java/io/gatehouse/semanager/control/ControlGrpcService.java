@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class ControlGrpcService
   private final Supplier<Optional<EngineIdentity>> callerIdentity;
   private final EngineCredentialIssuer issuer;
   private final Predicate<String> decommissioned;
-  private final Predicate<EngineIdentity> revoked;
+  private final Function<EngineIdentity, Optional<String>> refusal;
   private final ScheduledExecutorService renewals =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -66,7 +67,7 @@ public final class ControlGrpcService
         Optional::empty,
         null,
         engine -> false,
-        identity -> false);
+        identity -> Optional.empty());
   }
 
   /**
@@ -76,7 +77,8 @@ public final class ControlGrpcService
    *     with a configured engine token
    * @param issuer issues session credentials; null: none are given
    * @param decommissioned whether an engine id has been decommissioned
-   * @param revoked whether a credential was revoked (its engine decommissioned after it was issued)
+   * @param refusal why a verified credential may not open a stream (revoked, an enrollment already
+   *     used; asking spends an enrollment), or empty when it may
    */
   public ControlGrpcService(
       ConfigPush push,
@@ -87,7 +89,7 @@ public final class ControlGrpcService
       Supplier<Optional<EngineIdentity>> callerIdentity,
       EngineCredentialIssuer issuer,
       Predicate<String> decommissioned,
-      Predicate<EngineIdentity> revoked) {
+      Function<EngineIdentity, Optional<String>> refusal) {
     this.push = push;
     this.managerId = managerId;
     this.heartbeatInterval = heartbeatInterval;
@@ -96,7 +98,7 @@ public final class ControlGrpcService
     this.callerIdentity = callerIdentity;
     this.issuer = issuer;
     this.decommissioned = decommissioned;
-    this.revoked = revoked;
+    this.refusal = refusal;
   }
 
   @Override
@@ -190,20 +192,18 @@ public final class ControlGrpcService
                   .asRuntimeException());
           return;
         }
-        if (identity.isPresent() && revoked.test(identity.get())) {
-          out.onError(
-              Status.PERMISSION_DENIED
-                  .withDescription(
-                      "this credential of engine "
-                          + seId
-                          + " was revoked: the engine was decommissioned after it was issued")
-                  .asRuntimeException());
-          return;
-        }
         if (decommissioned.test(seId)) {
           out.onError(
               Status.PERMISSION_DENIED
                   .withDescription("engine " + seId + " is decommissioned")
+                  .asRuntimeException());
+          return;
+        }
+        Optional<String> refused = identity.flatMap(refusal); // last: it spends an enrollment
+        if (refused.isPresent()) {
+          out.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription("this credential of engine " + seId + " " + refused.get())
                   .asRuntimeException());
           return;
         }

@@ -26,6 +26,14 @@ public final class EngineCredentialIssuer {
     return credentials.issue(seId, group, EngineIdentity.Use.DEPLOY, config.deployLifetime());
   }
 
+  /**
+   * The credential engine {@code seId} of {@code group} is deployed with where others may read it
+   * (a Fleet unit): it opens one control stream, once.
+   */
+  public String enroll(String seId, String group) {
+    return credentials.issue(seId, group, EngineIdentity.Use.ENROLL, config.deployLifetime());
+  }
+
   /** A deploy credential for engine {@code seId} of {@code group}, run by hand by an operator. */
   public EngineCredential deployByHand(String seId, String group) {
     Instant expires = clock.instant().plus(config.deployLifetime());

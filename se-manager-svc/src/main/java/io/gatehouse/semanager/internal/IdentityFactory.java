@@ -6,6 +6,7 @@ import io.gatehouse.semanager.identity.CredentialsConfig;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.identity.IdentityGrpcService;
 import io.gatehouse.semanager.identity.RevocationStore;
+import io.gatehouse.semanager.identity.SpentCredentials;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.grpc.BindableService;
 import io.micronaut.context.annotation.Factory;
@@ -59,6 +60,11 @@ final class IdentityFactory {
         config.deployLifetime().compareTo(config.sessionLifetime()) > 0
             ? config.deployLifetime()
             : config.sessionLifetime());
+  }
+
+  @Singleton
+  SpentCredentials spentCredentials(DataSource dataSource) {
+    return new SpentCredentials(dataSource);
   }
 
   @Singleton

@@ -107,7 +107,12 @@ final class LifecycleFactory {
                 manager,
                 credentials)));
     drivers.add(
-        new FleetDriver(new FleetDriver.Settings(Duration.ofSeconds(10), manager, credentials)));
+        new FleetDriver(
+            new FleetDriver.Settings(
+                Duration.ofSeconds(10),
+                manager,
+                // a unit is readable through Fleet's API: its credential works once
+                spec -> issuer.enroll(spec.seId(), spec.groupName()))));
     Reconciler reconciler =
         new Reconciler(
             inventory,

@@ -10,6 +10,7 @@ import io.gatehouse.semanager.control.ConnectionListener;
 import io.gatehouse.semanager.control.ControlGrpcService;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.identity.RevocationStore;
+import io.gatehouse.semanager.identity.SpentCredentials;
 import io.gatehouse.semanager.inventory.ConnectionRecorder;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
@@ -27,6 +28,7 @@ import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The push, the engines' Connect service, and the gRPC server's shared parts. */
 @Factory
@@ -82,6 +84,7 @@ final class PushFactory {
       @Nullable Reconciler reconciler,
       @Nullable EngineCredentialIssuer issuer,
       @Nullable RevocationStore revocations,
+      @Nullable SpentCredentials spent,
       @Value(HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
     ConnectionRecorder recorder = new ConnectionRecorder(inventory);
     ConnectionListener listener =
@@ -122,20 +125,30 @@ final class PushFactory {
                 .get(id)
                 .map(e -> e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED)
                 .orElse(false),
-        identity -> revoked(revocations, identity));
+        identity -> refusal(revocations, spent, identity));
   }
 
-  /** Whether a credential is revoked; when the store cannot tell, it is (refused, not trusted). */
-  private static boolean revoked(@Nullable RevocationStore revocations, EngineIdentity identity) {
-    if (revocations == null) {
-      return false;
-    }
+  /**
+   * Why a verified credential may not open a stream: revoked, or an enrollment already spent (this
+   * spends it). When the database cannot tell, the credential is refused, not trusted.
+   */
+  private static Optional<String> refusal(
+      @Nullable RevocationStore revocations,
+      @Nullable SpentCredentials spent,
+      EngineIdentity identity) {
     try {
-      return revocations.read().revokes(identity);
+      if (revocations != null && revocations.read().revokes(identity)) {
+        return Optional.of("was revoked: the engine was decommissioned after it was issued");
+      }
+      if (identity.use() == EngineIdentity.Use.ENROLL
+          && (spent == null || !spent.spend(identity))) {
+        return Optional.of("was already used: an enrollment credential opens one stream, once");
+      }
+      return Optional.empty();
     } catch (java.sql.SQLException e) {
       log.warn(
-          "revocations cannot be read, engine {} is refused: {}", identity.seId(), e.toString());
-      return true;
+          "credentials cannot be checked, engine {} is refused: {}", identity.seId(), e.toString());
+      return Optional.of("cannot be checked now: try again");
     }
   }
 

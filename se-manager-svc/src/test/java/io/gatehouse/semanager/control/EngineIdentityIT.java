@@ -243,6 +243,30 @@ class EngineIdentityIT implements TestPropertyProvider {
   }
 
   @Test
+  void anEnrollmentCredentialOpensOneStreamOnce() {
+    String enrollment = issuer.enroll("fleet@node-6", "east");
+    Stream first = open(enrollment);
+    first.hello("fleet@node-6", "east");
+    await().until(() -> first.credentials().size() >= 1);
+
+    // whoever read the unit later gets nothing from it
+    Stream replayed = open(enrollment);
+    replayed.hello("fleet@node-6", "east");
+    await().until(() -> replayed.error.get() != null);
+    Status status = Status.fromThrowable(replayed.error.get());
+    assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(status.getDescription()).contains("was already used");
+    assertThat(replayed.received).isEmpty();
+
+    // the engine itself goes on with its session credential
+    Stream next = open(first.credentials().get(0));
+    next.hello("fleet@node-6", "east");
+    await().until(() -> next.received.stream().anyMatch(ConnectResponse::hasWelcome));
+    first.requests.onCompleted();
+    next.requests.onCompleted();
+  }
+
+  @Test
   void anOperatorIssuesAHandRunEngineACredentialOfItsOwn() {
     EngineCredential issued =
         EngineIdentitiesGrpc.newBlockingStub(withToken("test-operator-token-0001"))

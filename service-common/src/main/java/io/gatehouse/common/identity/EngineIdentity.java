@@ -20,6 +20,11 @@ public record EngineIdentity(
   public enum Use {
     /** Given at deployment: opens the engine's first control stream. */
     DEPLOY,
+    /**
+     * Given at deployment where others may read it (a Fleet unit): as {@link #DEPLOY}, but it opens
+     * one control stream only, once.
+     */
+    ENROLL,
     /** Given over the control stream, renewed there: every call from then on. */
     SESSION
   }
