@@ -91,7 +91,7 @@ public final class ServiceEngine implements AutoCloseable {
         new HttpProxyInitializer.Upstreams(transport, http, memberConnections);
     ServerBootstrap httpBootstrap = serverBootstrap(false);
     ServerBootstrap tcpBootstrap = serverBootstrap(true);
-    UdpListeners udp = new UdpListeners(transport, workers, limits);
+    UdpListeners udp = new UdpListeners(transport, workers, limits, http.clientLogs());
     Map<Protocol, ListenerSet.Binder> binders = new EnumMap<>(Protocol.class);
     binders.put(
         Protocol.HTTP,
@@ -108,7 +108,12 @@ public final class ServiceEngine implements AutoCloseable {
                 .clone()
                 .childHandler(
                     new TcpProxyInitializer(
-                        service, transport, listener.tls(), memberConnections, limits))
+                        service,
+                        transport,
+                        listener.tls(),
+                        memberConnections,
+                        limits,
+                        http.clientLogs()))
                 .bind(listener.address(), listener.port()));
     binders.put(Protocol.UDP, udp::bind);
     this.listeners = new ListenerSet(binders);

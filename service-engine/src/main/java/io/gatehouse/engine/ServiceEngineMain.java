@@ -164,6 +164,11 @@ public final class ServiceEngineMain implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   int udpMaxSessionsPerNetwork = ResourceLimits.defaults().udpSessionsPerSourceNetwork();
 
+  @Option(
+      names = "--udp-session-timeout",
+      description = "a UDP session without a datagram either way this long ends (default: 60s)")
+  String udpSessionTimeout;
+
   @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -347,7 +352,9 @@ public final class ServiceEngineMain implements Callable<Integer> {
         relay,
         udpMaxSessions,
         udpMaxSessionsPerNetwork,
-        ResourceLimits.defaults().udpSessionTimeout());
+        udpSessionTimeout == null
+            ? ResourceLimits.defaults().udpSessionTimeout()
+            : StaticConfigFile.duration(udpSessionTimeout, "--udp-session-timeout"));
   }
 
   private static void positive(int value, String option) {

@@ -1,9 +1,13 @@
 package io.gatehouse.testsupport;
 
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.analytics.v1.ClientLog;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
+import io.gatehouse.api.analytics.v1.GetAppMapRequest;
+import io.gatehouse.api.analytics.v1.GetAppMapResponse;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
 import io.gatehouse.api.analytics.v1.Metric;
+import io.gatehouse.api.analytics.v1.SearchLogsRequest;
 import io.gatehouse.api.analytics.v1.Target;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.grpc.ClientInterceptors;
@@ -44,7 +48,37 @@ public final class GroundTruth implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final List<String> SERVICES = List.of("slow-app", "stream", "reader", "errors");
 
+  /** The L4 virtual services: TCP and UDP to echo members (full logs), TCP to a closed port. */
+  private static final String L4_SERVICES =
+      """
+        - name: tcp
+          listeners: [{address: 127.0.0.1, port: %d, protocol: TCP}]
+          pool: echo-tcp
+          full_client_logs: true
+        - name: udp
+          listeners: [{address: 127.0.0.1, port: %d, protocol: UDP}]
+          pool: echo-udp
+          full_client_logs: true
+        - name: refused
+          listeners: [{address: 127.0.0.1, port: %d, protocol: TCP}]
+          pool: closed
+      """;
+
+  private static final String L4_POOLS =
+      """
+        - name: echo-tcp
+          endpoints: [{address: 127.0.0.1, port: %d}]
+        - name: echo-udp
+          endpoints: [{address: 127.0.0.1, port: %d}]
+        - name: closed
+          endpoints: [{address: 127.0.0.1, port: %d}]
+      """;
+
+  /** How long a UDP session lasts after its last datagram. */
+  public static final Duration UDP_SESSION_TIMEOUT = Duration.ofSeconds(1);
+
   private final PacedMember member;
+  private final EchoMembers echo;
   private final AnalyticsServiceProcess analytics;
   private final ServiceJar engine;
   private final ManagedChannel channel;
@@ -75,10 +109,12 @@ public final class GroundTruth implements AutoCloseable {
 
   private GroundTruth(
       PacedMember member,
+      EchoMembers echo,
       AnalyticsServiceProcess analytics,
       ServiceJar engine,
       Map<String, Integer> ports) {
     this.member = member;
+    this.echo = echo;
     this.analytics = analytics;
     this.engine = engine;
     this.ports = ports;
@@ -97,6 +133,7 @@ public final class GroundTruth implements AutoCloseable {
   public static GroundTruth start() {
     try {
       PacedMember member = new PacedMember();
+      EchoMembers echo = new EchoMembers();
       AnalyticsServiceProcess analytics = AnalyticsServiceProcess.start();
       Map<String, Integer> ports = new java.util.LinkedHashMap<>();
       StringBuilder config = new StringBuilder("virtual_services:\n");
@@ -110,10 +147,23 @@ public final class GroundTruth implements AutoCloseable {
             .append(port)
             .append("}]\n    pool: paced\n");
       }
+      for (String name : List.of("tcp", "udp", "refused")) {
+        ports.put(name, ServiceJar.freePort());
+      }
+      config.append(
+          String.format(
+              Locale.ROOT, L4_SERVICES, ports.get("tcp"), ports.get("udp"), ports.get("refused")));
       config
           .append("pools:\n  - name: paced\n    endpoints: [{address: 127.0.0.1, port: ")
           .append(member.port())
           .append("}]\n");
+      config.append(
+          String.format(
+              Locale.ROOT,
+              L4_POOLS,
+              echo.tcpPort(),
+              echo.udpPort(),
+              ServiceJar.freePort())); // nothing listens there
       Path file = Files.createTempFile("ground-truth", ".yaml");
       Files.writeString(file, config);
       ServiceJar engine =
@@ -124,10 +174,11 @@ public final class GroundTruth implements AutoCloseable {
                       "--admin=127.0.0.1:" + ServiceJar.freePort(),
                       "--analytics=" + analytics.target(),
                       "--control-plaintext",
+                      "--udp-session-timeout=" + UDP_SESSION_TIMEOUT.toMillis() + "ms",
                       "--se-id=se-ground-truth"),
                   Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE))
               .awaitPort(ports.get("errors"), WAIT);
-      return new GroundTruth(member, analytics, engine, ports);
+      return new GroundTruth(member, echo, analytics, engine, ports);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -175,6 +226,95 @@ public final class GroundTruth implements AutoCloseable {
     return new long[] {
       total("errors", Metric.METRIC_REQUESTS), total("errors", Metric.METRIC_ERRORS_5XX)
     };
+  }
+
+  /** What an L4 scenario measured: the timing components, and every connection's client log. */
+  public record L4Measured(Measured timing, List<ClientLog> logs) {}
+
+  /**
+   * {@code connections} TCP connections that each send {@code bytes} and read them back, stay open
+   * {@code holdMs} more, then end (the client first).
+   */
+  public L4Measured tcp(int connections, int bytes, long holdMs) throws Exception {
+    for (int i = 0; i < connections; i++) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", ports.get("tcp")), 2000);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(new byte[bytes]);
+        byte[] back = socket.getInputStream().readNBytes(bytes);
+        if (back.length != bytes) {
+          throw new IllegalStateException("the echo ended after " + back.length + " bytes");
+        }
+        TimeUnit.MILLISECONDS.sleep(holdMs); // how long the connection stays open: the truth
+        socket.shutdownOutput();
+        socket.getInputStream().readAllBytes(); // until the member's end
+      }
+    }
+    return new L4Measured(
+        new Measured(holdMs * 1_000_000, latency("tcp", connections)), logs("tcp", connections));
+  }
+
+  /**
+   * {@code sessions} UDP sessions, each from a client port of its own: one datagram of {@code
+   * bytes} and its echo; each session ends {@link #UDP_SESSION_TIMEOUT} after it.
+   */
+  public L4Measured udp(int sessions, int bytes) throws Exception {
+    for (int i = 0; i < sessions; i++) {
+      try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+        socket.setSoTimeout(10_000);
+        socket.send(
+            new java.net.DatagramPacket(
+                new byte[bytes], bytes, new InetSocketAddress("127.0.0.1", ports.get("udp"))));
+        java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[bytes], bytes);
+        socket.receive(answer);
+      }
+    }
+    return new L4Measured(
+        new Measured(UDP_SESSION_TIMEOUT.toNanos(), latency("udp", sessions)),
+        logs("udp", sessions));
+  }
+
+  /** {@code connections} TCP connections to a virtual service whose member refuses them all. */
+  public List<ClientLog> refused(int connections) throws Exception {
+    for (int i = 0; i < connections; i++) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", ports.get("refused")), 2000);
+        socket.setSoTimeout(10_000);
+        if (socket.getInputStream().read() != -1) {
+          throw new IllegalStateException("a refused connection answered");
+        }
+      } catch (java.net.SocketException reset) {
+        // ended by a reset rather than a close: as refused
+      }
+    }
+    return logs("refused", connections);
+  }
+
+  /** The application map of {@code service} since this run began. */
+  public GetAppMapResponse appMap(String service) {
+    return query
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getAppMap(
+            GetAppMapRequest.newBuilder()
+                .setVirtualService(service)
+                .setRange(AnalyticsQueries.since(began))
+                .build());
+  }
+
+  /** The client logs of {@code service}, once {@code count} are in. */
+  private List<ClientLog> logs(String service, int count) {
+    SearchLogsRequest request =
+        SearchLogsRequest.newBuilder()
+            .setVirtualService(service)
+            .setRange(AnalyticsQueries.since(began))
+            .setPageSize(1000)
+            .build();
+    waitFor(
+        () ->
+            query.withDeadlineAfter(10, TimeUnit.SECONDS).searchLogs(request).getLogsCount()
+                >= count);
+    return query.withDeadlineAfter(10, TimeUnit.SECONDS).searchLogs(request).getLogsList();
   }
 
   /** Reads a {@code bytes} response at {@code perSecond}; the time from its head to its end. */
@@ -242,7 +382,11 @@ public final class GroundTruth implements AutoCloseable {
     Map<TimingComponent, Figures> all = new EnumMap<>(TimingComponent.class);
     for (ComponentLatency c :
         query.withDeadlineAfter(10, TimeUnit.SECONDS).getLatency(request).getComponentsList()) {
-      all.put(c.getComponent(), new Figures(nanos(c, 50), nanos(c, 99), c.getCount()));
+      all.put(
+          c.getComponent(),
+          c.getCount() == 0
+              ? new Figures(0, 0, 0)
+              : new Figures(nanos(c, 50), nanos(c, 99), c.getCount()));
     }
     return all;
   }
@@ -275,5 +419,6 @@ public final class GroundTruth implements AutoCloseable {
     engine.close();
     analytics.close();
     member.close();
+    echo.close();
   }
 }

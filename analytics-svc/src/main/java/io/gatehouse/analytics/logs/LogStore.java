@@ -1,6 +1,8 @@
 package io.gatehouse.analytics.logs;
 
 import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
+import io.gatehouse.api.analytics.v1.L4Protocol;
 import io.gatehouse.api.analytics.v1.RequestTiming;
 import io.gatehouse.common.net.HostNames;
 import io.micronaut.context.annotation.Value;
@@ -41,7 +43,12 @@ public final class LogStore {
       "time, virtual_service, pool, endpoint_id, server_address, app_id, client_ip, client_port,"
           + " method, uri_path, uri_query, host, user_agent, status, bytes_in, bytes_out,"
           + " client_rtt_us, server_rtt_us, app_response_us, data_transfer_us, total_us,"
-          + " significance, se_id, request_id";
+          + " significance, se_id, request_id, member_connect_us, l4_protocol, connection_end";
+
+  /** An enum's number as sent, or 0 (unspecified) for a number the enum does not have. */
+  private static int known(boolean unrecognized, int value) {
+    return unrecognized ? 0 : value;
+  }
 
   /** How far ahead of this clock an engine's clock may run before its logs are left out. */
   static final Duration MAX_AHEAD = Duration.ofMinutes(5);
@@ -119,6 +126,11 @@ public final class LogStore {
       csv.append(l.getSignificanceValue()).append(',');
       text(csv, l.getSeId().isEmpty() ? seId : l.getSeId());
       quoted(csv, l.getRequestId());
+      csv.append(',').append(micros(t.getMemberConnect())).append(',');
+      csv.append(known(l.getL4Protocol() == L4Protocol.UNRECOGNIZED, l.getL4ProtocolValue()));
+      csv.append(',');
+      csv.append(
+          known(l.getConnectionEnd() == ConnectionEnd.UNRECOGNIZED, l.getConnectionEndValue()));
       csv.append('\n');
     }
     if (outside > 0) {

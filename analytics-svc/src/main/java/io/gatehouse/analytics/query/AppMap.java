@@ -7,6 +7,7 @@ import io.gatehouse.analytics.rollup.RollupStore;
 import io.gatehouse.api.analytics.v1.AppMapEdge;
 import io.gatehouse.api.analytics.v1.AppMapNode;
 import io.gatehouse.api.analytics.v1.AppMapNodeKind;
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
 import io.gatehouse.api.analytics.v1.GetAppMapRequest;
 import io.gatehouse.api.analytics.v1.GetAppMapResponse;
 import io.grpc.Status;
@@ -30,10 +31,10 @@ import javax.sql.DataSource;
 /**
  * The application map over a range of at most a day: virtual services to their pool members from
  * the member rollups (rates, connect errors, p95 of total time, bytes), and clients to virtual
- * services from the client logs (as many as were logged: every request where full logs are on,
- * errors and slow ones otherwise). A client address is shown as a Marathon app when it is the
- * address of exactly one app's tasks (as discovery-svc has them now), or else of exactly one app's
- * pool members seen in the range.
+ * services from the client logs (an L4 connection or UDP session counts as a request) (as many as
+ * were logged: every request where full logs are on, errors and slow ones otherwise). A client
+ * address is shown as a Marathon app when it is the address of exactly one app's tasks (as
+ * discovery-svc has them now), or else of exactly one app's pool members seen in the range.
  */
 @Singleton
 final class AppMap {
@@ -136,6 +137,10 @@ final class AppMap {
     return response.addAllNodes(nodes.values()).build();
   }
 
+  /**
+   * Clients to a virtual service, from their logs: an HTTP request, an L4 connection or a UDP
+   * session is one request; errors are 5xx and failed connections.
+   */
   private record ClientEdge(
       String ip, String virtualService, long requests, long errors, long p95Micros, long bytes) {}
 
@@ -144,7 +149,10 @@ final class AppMap {
     try (PreparedStatement st =
         c.prepareStatement(
             "SELECT host(client_ip), virtual_service, count(*),"
-                + " count(*) FILTER (WHERE status >= 500 OR status = 0),"
+                + " count(*) FILTER (WHERE CASE WHEN l4_protocol = 0"
+                + " THEN status >= 500 OR status = 0 ELSE connection_end >= "
+                + ConnectionEnd.CONNECTION_END_RESET_VALUE
+                + " END),"
                 + " percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us),"
                 + " sum(bytes_in + bytes_out)"
                 + " FROM client_log WHERE time >= ? AND time < ? AND client_ip IS NOT NULL"

@@ -144,10 +144,13 @@ final class LogSearch {
                 .setServerRtt(Durations.micros(rs.getLong(19)))
                 .setAppResponse(Durations.micros(rs.getLong(20)))
                 .setDataTransfer(Durations.micros(rs.getLong(21)))
-                .setTotal(Durations.micros(rs.getLong(22))))
+                .setTotal(Durations.micros(rs.getLong(22)))
+                .setMemberConnect(Durations.micros(rs.getLong(26))))
         .setSignificanceValue(rs.getInt(23))
         .setSeId(rs.getString(24))
         .setRequestId(rs.getString(25))
+        .setL4ProtocolValue(rs.getInt(27))
+        .setConnectionEndValue(rs.getInt(28))
         .build();
   }
 

@@ -249,7 +249,8 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
       TimingComponent.TIMING_COMPONENT_SERVER_RTT,
       TimingComponent.TIMING_COMPONENT_APP_RESPONSE,
       TimingComponent.TIMING_COMPONENT_DATA_TRANSFER,
-      TimingComponent.TIMING_COMPONENT_TOTAL
+      TimingComponent.TIMING_COMPONENT_TOTAL,
+      TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT
     };
     for (int i = 0; i < components.length; i++) {
       Histogram h = merged.timings[i];

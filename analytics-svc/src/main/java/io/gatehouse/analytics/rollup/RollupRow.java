@@ -10,7 +10,7 @@ import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * One rollup row's figures, mergeable: counters add, open connections accumulate as
- * connection-seconds, healthy members keep the lowest, and the five timing histograms merge. The
+ * connection-seconds, healthy members keep the lowest, and the six timing histograms merge. The
  * histograms keep two significant digits, the precision engines record with: a finer one would cost
  * memory and buy nothing.
  */
@@ -20,7 +20,7 @@ public final class RollupRow {
 
   /** The timing components, in the order of the rollup table's histogram columns. */
   public static final String[] TIMINGS = {
-    "client_rtt", "server_rtt", "app_response", "data_transfer", "total"
+    "client_rtt", "server_rtt", "app_response", "data_transfer", "total", "member_connect"
   };
 
   public String virtualService = "";
@@ -71,6 +71,7 @@ public final class RollupRow {
     gather(2, t.getAppResponse(), unreadable, rows);
     gather(3, t.getDataTransfer(), unreadable, rows);
     gather(4, t.getTotal(), unreadable, rows);
+    gather(5, t.getMemberConnect(), unreadable, rows);
   }
 
   private static void gather(

@@ -26,7 +26,7 @@ public final class RollupStore {
       "virtual_service, app_id, address, requests, responses_1xx, responses_2xx, responses_3xx,"
           + " responses_4xx, responses_5xx, connect_errors, bytes_in, bytes_out,"
           + " connections_opened, connections_closed, connection_seconds, healthy_members,"
-          + " client_rtt, server_rtt, app_response, data_transfer, total";
+          + " client_rtt, server_rtt, app_response, data_transfer, total, member_connect";
 
   private RollupStore() {}
 
@@ -78,7 +78,9 @@ public final class RollupStore {
         c.prepareStatement(
             "INSERT INTO rollup (level, kind, subject, bucket, "
                 + FIGURES
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + ") VALUES ("
+                + "?, ".repeat(4 + FIGURES.split(", ").length - 1)
+                + "?)"
                 + " ON CONFLICT (level, kind, subject, bucket) DO UPDATE SET "
                 + updates())) {
       for (Map.Entry<Key, RollupRow> e : merged.entrySet()) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
+import io.gatehouse.api.analytics.v1.L4Protocol;
+import io.gatehouse.api.analytics.v1.RequestTiming;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,5 +61,35 @@ class LogStoreIT {
                 "SELECT relname FROM pg_class WHERE relname LIKE 'client\\_log\\_%'"
                     + " AND relkind = 'r' ORDER BY relname"))
         .containsExactly("client_log_20260609", "client_log_20260615");
+  }
+
+  @Test
+  void anL4LogKeepsWhatItIsOfAndAnEnumNumberNoEngineMayMeanIsStoredAsUnspecified()
+      throws Exception {
+    DataSource ds = AnalyticsDatabase.fresh(null);
+    LogStore store = new LogStore(ds, 7, Clock.fixed(NOW, ZoneOffset.UTC));
+    ClientLog tcp =
+        at(NOW).toBuilder()
+            .setL4Protocol(L4Protocol.L4_PROTOCOL_TCP)
+            .setConnectionEnd(ConnectionEnd.CONNECTION_END_IDLE_TIMEOUT)
+            .setTiming(
+                RequestTiming.newBuilder()
+                    .setMemberConnect(com.google.protobuf.Duration.newBuilder().setNanos(250_000)))
+            .build();
+    ClientLog hostile =
+        at(NOW).toBuilder().setL4ProtocolValue(99).setConnectionEndValue(-7).build();
+
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      store.copy(c, "se-1", List.of(tcp, hostile));
+      c.commit();
+    }
+
+    assertThat(
+            AnalyticsDatabase.column(
+                ds,
+                "SELECT l4_protocol || '/' || connection_end || '/' || member_connect_us"
+                    + " FROM client_log ORDER BY seq"))
+        .containsExactly("1/3/250", "0/0/0");
   }
 }

@@ -52,6 +52,15 @@ public final class ClientLogBuffer implements ClientLogs {
   }
 
   @Override
+  public boolean wantsConnection(boolean fullLogs, boolean failed) {
+    return switch (mode) {
+      case OFF -> false;
+      case ALL -> true;
+      case SIGNIFICANT -> fullLogs || failed;
+    };
+  }
+
+  @Override
   public Significance significance(int status, long totalNanos, long slowNanos) {
     if (status >= 500) {
       return Significance.SIGNIFICANCE_SERVER_ERROR;

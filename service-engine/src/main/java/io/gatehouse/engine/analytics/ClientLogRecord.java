@@ -24,13 +24,17 @@ public final class ClientLogRecord {
   private static final int HOST = 12;
   private static final int USER_AGENT = 13;
   private static final int STATUS = 14;
+  private static final int BYTES_IN = 15;
   private static final int BYTES_OUT = 16;
   private static final int TIMING = 17;
   private static final int SIGNIFICANCE = 18;
   private static final int REQUEST_ID = 20;
+  private static final int L4_PROTOCOL = 21;
+  private static final int CONNECTION_END = 22;
   private static final int APP_RESPONSE = 3;
   private static final int DATA_TRANSFER = 4;
   private static final int TOTAL = 5;
+  private static final int MEMBER_CONNECT = 6;
 
   public long epochSecond;
   public int nano;
@@ -45,15 +49,22 @@ public final class ClientLogRecord {
   public String host = "";
   public String userAgent = "";
   public int status;
+  public long bytesIn;
   public long bytesOut;
   public int significance;
   public String requestId = "";
+
+  /** L4 logs: the {@code L4Protocol} and {@code ConnectionEnd} numbers; 0 for an HTTP request. */
+  public int l4Protocol;
+
+  public int connectionEnd;
 
   /** Timing components in nanoseconds; negative when not measured. */
   public long totalNanos = -1;
 
   public long appResponseNanos = -1;
   public long dataTransferNanos = -1;
+  public long memberConnectNanos = -1;
 
   /** Empties the record for the next request. */
   public ClientLogRecord clear() {
@@ -62,9 +73,9 @@ public final class ClientLogRecord {
     virtualService = pool = endpointId = serverAddress = clientIp = "";
     method = uriPath = uriQuery = host = userAgent = requestId = "";
     status = 0;
-    bytesOut = 0;
-    significance = 0;
-    totalNanos = appResponseNanos = dataTransferNanos = -1;
+    bytesIn = bytesOut = 0;
+    significance = l4Protocol = connectionEnd = 0;
+    totalNanos = appResponseNanos = dataTransferNanos = memberConnectNanos = -1;
     return this;
   }
 
@@ -87,6 +98,7 @@ public final class ClientLogRecord {
             + stringSize(HOST, host)
             + stringSize(USER_AGENT, userAgent)
             + (status == 0 ? 0 : CodedOutputStream.computeUInt32Size(STATUS, status))
+            + (bytesIn == 0 ? 0 : CodedOutputStream.computeUInt64Size(BYTES_IN, bytesIn))
             + (bytesOut == 0 ? 0 : CodedOutputStream.computeUInt64Size(BYTES_OUT, bytesOut))
             + (timingSize == 0
                 ? 0
@@ -96,7 +108,11 @@ public final class ClientLogRecord {
             + (significance == 0
                 ? 0
                 : CodedOutputStream.computeEnumSize(SIGNIFICANCE, significance))
-            + stringSize(REQUEST_ID, requestId);
+            + stringSize(REQUEST_ID, requestId)
+            + (l4Protocol == 0 ? 0 : CodedOutputStream.computeEnumSize(L4_PROTOCOL, l4Protocol))
+            + (connectionEnd == 0
+                ? 0
+                : CodedOutputStream.computeEnumSize(CONNECTION_END, connectionEnd));
     byte[] bytes = new byte[size];
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {
@@ -116,6 +132,9 @@ public final class ClientLogRecord {
       if (status != 0) {
         out.writeUInt32(STATUS, status);
       }
+      if (bytesIn != 0) {
+        out.writeUInt64(BYTES_IN, bytesIn);
+      }
       if (bytesOut != 0) {
         out.writeUInt64(BYTES_OUT, bytesOut);
       }
@@ -125,11 +144,18 @@ public final class ClientLogRecord {
         writeDuration(out, APP_RESPONSE, appResponseNanos);
         writeDuration(out, DATA_TRANSFER, dataTransferNanos);
         writeDuration(out, TOTAL, totalNanos);
+        writeDuration(out, MEMBER_CONNECT, memberConnectNanos);
       }
       if (significance != 0) {
         out.writeEnum(SIGNIFICANCE, significance);
       }
       writeString(out, REQUEST_ID, requestId);
+      if (l4Protocol != 0) {
+        out.writeEnum(L4_PROTOCOL, l4Protocol);
+      }
+      if (connectionEnd != 0) {
+        out.writeEnum(CONNECTION_END, connectionEnd);
+      }
       out.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // the array was sized to fit: cannot happen
@@ -144,7 +170,8 @@ public final class ClientLogRecord {
   private int timingSize() {
     return durationSize(APP_RESPONSE, appResponseNanos)
         + durationSize(DATA_TRANSFER, dataTransferNanos)
-        + durationSize(TOTAL, totalNanos);
+        + durationSize(TOTAL, totalNanos)
+        + durationSize(MEMBER_CONNECT, memberConnectNanos);
   }
 
   /** A Duration field; absent (0 bytes) when not measured. */

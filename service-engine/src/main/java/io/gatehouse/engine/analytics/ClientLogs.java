@@ -18,6 +18,11 @@ public interface ClientLogs {
         }
 
         @Override
+        public boolean wantsConnection(boolean fullLogs, boolean failed) {
+          return false;
+        }
+
+        @Override
         public void add(ClientLogRecord log) {}
       };
 
@@ -35,6 +40,12 @@ public interface ClientLogs {
    * @param slowNanos what its virtual service calls slow; 0: the default
    */
   Significance significance(int status, long totalNanos, long slowNanos);
+
+  /**
+   * Whether an L4 connection or UDP session is to be logged: with full logs every one, else those
+   * that failed (they are significant: {@code SIGNIFICANCE_CONNECTION_ERROR}).
+   */
+  boolean wantsConnection(boolean fullLogs, boolean failed);
 
   /**
    * Takes a log (encoded at once: the record may be filled again as soon as this returns); never

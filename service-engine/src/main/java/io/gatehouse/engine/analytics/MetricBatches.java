@@ -77,8 +77,10 @@ final class MetricBatches {
           if (member.up()) {
             healthy++;
           }
-          long[] m = {member.requests(), member.connectFailures()};
-          long[] mBefore = previousMembers.getOrDefault(member, new long[2]);
+          long[] m = {
+            member.requests(), member.connectFailures(), member.bytesIn(), member.bytesOut()
+          };
+          long[] mBefore = previousMembers.getOrDefault(member, new long[m.length]);
           seenMembers.put(member, m);
           PoolMemberMetrics.Builder memberMetrics =
               PoolMemberMetrics.newBuilder()
@@ -89,7 +91,9 @@ final class MetricBatches {
                   .setCounters(
                       TrafficCounters.newBuilder()
                           .setRequests(m[0] - mBefore[0])
-                          .setConnectErrors(m[1] - mBefore[1]));
+                          .setConnectErrors(m[1] - mBefore[1])
+                          .setBytesIn(m[2] - mBefore[2])
+                          .setBytesOut(m[3] - mBefore[3]));
           org.HdrHistogram.Histogram[] memberTimings =
               interval.members().get(pool.name() + "/" + member.id());
           if (memberTimings != null) {
@@ -130,6 +134,7 @@ final class MetricBatches {
         .setAppResponse(histogram(h[TimingComponent.APP_RESPONSE.ordinal()]))
         .setDataTransfer(histogram(h[TimingComponent.DATA_TRANSFER.ordinal()]))
         .setTotal(histogram(h[TimingComponent.TOTAL.ordinal()]))
+        .setMemberConnect(histogram(h[TimingComponent.MEMBER_CONNECT.ordinal()]))
         .build();
   }
 
@@ -218,6 +223,7 @@ final class MetricBatches {
         .setAppResponse(merge(a.getAppResponse(), b.getAppResponse()))
         .setDataTransfer(merge(a.getDataTransfer(), b.getDataTransfer()))
         .setTotal(merge(a.getTotal(), b.getTotal()))
+        .setMemberConnect(merge(a.getMemberConnect(), b.getMemberConnect()))
         .build();
   }
 

@@ -8,6 +8,7 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.timing.RequestTimings;
+import io.gatehouse.engine.timing.TcpRtt;
 import io.gatehouse.engine.timing.TimingComponent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -3,6 +3,7 @@ package io.gatehouse.engine.http;
 import io.gatehouse.engine.http.framing.FramingException;
 import io.gatehouse.engine.http.framing.ServerCodec;
 import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a relayed client connection (TCP, or HTTP after an upgrade) once no byte has moved either
  * way for the timeout; the relay then closes the member's side. Every byte of a relay crosses the
- * client connection, read from it or written to it, so watching that one side is enough.
+ * client connection, read from it or written to it, so watching that one side is enough. The
+ * handlers after it see the {@link IdleStateEvent} just before the close.
  */
 public final class RelayIdleTimeout extends IdleStateHandler {
   public RelayIdleTimeout(Duration timeout) {
@@ -18,6 +19,7 @@ public final class RelayIdleTimeout extends IdleStateHandler {
 
   @Override
   protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+    ctx.fireUserEventTriggered(event); // the relay hears why it ends
     ctx.close();
   }
 }

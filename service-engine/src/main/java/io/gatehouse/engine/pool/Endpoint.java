@@ -19,6 +19,8 @@ public final class Endpoint {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
   private final RequestTimings timings = new RequestTimings();
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile boolean healthy = true;
@@ -158,6 +160,22 @@ public final class Endpoint {
 
   public long requests() {
     return requests.sum();
+  }
+
+  /** Counts the bytes of an L4 connection or UDP session it served, when it ends. */
+  public void relayed(long fromClients, long toClients) {
+    bytesIn.add(fromClients);
+    bytesOut.add(toClients);
+  }
+
+  /** Bytes from clients relayed to it (L4). */
+  public long bytesIn() {
+    return bytesIn.sum();
+  }
+
+  /** Bytes from it relayed to clients (L4). */
+  public long bytesOut() {
+    return bytesOut.sum();
   }
 
   public long connectFailures() {

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.tcp;
 
+import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ListenerConnectionLimit;
 import io.gatehouse.engine.limits.RelayIdleTimeout;
@@ -20,6 +21,7 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
   private final boolean tls;
   private final MemberConnections members;
   private final ResourceLimits limits;
+  private final ClientLogs logs;
   private final AtomicInteger open = new AtomicInteger(); // this listener's client connections
 
   /** One per listener: the listener's connection limit counts the connections it initializes. */
@@ -28,12 +30,14 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
       Transport transport,
       boolean tls,
       MemberConnections members,
-      ResourceLimits limits) {
+      ResourceLimits limits,
+      ClientLogs logs) {
     this.service = service;
     this.transport = transport;
     this.tls = tls;
     this.members = members;
     this.limits = limits;
+    this.logs = logs;
   }
 
   @Override
@@ -47,6 +51,6 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
       TlsTermination.addTo(pipeline, service);
     }
     pipeline.addLast("relay-idle", new RelayIdleTimeout(limits.relayIdleTimeout()));
-    pipeline.addLast("relay", new TcpFrontendHandler(service, transport, members));
+    pipeline.addLast("relay", new TcpFrontendHandler(service, transport, members, logs));
   }
 }

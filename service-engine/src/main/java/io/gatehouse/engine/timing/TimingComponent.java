@@ -10,8 +10,13 @@ public enum TimingComponent {
   APP_RESPONSE,
   /** First byte of the response until its last byte. */
   DATA_TRANSFER,
-  /** Request head received from the client until the last byte of the response. */
-  TOTAL;
+  /**
+   * Request head received from the client until the last byte of the response; for an L4 connection
+   * or UDP session, its whole duration.
+   */
+  TOTAL,
+  /** L4: client connection accepted until the member's connection is established. */
+  MEMBER_CONNECT;
 
   /** The name in metrics and reports. */
   public String label() {

@@ -1,5 +1,8 @@
 package io.gatehouse.engine.udp;
 
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
+import io.gatehouse.api.analytics.v1.L4Protocol;
+import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.ServiceStats;
@@ -7,6 +10,7 @@ import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
+import io.gatehouse.engine.timing.L4Connection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -39,14 +43,17 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   private final int maxSessions;
   private final Map<InetSocketAddress, Session> sessions = new HashMap<>();
   private final SourceNetworks networks;
+  private final ClientLogs logs;
 
-  UdpProxyHandler(VirtualService service, Transport transport, ResourceLimits limits) {
+  UdpProxyHandler(
+      VirtualService service, Transport transport, ResourceLimits limits, ClientLogs logs) {
     super(false); // datagrams are forwarded, not released here
     this.service = service;
     this.transport = transport;
     this.sessionTimeout = limits.udpSessionTimeout();
     this.maxSessions = limits.udpSessionsPerListener();
     this.networks = new SourceNetworks(limits.udpSessionsPerSourceNetwork());
+    this.logs = logs;
   }
 
   private final class Session {
@@ -54,14 +61,17 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final Endpoint member;
     private final Channel upstream;
     private final ChannelFuture connected;
+    private final L4Connection measured;
     private long lastActive = System.nanoTime();
     private ScheduledFuture<?> expiry;
 
-    Session(InetSocketAddress client, Endpoint member, ChannelFuture connected) {
+    Session(
+        InetSocketAddress client, Endpoint member, ChannelFuture connected, L4Connection measured) {
       this.client = client;
       this.member = member;
       this.upstream = connected.channel();
       this.connected = connected;
+      this.measured = measured;
     }
 
     /** Sends a datagram to the member, once the session's socket is connected to it. */
@@ -85,6 +95,7 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       long idleFor = System.nanoTime() - lastActive;
       long left = sessionTimeout.toNanos() - idleFor;
       if (left <= 0) {
+        measured.ending(ConnectionEnd.CONNECTION_END_IDLE_TIMEOUT);
         end();
         return;
       }
@@ -100,13 +111,15 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       if (expiry != null) {
         expiry.cancel(false);
       }
+      measured.ended(ConnectionEnd.CONNECTION_END_CLIENT_CLOSED); // else: its listener went
     }
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     InetSocketAddress client = packet.sender();
-    service.stats().bytesIn(packet.content().readableBytes());
+    int size = packet.content().readableBytes();
+    service.stats().bytesIn(size);
     Session session = sessions.get(client);
     if (session == null) {
       session = open(ctx, client);
@@ -115,6 +128,7 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         return;
       }
     }
+    session.measured.bytesIn(size);
     session.touch();
     session.send(packet.content()); // the datagram's buffer goes on; the packet is not released
   }
@@ -137,9 +151,13 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     Endpoint member =
         pool == null ? null : pool.pick(client.getAddress().getHostAddress(), java.util.Set.of());
     if (member == null) {
-      networks.release(client.getAddress());
+      networks.release(client.getAddress()); // a datagram, not a session: dropped, not logged
       return null;
     }
+    L4Connection measured =
+        new L4Connection(
+            service, logs, L4Protocol.L4_PROTOCOL_UDP, client.getAddress().getHostAddress());
+    measured.memberConnected(pool, member, 0);
     Channel listener = ctx.channel();
     ChannelFuture connecting =
         new Bootstrap()
@@ -153,6 +171,7 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
                     Session owner = sessions.get(client);
                     if (owner != null) {
                       owner.touch();
+                      owner.measured.bytesOut(answer.content().readableBytes());
                     }
                     service.stats().bytesOut(answer.content().readableBytes());
                     if (listener.isWritable()) {
@@ -168,7 +187,7 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     member.started();
     service.stats().connectionOpened();
     upstream.closeFuture().addListener(f -> service.stats().connectionClosed());
-    Session session = new Session(client, member, connecting);
+    Session session = new Session(client, member, connecting, measured);
     sessions.put(client, session);
     session.scheduleExpiry(ctx);
     return session;

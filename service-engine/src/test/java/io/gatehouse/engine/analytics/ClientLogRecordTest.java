@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
+import io.gatehouse.api.analytics.v1.L4Protocol;
 import io.gatehouse.api.analytics.v1.RequestTiming;
 import io.gatehouse.api.analytics.v1.Significance;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,37 @@ class ClientLogRecordTest {
   }
 
   @Test
+  void anL4RecordIsTheSameOnTheWireAsTheMessage() {
+    ClientLogRecord record = new ClientLogRecord();
+    record.epochSecond = 1_795_000_000L;
+    record.virtualService = "db";
+    record.clientIp = "192.0.2.7";
+    record.bytesIn = 4096;
+    record.bytesOut = 1 << 20;
+    record.totalNanos = 300_000_000L;
+    record.memberConnectNanos = 250_000L;
+    record.l4Protocol = L4Protocol.L4_PROTOCOL_TCP.getNumber();
+    record.connectionEnd = ConnectionEnd.CONNECTION_END_MEMBER_CLOSED.getNumber();
+
+    ClientLog message =
+        ClientLog.newBuilder()
+            .setTime(Timestamp.newBuilder().setSeconds(1_795_000_000L))
+            .setVirtualService("db")
+            .setClientIp("192.0.2.7")
+            .setBytesIn(4096)
+            .setBytesOut(1 << 20)
+            .setTiming(
+                RequestTiming.newBuilder()
+                    .setTotal(Duration.newBuilder().setNanos(300_000_000))
+                    .setMemberConnect(Duration.newBuilder().setNanos(250_000)))
+            .setL4Protocol(L4Protocol.L4_PROTOCOL_TCP)
+            .setConnectionEnd(ConnectionEnd.CONNECTION_END_MEMBER_CLOSED)
+            .build();
+
+    assertThat(record.encode()).isEqualTo(message.toByteArray());
+  }
+
+  @Test
   void anEmptyRecordCarriesOnlyItsTimeAndAClearedOneIsEmptyAgain() throws Exception {
     ClientLogRecord record = new ClientLogRecord();
     assertThat(ClientLog.parseFrom(record.encode()))
@@ -69,6 +102,10 @@ class ClientLogRecordTest {
 
     record.method = "POST";
     record.totalNanos = 5;
+    record.bytesIn = 7;
+    record.memberConnectNanos = 3;
+    record.l4Protocol = 2;
+    record.connectionEnd = 3;
     record.clear();
     assertThat(record.encode()).isEqualTo(new ClientLogRecord().encode());
   }

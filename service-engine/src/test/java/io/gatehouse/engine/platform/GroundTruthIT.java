@@ -2,6 +2,11 @@ package io.gatehouse.engine.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.ConnectionEnd;
+import io.gatehouse.api.analytics.v1.GetAppMapResponse;
+import io.gatehouse.api.analytics.v1.L4Protocol;
+import io.gatehouse.api.analytics.v1.Significance;
 import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.testsupport.GroundTruth;
 import java.util.List;
@@ -14,7 +19,9 @@ import org.junit.jupiter.api.TestInstance;
  * The timing breakdown against ground truth, through the whole path ({@link GroundTruth}): a member
  * that answers after a known delay is app response; a member that streams at a known pace is data
  * transfer; a client that reads slowly is data transfer; neither moves the round trips off their
- * loopback values; errors and requests are counted exactly.
+ * loopback values; errors and requests are counted exactly. L4: a TCP connection's life is its
+ * total and its connect time to the member is loopback's; a UDP session lasts until its timeout;
+ * each is logged with its bytes and how it ended, and a refused one is a significant log.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GroundTruthIT {
@@ -81,6 +88,88 @@ class GroundTruthIT {
   @Test
   void errorsAndRequestsAreCountedExactly() throws Exception {
     assertThat(truth.errors(200, 10)).containsExactly(200, 20);
+  }
+
+  @Test
+  void aTcpConnectionIsMeasuredAndLoggedAsAConnection() throws Exception {
+    GroundTruth.L4Measured m = truth.tcp(5, 4096, 300);
+
+    // its whole life is the total; connecting to the member and the round trips are loopback's
+    within(
+        m.timing(), TimingComponent.TIMING_COMPONENT_TOTAL, 300 * MS, 360 * MS, 300 * MS, 420 * MS);
+    within(m.timing(), TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT, 0, 5 * MS, 0, 10 * MS);
+    assertThat(m.timing().of(TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT).count()).isEqualTo(5);
+    assertThat(m.logs()).hasSize(5);
+    for (ClientLog log : m.logs()) {
+      assertThat(log.getL4Protocol()).isEqualTo(L4Protocol.L4_PROTOCOL_TCP);
+      assertThat(log.getConnectionEnd()).isEqualTo(ConnectionEnd.CONNECTION_END_CLIENT_CLOSED);
+      assertThat(log.getBytesIn()).isEqualTo(4096);
+      assertThat(log.getBytesOut()).isEqualTo(4096);
+      assertThat(log.getClientIp()).isEqualTo("127.0.0.1");
+      assertThat(log.getServerAddress()).startsWith("127.0.0.1:");
+      assertThat(log.getMethod()).isEmpty();
+      long total =
+          log.getTiming().getTotal().getSeconds() * 1_000_000_000L
+              + log.getTiming().getTotal().getNanos();
+      assertThat(total).isBetween(300 * MS, 420 * MS);
+    }
+    // the map: the client to the virtual service (its logs), the service to its member (rollups)
+    GetAppMapResponse map = truth.appMap("tcp");
+    assertThat(map.getEdgesList())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getFrom()).isEqualTo("client:127.0.0.1");
+              assertThat(e.getTo()).isEqualTo("vs:tcp");
+              assertThat(e.getRequestsPerSecond()).isPositive();
+              assertThat(e.getErrorRatio()).isZero();
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getFrom()).isEqualTo("vs:tcp");
+              assertThat(e.getTo()).startsWith("member:");
+              assertThat(e.getBytesPerSecond()).isPositive();
+            });
+  }
+
+  @Test
+  void aUdpSessionIsMeasuredAndLoggedUntilItsTimeout() throws Exception {
+    GroundTruth.L4Measured m = truth.udp(3, 512);
+
+    long timeout = GroundTruth.UDP_SESSION_TIMEOUT.toNanos();
+    within(
+        m.timing(),
+        TimingComponent.TIMING_COMPONENT_TOTAL,
+        timeout,
+        timeout + 200 * MS,
+        timeout,
+        timeout + 300 * MS);
+    assertThat(m.logs()).hasSize(3);
+    for (ClientLog log : m.logs()) {
+      assertThat(log.getL4Protocol()).isEqualTo(L4Protocol.L4_PROTOCOL_UDP);
+      assertThat(log.getConnectionEnd()).isEqualTo(ConnectionEnd.CONNECTION_END_IDLE_TIMEOUT);
+      assertThat(log.getBytesIn()).isEqualTo(512);
+      assertThat(log.getBytesOut()).isEqualTo(512);
+    }
+  }
+
+  @Test
+  void aRefusedConnectionIsASignificantLogWithoutFullLogs() throws Exception {
+    List<ClientLog> logs = truth.refused(4);
+
+    assertThat(logs).hasSize(4);
+    for (ClientLog log : logs) {
+      assertThat(log.getL4Protocol()).isEqualTo(L4Protocol.L4_PROTOCOL_TCP);
+      assertThat(log.getConnectionEnd())
+          .isIn(
+              ConnectionEnd.CONNECTION_END_MEMBER_REFUSED, ConnectionEnd.CONNECTION_END_NO_MEMBER);
+      assertThat(log.getSignificance()).isEqualTo(Significance.SIGNIFICANCE_CONNECTION_ERROR);
+    }
+    assertThat(truth.appMap("refused").getEdgesList())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getFrom()).isEqualTo("client:127.0.0.1");
+              assertThat(e.getErrorRatio()).isEqualTo(1.0);
+            });
   }
 
   private static void within(

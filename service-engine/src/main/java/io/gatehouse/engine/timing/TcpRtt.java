@@ -1,4 +1,4 @@
-package io.gatehouse.engine.http;
+package io.gatehouse.engine.timing;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -12,7 +12,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  * peer's delayed ACK can stretch (both stretch the samples of data segments later on: a slow app
  * would read as a slow network). Only the epoll transport can read it; elsewhere it is 0 (unknown).
  */
-final class TcpRtt {
+public final class TcpRtt {
   private static final FastThreadLocal<EpollTcpInfo> INFO =
       new FastThreadLocal<>() {
         @Override
@@ -24,7 +24,7 @@ final class TcpRtt {
   private TcpRtt() {}
 
   /** The handshake's round trip of a just-established {@code channel}, in µs; 0 when unknown. */
-  static long ofHandshake(Channel channel) {
+  public static long ofHandshake(Channel channel) {
     if (!(channel instanceof EpollSocketChannel epoll) || !channel.isActive()) {
       return 0;
     }
