@@ -35,6 +35,12 @@ final class GroundTruthBench implements Callable<Integer> {
       print(
           "client reads 32 MiB at 32 MiB/s (truth: its reading time, as data transfer)",
           truth.slowReader(3, 32 << 20, 32 << 20));
+      print(
+          "TCP connections held 300 ms (truth: total; member connect at loopback)",
+          truth.tcp(Math.max(3, requests / 10), 4096, 300).timing());
+      print(
+          "UDP sessions of one datagram (truth: the session timeout, as total)",
+          truth.udp(Math.max(3, requests / 10), 512).timing());
       long[] counted = truth.errors(requests * 2, 10);
       System.out.printf(
           Locale.ROOT,

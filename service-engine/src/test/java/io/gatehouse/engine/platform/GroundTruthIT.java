@@ -97,7 +97,13 @@ class GroundTruthIT {
     // its whole life is the total; connecting to the member and the round trips are loopback's
     within(
         m.timing(), TimingComponent.TIMING_COMPONENT_TOTAL, 300 * MS, 360 * MS, 300 * MS, 420 * MS);
-    within(m.timing(), TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT, 0, 5 * MS, 0, 10 * MS);
+    within(
+        m.timing(),
+        TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT,
+        0,
+        5 * MS,
+        0,
+        50 * MS); // p99: the first connect warms up
     assertThat(m.timing().of(TimingComponent.TIMING_COMPONENT_MEMBER_CONNECT).count()).isEqualTo(5);
     assertThat(m.logs()).hasSize(5);
     for (ClientLog log : m.logs()) {
