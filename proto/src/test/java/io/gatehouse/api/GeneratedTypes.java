@@ -8,6 +8,7 @@ import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.semanager.v1.EngineIdentitiesGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
 import io.grpc.ServiceDescriptor;
@@ -31,6 +32,7 @@ final class GeneratedTypes {
         DiscoveryServiceGrpc.getServiceDescriptor(),
         ServiceEngineControlGrpc.getServiceDescriptor(),
         ServiceEngineAdminGrpc.getServiceDescriptor(),
+        EngineIdentitiesGrpc.getServiceDescriptor(),
         AnalyticsIngestGrpc.getServiceDescriptor(),
         AnalyticsQueryGrpc.getServiceDescriptor());
   }
