@@ -237,19 +237,7 @@ public final class GroundTruth implements AutoCloseable {
    */
   public L4Measured tcp(int connections, int bytes, long holdMs) throws Exception {
     for (int i = 0; i < connections; i++) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", ports.get("tcp")), 2000);
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(new byte[bytes]);
-        byte[] back = socket.getInputStream().readNBytes(bytes);
-        if (back.length != bytes) {
-          throw new IllegalStateException("the echo ended after " + back.length + " bytes");
-        }
-        TimeUnit.MILLISECONDS.sleep(holdMs); // how long the connection stays open: the truth
-        socket.shutdownOutput();
-        socket.getInputStream().readAllBytes(); // until the member's end
-      }
+      EchoMembers.echoThenHold(ports.get("tcp"), bytes, holdMs);
     }
     return new L4Measured(
         new Measured(holdMs * 1_000_000, latency("tcp", connections)), logs("tcp", connections));
@@ -261,14 +249,7 @@ public final class GroundTruth implements AutoCloseable {
    */
   public L4Measured udp(int sessions, int bytes) throws Exception {
     for (int i = 0; i < sessions; i++) {
-      try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
-        socket.setSoTimeout(10_000);
-        socket.send(
-            new java.net.DatagramPacket(
-                new byte[bytes], bytes, new InetSocketAddress("127.0.0.1", ports.get("udp"))));
-        java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[bytes], bytes);
-        socket.receive(answer);
-      }
+      EchoMembers.echoDatagram(ports.get("udp"), bytes);
     }
     return new L4Measured(
         new Measured(UDP_SESSION_TIMEOUT.toNanos(), latency("udp", sessions)),
@@ -278,15 +259,7 @@ public final class GroundTruth implements AutoCloseable {
   /** {@code connections} TCP connections to a virtual service whose member refuses them all. */
   public List<ClientLog> refused(int connections) throws Exception {
     for (int i = 0; i < connections; i++) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", ports.get("refused")), 2000);
-        socket.setSoTimeout(10_000);
-        if (socket.getInputStream().read() != -1) {
-          throw new IllegalStateException("a refused connection answered");
-        }
-      } catch (java.net.SocketException reset) {
-        // ended by a reset rather than a close: as refused
-      }
+      EchoMembers.endedAtOnce(ports.get("refused"));
     }
     return logs("refused", connections);
   }

@@ -45,10 +45,6 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
   private final MetricIngest metrics;
   private final int credits;
 
-  /** Engine ids are "group@host": names, addresses and a few separators, bounded. */
-  private static final java.util.regex.Pattern SE_ID =
-      java.util.regex.Pattern.compile("[A-Za-z0-9@._:%-]{1,300}");
-
   private final RevokedCredentials revoked;
   // each open stream with a credential: checks whether that credential was revoked since
   private final Set<Runnable> revocationChecks = ConcurrentHashMap.newKeySet();
@@ -217,10 +213,9 @@ final class IngestGrpcService extends AnalyticsIngestGrpc.AnalyticsIngestImplBas
           fail(Status.INVALID_ARGUMENT.withDescription("hello.se_id: is required"));
           return;
         }
-        if (!SE_ID.matcher(request.getHello().getSeId()).matches()) {
+        if (!EngineIdentity.SE_ID.matcher(request.getHello().getSeId()).matches()) {
           fail(
-              Status.INVALID_ARGUMENT.withDescription(
-                  "hello.se_id: at most 300 of A-Z a-z 0-9 @ . _ : % -"));
+              Status.INVALID_ARGUMENT.withDescription("hello.se_id: " + EngineIdentity.SE_ID_RULE));
           return;
         }
         seId = request.getHello().getSeId();

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
@@ -54,6 +55,14 @@ class AutoscaleMetricsIT {
     return p.build();
   }
 
+  /**
+   * The metric of pool {@code pool} over a window of {@code windowSeconds} (0: the default), now.
+   */
+  private Optional<Double> observe(AutoscaleMetric metric, long windowSeconds, String pool)
+      throws Exception {
+    return at(NOW, List.of()).observe(policy(metric, windowSeconds), pool, app);
+  }
+
   private AutoscaleMetrics at(Instant now, List<Node> nodes) {
     return new AutoscaleMetrics(ds, Clock.fixed(now, ZoneOffset.UTC), () -> nodes);
   }
@@ -65,20 +74,11 @@ class AutoscaleMetricsIT {
     store(member("task-1", NOW.minusSeconds(120), 10_000)); // before the minute
 
     // 1,200 requests in 60 s over 2 instances
-    assertThat(
-            at(NOW, List.of())
-                .observe(
-                    policy(AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE, 0),
-                    "web",
-                    app))
+    assertThat(observe(AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE, 0, "web"))
         .hasValueSatisfying(v -> assertThat(v).isCloseTo(10.0, within(1e-9)));
     // a window of 25 s takes the row of 20 s ago alone: 600 in 25 s over 2
     assertThat(
-            at(NOW, List.of())
-                .observe(
-                    policy(AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE, 25),
-                    "web",
-                    app))
+            observe(AutoscaleMetric.AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE, 25, "web"))
         .hasValueSatisfying(v -> assertThat(v).isCloseTo(12.0, within(1e-9)));
   }
 
@@ -90,15 +90,9 @@ class AutoscaleMetricsIT {
     slow.figures().timings[2] = histogram(10, 200_000); // 10 in 200 ms
     store(fast, slow);
 
-    assertThat(
-            at(NOW, List.of())
-                .observe(
-                    policy(AutoscaleMetric.AUTOSCALE_METRIC_P95_APP_RESPONSE_MS, 0), "web", app))
+    assertThat(observe(AutoscaleMetric.AUTOSCALE_METRIC_P95_APP_RESPONSE_MS, 0, "web"))
         .hasValueSatisfying(v -> assertThat(v).isCloseTo(200.0, within(200.0 * 0.01)));
-    assertThat(
-            at(NOW, List.of())
-                .observe(
-                    policy(AutoscaleMetric.AUTOSCALE_METRIC_P95_APP_RESPONSE_MS, 0), "other", app))
+    assertThat(observe(AutoscaleMetric.AUTOSCALE_METRIC_P95_APP_RESPONSE_MS, 0, "other"))
         .as("no measured answer: no figure")
         .isEmpty();
   }
@@ -118,12 +112,7 @@ class AutoscaleMetricsIT {
       RollupStore.add(c, rows);
     }
 
-    assertThat(
-            at(NOW, List.of())
-                .observe(
-                    policy(AutoscaleMetric.AUTOSCALE_METRIC_OPEN_CONNECTIONS_PER_INSTANCE, 0),
-                    "web",
-                    app))
+    assertThat(observe(AutoscaleMetric.AUTOSCALE_METRIC_OPEN_CONNECTIONS_PER_INSTANCE, 0, "web"))
         .hasValueSatisfying(v -> assertThat(v).isCloseTo(2.0, within(1e-9)));
   }
 
@@ -147,10 +136,7 @@ class AutoscaleMetricsIT {
 
   @Test
   void aPolicyWithoutAKnownMetricHasNoFigure() throws Exception {
-    assertThat(
-            at(NOW, List.of())
-                .observe(policy(AutoscaleMetric.AUTOSCALE_METRIC_UNSPECIFIED, 0), "web", app))
-        .isEmpty();
+    assertThat(observe(AutoscaleMetric.AUTOSCALE_METRIC_UNSPECIFIED, 0, "web")).isEmpty();
   }
 
   /** A member's 5 s row of pool web. */

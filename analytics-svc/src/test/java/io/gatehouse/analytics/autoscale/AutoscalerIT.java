@@ -3,6 +3,7 @@ package io.gatehouse.analytics.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.analytics.rollup.Level;
 import io.gatehouse.analytics.rollup.RollupRow;
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AutoscalerIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DISCOVERY_TOKEN = "test-analytics-at-discovery-0001";
   private static final String FRAMEWORK = ""; // the default Marathon: decisions name none
 
@@ -262,9 +264,10 @@ class AutoscalerIT {
   }
 
   private int instances(String appId) throws Exception {
-    String body = send("GET", "/v2/apps" + appId, null);
-    int at = body.indexOf("\"instances\":");
-    return Integer.parseInt(body.substring(at + 12).replaceAll("^\\s*(\\d+).*$", "$1").trim());
+    return JSON.readTree(send("GET", "/v2/apps" + appId, null))
+        .path("app")
+        .path("instances")
+        .asInt();
   }
 
   private String send(String method, String path, String body) throws Exception {

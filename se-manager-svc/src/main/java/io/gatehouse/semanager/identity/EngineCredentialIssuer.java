@@ -36,12 +36,7 @@ public final class EngineCredentialIssuer {
 
   /** A deploy credential for engine {@code seId} of {@code group}, run by hand by an operator. */
   public EngineCredential deployByHand(String seId, String group) {
-    Instant expires = clock.instant().plus(config.deployLifetime());
-    return EngineCredential.newBuilder()
-        .setToken(credentials.issueUntil(seId, group, EngineIdentity.Use.DEPLOY, expires))
-        .setExpireTime(
-            Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
-        .build();
+    return credential(seId, group, EngineIdentity.Use.DEPLOY, config.deployLifetime());
   }
 
   /** The credential every engine of a Marathon app for {@code group} is deployed with. */
@@ -56,9 +51,14 @@ public final class EngineCredentialIssuer {
 
   /** A session credential for engine {@code seId} of {@code group}, as sent on its stream. */
   public EngineCredential session(String seId, String group) {
-    Instant expires = clock.instant().plus(config.sessionLifetime());
+    return credential(seId, group, EngineIdentity.Use.SESSION, config.sessionLifetime());
+  }
+
+  private EngineCredential credential(
+      String seId, String group, EngineIdentity.Use use, Duration lifetime) {
+    Instant expires = clock.instant().plus(lifetime);
     return EngineCredential.newBuilder()
-        .setToken(credentials.issueUntil(seId, group, EngineIdentity.Use.SESSION, expires))
+        .setToken(credentials.issueUntil(seId, group, use, expires))
         .setExpireTime(
             Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
         .build();

@@ -8,6 +8,7 @@ import io.gatehouse.api.semanager.v1.ListRevocationsRequest;
 import io.gatehouse.api.semanager.v1.ListRevocationsResponse;
 import io.gatehouse.api.semanager.v1.Revocation;
 import io.gatehouse.common.grpc.Errors;
+import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.common.identity.Revocations;
 import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.inventory.Inventory;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityGrpcService extends EngineIdentitiesGrpc.EngineIdentitiesImplBase {
   private static final Logger log = LoggerFactory.getLogger(IdentityGrpcService.class);
-  private static final Pattern SE_ID = Pattern.compile("[A-Za-z0-9@._:%-]{1,300}");
   private static final Pattern SE_GROUP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
 
   private final EngineCredentialIssuer issuer;
@@ -51,8 +51,8 @@ public final class IdentityGrpcService extends EngineIdentitiesGrpc.EngineIdenti
               .asRuntimeException());
       return;
     }
-    if (!SE_ID.matcher(request.getSeId()).matches()) {
-      out.onError(Errors.invalidArgument("se_id", "is 1 to 300 of A-Z a-z 0-9 @ . _ : % -"));
+    if (!EngineIdentity.SE_ID.matcher(request.getSeId()).matches()) {
+      out.onError(Errors.invalidArgument("se_id", EngineIdentity.SE_ID_RULE));
       return;
     }
     if (!SE_GROUP.matcher(request.getSeGroup()).matches()) {

@@ -1,6 +1,7 @@
 package io.gatehouse.common.identity;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * The engine a verified credential names.
@@ -15,6 +16,12 @@ import java.time.Instant;
  */
 public record EngineIdentity(
     String seId, String group, Use use, String credentialId, Instant issuedAt, Instant expiresAt) {
+
+  /** What an engine id may be ("group@host"): names, addresses and a few separators, bounded. */
+  public static final Pattern SE_ID = Pattern.compile("[A-Za-z0-9@._:%-]{1,300}");
+
+  /** How {@link #SE_ID} reads in an error message. */
+  public static final String SE_ID_RULE = "is 1 to 300 of A-Z a-z 0-9 @ . _ : % -";
 
   /** What a credential is for. */
   public enum Use {
