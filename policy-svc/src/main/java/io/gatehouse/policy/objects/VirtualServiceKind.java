@@ -46,10 +46,15 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
       v.require(!ref.isEmpty(), "ssl_key_and_certificate_refs[" + i + "]", "must not be empty");
       v.reference(ref, "ssl_key_and_certificate_refs[" + i + "]");
     }
-    if (!vs.getEastWest()) {
-      validateVip(vs, v.in("vip"));
+    if (!vs.getVhParentVsRef().isEmpty()) {
+      VirtualHosts.validateChild(vs, v);
+    } else {
+      VirtualHosts.validateNotChild(vs, v);
+      if (!vs.getEastWest()) {
+        validateVip(vs, v.in("vip"));
+      }
+      validateServices(vs, v);
     }
-    validateServices(vs, v);
     validateAnalytics(vs.getAnalyticsPolicy(), v.in("analytics_policy"));
   }
 
@@ -166,6 +171,12 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
               new ObjectRef(
                   ObjectKind.OBJECT_KIND_NETWORK_SECURITY_POLICY,
                   vs.getNetworkSecurityPolicyRef())));
+    }
+    if (!vs.getVhParentVsRef().isEmpty()) {
+      refs.add(
+          new Reference(
+              "vh_parent_vs_ref",
+              new ObjectRef(ObjectKind.OBJECT_KIND_VIRTUAL_SERVICE, vs.getVhParentVsRef())));
     }
     if (!vs.getSeGroupRef().isEmpty()) {
       refs.add(

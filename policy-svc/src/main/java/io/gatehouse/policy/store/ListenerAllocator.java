@@ -38,8 +38,8 @@ final class ListenerAllocator {
   <T extends Message> T place(Connection c, PolicyKind<T> kind, ObjectRef ref, T object)
       throws SQLException {
     List<ListenerClaim> claims = kind.listeners(object);
-    if (!(object instanceof VirtualService vs)) {
-      return object;
+    if (!(object instanceof VirtualService vs) || !vs.getVhParentVsRef().isEmpty()) {
+      return object; // a child listens on its parent's sockets
     }
     Violations v = Violations.at(kind.field());
     String address = vipAddress(c, vs, ref, v);

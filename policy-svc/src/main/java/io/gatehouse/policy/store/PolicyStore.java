@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.ListFilter;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ObjectSource;
+import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.common.secret.SecretCipher;
 import io.gatehouse.policy.auth.Role;
 import io.gatehouse.policy.internal.AlreadyExistsException;
@@ -35,8 +36,8 @@ import java.util.UUID;
 
 /**
  * Create, read, list, update and delete for every kind of policy object. Each write is one
- * transaction that checks ownership, the expected revision, references and listener sockets, takes
- * the next revision, and appends to the change log.
+ * transaction that checks ownership, the expected revision, references, listener sockets and
+ * virtual hosts, takes the next revision, and appends to the change log.
  */
 @Singleton
 public final class PolicyStore {
@@ -47,6 +48,7 @@ public final class PolicyStore {
   private final Transactions transactions;
   private final ObjectRepository repository;
   private final ListenerAllocator listeners;
+  private final VirtualHostClaims virtualHosts;
   private final SecretCipher cipher;
   private final Clock clock;
 
@@ -57,11 +59,13 @@ public final class PolicyStore {
       Transactions transactions,
       ObjectRepository repository,
       ListenerAllocator listeners,
+      VirtualHostClaims virtualHosts,
       SecretCipher cipher,
       Clock clock) {
     this.transactions = transactions;
     this.repository = repository;
     this.listeners = listeners;
+    this.virtualHosts = virtualHosts;
     this.cipher = cipher;
     this.clock = clock;
   }
@@ -281,6 +285,9 @@ public final class PolicyStore {
       v.throwIfAny();
     }
     T placed = listeners.place(c, kind, ref, object);
+    if (placed instanceof VirtualService vs) {
+      virtualHosts.check(c, kind.field(), ref.name(), vs);
+    }
     Instant now = clock.instant();
     long revision = repository.nextRevision(c);
     ObjectMeta meta =
@@ -316,6 +323,9 @@ public final class PolicyStore {
     }
     repository.replaceReferences(c, ref, references);
     listeners.save(c, kind, ref, stored);
+    if (stored instanceof VirtualService vs) {
+      virtualHosts.save(c, ref.name(), vs);
+    }
     repository.appendChange(c, revision, ref, type, now, kind.wrap(stored).toByteArray());
     return stored;
   }

@@ -158,6 +158,58 @@ class ValidationTest {
             "virtual_service.analytics_policy.metrics_realtime_update.duration");
   }
 
+  @Test
+  void aChildServiceClaimsHostNamesAndHoldsNoListenerSettings() {
+    io.gatehouse.api.policy.v1.VirtualService child =
+        io.gatehouse.api.policy.v1.VirtualService.newBuilder()
+            .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("shop"))
+            .setPoolRef("shop")
+            .setVhParentVsRef("front")
+            .addVhDomainNames("shop.example.com")
+            .addVhDomainNames("Shop.Example.com")
+            .addVhDomainNames("*.*.example.com")
+            .addVhDomainNames("shop.example.com")
+            .setVhPathPrefix("api")
+            .addServices(io.gatehouse.api.policy.v1.Service.newBuilder().setPort(80))
+            .setNetworkSecurityPolicyRef("office")
+            .build();
+
+    assertThat(fields(new VirtualServiceKind(), child, "virtual_service"))
+        .containsExactlyInAnyOrder(
+            "virtual_service.services",
+            "virtual_service.network_security_policy_ref",
+            "virtual_service.vh_domain_names[1]",
+            "virtual_service.vh_domain_names[2]",
+            "virtual_service.vh_domain_names[3]",
+            "virtual_service.vh_path_prefix");
+    assertThat(
+            fields(
+                new VirtualServiceKind(),
+                child.toBuilder()
+                    .clearVhDomainNames()
+                    .clearServices()
+                    .clearNetworkSecurityPolicyRef()
+                    .setVhPathPrefix("/api/v1")
+                    .build(),
+                "virtual_service"))
+        .containsExactly("virtual_service.vh_domain_names");
+    assertThat(VirtualHosts.isDomainName("*.example.com")).isTrue();
+    assertThat(VirtualHosts.isDomainName("-bad.example.com")).isFalse();
+  }
+
+  @Test
+  void onlyAChildClaimsHostNames() {
+    io.gatehouse.api.policy.v1.VirtualService plain =
+        io.gatehouse.policy.Fixtures.eastWest("plain", "pool", 10001).toBuilder()
+            .addVhDomainNames("plain.example.com")
+            .setVhPathPrefix("/x")
+            .build();
+
+    assertThat(fields(new VirtualServiceKind(), plain, "virtual_service"))
+        .containsExactlyInAnyOrder(
+            "virtual_service.vh_domain_names", "virtual_service.vh_path_prefix");
+  }
+
   private static <T extends com.google.protobuf.Message> List<String> fields(
       PolicyKind<T> kind, T object, String root) {
     Violations v = Violations.at(root);
