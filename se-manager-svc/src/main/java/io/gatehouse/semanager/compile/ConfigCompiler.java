@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * service (on the engine's east-west address, at each service port), the north-south ones of the
  * engine's SE group (on their VIP), and exactly the pools, certificates and security policies those
  * refer to — pools with their members resolved (static servers, or an app's routable tasks),
- * security policies with the addresses of the apps their rules name. A virtual service whose
- * references cannot be resolved is left out (and logged), never half-compiled.
+ * security policies with the addresses of the apps their rules name. A child virtual service goes
+ * wherever its parent goes. A virtual service whose references cannot be resolved is left out (and
+ * logged), never half-compiled; so are its children.
  */
 public final class ConfigCompiler {
   private static final Logger log = LoggerFactory.getLogger(ConfigCompiler.class);
@@ -48,73 +49,111 @@ public final class ConfigCompiler {
 
   /** The resources {@code engine} should run. */
   public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {
-    Map<String, Resource> services = new LinkedHashMap<>();
-    Map<String, Resource> pools = new LinkedHashMap<>();
-    Map<String, Resource> certificates = new LinkedHashMap<>();
-    Map<String, Resource> securityPolicies = new LinkedHashMap<>();
+    Compiled compiled = new Compiled();
+    List<VirtualService> children = new ArrayList<>();
     for (VirtualService vs : policy.virtualServices().values()) {
-      String name = vs.getMeta().getName();
-      if ((vs.hasEnabled() && !vs.getEnabled()) || !placedOn(vs, engine)) {
+      if (vs.hasEnabled() && !vs.getEnabled()) {
+        continue;
+      }
+      if (!vs.getVhParentVsRef().isEmpty()) {
+        children.add(vs); // placed with its parent, once the parents are known
+        continue;
+      }
+      if (!placedOn(vs, engine)) {
         continue;
       }
       List<Listener> listeners = listeners(vs, engine);
       if (listeners.isEmpty()) {
         continue; // a north-south service without an address yet
       }
-      Pool pool = policy.pools().get(vs.getPoolRef());
-      if (pool == null) {
-        log.warn("virtual service {} is left out: no pool {}", name, vs.getPoolRef());
-        continue;
+      compileService(vs, listeners, policy, apps, compiled);
+    }
+    for (VirtualService child : children) {
+      Resource parent = compiled.services.get(child.getVhParentVsRef());
+      if (parent != null && parent.getVirtualService().getParent().isEmpty()) {
+        compileService(child, List.of(), policy, apps, compiled);
       }
-      List<Resource> itsCertificates = new ArrayList<>();
-      for (String ref : vs.getSslKeyAndCertificateRefsList()) {
-        SslKeyAndCertificate certificate = policy.certificates().get(ref);
-        if (certificate == null || certificate.getPrivateKeyPem().isEmpty()) {
-          break;
-        }
-        itsCertificates.add(certificate(certificate));
-      }
-      boolean tls = listeners.stream().anyMatch(Listener::getTls);
-      if (itsCertificates.size() < vs.getSslKeyAndCertificateRefsCount()
-          || (tls && itsCertificates.isEmpty())) {
-        log.warn("virtual service {} is left out: a certificate or its key is missing", name);
-        continue;
-      }
-      Resource security = null;
-      if (!vs.getNetworkSecurityPolicyRef().isEmpty()) {
-        NetworkSecurityPolicy nsp = policy.securityPolicies().get(vs.getNetworkSecurityPolicyRef());
-        if (nsp == null) {
-          log.warn(
-              "virtual service {} is left out: no security policy {}",
-              name,
-              vs.getNetworkSecurityPolicyRef());
-          continue;
-        }
-        security = securityPolicy(nsp, apps);
-      }
-      pools.put(pool.getMeta().getName(), pool(pool, policy, apps));
-      itsCertificates.forEach(c -> certificates.put(c.getName(), c));
-      if (security != null) {
-        securityPolicies.put(security.getName(), security);
-      }
-      VirtualServiceResource.Builder resource =
-          VirtualServiceResource.newBuilder()
-              .addAllListeners(listeners)
-              .setPool(pool.getMeta().getName())
-              .setEastWest(vs.getEastWest())
-              .setSecurityPolicy(vs.getNetworkSecurityPolicyRef())
-              .setAnalyticsPolicy(vs.getAnalyticsPolicy())
-              .setRateLimits(vs.getRateLimits());
-      itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
-      fullClientLogsUntil(vs).ifPresent(resource::setFullClientLogsUntil);
-      services.put(name, Resource.newBuilder().setName(name).setVirtualService(resource).build());
     }
     Map<ResourceType, List<Resource>> byType = new EnumMap<>(ResourceType.class);
-    byType.put(ResourceType.RESOURCE_TYPE_CERTIFICATE, List.copyOf(certificates.values()));
-    byType.put(ResourceType.RESOURCE_TYPE_SECURITY_POLICY, List.copyOf(securityPolicies.values()));
-    byType.put(ResourceType.RESOURCE_TYPE_POOL, List.copyOf(pools.values()));
-    byType.put(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.copyOf(services.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_CERTIFICATE, List.copyOf(compiled.certificates.values()));
+    byType.put(
+        ResourceType.RESOURCE_TYPE_SECURITY_POLICY,
+        List.copyOf(compiled.securityPolicies.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_POOL, List.copyOf(compiled.pools.values()));
+    byType.put(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.copyOf(compiled.services.values()));
     return ResourceSet.of(byType);
+  }
+
+  /** What one compilation has produced so far, by type and name. */
+  private static final class Compiled {
+    final Map<String, Resource> services = new LinkedHashMap<>();
+    final Map<String, Resource> pools = new LinkedHashMap<>();
+    final Map<String, Resource> certificates = new LinkedHashMap<>();
+    final Map<String, Resource> securityPolicies = new LinkedHashMap<>();
+  }
+
+  /**
+   * Adds {@code vs} (a child when {@code listeners} is empty) and what it refers to, or nothing
+   * when a reference cannot be resolved.
+   */
+  private static void compileService(
+      VirtualService vs,
+      List<Listener> listeners,
+      PolicyView policy,
+      AppView apps,
+      Compiled compiled) {
+    String name = vs.getMeta().getName();
+    Pool pool = policy.pools().get(vs.getPoolRef());
+    if (pool == null) {
+      log.warn("virtual service {} is left out: no pool {}", name, vs.getPoolRef());
+      return;
+    }
+    List<Resource> itsCertificates = new ArrayList<>();
+    for (String ref : vs.getSslKeyAndCertificateRefsList()) {
+      SslKeyAndCertificate certificate = policy.certificates().get(ref);
+      if (certificate == null || certificate.getPrivateKeyPem().isEmpty()) {
+        break;
+      }
+      itsCertificates.add(certificate(certificate));
+    }
+    boolean tls = listeners.stream().anyMatch(Listener::getTls);
+    if (itsCertificates.size() < vs.getSslKeyAndCertificateRefsCount()
+        || (tls && itsCertificates.isEmpty())) {
+      log.warn("virtual service {} is left out: a certificate or its key is missing", name);
+      return;
+    }
+    Resource security = null;
+    if (!vs.getNetworkSecurityPolicyRef().isEmpty()) {
+      NetworkSecurityPolicy nsp = policy.securityPolicies().get(vs.getNetworkSecurityPolicyRef());
+      if (nsp == null) {
+        log.warn(
+            "virtual service {} is left out: no security policy {}",
+            name,
+            vs.getNetworkSecurityPolicyRef());
+        return;
+      }
+      security = securityPolicy(nsp, apps);
+    }
+    compiled.pools.put(pool.getMeta().getName(), pool(pool, policy, apps));
+    itsCertificates.forEach(c -> compiled.certificates.put(c.getName(), c));
+    if (security != null) {
+      compiled.securityPolicies.put(security.getName(), security);
+    }
+    VirtualServiceResource.Builder resource =
+        VirtualServiceResource.newBuilder()
+            .addAllListeners(listeners)
+            .setPool(pool.getMeta().getName())
+            .setEastWest(vs.getEastWest())
+            .setSecurityPolicy(vs.getNetworkSecurityPolicyRef())
+            .setAnalyticsPolicy(vs.getAnalyticsPolicy())
+            .setRateLimits(vs.getRateLimits())
+            .setParent(vs.getVhParentVsRef())
+            .addAllDomainNames(vs.getVhDomainNamesList())
+            .setPathPrefix(vs.getVhPathPrefix());
+    itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
+    fullClientLogsUntil(vs).ifPresent(resource::setFullClientLogsUntil);
+    compiled.services.put(
+        name, Resource.newBuilder().setName(name).setVirtualService(resource).build());
   }
 
   /** East-west services run on every engine; north-south ones on the engines of their group. */

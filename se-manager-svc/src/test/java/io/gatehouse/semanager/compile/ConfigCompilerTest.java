@@ -183,6 +183,43 @@ class ConfigCompilerTest {
   }
 
   @Test
+  void childServicesGoWhereTheirParentGoesWithTheirOwnPools() {
+    PolicyView policy =
+        policy(
+            List.of(
+                northSouth("front", "10.10.0.7", "edge", "shop"),
+                child("blog", "front", "blog", "blog.example.com"),
+                child("orphan", "gone", "blog", "orphan.example.com"),
+                child("broken", "front", "nope", "broken.example.com"),
+                child("grandchild", "blog", "blog", "deep.example.com")),
+            List.of(staticPool("shop"), staticPool("blog")),
+            List.of());
+
+    ResourceSet edge = new ConfigCompiler().compile(policy, AppView.of(List.of()), EDGE);
+    ResourceSet inner = new ConfigCompiler().compile(policy, AppView.of(List.of()), INNER);
+
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE))
+        .containsOnlyKeys("front", "blog");
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_POOL)).containsOnlyKeys("shop", "blog");
+    var blog = edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("blog");
+    assertThat(blog.getVirtualService().getListenersList()).isEmpty();
+    assertThat(blog.getVirtualService().getParent()).isEqualTo("front");
+    assertThat(blog.getVirtualService().getDomainNamesList()).containsExactly("blog.example.com");
+    assertThat(blog.getVirtualService().getPathPrefix()).isEqualTo("/blog");
+    assertThat(inner.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)).isEmpty();
+  }
+
+  private static VirtualService child(String name, String parent, String pool, String domain) {
+    return VirtualService.newBuilder()
+        .setMeta(meta(name))
+        .setVhParentVsRef(parent)
+        .addVhDomainNames(domain)
+        .setVhPathPrefix("/" + name)
+        .setPoolRef(pool)
+        .build();
+  }
+
+  @Test
   void compilingTheSameInputGivesTheSameVersions() {
     PolicyView policy =
         policy(List.of(eastWest("mesh-api", 10001, "api")), List.of(staticPool("api")), List.of());
