@@ -11,11 +11,13 @@ import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.ListenerSet;
+import io.gatehouse.engine.listener.VirtualHostTable;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.tcp.TcpProxyInitializer;
 import io.gatehouse.engine.timing.TimingCollector;
+import io.gatehouse.engine.tls.ServerCertificates;
 import io.gatehouse.engine.tls.TlsContexts;
 import io.gatehouse.engine.udp.UdpListeners;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,8 +26,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +63,11 @@ public final class ServiceEngine implements AutoCloseable {
   private final Map<String, TlsContext> tls = new java.util.HashMap<>();
 
   /** A certificate's TLS context, kept while the certificate stays the same. */
-  private record TlsContext(CertificateConfig config, SslContext context) {}
+  private record TlsContext(CertificateConfig config, SslContext context, List<String> names) {
+    TlsContext(CertificateConfig config) {
+      this(config, TlsContexts.serverContext(config), TlsContexts.serverNames(config));
+    }
+  }
 
   private volatile EngineConfig current = EngineConfig.empty();
   private boolean draining;
@@ -146,10 +154,7 @@ public final class ServiceEngine implements AutoCloseable {
             (name, c) -> {
               TlsContext kept = tls.get(name);
               contexts.put(
-                  name,
-                  kept != null && kept.config().equals(c)
-                      ? kept
-                      : new TlsContext(c, TlsContexts.serverContext(c)));
+                  name, kept != null && kept.config().equals(c) ? kept : new TlsContext(c));
             });
     tls.clear();
     tls.putAll(contexts);
@@ -168,10 +173,13 @@ public final class ServiceEngine implements AutoCloseable {
     config
         .securityPolicies()
         .forEach((name, policy) -> policies.put(name, new SecurityPolicy(policy)));
+    Map<String, List<VirtualServiceConfig>> children = childrenByParent(config);
     for (VirtualServiceConfig vs : config.virtualServices().values()) {
       Pool pool = pools.get(vs.pool());
       SecurityPolicy security =
           vs.securityPolicy() == null ? null : policies.get(vs.securityPolicy());
+      ServerCertificates certificates =
+          vs.child() ? null : certificates(vs, children.get(vs.name()), contexts);
       services.compute(
           vs.name(),
           (name, service) -> {
@@ -179,10 +187,19 @@ public final class ServiceEngine implements AutoCloseable {
             runtime.usePool(pool);
             runtime.useSecurity(security); // before its listeners open: no connection slips by
             runtime.useClientLogs(vs.clientLogs());
-            runtime.useTls(
-                vs.certificate() == null ? null : contexts.get(vs.certificate()).context());
+            runtime.useTls(certificates);
             return runtime;
           });
+    }
+    for (VirtualServiceConfig vs : config.virtualServices().values()) {
+      VirtualHostTable.Builder table = new VirtualHostTable.Builder();
+      for (VirtualServiceConfig child : children.getOrDefault(vs.name(), List.of())) {
+        table.add(
+            services.get(child.name()),
+            child.virtualHost().domainNames(),
+            child.virtualHost().pathPrefix());
+      }
+      services.get(vs.name()).useChildren(table.build());
     }
     Map<String, String> failed =
         draining // an engine that drains opens nothing again
@@ -211,6 +228,39 @@ public final class ServiceEngine implements AutoCloseable {
     health.update(pools.values());
     current = config;
     return new ApplyResult(config, failed);
+  }
+
+  private static Map<String, List<VirtualServiceConfig>> childrenByParent(EngineConfig config) {
+    Map<String, List<VirtualServiceConfig>> children = new java.util.HashMap<>();
+    config.virtualServices().values().stream()
+        .filter(VirtualServiceConfig::child)
+        .sorted(java.util.Comparator.comparing(VirtualServiceConfig::name))
+        .forEach(
+            child ->
+                children
+                    .computeIfAbsent(child.virtualHost().parent(), p -> new ArrayList<>())
+                    .add(child));
+    return children;
+  }
+
+  /**
+   * What a parent's TLS listeners present: its own certificates (the first is the default), then
+   * its children's, chosen by SNI.
+   */
+  private static ServerCertificates certificates(
+      VirtualServiceConfig vs,
+      List<VirtualServiceConfig> children,
+      Map<String, TlsContext> contexts) {
+    List<ServerCertificates.Named> named = new ArrayList<>();
+    List<String> names = new ArrayList<>(vs.certificates());
+    if (children != null) {
+      children.forEach(child -> names.addAll(child.certificates()));
+    }
+    for (String name : names) {
+      TlsContext context = contexts.get(name);
+      named.add(new ServerCertificates.Named(context.context(), context.names()));
+    }
+    return ServerCertificates.of(named);
   }
 
   /**

@@ -117,16 +117,21 @@ public record EngineConfig(
                 "no security policy named \"" + vs.securityPolicy() + "\""));
       }
       boolean tls = vs.listeners().stream().anyMatch(ListenerConfig::tls);
-      if (vs.certificate() != null && !certificates.containsKey(vs.certificate())) {
-        violations.add(
-            new InvalidConfigException.Violation(
-                at + ".certificate", "no certificate named \"" + vs.certificate() + "\""));
-      } else if (tls && vs.certificate() == null) {
-        violations.add(
-            new InvalidConfigException.Violation(
-                at + ".certificate", "a TLS listener needs the virtual service's certificate"));
+      for (String certificate : vs.certificates()) {
+        if (!certificates.containsKey(certificate)) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  at + ".certificates", "no certificate named \"" + certificate + "\""));
+        }
       }
-      if (vs.listeners().isEmpty()) {
+      if (tls && vs.certificates().isEmpty()) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".certificates", "a TLS listener needs the virtual service's certificate"));
+      }
+      if (vs.child()) {
+        VirtualHosts.validateChild(vs, virtualServices, violations);
+      } else if (vs.listeners().isEmpty()) {
         violations.add(
             new InvalidConfigException.Violation(at + ".listeners", "needs at least one listener"));
       }
@@ -146,6 +151,7 @@ public record EngineConfig(
         }
       }
     }
+    VirtualHosts.validateClaims(virtualServices.values(), violations);
     for (PoolConfig pool : pools.values()) {
       String at = "pools." + pool.name();
       Set<String> ids = new HashSet<>();

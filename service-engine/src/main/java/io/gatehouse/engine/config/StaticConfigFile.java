@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *   - name: web
  *     listeners: [{address: 0.0.0.0, port: 10080, protocol: HTTP}]
  *     pool: web
+ *   - name: blog                       # a child: requests to web's listeners for these hosts
+ *     virtual_host: {parent: web, domain_names: [blog.example.com, "*.blog.example.com"],
+ *                    path_prefix: /}   # "" or unset: every path; the longest match wins
+ *     pool: blog
  * pools:
  *   - name: web
  *     algorithm: LEAST_CONNECTIONS     # ROUND_ROBIN (the default), FASTEST_RESPONSE, CONSISTENT_HASH
@@ -40,7 +44,7 @@ import java.util.regex.Pattern;
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
  *       - {address: 10.0.0.6, port: 31002, weight: 2}
- * certificates:                        # named by a virtual service's certificate
+ * certificates:                        # named by a virtual service's certificates (SNI)
  *   - {name: shop, certificate_file: shop.crt, key_file: shop.key}   # relative to this file
  * security_policies:                   # named by a virtual service's security_policy
  *   - name: internal-only
@@ -69,9 +73,13 @@ public final class StaticConfigFile {
       String pool,
       String securityPolicy,
       String certificate,
+      List<String> certificates,
       Boolean fullClientLogs,
       String fullClientLogsUntil,
-      String significantLatency) {}
+      String significantLatency,
+      VirtualHost virtualHost) {}
+
+  private record VirtualHost(String parent, List<String> domainNames, String pathPrefix) {}
 
   private record Certificate(
       String name,
@@ -165,8 +173,9 @@ public final class StaticConfigFile {
                             .toList(),
                         vs.pool() == null ? vs.name() : vs.pool(),
                         vs.securityPolicy(),
-                        vs.certificate(),
-                        clientLogs(vs)))
+                        certificates(vs),
+                        clientLogs(vs),
+                        virtualHost(vs)))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -264,8 +273,16 @@ public final class StaticConfigFile {
               if (vs.securityPolicy() != null) {
                 node.put("security_policy", vs.securityPolicy());
               }
-              if (vs.certificate() != null) {
-                node.put("certificate", vs.certificate());
+              if (!vs.certificates().isEmpty()) {
+                ArrayNode names = node.putArray("certificates");
+                vs.certificates().forEach(names::add);
+              }
+              if (vs.child()) {
+                ObjectNode host = node.putObject("virtual_host");
+                host.put("parent", vs.virtualHost().parent());
+                ArrayNode domains = host.putArray("domain_names");
+                vs.virtualHost().domainNames().forEach(domains::add);
+                host.put("path_prefix", vs.virtualHost().pathPrefix());
               }
               if (vs.clientLogs().full()) {
                 node.put("full_client_logs", true);
@@ -394,6 +411,27 @@ public final class StaticConfigFile {
   }
 
   /** "250ms", "2s", "1m", "1h". */
+  /** {@code certificates}, or the single {@code certificate} files written before SNI. */
+  private static List<String> certificates(VirtualService vs) {
+    if (vs.certificate() != null && vs.certificates() != null) {
+      throw invalid(
+          "virtual_services." + vs.name() + ".certificate", "use certificates (a list) only");
+    }
+    return vs.certificate() != null ? List.of(vs.certificate()) : list(vs.certificates());
+  }
+
+  private static VirtualHostConfig virtualHost(VirtualService vs) {
+    VirtualHost host = vs.virtualHost();
+    if (host == null) {
+      return null;
+    }
+    String at = "virtual_services." + vs.name() + ".virtual_host";
+    return new VirtualHostConfig(
+        required(host.parent(), at + ".parent"),
+        list(host.domainNames()),
+        host.pathPrefix() == null ? "" : host.pathPrefix());
+  }
+
   private static ClientLogPolicy clientLogs(VirtualService vs) {
     String field = "virtual_services." + vs.name();
     Instant until = null;

@@ -12,22 +12,56 @@ import java.util.List;
  * @param pool the name of its pool
  * @param securityPolicy the name of the security policy that decides which clients may connect;
  *     null lets every client in
- * @param certificate the name of the certificate its TLS listeners present; null when it has none
+ * @param certificates the names of the certificates its TLS listeners present, chosen by SNI (the
+ *     first is the default); a child's are offered on its parent's TLS listeners
  * @param clientLogs which requests get a client log (its analytics policy's full client logs and
  *     significant latency)
+ * @param virtualHost for a child service, its parent and what it claims there; null otherwise
  */
 public record VirtualServiceConfig(
     String name,
     List<ListenerConfig> listeners,
     String pool,
     String securityPolicy,
-    String certificate,
-    ClientLogPolicy clientLogs) {
+    List<String> certificates,
+    ClientLogPolicy clientLogs,
+    VirtualHostConfig virtualHost) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     requireNonNull(clientLogs, "clientLogs");
     listeners = List.copyOf(listeners);
     requireNonNull(pool, "pool");
+    certificates = List.copyOf(certificates);
+  }
+
+  /** A service that is nobody's child, with at most one certificate. */
+  public VirtualServiceConfig(
+      String name,
+      List<ListenerConfig> listeners,
+      String pool,
+      String securityPolicy,
+      String certificate,
+      ClientLogPolicy clientLogs) {
+    this(
+        name,
+        listeners,
+        pool,
+        securityPolicy,
+        certificate == null ? List.of() : List.of(certificate),
+        clientLogs,
+        null);
+  }
+
+  /** A child of {@code parent}, serving its requests for {@code domainNames} and the prefix. */
+  public static VirtualServiceConfig child(
+      String name, String pool, VirtualHostConfig virtualHost, List<String> certificates) {
+    return new VirtualServiceConfig(
+        name, List.of(), pool, null, certificates, ClientLogPolicy.SIGNIFICANT, virtualHost);
+  }
+
+  /** Whether it is a child service. */
+  public boolean child() {
+    return virtualHost != null;
   }
 
   /** A virtual service with significant client logs only. */

@@ -19,6 +19,7 @@ import io.gatehouse.engine.config.ListenerConfig;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.SecurityPolicyConfig;
+import io.gatehouse.engine.config.VirtualHostConfig;
 import io.gatehouse.engine.config.VirtualServiceConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +128,7 @@ final class ResourceTranslator {
         listeners,
         vs.getPool(),
         vs.getSecurityPolicy().isEmpty() ? null : vs.getSecurityPolicy(),
-        vs.getCertificatesCount() == 0 ? null : vs.getCertificates(0),
+        vs.getCertificatesList(),
         new ClientLogPolicy(
             vs.getAnalyticsPolicy().getFullClientLogs().getEnabled(),
             vs.hasFullClientLogsUntil()
@@ -137,7 +138,10 @@ final class ResourceTranslator {
                 : null,
             vs.getAnalyticsPolicy().hasSignificantLatency()
                 ? duration(vs.getAnalyticsPolicy().getSignificantLatency())
-                : null));
+                : null),
+        vs.getParent().isEmpty()
+            ? null
+            : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()));
   }
 
   private static HealthMonitorConfig monitor(HealthMonitor monitor) {

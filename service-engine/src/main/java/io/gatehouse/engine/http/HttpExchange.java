@@ -5,6 +5,7 @@ import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.limits.RelayIdleTimeout;
 import io.gatehouse.engine.listener.ServiceStats;
+import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.timing.RequestTimings;
@@ -46,6 +47,7 @@ final class HttpExchange {
   private final ChannelHandlerContext ctx;
 
   private final HttpRequest head;
+  private final VirtualService service; // the connection's, or the child that claims the request
   private final ServiceStats stats;
   private final Pool pool;
   private final Set<Endpoint> tried = new HashSet<>(2);
@@ -72,8 +74,9 @@ final class HttpExchange {
     this.ctx = connection.ctx();
     this.head = head;
     this.keepAlive = HttpUtil.isKeepAlive(head);
-    this.stats = connection.service().stats();
-    this.pool = connection.service().pool();
+    this.service = connection.service().route(head);
+    this.stats = service.stats();
+    this.pool = service.pool();
   }
 
   /** Whether the client has sent the whole request. */
@@ -258,7 +261,7 @@ final class HttpExchange {
    */
   private void recordTimings() {
     long now = System.nanoTime();
-    RequestTimings forService = connection.service().timings();
+    RequestTimings forService = service.timings();
     RequestTimings forMember = member.timings();
     record(forService, forMember, TimingComponent.APP_RESPONSE, firstByteAt - sentAt);
     record(forService, forMember, TimingComponent.DATA_TRANSFER, now - firstByteAt);
@@ -476,8 +479,8 @@ final class HttpExchange {
     ClientLogs logs = connection.settings().clientLogs();
     long now = System.nanoTime();
     long total = now - receivedAt;
-    long slow = connection.service().significantNanos();
-    if (!logs.wants(connection.service().fullClientLogs(), slow, code, total)) {
+    long slow = service.significantNanos();
+    if (!logs.wants(service.fullClientLogs(), slow, code, total)) {
       return;
     }
     Instant wall = Instant.now();
@@ -487,7 +490,7 @@ final class HttpExchange {
     ClientLogRecord log = LOG_RECORD.get().clear();
     log.epochSecond = Math.floorDiv(wallNanos, 1_000_000_000L);
     log.nano = (int) Math.floorMod(wallNanos, 1_000_000_000L);
-    log.virtualService = connection.service().name();
+    log.virtualService = service.name();
     log.pool = pool == null ? "" : pool.name();
     log.clientIp = connection.clientAddress();
     log.method = head.method().name();

@@ -4,11 +4,14 @@ import io.gatehouse.engine.config.ClientLogPolicy;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
-import io.netty.handler.ssl.SslContext;
+import io.gatehouse.engine.tls.ServerCertificates;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * A virtual service as its listeners see it: the pool that serves it (swapped when the
- * configuration names another) and its counters.
+ * configuration names another), its counters, and for a parent the children that serve some of its
+ * requests. A child service has no listeners: its parent routes requests to it.
  */
 public final class VirtualService {
   private final String name;
@@ -16,7 +19,8 @@ public final class VirtualService {
   private final RequestTimings timings = new RequestTimings();
   private volatile Pool pool;
   private volatile SecurityPolicy security;
-  private volatile SslContext tls;
+  private volatile ServerCertificates tls;
+  private volatile VirtualHostTable children = VirtualHostTable.EMPTY;
   private volatile boolean retired;
   private volatile ClientLogPolicy clientLogs = ClientLogPolicy.SIGNIFICANT;
   private final java.util.Set<io.netty.channel.Channel> requestConnections =
@@ -56,7 +60,6 @@ public final class VirtualService {
     this.security = security;
   }
 
-  /** The TLS context its TLS listeners present; null when it has no certificate. */
   /** Whether every request of this service gets a client log now (its analytics policy says so). */
   public boolean fullClientLogs() {
     return clientLogs.fullNow();
@@ -71,13 +74,47 @@ public final class VirtualService {
     this.clientLogs = policy;
   }
 
-  public SslContext tls() {
+  /** The certificates its TLS listeners present; null when it has none. */
+  public ServerCertificates tls() {
     return tls;
   }
 
-  /** New TLS connections present {@code tls} from now on (a certificate rotates this way). */
-  public void useTls(SslContext tls) {
+  /** New TLS handshakes choose from {@code tls} from now on (a certificate rotates this way). */
+  public void useTls(ServerCertificates tls) {
     this.tls = tls;
+  }
+
+  /** New requests on its listeners go to these children when they claim them. */
+  public void useChildren(VirtualHostTable children) {
+    this.children = children;
+  }
+
+  /**
+   * The service that serves {@code request} on this service's listeners: the child that claims its
+   * host and path, or this service. The host is the absolute URI's when the request has one (RFC
+   * 9112, 3.2.2), else the Host header's.
+   */
+  public VirtualService route(HttpRequest request) {
+    VirtualHostTable table = children;
+    if (table.isEmpty()) {
+      return this;
+    }
+    String uri = request.uri();
+    String authority;
+    String path;
+    int scheme = uri.indexOf("://");
+    if (scheme > 0 && uri.charAt(0) != '/') {
+      int start = scheme + 3;
+      int slash = uri.indexOf('/', start);
+      int end = slash < 0 ? uri.length() : slash;
+      authority = uri.substring(start, end);
+      path = slash < 0 ? "/" : uri.substring(slash);
+    } else {
+      authority = request.headers().get(HttpHeaderNames.HOST);
+      path = uri;
+    }
+    VirtualService child = table.match(VirtualHostTable.hostName(authority), path);
+    return child != null ? child : this;
   }
 
   /**

@@ -13,7 +13,13 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLException;
 
 /**
@@ -68,6 +74,39 @@ public final class TlsContexts {
               + leaf.getSubjectX500Principal()
               + ")");
     }
+  }
+
+  /**
+   * The host names {@code certificate} is for: its subject alternative DNS names, or its subject's
+   * common name when it has none.
+   */
+  public static List<String> serverNames(CertificateConfig certificate) {
+    X509Certificate leaf = leaf(certificate.certificatePem());
+    List<String> names = new ArrayList<>();
+    try {
+      Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
+      if (alternatives != null) {
+        for (List<?> alternative : alternatives) {
+          if (Integer.valueOf(2).equals(alternative.get(0))) { // dNSName
+            names.add(String.valueOf(alternative.get(1)));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new IllegalArgumentException("the certificate's alternative names cannot be read");
+    }
+    if (names.isEmpty()) {
+      try {
+        for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
+          if (rdn.getType().equalsIgnoreCase("CN")) {
+            names.add(String.valueOf(rdn.getValue()));
+          }
+        }
+      } catch (InvalidNameException e) {
+        throw new IllegalArgumentException("the certificate's subject cannot be read");
+      }
+    }
+    return names;
   }
 
   private static X509Certificate leaf(String pem) {

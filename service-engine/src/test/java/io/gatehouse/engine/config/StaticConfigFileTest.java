@@ -17,6 +17,12 @@ class StaticConfigFileTest {
         - name: db
           listeners: [{port: 15432, protocol: TCP}]
           security_policy: app-servers-only
+        - name: blog
+          virtual_host: {parent: web, domain_names: [blog.example.com, "*.blog.example.com"]}
+          pool: web-pool
+        - name: blog-api
+          virtual_host: {parent: web, domain_names: [blog.example.com], path_prefix: /api}
+          pool: web-pool
       pools:
         - name: web-pool
           algorithm: LEAST_CONNECTIONS
@@ -108,6 +114,42 @@ class StaticConfigFileTest {
     String written = new ObjectMapper().writeValueAsString(StaticConfigFile.render(config));
 
     assertThat(StaticConfigFile.parse(written)).isEqualTo(config);
+  }
+
+  @Test
+  void childServicesNeedAnHttpParentAndClaimEachHostAndPathOnce() {
+    assertThatThrownBy(
+            () ->
+                StaticConfigFile.parse(
+                    """
+                    virtual_services:
+                      - {name: web, listeners: [{port: 10080}], pool: p}
+                      - {name: db, listeners: [{port: 15432, protocol: TCP}], pool: p}
+                      - name: a
+                        virtual_host: {parent: web, domain_names: [a.example.com, A.example.com]}
+                        pool: p
+                      - name: b
+                        virtual_host: {parent: web, domain_names: [a.example.com]}
+                        listeners: [{port: 10081}]
+                        pool: p
+                      - {name: c, virtual_host: {parent: db, domain_names: [c.example.com]}, pool: p}
+                      - {name: d, virtual_host: {parent: a, domain_names: [d.example.com]}, pool: p}
+                      - {name: e, virtual_host: {parent: web, domain_names: [], path_prefix: x}, pool: p}
+                    pools: [{name: p, endpoints: [{address: 10.0.0.5, port: 80}]}]
+                    """))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidConfigException.Violation::field)
+                    .containsExactlyInAnyOrder(
+                        "virtual_services.a.domain_names",
+                        "virtual_services.b.listeners",
+                        "virtual_services.b.domain_names",
+                        "virtual_services.c.parent",
+                        "virtual_services.d.parent",
+                        "virtual_services.e.domain_names",
+                        "virtual_services.e.path_prefix"));
   }
 
   @Test

@@ -20,14 +20,19 @@ public final class RawHttpClient implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
 
-  private RawHttpClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+  private RawHttpClient(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
   }
 
   public static RawHttpClient connect(int port) throws IOException {
-    return new RawHttpClient(port);
+    return new RawHttpClient(new Socket("127.0.0.1", port));
+  }
+
+  /** A client speaking over a socket opened elsewhere (a TLS one, say). */
+  public static RawHttpClient over(Socket socket) throws IOException {
+    return new RawHttpClient(socket);
   }
 
   public void send(String raw) throws IOException {

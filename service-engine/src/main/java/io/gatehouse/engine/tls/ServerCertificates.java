@@ -1,0 +1,83 @@
+package io.gatehouse.engine.tls;
+
+import io.netty.handler.ssl.SslContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The certificates a TLS listener presents, chosen by the server name the client sends (SNI): an
+ * exact name of a certificate, else a wildcard one ("*.example.com" covers one label, as RFC 6125
+ * has it), else the default. Immutable: a change builds a new one, which new handshakes use.
+ */
+public final class ServerCertificates {
+  private final SslContext defaultContext;
+  private final boolean single;
+  private final Map<String, SslContext> exact;
+  private final Map<String, SslContext> wildcard; // by the suffix after "*."
+
+  private ServerCertificates(
+      SslContext defaultContext,
+      boolean single,
+      Map<String, SslContext> exact,
+      Map<String, SslContext> wildcard) {
+    this.defaultContext = defaultContext;
+    this.single = single;
+    this.exact = exact;
+    this.wildcard = wildcard;
+  }
+
+  /** A certificate's context and the names it carries. */
+  public record Named(SslContext context, List<String> serverNames) {}
+
+  /**
+   * The certificates in order of precedence: the first is the default, and a name two carry goes to
+   * the first; null when there are none.
+   */
+  public static ServerCertificates of(List<Named> certificates) {
+    if (certificates.isEmpty()) {
+      return null;
+    }
+    Map<String, SslContext> exact = new HashMap<>();
+    Map<String, SslContext> wildcard = new HashMap<>();
+    for (Named certificate : certificates) {
+      for (String name : certificate.serverNames()) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("*.")) {
+          wildcard.putIfAbsent(lower.substring(2), certificate.context());
+        } else {
+          exact.putIfAbsent(lower, certificate.context());
+        }
+      }
+    }
+    return new ServerCertificates(
+        certificates.get(0).context(),
+        certificates.size() == 1,
+        Map.copyOf(exact),
+        Map.copyOf(wildcard));
+  }
+
+  /** Whether there is one certificate only, so SNI chooses nothing. */
+  public boolean single() {
+    return single;
+  }
+
+  public SslContext defaultContext() {
+    return defaultContext;
+  }
+
+  /** The context for a client that asked for {@code serverName} (null: it sent none). */
+  public SslContext forServerName(String serverName) {
+    if (serverName == null) {
+      return defaultContext;
+    }
+    String name = serverName.toLowerCase(Locale.ROOT);
+    SslContext found = exact.get(name);
+    if (found == null) {
+      int dot = name.indexOf('.');
+      found = dot < 0 ? null : wildcard.get(name.substring(dot + 1));
+    }
+    return found != null ? found : defaultContext;
+  }
+}
