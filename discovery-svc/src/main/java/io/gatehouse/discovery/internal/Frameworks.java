@@ -113,7 +113,8 @@ public final class Frameworks {
                   proxy.labelCertificates() == null
                       ? Set.of()
                       : Set.copyOf(proxy.labelCertificates()),
-                  proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()))));
+                  proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()),
+                  proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents()))));
     }
     return settings;
   }

@@ -15,6 +15,8 @@ import java.util.List;
  *     default
  * @param labelSeGroups SE groups apps' labels may place virtual services on ({@code *}: any); none
  *     by default
+ * @param labelParents virtual services apps' labels may attach child services to, claiming host
+ *     names on their listeners ({@code *}: any); none by default
  */
 @ConfigurationProperties("gatehouse.discovery.proxy")
 public record ProxyConfig(
@@ -22,4 +24,5 @@ public record ProxyConfig(
     @Bindable(defaultValue = "1") int servicePortMin,
     @Bindable(defaultValue = "65535") int servicePortMax,
     @Nullable List<String> labelCertificates,
-    @Nullable List<String> labelSeGroups) {}
+    @Nullable List<String> labelSeGroups,
+    @Nullable List<String> labelParents) {}

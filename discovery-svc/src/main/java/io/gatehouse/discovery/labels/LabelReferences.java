@@ -8,20 +8,32 @@ import java.util.Set;
  *
  * @param certificates certificates ({@code ssl_key_and_certificate_refs})
  * @param seGroups service engine groups ({@code se_group_ref})
+ * @param parents virtual services an app may become a child of ({@code vh_parent_vs_ref}), that is,
+ *     whose listeners it may claim host names on
  */
-public record LabelReferences(Set<String> certificates, Set<String> seGroups) {
-  /** Labels refer to no certificate and no SE group. */
+public record LabelReferences(Set<String> certificates, Set<String> seGroups, Set<String> parents) {
+  /** Labels refer to no certificate, no SE group and no parent. */
   public static LabelReferences none() {
-    return new LabelReferences(Set.of(), Set.of());
+    return new LabelReferences(Set.of(), Set.of(), Set.of());
   }
 
   public LabelReferences {
     certificates = Set.copyOf(certificates);
     seGroups = Set.copyOf(seGroups);
+    parents = Set.copyOf(parents);
+  }
+
+  /** Certificates and SE groups only; no parent. */
+  public LabelReferences(Set<String> certificates, Set<String> seGroups) {
+    this(certificates, seGroups, Set.of());
   }
 
   boolean allowsCertificate(String name) {
     return certificates.contains("*") || certificates.contains(name);
+  }
+
+  boolean allowsParent(String name) {
+    return parents.contains("*") || parents.contains(name);
   }
 
   boolean allowsSeGroup(String name) {

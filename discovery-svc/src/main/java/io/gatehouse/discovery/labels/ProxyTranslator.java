@@ -62,7 +62,10 @@ public final class ProxyTranslator {
           "analytics_policy",
           "ssl_key_and_certificate_refs",
           "network_security_policy_ref",
-          "se_group_ref");
+          "se_group_ref",
+          VirtualHostLabels.PARENT,
+          VirtualHostLabels.DOMAINS,
+          VirtualHostLabels.PATH_PREFIX);
 
   /** Avi fields that mean nothing here (placement, profiles, routing) and are accepted as such. */
   private static final Set<String> VS_IGNORED =
@@ -142,12 +145,27 @@ public final class ProxyTranslator {
       if (ports.size() > 1 && label.path("virtualservice").has("name")) {
         ((ObjectNode) vsJson).put("name", vsJson.get("name").asText() + "-" + port.servicePort());
       }
-      services.add(
+      JsonNode vsLabel = label.path("virtualservice");
+      if (VirtualHostLabels.isChild(vsLabel)) {
+        vsJson = VirtualHostLabels.withoutListenerFields(vsJson); // refused on their own
+      }
+      VirtualService.Builder vs =
           virtualService(
-              vsJson, meta, pool.getMeta().getName(), protocol(port), northSouth, errors));
+              vsJson,
+              meta,
+              pool.getMeta().getName(),
+              protocol(port),
+              northSouth && !VirtualHostLabels.isChild(vsLabel),
+              errors);
+      if (VirtualHostLabels.isChild(vsLabel)) {
+        VirtualHostLabels.makeChild(
+            vsLabel, vs, settings.references(), ports.size(), northSouth, errors);
+      }
+      services.add(vs.build());
     }
     if (!errors.isEmpty()) {
-      return new Result(List.of(), List.of(), errors);
+      // each port's objects meet the same label: one error per label field is enough
+      return new Result(List.of(), List.of(), errors.stream().distinct().toList());
     }
     return new Result(services, pools, List.of());
   }
@@ -195,7 +213,7 @@ public final class ProxyTranslator {
     return label;
   }
 
-  private VirtualService virtualService(
+  private VirtualService.Builder virtualService(
       JsonNode vs,
       ObjectMeta meta,
       String pool,
@@ -247,7 +265,7 @@ public final class ProxyTranslator {
     if (vs.has("analytics_policy")) {
       out.setAnalyticsPolicy(analytics(vs.get("analytics_policy"), errors));
     }
-    return out.build();
+    return out;
   }
 
   /** The certificates the label names, each one labels may refer to. */

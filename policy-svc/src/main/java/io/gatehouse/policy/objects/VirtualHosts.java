@@ -1,6 +1,7 @@
 package io.gatehouse.policy.objects;
 
 import io.gatehouse.api.policy.v1.VirtualService;
+import io.gatehouse.common.net.HostNames;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -15,11 +16,6 @@ public final class VirtualHosts {
 
   /** Longest path prefix a child claims. */
   public static final int MAX_PATH_PREFIX = 1024;
-
-  // RFC 1123 labels, lowercase; a leading "*." stands for one or more labels
-  private static final Pattern DOMAIN =
-      Pattern.compile(
-          "(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
   // an origin-form path: visible ASCII without '?', '#' or '%'-escapes to decode
   private static final Pattern PATH = Pattern.compile("/[!$&'()*+,\\-./0-9:;=@A-Z_a-z~]*");
@@ -92,6 +88,6 @@ public final class VirtualHosts {
 
   /** Whether {@code name} is a lowercase host name, or "*." and one. */
   public static boolean isDomainName(String name) {
-    return name.length() <= 253 && DOMAIN.matcher(name).matches();
+    return HostNames.domainClaim(name);
   }
 }

@@ -14,6 +14,22 @@ public final class HostNames {
 
   private HostNames() {}
 
+  /**
+   * Whether {@code value} is a host name a virtual service may claim: a lowercase RFC 1123 host
+   * name ("shop.example.com"), or "*." and one ("*.example.com", one or more labels before it).
+   */
+  public static boolean domainClaim(String value) {
+    if (value == null || value.length() > 253) {
+      return false;
+    }
+    String name = value.startsWith("*.") ? value.substring(2) : value;
+    return !name.isEmpty()
+        && name.indexOf(':') < 0
+        && name.equals(name.toLowerCase(java.util.Locale.ROOT))
+        && !name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))
+        && valid(name);
+  }
+
   /** Whether {@code value} is an RFC 1123 host name, an IPv4 address or an IPv6 literal. */
   public static boolean valid(String value) {
     if (value == null || value.isEmpty() || value.length() > 253) {
