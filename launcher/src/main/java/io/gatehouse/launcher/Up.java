@@ -74,6 +74,14 @@ final class Up implements Callable<Integer> {
   boolean noDemo;
 
   @Option(
+      names = "--label-parents",
+      split = ",",
+      description =
+          "virtual services apps may attach child services to with avi_proxy vh_parent_vs_ref"
+              + " (claiming host names on their listeners); none by default")
+  List<String> labelParents = List.of();
+
+  @Option(
       names = "--plaintext",
       description = "run the services' gRPC without TLS (tokens and keys cross loopback in clear)")
   boolean plaintext;
@@ -205,7 +213,8 @@ final class Up implements Callable<Integer> {
                 List.of(
                     "--gatehouse.discovery.marathons.default.url=" + marathon,
                     "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
-                    "--gatehouse.discovery.policy.target=" + grpc(1))),
+                    "--gatehouse.discovery.policy.target=" + grpc(1),
+                    "--gatehouse.discovery.proxy.label-parents=" + String.join(",", labelParents))),
             Map.of(
                 "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),

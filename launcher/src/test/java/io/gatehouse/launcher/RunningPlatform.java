@@ -69,7 +69,8 @@ final class RunningPlatform {
               "--base-port=" + base,
               "--postgres-port=" + postgresPort,
               "--marathon-port=" + marathonPort,
-              "--mesos-port=" + ServiceJar.freePort());
+              "--mesos-port=" + ServiceJar.freePort(),
+              "--label-parents=" + VirtualHostingIT.PARENT);
       Process launcher =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -286,7 +286,9 @@ public final class PolicyWriter implements AutoCloseable {
           || code == Status.Code.ALREADY_EXISTS) {
         String description = String.valueOf(e.getStatus().getDescription());
         String errorCode =
-            description.contains("already used") ? "VIP_CONFLICT" : "REFUSED_BY_POLICY";
+            description.contains("already used")
+                ? "VIP_CONFLICT"
+                : description.contains("already served") ? "HOST_CONFLICT" : "REFUSED_BY_POLICY";
         refusals.add(new LabelError("avi_proxy", object, errorCode, description));
       } else {
         throw e;

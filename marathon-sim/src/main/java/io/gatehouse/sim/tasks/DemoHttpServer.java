@@ -32,9 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * The web server that stands for images such as {@code avinetworks/server}: {@code /} answers with
  * the task's identity, {@code /100kb.txt} and {@code /1k.bin} with bodies of those sizes, {@code
  * /health} with 200. {@code DEMO_DELAY_MS} delays every response; {@code DEMO_ERROR_RATE} (0..1)
- * answers that share of requests with 500, deterministically (every n-th request).
+ * answers that share of requests with 500, deterministically (every n-th request). Every response
+ * names the task in {@code X-Served-By}.
  */
 final class DemoHttpServer {
+  static final String SERVED_BY = "X-Served-By";
   private static final byte[] KB_100 = filled(100 * 1024);
   private static final byte[] KB_1 = filled(1024);
 
@@ -114,6 +116,8 @@ final class DemoHttpServer {
               default -> response(HttpResponseStatus.NOT_FOUND, bytes("not found\n"), "text/plain");
             };
       }
+      // which task answered, whatever the path: routing tests tell apps apart by it
+      response.headers().set(SERVED_BY, identity);
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
       Runnable send =

@@ -1,0 +1,144 @@
+package io.gatehouse.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Many apps on one listener of {@code gatehouse up}: an operator's virtual service on a service
+ * port, and Marathon apps whose avi_proxy labels make them its children by host name and path;
+ * every agent's engine routes each request to the app that claims it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(1)
+class VirtualHostingIT {
+  /** The parent the platform lets labels attach children to ({@code --label-parents}). */
+  static final String PARENT = "edge";
+
+  private static final int PORT = 10190;
+  private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
+  private final HttpClient http = HttpClient.newHttpClient();
+  private RunningPlatform platform;
+
+  @BeforeAll
+  void platform() throws Exception {
+    platform = RunningPlatform.shared();
+    Path edge =
+        Files.writeString(
+            platform.home.resolve("edge.yaml"),
+            """
+            virtualService:
+              meta: {name: edge}
+              eastWest: true
+              services: [{port: %d, protocol: PROTOCOL_HTTP}]
+              poolRef: webappew1/10001
+            """
+                .formatted(PORT));
+    String applied = cli("apply", "-f", edge.toString());
+    assertThat(applied).as(applied).contains("virtual-service edge applied");
+  }
+
+  @Test
+  void twoAppsShareOneListenerToldApartByHostAndPathAndAThirdCannotTakeTheirHost()
+      throws Exception {
+    post("shopvh", "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
+    post(
+        "blogvh",
+        "{\"vh_parent_vs_ref\": \"/api/virtualservice?name=edge\", \"vh_domain_name\":"
+            + " [\"shop.example.com\", \"*.blog.example.com\"], \"vh_path_prefix\": \"/blog\"}");
+
+    for (String agent : AGENTS) {
+      await()
+          .atMost(RunningPlatform.WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  servedBy(agent, "/", "shop.example.com").startsWith("task shopvh.")
+                      && servedBy(agent, "/blog", "shop.example.com").startsWith("task blogvh."));
+      assertThat(servedBy(agent, "/blog/post-1", "Shop.Example.com")).startsWith("task blogvh.");
+      assertThat(servedBy(agent, "/blog", "news.blog.example.com")).startsWith("task blogvh.");
+      assertThat(servedBy(agent, "/", "news.blog.example.com")).startsWith("task webappew1.");
+      assertThat(servedBy(agent, "/blog", "other.example.com")).startsWith("task webappew1.");
+    }
+
+    post("thiefvh", "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> cli("apps").matches("(?s).*/thiefvh\\s[^\\n]*HOST_CONFLICT.*"));
+    for (String agent : AGENTS) {
+      assertThat(servedBy(agent, "/", "shop.example.com")).startsWith("task shopvh.");
+    }
+  }
+
+  private void post(String id, String virtualService) throws Exception {
+    String label = "{\"virtualservice\": " + virtualService + "}";
+    String app =
+        """
+        {"id": "%s", "instances": 1, "cpus": 0.1, "mem": 32,
+         "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
+           "network": "BRIDGE", "portMappings": [{"containerPort": 80,
+           "hostPort": 0, "protocol": "tcp"}]}},
+         "labels": {"avi_proxy": %s}}
+        """
+            .formatted(id, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
+    HttpResponse<String> posted =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + platform.marathonPort + "/v2/apps"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(app))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+  }
+
+  /** The task that answered a GET on {@code agent} for {@code host}; "" on failure. */
+  private static String servedBy(String agent, String path, String host) {
+    try (Socket socket = new Socket(agent, PORT)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return answer
+          .lines()
+          .takeWhile(line -> !line.isEmpty())
+          .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("x-served-by:"))
+          .map(line -> line.substring("x-served-by:".length()).strip())
+          .findFirst()
+          .orElse("");
+    } catch (IOException notYet) {
+      return "";
+    }
+  }
+
+  private String cli(String... args) throws Exception {
+    Process process =
+        new ProcessBuilder(platform.cliCommand(args)).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return output;
+  }
+}
