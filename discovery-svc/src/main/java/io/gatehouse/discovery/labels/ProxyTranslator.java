@@ -36,6 +36,7 @@ public final class ProxyTranslator {
   static final String AVI_PROXY = "avi_proxy";
   static final String FE_PROXY = "FE-Proxy";
   static final String PROXY_LISTENER = "proxy_listener";
+  static final String UNSUPPORTED = "UNSUPPORTED_FIELD";
 
   /** Labels come from whoever may post apps: bounded before they are parsed. */
   static final int MAX_LABEL_CHARS = 64 * 1024;
@@ -67,8 +68,16 @@ public final class ProxyTranslator {
           VirtualHostLabels.DOMAINS,
           VirtualHostLabels.PATH_PREFIX);
 
-  /** Avi fields that mean nothing here (placement, profiles, routing) and are accepted as such. */
-  private static final Set<String> VS_IGNORED =
+  /** Avi fields that change no behaviour (metadata), accepted as such. */
+  private static final Set<String> METADATA = Set.of("description", "cloud_ref");
+
+  /**
+   * Avi fields that would change behaviour and that Gatehouse does not implement: refused with
+   * UNSUPPORTED_FIELD, so that nobody believes they are in effect. {@code tenant_ref} naming Avi's
+   * only default tenant, {@code admin}, and {@code east_west_placement} saying what Gatehouse does
+   * anyway (true exactly for east-west services) change nothing and are accepted.
+   */
+  private static final Set<String> VS_UNSUPPORTED =
       Set.of(
           "east_west_placement",
           "enable_rhi",
@@ -77,10 +86,8 @@ public final class ProxyTranslator {
           "network_profile_ref",
           "vrf_context_ref",
           "tenant_ref",
-          "cloud_ref",
           "fqdn",
-          "dns_info",
-          "description");
+          "dns_info");
 
   private static final Set<String> POOL_FIELDS =
       Set.of(
@@ -89,8 +96,8 @@ public final class ProxyTranslator {
           "health_monitor_refs",
           "graceful_disable_timeout",
           "autoscale_policy_ref");
-  private static final Set<String> POOL_IGNORED =
-      Set.of("ab_pool", "default_server_port", "tenant_ref", "cloud_ref", "description");
+  private static final Set<String> POOL_UNSUPPORTED =
+      Set.of("ab_pool", "default_server_port", "tenant_ref");
 
   /** The objects for one app, or the errors that prevent them. */
   public record Result(
@@ -208,8 +215,18 @@ public final class ProxyTranslator {
                 AVI_PROXY, key, "UNKNOWN_FIELD", "unknown field; expected virtualservice or pool"));
       }
     }
-    checkFields(label.path("virtualservice"), "virtualservice", VS_FIELDS, VS_IGNORED, errors);
-    checkFields(label.path("pool"), "pool", POOL_FIELDS, POOL_IGNORED, errors);
+    checkFields(label.path("virtualservice"), "virtualservice", VS_FIELDS, VS_UNSUPPORTED, errors);
+    checkFields(label.path("pool"), "pool", POOL_FIELDS, POOL_UNSUPPORTED, errors);
+    boolean eastWest = !yes(app.labels().get(FE_PROXY));
+    errors.removeIf(
+        e ->
+            e.code().equals(UNSUPPORTED)
+                && (inEffect(label, e.field(), "tenant_ref", ProxyTranslator::adminTenant)
+                    || inEffect(
+                        label,
+                        e.field(),
+                        "east_west_placement",
+                        v -> v.isBoolean() && v.asBoolean() == eastWest)));
     return label;
   }
 
@@ -417,7 +434,7 @@ public final class ProxyTranslator {
       JsonNode object,
       String path,
       Set<String> known,
-      Set<String> ignored,
+      Set<String> unsupported,
       List<LabelError> errors) {
     if (object.isMissingNode()) {
       return;
@@ -427,7 +444,15 @@ public final class ProxyTranslator {
       return;
     }
     for (String field : iterable(object)) {
-      if (!known.contains(field) && !ignored.contains(field)) {
+      if (unsupported.contains(field)) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                path + "." + field,
+                UNSUPPORTED,
+                "is not supported by Gatehouse and would change behaviour; remove it (the README"
+                    + " lists the avi_proxy fields Gatehouse implements)"));
+      } else if (!known.contains(field) && !METADATA.contains(field)) {
         errors.add(
             new LabelError(
                 AVI_PROXY,
@@ -436,6 +461,29 @@ public final class ProxyTranslator {
                 "unknown field; see the avi_proxy fields in the README"));
       }
     }
+  }
+
+  /**
+   * Whether an unsupported field at {@code errorField} is {@code name} set to the one value that
+   * says what Gatehouse does anyway, in either object of the label.
+   */
+  private static boolean inEffect(
+      JsonNode label,
+      String errorField,
+      String name,
+      java.util.function.Predicate<JsonNode> value) {
+    for (String object : LABEL_KEYS) {
+      if (errorField.equals(object + "." + name) && value.test(label.path(object).path(name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Avi's default tenant, by name or reference ("admin", "/api/tenant?name=admin"). */
+  private static boolean adminTenant(JsonNode ref) {
+    String name = ref.isTextual() ? refName(ref.asText()) : "";
+    return name.equals("admin") || name.endsWith("/tenant/admin");
   }
 
   private static ObjectMeta meta(String framework, String appId, String name) {

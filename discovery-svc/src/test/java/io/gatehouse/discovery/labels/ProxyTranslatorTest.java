@@ -134,6 +134,36 @@ class ProxyTranslatorTest {
   }
 
   @Test
+  void aviFieldsGatehouseDoesNotImplementAreRefusedNamingTheirPathAndMetadataIsAccepted()
+      throws Exception {
+    String label =
+        "{\"virtualservice\": {\"fqdn\": \"shop.example.com\", \"application_profile_ref\": \"http2\","
+            + " \"tenant_ref\": \"/api/tenant?name=admin\", \"east_west_placement\": false,"
+            + " \"description\": \"the shop\", \"cloud_ref\": \"/api/cloud?name=mesos\"},"
+            + " \"pool\": {\"ab_pool\": {\"pool_ref\": \"b\", \"ratio\": 10}, \"tenant_ref\": \"team-b\"}}";
+
+    assertThat(errors(Map.of("avi_proxy", label)))
+        .extracting(LabelError::field, LabelError::code)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("virtualservice.fqdn", "UNSUPPORTED_FIELD"),
+            org.assertj.core.groups.Tuple.tuple(
+                "virtualservice.application_profile_ref", "UNSUPPORTED_FIELD"),
+            org.assertj.core.groups.Tuple.tuple(
+                "virtualservice.east_west_placement", "UNSUPPORTED_FIELD"),
+            org.assertj.core.groups.Tuple.tuple("pool.ab_pool", "UNSUPPORTED_FIELD"),
+            org.assertj.core.groups.Tuple.tuple("pool.tenant_ref", "UNSUPPORTED_FIELD"));
+
+    String harmless =
+        "{\"virtualservice\": {\"tenant_ref\": \"admin\", \"east_west_placement\": true,"
+            + " \"description\": \"the shop\"}}";
+    assertThat(
+            translator
+                .translate("default", app(hostApp("/fine", 10041), Map.of("avi_proxy", harmless)))
+                .errors())
+        .isEmpty();
+  }
+
+  @Test
   void proxyListenerNoKeepsThePoolWithoutAListener() throws Exception {
     ProxyTranslator.Result result =
         translator.translate(
