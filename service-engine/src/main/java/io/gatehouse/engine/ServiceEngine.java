@@ -69,6 +69,7 @@ public final class ServiceEngine implements AutoCloseable {
     }
   }
 
+  private final ResourceLimits limits;
   private volatile EngineConfig current = EngineConfig.empty();
   private boolean draining;
 
@@ -89,6 +90,7 @@ public final class ServiceEngine implements AutoCloseable {
    */
   public ServiceEngine(Transport transport, int threads, HttpSettings http, ResourceLimits limits) {
     this.transport = transport;
+    this.limits = limits;
     this.acceptors = transport.group(1, "se-accept");
     this.workers = transport.group(threads, "se-io");
     this.health = new HealthChecker(transport);
@@ -188,6 +190,7 @@ public final class ServiceEngine implements AutoCloseable {
             runtime.useSecurity(security); // before its listeners open: no connection slips by
             runtime.useClientLogs(vs.clientLogs());
             runtime.useTls(certificates);
+            runtime.useRateLimits(vs.rateLimits(), limits.rateLimitClients());
             return runtime;
           });
     }

@@ -169,6 +169,13 @@ public final class ServiceEngineMain implements Callable<Integer> {
       description = "a UDP session without a datagram either way this long ends (default: 60s)")
   String udpSessionTimeout;
 
+  @Option(
+      names = "--rate-limit-clients",
+      description =
+          "client addresses each per-client rate limit of a virtual service tracks at most; the"
+              + " least used are forgotten beyond it (default: ${DEFAULT-VALUE})")
+  int rateLimitClients = ResourceLimits.DEFAULT_RATE_LIMIT_CLIENTS;
+
   @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -343,6 +350,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
     positive(maxConnections, "--max-connections");
     positive(udpMaxSessions, "--udp-max-sessions");
     positive(udpMaxSessionsPerNetwork, "--udp-max-sessions-per-network");
+    positive(rateLimitClients, "--rate-limit-clients");
     Duration relay = StaticConfigFile.duration(relayIdleTimeout, "--relay-idle-timeout");
     if (relay.isZero()) {
       throw invalid("--relay-idle-timeout", "must be positive");
@@ -354,7 +362,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
         udpMaxSessionsPerNetwork,
         udpSessionTimeout == null
             ? ResourceLimits.defaults().udpSessionTimeout()
-            : StaticConfigFile.duration(udpSessionTimeout, "--udp-session-timeout"));
+            : StaticConfigFile.duration(udpSessionTimeout, "--udp-session-timeout"),
+        rateLimitClients);
   }
 
   private static void positive(int value, String option) {

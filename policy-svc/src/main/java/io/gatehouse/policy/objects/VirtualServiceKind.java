@@ -3,6 +3,7 @@ package io.gatehouse.policy.objects;
 import io.gatehouse.api.policy.v1.AnalyticsPolicy;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.Protocol;
+import io.gatehouse.api.policy.v1.RateLimits;
 import io.gatehouse.api.policy.v1.Service;
 import io.gatehouse.api.policy.v1.Vip;
 import io.gatehouse.api.policy.v1.VirtualService;
@@ -54,6 +55,7 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
         validateVip(vs, v.in("vip"));
       }
       validateServices(vs, v);
+      validateRateLimits(vs, v.in("rate_limits"));
     }
     validateAnalytics(vs.getAnalyticsPolicy(), v.in("analytics_policy"));
   }
@@ -114,6 +116,28 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
           "port",
           "port " + s.getPort() + " " + s.getProtocol() + " is listed twice");
     }
+  }
+
+  /** Limits that nothing could apply to are refused, not accepted and ignored. */
+  private static void validateRateLimits(VirtualService vs, Violations v) {
+    RateLimits r = vs.getRateLimits();
+    boolean http =
+        vs.getServicesList().stream().anyMatch(s -> s.getProtocol() == Protocol.PROTOCOL_HTTP);
+    boolean connections =
+        vs.getServicesList().stream().anyMatch(s -> s.getProtocol() != Protocol.PROTOCOL_UDP);
+    String noHttp = "limits HTTP requests, and the virtual service has no HTTP service";
+    v.require(r.getRequestsPerSecond() == 0 || http, "requests_per_second", noHttp);
+    v.require(r.getClientRequestsPerSecond() == 0 || http, "client_requests_per_second", noHttp);
+    v.require(
+        r.getMaxConcurrentConnections() == 0 || connections,
+        "max_concurrent_connections",
+        "limits TCP and HTTP connections, and the virtual service has UDP services only");
+    boolean rate =
+        r.getConnectionsPerSecond() > 0
+            || r.getRequestsPerSecond() > 0
+            || r.getClientConnectionsPerSecond() > 0
+            || r.getClientRequestsPerSecond() > 0;
+    v.require(r.getBurst() == 0 || rate, "burst", "is a burst above a rate: set a rate too");
   }
 
   private static void validateAnalytics(AnalyticsPolicy a, Violations v) {

@@ -198,6 +198,37 @@ class ValidationTest {
   }
 
   @Test
+  void rateLimitsNothingCouldApplyAreRefused() {
+    io.gatehouse.api.policy.v1.VirtualService udp =
+        io.gatehouse.policy.Fixtures.eastWest("dns", "pool", 10053).toBuilder()
+            .setServices(
+                0,
+                io.gatehouse.api.policy.v1.Service.newBuilder()
+                    .setPort(10053)
+                    .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_UDP))
+            .setRateLimits(
+                io.gatehouse.api.policy.v1.RateLimits.newBuilder()
+                    .setRequestsPerSecond(10)
+                    .setClientRequestsPerSecond(1)
+                    .setMaxConcurrentConnections(5))
+            .build();
+
+    assertThat(fields(new VirtualServiceKind(), udp, "virtual_service"))
+        .containsExactlyInAnyOrder(
+            "virtual_service.rate_limits.requests_per_second",
+            "virtual_service.rate_limits.client_requests_per_second",
+            "virtual_service.rate_limits.max_concurrent_connections");
+    assertThat(
+            fields(
+                new VirtualServiceKind(),
+                io.gatehouse.policy.Fixtures.eastWest("web", "pool", 10080).toBuilder()
+                    .setRateLimits(io.gatehouse.api.policy.v1.RateLimits.newBuilder().setBurst(5))
+                    .build(),
+                "virtual_service"))
+        .containsExactly("virtual_service.rate_limits.burst");
+  }
+
+  @Test
   void onlyAChildClaimsHostNames() {
     io.gatehouse.api.policy.v1.VirtualService plain =
         io.gatehouse.policy.Fixtures.eastWest("plain", "pool", 10001).toBuilder()

@@ -87,8 +87,9 @@ final class EngineMetrics implements MultiCollector {
         CounterSnapshot.builder()
             .name("gatehouse_se_refused_connections")
             .help(
-                "client connections or UDP sessions a resource limit turned away, by reason:"
-                    + " listener_full, udp_sessions_full, udp_source_network_full");
+                "client connections or UDP sessions a resource or rate limit turned away, by"
+                    + " reason: listener_full, udp_sessions_full, udp_source_network_full,"
+                    + " service_full, connection_rate, client_connection_rate");
     for (VirtualService vs : services) {
       for (ServiceStats.Refusal why : ServiceStats.Refusal.values()) {
         refused.dataPoint(
@@ -104,6 +105,27 @@ final class EngineMetrics implements MultiCollector {
       }
     }
     snapshots.metricSnapshot(refused.build());
+    CounterSnapshot.Builder limited =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_rate_limited_requests")
+            .help(
+                "HTTP requests a virtual service's rate limits answered 429, by limit:"
+                    + " request_rate, client_request_rate");
+    for (VirtualService vs : services) {
+      for (ServiceStats.RequestLimit why : ServiceStats.RequestLimit.values()) {
+        limited.dataPoint(
+            CounterDataPointSnapshot.builder()
+                .labels(
+                    Labels.of(
+                        "virtual_service",
+                        vs.name(),
+                        "limit",
+                        why.name().toLowerCase(java.util.Locale.ROOT)))
+                .value(vs.stats().limitedRequests(why))
+                .build());
+      }
+    }
+    snapshots.metricSnapshot(limited.build());
     snapshots.metricSnapshot(
         memberGauge(
             "gatehouse_se_member_up",

@@ -65,6 +65,7 @@ final class MetricBatches {
                       .setBytesOut(now[7] - before[7])
                       .setConnectionsOpened(now[8] - before[8])
                       .setConnectionsDenied(now[9] - before[9])
+                      .setRateLimited(now[10] - before[10])
                       .setOpenConnections(stats.connectionsOpen()));
       org.HdrHistogram.Histogram[] timings = interval.services().get(vs.name());
       if (timings != null) {
@@ -123,7 +124,8 @@ final class MetricBatches {
       s.bytesIn(),
       s.bytesOut(),
       s.connectionsOpened(),
-      s.deniedConnections()
+      s.deniedConnections(),
+      s.rateLimited()
     };
   }
 

@@ -129,6 +129,21 @@ public record EngineConfig(
             new InvalidConfigException.Violation(
                 at + ".certificates", "a TLS listener needs the virtual service's certificate"));
       }
+      RateLimitConfig limits = vs.rateLimits();
+      if (Math.min(
+              Math.min(limits.connectionsPerSecond(), limits.requestsPerSecond()),
+              Math.min(
+                  Math.min(limits.maxConcurrentConnections(), limits.burst()),
+                  Math.min(limits.clientConnectionsPerSecond(), limits.clientRequestsPerSecond())))
+          < 0) {
+        violations.add(
+            new InvalidConfigException.Violation(at + ".rate_limits", "must not be negative"));
+      }
+      if (vs.child() && !limits.equals(RateLimitConfig.NONE)) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".rate_limits", "a child's requests are held to its parent's limits"));
+      }
       if (vs.child()) {
         VirtualHosts.validateChild(vs, virtualServices, violations);
       } else if (vs.listeners().isEmpty()) {

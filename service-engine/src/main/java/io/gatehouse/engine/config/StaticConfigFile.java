@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  *   - name: web
  *     listeners: [{address: 0.0.0.0, port: 10080, protocol: HTTP}]
  *     pool: web
+ *     rate_limits: {requests_per_second: 1000, burst: 100, client_requests_per_second: 20,
+ *                   connections_per_second: 0, client_connections_per_second: 0,
+ *                   max_concurrent_connections: 0}   # 0: no limit; over a rate: 429 or a reset
  *   - name: blog                       # a child: requests to web's listeners for these hosts
  *     virtual_host: {parent: web, domain_names: [blog.example.com, "*.blog.example.com"],
  *                    path_prefix: /}   # "" or unset: every path; the longest match wins
@@ -77,7 +80,16 @@ public final class StaticConfigFile {
       Boolean fullClientLogs,
       String fullClientLogsUntil,
       String significantLatency,
-      VirtualHost virtualHost) {}
+      VirtualHost virtualHost,
+      RateLimits rateLimits) {}
+
+  private record RateLimits(
+      Integer connectionsPerSecond,
+      Integer requestsPerSecond,
+      Integer maxConcurrentConnections,
+      Integer burst,
+      Integer clientConnectionsPerSecond,
+      Integer clientRequestsPerSecond) {}
 
   private record VirtualHost(String parent, List<String> domainNames, String pathPrefix) {}
 
@@ -175,7 +187,8 @@ public final class StaticConfigFile {
                         vs.securityPolicy(),
                         certificates(vs),
                         clientLogs(vs),
-                        virtualHost(vs)))
+                        virtualHost(vs),
+                        rateLimits(vs)))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -276,6 +289,16 @@ public final class StaticConfigFile {
               if (!vs.certificates().isEmpty()) {
                 ArrayNode names = node.putArray("certificates");
                 vs.certificates().forEach(names::add);
+              }
+              if (!vs.rateLimits().equals(RateLimitConfig.NONE)) {
+                RateLimitConfig r = vs.rateLimits();
+                node.putObject("rate_limits")
+                    .put("connections_per_second", r.connectionsPerSecond())
+                    .put("requests_per_second", r.requestsPerSecond())
+                    .put("max_concurrent_connections", r.maxConcurrentConnections())
+                    .put("burst", r.burst())
+                    .put("client_connections_per_second", r.clientConnectionsPerSecond())
+                    .put("client_requests_per_second", r.clientRequestsPerSecond());
               }
               if (vs.child()) {
                 ObjectNode host = node.putObject("virtual_host");
@@ -418,6 +441,24 @@ public final class StaticConfigFile {
           "virtual_services." + vs.name() + ".certificate", "use certificates (a list) only");
     }
     return vs.certificate() != null ? List.of(vs.certificate()) : list(vs.certificates());
+  }
+
+  private static RateLimitConfig rateLimits(VirtualService vs) {
+    RateLimits r = vs.rateLimits();
+    if (r == null) {
+      return RateLimitConfig.NONE;
+    }
+    return new RateLimitConfig(
+        zeroIfNull(r.connectionsPerSecond()),
+        zeroIfNull(r.requestsPerSecond()),
+        zeroIfNull(r.maxConcurrentConnections()),
+        zeroIfNull(r.burst()),
+        zeroIfNull(r.clientConnectionsPerSecond()),
+        zeroIfNull(r.clientRequestsPerSecond()));
+  }
+
+  private static int zeroIfNull(Integer value) {
+    return value == null ? 0 : value;
   }
 
   private static VirtualHostConfig virtualHost(VirtualService vs) {

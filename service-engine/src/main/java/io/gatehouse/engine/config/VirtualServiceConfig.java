@@ -17,6 +17,7 @@ import java.util.List;
  * @param clientLogs which requests get a client log (its analytics policy's full client logs and
  *     significant latency)
  * @param virtualHost for a child service, its parent and what it claims there; null otherwise
+ * @param rateLimits its connection and request limits on this engine
  */
 public record VirtualServiceConfig(
     String name,
@@ -25,13 +26,35 @@ public record VirtualServiceConfig(
     String securityPolicy,
     List<String> certificates,
     ClientLogPolicy clientLogs,
-    VirtualHostConfig virtualHost) {
+    VirtualHostConfig virtualHost,
+    RateLimitConfig rateLimits) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     requireNonNull(clientLogs, "clientLogs");
     listeners = List.copyOf(listeners);
     requireNonNull(pool, "pool");
     certificates = List.copyOf(certificates);
+    requireNonNull(rateLimits, "rateLimits");
+  }
+
+  /** A service without rate limits. */
+  public VirtualServiceConfig(
+      String name,
+      List<ListenerConfig> listeners,
+      String pool,
+      String securityPolicy,
+      List<String> certificates,
+      ClientLogPolicy clientLogs,
+      VirtualHostConfig virtualHost) {
+    this(
+        name,
+        listeners,
+        pool,
+        securityPolicy,
+        certificates,
+        clientLogs,
+        virtualHost,
+        RateLimitConfig.NONE);
   }
 
   /** A service that is nobody's child, with at most one certificate. */

@@ -18,6 +18,7 @@ import io.gatehouse.engine.config.LbAlgorithm;
 import io.gatehouse.engine.config.ListenerConfig;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
+import io.gatehouse.engine.config.RateLimitConfig;
 import io.gatehouse.engine.config.SecurityPolicyConfig;
 import io.gatehouse.engine.config.VirtualHostConfig;
 import io.gatehouse.engine.config.VirtualServiceConfig;
@@ -141,7 +142,23 @@ final class ResourceTranslator {
                 : null),
         vs.getParent().isEmpty()
             ? null
-            : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()));
+            : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()),
+        rateLimits(vs.getRateLimits()));
+  }
+
+  private static RateLimitConfig rateLimits(io.gatehouse.api.policy.v1.RateLimits limits) {
+    return new RateLimitConfig(
+        bounded(limits.getConnectionsPerSecond()),
+        bounded(limits.getRequestsPerSecond()),
+        bounded(limits.getMaxConcurrentConnections()),
+        bounded(limits.getBurst()),
+        bounded(limits.getClientConnectionsPerSecond()),
+        bounded(limits.getClientRequestsPerSecond()));
+  }
+
+  /** A uint32 as a non-negative int: larger values mean as good as no limit. */
+  private static int bounded(int uint32) {
+    return uint32 < 0 ? Integer.MAX_VALUE : uint32;
   }
 
   private static HealthMonitorConfig monitor(HealthMonitor monitor) {

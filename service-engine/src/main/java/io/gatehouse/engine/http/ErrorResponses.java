@@ -23,6 +23,9 @@ final class ErrorResponses {
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (status.code() == HttpResponseStatus.TOO_MANY_REQUESTS.code()) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, "1"); // buckets refill within seconds
+    }
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -8,6 +8,7 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.timing.RequestTimings;
 import io.gatehouse.engine.timing.TcpRtt;
 import io.gatehouse.engine.timing.TimingComponent;
@@ -90,6 +91,16 @@ final class HttpExchange {
 
   void start() {
     stats.request();
+    RateLimiter.Verdict verdict =
+        connection.service().rateLimits().request(connection.client()); // a child's: its parent's
+    if (verdict != RateLimiter.Verdict.ADMITTED) {
+      stats.limited(
+          verdict == RateLimiter.Verdict.CLIENT_RATE
+              ? ServiceStats.RequestLimit.CLIENT_REQUEST_RATE
+              : ServiceStats.RequestLimit.REQUEST_RATE);
+      fail(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit reached, try again later");
+      return;
+    }
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
     pending.add(head);
     connect();

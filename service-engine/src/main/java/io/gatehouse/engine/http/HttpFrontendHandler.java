@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,7 +35,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       String clientAddress,
       Deadline responseDeadline,
       long clientRttMicros,
-      Duration relayIdleTimeout) {}
+      Duration relayIdleTimeout,
+      InetAddress client) {}
 
   private final VirtualService service;
   private final UpstreamConnections upstreams;
@@ -82,9 +84,11 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     service.stats().connectionOpened();
+    InetAddress client =
+        ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     String clientAddress =
-        ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-            ? inet.getAddress().getHostAddress()
+        client != null
+            ? client.getHostAddress()
             : String.valueOf(ctx.channel().remoteAddress()); // not IP: a unix socket, a test
     connection =
         new Connection(
@@ -96,7 +100,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             clientAddress,
             responseDeadline,
             TcpRtt.ofHandshake(ctx.channel()), // at accept: the handshake's round trip
-            relayIdleTimeout);
+            relayIdleTimeout,
+            client);
     service.opened(ctx.channel());
     awaitRequest();
   }

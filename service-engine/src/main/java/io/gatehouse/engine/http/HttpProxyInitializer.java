@@ -5,6 +5,7 @@ import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ListenerConnectionLimit;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.VirtualService;
+import io.gatehouse.engine.ratelimit.RateLimitFilter;
 import io.gatehouse.engine.security.SecurityFilter;
 import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
@@ -55,6 +56,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
         "limit",
         new ListenerConnectionLimit(open, limits.connectionsPerListener(), service.stats()));
     pipeline.addLast("security", new SecurityFilter(service));
+    pipeline.addLast("rate", new RateLimitFilter(service));
     if (tls) {
       TlsTermination.addTo(pipeline, service);
     }

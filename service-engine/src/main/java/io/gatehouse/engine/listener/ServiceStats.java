@@ -13,10 +13,25 @@ public final class ServiceStats {
     /** The UDP listener had as many sessions as it may. */
     UDP_SESSIONS_FULL,
     /** The client's /24 (or /64) had as many UDP sessions on the listener as it may. */
-    UDP_SOURCE_NETWORK_FULL
+    UDP_SOURCE_NETWORK_FULL,
+    /** The virtual service had as many open connections as its rate limits allow. */
+    SERVICE_FULL,
+    /** The virtual service's connections (or UDP sessions) per second. */
+    CONNECTION_RATE,
+    /** The client address's connections (or UDP sessions) per second. */
+    CLIENT_CONNECTION_RATE
+  }
+
+  /** Why a request was answered 429. */
+  public enum RequestLimit {
+    /** The virtual service's requests per second. */
+    REQUEST_RATE,
+    /** The client address's requests per second. */
+    CLIENT_REQUEST_RATE
   }
 
   private final LongAdder[] refused = new LongAdder[Refusal.values().length];
+  private final LongAdder[] limited = {new LongAdder(), new LongAdder()};
   private final LongAdder connectionsOpened = new LongAdder();
   private final LongAdder connectionsOpen = new LongAdder();
   private final LongAdder requests = new LongAdder();
@@ -41,6 +56,27 @@ public final class ServiceStats {
 
   public long refusals(Refusal why) {
     return refused[why.ordinal()].sum();
+  }
+
+  /** A request a rate limit answered 429. */
+  public void limited(RequestLimit why) {
+    limited[why.ordinal()].increment();
+  }
+
+  public long limitedRequests(RequestLimit why) {
+    return limited[why.ordinal()].sum();
+  }
+
+  /**
+   * Requests answered 429 and connections or sessions refused by the service's rate limits, all
+   * told (the analytics figure).
+   */
+  public long rateLimited() {
+    return limited[0].sum()
+        + limited[1].sum()
+        + refusals(Refusal.SERVICE_FULL)
+        + refusals(Refusal.CONNECTION_RATE)
+        + refusals(Refusal.CLIENT_CONNECTION_RATE);
   }
 
   public void connectionOpened() {

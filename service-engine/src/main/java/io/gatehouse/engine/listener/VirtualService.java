@@ -1,7 +1,9 @@
 package io.gatehouse.engine.listener;
 
 import io.gatehouse.engine.config.ClientLogPolicy;
+import io.gatehouse.engine.config.RateLimitConfig;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
 import io.gatehouse.engine.tls.ServerCertificates;
@@ -21,6 +23,7 @@ public final class VirtualService {
   private volatile SecurityPolicy security;
   private volatile ServerCertificates tls;
   private volatile VirtualHostTable children = VirtualHostTable.EMPTY;
+  private volatile RateLimiter rateLimits = RateLimiter.NONE;
   private volatile boolean retired;
   private volatile ClientLogPolicy clientLogs = ClientLogPolicy.SIGNIFICANT;
   private final java.util.Set<io.netty.channel.Channel> requestConnections =
@@ -82,6 +85,22 @@ public final class VirtualService {
   /** New TLS handshakes choose from {@code tls} from now on (a certificate rotates this way). */
   public void useTls(ServerCertificates tls) {
     this.tls = tls;
+  }
+
+  /** The limits its connections and requests are held to now. */
+  public RateLimiter rateLimits() {
+    return rateLimits;
+  }
+
+  /**
+   * Holds new connections and requests to {@code limits} from now on; unchanged limits keep their
+   * buckets (and what clients have used of them).
+   */
+  public void useRateLimits(RateLimitConfig limits, int clients) {
+    if (!limits.equals(rateLimits.config())) {
+      this.rateLimits =
+          limits.any() ? new RateLimiter(limits, clients, System::nanoTime) : RateLimiter.NONE;
+    }
   }
 
   /** New requests on its listeners go to these children when they claim them. */

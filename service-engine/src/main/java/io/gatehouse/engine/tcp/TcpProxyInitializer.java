@@ -7,6 +7,7 @@ import io.gatehouse.engine.limits.RelayIdleTimeout;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.MemberConnections;
+import io.gatehouse.engine.ratelimit.RateLimitFilter;
 import io.gatehouse.engine.security.SecurityFilter;
 import io.gatehouse.engine.tls.TlsTermination;
 import io.netty.channel.Channel;
@@ -47,6 +48,7 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
         "limit",
         new ListenerConnectionLimit(open, limits.connectionsPerListener(), service.stats()));
     pipeline.addLast("security", new SecurityFilter(service));
+    pipeline.addLast("rate", new RateLimitFilter(service));
     if (tls) {
       TlsTermination.addTo(pipeline, service);
     }

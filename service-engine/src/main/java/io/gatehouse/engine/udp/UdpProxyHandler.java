@@ -9,6 +9,8 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.ratelimit.RateLimitFilter;
+import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.L4Connection;
 import io.netty.bootstrap.Bootstrap;
@@ -141,6 +143,11 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
     if (sessions.size() >= maxSessions) {
       service.stats().refused(ServiceStats.Refusal.UDP_SESSIONS_FULL);
+      return null;
+    }
+    RateLimiter.Verdict verdict = service.rateLimits().sessionOpened(client.getAddress());
+    if (verdict != RateLimiter.Verdict.ADMITTED) {
+      service.stats().refused(RateLimitFilter.refusal(verdict)); // its datagram is dropped
       return null;
     }
     if (!networks.admit(client.getAddress())) {
