@@ -120,6 +120,8 @@ class AnalyticsIT implements TestPropertyProvider {
             .addMetrics(Metric.METRIC_ERRORS_5XX)
             .addMetrics(Metric.METRIC_OPEN_CONNECTIONS)
             .addMetrics(Metric.METRIC_HEALTHY_MEMBERS)
+            .addMetrics(Metric.METRIC_CONNECTIONS_DENIED)
+            .addMetrics(Metric.METRIC_RATE_LIMITED)
             .build();
     await()
         .atMost(WAIT)
@@ -130,6 +132,8 @@ class AnalyticsIT implements TestPropertyProvider {
     assertThat(point(response.getSeries(1))).isEqualTo(10 / 5.0);
     assertThat(point(response.getSeries(2))).isEqualTo(8 / 5.0); // 4 open on each, for 1 s of 5
     assertThat(point(response.getSeries(3))).isEqualTo(2.0);
+    assertThat(point(response.getSeries(4))).isEqualTo(2 / 5.0); // one denied on each engine
+    assertThat(point(response.getSeries(5))).isEqualTo(6 / 5.0); // 3 rate-limited on each
     assertThat(response.getSeries(0).getPoints(0).getTime().getSeconds())
         .isEqualTo(bucket.getEpochSecond());
 

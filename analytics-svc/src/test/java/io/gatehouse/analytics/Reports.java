@@ -109,7 +109,8 @@ public final class Reports {
 
   /**
    * One second of one virtual service on one engine: {@code requests} requests, {@code errors} of
-   * them 5xx, 4 open connections, totals of {@code totals} microseconds, through two members.
+   * them 5xx, 4 open connections, a connection denied and 3 rate-limited, totals of {@code totals}
+   * microseconds, through two members.
    */
   public static MetricBatch batch(
       long id, Instant start, String vs, long requests, long errors, long... totals) {
@@ -133,7 +134,9 @@ public final class Reports {
                         .setResponses5Xx(errors)
                         .setBytesOut(requests * 1000)
                         .setOpenConnections(4)
-                        .setConnectionsOpened(2))
+                        .setConnectionsOpened(2)
+                        .setConnectionsDenied(1)
+                        .setRateLimited(3))
                 .setTimings(timings)
                 .setHealthyMembers(2)
                 .setTotalMembers(2)

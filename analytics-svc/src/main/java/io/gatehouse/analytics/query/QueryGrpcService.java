@@ -214,6 +214,8 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
       case METRIC_OPEN_CONNECTIONS -> r.connectionSeconds / seconds;
       case METRIC_NEW_CONNECTIONS -> r.connectionsOpened / (double) seconds;
       case METRIC_HEALTHY_MEMBERS -> r.healthyMembers == null ? null : (double) r.healthyMembers;
+      case METRIC_CONNECTIONS_DENIED -> r.connectionsDenied / (double) seconds;
+      case METRIC_RATE_LIMITED -> r.rateLimited / (double) seconds;
       case METRIC_UNSPECIFIED, UNRECOGNIZED -> null;
     };
   }

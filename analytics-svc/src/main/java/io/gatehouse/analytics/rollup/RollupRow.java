@@ -39,6 +39,8 @@ public final class RollupRow {
   public long connectionsClosed;
   public double connectionSeconds;
   public Integer healthyMembers;
+  public long connectionsDenied;
+  public long rateLimited;
   public final Histogram[] timings = new Histogram[TIMINGS.length];
   private final BucketCounts[] gathered = new BucketCounts[TIMINGS.length];
 
@@ -56,6 +58,8 @@ public final class RollupRow {
     connectionsOpened += c.getConnectionsOpened();
     connectionsClosed += c.getConnectionsClosed();
     connectionSeconds += c.getOpenConnections() * seconds;
+    connectionsDenied += c.getConnectionsDenied();
+    rateLimited += c.getRateLimited();
   }
 
   /**
@@ -168,6 +172,8 @@ public final class RollupRow {
     connectionsOpened += other.connectionsOpened;
     connectionsClosed += other.connectionsClosed;
     connectionSeconds += other.connectionSeconds;
+    connectionsDenied += other.connectionsDenied;
+    rateLimited += other.rateLimited;
     if (other.healthyMembers != null) {
       healthy(other.healthyMembers);
     }

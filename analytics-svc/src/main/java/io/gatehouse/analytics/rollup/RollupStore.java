@@ -26,7 +26,7 @@ public final class RollupStore {
       "virtual_service, app_id, address, requests, responses_1xx, responses_2xx, responses_3xx,"
           + " responses_4xx, responses_5xx, connect_errors, bytes_in, bytes_out,"
           + " connections_opened, connections_closed, connection_seconds, healthy_members,"
-          + " client_rtt, server_rtt, app_response, data_transfer, total, member_connect";
+          + " connections_denied, rate_limited, client_rtt, server_rtt, app_response, data_transfer, total, member_connect";
 
   private RollupStore() {}
 
@@ -111,6 +111,8 @@ public final class RollupStore {
         } else {
           st.setInt(p++, r.healthyMembers);
         }
+        st.setLong(p++, r.connectionsDenied);
+        st.setLong(p++, r.rateLimited);
         for (int t = 0; t < RollupRow.TIMINGS.length; t++) {
           st.setBytes(p++, r.encoded(t));
         }
@@ -238,6 +240,8 @@ public final class RollupStore {
     r.connectionSeconds = rs.getDouble(p++);
     int healthy = rs.getInt(p++);
     r.healthyMembers = rs.wasNull() ? null : healthy;
+    r.connectionsDenied = rs.getLong(p++);
+    r.rateLimited = rs.getLong(p++);
     if (histograms) {
       for (int t = 0; t < RollupRow.TIMINGS.length; t++) {
         byte[] bytes = rs.getBytes(p++);

@@ -52,6 +52,7 @@ public final class AnalyticsCommands {
                   .setRange(range)
                   .addMetrics(Metric.METRIC_REQUESTS)
                   .addMetrics(Metric.METRIC_ERRORS_5XX)
+                  .addMetrics(Metric.METRIC_RATE_LIMITED)
                   .build());
       var latency =
           query.getLatency(
@@ -60,14 +61,17 @@ public final class AnalyticsCommands {
         json(latency);
         return;
       }
-      Table series = new Table("TIME", "REQUESTS/S", "5XX/S");
+      Table series = new Table("TIME", "REQUESTS/S", "5XX/S", "LIMITED/S");
       var requests = metrics.getSeries(0).getPointsList();
       var errors = metrics.getSeries(1).getPointsList();
+      var limited = metrics.getSeries(2).getPointsList();
       for (int i = 0; i < requests.size(); i++) {
         series.row(
             Instant.ofEpochSecond(requests.get(i).getTime().getSeconds()),
             String.format(Locale.ROOT, "%.2f", requests.get(i).getValue()),
-            String.format(Locale.ROOT, "%.2f", i < errors.size() ? errors.get(i).getValue() : 0.0));
+            String.format(Locale.ROOT, "%.2f", i < errors.size() ? errors.get(i).getValue() : 0.0),
+            String.format(
+                Locale.ROOT, "%.2f", i < limited.size() ? limited.get(i).getValue() : 0.0));
       }
       series.print(out);
       Table timing = new Table("COMPONENT", "COUNT", "P50", "P90", "P99");
