@@ -70,7 +70,7 @@ final class RunningPlatform {
               "--postgres-port=" + postgresPort,
               "--marathon-port=" + marathonPort,
               "--mesos-port=" + ServiceJar.freePort(),
-              "--label-parents=" + VirtualHostingIT.PARENT);
+              "--label-parents=" + EdgeIT.PARENT);
       Process launcher =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

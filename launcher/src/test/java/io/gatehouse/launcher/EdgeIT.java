@@ -23,17 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Many apps on one listener of {@code gatehouse up}: an operator's virtual service on a service
- * port, and Marathon apps whose avi_proxy labels make them its children by host name and path;
- * every agent's engine routes each request to the app that claims it.
+ * The edge of {@code gatehouse up}: many apps on one listener (an operator's virtual service on a
+ * service port, and Marathon apps whose avi_proxy labels make them its children by host name and
+ * path; every agent's engine routes each request to the app that claims it), and rate limits
+ * enforced by the engines and counted by analytics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Order(1)
-class VirtualHostingIT {
+class EdgeIT {
   /** The parent the platform lets labels attach children to ({@code --label-parents}). */
   static final String PARENT = "edge";
 
   private static final int PORT = 10190;
+  private static final int LIMITED_PORT = 10191;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private final HttpClient http = HttpClient.newHttpClient();
   private RunningPlatform platform;
@@ -86,6 +88,68 @@ class VirtualHostingIT {
         .until(() -> cli("apps").matches("(?s).*/thiefvh\\s[^\\n]*HOST_CONFLICT.*"));
     for (String agent : AGENTS) {
       assertThat(servedBy(agent, "/", "shop.example.com")).startsWith("task shopvh.");
+    }
+  }
+
+  @Test
+  void requestsOverAVirtualServicesRateAreAnswered429AndCountedByAnalytics() throws Exception {
+    Path limited =
+        Files.writeString(
+            platform.home.resolve("limited.yaml"),
+            """
+            virtualService:
+              meta: {name: limited}
+              eastWest: true
+              services: [{port: %d, protocol: PROTOCOL_HTTP}]
+              poolRef: webappew1/10001
+              rateLimits: {requestsPerSecond: 2, burst: 10}
+            """
+                .formatted(LIMITED_PORT));
+    assertThat(cli("apply", "-f", limited.toString())).contains("virtual-service limited applied");
+    String agent = AGENTS.get(0);
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> status(agent, LIMITED_PORT) == 200);
+
+    // a bucket holds 11 at most and refills 2 a second: 40 at once cannot all pass
+    int admitted = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < 40; i++) {
+      int status = status(agent, LIMITED_PORT);
+      assertThat(status).isIn(200, 429);
+      admitted += status == 200 ? 1 : 0;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(admitted).isLessThanOrEqualTo(11 + 2 * (int) Math.ceil(seconds));
+
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> cli("metrics", "limited").lines().anyMatch(EdgeIT::limitedAtAll));
+  }
+
+  /** A row of {@code gatehouse metrics} whose LIMITED/S (its last column) is above zero. */
+  private static boolean limitedAtAll(String row) {
+    String[] columns = row.strip().split("\\s+");
+    return columns.length == 4
+        && columns[3].matches("\\d+\\.\\d\\d")
+        && Double.parseDouble(columns[3]) > 0;
+  }
+
+  /** The status of a GET / on {@code agent}'s engine at {@code port}; 0 on failure. */
+  private static int status(String agent, int port) {
+    try (Socket socket = new Socket(agent, port)) {
+      socket.setSoTimeout(5_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: limited\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : 0;
+    } catch (IOException | NumberFormatException notYet) {
+      return 0;
     }
   }
 
