@@ -23,11 +23,18 @@ public final class HealthMonitorKind extends PolicyKind<HealthMonitor> {
         HealthMonitor.getDefaultInstance());
   }
 
+  /** Most bytes a TCP probe sends, or expects back. */
+  static final int MAX_TCP_BYTES = 4096;
+
   @Override
   public void validate(HealthMonitor m, Violations v) {
     switch (m.getCheckCase()) {
       case HTTP -> validateHttp(m.getHttp(), v.in("http"));
-      case TCP -> {}
+      case TCP -> {
+        v.require(m.getTcp().getSend().size() <= MAX_TCP_BYTES, "tcp.send", "at most 4096 bytes");
+        v.require(
+            m.getTcp().getExpect().size() <= MAX_TCP_BYTES, "tcp.expect", "at most 4096 bytes");
+      }
       case CHECK_NOT_SET -> v.add("", "set http or tcp: how members are probed");
     }
     v.duration(
@@ -58,17 +65,19 @@ public final class HealthMonitorKind extends PolicyKind<HealthMonitor> {
   private static void validateHttp(HttpCheck http, Violations v) {
     v.require(
         http.getRequestPath().startsWith("/")
-            && http.getRequestPath().chars().noneMatch(c -> c <= ' '),
+            && http.getRequestPath().length() <= 2048
+            && http.getRequestPath().chars().noneMatch(c -> c <= ' ' || c >= 0x7f),
         "request_path",
-        "must start with '/' and contain no spaces, not \"" + http.getRequestPath() + "\"");
+        "must start with '/' and hold at most 2048 visible ASCII characters");
     v.require(
         http.getMethod().isEmpty() || METHOD.matcher(http.getMethod()).matches(),
         "method",
         "must be an upper-case HTTP method such as GET or HEAD");
     v.require(
-        http.getHostHeader().chars().noneMatch(c -> c <= ' '),
+        http.getHostHeader().length() <= 255
+            && http.getHostHeader().chars().noneMatch(c -> c <= ' ' || c >= 0x7f),
         "host_header",
-        "must not contain spaces or control characters");
+        "must hold at most 255 visible ASCII characters");
     for (int i = 0; i < http.getExpectedStatusCount(); i++) {
       StatusRange r = http.getExpectedStatus(i);
       v.in("expected_status", i)

@@ -196,28 +196,11 @@ public record EngineConfig(
         violations.add(
             new InvalidConfigException.Violation(at + ".eject_after", "must be 0 or more"));
       }
-      HealthMonitorConfig monitor = pool.healthMonitor();
-      if (monitor != null) {
-        String m = at + ".health_monitor";
-        if (monitor.interval().compareTo(java.time.Duration.ofMillis(100)) < 0) {
-          violations.add(
-              new InvalidConfigException.Violation(m + ".interval", "must be at least 100ms"));
-        }
-        if (monitor.timeout().isZero()
-            || monitor.timeout().isNegative()
-            || monitor.timeout().compareTo(monitor.interval()) > 0) {
-          violations.add(
-              new InvalidConfigException.Violation(
-                  m + ".timeout", "must be positive and at most the interval"));
-        }
-        if (monitor.rise() < 1 || monitor.fall() < 1) {
-          violations.add(
-              new InvalidConfigException.Violation(m, "rise and fall must be at least 1"));
-        }
-        if (!monitor.path().startsWith("/")) {
-          violations.add(new InvalidConfigException.Violation(m + ".path", "must start with /"));
-        }
+      if (pool.ejectAfter5xx() < 0) {
+        violations.add(
+            new InvalidConfigException.Violation(at + ".eject_after_5xx", "must be 0 or more"));
       }
+      HealthMonitorFile.validate(pool, violations);
     }
     for (SecurityPolicyConfig policy : securityPolicies.values()) {
       String at = "security_policies." + policy.name();

@@ -12,8 +12,8 @@ import java.util.List;
  * @param algorithm the load-balancing algorithm
  * @param endpoints the members
  * @param connectTimeout how long a connection to a member may take before the next is tried
- * @param healthMonitor the active monitor of the members; null for none (members are up unless
- *     passive checks eject them)
+ * @param healthMonitors the active monitors of the members, every one of which must find a member
+ *     up; none: members are up unless passive checks eject them
  * @param ejectAfter connection failures in a row that take a member out of rotation for {@code
  *     ejectFor} (passive health); 0 never ejects
  * @param ejectFor how long an ejected member stays out
@@ -21,17 +21,20 @@ import java.util.List;
  *     hashed; null hashes the client's address (as does a request without the header)
  * @param drainingTimeout how long a member removed from the pool keeps its in-flight requests (it
  *     gets no new ones); what is still open after it is closed
+ * @param ejectAfter5xx HTTP 5xx responses in a row that take a member out of rotation for {@code
+ *     ejectFor} (passive health); 0 never ejects
  */
 public record PoolConfig(
     String name,
     LbAlgorithm algorithm,
     List<EndpointConfig> endpoints,
     Duration connectTimeout,
-    HealthMonitorConfig healthMonitor,
+    List<HealthMonitorConfig> healthMonitors,
     int ejectAfter,
     Duration ejectFor,
     String hashHeader,
-    Duration drainingTimeout) {
+    Duration drainingTimeout,
+    int ejectAfter5xx) {
   /** How long a removed member keeps its in-flight requests when nothing else is said. */
   public static final Duration DEFAULT_DRAINING_TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,6 +45,31 @@ public record PoolConfig(
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(ejectFor, "ejectFor");
     requireNonNull(drainingTimeout, "drainingTimeout");
+    healthMonitors = List.copyOf(healthMonitors);
+  }
+
+  /** A pool with at most one active monitor and no ejection on 5xx. */
+  public PoolConfig(
+      String name,
+      LbAlgorithm algorithm,
+      List<EndpointConfig> endpoints,
+      Duration connectTimeout,
+      HealthMonitorConfig healthMonitor,
+      int ejectAfter,
+      Duration ejectFor,
+      String hashHeader,
+      Duration drainingTimeout) {
+    this(
+        name,
+        algorithm,
+        endpoints,
+        connectTimeout,
+        healthMonitor == null ? List.of() : List.of(healthMonitor),
+        ejectAfter,
+        ejectFor,
+        hashHeader,
+        drainingTimeout,
+        0);
   }
 
   /** A pool with the default draining timeout. */

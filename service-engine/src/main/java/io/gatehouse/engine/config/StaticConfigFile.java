@@ -40,8 +40,10 @@ import java.util.regex.Pattern;
  *     algorithm: LEAST_CONNECTIONS     # ROUND_ROBIN (the default), FASTEST_RESPONSE, CONSISTENT_HASH
  *     hash_header: X-User              # CONSISTENT_HASH: hash this header (default: client address)
  *     connect_timeout: 2s              # the default
- *     health_monitor: {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
+ *     health_monitors:                 # all must pass; see HealthMonitorFile for every field
+ *       - {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
  *     eject_after: 3                   # connection failures in a row (0: never); the default
+ *     eject_after_5xx: 0               # 5xx responses in a row (0: never); the default
  *     eject_for: 10s                   # the default
  *     draining_timeout: 30s            # a removed member's in-flight requests; the default
  *     endpoints:
@@ -113,19 +115,13 @@ public final class StaticConfigFile {
       LbAlgorithm algorithm,
       String connectTimeout,
       List<Endpoint> endpoints,
-      Monitor healthMonitor,
+      HealthMonitorFile.Monitor healthMonitor,
+      List<HealthMonitorFile.Monitor> healthMonitors,
       Integer ejectAfter,
       String ejectFor,
       String hashHeader,
-      String drainingTimeout) {}
-
-  private record Monitor(
-      HealthMonitorConfig.Type type,
-      String interval,
-      String timeout,
-      Integer rise,
-      Integer fall,
-      String path) {}
+      String drainingTimeout,
+      @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx) {}
 
   private record Endpoint(String address, Integer port, Integer weight, String appId) {}
 
@@ -213,7 +209,7 @@ public final class StaticConfigFile {
                             ? Duration.ofSeconds(2)
                             : duration(
                                 p.connectTimeout(), "pools." + p.name() + ".connect_timeout"),
-                        monitor(p.healthMonitor(), "pools." + p.name() + ".health_monitor"),
+                        HealthMonitorFile.read(p.healthMonitor(), p.healthMonitors(), p.name()),
                         p.ejectAfter() == null ? 3 : p.ejectAfter(),
                         p.ejectFor() == null
                             ? Duration.ofSeconds(10)
@@ -222,7 +218,8 @@ public final class StaticConfigFile {
                         p.drainingTimeout() == null
                             ? PoolConfig.DEFAULT_DRAINING_TIMEOUT
                             : duration(
-                                p.drainingTimeout(), "pools." + p.name() + ".draining_timeout")))
+                                p.drainingTimeout(), "pools." + p.name() + ".draining_timeout"),
+                        p.ejectAfter5xx() == null ? 0 : p.ejectAfter5xx()))
             .toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()
@@ -335,16 +332,10 @@ public final class StaticConfigFile {
               if (p.hashHeader() != null) {
                 node.put("hash_header", p.hashHeader());
               }
-              if (p.healthMonitor() != null) {
-                HealthMonitorConfig m = p.healthMonitor();
-                node.putObject("health_monitor")
-                    .put("type", m.type().name())
-                    .put("interval", m.interval().toMillis() + "ms")
-                    .put("timeout", m.timeout().toMillis() + "ms")
-                    .put("rise", m.rise())
-                    .put("fall", m.fall())
-                    .put("path", m.path());
+              if (p.ejectAfter5xx() > 0) {
+                node.put("eject_after_5xx", p.ejectAfter5xx());
               }
+              HealthMonitorFile.write(p, node);
               ArrayNode endpoints = node.putArray("endpoints");
               p.endpoints()
                   .forEach(
@@ -420,20 +411,6 @@ public final class StaticConfigFile {
     }
   }
 
-  private static HealthMonitorConfig monitor(Monitor m, String field) {
-    if (m == null) {
-      return null;
-    }
-    return new HealthMonitorConfig(
-        m.type() == null ? HealthMonitorConfig.Type.TCP : m.type(),
-        m.interval() == null ? Duration.ofSeconds(5) : duration(m.interval(), field + ".interval"),
-        m.timeout() == null ? Duration.ofSeconds(2) : duration(m.timeout(), field + ".timeout"),
-        m.rise() == null ? 2 : m.rise(),
-        m.fall() == null ? 3 : m.fall(),
-        m.path());
-  }
-
-  /** "250ms", "2s", "1m", "1h". */
   /** {@code certificates}, or the single {@code certificate} files written before SNI. */
   private static List<String> certificates(VirtualService vs) {
     if (vs.certificate() != null && vs.certificates() != null) {
@@ -497,6 +474,7 @@ public final class StaticConfigFile {
             : duration(vs.significantLatency(), field + ".significant_latency"));
   }
 
+  /** "250ms", "2s", "1m", "1h"; an invalid one is refused naming {@code field}. */
   public static Duration duration(String text, String field) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {

@@ -69,7 +69,12 @@ final class VirtualHosts {
       Collection<VirtualServiceConfig> services,
       List<InvalidConfigException.Violation> violations) {
     Map<List<String>, String> owners = new HashMap<>();
-    for (VirtualServiceConfig vs : services) {
+    // by name: the same configuration names the same service as the one claiming twice
+    List<VirtualServiceConfig> byName =
+        services.stream()
+            .sorted(java.util.Comparator.comparing(VirtualServiceConfig::name))
+            .toList();
+    for (VirtualServiceConfig vs : byName) {
       if (!vs.child()) {
         continue;
       }

@@ -1,6 +1,7 @@
 package io.gatehouse.engine.control;
 
 import io.gatehouse.api.policy.v1.HealthMonitor;
+import io.gatehouse.api.policy.v1.HttpCheck;
 import io.gatehouse.api.policy.v1.NetworkSecurityAction;
 import io.gatehouse.api.policy.v1.NetworkSecurityRule;
 import io.gatehouse.api.semanager.v1.AddressList;
@@ -22,6 +23,7 @@ import io.gatehouse.engine.config.RateLimitConfig;
 import io.gatehouse.engine.config.SecurityPolicyConfig;
 import io.gatehouse.engine.config.VirtualHostConfig;
 import io.gatehouse.engine.config.VirtualServiceConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,8 +86,8 @@ final class ResourceTranslator {
               endpoint.getWeight() == 0 ? 1 : endpoint.getWeight(),
               endpoint.getAppId()));
     }
-    HealthMonitorConfig monitor =
-        pool.getHealthMonitorsCount() == 0 ? null : monitor(pool.getHealthMonitors(0));
+    List<HealthMonitorConfig> monitors =
+        pool.getHealthMonitorsList().stream().map(ResourceTranslator::monitor).toList();
     int ejectAfter =
         pool.getPassiveHealth().getConsecutiveConnectFailures() == 0
             ? 3
@@ -103,13 +105,14 @@ final class ResourceTranslator {
         algorithm(pool.getLbAlgorithm()),
         endpoints,
         Duration.ofSeconds(2),
-        monitor,
+        monitors,
         ejectAfter,
         ejectFor,
         hashHeader,
         pool.hasDrainingTimeout()
             ? duration(pool.getDrainingTimeout())
-            : PoolConfig.DEFAULT_DRAINING_TIMEOUT);
+            : PoolConfig.DEFAULT_DRAINING_TIMEOUT,
+        pool.getPassiveHealth().getConsecutive5Xx());
   }
 
   static VirtualServiceConfig virtualService(Resource resource) {
@@ -167,13 +170,22 @@ final class ResourceTranslator {
         monitor.hasSendInterval() ? duration(monitor.getSendInterval()) : Duration.ofSeconds(10);
     Duration timeout =
         monitor.hasReceiveTimeout() ? duration(monitor.getReceiveTimeout()) : Duration.ofSeconds(4);
+    HttpCheck check = monitor.getHttp();
     return new HealthMonitorConfig(
         http ? HealthMonitorConfig.Type.HTTP : HealthMonitorConfig.Type.TCP,
         interval,
         timeout.compareTo(interval) > 0 ? interval : timeout,
         monitor.getSuccessfulChecks() == 0 ? 2 : (int) monitor.getSuccessfulChecks(),
         monitor.getFailedChecks() == 0 ? 3 : (int) monitor.getFailedChecks(),
-        http ? monitor.getHttp().getRequestPath() : "/");
+        http ? check.getRequestPath() : "/",
+        check.getMethod(),
+        check.getHostHeader().isEmpty() ? null : check.getHostHeader(),
+        check.getExpectedStatusList().stream()
+            .map(r -> new HealthMonitorConfig.StatusRange(r.getBegin(), r.getEnd()))
+            .toList(),
+        monitor.getMonitorPort(),
+        monitor.getTcp().getSend().toString(StandardCharsets.ISO_8859_1),
+        monitor.getTcp().getExpect().toString(StandardCharsets.ISO_8859_1));
   }
 
   private static LbAlgorithm algorithm(io.gatehouse.api.policy.v1.LbAlgorithm algorithm) {

@@ -5,6 +5,8 @@ import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,8 +24,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -31,15 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes the members of every pool that has an active monitor, on an event loop of its own (so
- * probes never wait behind traffic, and traffic never behind probes): a TCP connect, or an HTTP GET
- * that must answer 2xx or 3xx, each within the monitor's timeout. The verdicts go to the members
- * (rise/fall), which the load balancers read.
+ * Probes the members of every pool that has active monitors, on an event loop of its own (so probes
+ * never wait behind traffic, and traffic never behind probes): a TCP connect (optionally bytes sent
+ * and bytes expected back), or an HTTP request whose status must be expected, each within the
+ * monitor's timeout and at the monitor's port if it has one. The verdicts go to the members
+ * (rise/fall per monitor; up while every monitor says so), which the load balancers read.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
-  private record Schedule(HealthMonitorConfig monitor, ScheduledFuture<?> task) {}
+  private record Schedule(List<HealthMonitorConfig> monitors, List<ScheduledFuture<?>> tasks) {}
 
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
@@ -54,11 +61,11 @@ public final class HealthChecker implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true);
   }
 
-  /** Probes the pools that have a monitor from now on, and stops probing the others. */
+  /** Probes the pools that have monitors from now on, and stops probing the others. */
   public synchronized void update(Collection<Pool> pools) {
     Map<String, Pool> monitored = new HashMap<>();
     pools.stream()
-        .filter(p -> p.config().healthMonitor() != null)
+        .filter(p -> !p.config().healthMonitors().isEmpty())
         .forEach(p -> monitored.put(p.name(), p));
     schedules
         .entrySet()
@@ -66,14 +73,14 @@ public final class HealthChecker implements AutoCloseable {
             e -> {
               Pool pool = monitored.get(e.getKey());
               boolean stale =
-                  pool == null || !pool.config().healthMonitor().equals(e.getValue().monitor());
+                  pool == null || !pool.config().healthMonitors().equals(e.getValue().monitors());
               if (stale) {
-                e.getValue().task().cancel(false);
+                e.getValue().tasks().forEach(t -> t.cancel(false));
               }
               return stale;
             });
     for (Pool pool : pools) {
-      if (pool.config().healthMonitor() == null) {
+      if (pool.config().healthMonitors().isEmpty()) {
         pool.members().forEach(m -> m.setHealthy(true)); // no monitor: nobody says otherwise
       }
     }
@@ -82,37 +89,45 @@ public final class HealthChecker implements AutoCloseable {
             schedules.computeIfAbsent(
                 name,
                 n -> {
-                  HealthMonitorConfig monitor = pool.config().healthMonitor();
-                  long every = monitor.interval().toNanos();
-                  return new Schedule(
-                      monitor,
-                      group.scheduleAtFixedRate(
-                          () -> probeAllSafely(pool, monitor), 0, every, TimeUnit.NANOSECONDS));
+                  List<HealthMonitorConfig> monitors = pool.config().healthMonitors();
+                  List<ScheduledFuture<?>> tasks = new ArrayList<>();
+                  for (int i = 0; i < monitors.size(); i++) {
+                    int index = i;
+                    HealthMonitorConfig monitor = monitors.get(i);
+                    tasks.add(
+                        group.scheduleAtFixedRate(
+                            () -> probeAllSafely(pool, index, monitors.size(), monitor),
+                            0,
+                            monitor.interval().toNanos(),
+                            TimeUnit.NANOSECONDS));
+                  }
+                  return new Schedule(monitors, tasks);
                 }));
   }
 
   /** A periodic task that throws is never run again: a failed round is logged, the next runs. */
-  private void probeAllSafely(Pool pool, HealthMonitorConfig monitor) {
+  private void probeAllSafely(Pool pool, int index, int monitors, HealthMonitorConfig monitor) {
     try {
-      probeAll(pool, monitor);
+      probeAll(pool, index, monitors, monitor);
     } catch (RuntimeException e) {
       log.warn("pool {}: a round of health probes failed: {}", pool.name(), e.toString());
     }
   }
 
-  private void probeAll(Pool pool, HealthMonitorConfig monitor) {
+  private void probeAll(Pool pool, int index, int monitors, HealthMonitorConfig monitor) {
     for (Endpoint member : pool.members()) {
       probe(
           member,
           monitor,
           ok -> {
-            if (member.probed(ok, monitor.rise(), monitor.fall())) {
+            if (member.probed(index, monitors, ok, monitor.rise(), monitor.fall())) {
               log.info(
-                  "pool {}: member {} is {} ({} probe)",
+                  "pool {}: member {} is {} ({} probe {})",
                   pool.name(),
                   member.id(),
                   member.healthy() ? "up" : "down",
-                  monitor.type());
+                  monitor.type(),
+                  index + 1);
             }
           });
     }
@@ -133,12 +148,19 @@ public final class HealthChecker implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     if (monitor.type() == HealthMonitorConfig.Type.HTTP) {
-                      ch.pipeline().addLast(new HttpClientCodec(), new StatusCheck(outcome));
+                      ch.pipeline()
+                          .addLast(new HttpClientCodec(), new StatusCheck(outcome, monitor));
+                    } else if (!monitor.expect().isEmpty()) {
+                      ch.pipeline().addLast(new ReplyCheck(outcome, monitor.expect()));
                     }
                   }
                 });
+    InetSocketAddress target =
+        monitor.port() == 0
+            ? member.address()
+            : new InetSocketAddress(member.address().getAddress(), monitor.port());
     probe
-        .connect(member.address())
+        .connect(target)
         .addListener(
             (ChannelFutureListener)
                 connected -> {
@@ -147,7 +169,9 @@ public final class HealthChecker implements AutoCloseable {
                     outcome.trySuccess(false);
                     return;
                   }
-                  if (monitor.type() == HealthMonitorConfig.Type.TCP) {
+                  if (monitor.type() == HealthMonitorConfig.Type.TCP
+                      && monitor.send().isEmpty()
+                      && monitor.expect().isEmpty()) {
                     outcome.trySuccess(true);
                     channel.close();
                     return;
@@ -165,12 +189,26 @@ public final class HealthChecker implements AutoCloseable {
                         channel.close();
                       });
                   channel.closeFuture().addListener(f -> outcome.trySuccess(false));
+                  if (monitor.type() == HealthMonitorConfig.Type.TCP) {
+                    if (!monitor.send().isEmpty()) {
+                      channel.writeAndFlush(
+                          Unpooled.copiedBuffer(monitor.send(), StandardCharsets.ISO_8859_1));
+                    }
+                    if (monitor.expect().isEmpty()) {
+                      outcome.trySuccess(true); // sent: nothing to wait for
+                    }
+                    return;
+                  }
                   DefaultFullHttpRequest request =
                       new DefaultFullHttpRequest(
-                          HttpVersion.HTTP_1_1, HttpMethod.GET, monitor.path());
+                          HttpVersion.HTTP_1_1,
+                          HttpMethod.valueOf(monitor.method()),
+                          monitor.path());
                   request
                       .headers()
-                      .set(HttpHeaderNames.HOST, member.id())
+                      .set(
+                          HttpHeaderNames.HOST,
+                          monitor.hostHeader() != null ? monitor.hostHeader() : member.id())
                       .set(HttpHeaderNames.USER_AGENT, "gatehouse-health-check")
                       .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                   channel.writeAndFlush(request);
@@ -181,19 +219,53 @@ public final class HealthChecker implements AutoCloseable {
     probe(bootstrap, member, monitor, result);
   }
 
-  /** Succeeds the probe on a 2xx or 3xx status, fails it on anything else. */
+  /** Succeeds the probe on an expected status (2xx or 3xx unless said), fails it otherwise. */
   private static final class StatusCheck extends SimpleChannelInboundHandler<HttpObject> {
     private final Promise<Boolean> outcome;
+    private final HealthMonitorConfig monitor;
 
-    StatusCheck(Promise<Boolean> outcome) {
+    StatusCheck(Promise<Boolean> outcome, HealthMonitorConfig monitor) {
       this.outcome = outcome;
+      this.monitor = monitor;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
       if (msg instanceof HttpResponse response) {
-        int code = response.status().code();
-        outcome.trySuccess(!response.decoderResult().isFailure() && code >= 200 && code < 400);
+        outcome.trySuccess(
+            !response.decoderResult().isFailure() && monitor.passes(response.status().code()));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      outcome.trySuccess(false);
+      ctx.close();
+    }
+  }
+
+  /**
+   * Succeeds a TCP probe once the reply contains the expected bytes; reads at most 64 KiB of it (a
+   * member that never says them fails at the timeout, or at that bound).
+   */
+  private static final class ReplyCheck extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final int MAX_REPLY = 64 * 1024;
+    private final Promise<Boolean> outcome;
+    private final String expect;
+    private final StringBuilder reply = new StringBuilder();
+
+    ReplyCheck(Promise<Boolean> outcome, String expect) {
+      this.outcome = outcome;
+      this.expect = expect;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf bytes) {
+      reply.append(bytes.toString(StandardCharsets.ISO_8859_1));
+      if (reply.indexOf(expect) >= 0) {
+        outcome.trySuccess(true);
+      } else if (reply.length() > MAX_REPLY) {
+        outcome.trySuccess(false);
       }
     }
 
@@ -206,7 +278,7 @@ public final class HealthChecker implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    schedules.values().forEach(s -> s.task().cancel(false));
+    schedules.values().forEach(s -> s.tasks().forEach(t -> t.cancel(false)));
     schedules.clear();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

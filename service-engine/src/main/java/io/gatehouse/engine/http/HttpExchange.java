@@ -238,6 +238,7 @@ final class HttpExchange {
     firstByteAt = System.nanoTime();
     member.responded(firstByteAt - sentAt);
     status = response.status().code();
+    pool.answered(member, status);
     stats.response(status);
     // a member may answer before the request body is through: whether the client connection
     // can carry another request is known when the response ends

@@ -26,8 +26,11 @@ public final class Endpoint {
   private volatile boolean healthy = true;
   private volatile long ejectedUntil; // System.nanoTime(); 0 when not ejected
   private volatile double responseEwmaNanos; // 0 until the first response
-  private int probeSuccesses; // the health checker's thread only
-  private int probeFailures;
+  private final AtomicInteger errorsInARow = new AtomicInteger(); // 5xx responses
+  // per active monitor, on the health checker's thread only: its verdict and its runs
+  private boolean[] verdicts = new boolean[0];
+  private int[] probeSuccesses = new int[0];
+  private int[] probeFailures = new int[0];
 
   Endpoint(EndpointConfig config) {
     this.id = config.id();
@@ -79,24 +82,61 @@ public final class Endpoint {
   }
 
   /**
-   * Records a probe: {@code fall} failures in a row make it unhealthy, {@code rise} successes in a
-   * row healthy again. Called by one health-checker thread. Returns whether the verdict changed.
+   * Records a probe of monitor {@code monitor} of {@code monitors}: {@code fall} failures in a row
+   * make that monitor find it down, {@code rise} successes in a row up again; it is healthy while
+   * every monitor finds it up. Called by one health-checker thread. Returns whether its health
+   * changed.
    */
-  public boolean probed(boolean ok, int rise, int fall) {
+  public boolean probed(int monitor, int monitors, boolean ok, int rise, int fall) {
+    if (verdicts.length != monitors) {
+      verdicts = new boolean[monitors];
+      java.util.Arrays.fill(verdicts, true);
+      probeSuccesses = new int[monitors];
+      probeFailures = new int[monitors];
+    }
     if (ok) {
-      probeFailures = 0;
-      probeSuccesses++;
-      if (!healthy && probeSuccesses >= rise) {
-        healthy = true;
-        return true;
+      probeFailures[monitor] = 0;
+      probeSuccesses[monitor]++;
+      if (!verdicts[monitor] && probeSuccesses[monitor] >= rise) {
+        verdicts[monitor] = true;
       }
     } else {
-      probeSuccesses = 0;
-      probeFailures++;
-      if (healthy && probeFailures >= fall) {
-        healthy = false;
-        return true;
+      probeSuccesses[monitor] = 0;
+      probeFailures[monitor]++;
+      if (verdicts[monitor] && probeFailures[monitor] >= fall) {
+        verdicts[monitor] = false;
       }
+    }
+    boolean now = true;
+    for (boolean verdict : verdicts) {
+      now &= verdict;
+    }
+    boolean changed = now != healthy;
+    healthy = now;
+    return changed;
+  }
+
+  /** Records a probe of its only monitor (see {@link #probed(int, int, boolean, int, int)}). */
+  public boolean probed(boolean ok, int rise, int fall) {
+    return probed(0, 1, ok, rise, fall);
+  }
+
+  /**
+   * Counts a response's status: {@code ejectAfter} 5xx in a row (0: never) take it out of rotation
+   * for {@code ejectForNanos}. Returns whether this response ejected it.
+   */
+  public boolean answered(int status, int ejectAfter, long ejectForNanos) {
+    if (status < 500) {
+      if (errorsInARow.get() != 0) {
+        errorsInARow.set(0);
+      }
+      return false;
+    }
+    if (ejectAfter > 0 && errorsInARow.incrementAndGet() >= ejectAfter) {
+      errorsInARow.set(0);
+      long until = System.nanoTime() + ejectForNanos;
+      ejectedUntil = until == 0 ? 1 : until;
+      return true;
     }
     return false;
   }

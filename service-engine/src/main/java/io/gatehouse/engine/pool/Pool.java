@@ -105,6 +105,19 @@ public final class Pool {
     }
   }
 
+  /** {@code member} answered with {@code status}; enough 5xx in a row eject it (passive health). */
+  public void answered(Endpoint member, int status) {
+    PoolConfig config = state.config();
+    if (member.answered(status, config.ejectAfter5xx(), config.ejectFor().toNanos())) {
+      log.warn(
+          "pool {}: member {} ejected for {} after {} 5xx responses in a row",
+          name,
+          member.id(),
+          config.ejectFor(),
+          config.ejectAfter5xx());
+    }
+  }
+
   public List<Endpoint> members() {
     return state.members();
   }

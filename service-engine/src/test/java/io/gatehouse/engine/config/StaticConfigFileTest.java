@@ -28,6 +28,11 @@ class StaticConfigFileTest {
           algorithm: LEAST_CONNECTIONS
           connect_timeout: 500ms
           draining_timeout: 5s
+          eject_after_5xx: 3
+          health_monitors:
+            - {type: HTTP, path: /ready, method: HEAD, host_header: web.example.com,
+               expected_status: [{begin: 200, end: 204}], port: 8081}
+            - {type: TCP, send: "PING\\r\\n", expect: "+PONG"}
           endpoints:
             - {address: 10.0.0.5, port: 31001}
             - {address: 10.0.0.6, port: 31002, weight: 3}
@@ -60,6 +65,14 @@ class StaticConfigFileTest {
     assertThat(config.pools().get("db").algorithm()).isEqualTo(LbAlgorithm.ROUND_ROBIN);
     assertThat(config.pools().get("db").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(pool.drainingTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(pool.ejectAfter5xx()).isEqualTo(3);
+    assertThat(pool.healthMonitors()).hasSize(2);
+    HealthMonitorConfig ready = pool.healthMonitors().get(0);
+    assertThat(ready.method()).isEqualTo("HEAD");
+    assertThat(ready.port()).isEqualTo(8081);
+    assertThat(ready.passes(204)).isTrue();
+    assertThat(ready.passes(301)).isFalse();
+    assertThat(pool.healthMonitors().get(1).send()).isEqualTo("PING\r\n");
     assertThat(config.pools().get("db").drainingTimeout()).isEqualTo(Duration.ofSeconds(30));
 
     assertThat(db.securityPolicy()).isEqualTo("app-servers-only");

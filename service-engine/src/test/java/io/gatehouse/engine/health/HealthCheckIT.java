@@ -126,6 +126,46 @@ class HealthCheckIT {
   }
 
   @Test
+  void aMemberAnswering5xxInARowIsEjected() throws Exception {
+    engine.apply(
+        EngineConfig.of(
+            List.of(
+                new VirtualServiceConfig(
+                    "web", List.of(new ListenerConfig("127.0.0.1", port, Protocol.HTTP)), "web")),
+            List.of(
+                new PoolConfig(
+                    "web",
+                    LbAlgorithm.ROUND_ROBIN,
+                    List.of(
+                        new EndpointConfig("127.0.0.1", a.port(), 1),
+                        new EndpointConfig("127.0.0.1", b.port(), 1)),
+                    Duration.ofSeconds(1),
+                    List.of(),
+                    0,
+                    Duration.ofMinutes(5),
+                    null,
+                    PoolConfig.DEFAULT_DRAINING_TIMEOUT,
+                    2))));
+    b.setHealthy(false); // its /health answers 503
+
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      statuses.add(
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
+    }
+
+    assertThat(statuses.stream().filter(s -> s == 503).count()).isEqualTo(2);
+    assertThat(statuses.subList(4, 8)).containsOnly(200);
+    assertThat(member(b).up()).isFalse();
+    assertThat(member(b).healthy()).isTrue(); // ejected, not found down by a monitor
+  }
+
+  @Test
   void aTcpMonitorFindsAMemberThatStoppedListening() {
     serve(
         new HealthMonitorConfig(
