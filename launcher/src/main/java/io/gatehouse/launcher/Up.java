@@ -82,6 +82,20 @@ final class Up implements Callable<Integer> {
   List<String> labelParents = List.of();
 
   @Option(
+      names = "--marathon-lb-parent",
+      description =
+          "GROUP=VS: apps labelled for marathon-lb's HAPROXY_GROUP GROUP with HAPROXY_n_VHOST"
+              + " become children of virtual service VS (repeatable)")
+  Map<String, String> marathonLbParents = Map.of();
+
+  @Option(
+      names = "--marathon-lb-vip",
+      description =
+          "GROUP=IP: the service ports of marathon-lb's HAPROXY_GROUP GROUP listen on this VIP"
+              + " (internal is east-west; repeatable)")
+  Map<String, String> marathonLbVips = Map.of();
+
+  @Option(
       names = "--plaintext",
       description = "run the services' gRPC without TLS (tokens and keys cross loopback in clear)")
   boolean plaintext;
@@ -210,11 +224,14 @@ final class Up implements Callable<Integer> {
             "discovery-svc",
             with(
                 with(ports(2), tls.serviceArgs("discovery-svc")),
-                List.of(
-                    "--gatehouse.discovery.marathons.default.url=" + marathon,
-                    "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
-                    "--gatehouse.discovery.policy.target=" + grpc(1),
-                    "--gatehouse.discovery.proxy.label-parents=" + String.join(",", labelParents))),
+                with(
+                    List.of(
+                        "--gatehouse.discovery.marathons.default.url=" + marathon,
+                        "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
+                        "--gatehouse.discovery.policy.target=" + grpc(1),
+                        "--gatehouse.discovery.proxy.label-parents="
+                            + String.join(",", labelParents)),
+                    marathonLbArgs())),
             Map.of(
                 "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
                 "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
@@ -411,6 +428,18 @@ final class Up implements Callable<Integer> {
 
   private String grpc(int offset) {
     return "127.0.0.1:" + (basePort + offset);
+  }
+
+  /** discovery-svc's settings for the marathon-lb groups given. */
+  private List<String> marathonLbArgs() {
+    List<String> args = new ArrayList<>();
+    marathonLbParents.forEach(
+        (group, vs) ->
+            args.add("--gatehouse.discovery.proxy.marathon-lb-parents." + group + "=" + vs));
+    marathonLbVips.forEach(
+        (group, vip) ->
+            args.add("--gatehouse.discovery.proxy.marathon-lb-vips." + group + "=" + vip));
+    return args;
   }
 
   private static List<String> with(List<String> a, List<String> b) {

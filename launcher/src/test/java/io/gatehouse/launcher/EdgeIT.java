@@ -61,9 +61,13 @@ class EdgeIT {
   @Test
   void twoAppsShareOneListenerToldApartByHostAndPathAndAThirdCannotTakeTheirHost()
       throws Exception {
-    post("shopvh", "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
+    post(
+        "shopvh",
+        10111,
+        "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
     post(
         "blogvh",
+        10112,
         "{\"vh_parent_vs_ref\": \"/api/virtualservice?name=edge\", \"vh_domain_name\":"
             + " [\"shop.example.com\", \"*.blog.example.com\"], \"vh_path_prefix\": \"/blog\"}");
 
@@ -81,13 +85,48 @@ class EdgeIT {
       assertThat(servedBy(agent, "/blog", "other.example.com")).startsWith("task webappew1.");
     }
 
-    post("thiefvh", "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
+    post(
+        "thiefvh",
+        10113,
+        "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
     await()
         .atMost(RunningPlatform.WAIT)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> cli("apps").matches("(?s).*/thiefvh\\s[^\\n]*HOST_CONFLICT.*"));
     for (String agent : AGENTS) {
       assertThat(servedBy(agent, "/", "shop.example.com")).startsWith("task shopvh.");
+    }
+  }
+
+  @Test
+  void anAppLabelledForMarathonLbIsReachedByItsVhostAndItsServicePort() throws Exception {
+    String app =
+        """
+        {"id": "mlbvh", "instances": 1, "cpus": 0.1, "mem": 32,
+         "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
+           "network": "BRIDGE", "portMappings": [{"containerPort": 80,
+           "hostPort": 0, "servicePort": 10114, "protocol": "tcp"}]}},
+         "labels": {"HAPROXY_GROUP": "internal", "HAPROXY_0_VHOST": "lb.example.com",
+                    "HAPROXY_0_PORT": "10115"}}
+        """;
+    HttpResponse<String> posted =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + platform.marathonPort + "/v2/apps"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(app))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+
+    for (String agent : AGENTS) {
+      await()
+          .atMost(RunningPlatform.WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  servedBy(agent, PORT, "/", "lb.example.com").startsWith("task mlbvh.")
+                      && servedBy(agent, 10115, "/", "anything").startsWith("task mlbvh."));
     }
   }
 
@@ -153,17 +192,22 @@ class EdgeIT {
     }
   }
 
-  private void post(String id, String virtualService) throws Exception {
+  /**
+   * Posts an app of one task with {@code servicePort} (given, so that no other test's service port
+   * is taken by Marathon's allocation) and the avi_proxy {@code virtualService}.
+   */
+  private void post(String id, int servicePort, String virtualService) throws Exception {
     String label = "{\"virtualservice\": " + virtualService + "}";
     String app =
         """
         {"id": "%s", "instances": 1, "cpus": 0.1, "mem": 32,
          "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
            "network": "BRIDGE", "portMappings": [{"containerPort": 80,
-           "hostPort": 0, "protocol": "tcp"}]}},
+           "hostPort": 0, "servicePort": %d, "protocol": "tcp"}]}},
          "labels": {"avi_proxy": %s}}
         """
-            .formatted(id, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
+            .formatted(
+                id, servicePort, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
     HttpResponse<String> posted =
         http.send(
             HttpRequest.newBuilder(
@@ -177,7 +221,12 @@ class EdgeIT {
 
   /** The task that answered a GET on {@code agent} for {@code host}; "" on failure. */
   private static String servedBy(String agent, String path, String host) {
-    try (Socket socket = new Socket(agent, PORT)) {
+    return servedBy(agent, PORT, path, host);
+  }
+
+  /** The task that answered a GET on {@code agent}'s {@code port} for {@code host}. */
+  private static String servedBy(String agent, int port, String path, String host) {
+    try (Socket socket = new Socket(agent, port)) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
       out.write(

@@ -70,7 +70,8 @@ final class RunningPlatform {
               "--postgres-port=" + postgresPort,
               "--marathon-port=" + marathonPort,
               "--mesos-port=" + ServiceJar.freePort(),
-              "--label-parents=" + EdgeIT.PARENT);
+              "--label-parents=" + EdgeIT.PARENT,
+              "--marathon-lb-parent=internal=" + EdgeIT.PARENT);
       Process launcher =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -191,6 +191,7 @@ public final class ServiceEngine implements AutoCloseable {
             runtime.useClientLogs(vs.clientLogs());
             runtime.useTls(certificates);
             runtime.useRateLimits(vs.rateLimits(), limits.rateLimitClients());
+            runtime.useRedirectToHttps(vs.redirectToHttps());
             return runtime;
           });
     }

@@ -1,7 +1,9 @@
 package io.gatehouse.discovery.internal;
 
+import io.gatehouse.common.net.HostNames;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.labels.LabelReferences;
+import io.gatehouse.discovery.labels.MarathonLbSettings;
 import io.gatehouse.discovery.labels.ProxySettings;
 import io.gatehouse.discovery.labels.ProxyTranslator;
 import io.gatehouse.discovery.marathon.MarathonClient;
@@ -114,9 +116,27 @@ public final class Frameworks {
                       ? Set.of()
                       : Set.copyOf(proxy.labelCertificates()),
                   proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()),
-                  proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents()))));
+                  proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents())),
+              marathonLb(proxy)));
     }
     return settings;
+  }
+
+  private static MarathonLbSettings marathonLb(ProxyConfig proxy) {
+    Map<String, String> vips = proxy.marathonLbVips() == null ? Map.of() : proxy.marathonLbVips();
+    vips.forEach(
+        (group, vip) -> {
+          if (!vip.matches("[0-9a-fA-F:.]+") || !HostNames.valid(vip)) {
+            throw new ConfigurationException(
+                "gatehouse.discovery.proxy.marathon-lb-vips."
+                    + group
+                    + ": \""
+                    + vip
+                    + "\" is not an IP address");
+          }
+        });
+    return new MarathonLbSettings(
+        proxy.marathonLbParents() == null ? Map.of() : proxy.marathonLbParents(), vips);
   }
 
   /** The instance named {@code name} ("" means the default); null when none is configured. */

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How apps are proxied by default ({@code gatehouse.discovery.proxy.*}).
@@ -17,6 +18,10 @@ import java.util.List;
  *     by default
  * @param labelParents virtual services apps' labels may attach child services to, claiming host
  *     names on their listeners ({@code *}: any); none by default
+ * @param marathonLbParents marathon-lb group → the virtual service its {@code HAPROXY_n_VHOST} apps
+ *     become children of
+ * @param marathonLbVips marathon-lb group → the VIP its service ports listen on ({@code internal}
+ *     is east-west and needs none)
  */
 @ConfigurationProperties("gatehouse.discovery.proxy")
 public record ProxyConfig(
@@ -25,4 +30,6 @@ public record ProxyConfig(
     @Bindable(defaultValue = "65535") int servicePortMax,
     @Nullable List<String> labelCertificates,
     @Nullable List<String> labelSeGroups,
-    @Nullable List<String> labelParents) {}
+    @Nullable List<String> labelParents,
+    @Nullable Map<String, String> marathonLbParents,
+    @Nullable Map<String, String> marathonLbVips) {}

@@ -10,12 +10,23 @@ import java.util.Set;
  * @param servicePortMin lowest service port that is proxied east-west
  * @param servicePortMax highest service port that is proxied east-west
  * @param references the certificates and SE groups labels may refer to
+ * @param marathonLb where apps labelled for marathon-lb are served
  */
 public record ProxySettings(
     Set<Integer> httpContainerPorts,
     int servicePortMin,
     int servicePortMax,
-    LabelReferences references) {
+    LabelReferences references,
+    MarathonLbSettings marathonLb) {
+  /** Settings without marathon-lb groups beyond {@code internal}. */
+  public ProxySettings(
+      Set<Integer> httpContainerPorts,
+      int servicePortMin,
+      int servicePortMax,
+      LabelReferences references) {
+    this(httpContainerPorts, servicePortMin, servicePortMax, references, MarathonLbSettings.none());
+  }
+
   /** Settings whose labels refer to no certificate and no SE group. */
   public ProxySettings(Set<Integer> httpContainerPorts, int servicePortMin, int servicePortMax) {
     this(httpContainerPorts, servicePortMin, servicePortMax, LabelReferences.none());

@@ -118,6 +118,9 @@ public final class ProxyTranslator {
    * default).
    */
   public Result translate(String framework, MarathonApp app) {
+    if (MarathonLbLabels.applies(app)) {
+      return MarathonLbLabels.translate(framework, app, settings);
+    }
     List<LabelError> errors = new ArrayList<>();
     JsonNode label = aviProxy(app, errors);
     if (!errors.isEmpty()) {
@@ -486,7 +489,7 @@ public final class ProxyTranslator {
     return name.equals("admin") || name.endsWith("/tenant/admin");
   }
 
-  private static ObjectMeta meta(String framework, String appId, String name) {
+  static ObjectMeta meta(String framework, String appId, String name) {
     return ObjectMeta.newBuilder()
         .setName(name)
         .setSource(

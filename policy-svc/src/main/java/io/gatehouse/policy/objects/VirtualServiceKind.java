@@ -56,6 +56,13 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
       }
       validateServices(vs, v);
       validateRateLimits(vs, v.in("rate_limits"));
+      v.require(
+          !vs.getRedirectToHttps()
+              || vs.getServicesList().stream()
+                  .anyMatch(s -> s.getProtocol() == Protocol.PROTOCOL_HTTP && !s.getEnableSsl()),
+          "redirect_to_https",
+          "redirects HTTP requests that arrive without TLS, and the virtual service has no HTTP"
+              + " service without enable_ssl");
     }
     validateAnalytics(vs.getAnalyticsPolicy(), v.in("analytics_policy"));
   }

@@ -149,7 +149,8 @@ public final class ConfigCompiler {
             .setRateLimits(vs.getRateLimits())
             .setParent(vs.getVhParentVsRef())
             .addAllDomainNames(vs.getVhDomainNamesList())
-            .setPathPrefix(vs.getVhPathPrefix());
+            .setPathPrefix(vs.getVhPathPrefix())
+            .setRedirectToHttps(vs.getRedirectToHttps());
     itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
     fullClientLogsUntil(vs).ifPresent(resource::setFullClientLogsUntil);
     compiled.services.put(

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *     rate_limits: {requests_per_second: 1000, burst: 100, client_requests_per_second: 20,
  *                   connections_per_second: 0, client_connections_per_second: 0,
  *                   max_concurrent_connections: 0}   # 0: no limit; over a rate: 429 or a reset
+ *     redirect_to_https: false         # true: 301 to https for requests without TLS
  *   - name: blog                       # a child: requests to web's listeners for these hosts
  *     virtual_host: {parent: web, domain_names: [blog.example.com, "*.blog.example.com"],
  *                    path_prefix: /}   # "" or unset: every path; the longest match wins
@@ -83,7 +84,8 @@ public final class StaticConfigFile {
       String fullClientLogsUntil,
       String significantLatency,
       VirtualHost virtualHost,
-      RateLimits rateLimits) {}
+      RateLimits rateLimits,
+      Boolean redirectToHttps) {}
 
   private record RateLimits(
       Integer connectionsPerSecond,
@@ -184,7 +186,8 @@ public final class StaticConfigFile {
                         certificates(vs),
                         clientLogs(vs),
                         virtualHost(vs),
-                        rateLimits(vs)))
+                        rateLimits(vs),
+                        Boolean.TRUE.equals(vs.redirectToHttps())))
             .toList();
     List<PoolConfig> pools =
         list(file.pools()).stream()
@@ -286,6 +289,9 @@ public final class StaticConfigFile {
               if (!vs.certificates().isEmpty()) {
                 ArrayNode names = node.putArray("certificates");
                 vs.certificates().forEach(names::add);
+              }
+              if (vs.redirectToHttps()) {
+                node.put("redirect_to_https", true);
               }
               if (!vs.rateLimits().equals(RateLimitConfig.NONE)) {
                 RateLimitConfig r = vs.rateLimits();

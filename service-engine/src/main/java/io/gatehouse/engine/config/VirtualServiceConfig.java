@@ -18,6 +18,7 @@ import java.util.List;
  *     significant latency)
  * @param virtualHost for a child service, its parent and what it claims there; null otherwise
  * @param rateLimits its connection and request limits on this engine
+ * @param redirectToHttps whether HTTP requests that arrive without TLS get a 301 to https
  */
 public record VirtualServiceConfig(
     String name,
@@ -27,7 +28,8 @@ public record VirtualServiceConfig(
     List<String> certificates,
     ClientLogPolicy clientLogs,
     VirtualHostConfig virtualHost,
-    RateLimitConfig rateLimits) {
+    RateLimitConfig rateLimits,
+    boolean redirectToHttps) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     requireNonNull(clientLogs, "clientLogs");
@@ -35,6 +37,28 @@ public record VirtualServiceConfig(
     requireNonNull(pool, "pool");
     certificates = List.copyOf(certificates);
     requireNonNull(rateLimits, "rateLimits");
+  }
+
+  /** A service that serves plain HTTP requests rather than redirecting them. */
+  public VirtualServiceConfig(
+      String name,
+      List<ListenerConfig> listeners,
+      String pool,
+      String securityPolicy,
+      List<String> certificates,
+      ClientLogPolicy clientLogs,
+      VirtualHostConfig virtualHost,
+      RateLimitConfig rateLimits) {
+    this(
+        name,
+        listeners,
+        pool,
+        securityPolicy,
+        certificates,
+        clientLogs,
+        virtualHost,
+        rateLimits,
+        false);
   }
 
   /** A service without rate limits. */

@@ -146,7 +146,8 @@ final class ResourceTranslator {
         vs.getParent().isEmpty()
             ? null
             : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()),
-        rateLimits(vs.getRateLimits()));
+        rateLimits(vs.getRateLimits()),
+        vs.getRedirectToHttps());
   }
 
   private static RateLimitConfig rateLimits(io.gatehouse.api.policy.v1.RateLimits limits) {

@@ -18,11 +18,24 @@ final class ErrorResponses {
   /** Sends {@code status}; closes the connection after it unless {@code keepAlive}. */
   static void send(
       ChannelHandlerContext ctx, HttpResponseStatus status, String reason, boolean keepAlive) {
+    send(ctx, status, reason, null, keepAlive);
+  }
+
+  /** As {@link #send}, with a {@code Location} when it is not null. */
+  static void send(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String reason,
+      String location,
+      boolean keepAlive) {
     byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (location != null) {
+      response.headers().set(HttpHeaderNames.LOCATION, location);
+    }
     if (status.code() == HttpResponseStatus.TOO_MANY_REQUESTS.code()) {
       response.headers().set(HttpHeaderNames.RETRY_AFTER, "1"); // buckets refill within seconds
     }

@@ -91,6 +91,16 @@ final class HttpExchange {
 
   void start() {
     stats.request();
+    if (service.redirectToHttps() && !connection.scheme().equals("https")) {
+      String location = HttpsRedirect.location(head);
+      if (location == null) {
+        fail(HttpResponseStatus.BAD_REQUEST, "no plain host name to redirect to https"); // never
+        // served in clear
+      } else {
+        answer(HttpResponseStatus.MOVED_PERMANENTLY, "use " + location, location);
+      }
+      return;
+    }
     RateLimiter.Verdict verdict =
         connection.service().rateLimits().request(connection.client()); // a child's: its parent's
     if (verdict != RateLimiter.Verdict.ADMITTED) {
@@ -465,6 +475,11 @@ final class HttpExchange {
   }
 
   private void fail(HttpResponseStatus status, String reason) {
+    answer(status, reason, null);
+  }
+
+  /** Answers the request itself (an error, a redirect to {@code location} when not null). */
+  private void answer(HttpResponseStatus status, String reason, String location) {
     end();
     if (upstream != null) {
       backend.detach();
@@ -477,7 +492,7 @@ final class HttpExchange {
     boolean bodyless =
         !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
     boolean reusable = keepAlive && (requestComplete || bodyless);
-    ErrorResponses.send(ctx, status, reason, reusable);
+    ErrorResponses.send(ctx, status, reason, location, reusable);
     if (reusable) {
       frontend.awaitRequest();
     }

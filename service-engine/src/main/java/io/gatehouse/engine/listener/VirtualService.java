@@ -24,6 +24,7 @@ public final class VirtualService {
   private volatile ServerCertificates tls;
   private volatile VirtualHostTable children = VirtualHostTable.EMPTY;
   private volatile RateLimiter rateLimits = RateLimiter.NONE;
+  private volatile boolean redirectToHttps;
   private volatile boolean retired;
   private volatile ClientLogPolicy clientLogs = ClientLogPolicy.SIGNIFICANT;
   private final java.util.Set<io.netty.channel.Channel> requestConnections =
@@ -85,6 +86,15 @@ public final class VirtualService {
   /** New TLS handshakes choose from {@code tls} from now on (a certificate rotates this way). */
   public void useTls(ServerCertificates tls) {
     this.tls = tls;
+  }
+
+  /** Whether requests that arrive without TLS are answered with a redirect to https. */
+  public boolean redirectToHttps() {
+    return redirectToHttps;
+  }
+
+  public void useRedirectToHttps(boolean redirect) {
+    this.redirectToHttps = redirect;
   }
 
   /** The limits its connections and requests are held to now. */

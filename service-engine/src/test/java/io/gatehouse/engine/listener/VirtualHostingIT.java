@@ -69,6 +69,17 @@ class VirtualHostingIT {
               new VirtualHostConfig("front", List.of("shop.example.com", "store.example.com"), ""),
               List.of()));
     }
+    services.add(
+        new VirtualServiceConfig(
+            "secure",
+            List.of(),
+            "shop",
+            null,
+            List.of(),
+            io.gatehouse.engine.config.ClientLogPolicy.SIGNIFICANT,
+            new VirtualHostConfig("front", List.of("secure.example.com"), ""),
+            io.gatehouse.engine.config.RateLimitConfig.NONE,
+            true));
     return EngineConfig.of(
         services,
         List.of(
@@ -104,6 +115,23 @@ class VirtualHostingIT {
     assertThat(engine.services().get("shop").stats().requests()).isEqualTo(3);
     assertThat(engine.services().get("front").stats().requests()).isEqualTo(2);
     assertThat(engine.services().get("front").stats().connectionsOpened()).isEqualTo(1);
+  }
+
+  @Test
+  void aServiceThatWantsHttpsRedirectsPlainRequestsToTheSameHostAndTarget() throws Exception {
+    engine.apply(config(true));
+
+    try (RawHttpClient client = RawHttpClient.connect(port)) {
+      client.send("GET /cart?item=7 HTTP/1.1\r\nHost: Secure.example.com:" + port + "\r\n\r\n");
+      RawHttpClient.Answer answer = client.next();
+      assertThat(answer.status()).isEqualTo(301);
+      assertThat(answer.headers())
+          .containsEntry("location", "https://Secure.example.com/cart?item=7");
+      assertThat(get(client, "/hello", "store.example.com")).isEqualTo("200 hello from shop");
+      client.send("GET http://secure.example.com/a HTTP/1.1\r\nHost: other\r\n\r\n");
+      assertThat(client.next().headers()).containsEntry("location", "https://secure.example.com/a");
+    }
+    assertThat(shop.connectionsSeen()).isEqualTo(1); // the redirected request never reached it
   }
 
   @Test
