@@ -36,6 +36,7 @@ class EdgeIT {
 
   private static final int PORT = 10190;
   private static final int LIMITED_PORT = 10191;
+  private static final int CANARY_PORT = 10192;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private final HttpClient http = HttpClient.newHttpClient();
   private RunningPlatform platform;
@@ -128,6 +129,50 @@ class EdgeIT {
                   servedBy(agent, PORT, "/", "lb.example.com").startsWith("task mlbvh.")
                       && servedBy(agent, 10115, "/", "anything").startsWith("task mlbvh."));
     }
+  }
+
+  @Test
+  void aCanaryPoolTakesItsShareOfAThousandRequests() throws Exception {
+    post("canaryb", 10117, "{}");
+    Path canary =
+        Files.writeString(
+            platform.home.resolve("canary.yaml"),
+            """
+            pool:
+              meta: {name: canary-b}
+              marathonApp: {appId: /canaryb}
+            ---
+            pool:
+              meta: {name: canary-a}
+              marathonApp: {appId: /webappew1}
+              abPool: {poolRef: canary-b, ratio: 20}
+            ---
+            virtualService:
+              meta: {name: canary}
+              eastWest: true
+              services: [{port: %d, protocol: PROTOCOL_HTTP}]
+              poolRef: canary-a
+            """
+                .formatted(CANARY_PORT));
+    assertThat(cli("apply", "-f", canary.toString())).contains("virtual-service canary applied");
+    String agent = AGENTS.get(0);
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> servedBy(agent, CANARY_PORT, "/", "canary").startsWith("task canaryb."));
+
+    int canaried = 0;
+    for (int i = 0; i < 1000; i++) {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + agent + ":" + CANARY_PORT + "/"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      canaried += answer.body().startsWith("task canaryb.") ? 1 : 0;
+    }
+
+    assertThat(canaried).isBetween(190, 210); // 20%, spread evenly by the engine
   }
 
   @Test

@@ -171,6 +171,11 @@ public final class ServiceEngine implements AutoCloseable {
             return pool;
           });
     }
+    for (PoolConfig poolConfig : config.pools().values()) {
+      pools
+          .get(poolConfig.name())
+          .useAbPool(poolConfig.abPool() == null ? null : pools.get(poolConfig.abPool().pool()));
+    }
     Map<String, SecurityPolicy> policies = new java.util.HashMap<>();
     config
         .securityPolicies()

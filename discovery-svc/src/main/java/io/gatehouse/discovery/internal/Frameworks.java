@@ -116,7 +116,8 @@ public final class Frameworks {
                       ? Set.of()
                       : Set.copyOf(proxy.labelCertificates()),
                   proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()),
-                  proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents())),
+                  proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents()),
+                  proxy.labelAbPools() == null ? Set.of() : Set.copyOf(proxy.labelAbPools())),
               marathonLb(proxy)));
     }
     return settings;

@@ -18,6 +18,8 @@ import java.util.Map;
  *     by default
  * @param labelParents virtual services apps' labels may attach child services to, claiming host
  *     names on their listeners ({@code *}: any); none by default
+ * @param labelAbPools pools apps' labels may send a share of their traffic to ({@code
+ *     pool.ab_pool}; {@code *}: any); none by default
  * @param marathonLbParents marathon-lb group → the virtual service its {@code HAPROXY_n_VHOST} apps
  *     become children of
  * @param marathonLbVips marathon-lb group → the VIP its service ports listen on ({@code internal}
@@ -31,5 +33,6 @@ public record ProxyConfig(
     @Nullable List<String> labelCertificates,
     @Nullable List<String> labelSeGroups,
     @Nullable List<String> labelParents,
+    @Nullable List<String> labelAbPools,
     @Nullable Map<String, String> marathonLbParents,
     @Nullable Map<String, String> marathonLbVips) {}

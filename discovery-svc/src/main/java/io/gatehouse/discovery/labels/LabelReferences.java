@@ -10,26 +10,38 @@ import java.util.Set;
  * @param seGroups service engine groups ({@code se_group_ref})
  * @param parents virtual services an app may become a child of ({@code vh_parent_vs_ref}), that is,
  *     whose listeners it may claim host names on
+ * @param abPools pools an app's pool may send a share of its traffic to ({@code pool.ab_pool})
  */
-public record LabelReferences(Set<String> certificates, Set<String> seGroups, Set<String> parents) {
-  /** Labels refer to no certificate, no SE group and no parent. */
+public record LabelReferences(
+    Set<String> certificates, Set<String> seGroups, Set<String> parents, Set<String> abPools) {
+  /** Labels refer to no certificate, no SE group, no parent and no B pool. */
   public static LabelReferences none() {
-    return new LabelReferences(Set.of(), Set.of(), Set.of());
+    return new LabelReferences(Set.of(), Set.of(), Set.of(), Set.of());
   }
 
   public LabelReferences {
     certificates = Set.copyOf(certificates);
     seGroups = Set.copyOf(seGroups);
     parents = Set.copyOf(parents);
+    abPools = Set.copyOf(abPools);
   }
 
-  /** Certificates and SE groups only; no parent. */
+  /** Certificates, SE groups and parents; no B pool. */
+  public LabelReferences(Set<String> certificates, Set<String> seGroups, Set<String> parents) {
+    this(certificates, seGroups, parents, Set.of());
+  }
+
+  /** Certificates and SE groups only; no parent, no B pool. */
   public LabelReferences(Set<String> certificates, Set<String> seGroups) {
-    this(certificates, seGroups, Set.of());
+    this(certificates, seGroups, Set.of(), Set.of());
   }
 
   boolean allowsCertificate(String name) {
     return certificates.contains("*") || certificates.contains(name);
+  }
+
+  boolean allowsAbPool(String name) {
+    return abPools.contains("*") || abPools.contains(name);
   }
 
   boolean allowsParent(String name) {

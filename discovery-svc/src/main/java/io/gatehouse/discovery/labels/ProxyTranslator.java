@@ -95,9 +95,9 @@ public final class ProxyTranslator {
           "lb_algorithm",
           "health_monitor_refs",
           "graceful_disable_timeout",
-          "autoscale_policy_ref");
-  private static final Set<String> POOL_UNSUPPORTED =
-      Set.of("ab_pool", "default_server_port", "tenant_ref");
+          "autoscale_policy_ref",
+          "ab_pool");
+  private static final Set<String> POOL_UNSUPPORTED = Set.of("default_server_port", "tenant_ref");
 
   /** The objects for one app, or the errors that prevent them. */
   public record Result(
@@ -140,7 +140,8 @@ public final class ProxyTranslator {
               .put("name", name)
               .put("lb_algorithm", "LB_ALGORITHM_LEAST_CONNECTIONS");
       JsonNode poolJson = JsonMerge.merge(poolDefaults, label.path("pool"));
-      Pool pool = pool(poolJson, meta, framework, app.id(), port.index(), errors);
+      Pool pool =
+          pool(poolJson, meta, framework, app.id(), port.index(), settings.references(), errors);
       pools.add(pool);
       if (!listener) {
         continue;
@@ -390,6 +391,7 @@ public final class ProxyTranslator {
       String framework,
       String appId,
       int portIndex,
+      LabelReferences references,
       List<LabelError> errors) {
     Pool.Builder out =
         Pool.newBuilder()
@@ -417,10 +419,44 @@ public final class ProxyTranslator {
     if (pool.has("autoscale_policy_ref")) {
       out.setAutoscalePolicyRef(refName(pool.get("autoscale_policy_ref").asText()));
     }
+    if (pool.has("ab_pool")) {
+      abPool(pool.get("ab_pool"), out, references, errors);
+    }
     if (pool.has("graceful_disable_timeout")) {
       out.setDrainingTimeout(minutes(pool.get("graceful_disable_timeout").asLong(0)));
     }
     return out.build();
+  }
+
+  /** {@code pool.ab_pool}: a pool the operator lets labels name, and its percent. */
+  private static void abPool(
+      JsonNode ab, Pool.Builder out, LabelReferences references, List<LabelError> errors) {
+    String name = refName(ab.path("pool_ref").asText(""));
+    int ratio = ab.path("ratio").asInt(-1);
+    if (name.isEmpty() || !ab.path("pool_ref").isTextual()) {
+      errors.add(
+          new LabelError(AVI_PROXY, "pool.ab_pool.pool_ref", "INVALID_VALUE", "name the B pool"));
+    } else if (!references.allowsAbPool(name)) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY,
+              "pool.ab_pool.pool_ref",
+              "REFERENCE_NOT_ALLOWED",
+              "pool \""
+                  + name
+                  + "\" is not one labels may send traffic to"
+                  + " (gatehouse.discovery.proxy.label-ab-pools)"));
+    }
+    if (!ab.path("ratio").isIntegralNumber() || ratio < 0 || ratio > 100) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY, "pool.ab_pool.ratio", "INVALID_VALUE", "must be a percent, 0 to 100"));
+    }
+    out.setAbPool(
+        io.gatehouse.api.policy.v1.AbPool.newBuilder()
+            .setPoolRef(name)
+            .setRatio(Math.max(0, ratio))
+            .setSticky(ab.path("sticky").asBoolean(false)));
   }
 
   private Protocol protocol(PortSpec port) {

@@ -140,7 +140,7 @@ class ProxyTranslatorTest {
         "{\"virtualservice\": {\"fqdn\": \"shop.example.com\", \"application_profile_ref\": \"http2\","
             + " \"tenant_ref\": \"/api/tenant?name=admin\", \"east_west_placement\": false,"
             + " \"description\": \"the shop\", \"cloud_ref\": \"/api/cloud?name=mesos\"},"
-            + " \"pool\": {\"ab_pool\": {\"pool_ref\": \"b\", \"ratio\": 10}, \"tenant_ref\": \"team-b\"}}";
+            + " \"pool\": {\"tenant_ref\": \"team-b\"}}";
 
     assertThat(errors(Map.of("avi_proxy", label)))
         .extracting(LabelError::field, LabelError::code)
@@ -150,7 +150,6 @@ class ProxyTranslatorTest {
                 "virtualservice.application_profile_ref", "UNSUPPORTED_FIELD"),
             org.assertj.core.groups.Tuple.tuple(
                 "virtualservice.east_west_placement", "UNSUPPORTED_FIELD"),
-            org.assertj.core.groups.Tuple.tuple("pool.ab_pool", "UNSUPPORTED_FIELD"),
             org.assertj.core.groups.Tuple.tuple("pool.tenant_ref", "UNSUPPORTED_FIELD"));
 
     String harmless =
@@ -161,6 +160,33 @@ class ProxyTranslatorTest {
                 .translate("default", app(hostApp("/fine", 10041), Map.of("avi_proxy", harmless)))
                 .errors())
         .isEmpty();
+  }
+
+  @Test
+  void aPoolSendsItsShareToABPoolTheOperatorAllows() throws Exception {
+    ProxyTranslator allowing =
+        new ProxyTranslator(
+            new ProxySettings(
+                Set.of(80, 8080),
+                10000,
+                20000,
+                new LabelReferences(Set.of(), Set.of(), Set.of(), Set.of("shop/v2/10050"))));
+    String label =
+        "{\"pool\": {\"ab_pool\": {\"pool_ref\": \"/api/pool?name=shop/v2/10050\", \"ratio\": 10}}}";
+
+    ProxyTranslator.Result result =
+        allowing.translate("default", app(hostApp("/shop", 10049), Map.of("avi_proxy", label)));
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.pools().get(0).getAbPool().getPoolRef()).isEqualTo("shop/v2/10050");
+    assertThat(result.pools().get(0).getAbPool().getRatio()).isEqualTo(10);
+    String tooMuch = "{\"pool\": {\"ab_pool\": {\"pool_ref\": \"shop/v2/10050\", \"ratio\": 250}}}";
+    assertThat(
+            allowing
+                .translate("default", app(hostApp("/shop", 10049), Map.of("avi_proxy", tooMuch)))
+                .errors())
+        .extracting(LabelError::field)
+        .containsExactly("pool.ab_pool.ratio");
   }
 
   @Test

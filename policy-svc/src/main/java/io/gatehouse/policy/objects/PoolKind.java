@@ -40,6 +40,16 @@ public final class PoolKind extends PolicyKind<Pool> {
     }
     v.require(
         pool.getLbAlgorithm() != LbAlgorithm.UNRECOGNIZED, "lb_algorithm", "unknown algorithm");
+    if (pool.hasAbPool()) {
+      Violations ab = v.in("ab_pool");
+      ab.require(!pool.getAbPool().getPoolRef().isEmpty(), "pool_ref", "name the B pool");
+      ab.reference(pool.getAbPool().getPoolRef(), "pool_ref");
+      ab.require(
+          !pool.getAbPool().getPoolRef().equals(pool.getMeta().getName()),
+          "pool_ref",
+          "a pool cannot be its own B pool");
+      ab.require(pool.getAbPool().getRatio() <= 100, "ratio", "must be a percent, 0 to 100");
+    }
     if (pool.getConsistentHash().hasHeader()) {
       v.require(
           HEADER_NAME.matcher(pool.getConsistentHash().getHeader()).matches(),
@@ -107,6 +117,12 @@ public final class PoolKind extends PolicyKind<Pool> {
               "autoscale_policy_ref",
               new ObjectRef(
                   ObjectKind.OBJECT_KIND_AUTOSCALE_POLICY, pool.getAutoscalePolicyRef())));
+    }
+    if (pool.hasAbPool() && !pool.getAbPool().getPoolRef().isEmpty()) {
+      refs.add(
+          new Reference(
+              "ab_pool.pool_ref",
+              new ObjectRef(ObjectKind.OBJECT_KIND_POOL, pool.getAbPool().getPoolRef())));
     }
     return refs;
   }

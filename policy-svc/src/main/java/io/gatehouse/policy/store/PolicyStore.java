@@ -49,6 +49,7 @@ public final class PolicyStore {
   private final ObjectRepository repository;
   private final ListenerAllocator listeners;
   private final VirtualHostClaims virtualHosts;
+  private final AbPoolChains abPools;
   private final SecretCipher cipher;
   private final Clock clock;
 
@@ -60,12 +61,14 @@ public final class PolicyStore {
       ObjectRepository repository,
       ListenerAllocator listeners,
       VirtualHostClaims virtualHosts,
+      AbPoolChains abPools,
       SecretCipher cipher,
       Clock clock) {
     this.transactions = transactions;
     this.repository = repository;
     this.listeners = listeners;
     this.virtualHosts = virtualHosts;
+    this.abPools = abPools;
     this.cipher = cipher;
     this.clock = clock;
   }
@@ -287,6 +290,9 @@ public final class PolicyStore {
     T placed = listeners.place(c, kind, ref, object);
     if (placed instanceof VirtualService vs) {
       virtualHosts.check(c, kind.field(), ref.name(), vs);
+    }
+    if (placed instanceof io.gatehouse.api.policy.v1.Pool pool) {
+      abPools.check(c, kind.field(), ref.name(), pool);
     }
     Instant now = clock.instant();
     long revision = repository.nextRevision(c);

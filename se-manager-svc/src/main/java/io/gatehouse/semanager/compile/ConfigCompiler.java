@@ -134,7 +134,19 @@ public final class ConfigCompiler {
       }
       security = securityPolicy(nsp, apps);
     }
+    Pool abPool = null;
+    if (pool.hasAbPool()) {
+      abPool = policy.pools().get(pool.getAbPool().getPoolRef());
+      if (abPool == null) {
+        log.warn(
+            "virtual service {} is left out: no B pool {}", name, pool.getAbPool().getPoolRef());
+        return;
+      }
+    }
     compiled.pools.put(pool.getMeta().getName(), pool(pool, policy, apps));
+    if (abPool != null) {
+      compiled.pools.put(abPool.getMeta().getName(), pool(abPool, policy, apps));
+    }
     itsCertificates.forEach(c -> compiled.certificates.put(c.getName(), c));
     if (security != null) {
       compiled.securityPolicies.put(security.getName(), security);
@@ -215,6 +227,9 @@ public final class ConfigCompiler {
             .setConsistentHash(pool.getConsistentHash())
             .setDrainingTimeout(pool.getDrainingTimeout())
             .setPassiveHealth(pool.getPassiveHealth());
+    if (pool.hasAbPool()) {
+      resource.setAbPool(pool.getAbPool());
+    }
     for (String ref : pool.getHealthMonitorRefsList()) {
       if (policy.healthMonitors().containsKey(ref)) {
         resource.addHealthMonitors(policy.healthMonitors().get(ref));

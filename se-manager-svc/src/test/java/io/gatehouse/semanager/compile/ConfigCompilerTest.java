@@ -209,6 +209,31 @@ class ConfigCompilerTest {
     assertThat(inner.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)).isEmpty();
   }
 
+  @Test
+  void aPoolsBPoolGoesWithIt() {
+    Pool canaried =
+        staticPool("shop").toBuilder()
+            .setAbPool(
+                io.gatehouse.api.policy.v1.AbPool.newBuilder().setPoolRef("shop-v2").setRatio(10))
+            .build();
+    PolicyView policy =
+        policy(
+            List.of(northSouth("front", "10.10.0.7", "edge", "shop")),
+            List.of(canaried, staticPool("shop-v2")),
+            List.of());
+
+    ResourceSet edge = new ConfigCompiler().compile(policy, AppView.of(List.of()), EDGE);
+
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_POOL)).containsOnlyKeys("shop", "shop-v2");
+    assertThat(
+            edge.ofType(ResourceType.RESOURCE_TYPE_POOL)
+                .get("shop")
+                .getPool()
+                .getAbPool()
+                .getRatio())
+        .isEqualTo(10);
+  }
+
   private static VirtualService child(String name, String parent, String pool, String domain) {
     return VirtualService.newBuilder()
         .setMeta(meta(name))

@@ -201,6 +201,20 @@ public record EngineConfig(
             new InvalidConfigException.Violation(at + ".eject_after_5xx", "must be 0 or more"));
       }
       HealthMonitorFile.validate(pool, violations);
+      AbPoolConfig ab = pool.abPool();
+      if (ab != null) {
+        PoolConfig b = pools.get(ab.pool());
+        if (b == null || b.abPool() != null || b == pool) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  at + ".ab_pool.pool",
+                  "must name another pool, one without a B pool: not \"" + ab.pool() + "\""));
+        }
+        if (ab.percent() < 0 || ab.percent() > 100) {
+          violations.add(
+              new InvalidConfigException.Violation(at + ".ab_pool.percent", "must be 0-100"));
+        }
+      }
     }
     for (SecurityPolicyConfig policy : securityPolicies.values()) {
       String at = "security_policies." + policy.name();

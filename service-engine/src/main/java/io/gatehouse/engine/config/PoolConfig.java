@@ -23,6 +23,7 @@ import java.util.List;
  *     gets no new ones); what is still open after it is closed
  * @param ejectAfter5xx HTTP 5xx responses in a row that take a member out of rotation for {@code
  *     ejectFor} (passive health); 0 never ejects
+ * @param abPool the B pool that takes a share of the traffic; null for none
  */
 public record PoolConfig(
     String name,
@@ -34,7 +35,8 @@ public record PoolConfig(
     Duration ejectFor,
     String hashHeader,
     Duration drainingTimeout,
-    int ejectAfter5xx) {
+    int ejectAfter5xx,
+    AbPoolConfig abPool) {
   /** How long a removed member keeps its in-flight requests when nothing else is said. */
   public static final Duration DEFAULT_DRAINING_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,6 +48,32 @@ public record PoolConfig(
     requireNonNull(ejectFor, "ejectFor");
     requireNonNull(drainingTimeout, "drainingTimeout");
     healthMonitors = List.copyOf(healthMonitors);
+  }
+
+  /** A pool without a B pool. */
+  public PoolConfig(
+      String name,
+      LbAlgorithm algorithm,
+      List<EndpointConfig> endpoints,
+      Duration connectTimeout,
+      List<HealthMonitorConfig> healthMonitors,
+      int ejectAfter,
+      Duration ejectFor,
+      String hashHeader,
+      Duration drainingTimeout,
+      int ejectAfter5xx) {
+    this(
+        name,
+        algorithm,
+        endpoints,
+        connectTimeout,
+        healthMonitors,
+        ejectAfter,
+        ejectFor,
+        hashHeader,
+        drainingTimeout,
+        ejectAfter5xx,
+        null);
   }
 
   /** A pool with at most one active monitor and no ejection on 5xx. */

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  *       - {type: HTTP, path: /health, interval: 5s, timeout: 2s, rise: 2, fall: 3}
  *     eject_after: 3                   # connection failures in a row (0: never); the default
  *     eject_after_5xx: 0               # 5xx responses in a row (0: never); the default
+ *     ab_pool: {pool: web-v2, percent: 10, sticky: false}   # a canary: 10% to pool web-v2
  *     eject_for: 10s                   # the default
  *     draining_timeout: 30s            # a removed member's in-flight requests; the default
  *     endpoints:
@@ -123,7 +124,10 @@ public final class StaticConfigFile {
       String ejectFor,
       String hashHeader,
       String drainingTimeout,
-      @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx) {}
+      @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx,
+      AbPool abPool) {}
+
+  private record AbPool(String pool, Integer percent, Boolean sticky) {}
 
   private record Endpoint(String address, Integer port, Integer weight, String appId) {}
 
@@ -222,7 +226,14 @@ public final class StaticConfigFile {
                             ? PoolConfig.DEFAULT_DRAINING_TIMEOUT
                             : duration(
                                 p.drainingTimeout(), "pools." + p.name() + ".draining_timeout"),
-                        p.ejectAfter5xx() == null ? 0 : p.ejectAfter5xx()))
+                        p.ejectAfter5xx() == null ? 0 : p.ejectAfter5xx(),
+                        p.abPool() == null
+                            ? null
+                            : new AbPoolConfig(
+                                required(p.abPool().pool(), "pools." + p.name() + ".ab_pool.pool"),
+                                required(
+                                    p.abPool().percent(), "pools." + p.name() + ".ab_pool.percent"),
+                                Boolean.TRUE.equals(p.abPool().sticky()))))
             .toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()
@@ -337,6 +348,12 @@ public final class StaticConfigFile {
                   .put("draining_timeout", p.drainingTimeout().toMillis() + "ms");
               if (p.hashHeader() != null) {
                 node.put("hash_header", p.hashHeader());
+              }
+              if (p.abPool() != null) {
+                node.putObject("ab_pool")
+                    .put("pool", p.abPool().pool())
+                    .put("percent", p.abPool().percent())
+                    .put("sticky", p.abPool().sticky());
               }
               if (p.ejectAfter5xx() > 0) {
                 node.put("eject_after_5xx", p.ejectAfter5xx());

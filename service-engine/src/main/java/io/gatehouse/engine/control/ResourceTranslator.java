@@ -11,6 +11,7 @@ import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.SecurityPolicyResource;
 import io.gatehouse.api.semanager.v1.VirtualServiceResource;
+import io.gatehouse.engine.config.AbPoolConfig;
 import io.gatehouse.engine.config.CertificateConfig;
 import io.gatehouse.engine.config.ClientLogPolicy;
 import io.gatehouse.engine.config.EndpointConfig;
@@ -112,7 +113,13 @@ final class ResourceTranslator {
         pool.hasDrainingTimeout()
             ? duration(pool.getDrainingTimeout())
             : PoolConfig.DEFAULT_DRAINING_TIMEOUT,
-        pool.getPassiveHealth().getConsecutive5Xx());
+        pool.getPassiveHealth().getConsecutive5Xx(),
+        pool.hasAbPool()
+            ? new AbPoolConfig(
+                pool.getAbPool().getPoolRef(),
+                Math.min(100, Math.max(0, pool.getAbPool().getRatio())),
+                pool.getAbPool().getSticky())
+            : null);
   }
 
   static VirtualServiceConfig virtualService(Resource resource) {

@@ -77,7 +77,8 @@ final class HttpExchange {
     this.keepAlive = HttpUtil.isKeepAlive(head);
     this.service = connection.service().route(head);
     this.stats = service.stats();
-    this.pool = service.pool();
+    Pool served = service.pool();
+    this.pool = served == null ? null : served.side(connection.client());
   }
 
   /** Whether the client has sent the whole request. */

@@ -22,7 +22,10 @@ public final class Pool {
   private record State(PoolConfig config, List<Endpoint> members, LoadBalancer balancer) {}
 
   private final String name;
+  private final java.util.concurrent.atomic.AtomicLong picks =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile State state;
+  private volatile Pool abPool; // the B pool of its configuration, once every pool exists
 
   public Pool(PoolConfig config) {
     this.name = config.name();
@@ -46,6 +49,32 @@ public final class Pool {
     left.removeIf(e -> next.members().stream().anyMatch(m -> m.address().equals(e.address())));
     state = next;
     return left;
+  }
+
+  /** Sends the configured share of new traffic to {@code b} (null: none) from now on. */
+  public void useAbPool(Pool b) {
+    this.abPool = b;
+  }
+
+  /**
+   * The pool a new request or connection from {@code client} goes to: this one, or its B pool for
+   * its share — chosen by the client's address when sticky, else exactly the share of every 100
+   * picks, spread evenly.
+   */
+  public Pool side(java.net.InetAddress client) {
+    Pool b = abPool;
+    io.gatehouse.engine.config.AbPoolConfig ab = state.config().abPool();
+    if (b == null || ab == null || ab.percent() == 0) {
+      return this;
+    }
+    long slot;
+    if (ab.sticky() && client != null) {
+      slot = Math.floorMod(java.util.Arrays.hashCode(client.getAddress()) * 0x9E3779B9L, 100);
+      return slot < ab.percent() ? b : this;
+    }
+    long n = picks.getAndIncrement();
+    // B when the running share of B crosses a whole request: exactly percent of each 100
+    return (n + 1) * ab.percent() / 100 > n * ab.percent() / 100 ? b : this;
   }
 
   /** How long a member that left keeps its in-flight requests. */

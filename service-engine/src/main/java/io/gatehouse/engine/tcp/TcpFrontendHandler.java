@@ -33,6 +33,7 @@ import java.util.Set;
  */
 final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
   private final VirtualService service;
+  private Pool side; // the pool (or its B pool) this connection's members come from
   private final Transport transport;
   private final MemberConnections members;
   private final ClientLogs logs;
@@ -63,9 +64,13 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void connect(ChannelHandlerContext ctx) {
-    Pool pool = service.pool();
-    String client =
-        ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    if (side == null) {
+      Pool served = service.pool(); // its B pool's share decided once per connection
+      side = served == null ? null : served.side(remote.getAddress());
+    }
+    Pool pool = side;
+    String client = remote.getAddress().getHostAddress();
     Endpoint picked = pool == null ? null : pool.pick(client, tried);
     if (picked == null) {
       measured.ending(

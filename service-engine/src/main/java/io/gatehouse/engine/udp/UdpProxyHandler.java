@@ -154,7 +154,8 @@ final class UdpProxyHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       service.stats().refused(ServiceStats.Refusal.UDP_SOURCE_NETWORK_FULL);
       return null;
     }
-    Pool pool = service.pool();
+    Pool served = service.pool();
+    Pool pool = served == null ? null : served.side(client.getAddress());
     Endpoint member =
         pool == null ? null : pool.pick(client.getAddress().getHostAddress(), java.util.Set.of());
     if (member == null) {
