@@ -110,15 +110,7 @@ class EdgeIT {
          "labels": {"HAPROXY_GROUP": "internal", "HAPROXY_0_VHOST": "lb.example.com",
                     "HAPROXY_0_PORT": "10115"}}
         """;
-    HttpResponse<String> posted =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + platform.marathonPort + "/v2/apps"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(app))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+    postApp(app);
 
     for (String agent : AGENTS) {
       await()
@@ -253,6 +245,11 @@ class EdgeIT {
         """
             .formatted(
                 id, servicePort, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
+    postApp(app);
+  }
+
+  /** Posts the app definition {@code app} to Marathon. */
+  private void postApp(String app) throws Exception {
     HttpResponse<String> posted =
         http.send(
             HttpRequest.newBuilder(
