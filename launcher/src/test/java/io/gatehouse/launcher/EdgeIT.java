@@ -3,6 +3,9 @@ package io.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.testsupport.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +17,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,6 +51,7 @@ class EdgeIT {
   private static final int PORT = 10190;
   private static final int LIMITED_PORT = 10191;
   private static final int CANARY_PORT = 10192;
+  private static final int TLS_PORT = 10193;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private final HttpClient http = HttpClient.newHttpClient();
   private RunningPlatform platform;
@@ -165,6 +180,134 @@ class EdgeIT {
     }
 
     assertThat(canaried).isBetween(190, 210); // 20%, spread evenly by the engine
+  }
+
+  @Test
+  void anHttpsListenerPicksCertificatesBySniAndARotatedOneServesOnlyNewHandshakes()
+      throws Exception {
+    TestCertificates.Pem edgeCert = TestCertificates.ec("edge.example.com");
+    TestCertificates.Pem shopCert = TestCertificates.ec("shop.example.com");
+    applyTls(edgeCert, shopCert);
+    String agent = AGENTS.get(0);
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> leaf(shopCert).equals(presented(agent, "shop.example.com")));
+    assertThat(presented(agent, "other.example.com")).isEqualTo(leaf(edgeCert));
+
+    try (SSLSocket open = handshake(agent, "shop.example.com")) {
+      assertThat(servedOver(open)).startsWith("task webappew1.");
+      TestCertificates.Pem rotated = TestCertificates.ec("shop.example.com");
+      applyTls(edgeCert, rotated);
+      await()
+          .atMost(RunningPlatform.WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> leaf(rotated).equals(presented(agent, "shop.example.com")));
+
+      assertThat(servedOver(open)).startsWith("task webappew1."); // the open one carries on
+      assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(leaf(shopCert));
+    }
+  }
+
+  /** A parent on an HTTPS service port with edge's certificate, and a child for the shop's. */
+  private void applyTls(TestCertificates.Pem edge, TestCertificates.Pem shop) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<String> documents = new ArrayList<>();
+    for (var cert : List.of(Map.entry("tls-edge", edge), Map.entry("tls-shop", shop))) {
+      ObjectNode doc = json.createObjectNode();
+      ObjectNode body = doc.putObject("sslKeyAndCertificate");
+      body.putObject("meta").put("name", cert.getKey());
+      body.put("certificatePem", cert.getValue().certificate());
+      body.put("privateKeyPem", cert.getValue().privateKey());
+      documents.add(json.writeValueAsString(doc));
+    }
+    documents.add(
+        """
+        {"virtualService": {"meta": {"name": "tls-edge"}, "eastWest": true,
+          "services": [{"port": %d, "protocol": "PROTOCOL_HTTP", "enableSsl": true}],
+          "poolRef": "webappew1/10001", "sslKeyAndCertificateRefs": ["tls-edge"]}}
+        """
+            .formatted(TLS_PORT));
+    documents.add(
+        """
+        {"virtualService": {"meta": {"name": "tls-shop"}, "vhParentVsRef": "tls-edge",
+          "vhDomainNames": ["shop.example.com"], "poolRef": "webappew1/10001",
+          "sslKeyAndCertificateRefs": ["tls-shop"]}}
+        """);
+    Path file =
+        Files.writeString(platform.home.resolve("tls.yaml"), String.join("\n---\n", documents));
+    String applied = cli("apply", "-f", file.toString());
+    assertThat(applied).as(applied).contains("virtual-service tls-shop applied");
+  }
+
+  /** The leaf certificate the engine on {@code agent} presents for {@code serverName}. */
+  private static X509Certificate presented(String agent, String serverName) {
+    try (SSLSocket socket = handshake(agent, serverName)) {
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    } catch (IOException | GeneralSecurityException notYet) {
+      return null;
+    }
+  }
+
+  private static SSLSocket handshake(String agent, String serverName)
+      throws IOException, GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() { // the test checks which certificate came, not trust
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(agent, TLS_PORT);
+    socket.setSoTimeout(5_000);
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setServerNames(List.of(new SNIHostName(serverName)));
+    socket.setSSLParameters(parameters);
+    socket.startHandshake();
+    return socket;
+  }
+
+  /** Sends a request on an open keep-alive TLS connection; the X-Served-By of its answer. */
+  private static String servedOver(SSLSocket socket) throws IOException {
+    socket
+        .getOutputStream()
+        .write(
+            "GET / HTTP/1.1\r\nHost: shop.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    String servedBy = "";
+    int length = 0;
+    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("x-served-by:")) {
+        servedBy = line.substring("x-served-by:".length()).strip();
+      } else if (lower.startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).strip());
+      }
+    }
+    in.skip(length); // the body, so that the next answer starts where it should
+    return servedBy;
+  }
+
+  private static X509Certificate leaf(TestCertificates.Pem pem) throws Exception {
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new java.io.ByteArrayInputStream(
+                    pem.certificate().getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
