@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 public final class RateLimitFilter extends ChannelInboundHandlerAdapter {
   private final VirtualService service;
   private RateLimiter admittedBy; // the limits in force when the connection was admitted
+  private boolean passedOn; // the handlers after it saw the connection become active
 
   public RateLimitFilter(VirtualService service) {
     this.service = service;
@@ -37,6 +38,7 @@ public final class RateLimitFilter extends ChannelInboundHandlerAdapter {
       }
       admittedBy = limits;
     }
+    passedOn = true;
     ctx.fireChannelActive();
   }
 
@@ -46,7 +48,10 @@ public final class RateLimitFilter extends ChannelInboundHandlerAdapter {
       admittedBy.closed();
       admittedBy = null;
     }
-    ctx.fireChannelInactive();
+    if (passedOn) { // a refused connection was never active for the handlers after it
+      passedOn = false;
+      ctx.fireChannelInactive();
+    }
   }
 
   /** How a refused connection or session is counted. */

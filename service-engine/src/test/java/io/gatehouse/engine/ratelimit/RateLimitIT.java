@@ -126,6 +126,7 @@ class RateLimitIT {
         assertThat(third.endedByPeer()).isTrue();
       }
       assertThat(stats().refusals(ServiceStats.Refusal.SERVICE_FULL)).isEqualTo(1);
+      assertThat(stats().connectionsOpen()).isEqualTo(2); // the refused one was never counted
     }
     await()
         .untilAsserted(
