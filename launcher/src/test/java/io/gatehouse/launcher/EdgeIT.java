@@ -17,20 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -59,19 +51,17 @@ class EdgeIT {
   @BeforeAll
   void platform() throws Exception {
     platform = RunningPlatform.shared();
-    Path edge =
-        Files.writeString(
-            platform.home.resolve("edge.yaml"),
-            """
+    apply(
+        "edge.yaml",
+        """
             virtualService:
               meta: {name: edge}
               eastWest: true
               services: [{port: %d, protocol: PROTOCOL_HTTP}]
               poolRef: webappew1/10001
             """
-                .formatted(PORT));
-    String applied = cli("apply", "-f", edge.toString());
-    assertThat(applied).as(applied).contains("virtual-service edge applied");
+            .formatted(PORT),
+        "virtual-service edge");
   }
 
   @Test
@@ -141,10 +131,9 @@ class EdgeIT {
   @Test
   void aCanaryPoolTakesItsShareOfAThousandRequests() throws Exception {
     post("canaryb", 10117, "{}");
-    Path canary =
-        Files.writeString(
-            platform.home.resolve("canary.yaml"),
-            """
+    apply(
+        "canary.yaml",
+        """
             pool:
               meta: {name: canary-b}
               marathonApp: {appId: /canaryb}
@@ -160,8 +149,8 @@ class EdgeIT {
               services: [{port: %d, protocol: PROTOCOL_HTTP}]
               poolRef: canary-a
             """
-                .formatted(CANARY_PORT));
-    assertThat(cli("apply", "-f", canary.toString())).contains("virtual-service canary applied");
+            .formatted(CANARY_PORT),
+        "virtual-service canary");
     String agent = AGENTS.get(0);
     await()
         .atMost(RunningPlatform.WAIT)
@@ -192,20 +181,28 @@ class EdgeIT {
     await()
         .atMost(RunningPlatform.WAIT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> leaf(shopCert).equals(presented(agent, "shop.example.com")));
-    assertThat(presented(agent, "other.example.com")).isEqualTo(leaf(edgeCert));
+        .until(
+            () ->
+                TlsClient.leaf(shopCert)
+                    .equals(TlsClient.presented(agent, TLS_PORT, "shop.example.com")));
+    assertThat(TlsClient.presented(agent, TLS_PORT, "other.example.com"))
+        .isEqualTo(TlsClient.leaf(edgeCert));
 
-    try (SSLSocket open = handshake(agent, "shop.example.com")) {
-      assertThat(servedOver(open)).startsWith("task webappew1.");
+    try (SSLSocket open = TlsClient.handshake(agent, TLS_PORT, "shop.example.com")) {
+      assertThat(TlsClient.servedOver(open)).startsWith("task webappew1.");
       TestCertificates.Pem rotated = TestCertificates.ec("shop.example.com");
       applyTls(edgeCert, rotated);
       await()
           .atMost(RunningPlatform.WAIT)
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> leaf(rotated).equals(presented(agent, "shop.example.com")));
+          .until(
+              () ->
+                  TlsClient.leaf(rotated)
+                      .equals(TlsClient.presented(agent, TLS_PORT, "shop.example.com")));
 
-      assertThat(servedOver(open)).startsWith("task webappew1."); // the open one carries on
-      assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(leaf(shopCert));
+      assertThat(TlsClient.servedOver(open))
+          .startsWith("task webappew1."); // the open one carries on
+      assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(TlsClient.leaf(shopCert));
     }
   }
 
@@ -234,88 +231,14 @@ class EdgeIT {
           "vhDomainNames": ["shop.example.com"], "poolRef": "webappew1/10001",
           "sslKeyAndCertificateRefs": ["tls-shop"]}}
         """);
-    Path file =
-        Files.writeString(platform.home.resolve("tls.yaml"), String.join("\n---\n", documents));
-    String applied = cli("apply", "-f", file.toString());
-    assertThat(applied).as(applied).contains("virtual-service tls-shop applied");
-  }
-
-  /** The leaf certificate the engine on {@code agent} presents for {@code serverName}. */
-  private static X509Certificate presented(String agent, String serverName) {
-    try (SSLSocket socket = handshake(agent, serverName)) {
-      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-    } catch (IOException | GeneralSecurityException notYet) {
-      return null;
-    }
-  }
-
-  private static SSLSocket handshake(String agent, String serverName)
-      throws IOException, GeneralSecurityException {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(
-        null,
-        new TrustManager[] {
-          new X509TrustManager() { // the test checks which certificate came, not trust
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(agent, TLS_PORT);
-    socket.setSoTimeout(5_000);
-    SSLParameters parameters = socket.getSSLParameters();
-    parameters.setServerNames(List.of(new SNIHostName(serverName)));
-    socket.setSSLParameters(parameters);
-    socket.startHandshake();
-    return socket;
-  }
-
-  /** Sends a request on an open keep-alive TLS connection; the X-Served-By of its answer. */
-  private static String servedOver(SSLSocket socket) throws IOException {
-    socket
-        .getOutputStream()
-        .write(
-            "GET / HTTP/1.1\r\nHost: shop.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().flush();
-    var in =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-    String servedBy = "";
-    int length = 0;
-    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-      String lower = line.toLowerCase(java.util.Locale.ROOT);
-      if (lower.startsWith("x-served-by:")) {
-        servedBy = line.substring("x-served-by:".length()).strip();
-      } else if (lower.startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring("content-length:".length()).strip());
-      }
-    }
-    in.skip(length); // the body, so that the next answer starts where it should
-    return servedBy;
-  }
-
-  private static X509Certificate leaf(TestCertificates.Pem pem) throws Exception {
-    return (X509Certificate)
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new java.io.ByteArrayInputStream(
-                    pem.certificate().getBytes(StandardCharsets.US_ASCII)));
+    apply("tls.yaml", String.join("\n---\n", documents), "virtual-service tls-shop");
   }
 
   @Test
   void requestsOverAVirtualServicesRateAreAnswered429AndCountedByAnalytics() throws Exception {
-    Path limited =
-        Files.writeString(
-            platform.home.resolve("limited.yaml"),
-            """
+    apply(
+        "limited.yaml",
+        """
             virtualService:
               meta: {name: limited}
               eastWest: true
@@ -323,8 +246,8 @@ class EdgeIT {
               poolRef: webappew1/10001
               rateLimits: {requestsPerSecond: 2, burst: 10}
             """
-                .formatted(LIMITED_PORT));
-    assertThat(cli("apply", "-f", limited.toString())).contains("virtual-service limited applied");
+            .formatted(LIMITED_PORT),
+        "virtual-service limited");
     String agent = AGENTS.get(0);
     await()
         .atMost(RunningPlatform.WAIT)
@@ -430,6 +353,13 @@ class EdgeIT {
     } catch (IOException notYet) {
       return "";
     }
+  }
+
+  /** Writes {@code yaml} to a file and applies it; the CLI's answer must say {@code applied}. */
+  private void apply(String file, String yaml, String applied) throws Exception {
+    Path written = Files.writeString(platform.home.resolve(file), yaml);
+    String answer = cli("apply", "-f", written.toString());
+    assertThat(answer).as(answer).contains(applied + " applied");
   }
 
   private String cli(String... args) throws Exception {

@@ -130,12 +130,14 @@ public record EngineConfig(
                 at + ".certificates", "a TLS listener needs the virtual service's certificate"));
       }
       RateLimitConfig limits = vs.rateLimits();
-      if (Math.min(
-              Math.min(limits.connectionsPerSecond(), limits.requestsPerSecond()),
-              Math.min(
-                  Math.min(limits.maxConcurrentConnections(), limits.burst()),
-                  Math.min(limits.clientConnectionsPerSecond(), limits.clientRequestsPerSecond())))
-          < 0) {
+      if (java.util.stream.IntStream.of(
+              limits.connectionsPerSecond(),
+              limits.requestsPerSecond(),
+              limits.maxConcurrentConnections(),
+              limits.burst(),
+              limits.clientConnectionsPerSecond(),
+              limits.clientRequestsPerSecond())
+          .anyMatch(v -> v < 0)) {
         violations.add(
             new InvalidConfigException.Violation(at + ".rate_limits", "must not be negative"));
       }

@@ -20,8 +20,12 @@ public record RateLimitConfig(
   /** No limit at all. */
   public static final RateLimitConfig NONE = new RateLimitConfig(0, 0, 0, 0, 0, 0);
 
-  /** Whether any limit is set. */
+  /** Whether any limit is set (a burst alone limits nothing). */
   public boolean any() {
-    return !equals(NONE) && !equals(new RateLimitConfig(0, 0, 0, burst, 0, 0));
+    return connectionsPerSecond > 0
+        || requestsPerSecond > 0
+        || maxConcurrentConnections > 0
+        || clientConnectionsPerSecond > 0
+        || clientRequestsPerSecond > 0;
   }
 }

@@ -1,6 +1,6 @@
 package io.gatehouse.engine.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.gatehouse.engine.listener.RequestTarget;
 import io.netty.handler.codec.http.HttpRequest;
 
 /** Where a request that came without TLS is sent when its service wants HTTPS. */
@@ -12,21 +12,10 @@ final class HttpsRedirect {
    * the default one) and origin-form target; null when the request names no usable host.
    */
   static String location(HttpRequest request) {
-    String uri = request.uri();
-    String authority;
-    String target;
-    int scheme = uri.indexOf("://");
-    if (scheme > 0 && uri.charAt(0) != '/') {
-      int start = scheme + 3;
-      int slash = uri.indexOf('/', start);
-      authority = uri.substring(start, slash < 0 ? uri.length() : slash);
-      target = slash < 0 ? "/" : uri.substring(slash);
-    } else {
-      authority = request.headers().get(HttpHeaderNames.HOST);
-      target = uri.startsWith("/") ? uri : "/";
-    }
-    String host = host(authority);
-    return host == null ? null : "https://" + host + target;
+    RequestTarget target = RequestTarget.of(request);
+    String path = target.target().startsWith("/") ? target.target() : "/";
+    String host = host(target.authority());
+    return host == null ? null : "https://" + host + path;
   }
 
   /** The host of an authority, without port; null when it is empty or not plain. */

@@ -7,7 +7,6 @@ import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.security.SecurityPolicy;
 import io.gatehouse.engine.timing.RequestTimings;
 import io.gatehouse.engine.tls.ServerCertificates;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -128,21 +127,9 @@ public final class VirtualService {
     if (table.isEmpty()) {
       return this;
     }
-    String uri = request.uri();
-    String authority;
-    String path;
-    int scheme = uri.indexOf("://");
-    if (scheme > 0 && uri.charAt(0) != '/') {
-      int start = scheme + 3;
-      int slash = uri.indexOf('/', start);
-      int end = slash < 0 ? uri.length() : slash;
-      authority = uri.substring(start, end);
-      path = slash < 0 ? "/" : uri.substring(slash);
-    } else {
-      authority = request.headers().get(HttpHeaderNames.HOST);
-      path = uri;
-    }
-    VirtualService child = table.match(VirtualHostTable.hostName(authority), path);
+    RequestTarget target = RequestTarget.of(request);
+    VirtualService child =
+        table.match(VirtualHostTable.hostName(target.authority()), target.target());
     return child != null ? child : this;
   }
 

@@ -74,12 +74,7 @@ public final class RateLimiter {
 
   /** Whether a new UDP session from {@code client} may start (sessions are not counted). */
   public Verdict sessionOpened(InetAddress client) {
-    return take(
-        connections,
-        clientConnections,
-        config.clientConnectionsPerSecond(),
-        client,
-        clock.getAsLong());
+    return take(connections, clientConnections, config.clientConnectionsPerSecond(), client);
   }
 
   /** A connection {@link #connectionOpened} admitted ended. */
@@ -91,16 +86,15 @@ public final class RateLimiter {
 
   /** Whether an HTTP request from {@code client} may be served. */
   public Verdict request(InetAddress client) {
-    return take(
-        requests, clientRequests, config.clientRequestsPerSecond(), client, clock.getAsLong());
+    return take(requests, clientRequests, config.clientRequestsPerSecond(), client);
   }
 
   private Verdict take(
-      Gcra service,
-      Cache<InetAddress, Gcra> perClient,
-      int clientRate,
-      InetAddress client,
-      long now) {
+      Gcra service, Cache<InetAddress, Gcra> perClient, int clientRate, InetAddress client) {
+    if (service == null && perClient == null) {
+      return Verdict.ADMITTED; // no rate of this kind: no clock read, no lookup
+    }
+    long now = clock.getAsLong();
     if (perClient != null && client != null) {
       Gcra bucket = perClient.get(client, c -> new Gcra(clientRate, config.burst(), now));
       if (!bucket.tryAcquire(now)) {
