@@ -92,6 +92,7 @@ public final class WatchCollector implements ClientResponseObserver<WatchRequest
       case SSL_KEY_AND_CERTIFICATE -> object.getSslKeyAndCertificate().getMeta().getName();
       case AUTOSCALE_POLICY -> object.getAutoscalePolicy().getMeta().getName();
       case SERVICE_ENGINE_GROUP -> object.getServiceEngineGroup().getMeta().getName();
+      case HTTP_POLICY_SET -> object.getHttpPolicySet().getMeta().getName();
       case KIND_NOT_SET -> "";
     };
   }

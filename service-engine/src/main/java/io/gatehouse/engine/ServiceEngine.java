@@ -8,6 +8,7 @@ import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.health.HealthChecker;
 import io.gatehouse.engine.http.HttpProxyInitializer;
 import io.gatehouse.engine.http.HttpSettings;
+import io.gatehouse.engine.httppolicy.HttpPolicy;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.engine.listener.ListenerSet;
@@ -197,6 +198,7 @@ public final class ServiceEngine implements AutoCloseable {
             runtime.useTls(certificates);
             runtime.useRateLimits(vs.rateLimits(), limits.rateLimitClients());
             runtime.useRedirectToHttps(vs.redirectToHttps());
+            runtime.useHttpPolicy(HttpPolicy.compile(vs.httpRules(), pools::get)); // checked
             return runtime;
           });
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.Empty;
 import io.gatehouse.api.policy.v1.AutoscalePolicy;
 import io.gatehouse.api.policy.v1.CreateAutoscalePolicyRequest;
 import io.gatehouse.api.policy.v1.CreateHealthMonitorRequest;
+import io.gatehouse.api.policy.v1.CreateHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.CreateNetworkSecurityPolicyRequest;
 import io.gatehouse.api.policy.v1.CreatePoolRequest;
 import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
@@ -11,6 +12,7 @@ import io.gatehouse.api.policy.v1.CreateSslKeyAndCertificateRequest;
 import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.DeleteAutoscalePolicyRequest;
 import io.gatehouse.api.policy.v1.DeleteHealthMonitorRequest;
+import io.gatehouse.api.policy.v1.DeleteHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.DeleteNetworkSecurityPolicyRequest;
 import io.gatehouse.api.policy.v1.DeletePoolRequest;
 import io.gatehouse.api.policy.v1.DeleteServiceEngineGroupRequest;
@@ -18,16 +20,20 @@ import io.gatehouse.api.policy.v1.DeleteSslKeyAndCertificateRequest;
 import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.GetAutoscalePolicyRequest;
 import io.gatehouse.api.policy.v1.GetHealthMonitorRequest;
+import io.gatehouse.api.policy.v1.GetHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.GetNetworkSecurityPolicyRequest;
 import io.gatehouse.api.policy.v1.GetPoolRequest;
 import io.gatehouse.api.policy.v1.GetServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.GetSslKeyAndCertificateRequest;
 import io.gatehouse.api.policy.v1.GetVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.HealthMonitor;
+import io.gatehouse.api.policy.v1.HttpPolicySet;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesRequest;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesResponse;
 import io.gatehouse.api.policy.v1.ListHealthMonitorsRequest;
 import io.gatehouse.api.policy.v1.ListHealthMonitorsResponse;
+import io.gatehouse.api.policy.v1.ListHttpPolicySetsRequest;
+import io.gatehouse.api.policy.v1.ListHttpPolicySetsResponse;
 import io.gatehouse.api.policy.v1.ListNetworkSecurityPoliciesRequest;
 import io.gatehouse.api.policy.v1.ListNetworkSecurityPoliciesResponse;
 import io.gatehouse.api.policy.v1.ListPoolsRequest;
@@ -45,6 +51,7 @@ import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.UpdateAutoscalePolicyRequest;
 import io.gatehouse.api.policy.v1.UpdateHealthMonitorRequest;
+import io.gatehouse.api.policy.v1.UpdateHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.UpdateNetworkSecurityPolicyRequest;
 import io.gatehouse.api.policy.v1.UpdatePoolRequest;
 import io.gatehouse.api.policy.v1.UpdateServiceEngineGroupRequest;
@@ -430,6 +437,53 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
         () ->
             store.delete(
                 kinds.serviceEngineGroups(), r.getName(), r.getExpectedRevision(), role()));
+  }
+
+  // HTTP policy sets
+
+  @Override
+  public void createHttpPolicySet(CreateHttpPolicySetRequest r, StreamObserver<HttpPolicySet> out) {
+    reply(out, () -> store.create(kinds.httpPolicySets(), r.getHttpPolicySet(), role()));
+  }
+
+  @Override
+  public void getHttpPolicySet(GetHttpPolicySetRequest r, StreamObserver<HttpPolicySet> out) {
+    reply(out, () -> store.get(kinds.httpPolicySets(), r.getName()));
+  }
+
+  @Override
+  public void listHttpPolicySets(
+      ListHttpPolicySetsRequest r, StreamObserver<ListHttpPolicySetsResponse> out) {
+    Page<HttpPolicySet> page =
+        store.list(kinds.httpPolicySets(), r.getFilter(), "", r.getPageSize(), r.getPageToken());
+    reply(
+        out,
+        () ->
+            ListHttpPolicySetsResponse.newBuilder()
+                .addAllHttpPolicySets(page.items())
+                .setNextPageToken(page.nextPageToken())
+                .setRevision(page.revision())
+                .build());
+  }
+
+  @Override
+  public void updateHttpPolicySet(UpdateHttpPolicySetRequest r, StreamObserver<HttpPolicySet> out) {
+    reply(
+        out,
+        () ->
+            store.update(
+                kinds.httpPolicySets(),
+                r.getHttpPolicySet(),
+                r.getUpdateMask(),
+                r.getAllowMissing(),
+                role()));
+  }
+
+  @Override
+  public void deleteHttpPolicySet(DeleteHttpPolicySetRequest r, StreamObserver<Empty> out) {
+    delete(
+        out,
+        () -> store.delete(kinds.httpPolicySets(), r.getName(), r.getExpectedRevision(), role()));
   }
 
   // Changes

@@ -18,6 +18,7 @@ public final class PolicyKinds {
   private final SslKeyAndCertificateKind certificates = new SslKeyAndCertificateKind();
   private final AutoscalePolicyKind autoscalePolicies = new AutoscalePolicyKind();
   private final ServiceEngineGroupKind serviceEngineGroups = new ServiceEngineGroupKind();
+  private final HttpPolicySetKind httpPolicySets = new HttpPolicySetKind();
 
   public PolicyKinds() {
     List.of(
@@ -27,7 +28,8 @@ public final class PolicyKinds {
             networkSecurityPolicies,
             certificates,
             autoscalePolicies,
-            serviceEngineGroups)
+            serviceEngineGroups,
+            httpPolicySets)
         .forEach(kind -> byKind.put(kind.kind(), kind));
   }
 
@@ -57,6 +59,10 @@ public final class PolicyKinds {
 
   public ServiceEngineGroupKind serviceEngineGroups() {
     return serviceEngineGroups;
+  }
+
+  public HttpPolicySetKind httpPolicySets() {
+    return httpPolicySets;
   }
 
   /** The kind for {@code kind}; INVALID_ARGUMENT for UNSPECIFIED or unknown values. */

@@ -17,6 +17,7 @@ import java.util.Set;
 /** Virtual services: listeners on a VIP or on every node, in front of a pool. */
 public final class VirtualServiceKind extends PolicyKind<VirtualService> {
   static final int MAX_SERVICES = 64;
+  static final int MAX_HTTP_POLICY_SETS = 16;
 
   /** The address east-west listeners claim: every node. */
   public static final String EAST_WEST_ADDRESS = "*";
@@ -47,6 +48,7 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
       v.require(!ref.isEmpty(), "ssl_key_and_certificate_refs[" + i + "]", "must not be empty");
       v.reference(ref, "ssl_key_and_certificate_refs[" + i + "]");
     }
+    validateHttpPolicies(vs, v);
     if (!vs.getVhParentVsRef().isEmpty()) {
       VirtualHosts.validateChild(vs, v);
     } else {
@@ -65,6 +67,28 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
               + " service without enable_ssl");
     }
     validateAnalytics(vs.getAnalyticsPolicy(), v.in("analytics_policy"));
+  }
+
+  private static void validateHttpPolicies(VirtualService vs, Violations v) {
+    v.require(
+        vs.getHttpPolicySetRefsCount() <= MAX_HTTP_POLICY_SETS,
+        "http_policy_set_refs",
+        "at most " + MAX_HTTP_POLICY_SETS + " sets");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < vs.getHttpPolicySetRefsCount(); i++) {
+      String ref = vs.getHttpPolicySetRefs(i);
+      String field = "http_policy_set_refs[" + i + "]";
+      v.require(!ref.isEmpty(), field, "must not be empty");
+      v.reference(ref, field);
+      v.require(seen.add(ref), field, ref + " is named twice");
+    }
+    v.require(
+        vs.getHttpPolicySetRefsCount() == 0
+            || !vs.getVhParentVsRef().isEmpty()
+            || vs.getServicesList().stream()
+                .anyMatch(s -> s.getProtocol() == Protocol.PROTOCOL_HTTP),
+        "http_policy_set_refs",
+        "apply to HTTP requests, and the virtual service has no HTTP service");
   }
 
   private static void validateVip(VirtualService vs, Violations v) {
@@ -202,6 +226,11 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
               new ObjectRef(
                   ObjectKind.OBJECT_KIND_NETWORK_SECURITY_POLICY,
                   vs.getNetworkSecurityPolicyRef())));
+    }
+    for (String set : vs.getHttpPolicySetRefsList()) {
+      refs.add(
+          new Reference(
+              "http_policy_set_refs", new ObjectRef(ObjectKind.OBJECT_KIND_HTTP_POLICY_SET, set)));
     }
     if (!vs.getVhParentVsRef().isEmpty()) {
       refs.add(

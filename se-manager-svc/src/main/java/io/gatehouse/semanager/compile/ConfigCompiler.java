@@ -1,5 +1,8 @@
 package io.gatehouse.semanager.compile;
 
+import io.gatehouse.api.policy.v1.HttpAction;
+import io.gatehouse.api.policy.v1.HttpPolicySet;
+import io.gatehouse.api.policy.v1.HttpRule;
 import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
 import io.gatehouse.api.policy.v1.NetworkSecurityRule;
 import io.gatehouse.api.policy.v1.Pool;
@@ -134,19 +137,34 @@ public final class ConfigCompiler {
       }
       security = securityPolicy(nsp, apps);
     }
-    Pool abPool = null;
-    if (pool.hasAbPool()) {
-      abPool = policy.pools().get(pool.getAbPool().getPoolRef());
-      if (abPool == null) {
-        log.warn(
-            "virtual service {} is left out: no B pool {}", name, pool.getAbPool().getPoolRef());
-        return;
+    Map<String, Pool> itsPools = new LinkedHashMap<>();
+    List<HttpRule> rules = new ArrayList<>();
+    String missing = withBPool(pool, policy, itsPools);
+    for (String ref : vs.getHttpPolicySetRefsList()) {
+      HttpPolicySet set = policy.httpPolicySets().get(ref);
+      if (set == null) {
+        missing = missing != null ? missing : "HTTP policy set " + ref;
+        break;
+      }
+      for (HttpRule rule : HttpRules.inOrder(set)) {
+        rules.add(rule);
+        if (rule.getAction().getDecisionCase() == HttpAction.DecisionCase.POOL_REF) {
+          Pool routed = policy.pools().get(rule.getAction().getPoolRef());
+          String gone =
+              routed == null
+                  ? "pool " + rule.getAction().getPoolRef()
+                  : withBPool(routed, policy, itsPools);
+          missing = missing != null ? missing : gone;
+        }
       }
     }
-    compiled.pools.put(pool.getMeta().getName(), pool(pool, policy, apps));
-    if (abPool != null) {
-      compiled.pools.put(abPool.getMeta().getName(), pool(abPool, policy, apps));
+    if (missing != null) {
+      log.warn("virtual service {} is left out: no {}", name, missing);
+      return;
     }
+    itsPools
+        .values()
+        .forEach(p -> compiled.pools.put(p.getMeta().getName(), pool(p, policy, apps)));
     itsCertificates.forEach(c -> compiled.certificates.put(c.getName(), c));
     if (security != null) {
       compiled.securityPolicies.put(security.getName(), security);
@@ -162,14 +180,31 @@ public final class ConfigCompiler {
             .setParent(vs.getVhParentVsRef())
             .addAllDomainNames(vs.getVhDomainNamesList())
             .setPathPrefix(vs.getVhPathPrefix())
-            .setRedirectToHttps(vs.getRedirectToHttps());
+            .setRedirectToHttps(vs.getRedirectToHttps())
+            .addAllHttpRules(rules);
     itsCertificates.forEach(c -> resource.addCertificates(c.getName()));
     fullClientLogsUntil(vs).ifPresent(resource::setFullClientLogsUntil);
     compiled.services.put(
         name, Resource.newBuilder().setName(name).setVirtualService(resource).build());
   }
 
-  /** East-west services run on every engine; north-south ones on the engines of their group. */
+  /**
+   * Adds {@code pool} and its B pool to {@code pools}; names what is missing (null when nothing
+   * is).
+   */
+  private static String withBPool(Pool pool, PolicyView policy, Map<String, Pool> pools) {
+    pools.put(pool.getMeta().getName(), pool);
+    if (!pool.hasAbPool()) {
+      return null;
+    }
+    Pool b = policy.pools().get(pool.getAbPool().getPoolRef());
+    if (b == null) {
+      return "B pool " + pool.getAbPool().getPoolRef();
+    }
+    pools.put(b.getMeta().getName(), b);
+    return null;
+  }
+
   /**
    * When the virtual service's full client logs end: its analytics policy's duration after it was
    * last written; empty when they are off or do not end.
@@ -188,6 +223,7 @@ public final class ConfigCompiler {
             .build());
   }
 
+  /** East-west services run on every engine; north-south ones on the engines of their group. */
   private static boolean placedOn(VirtualService vs, Engine engine) {
     if (vs.getEastWest()) {
       return true;

@@ -1,6 +1,7 @@
 package io.gatehouse.semanager.compile;
 
 import io.gatehouse.api.policy.v1.HealthMonitor;
+import io.gatehouse.api.policy.v1.HttpPolicySet;
 import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
 import io.gatehouse.api.policy.v1.Pool;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
@@ -19,7 +20,8 @@ public record PolicyView(
     Map<String, HealthMonitor> healthMonitors,
     Map<String, NetworkSecurityPolicy> securityPolicies,
     Map<String, SslKeyAndCertificate> certificates,
-    Map<String, ServiceEngineGroup> seGroups) {
+    Map<String, ServiceEngineGroup> seGroups,
+    Map<String, HttpPolicySet> httpPolicySets) {
   public PolicyView {
     virtualServices = Map.copyOf(virtualServices);
     pools = Map.copyOf(pools);
@@ -27,5 +29,6 @@ public record PolicyView(
     securityPolicies = Map.copyOf(securityPolicies);
     certificates = Map.copyOf(certificates);
     seGroups = Map.copyOf(seGroups);
+    httpPolicySets = Map.copyOf(httpPolicySets);
   }
 }

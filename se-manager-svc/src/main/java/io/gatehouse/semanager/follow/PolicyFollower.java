@@ -3,6 +3,7 @@ package io.gatehouse.semanager.follow;
 import io.gatehouse.api.policy.v1.ChangeType;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyRequest;
 import io.gatehouse.api.policy.v1.HealthMonitor;
+import io.gatehouse.api.policy.v1.HttpPolicySet;
 import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
 import io.gatehouse.api.policy.v1.ObjectChange;
 import io.gatehouse.api.policy.v1.PolicyObject;
@@ -44,6 +45,7 @@ public final class PolicyFollower extends StreamFollower {
   private final Map<String, NetworkSecurityPolicy> securityPolicies = new HashMap<>();
   private final Map<String, SslKeyAndCertificate> certificates = new HashMap<>();
   private final Map<String, ServiceEngineGroup> seGroups = new HashMap<>();
+  private final Map<String, HttpPolicySet> httpPolicySets = new HashMap<>();
   private volatile boolean synced;
   private long revision = -1;
 
@@ -143,6 +145,12 @@ public final class PolicyFollower extends StreamFollower {
               object.getServiceEngineGroup().getMeta().getName(),
               object.getServiceEngineGroup(),
               deleted);
+      case HTTP_POLICY_SET ->
+          put(
+              httpPolicySets,
+              object.getHttpPolicySet().getMeta().getName(),
+              object.getHttpPolicySet(),
+              deleted);
       case AUTOSCALE_POLICY, KIND_NOT_SET -> {
         // not se-manager's concern
       }
@@ -176,9 +184,11 @@ public final class PolicyFollower extends StreamFollower {
     securityPolicies.clear();
     certificates.clear();
     seGroups.clear();
+    httpPolicySets.clear();
   }
 
   private PolicyView view() {
-    return new PolicyView(services, pools, monitors, securityPolicies, certificates, seGroups);
+    return new PolicyView(
+        services, pools, monitors, securityPolicies, certificates, seGroups, httpPolicySets);
   }
 }

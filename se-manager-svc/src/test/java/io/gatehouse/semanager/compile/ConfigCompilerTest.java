@@ -93,6 +93,14 @@ class ConfigCompilerTest {
 
   private static PolicyView policy(
       List<VirtualService> services, List<Pool> pools, List<NetworkSecurityPolicy> nsps) {
+    return policy(services, pools, nsps, List.of());
+  }
+
+  private static PolicyView policy(
+      List<VirtualService> services,
+      List<Pool> pools,
+      List<NetworkSecurityPolicy> nsps,
+      List<io.gatehouse.api.policy.v1.HttpPolicySet> httpPolicySets) {
     return new PolicyView(
         services.stream()
             .collect(java.util.stream.Collectors.toMap(v -> v.getMeta().getName(), v -> v)),
@@ -102,7 +110,9 @@ class ConfigCompilerTest {
         nsps.stream()
             .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
         Map.of(),
-        Map.of());
+        Map.of(),
+        httpPolicySets.stream()
+            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)));
   }
 
   @Test
@@ -242,6 +252,60 @@ class ConfigCompilerTest {
         .setVhPathPrefix("/" + name)
         .setPoolRef(pool)
         .build();
+  }
+
+  @Test
+  void httpRulesGoInOrderWithThePoolsTheyChooseAndAMissingSetLeavesTheServiceOut() {
+    var beta = io.gatehouse.api.policy.v1.HttpAction.newBuilder().setPoolRef("shop-beta");
+    var set =
+        io.gatehouse.api.policy.v1.HttpPolicySet.newBuilder()
+            .setMeta(meta("edge-rules"))
+            .addRules(io.gatehouse.api.policy.v1.HttpRule.newBuilder().setIndex(20).setName("late"))
+            .addRules(
+                io.gatehouse.api.policy.v1.HttpRule.newBuilder()
+                    .setIndex(10)
+                    .setName("beta")
+                    .setAction(beta))
+            .addRules(
+                io.gatehouse.api.policy.v1.HttpRule.newBuilder()
+                    .setIndex(5)
+                    .setName("off")
+                    .setEnabled(false))
+            .build();
+    Pool betaPool =
+        staticPool("shop-beta").toBuilder()
+            .setAbPool(
+                io.gatehouse.api.policy.v1.AbPool.newBuilder()
+                    .setPoolRef("shop-beta-2")
+                    .setRatio(5))
+            .build();
+    VirtualService front =
+        northSouth("front", "10.10.0.7", "edge", "shop").toBuilder()
+            .addHttpPolicySetRefs("edge-rules")
+            .build();
+    VirtualService broken =
+        northSouth("broken", "10.10.0.8", "edge", "shop").toBuilder()
+            .addHttpPolicySetRefs("no-such-set")
+            .build();
+    PolicyView policy =
+        policy(
+            List.of(front, broken),
+            List.of(staticPool("shop"), betaPool, staticPool("shop-beta-2")),
+            List.of(),
+            List.of(set));
+
+    ResourceSet edge = new ConfigCompiler().compile(policy, AppView.of(List.of()), EDGE);
+
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)).containsOnlyKeys("front");
+    assertThat(
+            edge.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)
+                .get("front")
+                .getVirtualService()
+                .getHttpRulesList())
+        .extracting(io.gatehouse.api.policy.v1.HttpRule::getName)
+        .containsExactly("beta", "late");
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_POOL))
+        .containsOnlyKeys("shop", "shop-beta", "shop-beta-2");
   }
 
   @Test

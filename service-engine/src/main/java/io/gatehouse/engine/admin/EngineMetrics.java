@@ -56,6 +56,12 @@ final class EngineMetrics implements MultiCollector {
             ServiceStats::deniedConnections));
     snapshots.metricSnapshot(
         serviceCounter(
+            "gatehouse_se_policy_denied_requests",
+            "HTTP requests an HTTP policy rule denied",
+            services,
+            ServiceStats::policyDeniedRequests));
+    snapshots.metricSnapshot(
+        serviceCounter(
             "gatehouse_se_requests", "HTTP requests received", services, ServiceStats::requests));
     snapshots.metricSnapshot(
         serviceCounter(

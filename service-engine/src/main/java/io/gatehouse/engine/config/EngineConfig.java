@@ -146,6 +146,21 @@ public record EngineConfig(
             new InvalidConfigException.Violation(
                 at + ".rate_limits", "a child's requests are held to its parent's limits"));
       }
+      try {
+        io.gatehouse.engine.httppolicy.HttpPolicy.check(vs.httpRules());
+      } catch (IllegalArgumentException e) {
+        violations.add(new InvalidConfigException.Violation(at + ".http_rules", e.getMessage()));
+      }
+      for (int i = 0; i < vs.httpRules().size(); i++) {
+        var action = vs.httpRules().get(i).getAction();
+        if (action.getDecisionCase() == io.gatehouse.api.policy.v1.HttpAction.DecisionCase.POOL_REF
+            && !pools.containsKey(action.getPoolRef())) {
+          violations.add(
+              new InvalidConfigException.Violation(
+                  at + ".http_rules[" + i + "].action.pool_ref",
+                  "no pool named \"" + action.getPoolRef() + "\""));
+        }
+      }
       if (vs.child()) {
         VirtualHosts.validateChild(vs, virtualServices, violations);
       } else if (vs.listeners().isEmpty()) {

@@ -2,6 +2,7 @@ package io.gatehouse.engine.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gatehouse.api.policy.v1.HttpRule;
 import java.util.List;
 
 /**
@@ -19,6 +20,9 @@ import java.util.List;
  * @param virtualHost for a child service, its parent and what it claims there; null otherwise
  * @param rateLimits its connection and request limits on this engine
  * @param redirectToHttps whether HTTP requests that arrive without TLS get a 301 to https
+ * @param httpRules its HTTP policy rules in evaluation order (the policy's own messages: they are
+ *     compiled by {@link io.gatehouse.engine.httppolicy.HttpPolicy}); pools they name are in the
+ *     configuration
  */
 public record VirtualServiceConfig(
     String name,
@@ -29,7 +33,8 @@ public record VirtualServiceConfig(
     ClientLogPolicy clientLogs,
     VirtualHostConfig virtualHost,
     RateLimitConfig rateLimits,
-    boolean redirectToHttps) {
+    boolean redirectToHttps,
+    List<HttpRule> httpRules) {
   public VirtualServiceConfig {
     requireNonNull(name, "name");
     requireNonNull(clientLogs, "clientLogs");
@@ -37,6 +42,31 @@ public record VirtualServiceConfig(
     requireNonNull(pool, "pool");
     certificates = List.copyOf(certificates);
     requireNonNull(rateLimits, "rateLimits");
+    httpRules = List.copyOf(httpRules);
+  }
+
+  /** A service without HTTP rules. */
+  public VirtualServiceConfig(
+      String name,
+      List<ListenerConfig> listeners,
+      String pool,
+      String securityPolicy,
+      List<String> certificates,
+      ClientLogPolicy clientLogs,
+      VirtualHostConfig virtualHost,
+      RateLimitConfig rateLimits,
+      boolean redirectToHttps) {
+    this(
+        name,
+        listeners,
+        pool,
+        securityPolicy,
+        certificates,
+        clientLogs,
+        virtualHost,
+        rateLimits,
+        redirectToHttps,
+        List.of());
   }
 
   /** A service that serves plain HTTP requests rather than redirecting them. */

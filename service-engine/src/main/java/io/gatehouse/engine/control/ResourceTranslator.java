@@ -154,7 +154,8 @@ final class ResourceTranslator {
             ? null
             : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()),
         rateLimits(vs.getRateLimits()),
-        vs.getRedirectToHttps());
+        vs.getRedirectToHttps(),
+        vs.getHttpRulesList());
   }
 
   private static RateLimitConfig rateLimits(io.gatehouse.api.policy.v1.RateLimits limits) {

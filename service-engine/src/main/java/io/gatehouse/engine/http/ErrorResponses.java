@@ -29,9 +29,20 @@ final class ErrorResponses {
       String location,
       boolean keepAlive) {
     byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+    send(ctx, status, "text/plain; charset=utf-8", body, location, keepAlive);
+  }
+
+  /** Sends {@code body} (not copied: it must not change) as {@code contentType}. */
+  static void send(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String contentType,
+      byte[] body,
+      String location,
+      boolean keepAlive) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     if (location != null) {
       response.headers().set(HttpHeaderNames.LOCATION, location);

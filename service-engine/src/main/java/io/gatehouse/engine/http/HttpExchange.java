@@ -2,6 +2,9 @@ package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.analytics.ClientLogRecord;
 import io.gatehouse.engine.analytics.ClientLogs;
+import io.gatehouse.engine.httppolicy.Decision;
+import io.gatehouse.engine.httppolicy.HeaderEdits;
+import io.gatehouse.engine.httppolicy.HttpPolicy;
 import io.gatehouse.engine.internal.RelayHandler;
 import io.gatehouse.engine.limits.RelayIdleTimeout;
 import io.gatehouse.engine.listener.ServiceStats;
@@ -28,6 +31,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +54,8 @@ final class HttpExchange {
   private final HttpRequest head;
   private final VirtualService service; // the connection's, or the child that claims the request
   private final ServiceStats stats;
-  private final Pool pool;
+  private Pool pool; // the service's, or the one an HTTP rule chose
+  private List<HeaderEdits> responseEdits; // what HTTP rules change in the response; null: nothing
   private final Set<Endpoint> tried = new HashSet<>(2);
   private final List<HttpObject> pending = new ArrayList<>(2);
   private boolean keepAlive;
@@ -112,9 +117,47 @@ final class HttpExchange {
       fail(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit reached, try again later");
       return;
     }
+    HttpPolicy policy = service.httpPolicy();
+    if (!policy.isEmpty() && decidedByPolicy(policy)) {
+      return;
+    }
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
     pending.add(head);
     connect();
+  }
+
+  /**
+   * Applies the service's HTTP rules to the request; true when a rule answered it (a redirect, a
+   * response of its own, a denial), false when it goes on to a member (of the pool a rule chose).
+   */
+  private boolean decidedByPolicy(HttpPolicy policy) {
+    if (policy.editsResponses()) {
+      responseEdits = new ArrayList<>(2);
+    }
+    Decision decision = policy.evaluate(head, connection.client(), responseEdits);
+    if (decision == null) {
+      return false;
+    }
+    switch (decision.kind()) {
+      case POOL -> {
+        pool = decision.pool().side(connection.client());
+        return false;
+      }
+      case REDIRECT -> {
+        String location = decision.location(head, connection.scheme());
+        if (location == null) {
+          fail(HttpResponseStatus.BAD_REQUEST, "no plain host name to redirect to");
+        } else {
+          answer(decision.status(), "moved to " + location, location);
+        }
+      }
+      case RESPOND -> answer(decision.status(), decision.contentType(), decision.body(), null);
+      case DENY -> {
+        stats.policyDenied();
+        fail(decision.status(), "denied by policy");
+      }
+    }
+    return true;
   }
 
   /** Picks a member not tried yet and gets a connection to it. */
@@ -254,6 +297,9 @@ final class HttpExchange {
     // a member may answer before the request body is through: whether the client connection
     // can carry another request is known when the response ends
     keepAlive = ProxyHeaders.toClient(response, keepAlive, head.protocolVersion());
+    if (responseEdits != null) {
+      responseEdits.forEach(edits -> edits.apply(response.headers()));
+    }
     ctx.write(response);
     armDeadline();
   }
@@ -481,6 +527,12 @@ final class HttpExchange {
 
   /** Answers the request itself (an error, a redirect to {@code location} when not null). */
   private void answer(HttpResponseStatus status, String reason, String location) {
+    byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+    answer(status, "text/plain; charset=utf-8", body, location);
+  }
+
+  /** Answers the request with {@code body} (not copied). */
+  private void answer(HttpResponseStatus status, String contentType, byte[] body, String location) {
     end();
     if (upstream != null) {
       backend.detach();
@@ -493,7 +545,7 @@ final class HttpExchange {
     boolean bodyless =
         !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
     boolean reusable = keepAlive && (requestComplete || bodyless);
-    ErrorResponses.send(ctx, status, reason, location, reusable);
+    ErrorResponses.send(ctx, status, contentType, body, location, reusable);
     if (reusable) {
       frontend.awaitRequest();
     }

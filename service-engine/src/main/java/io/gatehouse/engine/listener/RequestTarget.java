@@ -25,4 +25,47 @@ public record RequestTarget(String authority, String target) {
     }
     return new RequestTarget(request.headers().get(HttpHeaderNames.HOST), uri);
   }
+
+  /**
+   * The host of the authority, without its port; null when there is none or it is not plain (only
+   * letters, digits, ".", "-", and an IPv6 literal's brackets and colons), so that it can be echoed
+   * into a Location.
+   */
+  public String plainHost() {
+    if (authority == null || authority.isEmpty() || authority.indexOf('@') >= 0) {
+      return null;
+    }
+    String host;
+    if (authority.charAt(0) == '[') {
+      int end = authority.indexOf(']');
+      host = end < 0 ? null : authority.substring(0, end + 1);
+    } else {
+      int colon = authority.indexOf(':');
+      host = colon < 0 ? authority : authority.substring(0, colon);
+    }
+    if (host == null || host.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '-'
+              || c == '['
+              || c == ']'
+              || c == ':';
+      if (!plain) {
+        return null;
+      }
+    }
+    return host;
+  }
+
+  /** The origin-form path and query: the target when it starts with "/", else "/". */
+  public String originForm() {
+    return target.startsWith("/") ? target : "/";
+  }
 }

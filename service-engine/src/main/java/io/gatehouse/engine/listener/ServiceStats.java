@@ -36,6 +36,7 @@ public final class ServiceStats {
   private final LongAdder connectionsOpen = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder denied = new LongAdder();
+  private final LongAdder policyDenied = new LongAdder();
   private final LongAdder[] responsesByClass = new LongAdder[6];
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
@@ -95,6 +96,15 @@ public final class ServiceStats {
 
   public long deniedConnections() {
     return denied.sum();
+  }
+
+  /** A request an HTTP policy rule refused. */
+  public void policyDenied() {
+    policyDenied.increment();
+  }
+
+  public long policyDeniedRequests() {
+    return policyDenied.sum();
   }
 
   public void request() {

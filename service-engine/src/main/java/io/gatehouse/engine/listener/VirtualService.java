@@ -2,6 +2,7 @@ package io.gatehouse.engine.listener;
 
 import io.gatehouse.engine.config.ClientLogPolicy;
 import io.gatehouse.engine.config.RateLimitConfig;
+import io.gatehouse.engine.httppolicy.HttpPolicy;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.security.SecurityPolicy;
@@ -24,6 +25,7 @@ public final class VirtualService {
   private volatile VirtualHostTable children = VirtualHostTable.EMPTY;
   private volatile RateLimiter rateLimits = RateLimiter.NONE;
   private volatile boolean redirectToHttps;
+  private volatile HttpPolicy httpPolicy = HttpPolicy.NONE;
   private volatile boolean retired;
   private volatile ClientLogPolicy clientLogs = ClientLogPolicy.SIGNIFICANT;
   private final java.util.Set<io.netty.channel.Channel> requestConnections =
@@ -94,6 +96,15 @@ public final class VirtualService {
 
   public void useRedirectToHttps(boolean redirect) {
     this.redirectToHttps = redirect;
+  }
+
+  /** The HTTP rules its requests are held to now. */
+  public HttpPolicy httpPolicy() {
+    return httpPolicy;
+  }
+
+  public void useHttpPolicy(HttpPolicy policy) {
+    this.httpPolicy = policy;
   }
 
   /** The limits its connections and requests are held to now. */

@@ -36,7 +36,11 @@ public record Cidr(byte[] network, int prefix) {
 
   /** Whether {@code address} lies in the range (an IPv4 address never matches an IPv6 range). */
   public boolean contains(InetAddress address) {
-    byte[] candidate = address.getAddress();
+    return contains(address.getAddress());
+  }
+
+  /** Whether the address of these bytes (4 or 16) lies in the range. */
+  public boolean contains(byte[] candidate) {
     if (candidate.length != network.length) {
       return false;
     }
