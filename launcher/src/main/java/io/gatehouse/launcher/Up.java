@@ -82,6 +82,14 @@ final class Up implements Callable<Integer> {
   List<String> labelParents = List.of();
 
   @Option(
+      names = "--label-http-policy-sets",
+      split = ",",
+      description =
+          "HTTP policy sets apps may apply to their virtual services with avi_proxy http_policies"
+              + " (a set may send requests to any pool); none by default")
+  List<String> labelHttpPolicySets = List.of();
+
+  @Option(
       names = "--marathon-lb-parent",
       description =
           "GROUP=VS: apps labelled for marathon-lb's HAPROXY_GROUP GROUP with HAPROXY_n_VHOST"
@@ -230,7 +238,9 @@ final class Up implements Callable<Integer> {
                         "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
                         "--gatehouse.discovery.policy.target=" + grpc(1),
                         "--gatehouse.discovery.proxy.label-parents="
-                            + String.join(",", labelParents)),
+                            + String.join(",", labelParents),
+                        "--gatehouse.discovery.proxy.label-http-policy-sets="
+                            + String.join(",", labelHttpPolicySets)),
                     marathonLbArgs())),
             Map.of(
                 "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),

@@ -6,22 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.testsupport.TestCertificates;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -47,11 +39,13 @@ class EdgeIT {
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private final HttpClient http = HttpClient.newHttpClient();
   private RunningPlatform platform;
+  private PlatformCalls calls;
 
   @BeforeAll
   void platform() throws Exception {
     platform = RunningPlatform.shared();
-    apply(
+    calls = new PlatformCalls(platform);
+    calls.apply(
         "edge.yaml",
         """
             virtualService:
@@ -67,11 +61,11 @@ class EdgeIT {
   @Test
   void twoAppsShareOneListenerToldApartByHostAndPathAndAThirdCannotTakeTheirHost()
       throws Exception {
-    post(
+    calls.post(
         "shopvh",
         10111,
         "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
-    post(
+    calls.post(
         "blogvh",
         10112,
         "{\"vh_parent_vs_ref\": \"/api/virtualservice?name=edge\", \"vh_domain_name\":"
@@ -91,14 +85,14 @@ class EdgeIT {
       assertThat(servedBy(agent, "/blog", "other.example.com")).startsWith("task webappew1.");
     }
 
-    post(
+    calls.post(
         "thiefvh",
         10113,
         "{\"vh_parent_vs_ref\": \"edge\", \"vh_domain_name\": [\"shop.example.com\"]}");
     await()
         .atMost(RunningPlatform.WAIT)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> cli("apps").matches("(?s).*/thiefvh\\s[^\\n]*HOST_CONFLICT.*"));
+        .until(() -> calls.cli("apps").matches("(?s).*/thiefvh\\s[^\\n]*HOST_CONFLICT.*"));
     for (String agent : AGENTS) {
       assertThat(servedBy(agent, "/", "shop.example.com")).startsWith("task shopvh.");
     }
@@ -115,7 +109,7 @@ class EdgeIT {
          "labels": {"HAPROXY_GROUP": "internal", "HAPROXY_0_VHOST": "lb.example.com",
                     "HAPROXY_0_PORT": "10115"}}
         """;
-    postApp(app);
+    calls.postApp(app);
 
     for (String agent : AGENTS) {
       await()
@@ -123,15 +117,17 @@ class EdgeIT {
           .pollInterval(Duration.ofMillis(500))
           .until(
               () ->
-                  servedBy(agent, PORT, "/", "lb.example.com").startsWith("task mlbvh.")
-                      && servedBy(agent, 10115, "/", "anything").startsWith("task mlbvh."));
+                  PlatformCalls.servedBy(agent, PORT, "/", "lb.example.com")
+                          .startsWith("task mlbvh.")
+                      && PlatformCalls.servedBy(agent, 10115, "/", "anything")
+                          .startsWith("task mlbvh."));
     }
   }
 
   @Test
   void aCanaryPoolTakesItsShareOfAThousandRequests() throws Exception {
-    post("canaryb", 10117, "{}");
-    apply(
+    calls.post("canaryb", 10117, "{}");
+    calls.apply(
         "canary.yaml",
         """
             pool:
@@ -155,7 +151,10 @@ class EdgeIT {
     await()
         .atMost(RunningPlatform.WAIT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> servedBy(agent, CANARY_PORT, "/", "canary").startsWith("task canaryb."));
+        .until(
+            () ->
+                PlatformCalls.servedBy(agent, CANARY_PORT, "/", "canary")
+                    .startsWith("task canaryb."));
 
     int canaried = 0;
     for (int i = 0; i < 1000; i++) {
@@ -231,12 +230,12 @@ class EdgeIT {
           "vhDomainNames": ["shop.example.com"], "poolRef": "webappew1/10001",
           "sslKeyAndCertificateRefs": ["tls-shop"]}}
         """);
-    apply("tls.yaml", String.join("\n---\n", documents), "virtual-service tls-shop");
+    calls.apply("tls.yaml", String.join("\n---\n", documents), "virtual-service tls-shop");
   }
 
   @Test
   void requestsOverAVirtualServicesRateAreAnswered429AndCountedByAnalytics() throws Exception {
-    apply(
+    calls.apply(
         "limited.yaml",
         """
             virtualService:
@@ -268,7 +267,7 @@ class EdgeIT {
     await()
         .atMost(RunningPlatform.WAIT)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> cli("metrics", "limited").lines().anyMatch(EdgeIT::limitedAtAll));
+        .until(() -> calls.cli("metrics", "limited").lines().anyMatch(EdgeIT::limitedAtAll));
   }
 
   /** A row of {@code gatehouse metrics} whose LIMITED/S (its last column) is above zero. */
@@ -281,92 +280,11 @@ class EdgeIT {
 
   /** The status of a GET / on {@code agent}'s engine at {@code port}; 0 on failure. */
   private static int status(String agent, int port) {
-    try (Socket socket = new Socket(agent, port)) {
-      socket.setSoTimeout(5_000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET / HTTP/1.1\r\nHost: limited\r\nConnection: close\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : 0;
-    } catch (IOException | NumberFormatException notYet) {
-      return 0;
-    }
-  }
-
-  /**
-   * Posts an app of one task with {@code servicePort} (given, so that no other test's service port
-   * is taken by Marathon's allocation) and the avi_proxy {@code virtualService}.
-   */
-  private void post(String id, int servicePort, String virtualService) throws Exception {
-    String label = "{\"virtualservice\": " + virtualService + "}";
-    String app =
-        """
-        {"id": "%s", "instances": 1, "cpus": 0.1, "mem": 32,
-         "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
-           "network": "BRIDGE", "portMappings": [{"containerPort": 80,
-           "hostPort": 0, "servicePort": %d, "protocol": "tcp"}]}},
-         "labels": {"avi_proxy": %s}}
-        """
-            .formatted(
-                id, servicePort, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
-    postApp(app);
-  }
-
-  /** Posts the app definition {@code app} to Marathon. */
-  private void postApp(String app) throws Exception {
-    HttpResponse<String> posted =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + platform.marathonPort + "/v2/apps"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(app))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+    return PlatformCalls.status(PlatformCalls.get(agent, port, "/", "limited", ""));
   }
 
   /** The task that answered a GET on {@code agent} for {@code host}; "" on failure. */
   private static String servedBy(String agent, String path, String host) {
-    return servedBy(agent, PORT, path, host);
-  }
-
-  /** The task that answered a GET on {@code agent}'s {@code port} for {@code host}. */
-  private static String servedBy(String agent, int port, String path, String host) {
-    try (Socket socket = new Socket(agent, port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return answer
-          .lines()
-          .takeWhile(line -> !line.isEmpty())
-          .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("x-served-by:"))
-          .map(line -> line.substring("x-served-by:".length()).strip())
-          .findFirst()
-          .orElse("");
-    } catch (IOException notYet) {
-      return "";
-    }
-  }
-
-  /** Writes {@code yaml} to a file and applies it; the CLI's answer must say {@code applied}. */
-  private void apply(String file, String yaml, String applied) throws Exception {
-    Path written = Files.writeString(platform.home.resolve(file), yaml);
-    String answer = cli("apply", "-f", written.toString());
-    assertThat(answer).as(answer).contains(applied + " applied");
-  }
-
-  private String cli(String... args) throws Exception {
-    Process process =
-        new ProcessBuilder(platform.cliCommand(args)).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return output;
+    return PlatformCalls.servedBy(agent, PORT, path, host);
   }
 }

@@ -71,6 +71,7 @@ final class RunningPlatform {
               "--marathon-port=" + marathonPort,
               "--mesos-port=" + ServiceJar.freePort(),
               "--label-parents=" + EdgeIT.PARENT,
+              "--label-http-policy-sets=" + HttpPolicyEdgeIT.SET,
               "--marathon-lb-parent=internal=" + EdgeIT.PARENT);
       Process launcher =
           new ProcessBuilder(command)

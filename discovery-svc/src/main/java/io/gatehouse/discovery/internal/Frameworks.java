@@ -117,7 +117,10 @@ public final class Frameworks {
                       : Set.copyOf(proxy.labelCertificates()),
                   proxy.labelSeGroups() == null ? Set.of() : Set.copyOf(proxy.labelSeGroups()),
                   proxy.labelParents() == null ? Set.of() : Set.copyOf(proxy.labelParents()),
-                  proxy.labelAbPools() == null ? Set.of() : Set.copyOf(proxy.labelAbPools())),
+                  proxy.labelAbPools() == null ? Set.of() : Set.copyOf(proxy.labelAbPools()),
+                  proxy.labelHttpPolicySets() == null
+                      ? Set.of()
+                      : Set.copyOf(proxy.labelHttpPolicySets())),
               marathonLb(proxy)));
     }
     return settings;

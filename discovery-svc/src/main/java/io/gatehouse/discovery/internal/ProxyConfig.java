@@ -20,6 +20,8 @@ import java.util.Map;
  *     names on their listeners ({@code *}: any); none by default
  * @param labelAbPools pools apps' labels may send a share of their traffic to ({@code
  *     pool.ab_pool}; {@code *}: any); none by default
+ * @param labelHttpPolicySets HTTP policy sets apps' labels may apply to their virtual services
+ *     ({@code virtualservice.http_policies}; {@code *}: any); none by default
  * @param marathonLbParents marathon-lb group → the virtual service its {@code HAPROXY_n_VHOST} apps
  *     become children of
  * @param marathonLbVips marathon-lb group → the VIP its service ports listen on ({@code internal}
@@ -34,5 +36,6 @@ public record ProxyConfig(
     @Nullable List<String> labelSeGroups,
     @Nullable List<String> labelParents,
     @Nullable List<String> labelAbPools,
+    @Nullable List<String> labelHttpPolicySets,
     @Nullable Map<String, String> marathonLbParents,
     @Nullable Map<String, String> marathonLbVips) {}

@@ -28,6 +28,7 @@ final class AviProxyFields {
           "ssl_key_and_certificate_refs",
           "network_security_policy_ref",
           "se_group_ref",
+          "http_policies",
           VirtualHostLabels.PARENT,
           VirtualHostLabels.DOMAINS,
           VirtualHostLabels.PATH_PREFIX);

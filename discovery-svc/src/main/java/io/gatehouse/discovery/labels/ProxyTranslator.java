@@ -217,6 +217,7 @@ public final class ProxyTranslator {
       out.setNetworkSecurityPolicyRef(refName(vs.get("network_security_policy_ref").asText()));
     }
     seGroupRef(vs, out, errors);
+    httpPolicies(vs, out, errors);
     if (vs.has("analytics_policy")) {
       out.setAnalyticsPolicy(analytics(vs.get("analytics_policy"), errors));
     }
@@ -235,6 +236,54 @@ public final class ProxyTranslator {
       }
       index++;
     }
+  }
+
+  /**
+   * {@code virtualservice.http_policies}, Avi's list of {@code {index, http_policy_set_ref}}: the
+   * sets the operator lets labels apply, in ascending index order.
+   */
+  private void httpPolicies(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
+    if (!vs.has("http_policies")) {
+      return;
+    }
+    JsonNode list = vs.get("http_policies");
+    if (!list.isArray() || list.size() > 16) {
+      errors.add(
+          new LabelError(
+              AVI_PROXY,
+              "virtualservice.http_policies",
+              "INVALID_VALUE",
+              "must be a list of at most 16 {index, http_policy_set_ref}"));
+      return;
+    }
+    java.util.TreeMap<Long, String> byIndex = new java.util.TreeMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode entry = list.get(i);
+      String at = "http_policies[" + i + "]";
+      JsonNode ref = entry.path("http_policy_set_ref");
+      JsonNode index = entry.path("index");
+      if (!ref.isTextual() || refName(ref.asText()).isEmpty() || !index.isIntegralNumber()) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                "virtualservice." + at,
+                "INVALID_VALUE",
+                "must hold an integer index and an http_policy_set_ref"));
+        continue;
+      }
+      String name = refName(ref.asText());
+      if (!settings.references().allowsHttpPolicySet(name)) {
+        errors.add(notAllowed(at + ".http_policy_set_ref", "HTTP policy set", name));
+      } else if (byIndex.put(index.asLong(), name) != null) {
+        errors.add(
+            new LabelError(
+                AVI_PROXY,
+                "virtualservice." + at + ".index",
+                "INVALID_VALUE",
+                "index " + index.asLong() + " is used twice"));
+      }
+    }
+    out.addAllHttpPolicySetRefs(byIndex.values());
   }
 
   /** The SE group the label names, when it is one labels may refer to. */
@@ -259,7 +308,11 @@ public final class ProxyTranslator {
             + " \""
             + name
             + "\" is not one labels may refer to (gatehouse.discovery.proxy.label-"
-            + (kind.equals("certificate") ? "certificates" : "se-groups")
+            + switch (kind) {
+              case "certificate" -> "certificates";
+              case "HTTP policy set" -> "http-policy-sets";
+              default -> "se-groups";
+            }
             + ")");
   }
 

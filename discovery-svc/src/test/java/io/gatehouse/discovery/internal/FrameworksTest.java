@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class FrameworksTest {
   private static final ProxyConfig PROXY =
-      new ProxyConfig(List.of(80, 8080), 10000, 10999, null, null, null, null, null, null);
+      new ProxyConfig(List.of(80, 8080), 10000, 10999, null, null, null, null, null, null, null);
 
   private static MarathonConfig marathon(String name, Integer min, Integer max) {
     return new MarathonConfig(name, "http://127.0.0.1:8080", null, null, min, max);

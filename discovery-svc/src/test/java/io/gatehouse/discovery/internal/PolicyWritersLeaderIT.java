@@ -24,7 +24,8 @@ class PolicyWritersLeaderIT {
               List.of(new MarathonConfig("default", sim.marathonUrl(), null, null, null, null)),
               new DiscoveryConfig(
                   Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5), 100),
-              new ProxyConfig(List.of(80, 8080), 1, 65535, null, null, null, null, null, null));
+              new ProxyConfig(
+                  List.of(80, 8080), 1, 65535, null, null, null, null, null, null, null));
       // policy-svc is not needed to elect a writer: its address answers nothing
       PolicyConfig policy =
           new PolicyConfig("127.0.0.1:1", "test-discovery-token-0001", Duration.ofMillis(100));
@@ -55,7 +56,8 @@ class PolicyWritersLeaderIT {
               List.of(new MarathonConfig("default", sim.marathonUrl(), null, null, null, null)),
               new DiscoveryConfig(
                   Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5), 100),
-              new ProxyConfig(List.of(80, 8080), 1, 65535, null, null, null, null, null, null));
+              new ProxyConfig(
+                  List.of(80, 8080), 1, 65535, null, null, null, null, null, null, null));
       try {
         PolicyWriters alone =
             new PolicyWriters(

@@ -190,6 +190,40 @@ class ProxyTranslatorTest {
   }
 
   @Test
+  void httpPoliciesApplyTheSetsTheOperatorAllowsInIndexOrder() throws Exception {
+    ProxyTranslator allowing =
+        new ProxyTranslator(
+            new ProxySettings(
+                Set.of(80, 8080),
+                10000,
+                20000,
+                new LabelReferences(
+                    Set.of(), Set.of(), Set.of(), Set.of(), Set.of("headers", "canary"))));
+    String label =
+        "{\"virtualservice\": {\"http_policies\": ["
+            + "{\"index\": 20, \"http_policy_set_ref\": \"/api/httppolicyset?name=headers\"},"
+            + "{\"index\": 10, \"http_policy_set_ref\": \"canary\"}]}}";
+
+    ProxyTranslator.Result result =
+        allowing.translate("default", app(hostApp("/shop", 10051), Map.of("avi_proxy", label)));
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.virtualServices().get(0).getHttpPolicySetRefsList())
+        .containsExactly("canary", "headers");
+    String other =
+        "{\"virtualservice\": {\"http_policies\": [{\"index\": 1, \"http_policy_set_ref\":"
+            + " \"admin-routes\"}]}}";
+    ProxyTranslator.Result refused =
+        allowing.translate("default", app(hostApp("/shop", 10051), Map.of("avi_proxy", other)));
+    assertThat(refused.errors())
+        .extracting(LabelError::field, LabelError::code)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "virtualservice.http_policies[0].http_policy_set_ref", "REFERENCE_NOT_ALLOWED"));
+    assertThat(refused.errors().get(0).message()).contains("label-http-policy-sets");
+  }
+
+  @Test
   void proxyListenerNoKeepsThePoolWithoutAListener() throws Exception {
     ProxyTranslator.Result result =
         translator.translate(

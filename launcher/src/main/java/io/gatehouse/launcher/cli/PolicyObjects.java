@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PolicyObjects {
   /** The order objects are written in, so that what an object refers to exists before it. */
-  private static final List<String> WRITE_ORDER =
+  static final List<String> WRITE_ORDER =
       List.of(
           "ssl_key_and_certificate",
           "health_monitor",
@@ -30,6 +30,7 @@ final class PolicyObjects {
           "service_engine_group",
           "pool",
           "autoscale_policy",
+          "http_policy_set",
           "virtual_service");
 
   private final Channel channel;

@@ -135,24 +135,36 @@ final class RequestView {
     return false;
   }
 
-  /** Any of the header's values matching counts; an absent header matches only inverted. */
+  /**
+   * Any of the header's values matching counts; an absent header matches only inverted. The first
+   * value is read directly; the others (an iterator) only when it does not match.
+   */
   private boolean header(Rule.Named header) {
     HttpHeaders headers = request.headers();
-    Iterator<String> values = headers.valueStringIterator(header.name());
-    boolean hit = false;
-    while (!hit && values.hasNext()) {
-      String value = values.next();
-      hit = header.value().test(value, 0, value.length());
+    String first = headers.get(header.name());
+    boolean hit = first != null && header.value().test(first, 0, first.length());
+    if (first != null && !hit) {
+      Iterator<String> values = headers.valueStringIterator(header.name());
+      values.next(); // the first, seen
+      while (!hit && values.hasNext()) {
+        String value = values.next();
+        hit = header.value().test(value, 0, value.length());
+      }
     }
     return hit != header.value().inverted();
   }
 
   /** The cookie's values in every Cookie header ("a=1; b=2"), read in place. */
   private boolean cookie(Rule.Named cookie) {
-    Iterator<String> values = request.headers().valueStringIterator(HttpHeaderNames.COOKIE);
-    boolean hit = false;
-    while (!hit && values.hasNext()) {
-      hit = pairs(values.next(), 0, -1, ';', cookie);
+    HttpHeaders headers = request.headers();
+    String first = headers.get(HttpHeaderNames.COOKIE);
+    boolean hit = first != null && pairs(first, 0, -1, ';', cookie);
+    if (first != null && !hit) {
+      Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.COOKIE);
+      values.next(); // the first, seen
+      while (!hit && values.hasNext()) {
+        hit = pairs(values.next(), 0, -1, ';', cookie);
+      }
     }
     return hit != cookie.value().inverted();
   }
