@@ -1,7 +1,5 @@
 package io.gatehouse.engine.http;
 
-import io.gatehouse.engine.analytics.ClientLogRecord;
-import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.httppolicy.Decision;
 import io.gatehouse.engine.httppolicy.HeaderEdits;
 import io.gatehouse.engine.httppolicy.HttpPolicy;
@@ -12,9 +10,7 @@ import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.ratelimit.RateLimiter;
-import io.gatehouse.engine.timing.RequestTimings;
 import io.gatehouse.engine.timing.TcpRtt;
-import io.gatehouse.engine.timing.TimingComponent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,7 +18,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -33,7 +28,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +40,6 @@ import java.util.Set;
  * that arrive after the exchange is over are ignored.
  */
 final class HttpExchange {
-  private static final String REQUEST_ID = "X-Request-Id";
   private final HttpFrontendHandler frontend;
   private final HttpFrontendHandler.Connection connection;
   private final ChannelHandlerContext ctx;
@@ -324,36 +317,6 @@ final class HttpExchange {
   }
 
   /**
-   * Records this request's timing for its virtual service and member. The round trips are those of
-   * the handshakes of the client's and the member's connections ({@link TcpRtt}), read once per
-   * connection, so no request pays a system call for them.
-   */
-  private void recordTimings() {
-    long now = System.nanoTime();
-    RequestTimings forService = service.timings();
-    RequestTimings forMember = member.timings();
-    record(forService, forMember, TimingComponent.APP_RESPONSE, firstByteAt - sentAt);
-    record(forService, forMember, TimingComponent.DATA_TRANSFER, now - firstByteAt);
-    record(forService, forMember, TimingComponent.TOTAL, now - receivedAt);
-    long client = connection.clientRttMicros();
-    if (client > 0) {
-      forService.recordMicros(TimingComponent.CLIENT_RTT, client);
-      forMember.recordMicros(TimingComponent.CLIENT_RTT, client);
-    }
-    long server = backend.handshakeRtt();
-    if (server > 0) {
-      forService.recordMicros(TimingComponent.SERVER_RTT, server);
-      forMember.recordMicros(TimingComponent.SERVER_RTT, server);
-    }
-  }
-
-  private static void record(
-      RequestTimings service, RequestTimings member, TimingComponent component, long nanos) {
-    service.record(component, nanos);
-    member.record(component, nanos);
-  }
-
-  /**
    * The member switched protocols (a WebSocket handshake): the 101 goes to the client, then both
    * connections drop their HTTP handlers and relay bytes until either side closes.
    */
@@ -382,7 +345,14 @@ final class HttpExchange {
   /** The response is complete: the upstream connection goes back, the client's next turn. */
   private void finish() {
     if (connection.settings().timing()) {
-      recordTimings();
+      ExchangeRecords.timings(
+          service,
+          member,
+          connection.clientRttMicros(),
+          backend.handshakeRtt(),
+          receivedAt,
+          sentAt,
+          firstByteAt);
     }
     clientLog(status);
     end();
@@ -551,61 +521,10 @@ final class HttpExchange {
     }
   }
 
-  /**
-   * Hands this request to the client logs when they want it (an error or a slow request, or every
-   * request with full logs on); the log is built only then.
-   */
+  /** Hands this request to the client logs when they want it (see {@link ExchangeRecords}). */
   private void clientLog(int code) {
-    ClientLogs logs = connection.settings().clientLogs();
-    long now = System.nanoTime();
-    long total = now - receivedAt;
-    long slow = service.significantNanos();
-    if (!logs.wants(service.fullClientLogs(), slow, code, total)) {
-      return;
-    }
-    Instant wall = Instant.now();
-    long wallNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - total; // arrival
-    String uri = head.uri();
-    int query = uri.indexOf('?');
-    ClientLogRecord log = LOG_RECORD.get().clear();
-    log.epochSecond = Math.floorDiv(wallNanos, 1_000_000_000L);
-    log.nano = (int) Math.floorMod(wallNanos, 1_000_000_000L);
-    log.virtualService = service.name();
-    log.pool = pool == null ? "" : pool.name();
-    log.clientIp = connection.clientAddress();
-    log.method = head.method().name();
-    log.uriPath = query < 0 ? uri : uri.substring(0, query);
-    log.uriQuery = query < 0 ? "" : uri.substring(query + 1);
-    log.host = header(HttpHeaderNames.HOST);
-    log.userAgent = header(HttpHeaderNames.USER_AGENT);
-    log.status = code;
-    log.bytesOut = bytesOut;
-    log.requestId = header(REQUEST_ID);
-    log.significance = logs.significance(code, total, slow).getNumber();
-    log.totalNanos = total;
-    if (member != null) {
-      log.endpointId = member.id();
-      log.serverAddress = member.hostAndPort();
-      if (firstByteAt > 0) {
-        log.appResponseNanos = firstByteAt - sentAt;
-        log.dataTransferNanos = now - firstByteAt;
-      }
-    }
-    logs.add(log);
-  }
-
-  /** The record an event loop fills for each request it logs, encoded before it is filled again. */
-  private static final io.netty.util.concurrent.FastThreadLocal<ClientLogRecord> LOG_RECORD =
-      new io.netty.util.concurrent.FastThreadLocal<>() {
-        @Override
-        protected ClientLogRecord initialValue() {
-          return new ClientLogRecord();
-        }
-      };
-
-  private String header(CharSequence name) {
-    String value = head.headers().get(name);
-    return value == null ? "" : value;
+    ExchangeRecords.clientLog(
+        connection, service, pool, head, code, bytesOut, member, receivedAt, sentAt, firstByteAt);
   }
 
   /** Marks the exchange over: pending messages released, the member's count back. */
