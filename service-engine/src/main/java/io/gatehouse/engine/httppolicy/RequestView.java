@@ -137,15 +137,14 @@ final class RequestView {
 
   /**
    * Any of the header's values matching counts; an absent header matches only inverted. The first
-   * value is read directly; the others (an iterator) only when it does not match.
+   * value is read directly; all of them (an iterator) only when it does not match.
    */
   private boolean header(Rule.Named header) {
     HttpHeaders headers = request.headers();
     String first = headers.get(header.name());
     boolean hit = first != null && header.value().test(first, 0, first.length());
     if (first != null && !hit) {
-      Iterator<String> values = headers.valueStringIterator(header.name());
-      values.next(); // the first, seen
+      Iterator<String> values = headers.valueStringIterator(header.name()); // in no set order
       while (!hit && values.hasNext()) {
         String value = values.next();
         hit = header.value().test(value, 0, value.length());
@@ -161,7 +160,6 @@ final class RequestView {
     boolean hit = first != null && pairs(first, 0, -1, ';', cookie);
     if (first != null && !hit) {
       Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.COOKIE);
-      values.next(); // the first, seen
       while (!hit && values.hasNext()) {
         hit = pairs(values.next(), 0, -1, ';', cookie);
       }
