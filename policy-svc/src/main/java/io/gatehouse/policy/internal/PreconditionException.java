@@ -14,6 +14,9 @@ public final class PreconditionException extends PolicyException {
   /** The object belongs to a Marathon app; its labels are the source of truth. */
   public static final String MARATHON_OWNED = "MARATHON_OWNED";
 
+  /** The object belongs to another Marathon app; one app's labels may not replace it. */
+  public static final String OTHER_APP = "OWNED_BY_ANOTHER_APP";
+
   /** The object belongs to the API; a Marathon-derived write may not replace it. */
   public static final String API_OWNED = "API_OWNED";
 

@@ -113,7 +113,9 @@ public final class PolicyStore {
           if (expected != 0 && expected != current.revision()) {
             throw new RevisionMismatchException(ref, expected, current.revision());
           }
-          checkOwner(role, ref, current.sourceKind(), kind.meta(kind.parse(current.body())));
+          ObjectMeta owner = kind.meta(kind.parse(current.body()));
+          checkOwner(role, ref, current.sourceKind(), owner);
+          checkSameApp(role, ref, owner.getSource(), source);
           return replace(
               c, kind, ref, current, merge(kind, kind.parse(current.body()), object, mask));
         });
@@ -409,6 +411,27 @@ public final class PolicyStore {
       return requested;
     }
     return ObjectSource.newBuilder().setKind(ObjectSource.Kind.KIND_API).build();
+  }
+
+  /**
+   * A Marathon-derived object is replaced only for the app it was derived from: one app's labels
+   * naming another app's object (its virtual service, say) must not take that app's traffic.
+   */
+  private static void checkSameApp(
+      Role role, ObjectRef ref, ObjectSource owner, ObjectSource writer) {
+    if (role != Role.DISCOVERY
+        || (owner.getMarathonAppId().equals(writer.getMarathonAppId())
+            && owner.getMarathonFramework().equals(writer.getMarathonFramework()))) {
+      return;
+    }
+    String app = owner.getMarathonAppId();
+    throw new PreconditionException(
+        ref + " is derived from Marathon app " + app + "; another app's labels cannot replace it",
+        List.of(
+            new PreconditionException.Violation(
+                PreconditionException.OTHER_APP,
+                ref.resourceType() + "/" + ref.name(),
+                "owned by Marathon app " + app)));
   }
 
   private static void checkOwner(Role role, ObjectRef ref, int sourceKind, ObjectMeta meta) {

@@ -292,6 +292,33 @@ class PolicyServiceIT extends RunningPolicyService {
                             .setAllowMissing(true)
                             .build()));
     assertThat(code(apiOwned)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+    // one app's labels naming another app's object cannot take it over
+    Pool hijack =
+        marathonPool("app-pool", "/shop/thief").toBuilder()
+            .setLbAlgorithm(io.gatehouse.api.policy.v1.LbAlgorithm.LB_ALGORITHM_CONSISTENT_HASH)
+            .build();
+    StatusRuntimeException otherApp =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.DISCOVERY)
+                    .updatePool(
+                        UpdatePoolRequest.newBuilder()
+                            .setPool(hijack)
+                            .setAllowMissing(true)
+                            .build()));
+    assertThat(code(otherApp)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(
+            details(otherApp)
+                .getDetails(0)
+                .unpack(PreconditionFailure.class)
+                .getViolations(0)
+                .getType())
+        .isEqualTo("OWNED_BY_ANOTHER_APP");
+    assertThat(operator().getPool(GetPoolRequest.newBuilder().setName("app-pool").build()))
+        .isEqualTo(fromMarathon);
   }
 
   @Test
