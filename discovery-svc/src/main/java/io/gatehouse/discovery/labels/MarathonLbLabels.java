@@ -56,12 +56,19 @@ final class MarathonLbLabels {
     return app.labels().containsKey(GROUP);
   }
 
-  /** The app's objects, or the errors that prevent them. */
+  /**
+   * The app's objects, or the errors that prevent them; {@code others} are the apps of its
+   * blue/green deployment group, if it has one (see {@link MarathonLbDeployments}).
+   */
   static ProxyTranslator.Result translate(
-      String framework, MarathonApp app, ProxySettings settings) {
+      String framework, MarathonApp app, ProxySettings settings, List<MarathonApp> others) {
     List<LabelError> errors = new ArrayList<>();
     Map<String, String> labels = app.labels();
     checkLabels(labels, app.ports().size(), errors);
+    MarathonLbDeployments.Place deployment =
+        MarathonLbDeployments.applies(app)
+            ? MarathonLbDeployments.place(app, others, errors)
+            : null;
     if (labels.containsKey(ProxyTranslator.AVI_PROXY)) {
       errors.add(
           error(
@@ -79,15 +86,29 @@ final class MarathonLbLabels {
       String group = labels.getOrDefault("HAPROXY_" + n + "_GROUP", labels.get(GROUP)).strip();
       String name = ProxyTranslator.baseName(framework, app.id()) + "/" + port.servicePort();
       ObjectMeta meta = ProxyTranslator.meta(framework, app.id(), name);
-      pools.add(pool(meta, framework, app.id(), n, labels, errors));
+      Pool pool = pool(meta, framework, app.id(), n, labels, errors);
+      pools.add(deployment == null ? pool : withNewer(pool, framework, app, n, deployment));
+      if (deployment != null && deployment.newer()) {
+        continue; // the older app of the pair holds the listeners
+      }
       String vhost = label(labels, n, "VHOST");
       Protocol protocol = protocol(labels, n, vhost != null, errors);
       int listen = listenPort(labels, n, port, errors);
+      // a deployment group's listeners are named after it: they pass from one app to the next
+      ObjectMeta vsMeta =
+          deployment == null
+              ? meta
+              : meta.toBuilder()
+                  .setName(
+                      ProxyTranslator.baseName(framework, deployment.groupId())
+                          + "/"
+                          + (listen > 0 ? listen : port.servicePort()))
+                  .build();
       if (listen > 0) {
-        services.add(listener(meta, group, listen, protocol, labels, n, settings, errors));
+        services.add(listener(vsMeta, name, group, listen, protocol, labels, n, settings, errors));
       }
       if (vhost != null) {
-        services.add(child(meta, group, vhost, protocol, labels, n, settings, errors));
+        services.add(child(vsMeta, name, group, vhost, protocol, labels, n, settings, errors));
       }
     }
     if (!errors.isEmpty()) {
@@ -107,14 +128,7 @@ final class MarathonLbLabels {
         if (Integer.parseInt(m.group(1)) >= ports) {
           errors.add(error(label, "INVALID_VALUE", "the app has no port " + m.group(1)));
         }
-      } else if (label.startsWith("HAPROXY_DEPLOYMENT_")) {
-        errors.add(
-            error(
-                label,
-                "UNSUPPORTED_LABEL",
-                "marathon-lb's blue/green deployments (zdd) are not supported by Gatehouse yet;"
-                    + " deploy the new version as the same app (engines drain replaced tasks)"));
-      } else {
+      } else if (!MarathonLbDeployments.LABELS.contains(label)) {
         errors.add(
             error(
                 label,
@@ -123,6 +137,23 @@ final class MarathonLbLabels {
                     + " Gatehouse; the README lists the marathon-lb labels it serves"));
       }
     }
+  }
+
+  /** The older app's pool of a pair sends the newer app's pool for port n its share. */
+  private static Pool withNewer(
+      Pool pool, String framework, MarathonApp app, int n, MarathonLbDeployments.Place deployment) {
+    MarathonApp peer = deployment.peer();
+    if (!deployment.paired() || deployment.newer() || peer.ports().size() <= n) {
+      return pool;
+    }
+    String peerPool =
+        ProxyTranslator.baseName(framework, peer.id()) + "/" + peer.ports().get(n).servicePort();
+    return pool.toBuilder()
+        .setAbPool(
+            io.gatehouse.api.policy.v1.AbPool.newBuilder()
+                .setPoolRef(peerPool)
+                .setRatio(MarathonLbDeployments.newerShare(app, peer)))
+        .build();
   }
 
   private static Pool pool(
@@ -214,6 +245,7 @@ final class MarathonLbLabels {
 
   private static VirtualService listener(
       ObjectMeta meta,
+      String poolRef,
       String group,
       int port,
       Protocol protocol,
@@ -224,7 +256,7 @@ final class MarathonLbLabels {
     VirtualService.Builder vs =
         VirtualService.newBuilder()
             .setMeta(meta)
-            .setPoolRef(meta.getName())
+            .setPoolRef(poolRef)
             .addServices(Service.newBuilder().setPort(port).setProtocol(protocol));
     if (group.equals(MarathonLbSettings.INTERNAL)) {
       vs.setEastWest(true);
@@ -262,6 +294,7 @@ final class MarathonLbLabels {
 
   private static VirtualService child(
       ObjectMeta meta,
+      String poolRef,
       String group,
       String vhost,
       Protocol protocol,
@@ -271,9 +304,7 @@ final class MarathonLbLabels {
       List<LabelError> errors) {
     String name = meta.getName() + "/vhost";
     VirtualService.Builder vs =
-        VirtualService.newBuilder()
-            .setMeta(meta.toBuilder().setName(name))
-            .setPoolRef(meta.getName());
+        VirtualService.newBuilder().setMeta(meta.toBuilder().setName(name)).setPoolRef(poolRef);
     String parent = settings.marathonLb().parents().get(group);
     if (parent == null) {
       errors.add(

@@ -70,8 +70,16 @@ public final class ProxyTranslator {
    * default).
    */
   public Result translate(String framework, MarathonApp app) {
+    return translate(framework, app, List.of());
+  }
+
+  /**
+   * As {@link #translate(String, MarathonApp)}, with {@code others}: the apps that share the app's
+   * marathon-lb deployment group (see {@link #deploymentGroup}), whose pair it may be part of.
+   */
+  public Result translate(String framework, MarathonApp app, List<MarathonApp> others) {
     if (MarathonLbLabels.applies(app)) {
-      return MarathonLbLabels.translate(framework, app, settings);
+      return MarathonLbLabels.translate(framework, app, settings, others);
     }
     List<LabelError> errors = new ArrayList<>();
     JsonNode label = aviProxy(app, errors);
@@ -466,6 +474,21 @@ public final class ProxyTranslator {
                 .setMarathonFramework(frameworkName(framework)))
         .build();
   }
+
+  /**
+   * The marathon-lb blue/green deployment group {@code app} belongs to ("/shop/web" for {@code
+   * HAPROXY_DEPLOYMENT_GROUP=web} of an app in /shop); null when none.
+   */
+  public static String deploymentGroup(MarathonApp app) {
+    return MarathonLbLabels.applies(app) ? MarathonLbDeployments.groupId(app) : null;
+  }
+
+  /**
+   * The order apps are written in so that what one refers to exists first: the newer app of a
+   * blue/green pair (whose pool the older one's refers to) before the older one.
+   */
+  public static final java.util.Comparator<MarathonApp> WRITE_ORDER =
+      java.util.Comparator.comparing(MarathonLbDeployments::startedAt).reversed();
 
   /** "/shop/web" becomes "shop/web"; apps of other Marathon instances carry its name first. */
   static String baseName(String framework, String appId) {

@@ -52,6 +52,9 @@ public final class PolicyWriter implements AutoCloseable {
   private final PolicyServiceGrpc.PolicyServiceBlockingStub policy;
   private final Duration coalesce;
   private final Set<String> dirty = new LinkedHashSet<>();
+
+  private final DeploymentGroups deploymentGroups = new DeploymentGroups(); // guarded by dirty
+
   private final Map<String, List<LabelError>> rejected = new ConcurrentHashMap<>();
 
   /** Apps whose last write failed (wrong labels, or refused), with the errors logged for them. */
@@ -113,12 +116,18 @@ public final class PolicyWriter implements AutoCloseable {
       if (deltas == null) {
         AppModel.Snapshot snapshot = model.snapshot();
         snapshot.apps().forEach(a -> dirty.add(a.id()));
+        deploymentGroups.reset(snapshot.apps());
         dirty.add(SWEEP);
         seenRevision = snapshot.revision();
       } else {
         for (AppModel.Delta delta : deltas) {
-          delta.upserted().forEach(a -> dirty.add(a.id()));
-          dirty.addAll(delta.removedApps());
+          delta
+              .upserted()
+              .forEach(
+                  a ->
+                      dirty.addAll(
+                          deploymentGroups.changed(a.id(), ProxyTranslator.deploymentGroup(a))));
+          delta.removedApps().forEach(id -> dirty.addAll(deploymentGroups.changed(id, null)));
           seenRevision = delta.revision();
         }
       }
@@ -143,16 +152,17 @@ public final class PolicyWriter implements AutoCloseable {
             return;
           }
         }
-        batch = new LinkedHashSet<>(dirty);
+        batch = inWriteOrder(dirty);
         dirty.clear();
       }
       Set<String> retry = new HashSet<>();
+      List<String> again = new ArrayList<>();
       for (String appId : batch) {
         try {
           if (appId.equals(SWEEP)) {
             sweep();
-          } else {
-            write(appId);
+          } else if (!write(appId)) {
+            again.add(appId);
           }
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
@@ -161,6 +171,15 @@ public final class PolicyWriter implements AutoCloseable {
           } else {
             log.warn("[{}] writing policy for {} failed: {}", framework, appId, e.getStatus());
           }
+        }
+      }
+      // an app refused for what another app of the batch held (a blue/green deployment's
+      // listeners, passing to the newer app once the older one's are gone) is written once more
+      for (String appId : again) {
+        try {
+          write(appId);
+        } catch (StatusRuntimeException e) {
+          retry.add(appId);
         }
       }
       if (!retry.isEmpty()) {
@@ -173,17 +192,41 @@ public final class PolicyWriter implements AutoCloseable {
     }
   }
 
-  /** Makes policy hold exactly what the app makes of itself (nothing when it is gone). */
-  private void write(String appId) {
+  /**
+   * {@code appIds} in the order to write them: apps that exist before gone ones (an app taking over
+   * its deployment group's listeners from a gone one first), and the newer app of a blue/green pair
+   * (whose pool the older one's names) before the older.
+   */
+  private Set<String> inWriteOrder(Set<String> appIds) {
+    List<MarathonApp> present = new ArrayList<>();
+    Set<String> ordered = new LinkedHashSet<>();
+    for (String id : appIds) {
+      MarathonApp app = id.equals(SWEEP) ? null : model.app(id);
+      if (app != null) {
+        present.add(app);
+      }
+    }
+    present.sort(ProxyTranslator.WRITE_ORDER); // stable: other apps keep their order
+    present.forEach(a -> ordered.add(a.id()));
+    ordered.addAll(appIds);
+    return ordered;
+  }
+
+  /**
+   * Makes policy hold exactly what the app makes of itself (nothing when it is gone); false when
+   * policy-svc refused some of it.
+   */
+  private boolean write(String appId) {
     MarathonApp app = model.app(appId);
-    ProxyTranslator.Result result = app == null ? null : translator.translate(framework, app);
+    ProxyTranslator.Result result =
+        app == null ? null : translator.translate(framework, app, deploymentPeers(app));
     if (result != null && !result.ok()) {
       logOnce(appId, result.errors());
-      return; // the app keeps the objects it had
+      return true; // the app keeps the objects it had
     }
     if (result != null && result.equals(written.get(appId))) {
       failing.remove(appId); // labels fixed back to what policy already holds
-      return; // unchanged: rewriting would only bump revisions and wake every watcher
+      return true; // unchanged: rewriting would only bump revisions and wake every watcher
     }
     List<Pool> pools = result == null ? List.of() : result.pools();
     List<VirtualService> services = result == null ? List.of() : result.virtualServices();
@@ -237,6 +280,20 @@ public final class PolicyWriter implements AutoCloseable {
       rejected.put(appId, List.copyOf(refusals));
       logOnce(appId, refusals);
     }
+    return refusals.isEmpty();
+  }
+
+  /** The other apps of {@code app}'s deployment group; none when it has no group. */
+  private List<MarathonApp> deploymentPeers(MarathonApp app) {
+    String group = ProxyTranslator.deploymentGroup(app);
+    if (group == null) {
+      return List.of();
+    }
+    List<String> ids;
+    synchronized (dirty) {
+      ids = deploymentGroups.peers(app.id(), group);
+    }
+    return ids.stream().map(model::app).filter(java.util.Objects::nonNull).toList();
   }
 
   /** Removes objects of this Marathon's apps that are no longer in the model. */

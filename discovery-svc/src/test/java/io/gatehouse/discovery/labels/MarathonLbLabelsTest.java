@@ -13,6 +13,7 @@ import io.gatehouse.discovery.marathon.MarathonApp;
 import io.gatehouse.testsupport.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,8 @@ class MarathonLbLabelsTest {
                     "HAPROXY_1_VHOST", "db.example.com",
                     "HAPROXY_7_PORT", "80",
                     "HAPROXY_0_FRONTEND_HEAD", "frontend x",
-                    "HAPROXY_DEPLOYMENT_GROUP", "blue",
+                    "HAPROXY_DEPLOYMENT_GROUP", "Blue Team",
+                    "HAPROXY_DEPLOYMENT_UNKNOWN", "x",
                     "avi_proxy", "{}")));
     assertThat(bad.virtualServices()).isEmpty();
     assertThat(bad.errors())
@@ -126,8 +128,57 @@ class MarathonLbLabelsTest {
             tuple("HAPROXY_1_VHOST", "INVALID_VALUE"), // dmz has no parent
             tuple("HAPROXY_7_PORT", "INVALID_VALUE"),
             tuple("HAPROXY_0_FRONTEND_HEAD", "UNSUPPORTED_LABEL"),
-            tuple("HAPROXY_DEPLOYMENT_GROUP", "UNSUPPORTED_LABEL"),
+            tuple("HAPROXY_DEPLOYMENT_GROUP", "INVALID_VALUE"),
+            tuple("HAPROXY_DEPLOYMENT_UNKNOWN", "UNSUPPORTED_LABEL"),
             tuple("avi_proxy", "INVALID_VALUE"));
+  }
+
+  @Test
+  void aBlueGreenPairIsOneListenerOverAWeightedPairOfPoolsThatPassesToTheNewerApp()
+      throws Exception {
+    Path zdd =
+        SharedFixtures.require(
+            "marathon/marathon-lb/v2-apps-embed-tasks-2016-bridge-zdd-ports.json");
+    ObjectNode greenJson = (ObjectNode) JSON.readTree(Files.readString(zdd)).get("apps").get(0);
+    MarathonApp green = AppParser.parse(greenJson); // deployed first, 3 instances, on 10000
+    ObjectNode blueJson = greenJson.deepCopy();
+    blueJson.put("id", "/nginx-blue").put("instances", 1);
+    blueJson.putArray("ports").add(10001); // zdd gives the newer app the alt port
+    ((ObjectNode) blueJson.at("/container/docker/portMappings/0")).put("servicePort", 10001);
+    ((ObjectNode) blueJson.get("labels"))
+        .put("HAPROXY_DEPLOYMENT_COLOUR", "blue")
+        .put("HAPROXY_DEPLOYMENT_STARTED_AT", "2016-02-01T14:57:54.371005");
+    MarathonApp blue = AppParser.parse(blueJson);
+
+    ProxyTranslator.Result greenAlone = translator.translate("default", green, List.of());
+    assertThat(greenAlone.errors()).isEmpty();
+    assertThat(greenAlone.virtualServices())
+        .extracting(v -> v.getMeta().getName(), VirtualService::getPoolRef)
+        .containsExactly(tuple("nginx/10000", "nginx-green/10000"));
+
+    ProxyTranslator.Result older = translator.translate("default", green, List.of(blue));
+    ProxyTranslator.Result newer = translator.translate("default", blue, List.of(green));
+    assertThat(older.errors()).isEmpty();
+    assertThat(older.virtualServices()).isEqualTo(greenAlone.virtualServices());
+    assertThat(older.pools().get(0).getAbPool().getPoolRef()).isEqualTo("nginx-blue/10001");
+    assertThat(older.pools().get(0).getAbPool().getRatio()).isEqualTo(25); // 1 of 4 instances
+    assertThat(newer.errors()).isEmpty();
+    assertThat(newer.virtualServices()).isEmpty();
+    assertThat(newer.pools())
+        .extracting(p -> p.getMeta().getName())
+        .containsExactly("nginx-blue/10001");
+
+    ProxyTranslator.Result blueAlone = translator.translate("default", blue, List.of());
+    assertThat(blueAlone.virtualServices())
+        .extracting(v -> v.getMeta().getName(), VirtualService::getPoolRef)
+        .containsExactly(tuple("nginx/10000", "nginx-blue/10001"));
+    assertThat(ProxyTranslator.deploymentGroup(blue)).isEqualTo("/nginx");
+
+    ObjectNode thirdJson = blueJson.deepCopy().put("id", "/nginx-red");
+    MarathonApp third = AppParser.parse(thirdJson);
+    assertThat(translator.translate("default", green, List.of(blue, third)).errors())
+        .extracting(LabelError::label, LabelError::code)
+        .containsExactly(tuple("HAPROXY_DEPLOYMENT_GROUP", "INVALID_VALUE"));
   }
 
   /** An app with three host ports, 10001 to 10003. */

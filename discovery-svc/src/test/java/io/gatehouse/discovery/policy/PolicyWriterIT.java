@@ -157,6 +157,58 @@ class PolicyWriterIT {
     await().atMost(WAIT).until(() -> services("/broken").size() == 1);
   }
 
+  @Test
+  void aBlueGreenDeploymentSharesItsListenerByInstancesAndHandsItToTheNewerApp() {
+    sim().post("/v2/apps", zddApp("green", 3, 10301, "2026-12-04T10:00:00"));
+    await().atMost(WAIT).until(() -> services("/zdd/web-green").size() == 1);
+    assertThat(services("/zdd/web-green").get(0).getMeta().getName()).isEqualTo("zdd/web/10300");
+
+    sim().post("/v2/apps", zddApp("blue", 1, 10302, "2026-12-04T11:00:00.123456"));
+    await().atMost(WAIT).until(() -> greenShare() == 25); // the newer app has 1 of 4 instances
+    assertThat(pool("zdd/web-green/10301").getAbPool().getPoolRef())
+        .isEqualTo("zdd/web-blue/10302");
+    assertThat(services("/zdd/web-blue")).isEmpty();
+
+    sim().put("/v2/apps/zdd/web-blue", "{\"instances\": 3}");
+    await().atMost(WAIT).until(() -> greenShare() == 50);
+
+    sim().delete("/v2/apps/zdd/web-green?force=true");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                services("/zdd/web-blue").size() == 1
+                    && services("/zdd/web-blue").get(0).getPoolRef().equals("zdd/web-blue/10302"));
+    assertThat(services("/zdd/web-blue").get(0).getMeta().getName()).isEqualTo("zdd/web/10300");
+    await().atMost(WAIT).until(() -> services("/zdd/web-green").isEmpty());
+    assertThat(writer.failing()).doesNotContainKeys("/zdd/web-green", "/zdd/web-blue");
+  }
+
+  /** The older app's share to the newer one; -1 before the pair is written. */
+  private int greenShare() {
+    io.gatehouse.api.policy.v1.Pool green = pool("zdd/web-green/10301");
+    return green == null || !green.hasAbPool() ? -1 : green.getAbPool().getRatio();
+  }
+
+  private io.gatehouse.api.policy.v1.Pool pool(String name) {
+    try {
+      return operator()
+          .getPool(io.gatehouse.api.policy.v1.GetPoolRequest.newBuilder().setName(name).build());
+    } catch (io.grpc.StatusRuntimeException notYet) {
+      return null;
+    }
+  }
+
+  /** An app of zdd's pair for marathon-lb: group "web" in /zdd, listening on 10300. */
+  private static String zddApp(String colour, int instances, int servicePort, String startedAt) {
+    return ("{\"id\": \"/zdd/web-%s\", \"instances\": %d, \"cmd\": \"serve\","
+            + " \"portDefinitions\": [{\"port\": %d}], \"labels\": {\"HAPROXY_GROUP\": \"internal\","
+            + " \"HAPROXY_0_PORT\": \"10300\", \"HAPROXY_DEPLOYMENT_GROUP\": \"web\","
+            + " \"HAPROXY_DEPLOYMENT_COLOUR\": \"%s\", \"HAPROXY_DEPLOYMENT_ALT_PORT\": \"10302\","
+            + " \"HAPROXY_DEPLOYMENT_STARTED_AT\": \"%s\"}}")
+        .formatted(colour, instances, servicePort, colour, startedAt);
+  }
+
   private List<VirtualService> services(String appId) {
     return operator()
         .listVirtualServices(
