@@ -24,7 +24,6 @@ import io.gatehouse.engine.udp.UdpListeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,10 +62,15 @@ public final class ServiceEngine implements AutoCloseable {
   private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
   private final Map<String, TlsContext> tls = new java.util.HashMap<>();
 
-  /** A certificate's TLS context, kept while the certificate stays the same. */
-  private record TlsContext(CertificateConfig config, SslContext context, List<String> names) {
+  /** A certificate's TLS contexts, kept while the certificate stays the same. */
+  private record TlsContext(
+      CertificateConfig config, ServerCertificates.Contexts contexts, List<String> names) {
     TlsContext(CertificateConfig config) {
-      this(config, TlsContexts.serverContext(config), TlsContexts.serverNames(config));
+      this(
+          config,
+          new ServerCertificates.Contexts(
+              TlsContexts.serverContext(config, false), TlsContexts.serverContext(config, true)),
+          TlsContexts.serverNames(config));
     }
   }
 
@@ -269,7 +273,7 @@ public final class ServiceEngine implements AutoCloseable {
     }
     for (String name : names) {
       TlsContext context = contexts.get(name);
-      named.add(new ServerCertificates.Named(context.context(), context.names()));
+      named.add(new ServerCertificates.Named(context.contexts(), context.names()));
     }
     return ServerCertificates.of(named);
   }

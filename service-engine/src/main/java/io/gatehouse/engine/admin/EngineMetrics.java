@@ -132,6 +132,31 @@ final class EngineMetrics implements MultiCollector {
       }
     }
     snapshots.metricSnapshot(limited.build());
+    CounterSnapshot.Builder goaways =
+        CounterSnapshot.builder()
+            .name("gatehouse_se_http2_connection_errors")
+            .help(
+                "HTTP/2 client connections the engine ended with GOAWAY, by error (enhance_your_calm:"
+                    + " floods of resets or control frames)");
+    for (VirtualService vs : services) {
+      for (io.netty.handler.codec.http2.Http2Error error :
+          io.netty.handler.codec.http2.Http2Error.values()) {
+        long n = vs.stats().http2ConnectionErrors(error);
+        if (n > 0 || error == io.netty.handler.codec.http2.Http2Error.ENHANCE_YOUR_CALM) {
+          goaways.dataPoint(
+              CounterDataPointSnapshot.builder()
+                  .labels(
+                      Labels.of(
+                          "virtual_service",
+                          vs.name(),
+                          "error",
+                          error.name().toLowerCase(java.util.Locale.ROOT)))
+                  .value(n)
+                  .build());
+        }
+      }
+    }
+    snapshots.metricSnapshot(goaways.build());
     snapshots.metricSnapshot(
         memberGauge(
             "gatehouse_se_member_up",

@@ -11,7 +11,6 @@ import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.timing.TcpRtt;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -334,7 +333,7 @@ final class HttpExchange {
     ChannelPipeline clientPipeline = client.pipeline();
     clientPipeline.addLast("relay-idle", new RelayIdleTimeout(connection.relayIdleTimeout()));
     clientPipeline.addLast(
-        "relay", new RelayHandler(server, stats::bytesIn, stats::connectionClosed));
+        "relay", new RelayHandler(server, stats::bytesIn, () -> {})); // counted till it closes
     clientPipeline.remove("expect-continue");
     clientPipeline.remove("codec");
     clientPipeline.remove(frontend);
@@ -365,7 +364,7 @@ final class HttpExchange {
       ctx.flush();
       frontend.awaitRequest();
     } else {
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      frontend.closeAfterResponse();
     }
   }
 

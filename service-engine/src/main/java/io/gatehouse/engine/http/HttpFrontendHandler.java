@@ -51,7 +51,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private Deadline responseDeadline; // for the current exchange's response
   private boolean firstRequest = true;
   private boolean headStarted; // bytes of the next request head have arrived
-  private ServerCodec codec;
+  private ServerCodec codec; // null on an HTTP/2 stream
+  private final boolean stream;
 
   HttpFrontendHandler(
       VirtualService service,
@@ -59,11 +60,26 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       HttpSettings settings,
       String scheme,
       Duration relayIdleTimeout) {
+    this(service, upstreams, settings, scheme, relayIdleTimeout, false);
+  }
+
+  /**
+   * @param stream whether the channel is an HTTP/2 stream (one request; its connection is counted
+   *     and retired by the connection's own handlers) rather than an HTTP/1.1 connection
+   */
+  HttpFrontendHandler(
+      VirtualService service,
+      UpstreamConnections upstreams,
+      HttpSettings settings,
+      String scheme,
+      Duration relayIdleTimeout,
+      boolean stream) {
     this.service = service;
     this.upstreams = upstreams;
     this.settings = settings;
     this.scheme = scheme;
     this.relayIdleTimeout = relayIdleTimeout;
+    this.stream = stream;
   }
 
   @Override
@@ -81,9 +97,24 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             });
   }
 
+  /**
+   * Starts serving a connection whose protocol became known after it was active (after ALPN, or its
+   * first bytes), so this handler missed its activation.
+   */
+  void startLate() {
+    start(ctx);
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    service.stats().connectionOpened();
+    start(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void start(ChannelHandlerContext ctx) {
+    if (connection != null) {
+      return;
+    }
     InetAddress client =
         ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     String clientAddress =
@@ -99,10 +130,12 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             scheme,
             clientAddress,
             responseDeadline,
-            TcpRtt.ofHandshake(ctx.channel()), // at accept: the handshake's round trip
+            TcpRtt.atAccept(stream ? ctx.channel().parent() : ctx.channel()),
             relayIdleTimeout,
             client);
-    service.opened(ctx.channel());
+    if (!stream) {
+      service.opened(ctx.channel());
+    }
     awaitRequest();
   }
 
@@ -119,7 +152,9 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    service.stats().connectionClosed();
+    if (connection == null) {
+      return; // never started
+    }
     requestDeadline.cancel();
     responseDeadline.cancel();
     if (exchange != null) {
@@ -167,7 +202,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (exchange == null) {
-      if (!headStarted && codec.headInProgress()) {
+      if (!headStarted && codec != null && codec.headInProgress()) {
         // the first bytes of the next head: from now on it has the head timeout to arrive whole,
         // on a kept connection as on a new one
         headStarted = true;
@@ -241,6 +276,20 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
     requestDeadline.arm(limit.toNanos());
     ctx.read();
+  }
+
+  /**
+   * Ends the connection once what is written has gone: an HTTP/1.1 connection after its last byte,
+   * an HTTP/2 stream (whose response has ended it) by closing it.
+   */
+  void closeAfterResponse() {
+    if (stream) {
+      ctx.flush();
+      ctx.close();
+    } else {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
   }
 
   /** Whether {@code candidate} is the exchange this connection serves now. */

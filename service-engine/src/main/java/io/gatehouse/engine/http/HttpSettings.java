@@ -1,6 +1,7 @@
 package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.analytics.ClientLogs;
+import io.gatehouse.engine.http2.Http2Limits;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param maxIdlePerMember idle keep-alive connections kept per member and event loop
  * @param timing whether every request is timed (its components into histograms)
  * @param clientLogs where requests worth a client log go
+ * @param http2 what one HTTP/2 client connection may ask
  */
 public record HttpSettings(
     int maxInitialLineLength,
@@ -29,7 +31,32 @@ public record HttpSettings(
     Duration readIdleTimeout,
     int maxIdlePerMember,
     boolean timing,
-    ClientLogs clientLogs) {
+    ClientLogs clientLogs,
+    Http2Limits http2) {
+
+  /** Settings with HTTP/2's defaults, its header list as large as HTTP/1.1's header block. */
+  public HttpSettings(
+      int maxInitialLineLength,
+      int maxHeaderSize,
+      Duration headerTimeout,
+      Duration idleTimeout,
+      Duration firstByteTimeout,
+      Duration readIdleTimeout,
+      int maxIdlePerMember,
+      boolean timing,
+      ClientLogs clientLogs) {
+    this(
+        maxInitialLineLength,
+        maxHeaderSize,
+        headerTimeout,
+        idleTimeout,
+        firstByteTimeout,
+        readIdleTimeout,
+        maxIdlePerMember,
+        timing,
+        clientLogs,
+        Http2Limits.defaults(maxHeaderSize));
+  }
 
   public static HttpSettings defaults() {
     return new HttpSettings(
@@ -55,7 +82,8 @@ public record HttpSettings(
         readIdleTimeout,
         maxIdlePerMember,
         timing,
-        clientLogs);
+        clientLogs,
+        http2);
   }
 
   /** The same settings with client logs going to {@code logs}. */
@@ -69,6 +97,7 @@ public record HttpSettings(
         readIdleTimeout,
         maxIdlePerMember,
         timing,
-        logs);
+        logs,
+        http2);
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.listener;
 
+import io.netty.handler.codec.http2.Http2Error;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,6 +38,7 @@ public final class ServiceStats {
   private final LongAdder requests = new LongAdder();
   private final LongAdder denied = new LongAdder();
   private final LongAdder policyDenied = new LongAdder();
+  private final LongAdder[] http2Errors = new LongAdder[Http2Error.values().length];
   private final LongAdder[] responsesByClass = new LongAdder[6];
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
@@ -47,6 +49,9 @@ public final class ServiceStats {
     }
     for (int i = 0; i < refused.length; i++) {
       refused[i] = new LongAdder();
+    }
+    for (int i = 0; i < http2Errors.length; i++) {
+      http2Errors[i] = new LongAdder();
     }
   }
 
@@ -96,6 +101,18 @@ public final class ServiceStats {
 
   public long deniedConnections() {
     return denied.sum();
+  }
+
+  /**
+   * An HTTP/2 connection the engine ended for {@code error} (GOAWAY): a client that broke the
+   * protocol or a limit (ENHANCE_YOUR_CALM for floods of resets or control frames).
+   */
+  public void http2ConnectionError(Http2Error error) {
+    http2Errors[error.ordinal()].increment();
+  }
+
+  public long http2ConnectionErrors(Http2Error error) {
+    return http2Errors[error.ordinal()].sum();
   }
 
   /** A request an HTTP policy rule refused. */

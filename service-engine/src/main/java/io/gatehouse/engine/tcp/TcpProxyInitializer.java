@@ -50,7 +50,7 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast("security", new SecurityFilter(service));
     pipeline.addLast("rate", new RateLimitFilter(service));
     if (tls) {
-      TlsTermination.addTo(pipeline, service);
+      TlsTermination.addTo(pipeline, service, false);
     }
     pipeline.addLast("relay-idle", new RelayIdleTimeout(limits.relayIdleTimeout()));
     pipeline.addLast("relay", new TcpFrontendHandler(service, transport, members, logs));

@@ -3,6 +3,7 @@ package io.gatehouse.engine.timing;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
@@ -21,7 +22,19 @@ public final class TcpRtt {
         }
       };
 
+  /** The handshake's round trip, read when the connection was accepted (µs; 0: unknown). */
+  public static final AttributeKey<Long> AT_ACCEPT = AttributeKey.valueOf("gatehouse.tcp-rtt");
+
   private TcpRtt() {}
+
+  /**
+   * The handshake's round trip of {@code channel} as read when it was accepted ({@link
+   * #AT_ACCEPT}), or read now when it was not.
+   */
+  public static long atAccept(Channel channel) {
+    Long kept = channel.attr(AT_ACCEPT).get();
+    return kept != null ? kept : ofHandshake(channel);
+  }
 
   /** The handshake's round trip of a just-established {@code channel}, in µs; 0 when unknown. */
   public static long ofHandshake(Channel channel) {

@@ -12,24 +12,36 @@ import java.util.Map;
  * has it), else the default. Immutable: a change builds a new one, which new handshakes use.
  */
 public final class ServerCertificates {
-  private final SslContext defaultContext;
+  private final Contexts defaultContext;
   private final boolean single;
-  private final Map<String, SslContext> exact;
-  private final Map<String, SslContext> wildcard; // by the suffix after "*."
+  private final Map<String, Contexts> exact;
+  private final Map<String, Contexts> wildcard; // by the suffix after "*."
 
   private ServerCertificates(
-      SslContext defaultContext,
+      Contexts defaultContext,
       boolean single,
-      Map<String, SslContext> exact,
-      Map<String, SslContext> wildcard) {
+      Map<String, Contexts> exact,
+      Map<String, Contexts> wildcard) {
     this.defaultContext = defaultContext;
     this.single = single;
     this.exact = exact;
     this.wildcard = wildcard;
   }
 
-  /** A certificate's context and the names it carries. */
-  public record Named(SslContext context, List<String> serverNames) {}
+  /**
+   * A certificate's two contexts: {@code plain} for TCP listeners, which relay bytes and so must
+   * not agree to an application protocol, and {@code http} for HTTP listeners, which offers HTTP/2
+   * and HTTP/1.1 by ALPN.
+   */
+  public record Contexts(SslContext plain, SslContext http) {
+    /** The one for an HTTP listener, or for a TCP one. */
+    public SslContext of(boolean forHttp) {
+      return forHttp ? http : plain;
+    }
+  }
+
+  /** A certificate's contexts and the names it carries. */
+  public record Named(Contexts contexts, List<String> serverNames) {}
 
   /**
    * The certificates in order of precedence: the first is the default, and a name two carry goes to
@@ -39,20 +51,20 @@ public final class ServerCertificates {
     if (certificates.isEmpty()) {
       return null;
     }
-    Map<String, SslContext> exact = new HashMap<>();
-    Map<String, SslContext> wildcard = new HashMap<>();
+    Map<String, Contexts> exact = new HashMap<>();
+    Map<String, Contexts> wildcard = new HashMap<>();
     for (Named certificate : certificates) {
       for (String name : certificate.serverNames()) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.startsWith("*.")) {
-          wildcard.putIfAbsent(lower.substring(2), certificate.context());
+          wildcard.putIfAbsent(lower.substring(2), certificate.contexts());
         } else {
-          exact.putIfAbsent(lower, certificate.context());
+          exact.putIfAbsent(lower, certificate.contexts());
         }
       }
     }
     return new ServerCertificates(
-        certificates.get(0).context(),
+        certificates.get(0).contexts(),
         certificates.size() == 1,
         Map.copyOf(exact),
         Map.copyOf(wildcard));
@@ -63,17 +75,17 @@ public final class ServerCertificates {
     return single;
   }
 
-  public SslContext defaultContext() {
+  public Contexts defaultContext() {
     return defaultContext;
   }
 
-  /** The context for a client that asked for {@code serverName} (null: it sent none). */
-  public SslContext forServerName(String serverName) {
+  /** The contexts for a client that asked for {@code serverName} (null: it sent none). */
+  public Contexts forServerName(String serverName) {
     if (serverName == null) {
       return defaultContext;
     }
     String name = serverName.toLowerCase(Locale.ROOT);
-    SslContext found = exact.get(name);
+    Contexts found = exact.get(name);
     if (found == null) {
       int dot = name.indexOf('.');
       found = dot < 0 ? null : wildcard.get(name.substring(dot + 1));

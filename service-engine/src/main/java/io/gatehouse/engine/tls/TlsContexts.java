@@ -1,6 +1,8 @@
 package io.gatehouse.engine.tls;
 
 import io.gatehouse.engine.config.CertificateConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
@@ -32,13 +34,23 @@ public final class TlsContexts {
 
   private TlsContexts() {}
 
+  /** What an HTTP listener offers by ALPN: HTTP/2 first, HTTP/1.1 for every other client. */
+  private static final ApplicationProtocolConfig HTTP_PROTOCOLS =
+      new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2,
+          ApplicationProtocolNames.HTTP_1_1);
+
   /**
-   * A server context presenting {@code certificate}.
+   * A server context presenting {@code certificate}; with {@code http}, offering HTTP/2 and
+   * HTTP/1.1 by ALPN.
    *
    * @throws IllegalArgumentException saying why the certificate or key cannot be used (never
    *     quoting the key)
    */
-  public static SslContext serverContext(CertificateConfig certificate) {
+  public static SslContext serverContext(CertificateConfig certificate, boolean http) {
     X509Certificate leaf = leaf(certificate.certificatePem());
     PrivateKey key = privateKey(certificate.privateKeyPem());
     if (!belongsTo(key, leaf.getPublicKey())) {
@@ -48,12 +60,16 @@ public final class TlsContexts {
               + ")");
     }
     try {
-      return SslContextBuilder.forServer(
+      SslContextBuilder builder =
+          SslContextBuilder.forServer(
               new ByteArrayInputStream(
                   certificate.certificatePem().getBytes(StandardCharsets.US_ASCII)),
               new ByteArrayInputStream(
-                  certificate.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
-          .build();
+                  certificate.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
+      if (http) {
+        builder.applicationProtocolConfig(HTTP_PROTOCOLS);
+      }
+      return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("the certificate cannot be used: " + firstLine(e));
     }

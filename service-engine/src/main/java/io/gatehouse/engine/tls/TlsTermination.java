@@ -16,8 +16,11 @@ import io.netty.util.Mapping;
 public final class TlsTermination {
   private TlsTermination() {}
 
-  /** Adds the TLS handler (named "tls"), or a closer when the service has no certificate now. */
-  public static void addTo(ChannelPipeline pipeline, VirtualService service) {
+  /**
+   * Adds the TLS handler (named "tls"), or a closer when the service has no certificate now; {@code
+   * http} offers HTTP/2 and HTTP/1.1 by ALPN, otherwise no application protocol is agreed.
+   */
+  public static void addTo(ChannelPipeline pipeline, VirtualService service, boolean http) {
     ServerCertificates certificates = service.tls();
     if (certificates == null) {
       pipeline.addLast(
@@ -32,14 +35,15 @@ public final class TlsTermination {
       return;
     }
     if (certificates.single()) {
-      pipeline.addLast("tls", certificates.defaultContext().newHandler(pipeline.channel().alloc()));
+      pipeline.addLast(
+          "tls", certificates.defaultContext().of(http).newHandler(pipeline.channel().alloc()));
       return;
     }
     // looked up when the ClientHello arrives, from the certificates the service has then
     Mapping<String, SslContext> byServerName =
         serverName -> {
           ServerCertificates now = service.tls();
-          return (now != null ? now : certificates).forServerName(serverName);
+          return (now != null ? now : certificates).forServerName(serverName).of(http);
         };
     pipeline.addLast("tls", new SniHandler(byServerName));
   }
