@@ -40,6 +40,10 @@ public final class PoolKind extends PolicyKind<Pool> {
     }
     v.require(
         pool.getLbAlgorithm() != LbAlgorithm.UNRECOGNIZED, "lb_algorithm", "unknown algorithm");
+    v.require(
+        pool.getMemberProtocol() != io.gatehouse.api.policy.v1.MemberProtocol.UNRECOGNIZED,
+        "member_protocol",
+        "unknown protocol");
     if (pool.hasAbPool()) {
       Violations ab = v.in("ab_pool");
       ab.require(!pool.getAbPool().getPoolRef().isEmpty(), "pool_ref", "name the B pool");

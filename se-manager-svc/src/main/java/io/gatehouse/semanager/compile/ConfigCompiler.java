@@ -262,7 +262,8 @@ public final class ConfigCompiler {
             .setLbAlgorithm(pool.getLbAlgorithm())
             .setConsistentHash(pool.getConsistentHash())
             .setDrainingTimeout(pool.getDrainingTimeout())
-            .setPassiveHealth(pool.getPassiveHealth());
+            .setPassiveHealth(pool.getPassiveHealth())
+            .setMemberProtocol(pool.getMemberProtocol());
     if (pool.hasAbPool()) {
       resource.setAbPool(pool.getAbPool());
     }

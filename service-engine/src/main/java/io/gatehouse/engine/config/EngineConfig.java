@@ -161,6 +161,19 @@ public record EngineConfig(
                   "no pool named \"" + action.getPoolRef() + "\""));
         }
       }
+      PoolConfig served = pools.get(vs.pool());
+      if (served != null
+          && served.memberProtocol() != MemberProtocol.HTTP1
+          && vs.listeners().stream().anyMatch(l -> l.protocol() != Protocol.HTTP)) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                at + ".pool",
+                "pool \""
+                    + vs.pool()
+                    + "\" speaks "
+                    + served.memberProtocol()
+                    + " to its members, which only an HTTP listener's requests can use"));
+      }
       if (vs.child()) {
         VirtualHosts.validateChild(vs, virtualServices, violations);
       } else if (vs.listeners().isEmpty()) {

@@ -24,6 +24,7 @@ import java.util.List;
  * @param ejectAfter5xx HTTP 5xx responses in a row that take a member out of rotation for {@code
  *     ejectFor} (passive health); 0 never ejects
  * @param abPool the B pool that takes a share of the traffic; null for none
+ * @param memberProtocol what the engine speaks to the members of an HTTP service
  */
 public record PoolConfig(
     String name,
@@ -36,7 +37,8 @@ public record PoolConfig(
     String hashHeader,
     Duration drainingTimeout,
     int ejectAfter5xx,
-    AbPoolConfig abPool) {
+    AbPoolConfig abPool,
+    MemberProtocol memberProtocol) {
   /** How long a removed member keeps its in-flight requests when nothing else is said. */
   public static final Duration DEFAULT_DRAINING_TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,6 +50,35 @@ public record PoolConfig(
     requireNonNull(ejectFor, "ejectFor");
     requireNonNull(drainingTimeout, "drainingTimeout");
     healthMonitors = List.copyOf(healthMonitors);
+    requireNonNull(memberProtocol, "memberProtocol");
+  }
+
+  /** A pool whose members speak HTTP/1.1. */
+  public PoolConfig(
+      String name,
+      LbAlgorithm algorithm,
+      List<EndpointConfig> endpoints,
+      Duration connectTimeout,
+      List<HealthMonitorConfig> healthMonitors,
+      int ejectAfter,
+      Duration ejectFor,
+      String hashHeader,
+      Duration drainingTimeout,
+      int ejectAfter5xx,
+      AbPoolConfig abPool) {
+    this(
+        name,
+        algorithm,
+        endpoints,
+        connectTimeout,
+        healthMonitors,
+        ejectAfter,
+        ejectFor,
+        hashHeader,
+        drainingTimeout,
+        ejectAfter5xx,
+        abPool,
+        MemberProtocol.HTTP1);
   }
 
   /** A pool without a B pool. */

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  *     eject_after: 3                   # connection failures in a row (0: never); the default
  *     eject_after_5xx: 0               # 5xx responses in a row (0: never); the default
  *     ab_pool: {pool: web-v2, percent: 10, sticky: false}   # a canary: 10% to pool web-v2
+ *     member_protocol: HTTP1           # or H2C (HTTP/2 in clear: gRPC members); the default
  *     eject_for: 10s                   # the default
  *     draining_timeout: 30s            # a removed member's in-flight requests; the default
  *     endpoints:
@@ -122,7 +123,8 @@ public final class StaticConfigFile {
       String hashHeader,
       String drainingTimeout,
       @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx,
-      AbPool abPool) {}
+      AbPool abPool,
+      MemberProtocol memberProtocol) {}
 
   private record AbPool(String pool, Integer percent, Boolean sticky) {}
 
@@ -230,7 +232,8 @@ public final class StaticConfigFile {
                                 required(p.abPool().pool(), "pools." + p.name() + ".ab_pool.pool"),
                                 required(
                                     p.abPool().percent(), "pools." + p.name() + ".ab_pool.percent"),
-                                Boolean.TRUE.equals(p.abPool().sticky()))))
+                                Boolean.TRUE.equals(p.abPool().sticky())),
+                        p.memberProtocol() == null ? MemberProtocol.HTTP1 : p.memberProtocol()))
             .toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()

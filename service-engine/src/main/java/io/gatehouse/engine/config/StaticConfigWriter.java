@@ -95,6 +95,9 @@ final class StaticConfigWriter {
                     .put("percent", p.abPool().percent())
                     .put("sticky", p.abPool().sticky());
               }
+              if (p.memberProtocol() != MemberProtocol.HTTP1) {
+                node.put("member_protocol", p.memberProtocol().name());
+              }
               if (p.ejectAfter5xx() > 0) {
                 node.put("eject_after_5xx", p.ejectAfter5xx());
               }

@@ -18,6 +18,7 @@ import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.HealthMonitorConfig;
 import io.gatehouse.engine.config.LbAlgorithm;
 import io.gatehouse.engine.config.ListenerConfig;
+import io.gatehouse.engine.config.MemberProtocol;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.RateLimitConfig;
@@ -119,7 +120,10 @@ final class ResourceTranslator {
                 pool.getAbPool().getPoolRef(),
                 Math.min(100, Math.max(0, pool.getAbPool().getRatio())),
                 pool.getAbPool().getSticky())
-            : null);
+            : null,
+        pool.getMemberProtocol() == io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2C
+            ? MemberProtocol.H2C
+            : MemberProtocol.HTTP1);
   }
 
   static VirtualServiceConfig virtualService(Resource resource) {

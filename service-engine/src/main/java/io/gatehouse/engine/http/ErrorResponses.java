@@ -40,6 +40,12 @@ final class ErrorResponses {
       byte[] body,
       String location,
       boolean keepAlive) {
+    write(ctx, response(status, contentType, body, location), keepAlive);
+  }
+
+  /** A response of the engine's own: {@code body} (not copied) as {@code contentType}. */
+  static FullHttpResponse response(
+      HttpResponseStatus status, String contentType, byte[] body, String location) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -50,6 +56,11 @@ final class ErrorResponses {
     if (status.code() == HttpResponseStatus.TOO_MANY_REQUESTS.code()) {
       response.headers().set(HttpHeaderNames.RETRY_AFTER, "1"); // buckets refill within seconds
     }
+    return response;
+  }
+
+  /** Sends {@code response}; closes the connection after it unless {@code keepAlive}. */
+  static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

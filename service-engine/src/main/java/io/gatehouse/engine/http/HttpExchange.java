@@ -12,10 +12,9 @@ import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -25,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,40 +163,43 @@ final class HttpExchange {
     }
     member.started();
     counted = true;
-    Channel idle = connection.upstreams().pollIdle(member.address());
+    Channel idle = pool.h2c() ? null : connection.upstreams().pollIdle(member.address());
     if (idle != null) {
       reused = true;
       attach(idle);
       return;
     }
     reused = false;
-    ChannelFuture connecting =
+    Future<Channel> connecting =
         connection
             .upstreams()
-            .connect(ctx.channel().eventLoop(), member.address(), pool.connectTimeout());
+            .open(ctx.channel().eventLoop(), member.address(), pool.connectTimeout(), pool.h2c());
     Endpoint target = member;
     connecting.addListener(
-        (ChannelFutureListener)
-            f -> {
-              if (!current() || member != target) {
-                f.channel().close();
-                return;
-              }
-              if (f.isSuccess()) {
-                target.connected();
-                // before a byte is sent: the handshake's round trip, kept for every request on it
-                f.channel()
-                    .pipeline()
-                    .get(HttpBackendHandler.class)
-                    .handshakeRtt(TcpRtt.ofHandshake(f.channel()));
-                attach(f.channel());
-              } else {
-                pool.connectFailed(target);
-                releaseMember();
-                tried.add(target);
-                connect();
-              }
-            });
+        (Future<Channel> f) -> {
+          if (!current() || member != target) {
+            if (f.isSuccess()) {
+              f.getNow().close();
+            }
+            return;
+          }
+          if (f.isSuccess()) {
+            Channel opened = f.getNow();
+            target.connected();
+            // the handshake's round trip, read before a byte was sent on the connection (an h2c
+            // stream's is its connection's), kept for every request on it
+            opened
+                .pipeline()
+                .get(HttpBackendHandler.class)
+                .handshakeRtt(TcpRtt.atAccept(opened.parent() != null ? opened.parent() : opened));
+            attach(opened);
+          } else {
+            pool.connectFailed(target);
+            releaseMember();
+            tried.add(target);
+            connect();
+          }
+        });
   }
 
   /** What a consistent-hash pool hashes: the configured header's value, or the client. */
@@ -496,12 +499,21 @@ final class HttpExchange {
 
   /** Answers the request itself (an error, a redirect to {@code location} when not null). */
   private void answer(HttpResponseStatus status, String reason, String location) {
+    if (location == null && GrpcErrors.isGrpc(head)) {
+      answer(status, GrpcErrors.response(status, reason));
+      return;
+    }
     byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
     answer(status, "text/plain; charset=utf-8", body, location);
   }
 
   /** Answers the request with {@code body} (not copied). */
   private void answer(HttpResponseStatus status, String contentType, byte[] body, String location) {
+    answer(status, ErrorResponses.response(status, contentType, body, location));
+  }
+
+  /** Answers the request with {@code response}, which says {@code status}. */
+  private void answer(HttpResponseStatus status, FullHttpResponse response) {
     end();
     if (upstream != null) {
       backend.detach();
@@ -514,7 +526,7 @@ final class HttpExchange {
     boolean bodyless =
         !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
     boolean reusable = keepAlive && (requestComplete || bodyless);
-    ErrorResponses.send(ctx, status, contentType, body, location, reusable);
+    ErrorResponses.write(ctx, response, reusable);
     if (reusable) {
       frontend.awaitRequest();
     }

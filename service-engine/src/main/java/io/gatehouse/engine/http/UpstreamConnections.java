@@ -3,13 +3,17 @@ package io.gatehouse.engine.http;
 import io.gatehouse.engine.http.framing.MemberCodec;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.pool.MemberConnections;
+import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,9 +38,11 @@ final class UpstreamConnections {
       };
 
   private final MemberConnections members;
+  private final MemberStreams streams;
 
   UpstreamConnections(Transport transport, HttpSettings settings, MemberConnections members) {
     this.members = members;
+    this.streams = new MemberStreams(transport, settings, members, this);
     this.maxIdlePerMember = settings.maxIdlePerMember();
     this.bootstrap =
         new Bootstrap()
@@ -69,8 +75,34 @@ final class UpstreamConnections {
     return null;
   }
 
+  /**
+   * A new way to {@code member} on {@code loop}: a new HTTP/1.1 connection, or with {@code h2c} a
+   * new stream on the HTTP/2 connection the loop keeps to it. Either carries the handshake's round
+   * trip in {@link TcpRtt#AT_ACCEPT} (an h2c stream, on its connection).
+   */
+  Future<Channel> open(EventLoop loop, InetSocketAddress member, Duration timeout, boolean h2c) {
+    if (h2c) {
+      return streams.open(loop, member, timeout);
+    }
+    Promise<Channel> opened = loop.newPromise();
+    ChannelFuture connecting = connect(loop, member, timeout);
+    connecting.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            connecting
+                .channel()
+                .attr(TcpRtt.AT_ACCEPT)
+                .set(TcpRtt.ofHandshake(connecting.channel()));
+            opened.trySuccess(connecting.channel());
+          } else {
+            opened.tryFailure(f.cause());
+          }
+        });
+    return opened;
+  }
+
   /** Opens a new connection to {@code member} on {@code loop}. */
-  ChannelFuture connect(EventLoop loop, InetSocketAddress member, Duration timeout) {
+  private ChannelFuture connect(EventLoop loop, InetSocketAddress member, Duration timeout) {
     ChannelFuture connecting =
         bootstrap
             .clone(loop)
@@ -88,6 +120,10 @@ final class UpstreamConnections {
    * by the next request.
    */
   void release(Channel channel) {
+    if (channel instanceof Http2StreamChannel) {
+      channel.close(); // a stream serves one request; its connection stays
+      return;
+    }
     InetSocketAddress member = (InetSocketAddress) channel.remoteAddress();
     ArrayDeque<Channel> channels = idle.get().computeIfAbsent(member, m -> new ArrayDeque<>());
     if (channels.size() >= maxIdlePerMember || !channel.isActive()) {

@@ -151,6 +151,11 @@ public final class Pool {
     return state.members();
   }
 
+  /** Whether the members speak HTTP/2 in clear (each request a stream on a shared connection). */
+  public boolean h2c() {
+    return state.config().memberProtocol() == io.gatehouse.engine.config.MemberProtocol.H2C;
+  }
+
   public Duration connectTimeout() {
     return state.config().connectTimeout();
   }

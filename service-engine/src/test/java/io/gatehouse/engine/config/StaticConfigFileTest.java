@@ -29,6 +29,7 @@ class StaticConfigFileTest {
           connect_timeout: 500ms
           draining_timeout: 5s
           eject_after_5xx: 3
+          member_protocol: H2C
           health_monitors:
             - {type: HTTP, path: /ready, method: HEAD, host_header: web.example.com,
                expected_status: [{begin: 200, end: 204}], port: 8081}
@@ -127,6 +128,7 @@ class StaticConfigFileTest {
     String written = new ObjectMapper().writeValueAsString(StaticConfigFile.render(config));
 
     assertThat(StaticConfigFile.parse(written)).isEqualTo(config);
+    assertThat(config.pools().get("web-pool").memberProtocol()).isEqualTo(MemberProtocol.H2C);
   }
 
   @Test

@@ -1,0 +1,197 @@
+package io.gatehouse.engine.http;
+
+import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.pool.MemberConnections;
+import io.gatehouse.engine.timing.TcpRtt;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Streams to members that speak HTTP/2 in clear (h2c): one connection per member and event loop,
+ * opened on the first request and shared by every request after it, each request a stream of its
+ * own that carries it as the HTTP/1.1 side of the engine sees it (a head, a body, trailers).
+ */
+final class MemberStreams {
+  private final Bootstrap bootstrap;
+  private final MemberConnections members;
+  private final HttpSettings settings;
+  private final UpstreamConnections upstreams;
+
+  private final FastThreadLocal<Map<InetSocketAddress, ChannelFuture>> connections =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<InetSocketAddress, ChannelFuture> initialValue() {
+          return new HashMap<>();
+        }
+      };
+
+  MemberStreams(
+      Transport transport,
+      HttpSettings settings,
+      MemberConnections members,
+      UpstreamConnections upstreams) {
+    this.members = members;
+    this.settings = settings;
+    this.upstreams = upstreams;
+    this.bootstrap =
+        new Bootstrap()
+            .channel(transport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            "h2",
+                            Http2FrameCodecBuilder.forClient()
+                                .initialSettings(
+                                    io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                                        .maxHeaderListSize(settings.maxHeaderSize() * 4L))
+                                .build())
+                        .addLast(
+                            "h2-streams",
+                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                  }
+                });
+  }
+
+  /**
+   * A new stream to {@code member} on {@code loop}, on the connection this loop keeps to it (opened
+   * now when it has none).
+   */
+  Future<Channel> open(EventLoop loop, InetSocketAddress member, Duration timeout) {
+    Promise<Channel> stream = loop.newPromise();
+    Map<InetSocketAddress, ChannelFuture> kept = connections.get();
+    ChannelFuture connection = kept.get(member);
+    if (connection == null || (connection.isDone() && !connection.channel().isActive())) {
+      connection =
+          bootstrap
+              .clone(loop)
+              .option(
+                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                  (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
+              .connect(member);
+      ChannelFuture opened = connection;
+      kept.put(member, opened);
+      members.track(member, opened.channel());
+      opened
+          .channel()
+          .closeFuture()
+          .addListener(f -> kept.remove(member, opened)); // the next request opens another
+      opened.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              opened.channel().attr(TcpRtt.AT_ACCEPT).set(TcpRtt.ofHandshake(opened.channel()));
+            }
+          });
+    }
+    ChannelFuture ready = connection;
+    ready.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            stream.tryFailure(f.cause());
+            return;
+          }
+          new Http2StreamChannelBootstrap(ready.channel())
+              .handler(
+                  new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel ch) {
+                      ch.config().setAutoRead(false);
+                      ch.pipeline()
+                          .addLast("codec", new Http2StreamFrameToHttpObjectCodec(false))
+                          .addLast("h2-bridge", new Bridge())
+                          .addLast("backend", new HttpBackendHandler(upstreams));
+                    }
+                  })
+              .open()
+              .addListener(
+                  (Future<Http2StreamChannel> opened) -> {
+                    if (opened.isSuccess()) {
+                      stream.trySuccess(opened.getNow());
+                    } else {
+                      stream.tryFailure(opened.cause());
+                    }
+                  });
+        });
+    return stream;
+  }
+
+  /**
+   * What crosses between the engine's HTTP/1.1 side and a member's stream: gRPC's {@code te:
+   * trailers} (a hop-by-hop header on HTTP/1.1, which the engine drops) back on the request; a
+   * response that came whole (a gRPC status with no body) as a head and an end whose trailers hold
+   * the status, the form every client reads; the codec's {@code x-http2-*} headers never passed on.
+   */
+  private static final class Bridge extends ChannelDuplexHandler {
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof HttpRequest request) {
+        request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+      }
+      ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof FullHttpResponse whole) {
+        HttpResponse head =
+            new DefaultHttpResponse(whole.protocolVersion(), whole.status(), whole.headers());
+        strip(head);
+        DefaultLastHttpContent end =
+            new DefaultLastHttpContent(whole.content(), whole.trailingHeaders());
+        for (String grpc :
+            new String[] {"grpc-status", "grpc-message", "grpc-status-details-bin"}) {
+          String value = head.headers().get(grpc);
+          if (value != null) {
+            end.trailingHeaders().set(grpc, value);
+            head.headers().remove(grpc);
+          }
+        }
+        ctx.fireChannelRead(head);
+        ctx.fireChannelRead(end);
+        return;
+      }
+      if (msg instanceof HttpResponse response) {
+        strip(response);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private static void strip(HttpResponse response) {
+      for (HttpConversionUtil.ExtensionHeaderNames name :
+          HttpConversionUtil.ExtensionHeaderNames.values()) {
+        response.headers().remove(name.text());
+      }
+    }
+  }
+}
