@@ -35,7 +35,13 @@ public final class HealthMonitorKind extends PolicyKind<HealthMonitor> {
         v.require(
             m.getTcp().getExpect().size() <= MAX_TCP_BYTES, "tcp.expect", "at most 4096 bytes");
       }
-      case CHECK_NOT_SET -> v.add("", "set http or tcp: how members are probed");
+      case GRPC ->
+          v.require(
+              m.getGrpc().getService().length() <= 256
+                  && m.getGrpc().getService().chars().allMatch(c -> c > ' ' && c < 0x7f),
+              "grpc.service",
+              "at most 256 printable characters, no spaces");
+      case CHECK_NOT_SET -> v.add("", "set http, tcp or grpc: how members are probed");
     }
     v.duration(
         m.hasSendInterval(),

@@ -43,6 +43,33 @@ class ValidationTest {
   }
 
   @Test
+  void aGrpcMonitorNamesAPrintableServiceAndAPoolAKnownMemberProtocol() {
+    HealthMonitor grpc =
+        HealthMonitor.newBuilder()
+            .setGrpc(io.gatehouse.api.policy.v1.GrpcCheck.newBuilder().setService("shop cart"))
+            .build();
+    assertThat(fields(new HealthMonitorKind(), grpc, "health_monitor"))
+        .containsExactly("health_monitor.grpc.service");
+    assertThat(
+            fields(
+                new HealthMonitorKind(),
+                grpc.toBuilder()
+                    .setGrpc(
+                        io.gatehouse.api.policy.v1.GrpcCheck.newBuilder().setService("shop.Cart"))
+                    .build(),
+                "health_monitor"))
+        .isEmpty();
+    Pool unknown =
+        Pool.newBuilder()
+            .setStaticServers(
+                StaticServers.newBuilder()
+                    .addServers(Server.newBuilder().setIpAddress("10.0.0.1").setPort(80)))
+            .setMemberProtocolValue(99)
+            .build();
+    assertThat(fields(new PoolKind(), unknown, "pool")).containsExactly("pool.member_protocol");
+  }
+
+  @Test
   void poolsNeedMembersWithValidAddressesAndNoDuplicates() {
     Pool pool =
         Pool.newBuilder()

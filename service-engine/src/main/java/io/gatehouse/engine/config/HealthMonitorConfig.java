@@ -24,6 +24,7 @@ import java.util.List;
  * @param port the port probed; 0 probes the member's own
  * @param send for TCP: the bytes sent once connected (ISO-8859-1, one char a byte); "" sends none
  * @param expect for TCP: bytes the reply must contain (ISO-8859-1); "" passes once connected
+ * @param grpcService for GRPC: the service asked about; "" asks about the server
  */
 public record HealthMonitorConfig(
     Type type,
@@ -37,11 +38,14 @@ public record HealthMonitorConfig(
     List<StatusRange> expectedStatus,
     int port,
     String send,
-    String expect) {
+    String expect,
+    String grpcService) {
   /** What a probe does. */
   public enum Type {
     TCP,
-    HTTP
+    HTTP,
+    /** The gRPC health protocol over HTTP/2 in clear; passes on SERVING. */
+    GRPC
   }
 
   /** An inclusive range of passing HTTP statuses. */
@@ -60,6 +64,37 @@ public record HealthMonitorConfig(
     expectedStatus = expectedStatus == null ? List.of() : List.copyOf(expectedStatus);
     send = send == null ? "" : send;
     expect = expect == null ? "" : expect;
+    grpcService = grpcService == null ? "" : grpcService;
+  }
+
+  /** A TCP or HTTP monitor. */
+  public HealthMonitorConfig(
+      Type type,
+      Duration interval,
+      Duration timeout,
+      int rise,
+      int fall,
+      String path,
+      String method,
+      String hostHeader,
+      List<StatusRange> expectedStatus,
+      int port,
+      String send,
+      String expect) {
+    this(
+        type,
+        interval,
+        timeout,
+        rise,
+        fall,
+        path,
+        method,
+        hostHeader,
+        expectedStatus,
+        port,
+        send,
+        expect,
+        "");
   }
 
   /** A monitor with the defaults: GET, the member's address as Host, 200-399, its port. */

@@ -16,6 +16,7 @@ import java.util.List;
  *      expected_status: [{begin: 200, end: 299}], port: 8081,
  *      interval: 5s, timeout: 2s, rise: 2, fall: 3}
  *   - {type: TCP, send: "PING\r\n", expect: "+PONG"}
+ *   - {type: GRPC, grpc_service: shop.Cart}        # grpc.health.v1 over h2c: SERVING passes
  * }</pre>
  *
  * A single {@code health_monitor} (the form written before pools had several) is read too.
@@ -33,7 +34,8 @@ final class HealthMonitorFile {
       List<Range> expectedStatus,
       Integer port,
       String send,
-      String expect) {}
+      String expect,
+      String grpcService) {}
 
   record Range(Integer begin, Integer end) {}
 
@@ -84,7 +86,8 @@ final class HealthMonitorFile {
         expected,
         m.port() == null ? 0 : m.port(),
         m.send(),
-        m.expect());
+        m.expect(),
+        m.grpcService());
   }
 
   /** Writes {@code pool}'s monitors under {@code node}, in the form {@link #read} reads. */
@@ -109,6 +112,9 @@ final class HealthMonitorFile {
               .put("expect", m.expect());
       if (m.hostHeader() != null) {
         monitor.put("host_header", m.hostHeader());
+      }
+      if (m.type() == HealthMonitorConfig.Type.GRPC) {
+        monitor.put("grpc_service", m.grpcService());
       }
       ArrayNode expected = monitor.putArray("expected_status");
       m.expectedStatus()

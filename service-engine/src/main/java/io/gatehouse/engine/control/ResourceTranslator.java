@@ -185,7 +185,9 @@ final class ResourceTranslator {
         monitor.hasReceiveTimeout() ? duration(monitor.getReceiveTimeout()) : Duration.ofSeconds(4);
     HttpCheck check = monitor.getHttp();
     return new HealthMonitorConfig(
-        http ? HealthMonitorConfig.Type.HTTP : HealthMonitorConfig.Type.TCP,
+        http
+            ? HealthMonitorConfig.Type.HTTP
+            : monitor.hasGrpc() ? HealthMonitorConfig.Type.GRPC : HealthMonitorConfig.Type.TCP,
         interval,
         timeout.compareTo(interval) > 0 ? interval : timeout,
         monitor.getSuccessfulChecks() == 0 ? 2 : (int) monitor.getSuccessfulChecks(),
@@ -198,7 +200,8 @@ final class ResourceTranslator {
             .toList(),
         monitor.getMonitorPort(),
         monitor.getTcp().getSend().toString(StandardCharsets.ISO_8859_1),
-        monitor.getTcp().getExpect().toString(StandardCharsets.ISO_8859_1));
+        monitor.getTcp().getExpect().toString(StandardCharsets.ISO_8859_1),
+        monitor.getGrpc().getService());
   }
 
   private static LbAlgorithm algorithm(io.gatehouse.api.policy.v1.LbAlgorithm algorithm) {

@@ -136,6 +136,10 @@ public final class HealthChecker implements AutoCloseable {
   /** Runs one probe; {@code result} hears true or false exactly once, on the checker's loop. */
   static void probe(
       Bootstrap bootstrap, Endpoint member, HealthMonitorConfig monitor, Consumer<Boolean> result) {
+    if (monitor.type() == HealthMonitorConfig.Type.GRPC) {
+      GrpcProbe.probe(bootstrap, member, monitor, result);
+      return;
+    }
     Promise<Boolean> outcome = bootstrap.config().group().next().newPromise();
     outcome.addListener(f -> result.accept(f.isSuccess() && Boolean.TRUE.equals(f.getNow())));
     int timeoutMillis = (int) monitor.timeout().toMillis();

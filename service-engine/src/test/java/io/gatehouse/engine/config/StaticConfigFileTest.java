@@ -34,6 +34,7 @@ class StaticConfigFileTest {
             - {type: HTTP, path: /ready, method: HEAD, host_header: web.example.com,
                expected_status: [{begin: 200, end: 204}], port: 8081}
             - {type: TCP, send: "PING\\r\\n", expect: "+PONG"}
+            - {type: GRPC, grpc_service: shop.Cart}
           endpoints:
             - {address: 10.0.0.5, port: 31001}
             - {address: 10.0.0.6, port: 31002, weight: 3}
@@ -67,7 +68,8 @@ class StaticConfigFileTest {
     assertThat(config.pools().get("db").connectTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(pool.drainingTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(pool.ejectAfter5xx()).isEqualTo(3);
-    assertThat(pool.healthMonitors()).hasSize(2);
+    assertThat(pool.healthMonitors()).hasSize(3);
+    assertThat(pool.healthMonitors().get(2).grpcService()).isEqualTo("shop.Cart");
     HealthMonitorConfig ready = pool.healthMonitors().get(0);
     assertThat(ready.method()).isEqualTo("HEAD");
     assertThat(ready.port()).isEqualTo(8081);

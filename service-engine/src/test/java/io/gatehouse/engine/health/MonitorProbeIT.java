@@ -168,4 +168,46 @@ class MonitorProbeIT {
     assertThat(member.probed(1, 2, true, 1, 1)).isTrue();
     assertThat(member.healthy()).isTrue();
   }
+
+  @Test
+  void aGrpcProbePassesOnlyWhenTheServiceAnswersServing() throws Exception {
+    io.grpc.protobuf.services.HealthStatusManager health =
+        new io.grpc.protobuf.services.HealthStatusManager();
+    io.grpc.Server server =
+        io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(health.getHealthService())
+            .build()
+            .start();
+    try {
+      health.setStatus("shop.Cart", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      health.setStatus("shop.Pay", io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
+
+      assertThat(probe(server.getPort(), grpc("shop.Cart"))).isTrue();
+      assertThat(probe(server.getPort(), grpc(""))).isTrue(); // the server as a whole
+      assertThat(probe(server.getPort(), grpc("shop.Pay"))).isFalse();
+      assertThat(probe(server.getPort(), grpc("shop.Unknown"))).isFalse(); // NOT_FOUND
+      try (RecordingMember http1 = new RecordingMember()) {
+        assertThat(probe(http1.port(), grpc("shop.Cart"))).isFalse(); // not HTTP/2 at all
+      }
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HealthMonitorConfig grpc(String service) {
+    return new HealthMonitorConfig(
+        HealthMonitorConfig.Type.GRPC,
+        SECOND,
+        SECOND,
+        1,
+        1,
+        "/",
+        "GET",
+        null,
+        List.of(),
+        0,
+        "",
+        "",
+        service);
+  }
 }
