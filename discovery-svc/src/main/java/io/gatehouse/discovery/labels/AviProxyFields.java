@@ -61,7 +61,8 @@ final class AviProxyFields {
           "health_monitor_refs",
           "graceful_disable_timeout",
           "autoscale_policy_ref",
-          "ab_pool");
+          "ab_pool",
+          "member_protocol");
   private static final Set<String> POOL_UNSUPPORTED = Set.of("default_server_port", "tenant_ref");
 
   private AviProxyFields() {}

@@ -9,6 +9,7 @@ import io.gatehouse.api.policy.v1.ClientInsights;
 import io.gatehouse.api.policy.v1.FullClientLogs;
 import io.gatehouse.api.policy.v1.LbAlgorithm;
 import io.gatehouse.api.policy.v1.MarathonAppMembers;
+import io.gatehouse.api.policy.v1.MemberProtocol;
 import io.gatehouse.api.policy.v1.MetricsRealtimeUpdate;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ObjectSource;
@@ -416,6 +417,20 @@ public final class ProxyTranslator {
     }
     if (pool.has("ab_pool")) {
       abPool(pool.get("ab_pool"), out, references, errors);
+    }
+    if (pool.has("member_protocol")) {
+      String protocol = pool.get("member_protocol").asText("");
+      switch (protocol) {
+        case "MEMBER_PROTOCOL_HTTP1" -> out.setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_HTTP1);
+        case "MEMBER_PROTOCOL_H2C" -> out.setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_H2C);
+        default ->
+            errors.add(
+                new LabelError(
+                    AVI_PROXY,
+                    "pool.member_protocol",
+                    "INVALID_VALUE",
+                    "use MEMBER_PROTOCOL_HTTP1 or MEMBER_PROTOCOL_H2C (gRPC members)"));
+      }
     }
     if (pool.has("graceful_disable_timeout")) {
       out.setDrainingTimeout(minutes(pool.get("graceful_disable_timeout").asLong(0)));

@@ -44,16 +44,19 @@ public final class BuiltinTaskRunner implements TaskRunner {
     try {
       for (int port : spec.ports()) {
         InetSocketAddress address = new InetSocketAddress(spec.bindAddress(), port);
+        String identity = "task " + spec.taskId() + " at " + spec.bindAddress() + ":" + port;
         Channel channel =
-            kind == Kind.HTTP
-                ? DemoHttpServer.start(
-                    group,
-                    address,
-                    "task " + spec.taskId() + " at " + spec.bindAddress() + ":" + port,
-                    delay,
-                    errorRate,
-                    connections)
-                : TcpEchoServer.start(group, address, connections);
+            kind == Kind.HTTP && "grpc".equals(spec.env().get("DEMO_PROTOCOL"))
+                ? DemoGrpcServer.start(group, address, identity, connections)
+                : kind == Kind.HTTP
+                    ? DemoHttpServer.start(
+                        group,
+                        address,
+                        "task " + spec.taskId() + " at " + spec.bindAddress() + ":" + port,
+                        delay,
+                        errorRate,
+                        connections)
+                    : TcpEchoServer.start(group, address, connections);
         channels.add(channel);
         listening.add(channel);
       }

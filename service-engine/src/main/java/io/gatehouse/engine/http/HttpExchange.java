@@ -48,6 +48,7 @@ final class HttpExchange {
   private final ServiceStats stats;
   private Pool pool; // the service's, or the one an HTTP rule chose
   private List<HeaderEdits> responseEdits; // what HTTP rules change in the response; null: nothing
+  private Replay replay; // an h2c member's request body, until it answers; null otherwise
   private final Set<Endpoint> tried = new HashSet<>(2);
   private final List<HttpObject> pending = new ArrayList<>(2);
   private boolean keepAlive;
@@ -115,6 +116,9 @@ final class HttpExchange {
     }
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
     pending.add(head);
+    if (pool != null && pool.h2c()) {
+      replay = new Replay();
+    }
     connect();
   }
 
@@ -239,6 +243,9 @@ final class HttpExchange {
     if (content instanceof LastHttpContent) {
       requestComplete = true;
     }
+    if (replay != null) {
+      replay.keep(content);
+    }
     if (upstream == null) {
       pending.add(content);
     } else {
@@ -284,6 +291,7 @@ final class HttpExchange {
 
   void responseHead(HttpResponse response) {
     responseStarted = true;
+    dropReplay(); // the member has the request
     firstByteAt = System.nanoTime();
     member.responded(firstByteAt - sentAt);
     status = response.status().code();
@@ -380,6 +388,19 @@ final class HttpExchange {
       end();
       ctx.flush();
       ctx.close(); // a truncated response: the client must see the connection end
+    } else if (requestComplete
+        && replay != null
+        && replay.whole()
+        && MemberStreams.unprocessed(upstream)) {
+      // a stream the member's GOAWAY says it never processed: sent again, body and all, to
+      // another member
+      tried.add(member);
+      releaseMember();
+      upstream = null;
+      cancelResponseTimer();
+      pending.add(head);
+      replay.addTo(pending);
+      connect();
     } else if (bodyless && requestComplete && (reused || idempotent(head.method()))) {
       // a kept connection the member had closed: the request is sent again on a new one; a
       // member that went away with the request (a task being killed): an idempotent request is
@@ -539,7 +560,15 @@ final class HttpExchange {
   }
 
   /** Marks the exchange over: pending messages released, the member's count back. */
+  private void dropReplay() {
+    if (replay != null) {
+      replay.release();
+      replay = null;
+    }
+  }
+
   private void end() {
+    dropReplay();
     releaseMember();
     cancelResponseTimer();
     pending.forEach(ReferenceCountUtil::release);

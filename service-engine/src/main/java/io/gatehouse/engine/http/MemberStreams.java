@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -92,7 +94,9 @@ final class MemberStreams {
     Promise<Channel> stream = loop.newPromise();
     Map<InetSocketAddress, ChannelFuture> kept = connections.get();
     ChannelFuture connection = kept.get(member);
-    if (connection == null || (connection.isDone() && !connection.channel().isActive())) {
+    if (connection == null
+        || (connection.isDone()
+            && (!connection.channel().isActive() || goingAway(connection.channel())))) {
       connection =
           bootstrap
               .clone(loop)
@@ -144,6 +148,30 @@ final class MemberStreams {
                   });
         });
     return stream;
+  }
+
+  /**
+   * Whether {@code upstream} is a stream its member never processed: one above the last stream the
+   * member's GOAWAY names (RFC 9113, 6.8), which may be sent again.
+   */
+  static boolean unprocessed(Channel upstream) {
+    if (!(upstream instanceof Http2StreamChannel stream) || stream.stream() == null) {
+      return false;
+    }
+    Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+    if (codec == null) {
+      return false;
+    }
+    int id = stream.stream().id(); // -1: its HEADERS never went out
+    Http2Connection connection = codec.connection();
+    return id < 0
+        || (connection.goAwayReceived() && id > connection.local().lastStreamKnownByPeer());
+  }
+
+  /** Whether the member said GOAWAY on {@code connection}: no new stream goes there. */
+  private static boolean goingAway(Channel connection) {
+    Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+    return codec == null || codec.connection().goAwayReceived();
   }
 
   /**
