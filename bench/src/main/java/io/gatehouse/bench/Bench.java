@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       AnalyticsSink.class,
       EngineBench.class,
       TlsCostBench.class,
+      GrpcBench.class,
       GroundTruthBench.class,
       JmhBench.class
     })
