@@ -84,12 +84,16 @@ final class Http2Streams extends ChannelInitializer<Http2StreamChannel> {
       }
       ctx.write(msg, promise);
     }
+  }
 
-    private static void stripExtensions(HttpMessage message) {
-      for (HttpConversionUtil.ExtensionHeaderNames name :
-          HttpConversionUtil.ExtensionHeaderNames.values()) {
-        message.headers().remove(name.text());
-      }
+  /**
+   * Removes the extension headers ({@code x-http2-*}) Netty's HTTP/1.1 conversion reads and writes,
+   * so that neither side of the engine can write into them.
+   */
+  static void stripExtensions(HttpMessage message) {
+    for (HttpConversionUtil.ExtensionHeaderNames name :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      message.headers().remove(name.text());
     }
   }
 }

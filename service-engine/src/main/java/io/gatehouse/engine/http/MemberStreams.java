@@ -27,7 +27,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -194,7 +193,7 @@ final class MemberStreams {
       if (msg instanceof FullHttpResponse whole) {
         HttpResponse head =
             new DefaultHttpResponse(whole.protocolVersion(), whole.status(), whole.headers());
-        strip(head);
+        Http2Streams.stripExtensions(head);
         DefaultLastHttpContent end =
             new DefaultLastHttpContent(whole.content(), whole.trailingHeaders());
         for (String grpc :
@@ -210,16 +209,9 @@ final class MemberStreams {
         return;
       }
       if (msg instanceof HttpResponse response) {
-        strip(response);
+        Http2Streams.stripExtensions(response);
       }
       ctx.fireChannelRead(msg);
-    }
-
-    private static void strip(HttpResponse response) {
-      for (HttpConversionUtil.ExtensionHeaderNames name :
-          HttpConversionUtil.ExtensionHeaderNames.values()) {
-        response.headers().remove(name.text());
-      }
     }
   }
 }

@@ -31,7 +31,6 @@ public final class Decision {
   private final HttpRedirect redirect;
   private final String contentType;
   private final byte[] body;
-  private final String rule;
 
   private Decision(
       Kind kind,
@@ -39,15 +38,13 @@ public final class Decision {
       HttpResponseStatus status,
       HttpRedirect redirect,
       String contentType,
-      byte[] body,
-      String rule) {
+      byte[] body) {
     this.kind = kind;
     this.pool = pool;
     this.status = status;
     this.redirect = redirect;
     this.contentType = contentType;
     this.body = body;
-    this.rule = rule;
   }
 
   /**
@@ -56,14 +53,14 @@ public final class Decision {
    *
    * @throws IllegalArgumentException for a pool that is not in the configuration or a bad status
    */
-  static Decision of(HttpAction action, String rule, Function<String, Pool> pools) {
+  static Decision of(HttpAction action, Function<String, Pool> pools) {
     return switch (action.getDecisionCase()) {
       case POOL_REF -> {
         Pool pool = pools == null ? null : pools.apply(action.getPoolRef());
         if (pool == null && pools != null) {
           throw new IllegalArgumentException("no pool named \"" + action.getPoolRef() + "\"");
         }
-        yield new Decision(Kind.POOL, pool, null, null, null, null, rule);
+        yield new Decision(Kind.POOL, pool, null, null, null, null);
       }
       case REDIRECT -> {
         int code = action.getRedirect().getStatus() == 0 ? 302 : action.getRedirect().getStatus();
@@ -76,8 +73,7 @@ public final class Decision {
             HttpResponseStatus.valueOf(code),
             action.getRedirect(),
             null,
-            null,
-            rule);
+            null);
       }
       case RESPOND -> {
         int code = action.getRespond().getStatus();
@@ -91,16 +87,14 @@ public final class Decision {
             HttpResponseStatus.valueOf(code),
             null,
             type.isEmpty() ? "text/plain; charset=utf-8" : type,
-            action.getRespond().getBody().getBytes(StandardCharsets.UTF_8),
-            rule);
+            action.getRespond().getBody().getBytes(StandardCharsets.UTF_8));
       }
       case DENY -> {
         int code = action.getDeny().getStatus() == 0 ? 403 : action.getDeny().getStatus();
         if (code < 400 || code > 499) {
           throw new IllegalArgumentException("a denial's status must be 400-499, not " + code);
         }
-        yield new Decision(
-            Kind.DENY, null, HttpResponseStatus.valueOf(code), null, null, null, rule);
+        yield new Decision(Kind.DENY, null, HttpResponseStatus.valueOf(code), null, null, null);
       }
       case DECISION_NOT_SET -> null;
     };
@@ -126,11 +120,6 @@ public final class Decision {
   /** For {@link Kind#RESPOND}: the body (not to be changed). */
   public byte[] body() {
     return body;
-  }
-
-  /** The name of the rule that decided, for logs; may be empty. */
-  public String rule() {
-    return rule;
   }
 
   /**

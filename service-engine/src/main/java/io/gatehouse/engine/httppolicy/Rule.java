@@ -39,7 +39,7 @@ final class Rule {
     this.queryParams = named(match.getQueryParamsList());
     this.client = match.getClient().getCidrsList().stream().map(Cidr::parse).toArray(Cidr[]::new);
     this.clientInverted = match.getClient().getInvert();
-    this.decision = Decision.of(rule.getAction(), rule.getName(), pools);
+    this.decision = Decision.of(rule.getAction(), pools);
     HttpRewrite asked = rule.getAction().hasRewrite() ? rule.getAction().getRewrite() : null;
     this.rewrite =
         asked == null || asked.equals(HttpRewrite.getDefaultInstance()) ? null : checked(asked);
