@@ -44,6 +44,7 @@ public final class PoolKind extends PolicyKind<Pool> {
         pool.getMemberProtocol() != io.gatehouse.api.policy.v1.MemberProtocol.UNRECOGNIZED,
         "member_protocol",
         "unknown protocol");
+    MemberTlsRules.validate(pool, v);
     if (pool.hasAbPool()) {
       Violations ab = v.in("ab_pool");
       ab.require(!pool.getAbPool().getPoolRef().isEmpty(), "pool_ref", "name the B pool");
@@ -97,6 +98,10 @@ public final class PoolKind extends PolicyKind<Pool> {
       at.require(ip != null, "ip_address", "\"" + s.getIpAddress() + "\" is not an IP address");
       at.port(s.getPort(), "port");
       at.require(s.getWeight() <= 256, "weight", "must be 1 to 256 (0 means 1)");
+      at.require(
+          s.getHostname().isEmpty() || io.gatehouse.common.net.HostNames.valid(s.getHostname()),
+          "hostname",
+          "must be a host name such as web-1.internal");
       if (ip != null) {
         at.require(
             seen.add(ip.getHostAddress() + ":" + s.getPort()),
@@ -121,6 +126,14 @@ public final class PoolKind extends PolicyKind<Pool> {
               "autoscale_policy_ref",
               new ObjectRef(
                   ObjectKind.OBJECT_KIND_AUTOSCALE_POLICY, pool.getAutoscalePolicyRef())));
+    }
+    if (!pool.getMemberTls().getClientCertificateRef().isEmpty()) {
+      refs.add(
+          new Reference(
+              "member_tls.client_certificate_ref",
+              new ObjectRef(
+                  ObjectKind.OBJECT_KIND_SSL_KEY_AND_CERTIFICATE,
+                  pool.getMemberTls().getClientCertificateRef())));
     }
     if (pool.hasAbPool() && !pool.getAbPool().getPoolRef().isEmpty()) {
       refs.add(

@@ -50,6 +50,7 @@ public final class PolicyStore {
   private final ListenerAllocator listeners;
   private final VirtualHostClaims virtualHosts;
   private final AbPoolChains abPools;
+  private final MemberProtocolUse memberProtocols;
   private final SecretCipher cipher;
   private final Clock clock;
 
@@ -62,6 +63,7 @@ public final class PolicyStore {
       ListenerAllocator listeners,
       VirtualHostClaims virtualHosts,
       AbPoolChains abPools,
+      MemberProtocolUse memberProtocols,
       SecretCipher cipher,
       Clock clock) {
     this.transactions = transactions;
@@ -69,6 +71,7 @@ public final class PolicyStore {
     this.listeners = listeners;
     this.virtualHosts = virtualHosts;
     this.abPools = abPools;
+    this.memberProtocols = memberProtocols;
     this.cipher = cipher;
     this.clock = clock;
   }
@@ -292,9 +295,11 @@ public final class PolicyStore {
     T placed = listeners.place(c, kind, ref, object);
     if (placed instanceof VirtualService vs) {
       virtualHosts.check(c, kind.field(), ref.name(), vs);
+      memberProtocols.check(c, kind.field(), vs);
     }
     if (placed instanceof io.gatehouse.api.policy.v1.Pool pool) {
       abPools.check(c, kind.field(), ref.name(), pool);
+      memberProtocols.check(c, kind.field(), ref.name(), pool);
     }
     Instant now = clock.instant();
     long revision = repository.nextRevision(c);

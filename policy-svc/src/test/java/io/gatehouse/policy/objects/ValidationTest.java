@@ -70,6 +70,66 @@ class ValidationTest {
   }
 
   @Test
+  void memberTlsNeedsParsableCasAPlainServerNameAndAProtocolThatFits() {
+    Pool.Builder base =
+        Pool.newBuilder()
+            .setStaticServers(
+                StaticServers.newBuilder()
+                    .addServers(Server.newBuilder().setIpAddress("10.0.0.1").setPort(443)));
+    String ca =
+        io.gatehouse.testsupport.TestCertificates.authority("members-ca").pem().certificate();
+    Pool good =
+        base.clone()
+            .setMemberProtocol(io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2)
+            .setMemberTls(
+                io.gatehouse.api.policy.v1.MemberTls.newBuilder()
+                    .setCaCertificatesPem(ca)
+                    .setServerName("orders.internal")
+                    .setClientCertificateRef("engine-client"))
+            .build();
+    assertThat(fields(new PoolKind(), good, "pool")).isEmpty();
+    assertThat(new PoolKind().references(good))
+        .extracting(PolicyKind.Reference::field)
+        .contains("member_tls.client_certificate_ref");
+
+    Pool hostile =
+        base.clone()
+            .setMemberTls(
+                io.gatehouse.api.policy.v1.MemberTls.newBuilder()
+                    .setCaCertificatesPem("-----BEGIN CERTIFICATE-----\nnot base64\n")
+                    .setServerName("orders.internal\r\nx-injected: 1"))
+            .build();
+    assertThat(fields(new PoolKind(), hostile, "pool"))
+        .containsExactlyInAnyOrder(
+            "pool.member_tls.ca_certificates_pem", "pool.member_tls.server_name");
+    Pool huge =
+        base.clone()
+            .setMemberTls(
+                io.gatehouse.api.policy.v1.MemberTls.newBuilder()
+                    .setCaCertificatesPem(ca.repeat(MemberTlsRules.MAX_CA_BYTES / ca.length() + 1)))
+            .build();
+    assertThat(fields(new PoolKind(), huge, "pool"))
+        .containsExactly("pool.member_tls.ca_certificates_pem");
+    assertThat(
+            fields(
+                new PoolKind(),
+                base.clone()
+                    .setMemberProtocol(io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2)
+                    .build(),
+                "pool"))
+        .containsExactly("pool.member_protocol");
+    assertThat(
+            fields(
+                new PoolKind(),
+                good.toBuilder()
+                    .setMemberProtocol(
+                        io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2C)
+                    .build(),
+                "pool"))
+        .containsExactly("pool.member_protocol");
+  }
+
+  @Test
   void poolsNeedMembersWithValidAddressesAndNoDuplicates() {
     Pool pool =
         Pool.newBuilder()

@@ -12,8 +12,8 @@ import java.util.Map;
  * the default Marathon) and app id.
  */
 public record AppView(Map<String, App> apps) {
-  /** A routable task's address and port for one of an app's ports. */
-  public record Member(String taskId, String address, int port, String nodeId) {}
+  /** A routable task's address and port for one of an app's ports, and its agent's host name. */
+  public record Member(String taskId, String address, int port, String nodeId, String host) {}
 
   public AppView {
     apps = Map.copyOf(apps);
@@ -45,7 +45,11 @@ public record AppView(Map<String, App> apps) {
         if (endpoint.getPortIndex() == portIndex) {
           members.add(
               new Member(
-                  task.getId(), endpoint.getAddress(), endpoint.getPort(), task.getAgentId()));
+                  task.getId(),
+                  endpoint.getAddress(),
+                  endpoint.getPort(),
+                  task.getAgentId(),
+                  task.getHost()));
         }
       }
     }

@@ -13,6 +13,7 @@ import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.semanager.v1.AddressList;
 import io.gatehouse.api.semanager.v1.CertificateResource;
 import io.gatehouse.api.semanager.v1.Listener;
+import io.gatehouse.api.semanager.v1.MemberTlsResource;
 import io.gatehouse.api.semanager.v1.PoolEndpoint;
 import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.Resource;
@@ -158,6 +159,18 @@ public final class ConfigCompiler {
         }
       }
     }
+    List<Resource> clientCertificates = new ArrayList<>();
+    for (Pool p : itsPools.values()) {
+      String ref = p.getMemberTls().getClientCertificateRef();
+      if (!ref.isEmpty()) {
+        SslKeyAndCertificate certificate = policy.certificates().get(ref);
+        if (certificate == null || certificate.getPrivateKeyPem().isEmpty()) {
+          missing = missing != null ? missing : "client certificate " + ref;
+        } else {
+          clientCertificates.add(certificate(certificate));
+        }
+      }
+    }
     if (missing != null) {
       log.warn("virtual service {} is left out: no {}", name, missing);
       return;
@@ -165,6 +178,7 @@ public final class ConfigCompiler {
     itsPools
         .values()
         .forEach(p -> compiled.pools.put(p.getMeta().getName(), pool(p, policy, apps)));
+    clientCertificates.forEach(c -> compiled.certificates.put(c.getName(), c));
     itsCertificates.forEach(c -> compiled.certificates.put(c.getName(), c));
     if (security != null) {
       compiled.securityPolicies.put(security.getName(), security);
@@ -264,6 +278,13 @@ public final class ConfigCompiler {
             .setDrainingTimeout(pool.getDrainingTimeout())
             .setPassiveHealth(pool.getPassiveHealth())
             .setMemberProtocol(pool.getMemberProtocol());
+    if (pool.hasMemberTls()) {
+      resource.setMemberTls(
+          MemberTlsResource.newBuilder()
+              .setCaCertificatesPem(pool.getMemberTls().getCaCertificatesPem())
+              .setServerName(pool.getMemberTls().getServerName())
+              .setClientCertificate(pool.getMemberTls().getClientCertificateRef()));
+    }
     if (pool.hasAbPool()) {
       resource.setAbPool(pool.getAbPool());
     }
@@ -282,7 +303,8 @@ public final class ConfigCompiler {
                 .setId(server.getIpAddress() + ":" + server.getPort())
                 .setAddress(server.getIpAddress())
                 .setPort(server.getPort())
-                .setWeight(server.getWeight() == 0 ? 1 : server.getWeight()));
+                .setWeight(server.getWeight() == 0 ? 1 : server.getWeight())
+                .setHostname(server.getHostname()));
       }
     } else if (pool.hasMarathonApp()) {
       var members = pool.getMarathonApp();
@@ -296,7 +318,8 @@ public final class ConfigCompiler {
                 .setPort(member.port())
                 .setWeight(1)
                 .setAppId(members.getAppId())
-                .setNodeId(member.nodeId()));
+                .setNodeId(member.nodeId())
+                .setHostname(member.host()));
       }
     }
     return Resource.newBuilder().setName(pool.getMeta().getName()).setPool(resource).build();

@@ -244,6 +244,57 @@ class ConfigCompilerTest {
         .isEqualTo(10);
   }
 
+  @Test
+  void memberTlsGoesWithItsPoolAndItsClientCertificateAndWithoutTheKeyTheServiceIsLeftOut() {
+    Pool tls =
+        staticPool("orders").toBuilder()
+            .setMemberProtocol(io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2)
+            .setMemberTls(
+                io.gatehouse.api.policy.v1.MemberTls.newBuilder()
+                    .setCaCertificatesPem("CA PEM")
+                    .setServerName("orders.internal")
+                    .setClientCertificateRef("engine-client"))
+            .build();
+    var client =
+        io.gatehouse.api.policy.v1.SslKeyAndCertificate.newBuilder()
+            .setMeta(meta("engine-client"))
+            .setCertificatePem("CERT PEM")
+            .setPrivateKeyPem("KEY PEM")
+            .build();
+    PolicyView withKey =
+        new PolicyView(
+            Map.of("front", northSouth("front", "10.10.0.7", "edge", "orders")),
+            Map.of("orders", tls),
+            Map.of(),
+            Map.of(),
+            Map.of("engine-client", client),
+            Map.of(),
+            Map.of());
+
+    ResourceSet edge = new ConfigCompiler().compile(withKey, AppView.of(List.of()), EDGE);
+
+    var pool = edge.ofType(ResourceType.RESOURCE_TYPE_POOL).get("orders").getPool();
+    assertThat(pool.getMemberTls().getCaCertificatesPem()).isEqualTo("CA PEM");
+    assertThat(pool.getMemberTls().getServerName()).isEqualTo("orders.internal");
+    assertThat(pool.getMemberTls().getClientCertificate()).isEqualTo("engine-client");
+    assertThat(edge.ofType(ResourceType.RESOURCE_TYPE_CERTIFICATE).get("engine-client"))
+        .extracting(r -> r.getCertificate().getPrivateKeyPem())
+        .isEqualTo("KEY PEM");
+
+    PolicyView withoutKey =
+        new PolicyView(
+            withKey.virtualServices(),
+            withKey.pools(),
+            Map.of(),
+            Map.of(),
+            Map.of("engine-client", client.toBuilder().clearPrivateKeyPem().build()),
+            Map.of(),
+            Map.of());
+    ResourceSet left = new ConfigCompiler().compile(withoutKey, AppView.of(List.of()), EDGE);
+    assertThat(left.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)).isEmpty();
+    assertThat(left.ofType(ResourceType.RESOURCE_TYPE_POOL)).isEmpty();
+  }
+
   private static VirtualService child(String name, String parent, String pool, String domain) {
     return VirtualService.newBuilder()
         .setMeta(meta(name))

@@ -163,7 +163,7 @@ public record EngineConfig(
       }
       PoolConfig served = pools.get(vs.pool());
       if (served != null
-          && served.memberProtocol() != MemberProtocol.HTTP1
+          && (served.memberProtocol() != MemberProtocol.HTTP1 || served.memberTls() != null)
           && vs.listeners().stream().anyMatch(l -> l.protocol() != Protocol.HTTP)) {
         violations.add(
             new InvalidConfigException.Violation(
@@ -172,6 +172,7 @@ public record EngineConfig(
                     + vs.pool()
                     + "\" speaks "
                     + served.memberProtocol()
+                    + (served.memberTls() != null ? " over TLS" : "")
                     + " to its members, which only an HTTP listener's requests can use"));
       }
       if (vs.child()) {
@@ -231,6 +232,7 @@ public record EngineConfig(
             new InvalidConfigException.Violation(at + ".eject_after_5xx", "must be 0 or more"));
       }
       HealthMonitorFile.validate(pool, violations);
+      validateMemberTls(pool, at, violations);
       AbPoolConfig ab = pool.abPool();
       if (ab != null) {
         PoolConfig b = pools.get(ab.pool());
@@ -279,5 +281,29 @@ public record EngineConfig(
       throw new InvalidConfigException(violations);
     }
     return this;
+  }
+
+  /** HTTP/2 over TLS needs TLS, h2c is clear text, and a client certificate must be here. */
+  private void validateMemberTls(
+      PoolConfig pool, String at, List<InvalidConfigException.Violation> violations) {
+    MemberTlsConfig tls = pool.memberTls();
+    if (pool.memberProtocol() == MemberProtocol.H2 && tls == null) {
+      violations.add(
+          new InvalidConfigException.Violation(
+              at + ".member_protocol", "H2 is HTTP/2 over TLS: the pool needs member TLS"));
+    }
+    if (pool.memberProtocol() == MemberProtocol.H2C && tls != null) {
+      violations.add(
+          new InvalidConfigException.Violation(
+              at + ".member_protocol", "H2C is HTTP/2 in clear: with member TLS use H2"));
+    }
+    if (tls != null
+        && tls.clientCertificate() != null
+        && !certificates.containsKey(tls.clientCertificate())) {
+      violations.add(
+          new InvalidConfigException.Violation(
+              at + ".member_tls.client_certificate",
+              "no certificate named \"" + tls.clientCertificate() + "\""));
+    }
   }
 }

@@ -25,6 +25,7 @@ import java.util.List;
  *     ejectFor} (passive health); 0 never ejects
  * @param abPool the B pool that takes a share of the traffic; null for none
  * @param memberProtocol what the engine speaks to the members of an HTTP service
+ * @param memberTls TLS to the members; null: clear text
  */
 public record PoolConfig(
     String name,
@@ -38,7 +39,8 @@ public record PoolConfig(
     Duration drainingTimeout,
     int ejectAfter5xx,
     AbPoolConfig abPool,
-    MemberProtocol memberProtocol) {
+    MemberProtocol memberProtocol,
+    MemberTlsConfig memberTls) {
   /** How long a removed member keeps its in-flight requests when nothing else is said. */
   public static final Duration DEFAULT_DRAINING_TIMEOUT = Duration.ofSeconds(30);
 
@@ -51,6 +53,36 @@ public record PoolConfig(
     requireNonNull(drainingTimeout, "drainingTimeout");
     healthMonitors = List.copyOf(healthMonitors);
     requireNonNull(memberProtocol, "memberProtocol");
+  }
+
+  /** A pool whose members are spoken to in clear. */
+  public PoolConfig(
+      String name,
+      LbAlgorithm algorithm,
+      List<EndpointConfig> endpoints,
+      Duration connectTimeout,
+      List<HealthMonitorConfig> healthMonitors,
+      int ejectAfter,
+      Duration ejectFor,
+      String hashHeader,
+      Duration drainingTimeout,
+      int ejectAfter5xx,
+      AbPoolConfig abPool,
+      MemberProtocol memberProtocol) {
+    this(
+        name,
+        algorithm,
+        endpoints,
+        connectTimeout,
+        healthMonitors,
+        ejectAfter,
+        ejectFor,
+        hashHeader,
+        drainingTimeout,
+        ejectAfter5xx,
+        abPool,
+        memberProtocol,
+        null);
   }
 
   /** A pool whose members speak HTTP/1.1. */

@@ -44,12 +44,15 @@ import java.util.regex.Pattern;
  *     eject_after: 3                   # connection failures in a row (0: never); the default
  *     eject_after_5xx: 0               # 5xx responses in a row (0: never); the default
  *     ab_pool: {pool: web-v2, percent: 10, sticky: false}   # a canary: 10% to pool web-v2
- *     member_protocol: HTTP1           # or H2C (HTTP/2 in clear: gRPC members); the default
+ *     member_protocol: HTTP1           # or H2C (HTTP/2 in clear: gRPC members), or H2 (over TLS)
+ *     member_tls: {ca_file: members-ca.crt, server_name: web.internal, client_certificate: shop}
+ *                                      # TLS to members; server_name unset: each endpoint's
+ *                                      # hostname, else its address; client_certificate: optional
  *     eject_for: 10s                   # the default
  *     draining_timeout: 30s            # a removed member's in-flight requests; the default
  *     endpoints:
  *       - {address: 10.0.0.5, port: 31001}
- *       - {address: 10.0.0.6, port: 31002, weight: 2}
+ *       - {address: 10.0.0.6, port: 31002, weight: 2, hostname: web-2.internal}
  * certificates:                        # named by a virtual service's certificates (SNI)
  *   - {name: shop, certificate_file: shop.crt, key_file: shop.key}   # relative to this file
  * security_policies:                   # named by a virtual service's security_policy
@@ -124,11 +127,16 @@ public final class StaticConfigFile {
       String drainingTimeout,
       @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx,
       AbPool abPool,
-      MemberProtocol memberProtocol) {}
+      MemberProtocol memberProtocol,
+      MemberTls memberTls) {}
 
   private record AbPool(String pool, Integer percent, Boolean sticky) {}
 
-  private record Endpoint(String address, Integer port, Integer weight, String appId) {}
+  private record MemberTls(
+      String caFile, String caCertificatesPem, String serverName, String clientCertificate) {}
+
+  private record Endpoint(
+      String address, Integer port, Integer weight, String appId, String hostname) {}
 
   private StaticConfigFile() {}
 
@@ -209,7 +217,8 @@ public final class StaticConfigFile {
                                         required(
                                             e.port(), "pools." + p.name() + ".endpoints[].port"),
                                         e.weight() == null ? 1 : e.weight(),
-                                        e.appId()))
+                                        e.appId(),
+                                        e.hostname()))
                             .toList(),
                         p.connectTimeout() == null
                             ? Duration.ofSeconds(2)
@@ -233,7 +242,8 @@ public final class StaticConfigFile {
                                 required(
                                     p.abPool().percent(), "pools." + p.name() + ".ab_pool.percent"),
                                 Boolean.TRUE.equals(p.abPool().sticky())),
-                        p.memberProtocol() == null ? MemberProtocol.HTTP1 : p.memberProtocol()))
+                        p.memberProtocol() == null ? MemberProtocol.HTTP1 : p.memberProtocol(),
+                        memberTls(p, base)))
             .toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()
@@ -286,6 +296,21 @@ public final class StaticConfigFile {
         name,
         pem(c.certificatePem(), c.certificateFile(), base, field + ".certificate_file"),
         pem(c.privateKeyPem(), c.keyFile(), base, field + ".key_file"));
+  }
+
+  private static MemberTlsConfig memberTls(Pool p, Path base) {
+    MemberTls tls = p.memberTls();
+    if (tls == null) {
+      return null;
+    }
+    return new MemberTlsConfig(
+        pem(
+            tls.caCertificatesPem(),
+            tls.caFile(),
+            base,
+            "pools." + p.name() + ".member_tls.ca_file"),
+        tls.serverName(),
+        tls.clientCertificate());
   }
 
   /** PEM given inline, or read from a file relative to {@code base}. */

@@ -98,6 +98,17 @@ final class StaticConfigWriter {
               if (p.memberProtocol() != MemberProtocol.HTTP1) {
                 node.put("member_protocol", p.memberProtocol().name());
               }
+              if (p.memberTls() != null) {
+                ObjectNode tls =
+                    node.putObject("member_tls")
+                        .put("ca_certificates_pem", p.memberTls().caCertificatesPem());
+                if (p.memberTls().serverName() != null) {
+                  tls.put("server_name", p.memberTls().serverName());
+                }
+                if (p.memberTls().clientCertificate() != null) {
+                  tls.put("client_certificate", p.memberTls().clientCertificate());
+                }
+              }
               if (p.ejectAfter5xx() > 0) {
                 node.put("eject_after_5xx", p.ejectAfter5xx());
               }
@@ -114,6 +125,9 @@ final class StaticConfigWriter {
                                 .put("weight", e.weight());
                         if (!e.appId().isEmpty()) {
                           endpoint.put("app_id", e.appId());
+                        }
+                        if (e.hostname() != null) {
+                          endpoint.put("hostname", e.hostname());
                         }
                       });
             });

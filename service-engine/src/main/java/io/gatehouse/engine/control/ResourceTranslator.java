@@ -19,6 +19,7 @@ import io.gatehouse.engine.config.HealthMonitorConfig;
 import io.gatehouse.engine.config.LbAlgorithm;
 import io.gatehouse.engine.config.ListenerConfig;
 import io.gatehouse.engine.config.MemberProtocol;
+import io.gatehouse.engine.config.MemberTlsConfig;
 import io.gatehouse.engine.config.PoolConfig;
 import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.RateLimitConfig;
@@ -86,7 +87,8 @@ final class ResourceTranslator {
               endpoint.getAddress(),
               endpoint.getPort(),
               endpoint.getWeight() == 0 ? 1 : endpoint.getWeight(),
-              endpoint.getAppId()));
+              endpoint.getAppId(),
+              endpoint.getHostname()));
     }
     List<HealthMonitorConfig> monitors =
         pool.getHealthMonitorsList().stream().map(ResourceTranslator::monitor).toList();
@@ -121,9 +123,17 @@ final class ResourceTranslator {
                 Math.min(100, Math.max(0, pool.getAbPool().getRatio())),
                 pool.getAbPool().getSticky())
             : null,
-        pool.getMemberProtocol() == io.gatehouse.api.policy.v1.MemberProtocol.MEMBER_PROTOCOL_H2C
-            ? MemberProtocol.H2C
-            : MemberProtocol.HTTP1);
+        switch (pool.getMemberProtocol()) {
+          case MEMBER_PROTOCOL_H2C -> MemberProtocol.H2C;
+          case MEMBER_PROTOCOL_H2 -> MemberProtocol.H2;
+          default -> MemberProtocol.HTTP1;
+        },
+        pool.hasMemberTls()
+            ? new MemberTlsConfig(
+                pool.getMemberTls().getCaCertificatesPem(),
+                pool.getMemberTls().getServerName(),
+                pool.getMemberTls().getClientCertificate())
+            : null);
   }
 
   static VirtualServiceConfig virtualService(Resource resource) {

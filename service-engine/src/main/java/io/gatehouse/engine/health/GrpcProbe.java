@@ -2,6 +2,7 @@ package io.gatehouse.engine.health;
 
 import io.gatehouse.engine.config.HealthMonitorConfig;
 import io.gatehouse.engine.pool.Endpoint;
+import io.gatehouse.engine.tls.MemberTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,10 +32,10 @@ import java.util.function.Consumer;
 
 /**
  * A probe in the gRPC health protocol: {@code grpc.health.v1.Health/Check} for the monitor's
- * service over HTTP/2 in clear, passing only when the member answers SERVING with grpc-status 0.
- * The two messages are small enough to write and read by hand (HealthCheckRequest field 1, the
- * service; HealthCheckResponse field 1, the status, SERVING being 1), so no gRPC stack runs per
- * probe.
+ * service over HTTP/2 (in clear, or over the pool's member TLS), passing only when the member
+ * answers SERVING with grpc-status 0. The two messages are small enough to write and read by hand
+ * (HealthCheckRequest field 1, the service; HealthCheckResponse field 1, the status, SERVING being
+ * 1), so no gRPC stack runs per probe.
  */
 final class GrpcProbe {
   private static final int MAX_RESPONSE = 1024;
@@ -42,7 +43,11 @@ final class GrpcProbe {
   private GrpcProbe() {}
 
   static void probe(
-      Bootstrap bootstrap, Endpoint member, HealthMonitorConfig monitor, Consumer<Boolean> result) {
+      Bootstrap bootstrap,
+      Endpoint member,
+      MemberTls tls,
+      HealthMonitorConfig monitor,
+      Consumer<Boolean> result) {
     Promise<Boolean> outcome = bootstrap.config().group().next().newPromise();
     outcome.addListener(f -> result.accept(f.isSuccess() && Boolean.TRUE.equals(f.getNow())));
     int timeoutMillis = (int) monitor.timeout().toMillis();
@@ -57,6 +62,12 @@ final class GrpcProbe {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
+                if (tls != null) {
+                  ch.pipeline()
+                      .addLast(
+                          tls.handler(
+                              ch.alloc(), target, member.hostname(), monitor.timeout(), true));
+                }
                 ch.pipeline()
                     .addLast(Http2FrameCodecBuilder.forClient().build())
                     .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));

@@ -4,6 +4,7 @@ import io.gatehouse.engine.config.HealthMonitorConfig;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
+import io.gatehouse.engine.tls.MemberTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -117,7 +118,9 @@ public final class HealthChecker implements AutoCloseable {
   private void probeAll(Pool pool, int index, int monitors, HealthMonitorConfig monitor) {
     for (Endpoint member : pool.members()) {
       probe(
+          bootstrap,
           member,
+          pool.tls(),
           monitor,
           ok -> {
             if (member.probed(index, monitors, ok, monitor.rise(), monitor.fall())) {
@@ -133,16 +136,28 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  /** Runs one probe; {@code result} hears true or false exactly once, on the checker's loop. */
+  /**
+   * Runs one probe; {@code result} hears true or false exactly once, on the checker's loop. HTTP
+   * and gRPC probes of a pool with member TLS ({@code tls} not null) go over it; a TCP probe tests
+   * the port alone.
+   */
   static void probe(
-      Bootstrap bootstrap, Endpoint member, HealthMonitorConfig monitor, Consumer<Boolean> result) {
+      Bootstrap bootstrap,
+      Endpoint member,
+      MemberTls tls,
+      HealthMonitorConfig monitor,
+      Consumer<Boolean> result) {
     if (monitor.type() == HealthMonitorConfig.Type.GRPC) {
-      GrpcProbe.probe(bootstrap, member, monitor, result);
+      GrpcProbe.probe(bootstrap, member, tls, monitor, result);
       return;
     }
     Promise<Boolean> outcome = bootstrap.config().group().next().newPromise();
     outcome.addListener(f -> result.accept(f.isSuccess() && Boolean.TRUE.equals(f.getNow())));
     int timeoutMillis = (int) monitor.timeout().toMillis();
+    InetSocketAddress target =
+        monitor.port() == 0
+            ? member.address()
+            : new InetSocketAddress(member.address().getAddress(), monitor.port());
     Bootstrap probe =
         bootstrap
             .clone()
@@ -152,6 +167,16 @@ public final class HealthChecker implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     if (monitor.type() == HealthMonitorConfig.Type.HTTP) {
+                      if (tls != null) {
+                        ch.pipeline()
+                            .addLast(
+                                tls.handler(
+                                    ch.alloc(),
+                                    target,
+                                    member.hostname(),
+                                    monitor.timeout(),
+                                    false));
+                      }
                       ch.pipeline()
                           .addLast(new HttpClientCodec(), new StatusCheck(outcome, monitor));
                     } else if (!monitor.expect().isEmpty()) {
@@ -159,10 +184,6 @@ public final class HealthChecker implements AutoCloseable {
                     }
                   }
                 });
-    InetSocketAddress target =
-        monitor.port() == 0
-            ? member.address()
-            : new InetSocketAddress(member.address().getAddress(), monitor.port());
     probe
         .connect(target)
         .addListener(
@@ -217,10 +238,6 @@ public final class HealthChecker implements AutoCloseable {
                       .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                   channel.writeAndFlush(request);
                 });
-  }
-
-  private void probe(Endpoint member, HealthMonitorConfig monitor, Consumer<Boolean> result) {
-    probe(bootstrap, member, monitor, result);
   }
 
   /** Succeeds the probe on an expected status (2xx or 3xx unless said), fails it otherwise. */

@@ -116,7 +116,7 @@ final class HttpExchange {
     }
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
     pending.add(head);
-    if (pool != null && pool.h2c()) {
+    if (pool != null && pool.multiplexed()) {
       replay = new Replay();
     }
     connect();
@@ -167,7 +167,7 @@ final class HttpExchange {
     }
     member.started();
     counted = true;
-    Channel idle = pool.h2c() ? null : connection.upstreams().pollIdle(member.address());
+    Channel idle = pool.multiplexed() ? null : connection.upstreams().pollIdle(member, pool);
     if (idle != null) {
       reused = true;
       attach(idle);
@@ -175,9 +175,7 @@ final class HttpExchange {
     }
     reused = false;
     Future<Channel> connecting =
-        connection
-            .upstreams()
-            .open(ctx.channel().eventLoop(), member.address(), pool.connectTimeout(), pool.h2c());
+        connection.upstreams().open(ctx.channel().eventLoop(), member, pool);
     Endpoint target = member;
     connecting.addListener(
         (Future<Channel> f) -> {
@@ -190,8 +188,8 @@ final class HttpExchange {
           if (f.isSuccess()) {
             Channel opened = f.getNow();
             target.connected();
-            // the handshake's round trip, read before a byte was sent on the connection (an h2c
-            // stream's is its connection's), kept for every request on it
+            // the handshake's round trip, read before a byte was sent on the connection (an
+            // HTTP/2 stream's is its connection's), kept for every request on it
             opened
                 .pipeline()
                 .get(HttpBackendHandler.class)
@@ -475,7 +473,7 @@ final class HttpExchange {
     // the member is still the right one; only the kept connection was stale
     tried.clear();
     Channel idle;
-    while ((idle = connection.upstreams().pollIdle(member.address())) != null) {
+    while ((idle = connection.upstreams().pollIdle(member, pool)) != null) {
       idle.close(); // its siblings are likely stale too
     }
     connect();

@@ -1,12 +1,13 @@
 package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.MemberConnections;
-import io.gatehouse.engine.timing.TcpRtt;
+import io.gatehouse.engine.pool.Pool;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -30,26 +31,23 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Streams to members that speak HTTP/2 in clear (h2c): one connection per member and event loop,
- * opened on the first request and shared by every request after it, each request a stream of its
- * own that carries it as the HTTP/1.1 side of the engine sees it (a head, a body, trailers).
+ * Streams to members that speak HTTP/2 (h2c, or over TLS): one connection per member and event
+ * loop, opened on the first request and shared by every request after it, each request a stream of
+ * its own that carries it as the HTTP/1.1 side of the engine sees it (a head, a body, trailers).
  */
 final class MemberStreams {
-  private final Bootstrap bootstrap;
-  private final MemberConnections members;
-  private final HttpSettings settings;
+  private final MemberConnector connector;
+  private final ChannelHandler pipeline;
   private final UpstreamConnections upstreams;
 
-  private final FastThreadLocal<Map<InetSocketAddress, ChannelFuture>> connections =
+  private final FastThreadLocal<Map<Object, Future<Channel>>> connections =
       new FastThreadLocal<>() {
         @Override
-        protected Map<InetSocketAddress, ChannelFuture> initialValue() {
+        protected Map<Object, Future<Channel>> initialValue() {
           return new HashMap<>();
         }
       };
@@ -59,72 +57,68 @@ final class MemberStreams {
       HttpSettings settings,
       MemberConnections members,
       UpstreamConnections upstreams) {
-    this.members = members;
-    this.settings = settings;
     this.upstreams = upstreams;
-    this.bootstrap =
-        new Bootstrap()
-            .channel(transport.socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            "h2",
-                            Http2FrameCodecBuilder.forClient()
-                                .initialSettings(
-                                    io.netty.handler.codec.http2.Http2Settings.defaultSettings()
-                                        .maxHeaderListSize(settings.maxHeaderSize() * 4L))
-                                .build())
-                        .addLast(
-                            "h2-streams",
-                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                  }
-                });
+    this.connector =
+        new MemberConnector(
+            new Bootstrap()
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true),
+            members);
+    this.pipeline =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast(
+                    "h2",
+                    Http2FrameCodecBuilder.forClient()
+                        .initialSettings(
+                            io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                                .maxHeaderListSize(settings.maxHeaderSize() * 4L))
+                        .build())
+                .addLast(
+                    "h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+          }
+        };
   }
 
   /**
-   * A new stream to {@code member} on {@code loop}, on the connection this loop keeps to it (opened
-   * now when it has none).
+   * A new stream to {@code member} of {@code pool} on {@code loop}, on the connection this loop
+   * keeps to it (opened now, in clear or over the pool's TLS, when it has none).
    */
-  Future<Channel> open(EventLoop loop, InetSocketAddress member, Duration timeout) {
+  Future<Channel> open(EventLoop loop, Endpoint member, Pool pool) {
     Promise<Channel> stream = loop.newPromise();
-    Map<InetSocketAddress, ChannelFuture> kept = connections.get();
-    ChannelFuture connection = kept.get(member);
+    Map<Object, Future<Channel>> kept = connections.get();
+    Object key = MemberConnector.key(member.address(), pool.tls());
+    Future<Channel> connection = kept.get(key);
     if (connection == null
         || (connection.isDone()
-            && (!connection.channel().isActive() || goingAway(connection.channel())))) {
-      connection =
-          bootstrap
-              .clone(loop)
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
-              .connect(member);
-      ChannelFuture opened = connection;
-      kept.put(member, opened);
-      members.track(member, opened.channel());
-      opened
-          .channel()
-          .closeFuture()
-          .addListener(f -> kept.remove(member, opened)); // the next request opens another
+            && (!connection.isSuccess()
+                || !connection.getNow().isActive()
+                || goingAway(connection.getNow())))) {
+      Future<Channel> opened = connector.connect(loop, member, pool, pipeline);
+      connection = opened;
+      kept.put(key, opened);
       opened.addListener(
           f -> {
             if (f.isSuccess()) {
-              opened.channel().attr(TcpRtt.AT_ACCEPT).set(TcpRtt.ofHandshake(opened.channel()));
+              opened
+                  .getNow()
+                  .closeFuture()
+                  .addListener(c -> kept.remove(key, opened)); // the next request opens another
+            } else {
+              kept.remove(key, opened);
             }
           });
     }
-    ChannelFuture ready = connection;
+    Future<Channel> ready = connection;
     ready.addListener(
         f -> {
           if (!f.isSuccess()) {
             stream.tryFailure(f.cause());
             return;
           }
-          new Http2StreamChannelBootstrap(ready.channel())
+          new Http2StreamChannelBootstrap(ready.getNow())
               .handler(
                   new ChannelInitializer<Http2StreamChannel>() {
                     @Override

@@ -2,20 +2,19 @@ package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.http.framing.MemberCodec;
 import io.gatehouse.engine.internal.Transport;
+import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.MemberConnections;
+import io.gatehouse.engine.pool.Pool;
 import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,43 +25,44 @@ import java.util.Map;
  * Every method runs on the event loop it is about.
  */
 final class UpstreamConnections {
-  private final Bootstrap bootstrap;
+  private final MemberConnector connector;
+  private final ChannelHandler pipeline;
   private final int maxIdlePerMember;
 
-  private final FastThreadLocal<Map<InetSocketAddress, ArrayDeque<Channel>>> idle =
+  private final FastThreadLocal<Map<Object, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<InetSocketAddress, ArrayDeque<Channel>> initialValue() {
+        protected Map<Object, ArrayDeque<Channel>> initialValue() {
           return new HashMap<>();
         }
       };
 
-  private final MemberConnections members;
   private final MemberStreams streams;
 
   UpstreamConnections(Transport transport, HttpSettings settings, MemberConnections members) {
-    this.members = members;
-    this.streams = new MemberStreams(transport, settings, members, this);
-    this.maxIdlePerMember = settings.maxIdlePerMember();
-    this.bootstrap =
+    Bootstrap bootstrap =
         new Bootstrap()
             .channel(transport.socketChannel())
             .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast("codec", new MemberCodec(4096, settings.maxHeaderSize()))
-                        .addLast("backend", new HttpBackendHandler(UpstreamConnections.this));
-                  }
-                });
+            .option(ChannelOption.TCP_NODELAY, true);
+    this.connector = new MemberConnector(bootstrap, members);
+    this.streams = new MemberStreams(transport, settings, members, this);
+    this.maxIdlePerMember = settings.maxIdlePerMember();
+    this.pipeline =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast("codec", new MemberCodec(4096, settings.maxHeaderSize()))
+                .addLast("backend", new HttpBackendHandler(UpstreamConnections.this));
+          }
+        };
   }
 
-  /** An idle connection to {@code member} on the calling event loop, or null. */
-  Channel pollIdle(InetSocketAddress member) {
-    ArrayDeque<Channel> channels = idle.get().get(member);
+  /** An idle connection to {@code member} of {@code pool} on the calling event loop, or null. */
+  Channel pollIdle(Endpoint member, Pool pool) {
+    ArrayDeque<Channel> channels =
+        idle.get().get(MemberConnector.key(member.address(), pool.tls()));
     if (channels == null) {
       return null;
     }
@@ -76,42 +76,15 @@ final class UpstreamConnections {
   }
 
   /**
-   * A new way to {@code member} on {@code loop}: a new HTTP/1.1 connection, or with {@code h2c} a
-   * new stream on the HTTP/2 connection the loop keeps to it. Either carries the handshake's round
-   * trip in {@link TcpRtt#AT_ACCEPT} (an h2c stream, on its connection).
+   * A new way to {@code member} of {@code pool} on {@code loop}: a new HTTP/1.1 connection, or for
+   * members that speak HTTP/2 a new stream on the connection the loop keeps to it. Either carries
+   * the handshake's round trip in {@link TcpRtt#AT_ACCEPT} (an HTTP/2 stream, on its connection).
    */
-  Future<Channel> open(EventLoop loop, InetSocketAddress member, Duration timeout, boolean h2c) {
-    if (h2c) {
-      return streams.open(loop, member, timeout);
+  Future<Channel> open(EventLoop loop, Endpoint member, Pool pool) {
+    if (pool.multiplexed()) {
+      return streams.open(loop, member, pool);
     }
-    Promise<Channel> opened = loop.newPromise();
-    ChannelFuture connecting = connect(loop, member, timeout);
-    connecting.addListener(
-        f -> {
-          if (f.isSuccess()) {
-            connecting
-                .channel()
-                .attr(TcpRtt.AT_ACCEPT)
-                .set(TcpRtt.ofHandshake(connecting.channel()));
-            opened.trySuccess(connecting.channel());
-          } else {
-            opened.tryFailure(f.cause());
-          }
-        });
-    return opened;
-  }
-
-  /** Opens a new connection to {@code member} on {@code loop}. */
-  private ChannelFuture connect(EventLoop loop, InetSocketAddress member, Duration timeout) {
-    ChannelFuture connecting =
-        bootstrap
-            .clone(loop)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
-            .connect(member);
-    members.track(member, connecting.channel());
-    return connecting;
+    return connector.connect(loop, member, pool, pipeline);
   }
 
   /**
@@ -124,9 +97,13 @@ final class UpstreamConnections {
       channel.close(); // a stream serves one request; its connection stays
       return;
     }
-    InetSocketAddress member = (InetSocketAddress) channel.remoteAddress();
-    ArrayDeque<Channel> channels = idle.get().computeIfAbsent(member, m -> new ArrayDeque<>());
-    if (channels.size() >= maxIdlePerMember || !channel.isActive()) {
+    Object key = MemberConnector.keyOf(channel);
+    if (key == null || !channel.isActive()) {
+      channel.close();
+      return;
+    }
+    ArrayDeque<Channel> channels = idle.get().computeIfAbsent(key, m -> new ArrayDeque<>());
+    if (channels.size() >= maxIdlePerMember) {
       channel.close();
       return;
     }
@@ -136,11 +113,10 @@ final class UpstreamConnections {
 
   /** Forgets an idle connection that closed. */
   void forget(Channel channel) {
-    if (channel.remoteAddress() instanceof InetSocketAddress member) {
-      ArrayDeque<Channel> channels = idle.get().get(member);
-      if (channels != null) {
-        channels.remove(channel);
-      }
+    Object key = MemberConnector.keyOf(channel);
+    ArrayDeque<Channel> channels = key == null ? null : idle.get().get(key);
+    if (channels != null) {
+      channels.remove(channel);
     }
   }
 }

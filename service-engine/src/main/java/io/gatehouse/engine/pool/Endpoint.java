@@ -16,6 +16,7 @@ public final class Endpoint {
   private final String hostAndPort;
   private final int weight;
   private final String appId;
+  private final String hostname;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
@@ -38,6 +39,12 @@ public final class Endpoint {
     this.hostAndPort = config.address() + ":" + config.port();
     this.weight = config.weight();
     this.appId = config.appId();
+    this.hostname = config.hostname();
+  }
+
+  /** The member's host name, what member TLS checks when its pool names none; null if unknown. */
+  public String hostname() {
+    return hostname;
   }
 
   /** The Marathon app of the task behind this member; "" for a static server. */
@@ -223,7 +230,10 @@ public final class Endpoint {
   }
 
   boolean sameAs(Endpoint other) {
-    return id.equals(other.id) && weight == other.weight && appId.equals(other.appId);
+    return id.equals(other.id)
+        && weight == other.weight
+        && appId.equals(other.appId)
+        && java.util.Objects.equals(hostname, other.hostname);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.gatehouse.engine.pool;
 
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.PoolConfig;
+import io.gatehouse.engine.tls.MemberTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Pool {
   private static final Logger log = LoggerFactory.getLogger(Pool.class);
 
-  private record State(PoolConfig config, List<Endpoint> members, LoadBalancer balancer) {}
+  private record State(
+      PoolConfig config, List<Endpoint> members, LoadBalancer balancer, MemberTls tls) {}
 
   private final String name;
   private final java.util.concurrent.atomic.AtomicLong picks =
@@ -28,8 +30,13 @@ public final class Pool {
   private volatile Pool abPool; // the B pool of its configuration, once every pool exists
 
   public Pool(PoolConfig config) {
+    this(config, null);
+  }
+
+  /** A pool whose members are spoken to over {@code tls} (null: in clear). */
+  public Pool(PoolConfig config, MemberTls tls) {
     this.name = config.name();
-    this.state = build(config, Map.of());
+    this.state = build(config, Map.of(), tls);
   }
 
   public String name() {
@@ -42,9 +49,14 @@ public final class Pool {
    * @return the members that left: they get no new requests, and finish those in hand
    */
   public List<Endpoint> update(PoolConfig config) {
+    return update(config, null);
+  }
+
+  /** As {@link #update(PoolConfig)}, the members spoken to over {@code tls} (null: in clear). */
+  public List<Endpoint> update(PoolConfig config, MemberTls tls) {
     Map<String, Endpoint> kept = new HashMap<>();
     state.members().forEach(e -> kept.put(e.id(), e));
-    State next = build(config, kept);
+    State next = build(config, kept, tls);
     List<Endpoint> left = new ArrayList<>(state.members());
     left.removeIf(e -> next.members().stream().anyMatch(m -> m.address().equals(e.address())));
     state = next;
@@ -87,7 +99,7 @@ public final class Pool {
     return state.members().stream().anyMatch(m -> m.address().equals(address));
   }
 
-  private static State build(PoolConfig config, Map<String, Endpoint> existing) {
+  private static State build(PoolConfig config, Map<String, Endpoint> existing, MemberTls tls) {
     List<Endpoint> members = new ArrayList<>();
     for (EndpointConfig endpoint : config.endpoints()) {
       Endpoint fresh = new Endpoint(endpoint);
@@ -95,7 +107,7 @@ public final class Pool {
       members.add(old != null && old.sameAs(fresh) ? old : fresh);
     }
     List<Endpoint> frozen = List.copyOf(members);
-    return new State(config, frozen, LoadBalancer.of(config.algorithm(), frozen));
+    return new State(config, frozen, LoadBalancer.of(config.algorithm(), frozen), tls);
   }
 
   /** The member for the next request or connection; null when none is up. */
@@ -151,9 +163,14 @@ public final class Pool {
     return state.members();
   }
 
-  /** Whether the members speak HTTP/2 in clear (each request a stream on a shared connection). */
-  public boolean h2c() {
-    return state.config().memberProtocol() == io.gatehouse.engine.config.MemberProtocol.H2C;
+  /** Whether the members speak HTTP/2 (each request a stream on a shared connection). */
+  public boolean multiplexed() {
+    return state.config().memberProtocol().multiplexed();
+  }
+
+  /** TLS to the members; null when they are spoken to in clear. */
+  public MemberTls tls() {
+    return state.tls();
   }
 
   public Duration connectTimeout() {

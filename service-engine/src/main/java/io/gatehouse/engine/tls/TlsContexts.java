@@ -1,6 +1,7 @@
 package io.gatehouse.engine.tls;
 
 import io.gatehouse.engine.config.CertificateConfig;
+import io.gatehouse.engine.config.MemberTlsConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
@@ -25,9 +26,9 @@ import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLException;
 
 /**
- * Server TLS contexts from PEM certificates and PKCS#8 keys. A key that does not belong to its
- * certificate is refused here, when the configuration is applied, rather than at the first
- * handshake.
+ * TLS contexts from PEM certificates and PKCS#8 keys: servers' for listeners, clients' for pool
+ * members. A key that does not belong to its certificate is refused here, when the configuration is
+ * applied, rather than at the first handshake.
  */
 public final class TlsContexts {
   private static final byte[] PROBE = "gatehouse key check".getBytes(StandardCharsets.US_ASCII);
@@ -72,6 +73,58 @@ public final class TlsContexts {
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("the certificate cannot be used: " + firstLine(e));
+    }
+  }
+
+  /**
+   * A client context for a pool's members: their certificates must chain to {@code tls}'s CAs and
+   * bear the name each handler is made for (the JDK's HTTPS identification); {@code client}, when
+   * not null, is presented to members that ask. ALPN offers {@code alpn} alone.
+   *
+   * @throws IllegalArgumentException saying why the CAs or the client certificate cannot be used
+   */
+  public static SslContext memberContext(
+      MemberTlsConfig tls, CertificateConfig client, String alpn) {
+    List<X509Certificate> authorities = certificates(tls.caCertificatesPem());
+    try {
+      SslContextBuilder builder =
+          SslContextBuilder.forClient()
+              .trustManager(authorities)
+              .endpointIdentificationAlgorithm("HTTPS")
+              .applicationProtocolConfig(
+                  new ApplicationProtocolConfig(
+                      ApplicationProtocolConfig.Protocol.ALPN,
+                      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                      alpn));
+      if (client != null) {
+        check(client);
+        builder.keyManager(
+            privateKey(client.privateKeyPem()),
+            certificates(client.certificatePem()).toArray(X509Certificate[]::new));
+      }
+      return builder.build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("member TLS cannot be set up: " + firstLine(e));
+    }
+  }
+
+  /** Every certificate of a PEM bundle, at least one. */
+  private static List<X509Certificate> certificates(String pem) {
+    try {
+      List<X509Certificate> all = new ArrayList<>();
+      for (var c :
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+        all.add((X509Certificate) c);
+      }
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException("no PEM X.509 certificate in the CA certificates");
+      }
+      return all;
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException("the CA certificates are not PEM X.509 certificates");
     }
   }
 

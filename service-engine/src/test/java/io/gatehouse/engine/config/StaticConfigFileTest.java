@@ -134,6 +134,44 @@ class StaticConfigFileTest {
   }
 
   @Test
+  void memberTlsIsReadAndWrittenBackSoARestartedEngineKeepsIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var client = io.gatehouse.testsupport.TestCertificates.ec("engine-client");
+    java.nio.file.Files.writeString(dir.resolve("client.crt"), client.certificate());
+    java.nio.file.Files.writeString(dir.resolve("client.key"), client.privateKey());
+    java.nio.file.Files.writeString(dir.resolve("ca.crt"), "CA");
+    String yaml =
+        """
+        virtual_services:
+          - name: api
+            listeners: [{port: 10443}]
+        certificates:
+          - {name: engine-client, certificate_file: client.crt, key_file: client.key}
+        pools:
+          - name: api
+            member_protocol: H2
+            member_tls: {ca_file: ca.crt, server_name: api.internal,
+                         client_certificate: engine-client}
+            endpoints: [{address: 10.0.0.8, port: 8443, hostname: api-1.internal}]
+        """;
+    EngineConfig config = StaticConfigFile.parse(yaml, dir);
+    assertThat(config.pools().get("api").memberTls())
+        .isEqualTo(new MemberTlsConfig("CA", "api.internal", "engine-client"));
+    assertThat(config.pools().get("api").endpoints().get(0).hostname()).isEqualTo("api-1.internal");
+    String written = new ObjectMapper().writeValueAsString(StaticConfigFile.render(config, true));
+    assertThat(StaticConfigFile.parse(written)).isEqualTo(config);
+
+    assertThatThrownBy(
+            () -> StaticConfigFile.parse(yaml.replace("member_tls: {", "member_tlss: {"), dir))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(
+            () ->
+                StaticConfigFile.parse(
+                    yaml.replace("[{port: 10443}]", "[{port: 10443, protocol: TCP}]"), dir))
+        .hasMessageContaining("virtual_services.api.pool");
+  }
+
+  @Test
   void childServicesNeedAnHttpParentAndClaimEachHostAndPathOnce() {
     assertThatThrownBy(
             () ->

@@ -72,6 +72,12 @@ class MonitorProbeIT {
   }
 
   private boolean probe(int memberPort, HealthMonitorConfig monitor) throws Exception {
+    return probe(memberPort, null, monitor);
+  }
+
+  private boolean probe(
+      int memberPort, io.gatehouse.engine.tls.MemberTls tls, HealthMonitorConfig monitor)
+      throws Exception {
     Endpoint member =
         new Pool(
                 new PoolConfig(
@@ -82,8 +88,31 @@ class MonitorProbeIT {
             .members()
             .get(0);
     CompletableFuture<Boolean> result = new CompletableFuture<>();
-    HealthChecker.probe(bootstrap, member, monitor, result::complete);
+    HealthChecker.probe(bootstrap, member, tls, monitor, result::complete);
     return result.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anHttpProbeOfAPoolWithMemberTlsGoesOverItAndFailsOnAMemberItCannotVerify() throws Exception {
+    var ca = io.gatehouse.testsupport.TestCertificates.authority("members-ca");
+    var tls =
+        io.gatehouse.engine.tls.MemberTls.of(
+            new io.gatehouse.engine.config.MemberTlsConfig(
+                ca.pem().certificate(), "orders.internal", null),
+            null,
+            io.gatehouse.engine.config.MemberProtocol.H2); // probes speak HTTP/1.1 all the same
+    try (var member = new io.gatehouse.engine.testing.TlsMember(ca.issue("orders.internal"), null);
+        var stranger =
+            new io.gatehouse.engine.testing.TlsMember(
+                io.gatehouse.testsupport.TestCertificates.authority("other-ca")
+                    .issue("orders.internal"),
+                null)) {
+      assertThat(probe(member.port(), tls, http("GET", null, List.of(), 0))).isTrue();
+      assertThat(member.serverNames()).containsOnly("orders.internal");
+      assertThat(probe(member.port(), null, http("GET", null, List.of(), 0))).isFalse();
+      assertThat(probe(stranger.port(), tls, http("GET", null, List.of(), 0))).isFalse();
+      assertThat(stranger.requests()).isZero();
+    }
   }
 
   @Test
