@@ -3,6 +3,7 @@ package io.gatehouse.engine;
 import io.gatehouse.engine.admin.AdminServer;
 import io.gatehouse.engine.analytics.AnalyticsReporter;
 import io.gatehouse.engine.analytics.ClientLogBuffer;
+import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.InvalidConfigException;
@@ -122,6 +123,8 @@ public final class ServiceEngineMain implements Callable<Integer> {
 
   @Mixin ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
+  @Mixin HttpOptions http = new HttpOptions();
+
   @Option(
       names = "--state-dir",
       paramLabel = "DIR",
@@ -190,12 +193,14 @@ public final class ServiceEngineMain implements Callable<Integer> {
     String adminToken;
     ResourceLimits limits;
     ControlPlaneTls controlPlaneTls;
+    HttpSettings httpSettings;
     try {
       limits = limits();
       engineConfig = staticConfig();
       adminAt = adminAddress();
       adminToken = adminToken(adminAt);
       controlPlaneTls = control != null || analytics != null ? controlPlane.tls() : null;
+      httpSettings = http.settings(timing, ClientLogs.NONE);
     } catch (InvalidConfigException e) {
       System.err.println("service-engine: invalid configuration: " + e.getMessage());
       return 2;
@@ -207,11 +212,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
             Duration.ofSeconds(1),
             LOG_BUFFER);
     ServiceEngine engine =
-        new ServiceEngine(
-            transport,
-            threads,
-            HttpSettings.defaults().withTiming(timing).withClientLogs(logBuffer),
-            limits);
+        new ServiceEngine(transport, threads, httpSettings.withClientLogs(logBuffer), limits);
     ServiceEngine.ApplyResult result = engine.apply(engineConfig);
     if (stateDir != null) {
       new LastGoodConfig(stateDir).save(result.config());

@@ -2,6 +2,7 @@ package io.gatehouse.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.engine.testing.H2Client;
 import io.gatehouse.engine.testing.TestBackend;
 import io.gatehouse.testsupport.ServiceJar;
 import java.net.URI;
@@ -112,6 +113,48 @@ class ServiceEngineMainIT {
       assertThat(refused.output())
           .contains("--control-ca: is required with --control or --analytics")
           .contains("--control-plaintext runs without TLS");
+    }
+  }
+
+  @Test
+  void http2LimitsAreSetByOptionsAndOneOutOfRangeIsRefusedNamingIt() throws Exception {
+    int listen = ServiceJar.freePort();
+    int admin = ServiceJar.freePort();
+    try (ServiceJar engine =
+            ServiceJar.start(
+                    "service-engine",
+                    List.of(
+                        "--listen=127.0.0.1:" + listen,
+                        "--backend=127.0.0.1:1",
+                        "--admin=127.0.0.1:" + admin,
+                        "--http2-max-concurrent-streams=7",
+                        "--http2-initial-window-size=131072",
+                        "--http2-max-header-list-size=4096"),
+                    Map.of())
+                .awaitPort(admin, Duration.ofSeconds(30));
+        H2Client client = H2Client.connect(listen)) {
+      H2Client.Frame settings = client.next();
+      assertThat(settings.type()).isEqualTo(H2Client.SETTINGS);
+      Map<Integer, Integer> values = new java.util.HashMap<>();
+      java.nio.ByteBuffer payload = java.nio.ByteBuffer.wrap(settings.payload());
+      while (payload.remaining() >= 6) {
+        values.put((int) payload.getShort(), payload.getInt());
+      }
+      assertThat(values).containsEntry(3, 7).containsEntry(4, 131072).containsEntry(6, 4096);
+    }
+    try (ServiceJar refused =
+        ServiceJar.start(
+            "service-engine",
+            List.of(
+                "--listen=127.0.0.1:" + ServiceJar.freePort(),
+                "--backend=127.0.0.1:1",
+                "--admin=127.0.0.1:" + ServiceJar.freePort(),
+                "--http2-max-concurrent-streams=0"),
+            Map.of())) {
+      assertThat(refused.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(refused.output())
+          .contains("--http2-max-concurrent-streams: must be 1 to 10000, not 0")
+          .doesNotContain("\tat ");
     }
   }
 

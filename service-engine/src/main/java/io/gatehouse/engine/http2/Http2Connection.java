@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public final class Http2Connection {
             .maxConcurrentStreams(limits.maxConcurrentStreams())
             .initialWindowSize(limits.initialWindowSize())
             .maxHeaderListSize(limits.maxHeaderListSize());
+    // a stream's response is flushed when its member's bytes arrive, on another connection's read:
+    // flushes asked for in one turn of the event loop go out as one write
+    pipeline.addLast("h2-flushes", new FlushConsolidationHandler(256, true));
     pipeline.addLast(
         "h2-idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     pipeline.addLast(
