@@ -153,21 +153,35 @@ public final class ServiceJar implements AutoCloseable {
     }
   }
 
-  /** A free loopback port. */
+  /**
+   * A free port, never one handed out before in this JVM. It comes from 20000-30999: below the
+   * kernel's ephemeral ports (32768 and up here), so a socket a test binds to port 0 afterwards (a
+   * member, a client) cannot be given it; and above Marathon's service ports (10000-20000) and
+   * below Mesos agents' task ports (31000-32000), which the simulator hands out.
+   */
   public static int freePort() {
-    while (true) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        int port = socket.getLocalPort();
-        // the kernel may offer a port again once it is closed: a test that asks for two ports
-        // (a service's and its admin's) must never get the same one twice
-        if (HANDED_OUT.add(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = random.nextInt(FIRST_PORT, LAST_PORT + 1);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress(port));
+      } catch (IOException inUse) {
+        continue;
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
       }
     }
+    throw new IllegalStateException(
+        "no free port in " + FIRST_PORT + "-" + LAST_PORT + " after 1000 tries");
   }
+
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 30_999;
 
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheck.class)
 class VirtualHostingIT {
   private final ServiceEngine engine = RunningEngine.start();
-  private final int port = RunningEngine.freePort();
+  private int port; // chosen once the members hold theirs: one of them cannot take it then
   private TestBackend front;
   private TestBackend shop;
   private TestBackend blogs;
@@ -35,6 +35,7 @@ class VirtualHostingIT {
     shop = TestBackend.start("shop");
     blogs = TestBackend.start("blogs");
     api = TestBackend.start("api");
+    port = RunningEngine.freePort();
   }
 
   @AfterEach
@@ -89,6 +90,10 @@ class VirtualHostingIT {
             RunningEngine.pool("api", LbAlgorithm.ROUND_ROBIN, api.port())));
   }
 
+  private void apply(EngineConfig config) {
+    assertThat(engine.apply(config).failedServices()).isEmpty();
+  }
+
   private static String get(RawHttpClient client, String target, String host) throws Exception {
     client.send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     RawHttpClient.Answer answer = client.next();
@@ -97,7 +102,7 @@ class VirtualHostingIT {
 
   @Test
   void eachRequestOnOneConnectionGoesToTheChildThatClaimsItsHostAndPath() throws Exception {
-    engine.apply(config(true));
+    apply(config(true));
 
     try (RawHttpClient client = RawHttpClient.connect(port)) {
       assertThat(get(client, "/hello", "shop.example.com")).isEqualTo("200 hello from api");
@@ -119,7 +124,7 @@ class VirtualHostingIT {
 
   @Test
   void aServiceThatWantsHttpsRedirectsPlainRequestsToTheSameHostAndTarget() throws Exception {
-    engine.apply(config(true));
+    apply(config(true));
 
     try (RawHttpClient client = RawHttpClient.connect(port)) {
       client.send("GET /cart?item=7 HTTP/1.1\r\nHost: Secure.example.com:" + port + "\r\n\r\n");
@@ -136,13 +141,13 @@ class VirtualHostingIT {
 
   @Test
   void aRemovedChildsHostsGoToTheParentWithoutClosingItsConnections() throws Exception {
-    engine.apply(config(true));
+    apply(config(true));
 
     try (RawHttpClient client = RawHttpClient.connect(port)) {
       assertThat(get(client, "/hello", "store.example.com")).isEqualTo("200 hello from shop");
-      engine.apply(config(false));
+      apply(config(false));
       assertThat(get(client, "/hello", "store.example.com")).isEqualTo("200 hello from front");
-      engine.apply(config(true));
+      apply(config(true));
       assertThat(get(client, "/hello", "store.example.com")).isEqualTo("200 hello from shop");
     }
   }
