@@ -164,7 +164,9 @@ public final class ServiceEngine implements AutoCloseable {
               contexts.put(
                   name, kept != null && kept.config().equals(c) ? kept : new TlsContext(c));
             });
-    Map<String, MemberTls> memberTls = memberTls(config);
+    // member TLS likewise: a pool whose TLS stays the same keeps its own (and its kept connections)
+    Map<String, MemberTls> memberTls =
+        MemberTls.forPools(config, name -> pools.containsKey(name) ? pools.get(name).tls() : null);
     tls.clear();
     tls.putAll(contexts);
     for (PoolConfig poolConfig : config.pools().values()) {
@@ -246,43 +248,6 @@ public final class ServiceEngine implements AutoCloseable {
     health.update(pools.values());
     current = config;
     return new ApplyResult(config, failed);
-  }
-
-  /**
-   * The member TLS of every pool that has it, before anything changes: a pool whose TLS stays the
-   * same keeps its own (and so its kept connections); CAs or a client certificate that cannot be
-   * used refuse the whole configuration, naming the pool.
-   */
-  private Map<String, MemberTls> memberTls(EngineConfig config) {
-    Map<String, MemberTls> built = new java.util.HashMap<>();
-    List<io.gatehouse.engine.config.InvalidConfigException.Violation> violations =
-        new ArrayList<>();
-    for (PoolConfig pool : config.pools().values()) {
-      if (pool.memberTls() == null) {
-        continue;
-      }
-      CertificateConfig client =
-          pool.memberTls().clientCertificate() == null
-              ? null
-              : config.certificates().get(pool.memberTls().clientCertificate());
-      Pool running = pools.get(pool.name());
-      MemberTls kept = running == null ? null : running.tls();
-      try {
-        built.put(
-            pool.name(),
-            kept != null && kept.sameAs(pool.memberTls(), client, pool.memberProtocol())
-                ? kept
-                : MemberTls.of(pool.memberTls(), client, pool.memberProtocol()));
-      } catch (IllegalArgumentException e) {
-        violations.add(
-            new io.gatehouse.engine.config.InvalidConfigException.Violation(
-                "pools." + pool.name() + ".member_tls", e.getMessage()));
-      }
-    }
-    if (!violations.isEmpty()) {
-      throw new io.gatehouse.engine.config.InvalidConfigException(violations);
-    }
-    return built;
   }
 
   private static Map<String, List<VirtualServiceConfig>> childrenByParent(EngineConfig config) {

@@ -71,7 +71,7 @@ public final class StaticConfigFile {
 
   private record File(
       List<VirtualService> virtualServices,
-      List<Pool> pools,
+      List<PoolFile.Pool> pools,
       List<SecurityPolicy> securityPolicies,
       List<Certificate> certificates) {}
 
@@ -113,30 +113,6 @@ public final class StaticConfigFile {
       Integer index, String name, SecurityPolicyConfig.Action action, List<String> clientCidrs) {}
 
   private record Listener(String address, Integer port, Protocol protocol, Boolean tls) {}
-
-  private record Pool(
-      String name,
-      LbAlgorithm algorithm,
-      String connectTimeout,
-      List<Endpoint> endpoints,
-      HealthMonitorFile.Monitor healthMonitor,
-      List<HealthMonitorFile.Monitor> healthMonitors,
-      Integer ejectAfter,
-      String ejectFor,
-      String hashHeader,
-      String drainingTimeout,
-      @com.fasterxml.jackson.annotation.JsonProperty("eject_after_5xx") Integer ejectAfter5xx,
-      AbPool abPool,
-      MemberProtocol memberProtocol,
-      MemberTls memberTls) {}
-
-  private record AbPool(String pool, Integer percent, Boolean sticky) {}
-
-  private record MemberTls(
-      String caFile, String caCertificatesPem, String serverName, String clientCertificate) {}
-
-  private record Endpoint(
-      String address, Integer port, Integer weight, String appId, String hostname) {}
 
   private StaticConfigFile() {}
 
@@ -200,51 +176,7 @@ public final class StaticConfigFile {
                         rateLimits(vs),
                         Boolean.TRUE.equals(vs.redirectToHttps())))
             .toList();
-    List<PoolConfig> pools =
-        list(file.pools()).stream()
-            .map(
-                p ->
-                    new PoolConfig(
-                        required(p.name(), "pools[].name"),
-                        p.algorithm() == null ? LbAlgorithm.ROUND_ROBIN : p.algorithm(),
-                        list(p.endpoints()).stream()
-                            .map(
-                                e ->
-                                    new EndpointConfig(
-                                        required(
-                                            e.address(),
-                                            "pools." + p.name() + ".endpoints[].address"),
-                                        required(
-                                            e.port(), "pools." + p.name() + ".endpoints[].port"),
-                                        e.weight() == null ? 1 : e.weight(),
-                                        e.appId(),
-                                        e.hostname()))
-                            .toList(),
-                        p.connectTimeout() == null
-                            ? Duration.ofSeconds(2)
-                            : duration(
-                                p.connectTimeout(), "pools." + p.name() + ".connect_timeout"),
-                        HealthMonitorFile.read(p.healthMonitor(), p.healthMonitors(), p.name()),
-                        p.ejectAfter() == null ? 3 : p.ejectAfter(),
-                        p.ejectFor() == null
-                            ? Duration.ofSeconds(10)
-                            : duration(p.ejectFor(), "pools." + p.name() + ".eject_for"),
-                        p.hashHeader(),
-                        p.drainingTimeout() == null
-                            ? PoolConfig.DEFAULT_DRAINING_TIMEOUT
-                            : duration(
-                                p.drainingTimeout(), "pools." + p.name() + ".draining_timeout"),
-                        p.ejectAfter5xx() == null ? 0 : p.ejectAfter5xx(),
-                        p.abPool() == null
-                            ? null
-                            : new AbPoolConfig(
-                                required(p.abPool().pool(), "pools." + p.name() + ".ab_pool.pool"),
-                                required(
-                                    p.abPool().percent(), "pools." + p.name() + ".ab_pool.percent"),
-                                Boolean.TRUE.equals(p.abPool().sticky())),
-                        p.memberProtocol() == null ? MemberProtocol.HTTP1 : p.memberProtocol(),
-                        memberTls(p, base)))
-            .toList();
+    List<PoolConfig> pools = list(file.pools()).stream().map(p -> PoolFile.read(p, base)).toList();
     List<SecurityPolicyConfig> policies =
         list(file.securityPolicies()).stream()
             .map(
@@ -298,23 +230,8 @@ public final class StaticConfigFile {
         pem(c.privateKeyPem(), c.keyFile(), base, field + ".key_file"));
   }
 
-  private static MemberTlsConfig memberTls(Pool p, Path base) {
-    MemberTls tls = p.memberTls();
-    if (tls == null) {
-      return null;
-    }
-    return new MemberTlsConfig(
-        pem(
-            tls.caCertificatesPem(),
-            tls.caFile(),
-            base,
-            "pools." + p.name() + ".member_tls.ca_file"),
-        tls.serverName(),
-        tls.clientCertificate());
-  }
-
   /** PEM given inline, or read from a file relative to {@code base}. */
-  private static String pem(String inline, String file, Path base, String field) {
+  static String pem(String inline, String file, Path base, String field) {
     if (inline != null) {
       return inline;
     }
@@ -406,11 +323,11 @@ public final class StaticConfigFile {
     };
   }
 
-  private static <T> List<T> list(List<T> list) {
+  static <T> List<T> list(List<T> list) {
     return list == null ? List.of() : list;
   }
 
-  private static <T> T required(T value, String field) {
+  static <T> T required(T value, String field) {
     if (value == null) {
       throw invalid(field, "is required");
     }

@@ -273,8 +273,10 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void waitForHead() {
     headStarted = firstRequest; // a first request's head is timed from the connection's start
-    Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
-    requestDeadline.arm(limit.toNanos());
+    if (!stream) { // a stream exists because its head (HEADERS) arrived whole: nothing to time
+      Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
+      requestDeadline.arm(limit.toNanos());
+    }
     ctx.read();
   }
 

@@ -1,15 +1,23 @@
 package io.gatehouse.engine.tls;
 
 import io.gatehouse.engine.config.CertificateConfig;
+import io.gatehouse.engine.config.EngineConfig;
+import io.gatehouse.engine.config.InvalidConfigException;
 import io.gatehouse.engine.config.MemberProtocol;
 import io.gatehouse.engine.config.MemberTlsConfig;
+import io.gatehouse.engine.config.PoolConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -50,6 +58,43 @@ public final class MemberTls {
   public static MemberTls of(
       MemberTlsConfig config, CertificateConfig client, MemberProtocol protocol) {
     return new MemberTls(config, client, of(protocol));
+  }
+
+  /**
+   * The member TLS of every pool of {@code config} that has it: {@code running}'s own (by pool
+   * name; null for none) where it is the same, new otherwise.
+   *
+   * @throws InvalidConfigException naming each pool whose CAs or client certificate cannot be used
+   */
+  public static Map<String, MemberTls> forPools(
+      EngineConfig config, Function<String, MemberTls> running) {
+    Map<String, MemberTls> built = new HashMap<>();
+    List<InvalidConfigException.Violation> violations = new ArrayList<>();
+    for (PoolConfig pool : config.pools().values()) {
+      if (pool.memberTls() == null) {
+        continue;
+      }
+      CertificateConfig client =
+          pool.memberTls().clientCertificate() == null
+              ? null
+              : config.certificates().get(pool.memberTls().clientCertificate());
+      MemberTls kept = running.apply(pool.name());
+      try {
+        built.put(
+            pool.name(),
+            kept != null && kept.sameAs(pool.memberTls(), client, pool.memberProtocol())
+                ? kept
+                : of(pool.memberTls(), client, pool.memberProtocol()));
+      } catch (IllegalArgumentException e) {
+        violations.add(
+            new InvalidConfigException.Violation(
+                "pools." + pool.name() + ".member_tls", e.getMessage()));
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidConfigException(violations);
+    }
+    return built;
   }
 
   /** Whether this is the TLS {@code config}, {@code client} and {@code protocol} ask for. */
