@@ -37,8 +37,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * analytics-svc end to end, every piece a real process. The autoscaler: a marathon-sim app whose
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * requests from an app's task show as an edge from that app to the virtual service. CPU use: an app
  * whose tasks spin is scaled out on what Mesos reports of them.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnalyticsEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
@@ -86,7 +89,14 @@ class AnalyticsEndToEndIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  @AfterEach
+  private Platform platform;
+
+  @BeforeAll
+  void platform() throws Exception {
+    platform = startPlatform(); // one platform for every test: each has apps of its own
+  }
+
+  @AfterAll
   void stopAll() throws Exception {
     for (int i = closeables.size() - 1; i >= 0; i--) {
       closeables.get(i).close();
@@ -190,7 +200,6 @@ class AnalyticsEndToEndIT {
 
   @Test
   void anAppIsScaledOutUnderLoadAndBackInWhenTheLoadStops() throws Exception {
-    Platform platform = startPlatform();
     ManagedChannel policyChannel = platform.policy();
     ManagedChannel analyticsChannel = platform.analytics();
     createPolicy(
@@ -238,25 +247,27 @@ class AnalyticsEndToEndIT {
 
   @Test
   void anAppWhoseTasksKeepTheirCpusBusyIsScaledOutOnTheirCpuUse() throws Exception {
-    Platform platform = startPlatform();
     createPolicy(
         platform.policy(), "spin-cpu", AutoscaleMetric.AUTOSCALE_METRIC_CPU_UTILIZATION, 0.8, 0.05);
     // a task that spins uses a whole CPU: about 2.9 times its limit of 0.25 + 0.1
     send("POST", platform.marathonUrl() + "/v2/apps", SPINNER);
-    await().atMost(WAIT).until(() -> instances(platform.marathonUrl(), "/spinner") == 2);
-    AutoscaleDecision out =
-        awaitDecision(
-            AnalyticsQueryGrpc.newBlockingStub(asOperator(platform.analytics())),
-            "/spinner",
-            AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT);
-    assertThat(out.getMetric()).isEqualTo("AUTOSCALE_METRIC_CPU_UTILIZATION");
-    assertThat(out.getObservedValue()).isGreaterThan(0.8);
-    assertThat(out.getTargetInstances()).isEqualTo(2);
+    try {
+      await().atMost(WAIT).until(() -> instances(platform.marathonUrl(), "/spinner") == 2);
+      AutoscaleDecision out =
+          awaitDecision(
+              AnalyticsQueryGrpc.newBlockingStub(asOperator(platform.analytics())),
+              "/spinner",
+              AutoscaleAction.AUTOSCALE_ACTION_SCALE_OUT);
+      assertThat(out.getMetric()).isEqualTo("AUTOSCALE_METRIC_CPU_UTILIZATION");
+      assertThat(out.getObservedValue()).isGreaterThan(0.8);
+      assertThat(out.getTargetInstances()).isEqualTo(2);
+    } finally {
+      send("DELETE", platform.marathonUrl() + "/v2/apps/spinner", null); // its tasks spin
+    }
   }
 
   @Test
   void clientsAppearOnTheApplicationMapAsTheAppsWhoseTasksTheyAre() throws Exception {
-    Platform platform = startPlatform();
     // orders on one agent logs every request; frontend runs alone on the other agent
     send("POST", platform.marathonUrl() + "/v2/apps", ORDERS);
     send("POST", platform.marathonUrl() + "/v2/apps", FRONTEND);
