@@ -196,7 +196,7 @@ final class HttpExchange {
                 .handshakeRtt(TcpRtt.atAccept(opened.parent() != null ? opened.parent() : opened));
             attach(opened);
           } else {
-            pool.connectFailed(target);
+            pool.connectFailed(target, f.cause());
             releaseMember();
             tried.add(target);
             connect();

@@ -135,15 +135,36 @@ public final class Pool {
 
   /** A connection to {@code member} failed; enough in a row eject it (passive health). */
   public void connectFailed(Endpoint member) {
+    connectFailed(member, null);
+  }
+
+  /**
+   * As {@link #connectFailed(Endpoint)}, saying why when the member is ejected (a refused
+   * connection, a certificate that does not verify).
+   */
+  public void connectFailed(Endpoint member, Throwable cause) {
     PoolConfig config = state.config();
     if (member.connectFailed(config.ejectAfter(), config.ejectFor().toNanos())) {
       log.warn(
-          "pool {}: member {} ejected for {} after {} connection failures in a row",
+          "pool {}: member {} ejected for {} after {} connection failures in a row{}",
           name,
           member.id(),
           config.ejectFor(),
-          config.ejectAfter());
+          config.ejectAfter(),
+          cause == null ? "" : " (the last: " + reason(cause) + ")");
     }
+  }
+
+  /** The innermost message of {@code cause}, on one line: what an operator can act on. */
+  private static String reason(Throwable cause) {
+    Throwable inner = cause;
+    while (inner.getCause() != null && inner.getCause() != inner) {
+      inner = inner.getCause();
+    }
+    String message =
+        inner.getMessage() == null ? inner.getClass().getSimpleName() : inner.getMessage();
+    String line = message.lines().findFirst().orElse(message).replaceAll("[^\\x20-\\x7e]", "?");
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line; // a member's words, bounded
   }
 
   /** {@code member} answered with {@code status}; enough 5xx in a row eject it (passive health). */
