@@ -19,7 +19,6 @@ import io.gatehouse.policy.internal.ObjectRef;
 import io.gatehouse.policy.internal.PermissionDeniedException;
 import io.gatehouse.policy.internal.PreconditionException;
 import io.gatehouse.policy.internal.RevisionMismatchException;
-import io.gatehouse.policy.objects.Names;
 import io.gatehouse.policy.objects.PolicyKind;
 import io.gatehouse.policy.objects.PolicyKind.Reference;
 import io.gatehouse.policy.objects.ServiceEngineGroupKind;
@@ -80,9 +79,9 @@ public final class PolicyStore {
   public <T extends Message> T create(PolicyKind<T> kind, T input, Role role) {
     T object = kind.clearOutputOnly(input);
     ObjectMeta meta = kind.meta(object);
-    ObjectRef ref = checkedRef(kind, meta.getName());
-    ObjectSource source = sourceFor(role, meta.getSource(), kind);
-    checkDescription(kind, meta);
+    ObjectRef ref = RequestChecks.checkedRef(kind, meta.getName());
+    ObjectSource source = Ownership.sourceFor(role, meta.getSource(), kind);
+    RequestChecks.checkDescription(kind, meta);
     return transactions.write(c -> insert(c, kind, ref, object, source));
   }
 
@@ -91,10 +90,10 @@ public final class PolicyStore {
       PolicyKind<T> kind, T input, FieldMask mask, boolean allowMissing, Role role) {
     T object = kind.clearOutputOnly(input);
     ObjectMeta meta = kind.meta(object);
-    ObjectRef ref = checkedRef(kind, meta.getName());
-    ObjectSource source = sourceFor(role, meta.getSource(), kind);
-    checkDescription(kind, meta);
-    checkMask(kind, mask);
+    ObjectRef ref = RequestChecks.checkedRef(kind, meta.getName());
+    ObjectSource source = Ownership.sourceFor(role, meta.getSource(), kind);
+    RequestChecks.checkDescription(kind, meta);
+    RequestChecks.checkMask(kind, mask);
     long expected = meta.getRevision();
     if (expected == 0 && !allowMissing) {
       throw InvalidArgumentException.of(
@@ -117,8 +116,8 @@ public final class PolicyStore {
             throw new RevisionMismatchException(ref, expected, current.revision());
           }
           ObjectMeta owner = kind.meta(kind.parse(current.body()));
-          checkOwner(role, ref, current.sourceKind(), owner);
-          checkSameApp(role, ref, owner.getSource(), source);
+          Ownership.checkOwner(role, ref, current.sourceKind(), owner);
+          Ownership.checkSameApp(role, ref, owner.getSource(), source);
           return replace(
               c, kind, ref, current, merge(kind, kind.parse(current.body()), object, mask));
         });
@@ -126,7 +125,7 @@ public final class PolicyStore {
 
   /** Deletes an object no other object refers to. */
   public void delete(PolicyKind<?> kind, String name, long expectedRevision, Role role) {
-    ObjectRef ref = checkedRef(kind, name);
+    ObjectRef ref = RequestChecks.checkedRef(kind, name);
     if (kind.kind() == ObjectKind.OBJECT_KIND_SERVICE_ENGINE_GROUP
         && name.equals(ServiceEngineGroupKind.DEFAULT_GROUP)) {
       throw new PreconditionException(
@@ -135,7 +134,7 @@ public final class PolicyStore {
               new PreconditionException.Violation(
                   PreconditionException.BUILT_IN, ref.resourceType() + "/" + name, "built in")));
     }
-    checkWriter(role);
+    Ownership.checkWriter(role);
     transactions.write(
         c -> {
           deleteIn(c, kind, ref, expectedRevision, role);
@@ -154,7 +153,7 @@ public final class PolicyStore {
       throw new RevisionMismatchException(ref, expectedRevision, current.revision());
     }
     T last = kind.parse(current.body());
-    checkOwner(role, ref, current.sourceKind(), kind.meta(last));
+    Ownership.checkOwner(role, ref, current.sourceKind(), kind.meta(last));
     List<Reference> referrers = repository.referrers(c, ref);
     if (!referrers.isEmpty()) {
       throw referenced(ref, referrers);
@@ -172,7 +171,7 @@ public final class PolicyStore {
 
   /** One object, as the API shows it (no secrets). */
   public <T extends Message> T get(PolicyKind<T> kind, String name) {
-    ObjectRef ref = checkedRef(kind, name);
+    ObjectRef ref = RequestChecks.checkedRef(kind, name);
     StoredObject stored = transactions.read(c -> repository.find(c, ref));
     if (stored == null) {
       throw new NotFoundException(ref);
@@ -185,7 +184,7 @@ public final class PolicyStore {
     if (role != Role.SE_MANAGER) {
       throw new PermissionDeniedException("private keys are only handed to se-manager-svc");
     }
-    ObjectRef ref = checkedRef(kind, name);
+    ObjectRef ref = RequestChecks.checkedRef(kind, name);
     StoredObject stored = transactions.read(c -> repository.find(c, ref));
     if (stored == null) {
       throw new NotFoundException(ref);
@@ -359,110 +358,6 @@ public final class PolicyStore {
             .setReplaceRepeatedFields(true)
             .setReplacePrimitiveFields(true));
     return kind.withMeta((T) merged.build(), kind.meta(input));
-  }
-
-  private static void checkMask(PolicyKind<?> kind, FieldMask mask) {
-    for (String path : mask.getPathsList()) {
-      boolean metaPath = path.equals("meta") || path.startsWith("meta.");
-      if (metaPath && !path.equals("meta.description")) {
-        throw InvalidArgumentException.of(
-            "update_mask", "\"" + path + "\" cannot be updated (only meta.description of meta)");
-      }
-    }
-    if (!FieldMaskUtil.isValid(kind.descriptor(), mask)) {
-      throw InvalidArgumentException.of(
-          "update_mask",
-          "names a field "
-              + kind.descriptor().getName()
-              + " does not have: "
-              + mask.getPathsList());
-    }
-  }
-
-  private static ObjectRef checkedRef(PolicyKind<?> kind, String name) {
-    String problem = Names.problem(name);
-    if (problem != null) {
-      throw InvalidArgumentException.of(kind.field() + ".meta.name", problem);
-    }
-    return kind.ref(name);
-  }
-
-  private static void checkDescription(PolicyKind<?> kind, ObjectMeta meta) {
-    if (meta.getDescription().length() > MAX_DESCRIPTION) {
-      throw InvalidArgumentException.of(
-          kind.field() + ".meta.description", "must be at most " + MAX_DESCRIPTION + " characters");
-    }
-  }
-
-  private static void checkWriter(Role role) {
-    if (role == Role.SE_MANAGER || role == Role.ANALYTICS) {
-      throw new PermissionDeniedException("the " + role + " token is read-only");
-    }
-  }
-
-  /**
-   * The source a write by {@code role} stores: operators write API objects, discovery Marathon's.
-   */
-  private static ObjectSource sourceFor(Role role, ObjectSource requested, PolicyKind<?> kind) {
-    checkWriter(role);
-    if (role == Role.DISCOVERY) {
-      if (requested.getKind() != ObjectSource.Kind.KIND_MARATHON_APP
-          || !requested.getMarathonAppId().startsWith("/")) {
-        throw InvalidArgumentException.of(
-            kind.field() + ".meta.source",
-            "discovery-svc writes must name their Marathon app (kind KIND_MARATHON_APP and"
-                + " marathon_app_id)");
-      }
-      return requested;
-    }
-    return ObjectSource.newBuilder().setKind(ObjectSource.Kind.KIND_API).build();
-  }
-
-  /**
-   * A Marathon-derived object is replaced only for the app it was derived from: one app's labels
-   * naming another app's object (its virtual service, say) must not take that app's traffic.
-   */
-  private static void checkSameApp(
-      Role role, ObjectRef ref, ObjectSource owner, ObjectSource writer) {
-    if (role != Role.DISCOVERY
-        || (owner.getMarathonAppId().equals(writer.getMarathonAppId())
-            && owner.getMarathonFramework().equals(writer.getMarathonFramework()))) {
-      return;
-    }
-    String app = owner.getMarathonAppId();
-    throw new PreconditionException(
-        ref + " is derived from Marathon app " + app + "; another app's labels cannot replace it",
-        List.of(
-            new PreconditionException.Violation(
-                PreconditionException.OTHER_APP,
-                ref.resourceType() + "/" + ref.name(),
-                "owned by Marathon app " + app)));
-  }
-
-  private static void checkOwner(Role role, ObjectRef ref, int sourceKind, ObjectMeta meta) {
-    boolean marathonOwned = sourceKind == ObjectSource.Kind.KIND_MARATHON_APP_VALUE;
-    if (role == Role.OPERATOR && marathonOwned) {
-      String app = meta.getSource().getMarathonAppId();
-      throw new PreconditionException(
-          ref
-              + " is derived from Marathon app "
-              + app
-              + ": change the app's labels (avi_proxy, FE-Proxy), which are its source of truth",
-          List.of(
-              new PreconditionException.Violation(
-                  PreconditionException.MARATHON_OWNED,
-                  ref.resourceType() + "/" + ref.name(),
-                  "owned by Marathon app " + app)));
-    }
-    if (role == Role.DISCOVERY && !marathonOwned) {
-      throw new PreconditionException(
-          ref + " was created through the API; discovery-svc does not replace it",
-          List.of(
-              new PreconditionException.Violation(
-                  PreconditionException.API_OWNED,
-                  ref.resourceType() + "/" + ref.name(),
-                  "owned by the API")));
-    }
   }
 
   private static PreconditionException referenced(ObjectRef ref, List<Reference> referrers) {
