@@ -7,9 +7,6 @@ import com.google.protobuf.Duration;
 import io.gatehouse.api.policy.v1.AnalyticsPolicy;
 import io.gatehouse.api.policy.v1.ClientInsights;
 import io.gatehouse.api.policy.v1.FullClientLogs;
-import io.gatehouse.api.policy.v1.LbAlgorithm;
-import io.gatehouse.api.policy.v1.MarathonAppMembers;
-import io.gatehouse.api.policy.v1.MemberProtocol;
 import io.gatehouse.api.policy.v1.MetricsRealtimeUpdate;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ObjectSource;
@@ -102,7 +99,8 @@ public final class ProxyTranslator {
               .put("lb_algorithm", "LB_ALGORITHM_LEAST_CONNECTIONS");
       JsonNode poolJson = JsonMerge.merge(poolDefaults, label.path("pool"));
       Pool pool =
-          pool(poolJson, meta, framework, app.id(), port.index(), settings.references(), errors);
+          AviProxyPool.pool(
+              poolJson, meta, framework, app.id(), port.index(), settings.references(), errors);
       pools.add(pool);
       if (!listener) {
         continue;
@@ -221,108 +219,16 @@ public final class ProxyTranslator {
     if (northSouth) {
       out.setVip(vip(vs, errors));
     }
-    certificateRefs(vs, out, errors);
+    AviProxyReferences.certificates(vs, out, settings.references(), errors);
     if (vs.hasNonNull("network_security_policy_ref")) {
       out.setNetworkSecurityPolicyRef(refName(vs.get("network_security_policy_ref").asText()));
     }
-    seGroupRef(vs, out, errors);
-    httpPolicies(vs, out, errors);
+    AviProxyReferences.seGroup(vs, out, settings.references(), errors);
+    AviProxyReferences.httpPolicySets(vs, out, settings.references(), errors);
     if (vs.has("analytics_policy")) {
       out.setAnalyticsPolicy(analytics(vs.get("analytics_policy"), errors));
     }
     return out;
-  }
-
-  /** The certificates the label names, each one labels may refer to. */
-  private void certificateRefs(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
-    int index = 0;
-    for (JsonNode ref : vs.path("ssl_key_and_certificate_refs")) {
-      String name = refName(ref.asText());
-      if (settings.references().allowsCertificate(name)) {
-        out.addSslKeyAndCertificateRefs(name);
-      } else {
-        errors.add(notAllowed("ssl_key_and_certificate_refs[" + index + "]", "certificate", name));
-      }
-      index++;
-    }
-  }
-
-  /**
-   * {@code virtualservice.http_policies}, Avi's list of {@code {index, http_policy_set_ref}}: the
-   * sets the operator lets labels apply, in ascending index order.
-   */
-  private void httpPolicies(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
-    if (!vs.has("http_policies")) {
-      return;
-    }
-    JsonNode list = vs.get("http_policies");
-    if (!list.isArray() || list.size() > 16) {
-      errors.add(
-          new LabelError(
-              AVI_PROXY,
-              "virtualservice.http_policies",
-              "INVALID_VALUE",
-              "must be a list of at most 16 {index, http_policy_set_ref}"));
-      return;
-    }
-    java.util.TreeMap<Long, String> byIndex = new java.util.TreeMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode entry = list.get(i);
-      String at = "http_policies[" + i + "]";
-      JsonNode ref = entry.path("http_policy_set_ref");
-      JsonNode index = entry.path("index");
-      if (!ref.isTextual() || refName(ref.asText()).isEmpty() || !index.isIntegralNumber()) {
-        errors.add(
-            new LabelError(
-                AVI_PROXY,
-                "virtualservice." + at,
-                "INVALID_VALUE",
-                "must hold an integer index and an http_policy_set_ref"));
-        continue;
-      }
-      String name = refName(ref.asText());
-      if (!settings.references().allowsHttpPolicySet(name)) {
-        errors.add(notAllowed(at + ".http_policy_set_ref", "HTTP policy set", name));
-      } else if (byIndex.put(index.asLong(), name) != null) {
-        errors.add(
-            new LabelError(
-                AVI_PROXY,
-                "virtualservice." + at + ".index",
-                "INVALID_VALUE",
-                "index " + index.asLong() + " is used twice"));
-      }
-    }
-    out.addAllHttpPolicySetRefs(byIndex.values());
-  }
-
-  /** The SE group the label names, when it is one labels may refer to. */
-  private void seGroupRef(JsonNode vs, VirtualService.Builder out, List<LabelError> errors) {
-    if (vs.hasNonNull("se_group_ref")) {
-      String name = refName(vs.get("se_group_ref").asText());
-      if (settings.references().allowsSeGroup(name)) {
-        out.setSeGroupRef(name);
-      } else {
-        errors.add(notAllowed("se_group_ref", "SE group", name));
-      }
-    }
-  }
-
-  /** An object a label may not refer to: the operator allows labels a list of names. */
-  private static LabelError notAllowed(String field, String kind, String name) {
-    return new LabelError(
-        AVI_PROXY,
-        "virtualservice." + field,
-        "REFERENCE_NOT_ALLOWED",
-        kind
-            + " \""
-            + name
-            + "\" is not one labels may refer to (gatehouse.discovery.proxy.label-"
-            + switch (kind) {
-              case "certificate" -> "certificates";
-              case "HTTP policy set" -> "http-policy-sets";
-              default -> "se-groups";
-            }
-            + ")");
   }
 
   private static Vip vip(JsonNode vs, List<LabelError> errors) {
@@ -381,94 +287,6 @@ public final class ProxyTranslator {
     return out.build();
   }
 
-  private static Pool pool(
-      JsonNode pool,
-      ObjectMeta meta,
-      String framework,
-      String appId,
-      int portIndex,
-      LabelReferences references,
-      List<LabelError> errors) {
-    Pool.Builder out =
-        Pool.newBuilder()
-            .setMeta(meta.toBuilder().setName(pool.path("name").asText(meta.getName())))
-            .setMarathonApp(
-                MarathonAppMembers.newBuilder()
-                    .setMarathonFramework(frameworkName(framework))
-                    .setAppId(appId)
-                    .setPortIndex(portIndex));
-    String algorithm = pool.path("lb_algorithm").asText();
-    try {
-      out.setLbAlgorithm(LbAlgorithm.valueOf(algorithm));
-    } catch (IllegalArgumentException e) {
-      errors.add(
-          new LabelError(
-              AVI_PROXY,
-              "pool.lb_algorithm",
-              "INVALID_VALUE",
-              algorithm
-                  + " is not supported; use LB_ALGORITHM_ROUND_ROBIN, _LEAST_CONNECTIONS, _FASTEST_RESPONSE or _CONSISTENT_HASH"));
-    }
-    for (JsonNode ref : pool.path("health_monitor_refs")) {
-      out.addHealthMonitorRefs(refName(ref.asText()));
-    }
-    if (pool.has("autoscale_policy_ref")) {
-      out.setAutoscalePolicyRef(refName(pool.get("autoscale_policy_ref").asText()));
-    }
-    if (pool.has("ab_pool")) {
-      abPool(pool.get("ab_pool"), out, references, errors);
-    }
-    if (pool.has("member_protocol")) {
-      String protocol = pool.get("member_protocol").asText("");
-      switch (protocol) {
-        case "MEMBER_PROTOCOL_HTTP1" -> out.setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_HTTP1);
-        case "MEMBER_PROTOCOL_H2C" -> out.setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_H2C);
-        default ->
-            errors.add(
-                new LabelError(
-                    AVI_PROXY,
-                    "pool.member_protocol",
-                    "INVALID_VALUE",
-                    "use MEMBER_PROTOCOL_HTTP1 or MEMBER_PROTOCOL_H2C (gRPC members)"));
-      }
-    }
-    if (pool.has("graceful_disable_timeout")) {
-      out.setDrainingTimeout(minutes(pool.get("graceful_disable_timeout").asLong(0)));
-    }
-    return out.build();
-  }
-
-  /** {@code pool.ab_pool}: a pool the operator lets labels name, and its percent. */
-  private static void abPool(
-      JsonNode ab, Pool.Builder out, LabelReferences references, List<LabelError> errors) {
-    String name = refName(ab.path("pool_ref").asText(""));
-    int ratio = ab.path("ratio").asInt(-1);
-    if (name.isEmpty() || !ab.path("pool_ref").isTextual()) {
-      errors.add(
-          new LabelError(AVI_PROXY, "pool.ab_pool.pool_ref", "INVALID_VALUE", "name the B pool"));
-    } else if (!references.allowsAbPool(name)) {
-      errors.add(
-          new LabelError(
-              AVI_PROXY,
-              "pool.ab_pool.pool_ref",
-              "REFERENCE_NOT_ALLOWED",
-              "pool \""
-                  + name
-                  + "\" is not one labels may send traffic to"
-                  + " (gatehouse.discovery.proxy.label-ab-pools)"));
-    }
-    if (!ab.path("ratio").isIntegralNumber() || ratio < 0 || ratio > 100) {
-      errors.add(
-          new LabelError(
-              AVI_PROXY, "pool.ab_pool.ratio", "INVALID_VALUE", "must be a percent, 0 to 100"));
-    }
-    out.setAbPool(
-        io.gatehouse.api.policy.v1.AbPool.newBuilder()
-            .setPoolRef(name)
-            .setRatio(Math.max(0, ratio))
-            .setSticky(ab.path("sticky").asBoolean(false)));
-  }
-
   private Protocol protocol(PortSpec port) {
     if (port.protocol().equals("udp")) {
       return Protocol.PROTOCOL_UDP;
@@ -512,7 +330,7 @@ public final class ProxyTranslator {
     return name.isEmpty() ? base : name + "/" + base;
   }
 
-  private static String frameworkName(String framework) {
+  static String frameworkName(String framework) {
     return framework == null || framework.equals("default") ? "" : framework;
   }
 
@@ -524,7 +342,7 @@ public final class ProxyTranslator {
     return amp >= 0 ? name.substring(0, amp) : name;
   }
 
-  private static Duration minutes(long minutes) {
+  static Duration minutes(long minutes) {
     return Duration.newBuilder().setSeconds(minutes * 60).build();
   }
 
