@@ -1,20 +1,10 @@
 package io.gatehouse.launcher;
 
 import io.gatehouse.pki.LocalAuthority;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +105,7 @@ final class Up implements Callable<Integer> {
 
   private final PrintStream out = System.out;
   private final List<ChildProcess> children = new ArrayList<>();
-  private EmbeddedPostgres postgres;
+  private LocalPostgres postgres;
   private LocalTls tls;
 
   @Override
@@ -150,54 +140,20 @@ final class Up implements Callable<Integer> {
     Secrets secrets = Secrets.in(home);
     tls = LocalTls.in(home, plaintext);
     LocalAuthority.SigningKeys engineKeys = tls.engineKeys();
-    String jdbc = startPostgres(secrets.get("postgres-password"));
+    postgres =
+        LocalPostgres.start(
+            home.resolve("postgres"), postgresPort, secrets.get("postgres-password"));
+    out.println(
+        "[postgres  ] PostgreSQL on 127.0.0.1:"
+            + postgresPort
+            + ", data in "
+            + home.resolve("postgres"));
+    String jdbc = postgres.jdbcUrl();
     startServices(secrets, jdbc, engineKeys);
-    String servicePort = noDemo ? null : postDemo();
+    String servicePort = noDemo ? null : DemoApp.post(marathonPort);
     printWelcome(secrets, servicePort);
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Starts the embedded PostgreSQL as a database should run: every commit forced to disk (the
-   * embedded defaults turn fsync off), listening on loopback only, and logins by password (SCRAM)
-   * alone. A data directory made by an earlier version, which trusted every local login, is
-   * switched over on its first start.
-   */
-  private String startPostgres(String password) throws Exception {
-    Path data = home.resolve("postgres");
-    Files.createDirectories(data);
-    postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(false)
-            .setPort(postgresPort)
-            .setServerConfig("fsync", "on") // after the embedded -F, so it wins
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("password_encryption", "scram-sha-256")
-            .setConnectConfig("password", password)
-            // stopped by stopAll, after the services: its own hook would stop it at once, in
-            // parallel with ours, under services that are still writing
-            .setRegisterShutdownHook(false)
-            .start();
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement st = c.createStatement()) {
-      try (ResultSet rs =
-          st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'gatehouse'")) {
-        if (!rs.next()) {
-          st.execute("CREATE DATABASE gatehouse");
-        }
-      }
-      // the password is base64url: nothing in it needs quoting beyond the literal's own quotes
-      st.execute("ALTER ROLE postgres PASSWORD '" + password.replace("'", "''") + "'");
-      if (PostgresLogins.requirePasswords(data)) {
-        st.execute("SELECT pg_reload_conf()");
-      }
-    }
-    out.println("[postgres  ] PostgreSQL on 127.0.0.1:" + postgresPort + ", data in " + data);
-    return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/gatehouse";
   }
 
   private void startServices(Secrets s, String jdbc, LocalAuthority.SigningKeys engineKeys)
@@ -298,33 +254,6 @@ final class Up implements Callable<Integer> {
                 "GATEHOUSE_ANALYTICS_SEMANAGER_TOKEN", s.get("analytics-token"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 4, START);
-  }
-
-  /** Posts the demo app unless Marathon has it; returns its service port. */
-  private String postDemo() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    String marathon = "http://127.0.0.1:" + marathonPort;
-    HttpResponse<String> existing =
-        http.send(
-            HttpRequest.newBuilder(URI.create(marathon + "/v2/apps/webappew1")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (existing.statusCode() == 404) {
-      String demo;
-      try (InputStream in = Up.class.getResourceAsStream("/demo-app.json")) {
-        demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      HttpResponse<String> posted =
-          http.send(
-              HttpRequest.newBuilder(URI.create(marathon + "/v2/apps"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(demo))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (posted.statusCode() / 100 != 2) {
-        throw new IOException("marathon-sim refused the demo app: " + posted.body());
-      }
-    }
-    return "10001";
   }
 
   private void printWelcome(Secrets s, String servicePort) {
