@@ -2,11 +2,6 @@ package io.gatehouse.discovery.policy;
 
 import io.gatehouse.api.policy.v1.DeletePoolRequest;
 import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
-import io.gatehouse.api.policy.v1.ListFilter;
-import io.gatehouse.api.policy.v1.ListPoolsRequest;
-import io.gatehouse.api.policy.v1.ListPoolsResponse;
-import io.gatehouse.api.policy.v1.ListVirtualServicesRequest;
-import io.gatehouse.api.policy.v1.ListVirtualServicesResponse;
 import io.gatehouse.api.policy.v1.ObjectSource;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.Pool;
@@ -256,13 +251,13 @@ public final class PolicyWriter implements AutoCloseable {
           vs.getMeta().getName(),
           refusals);
     }
-    for (String name : existingServices(appId)) {
+    for (String name : AppObjects.serviceNames(policy(), appId)) {
       if (!serviceNames.contains(name)) {
         policy()
             .deleteVirtualService(DeleteVirtualServiceRequest.newBuilder().setName(name).build());
       }
     }
-    for (String name : existingPools(appId)) {
+    for (String name : AppObjects.poolNames(policy(), appId)) {
       if (!poolNames.contains(name)) {
         policy().deletePool(DeletePoolRequest.newBuilder().setName(name).build());
       }
@@ -301,13 +296,13 @@ public final class PolicyWriter implements AutoCloseable {
     Set<String> live = new HashSet<>();
     model.snapshot().apps().forEach(a -> live.add(a.id()));
     Set<String> gone = new HashSet<>();
-    for (VirtualService vs : allServices("")) {
+    for (VirtualService vs : AppObjects.services(policy(), "")) {
       if (ours(vs.getMeta().getSource())
           && !live.contains(vs.getMeta().getSource().getMarathonAppId())) {
         gone.add(vs.getMeta().getSource().getMarathonAppId());
       }
     }
-    for (Pool pool : allPools("")) {
+    for (Pool pool : AppObjects.pools(policy(), "")) {
       if (ours(pool.getMeta().getSource())
           && !live.contains(pool.getMeta().getSource().getMarathonAppId())) {
         gone.add(pool.getMeta().getSource().getMarathonAppId());
@@ -351,68 +346,6 @@ public final class PolicyWriter implements AutoCloseable {
         throw e;
       }
     }
-  }
-
-  private List<String> existingServices(String appId) {
-    return allServices(appId).stream().map(v -> v.getMeta().getName()).toList();
-  }
-
-  private List<String> existingPools(String appId) {
-    return allPools(appId).stream().map(p -> p.getMeta().getName()).toList();
-  }
-
-  /** Every virtual service of {@code appId} ("" for every Marathon app), page by page. */
-  private List<VirtualService> allServices(String appId) {
-    return pages(
-        token -> {
-          ListVirtualServicesResponse page =
-              policy()
-                  .listVirtualServices(
-                      ListVirtualServicesRequest.newBuilder()
-                          .setFilter(filter(appId))
-                          .setPageSize(1000)
-                          .setPageToken(token)
-                          .build());
-          return new Page<>(page.getVirtualServicesList(), page.getNextPageToken());
-        });
-  }
-
-  /** Every pool of {@code appId} ("" for every Marathon app), page by page. */
-  private List<Pool> allPools(String appId) {
-    return pages(
-        token -> {
-          ListPoolsResponse page =
-              policy()
-                  .listPools(
-                      ListPoolsRequest.newBuilder()
-                          .setFilter(filter(appId))
-                          .setPageSize(1000)
-                          .setPageToken(token)
-                          .build());
-          return new Page<>(page.getPoolsList(), page.getNextPageToken());
-        });
-  }
-
-  private record Page<T>(List<T> items, String next) {}
-
-  private static <T> List<T> pages(java.util.function.Function<String, Page<T>> fetch) {
-    List<T> all = new ArrayList<>();
-    String token = "";
-    do {
-      Page<T> page = fetch.apply(token);
-      all.addAll(page.items());
-      token = page.next();
-    } while (!token.isEmpty());
-    return all;
-  }
-
-  private static ListFilter filter(String appId) {
-    return ListFilter.newBuilder()
-        .setSource(
-            ObjectSource.newBuilder()
-                .setKind(ObjectSource.Kind.KIND_MARATHON_APP)
-                .setMarathonAppId(appId))
-        .build();
   }
 
   private PolicyServiceGrpc.PolicyServiceBlockingStub policy() {
