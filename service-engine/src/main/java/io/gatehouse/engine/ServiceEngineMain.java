@@ -141,43 +141,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
       description = "time every request (--no-timing turns it off; default: on)")
   boolean timing = true;
 
-  @Option(
-      names = "--max-connections",
-      description =
-          "client connections open at once per TCP or HTTP listener (default: ${DEFAULT-VALUE})")
-  int maxConnections = ResourceLimits.defaults().connectionsPerListener();
-
-  @Option(
-      names = "--relay-idle-timeout",
-      paramLabel = "DURATION",
-      description =
-          "a TCP relay or upgraded HTTP connection with no byte either way this long is closed,"
-              + " like 30s, 5m or 1h (default: ${DEFAULT-VALUE})")
-  String relayIdleTimeout = "1h";
-
-  @Option(
-      names = "--udp-max-sessions",
-      description = "UDP sessions at once per listener (default: ${DEFAULT-VALUE})")
-  int udpMaxSessions = ResourceLimits.defaults().udpSessionsPerListener();
-
-  @Option(
-      names = "--udp-max-sessions-per-network",
-      description =
-          "UDP sessions at once per listener from one /24 (IPv4) or /64 (IPv6)"
-              + " (default: ${DEFAULT-VALUE})")
-  int udpMaxSessionsPerNetwork = ResourceLimits.defaults().udpSessionsPerSourceNetwork();
-
-  @Option(
-      names = "--udp-session-timeout",
-      description = "a UDP session without a datagram either way this long ends (default: 60s)")
-  String udpSessionTimeout;
-
-  @Option(
-      names = "--rate-limit-clients",
-      description =
-          "client addresses each per-client rate limit of a virtual service tracks at most; the"
-              + " least used are forgotten beyond it (default: ${DEFAULT-VALUE})")
-  int rateLimitClients = ResourceLimits.DEFAULT_RATE_LIMIT_CLIENTS;
+  @Mixin LimitOptions limitOptions = new LimitOptions();
 
   @Option(names = "--threads", description = "event loops for traffic (default: one per core)")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -195,7 +159,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
     ControlPlaneTls controlPlaneTls;
     HttpSettings httpSettings;
     try {
-      limits = limits();
+      limits = limitOptions.limits();
       engineConfig = staticConfig();
       adminAt = adminAddress();
       adminToken = adminToken(adminAt);
@@ -344,32 +308,6 @@ public final class ServiceEngineMain implements Callable<Integer> {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
       return "localhost";
-    }
-  }
-
-  private ResourceLimits limits() {
-    positive(maxConnections, "--max-connections");
-    positive(udpMaxSessions, "--udp-max-sessions");
-    positive(udpMaxSessionsPerNetwork, "--udp-max-sessions-per-network");
-    positive(rateLimitClients, "--rate-limit-clients");
-    Duration relay = StaticConfigFile.duration(relayIdleTimeout, "--relay-idle-timeout");
-    if (relay.isZero()) {
-      throw invalid("--relay-idle-timeout", "must be positive");
-    }
-    return new ResourceLimits(
-        maxConnections,
-        relay,
-        udpMaxSessions,
-        udpMaxSessionsPerNetwork,
-        udpSessionTimeout == null
-            ? ResourceLimits.defaults().udpSessionTimeout()
-            : StaticConfigFile.duration(udpSessionTimeout, "--udp-session-timeout"),
-        rateLimitClients);
-  }
-
-  private static void positive(int value, String option) {
-    if (value <= 0) {
-      throw invalid(option, "must be positive");
     }
   }
 
