@@ -3,6 +3,12 @@ package io.gatehouse.engine.http2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.policy.v1.HttpAction;
+import io.gatehouse.api.policy.v1.HttpDeny;
+import io.gatehouse.api.policy.v1.HttpMatch;
+import io.gatehouse.api.policy.v1.HttpRule;
+import io.gatehouse.api.policy.v1.MatchOperator;
+import io.gatehouse.api.policy.v1.StringMatch;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.analytics.ClientLogBuffer;
 import io.gatehouse.engine.config.ClientLogPolicy;
@@ -28,8 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Each HTTP/2 stream is measured as an HTTP/1.1 request is: counted, timed by component on its
- * member, logged with its own path and status, and held to the service's request rate on its own.
+ * Each HTTP/2 stream is served and measured as an HTTP/1.1 request is: counted, timed by component
+ * on its member, logged with its own path and status, judged by the service's HTTP rules, and held
+ * to the service's request rate on its own.
  */
 @ExtendWith(LeakCheck.class)
 class Http2MeasurementsIT {
@@ -46,7 +53,7 @@ class Http2MeasurementsIT {
     backend.close();
   }
 
-  private void serve(RateLimitConfig limits) {
+  private void serve(RateLimitConfig limits, HttpRule... rules) {
     engine.apply(
         EngineConfig.of(
             List.of(
@@ -59,7 +66,8 @@ class Http2MeasurementsIT {
                     new ClientLogPolicy(true, Instant.now().plusSeconds(3600), null),
                     null,
                     limits,
-                    false)),
+                    false,
+                    List.of(rules))),
             List.of(RunningEngine.pool("web", LbAlgorithm.ROUND_ROBIN, backend.port()))));
   }
 
@@ -107,6 +115,33 @@ class Http2MeasurementsIT {
               assertThat(log.getUriPath()).isEqualTo("/hello");
               assertThat(log.getTiming().hasTotal()).isTrue();
             });
+  }
+
+  @Test
+  void theServicesHttpRulesJudgeEachStreamByItsOwnPath() throws Exception {
+    serve(
+        RateLimitConfig.NONE,
+        HttpRule.newBuilder()
+            .setName("admin")
+            .setMatch(
+                HttpMatch.newBuilder()
+                    .setPath(
+                        StringMatch.newBuilder()
+                            .setOperator(MatchOperator.MATCH_OPERATOR_PREFIX)
+                            .addValues("/admin")))
+            .setAction(HttpAction.newBuilder().setDeny(HttpDeny.getDefaultInstance()))
+            .build());
+    try (H2Client client = H2Client.connect(port)) {
+      client.request(1, "GET", "/admin/users", true);
+      client.request(3, "GET", "/hello", true);
+      client.request(5, "GET", "/%61dmin", true); // the same path, encoded
+      assertThat(client.response(1).status()).isEqualTo(403);
+      assertThat(client.response(3).body()).isEqualTo("hello from web");
+      assertThat(client.response(5).status()).isEqualTo(403);
+    }
+    ServiceStats stats = engine.services().get("web").stats();
+    assertThat(stats.policyDeniedRequests()).isEqualTo(2);
+    assertThat(stats.requests()).isEqualTo(3);
   }
 
   @Test
