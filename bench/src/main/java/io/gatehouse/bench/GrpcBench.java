@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.testsupport.RawGrpc;
 import io.gatehouse.testsupport.ServiceJar;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -10,10 +11,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,29 +32,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "gRPC unary calls direct and through the engine: the latency the engine adds.")
 final class GrpcBench implements Callable<Integer> {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-  private static final MethodDescriptor<byte[], byte[]> SAY =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("bench.Echo/Say")
-          .setRequestMarshaller(BYTES)
-          .setResponseMarshaller(BYTES)
-          .build();
+  private static final MethodDescriptor<byte[], byte[]> SAY = RawGrpc.unary("bench.Echo/Say");
 
   @Option(names = "--calls", description = "calls per round and path (default: ${DEFAULT-VALUE})")
   int calls = 10_000;

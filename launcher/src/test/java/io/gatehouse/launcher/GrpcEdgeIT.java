@@ -3,6 +3,7 @@ package io.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.testsupport.RawGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -11,10 +12,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,29 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 class GrpcEdgeIT {
   private static final int SERVICE_PORT = 10119;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
   private static final MethodDescriptor<byte[], byte[]> SAY =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("gatehouse.demo.Echo/Say")
-          .setRequestMarshaller(BYTES)
-          .setResponseMarshaller(BYTES)
-          .build();
+      RawGrpc.unary("gatehouse.demo.Echo/Say");
   private static final MethodDescriptor<byte[], byte[]> STREAM =
       SAY.toBuilder()
           .setType(MethodDescriptor.MethodType.BIDI_STREAMING)

@@ -58,11 +58,11 @@ final class HttpOptions {
   int maxControlFrames = H2.maxControlFramesPerWindow();
 
   /**
-   * The listeners' settings: the defaults with these options, timing and client logs.
+   * The listeners' settings: the defaults with these options and timing, no client logs yet.
    *
    * @throws InvalidConfigException naming the option that is out of range
    */
-  HttpSettings settings(boolean timing, ClientLogs logs) {
+  HttpSettings settings(boolean timing) {
     range(maxIdlePerMember, 0, 100_000, "--max-idle-per-member");
     range(maxConcurrentStreams, 1, 10_000, "--http2-max-concurrent-streams");
     range(initialWindowSize, 1024, Integer.MAX_VALUE, "--http2-initial-window-size");
@@ -78,7 +78,7 @@ final class HttpOptions {
         DEFAULTS.readIdleTimeout(),
         maxIdlePerMember,
         timing,
-        logs,
+        ClientLogs.NONE,
         new Http2Limits(
             maxConcurrentStreams,
             initialWindowSize,

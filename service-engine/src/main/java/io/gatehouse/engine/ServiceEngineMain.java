@@ -3,7 +3,6 @@ package io.gatehouse.engine;
 import io.gatehouse.engine.admin.AdminServer;
 import io.gatehouse.engine.analytics.AnalyticsReporter;
 import io.gatehouse.engine.analytics.ClientLogBuffer;
-import io.gatehouse.engine.analytics.ClientLogs;
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.EngineConfig;
 import io.gatehouse.engine.config.InvalidConfigException;
@@ -164,7 +163,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
       adminAt = adminAddress();
       adminToken = adminToken(adminAt);
       controlPlaneTls = control != null || analytics != null ? controlPlane.tls() : null;
-      httpSettings = http.settings(timing, ClientLogs.NONE);
+      httpSettings = http.settings(timing);
     } catch (InvalidConfigException e) {
       System.err.println("service-engine: invalid configuration: " + e.getMessage());
       return 2;

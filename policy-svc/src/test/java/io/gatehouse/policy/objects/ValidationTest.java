@@ -102,6 +102,18 @@ class ValidationTest {
     assertThat(fields(new PoolKind(), hostile, "pool"))
         .containsExactlyInAnyOrder(
             "pool.member_tls.ca_certificates_pem", "pool.member_tls.server_name");
+    Pool hostileHost =
+        good.toBuilder()
+            .setStaticServers(
+                StaticServers.newBuilder()
+                    .addServers(
+                        Server.newBuilder()
+                            .setIpAddress("10.0.0.1")
+                            .setPort(443)
+                            .setHostname("orders.internal\r\nx-injected: 1")))
+            .build();
+    assertThat(fields(new PoolKind(), hostileHost, "pool"))
+        .containsExactly("pool.static_servers.servers[0].hostname");
     Pool huge =
         base.clone()
             .setMemberTls(

@@ -51,10 +51,7 @@ final class GrpcProbe {
     Promise<Boolean> outcome = bootstrap.config().group().next().newPromise();
     outcome.addListener(f -> result.accept(f.isSuccess() && Boolean.TRUE.equals(f.getNow())));
     int timeoutMillis = (int) monitor.timeout().toMillis();
-    InetSocketAddress target =
-        monitor.port() == 0
-            ? member.address()
-            : new InetSocketAddress(member.address().getAddress(), monitor.port());
+    InetSocketAddress target = HealthChecker.target(member, monitor);
     bootstrap
         .clone()
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
@@ -62,12 +59,7 @@ final class GrpcProbe {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
-                if (tls != null) {
-                  ch.pipeline()
-                      .addLast(
-                          tls.handler(
-                              ch.alloc(), target, member.hostname(), monitor.timeout(), true));
-                }
+                HealthChecker.overTls(ch, tls, target, member, monitor, true);
                 ch.pipeline()
                     .addLast(Http2FrameCodecBuilder.forClient().build())
                     .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));

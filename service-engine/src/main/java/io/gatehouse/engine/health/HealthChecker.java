@@ -154,10 +154,7 @@ public final class HealthChecker implements AutoCloseable {
     Promise<Boolean> outcome = bootstrap.config().group().next().newPromise();
     outcome.addListener(f -> result.accept(f.isSuccess() && Boolean.TRUE.equals(f.getNow())));
     int timeoutMillis = (int) monitor.timeout().toMillis();
-    InetSocketAddress target =
-        monitor.port() == 0
-            ? member.address()
-            : new InetSocketAddress(member.address().getAddress(), monitor.port());
+    InetSocketAddress target = target(member, monitor);
     Bootstrap probe =
         bootstrap
             .clone()
@@ -167,16 +164,7 @@ public final class HealthChecker implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     if (monitor.type() == HealthMonitorConfig.Type.HTTP) {
-                      if (tls != null) {
-                        ch.pipeline()
-                            .addLast(
-                                tls.handler(
-                                    ch.alloc(),
-                                    target,
-                                    member.hostname(),
-                                    monitor.timeout(),
-                                    false));
-                      }
+                      overTls(ch, tls, target, member, monitor, false);
                       ch.pipeline()
                           .addLast(new HttpClientCodec(), new StatusCheck(outcome, monitor));
                     } else if (!monitor.expect().isEmpty()) {
@@ -238,6 +226,30 @@ public final class HealthChecker implements AutoCloseable {
                       .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                   channel.writeAndFlush(request);
                 });
+  }
+
+  /** Where {@code monitor} probes {@code member}: at the member's port, or the monitor's own. */
+  static InetSocketAddress target(Endpoint member, HealthMonitorConfig monitor) {
+    return monitor.port() == 0
+        ? member.address()
+        : new InetSocketAddress(member.address().getAddress(), monitor.port());
+  }
+
+  /**
+   * Puts the pool's member TLS ({@code tls}; null: none) first on a probe's connection, offering
+   * HTTP/2 by ALPN when {@code h2}, else HTTP/1.1.
+   */
+  static void overTls(
+      Channel ch,
+      MemberTls tls,
+      InetSocketAddress target,
+      Endpoint member,
+      HealthMonitorConfig monitor,
+      boolean h2) {
+    if (tls != null) {
+      ch.pipeline()
+          .addLast(tls.handler(ch.alloc(), target, member.hostname(), monitor.timeout(), h2));
+    }
   }
 
   /** Succeeds the probe on an expected status (2xx or 3xx unless said), fails it otherwise. */

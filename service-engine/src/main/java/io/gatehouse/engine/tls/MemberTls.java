@@ -57,7 +57,7 @@ public final class MemberTls {
    */
   public static MemberTls of(
       MemberTlsConfig config, CertificateConfig client, MemberProtocol protocol) {
-    return new MemberTls(config, client, of(protocol));
+    return new MemberTls(config, client, alpnFor(protocol));
   }
 
   /**
@@ -101,10 +101,11 @@ public final class MemberTls {
   public boolean sameAs(MemberTlsConfig config, CertificateConfig client, MemberProtocol protocol) {
     return this.config.equals(config)
         && java.util.Objects.equals(this.client, client)
-        && alpn.equals(of(protocol));
+        && alpn.equals(alpnFor(protocol));
   }
 
-  private static String of(MemberProtocol protocol) {
+  /** What ALPN offers for {@code protocol}: HTTP/2 for H2, HTTP/1.1 otherwise. */
+  private static String alpnFor(MemberProtocol protocol) {
     return protocol == MemberProtocol.H2
         ? ApplicationProtocolNames.HTTP_2
         : ApplicationProtocolNames.HTTP_1_1;
