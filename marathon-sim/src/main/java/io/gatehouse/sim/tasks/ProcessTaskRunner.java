@@ -76,6 +76,11 @@ public final class ProcessTaskRunner implements TaskRunner {
     }
     for (Process process : all) {
       new Handle(process).stop(Duration.ofSeconds(2));
+      if (!process.isAlive()) {
+        synchronized (running) {
+          running.remove(process); // now, not when its exit callback gets to run
+        }
+      }
     }
   }
 
