@@ -120,6 +120,15 @@ class MarathonAppToTrafficIT {
         Map.of("GATEHOUSE_SE_TOKEN", ENGINE),
         admin);
 
+    // the engine holds its control stream before the app exists: the propagation measured below
+    // is of the app's change pushed to a connected engine (one that connects later gets it whole,
+    // with no event behind it to time)
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                send("GET", "http://127.0.0.1:" + admin + "/metrics", null)
+                    .matches("(?s).*gatehouse_se_control_connected(\\{[^}]*})? 1(\\.0)?\\s.*"));
     send("POST", "http://127.0.0.1:" + marathon + "/v2/apps", APP);
     JsonNode app =
         new ObjectMapper()
