@@ -1,6 +1,7 @@
 package io.gatehouse.sim.tasks;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -8,16 +9,19 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * Runs the built-in stand-ins for container images in this process: {@code http} (the demo web
  * server) and {@code tcp-echo}, one listener per task port, on the task's address. A stopped task
- * ends as a process does: its listeners and every connection it holds close at once.
+ * ends as a process does: its listeners and every connection it holds close at once, except that a
+ * gRPC task first lets its calls under way finish, as gRPC servers do on SIGTERM.
  */
 public final class BuiltinTaskRunner implements TaskRunner {
   /** The stand-ins. */
@@ -64,19 +68,39 @@ public final class BuiltinTaskRunner implements TaskRunner {
       channels.forEach(Channel::close);
       throw e;
     }
+    boolean grpc = kind == Kind.HTTP && "grpc".equals(spec.env().get("DEMO_PROTOCOL"));
     return grace -> {
       channels.forEach(
           c -> {
             listening.remove(c);
             c.close().syncUninterruptibly();
           });
+      if (grpc) {
+        drain(connections, grace);
+      }
       connections.close().syncUninterruptibly();
     };
+  }
+
+  /**
+   * Ends a gRPC task's connections as a gRPC server does on SIGTERM: calls under way finish, new
+   * ones are turned away with a GOAWAY (see {@link DemoGrpcServer#shutDown}); when {@code grace} is
+   * over, what is still open is closed at once.
+   */
+  private static void drain(ChannelGroup connections, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    List<ChannelFuture> closing = connections.stream().map(DemoGrpcServer::shutDown).toList();
+    for (ChannelFuture closed : closing) {
+      closed.awaitUninterruptibly(
+          Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+    // past the HTTP/2 codec, which would wait for the calls still open: the grace is over
+    connections.forEach(c -> c.pipeline().firstContext().close());
   }
 
   @Override
   public void stopAll() {
     listening.forEach(c -> c.close().syncUninterruptibly());
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }
