@@ -386,12 +386,9 @@ final class HttpExchange {
       end();
       ctx.flush();
       ctx.close(); // a truncated response: the client must see the connection end
-    } else if (requestComplete
-        && replay != null
-        && replay.whole()
-        && MemberStreams.unprocessed(upstream)) {
+    } else if (replay != null && replay.whole() && MemberStreams.unprocessed(upstream)) {
       // a stream the member's GOAWAY says it never processed: sent again, body and all, to
-      // another member
+      // another member (the rest of a body still coming follows it there)
       tried.add(member);
       releaseMember();
       upstream = null;
