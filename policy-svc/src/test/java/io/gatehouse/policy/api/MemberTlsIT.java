@@ -125,6 +125,70 @@ class MemberTlsIT extends RunningPolicyService {
     assertThat(serviceSide.getDescription()).contains("HTTP/2");
   }
 
+  @Test
+  void aTcpServiceCannotReachHttp2ThroughABPoolWhicheverIsWrittenFirst() throws Exception {
+    createPool(
+        staticPool("ab-h2", "10.0.0.43:50051").toBuilder()
+            .setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_H2C)
+            .build());
+    Pool plain = createPool(staticPool("ab-a", "10.0.0.44:5432"));
+    createTcpService("ab-db", "ab-a", 15435);
+
+    // the A pool of a TCP service takes an HTTP/2 B pool
+    BadRequest.FieldViolation abSide =
+        violation(
+            () ->
+                clients
+                    .operator()
+                    .updatePool(
+                        UpdatePoolRequest.newBuilder()
+                            .setPool(plain.toBuilder().setAbPool(bPool("ab-h2")))
+                            .build()));
+    assertThat(abSide.getField()).isEqualTo("pool.ab_pool.pool_ref");
+    assertThat(abSide.getDescription()).contains("ab-h2").contains("ab-db");
+
+    // a TCP service names a pool whose B pool speaks HTTP/2
+    createPool(staticPool("ab-a2", "10.0.0.45:5432").toBuilder().setAbPool(bPool("ab-h2")).build());
+    BadRequest.FieldViolation serviceSide =
+        violation(() -> createTcpService("ab-db-2", "ab-a2", 15436));
+    assertThat(serviceSide.getField()).isEqualTo("virtual_service.pool_ref");
+    assertThat(serviceSide.getDescription()).contains("B pool").contains("ab-h2");
+
+    // the B pool of a TCP service's pool turns to HTTP/2
+    Pool b = createPool(staticPool("ab-b3", "10.0.0.46:5432"));
+    createPool(staticPool("ab-a3", "10.0.0.47:5432").toBuilder().setAbPool(bPool("ab-b3")).build());
+    createTcpService("ab-db-3", "ab-a3", 15437);
+    BadRequest.FieldViolation bSide =
+        violation(
+            () ->
+                clients
+                    .operator()
+                    .updatePool(
+                        UpdatePoolRequest.newBuilder()
+                            .setPool(
+                                b.toBuilder().setMemberProtocol(MemberProtocol.MEMBER_PROTOCOL_H2C))
+                            .build()));
+    assertThat(bSide.getField()).isEqualTo("pool.member_protocol");
+    assertThat(bSide.getDescription()).contains("ab-db-3").contains("ab-a3");
+  }
+
+  private void createTcpService(String name, String pool, int port) {
+    VirtualService http = eastWest(name, pool, port);
+    clients
+        .operator()
+        .createVirtualService(
+            CreateVirtualServiceRequest.newBuilder()
+                .setVirtualService(
+                    http.toBuilder()
+                        .setServices(
+                            0, http.getServices(0).toBuilder().setProtocol(Protocol.PROTOCOL_TCP)))
+                .build());
+  }
+
+  private static io.gatehouse.api.policy.v1.AbPool bPool(String name) {
+    return io.gatehouse.api.policy.v1.AbPool.newBuilder().setPoolRef(name).setRatio(10).build();
+  }
+
   private static Pool withTls(Pool pool, String clientCertificate) {
     return pool.toBuilder()
         .setMemberTls(

@@ -162,18 +162,22 @@ public record EngineConfig(
         }
       }
       PoolConfig served = pools.get(vs.pool());
-      if (served != null
-          && (served.memberProtocol() != MemberProtocol.HTTP1 || served.memberTls() != null)
-          && vs.listeners().stream().anyMatch(l -> l.protocol() != Protocol.HTTP)) {
-        violations.add(
-            new InvalidConfigException.Violation(
-                at + ".pool",
-                "pool \""
-                    + vs.pool()
-                    + "\" speaks "
-                    + served.memberProtocol()
-                    + (served.memberTls() != null ? " over TLS" : "")
-                    + " to its members, which only an HTTP listener's requests can use"));
+      if (served != null && vs.listeners().stream().anyMatch(l -> l.protocol() != Protocol.HTTP)) {
+        PoolConfig b = served.abPool() == null ? null : pools.get(served.abPool().pool());
+        for (PoolConfig side : b == null ? List.of(served) : List.of(served, b)) {
+          if (side.memberProtocol() != MemberProtocol.HTTP1 || side.memberTls() != null) {
+            violations.add(
+                new InvalidConfigException.Violation(
+                    at + ".pool",
+                    (side == served ? "pool" : "the B pool of pool \"" + vs.pool() + "\",")
+                        + " \""
+                        + side.name()
+                        + "\" speaks "
+                        + side.memberProtocol()
+                        + (side.memberTls() != null ? " over TLS" : "")
+                        + " to its members, which only an HTTP listener's requests can use"));
+          }
+        }
       }
       if (vs.child()) {
         VirtualHosts.validateChild(vs, virtualServices, violations);

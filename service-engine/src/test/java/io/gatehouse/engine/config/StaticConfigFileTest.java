@@ -169,6 +169,22 @@ class StaticConfigFileTest {
                 StaticConfigFile.parse(
                     yaml.replace("[{port: 10443}]", "[{port: 10443, protocol: TCP}]"), dir))
         .hasMessageContaining("virtual_services.api.pool");
+    String behindB =
+        """
+        virtual_services:
+          - name: db
+            listeners: [{port: 15432, protocol: TCP}]
+        pools:
+          - name: db
+            ab_pool: {pool: db-tls, percent: 10}
+            endpoints: [{address: 10.0.0.9, port: 5432}]
+          - name: db-tls
+            member_tls: {ca_file: ca.crt}
+            endpoints: [{address: 10.0.0.10, port: 5432}]
+        """;
+    assertThatThrownBy(() -> StaticConfigFile.parse(behindB, dir))
+        .hasMessageContaining("virtual_services.db.pool")
+        .hasMessageContaining("the B pool of pool \"db\"");
   }
 
   @Test
