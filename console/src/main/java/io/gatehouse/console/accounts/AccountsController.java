@@ -1,0 +1,67 @@
+package io.gatehouse.console.accounts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gatehouse.console.api.ApiError;
+import io.gatehouse.console.api.ApiException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code /api/v1/accounts}: an admin lists the accounts and adds one with its role. */
+@Controller("/api/v1/accounts")
+final class AccountsController {
+  private final Accounts accounts;
+  private final Passwords passwords;
+
+  AccountsController(Accounts accounts, Passwords passwords) {
+    this.accounts = accounts;
+    this.passwords = passwords;
+  }
+
+  @Serdeable
+  record NewAccount(@Nullable String name, @Nullable String role, @Nullable String password) {}
+
+  @Serdeable
+  record AccountView(String name, String role, @JsonProperty("created_at") Instant createdAt) {
+    static AccountView of(Account account) {
+      return new AccountView(account.name(), account.role().wire(), account.createdAt());
+    }
+  }
+
+  @Serdeable
+  record AccountList(List<AccountView> accounts) {}
+
+  @Get
+  AccountList list() {
+    return new AccountList(accounts.list().stream().map(AccountView::of).toList());
+  }
+
+  @Post
+  HttpResponse<AccountView> create(@Body NewAccount body) {
+    ApiError.Violations violations = new ApiError.Violations();
+    String nameProblem = Accounts.nameProblem(body.name());
+    if (nameProblem != null) {
+      violations.add("name", nameProblem);
+    }
+    Role role = body.role() == null ? null : Role.of(body.role());
+    if (role == null) {
+      violations.add("role", "must be one of admin, operator, read-only");
+    }
+    String weakness = Passwords.weakness(body.password());
+    if (weakness != null) {
+      violations.add("password", weakness);
+    }
+    violations.throwIfAny();
+    if (!accounts.create(body.name(), role, passwords.hash(body.password()))) {
+      throw new ApiException(HttpStatus.CONFLICT, "an account of that name exists");
+    }
+    return HttpResponse.created(AccountView.of(accounts.find(body.name()).account()));
+  }
+}

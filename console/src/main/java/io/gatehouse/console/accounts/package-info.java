@@ -1,0 +1,2 @@
+/** Operator accounts: names, roles, and passwords kept as Argon2id hashes. */
+package io.gatehouse.console.accounts;

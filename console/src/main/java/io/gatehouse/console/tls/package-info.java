@@ -1,0 +1,2 @@
+/** The console's HTTPS certificate. */
+package io.gatehouse.console.tls;

@@ -1,0 +1,123 @@
+package io.gatehouse.console;
+
+import static io.gatehouse.console.ConsoleClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Accounts, sessions and API tokens on a console that is set up: cookies a script in the page
+ * cannot read, writes refused without the CSRF token, roles enforced, lock-out after failed logins,
+ * tokens shown once and dead once revoked.
+ */
+@MicronautTest
+class AccountsIT extends RunningConsole {
+  private static final String PASSWORD = "correct horse battery";
+  private ConsoleClient admin;
+
+  @BeforeAll
+  void setUp() {
+    admin = client();
+    assertThat(
+            admin
+                .send(
+                    "POST",
+                    "/api/v1/setup",
+                    json()
+                        .put("setup_code", loggedSetupCode())
+                        .put("name", "root")
+                        .put("password", PASSWORD))
+                .status())
+        .isEqualTo(201);
+    assertThat(admin.login("root", PASSWORD).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aSessionCookieIsHttpOnlySecureStrictAndWritesNeedItsCsrfToken() {
+    ConsoleClient.Answer login = client().login("root", PASSWORD);
+    assertThat(login.header("Set-Cookie"))
+        .contains("gatehouse_session=")
+        .containsIgnoringCase("HttpOnly")
+        .containsIgnoringCase("Secure")
+        .containsIgnoringCase("SameSite=Strict");
+    assertThat(login.header("Cache-Control")).isEqualTo("no-store");
+
+    ConsoleClient.Answer noCsrf =
+        admin.send("POST", "/api/v1/accounts", newAccount("csrf-less", "operator"), null);
+    assertThat(noCsrf.status()).isEqualTo(403);
+    ConsoleClient.Answer wrongCsrf =
+        admin.send("POST", "/api/v1/accounts", newAccount("csrf-less", "operator"), "forged");
+    assertThat(wrongCsrf.status()).isEqualTo(403);
+    assertThat(admin.get("/api/v1/accounts").body().path("accounts").findValuesAsText("name"))
+        .doesNotContain("csrf-less");
+  }
+
+  @Test
+  void rolesDecideWhoMayWrite() {
+    assertThat(admin.send("POST", "/api/v1/accounts", newAccount("watcher", "read-only")).status())
+        .isEqualTo(201);
+    assertThat(admin.send("POST", "/api/v1/accounts", newAccount("ops", "operator")).status())
+        .isEqualTo(201);
+    assertThat(admin.send("POST", "/api/v1/accounts", newAccount("ops", "operator")).status())
+        .isEqualTo(409);
+    ConsoleClient.Answer badRole = admin.send("POST", "/api/v1/accounts", newAccount("x", "root"));
+    assertThat(badRole.status()).isEqualTo(400);
+    assertThat(badRole.body().path("field_violations").findValuesAsText("field"))
+        .containsExactly("role");
+
+    ConsoleClient watcher = client();
+    assertThat(watcher.login("watcher", PASSWORD).body().path("role").asText())
+        .isEqualTo("read-only");
+    assertThat(watcher.get("/api/v1/session").body().path("account").asText()).isEqualTo("watcher");
+    assertThat(watcher.get("/api/v1/accounts").status()).isEqualTo(403); // an admin's business
+    ConsoleClient ops = client();
+    ops.login("ops", PASSWORD);
+    assertThat(ops.send("POST", "/api/v1/accounts", newAccount("more", "admin")).status())
+        .isEqualTo(403);
+
+    assertThat(watcher.send("DELETE", "/api/v1/session", null).status()).isEqualTo(204);
+    assertThat(watcher.get("/api/v1/session").status()).isEqualTo(401); // the session is over
+  }
+
+  @Test
+  void failedLoginsLockAnAccountOutEvenForItsRightPassword() {
+    admin.send("POST", "/api/v1/accounts", newAccount("target", "operator"));
+    ConsoleClient attacker = client();
+    assertThat(attacker.login("nobody-at-all", "wrong password!").status()).isEqualTo(401);
+    for (int i = 0; i < 3; i++) {
+      assertThat(client().login("target", "wrong password " + i).status()).isEqualTo(401);
+    }
+    ConsoleClient.Answer locked = client().login("target", PASSWORD);
+    assertThat(locked.status()).isEqualTo(429);
+    assertThat(locked.body().path("message").asText()).contains("try again");
+  }
+
+  @Test
+  void anApiTokenIsShownOnceWorksWithoutCsrfAndDiesWhenRevoked() {
+    ConsoleClient.Answer made = admin.send("POST", "/api/v1/tokens", json().put("name", "ci job"));
+    assertThat(made.status()).isEqualTo(201);
+    String token = made.body().path("token").asText();
+    String id = made.body().path("id").asText();
+    assertThat(token).startsWith("ghc_");
+    assertThat(admin.get("/api/v1/tokens").body().toString()).contains(id).doesNotContain(token);
+
+    ConsoleClient script = client().withToken(token);
+    assertThat(script.get("/api/v1/session").body().path("account").asText()).isEqualTo("root");
+    assertThat(
+            script
+                .send("POST", "/api/v1/accounts", newAccount("by-token", "read-only"), null)
+                .status())
+        .isEqualTo(201);
+
+    assertThat(admin.send("DELETE", "/api/v1/tokens/" + id, null).status()).isEqualTo(204);
+    assertThat(script.get("/api/v1/session").status()).isEqualTo(401);
+    assertThat(client().withToken("ghc_made-up").get("/api/v1/session").status()).isEqualTo(401);
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode newAccount(
+      String name, String role) {
+    return json().put("name", name).put("role", role).put("password", PASSWORD);
+  }
+}

@@ -1,0 +1,149 @@
+package io.gatehouse.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The console's API as a browser or a script calls it, over HTTPS trusting only the console's CA:
+ * it keeps the session cookie it is given and sends the CSRF token when told to.
+ */
+public final class ConsoleClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final int port;
+  private final HttpClient http;
+  private String cookie; // "name=value" of the session cookie, once logged in
+  private String csrf;
+  private String bearer;
+
+  ConsoleClient(int port, Path ca) {
+    this.port = port;
+    this.http = HttpClient.newBuilder().sslContext(trusting(ca)).build();
+  }
+
+  /** An answer: status, headers, and the body as JSON (null when empty). */
+  public record Answer(int status, java.net.http.HttpHeaders headers, JsonNode body) {
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  /** Logs in as {@code name}; keeps the cookie and the CSRF token. */
+  public Answer login(String name, String password) {
+    Answer answer =
+        send(
+            "POST",
+            "/api/v1/session",
+            JSON.createObjectNode().put("name", name).put("password", password));
+    if (answer.status() == 200) {
+      cookie = answer.header("Set-Cookie").split(";", 2)[0];
+      csrf = answer.body().path("csrf_token").asText();
+    }
+    return answer;
+  }
+
+  /** From now on, calls bring {@code token} as a bearer token instead of the cookie. */
+  public ConsoleClient withToken(String token) {
+    this.bearer = token;
+    return this;
+  }
+
+  public String csrf() {
+    return csrf;
+  }
+
+  public Answer get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** A write with the session's CSRF token (when there is a session). */
+  public Answer send(String method, String path, JsonNode body) {
+    return send(method, path, body, csrf);
+  }
+
+  /** A call whose body is {@code raw} as it is, sent as JSON. */
+  public Answer sendRaw(String method, String path, String raw) {
+    return send(method, path, raw, csrf);
+  }
+
+  /** A write with {@code csrfToken} in X-CSRF-Token (none when null). */
+  public Answer send(String method, String path, JsonNode body, String csrfToken) {
+    return send(method, path, body == null ? null : body.toString(), csrfToken);
+  }
+
+  private Answer send(String method, String path, String body, String csrfToken) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    List<String> headers = new ArrayList<>();
+    if (bearer != null) {
+      headers.add("Authorization");
+      headers.add("Bearer " + bearer);
+    } else if (cookie != null) {
+      headers.add("Cookie");
+      headers.add(cookie);
+    }
+    if (csrfToken != null) {
+      headers.add("X-CSRF-Token");
+      headers.add(csrfToken);
+    }
+    for (int i = 0; i < headers.size(); i += 2) {
+      request.header(headers.get(i), headers.get(i + 1));
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode parsed = response.body().isEmpty() ? null : JSON.readTree(response.body());
+      return new Answer(response.statusCode(), response.headers(), parsed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static com.fasterxml.jackson.databind.node.ObjectNode json() {
+    return JSON.createObjectNode();
+  }
+
+  private static SSLContext trusting(Path ca) {
+    try (InputStream in = Files.newInputStream(ca)) {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      trust.setCertificateEntry(
+          "console-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
