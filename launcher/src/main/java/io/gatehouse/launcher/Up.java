@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code gatehouse up}: an embedded PostgreSQL (data in {@code <home>/postgres}, kept between
  * runs), marathon-sim with simulated agents, policy-, discovery-, se-manager- and analytics-svc,
- * and a local service engine per agent (started by se-manager-svc), each a process of its own with
- * its output behind its name; then the demo app, and where to send traffic. Ctrl-C stops
- * everything.
+ * the console, and a local service engine per agent (started by se-manager-svc), each a process of
+ * its own with its output behind its name; then the demo app, and where to send traffic. Ctrl-C
+ * stops everything.
  *
  * <p>The services speak gRPC over mutual TLS: a local CA in {@code <home>/tls} (made on first
  * start, kept after) issues each service its certificate, and the CLI its operator certificate; the
@@ -59,6 +59,11 @@ final class Up implements Callable<Integer> {
           "gRPC ports base+1 (policy) to base+4 (analytics), management ports base+91 to base+94"
               + " (default: ${DEFAULT-VALUE})")
   int basePort = 9100;
+
+  @Option(
+      names = "--console-port",
+      description = "the console's HTTPS on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int consolePort = 9443;
 
   @Option(names = "--no-demo", description = "do not post the demo app")
   boolean noDemo;
@@ -119,6 +124,7 @@ final class Up implements Callable<Integer> {
             "discovery-svc",
             "se-manager-svc",
             "analytics-svc",
+            "console",
             "service-engine")) {
       if (!Files.isRegularFile(jar(module))) {
         out.println(
@@ -151,7 +157,7 @@ final class Up implements Callable<Integer> {
     String jdbc = postgres.jdbcUrl();
     startServices(secrets, jdbc, engineKeys);
     String servicePort = noDemo ? null : DemoApp.post(marathonPort);
-    printWelcome(secrets, servicePort);
+    new Welcome(out, home, basePort, agents, marathonPort, consolePort).print(servicePort);
     stopped.await();
     return 0;
   }
@@ -254,42 +260,17 @@ final class Up implements Callable<Integer> {
                 "GATEHOUSE_ANALYTICS_SEMANAGER_TOKEN", s.get("analytics-token"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(basePort + 4, START);
-  }
-
-  private void printWelcome(Secrets s, String servicePort) {
-    out.println();
-    out.println("Gatehouse is up.");
-    if (servicePort != null) {
-      StringBuilder nodes = new StringBuilder();
-      for (int i = 0; i < agents; i++) {
-        nodes.append(i == 0 ? "" : ", ").append("127.0.0." + (i + 2));
-      }
-      out.println(
-          "  traffic:   curl http://127.0.0.2:"
-              + servicePort
-              + "/   (the demo app webappew1,"
-              + " served on every agent: "
-              + nodes
-              + ")");
-    }
-    out.println("  marathon:  http://127.0.0.1:" + marathonPort + "/v2/apps");
-    out.println(
-        "  services:  policy "
-            + grpc(1)
-            + ", discovery "
-            + grpc(2)
-            + ", se-manager "
-            + grpc(3)
-            + ", analytics "
-            + grpc(4)
-            + " (gRPC; operator token in "
-            + home.resolve("secrets.properties")
-            + ")");
-    out.println(
-        "  metrics:   http://127.0.0.1:"
-            + (basePort + 94)
-            + "/metrics (analytics-svc), engines on <agent>:9180/metrics");
-    out.println("  stop:      Ctrl-C (data stays in " + home + ")");
+    start(
+            "console",
+            "console",
+            with(
+                db,
+                List.of(
+                    "--micronaut.server.ssl.port=" + consolePort,
+                    "--micronaut.server.host=127.0.0.1",
+                    "--gatehouse.console.state-dir=" + home.resolve("console"))),
+            Map.of("DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
+        .awaitPort(consolePort, START);
   }
 
   private ChildProcess start(

@@ -29,16 +29,24 @@ final class RunningPlatform {
   final int base;
   final int marathonPort;
   final int postgresPort;
+  final int consolePort;
   final Path log;
   private final Process launcher;
 
   private RunningPlatform(
-      Path jar, Path home, int base, int marathonPort, int postgresPort, Process launcher) {
+      Path jar,
+      Path home,
+      int base,
+      int marathonPort,
+      int postgresPort,
+      int consolePort,
+      Process launcher) {
     this.jar = jar;
     this.home = home;
     this.base = base;
     this.marathonPort = marathonPort;
     this.postgresPort = postgresPort;
+    this.consolePort = consolePort;
     this.log = home.resolve("launcher.log");
     this.launcher = launcher;
   }
@@ -58,6 +66,7 @@ final class RunningPlatform {
       int base = freeBase();
       int marathonPort = ServiceJar.freePort();
       int postgresPort = ServiceJar.freePort();
+      int consolePort = ServiceJar.freePort();
       List<String> command =
           List.of(
               java(),
@@ -70,6 +79,7 @@ final class RunningPlatform {
               "--postgres-port=" + postgresPort,
               "--marathon-port=" + marathonPort,
               "--mesos-port=" + ServiceJar.freePort(),
+              "--console-port=" + consolePort,
               "--label-parents=" + EdgeIT.PARENT,
               "--label-http-policy-sets=" + HttpPolicyEdgeIT.SET,
               "--marathon-lb-parent=internal=" + EdgeIT.PARENT);
@@ -80,7 +90,7 @@ final class RunningPlatform {
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(launcher::destroy, "platform-stop"));
       RunningPlatform platform =
-          new RunningPlatform(jar, home, base, marathonPort, postgresPort, launcher);
+          new RunningPlatform(jar, home, base, marathonPort, postgresPort, consolePort, launcher);
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(500))

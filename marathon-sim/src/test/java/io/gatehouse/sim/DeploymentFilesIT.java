@@ -31,7 +31,7 @@ class DeploymentFilesIT {
         SimClient.JSON.readTree(
             Files.readString(Path.of("..", "deploy", "marathon", "gatehouse.json")));
 
-    assertThat(group.get("apps")).hasSize(4);
+    assertThat(group.get("apps")).hasSize(5);
     for (JsonNode app : group.get("apps")) {
       assertThat(schema.validate(app)).as(app.get("id").asText()).isEmpty();
       assertThat(app.get("id").asText()).startsWith(group.get("id").asText() + "/");
