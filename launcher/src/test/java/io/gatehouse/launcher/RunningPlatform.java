@@ -95,7 +95,7 @@ final class RunningPlatform {
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(500))
           .failFast("the launcher exited; see " + platform.log, () -> !launcher.isAlive())
-          .until(() -> platform.output().contains("Gatehouse is up."));
+          .until(() -> platform.output().contains("  stop:      Ctrl-C")); // the welcome's end
       return platform;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
