@@ -9,9 +9,9 @@ public final class ConsoleApplication {
       """
       Usage: java -jar console/target/console.jar [--key=value ...]
 
-      Gatehouse console: the controller's front door (HTTPS): operator accounts, sessions and
-      API tokens under /api/v1. On a fresh database it logs a one-time setup code, the only way
-      to create the first (admin) account.
+      Gatehouse console: the controller's front door (HTTPS): operator accounts, sessions, API
+      tokens and the policy objects under /api/v1. On a fresh database it logs a one-time setup
+      code, the only way to create the first (admin) account.
 
       Settings (as --key=value, or as environment variables: upper case, '.' and '-' as '_'):
         micronaut.server.ssl.port               HTTPS port (default 9443)
@@ -19,6 +19,13 @@ public final class ConsoleApplication {
                                                 (default jdbc:postgresql://127.0.0.1:5432/gatehouse)
         datasources.default.username            database user (default gatehouse)
         datasources.default.password            database password
+        gatehouse.console.policy.target         policy-svc's gRPC address (default 127.0.0.1:9101)
+        gatehouse.console.policy.token          its operator token (required; by environment:
+                                                GATEHOUSE_CONSOLE_POLICY_TOKEN)
+        gatehouse.console.policy.server-name    the name policy-svc's certificate is checked for
+        gatehouse.tls.ca, .cert, .key           TLS to the services: the CA, the console's
+                                                certificate and key (gatehouse.tls.plaintext=true:
+                                                without TLS)
         gatehouse.console.tls.cert, .key        the console's certificate and key (PEM); without
                                                 them one is issued by a local CA in the state dir
         gatehouse.console.tls.names             names and addresses that certificate is for

@@ -77,15 +77,20 @@ public final class ConsoleClient {
 
   /** A call whose body is {@code raw} as it is, sent as JSON. */
   public Answer sendRaw(String method, String path, String raw) {
-    return send(method, path, raw, csrf);
+    return send(method, path, raw, csrf, null);
   }
 
   /** A write with {@code csrfToken} in X-CSRF-Token (none when null). */
   public Answer send(String method, String path, JsonNode body, String csrfToken) {
-    return send(method, path, body == null ? null : body.toString(), csrfToken);
+    return send(method, path, body == null ? null : body.toString(), csrfToken, null);
   }
 
-  private Answer send(String method, String path, String body, String csrfToken) {
+  /** A write with {@code csrfToken}, and {@code ifMatch} in If-Match. */
+  public Answer send(String method, String path, JsonNode body, String csrfToken, String ifMatch) {
+    return send(method, path, body == null ? null : body.toString(), csrfToken, ifMatch);
+  }
+
+  private Answer send(String method, String path, String body, String csrfToken, String ifMatch) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
             .method(
@@ -107,6 +112,10 @@ public final class ConsoleClient {
     if (csrfToken != null) {
       headers.add("X-CSRF-Token");
       headers.add(csrfToken);
+    }
+    if (ifMatch != null) {
+      headers.add("If-Match");
+      headers.add(ifMatch);
     }
     for (int i = 0; i < headers.size(); i += 2) {
       request.header(headers.get(i), headers.get(i + 1));

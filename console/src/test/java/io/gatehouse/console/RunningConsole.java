@@ -3,6 +3,7 @@ package io.gatehouse.console;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.gatehouse.testsupport.TestPostgres;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -46,7 +47,15 @@ public abstract class RunningConsole implements TestPropertyProvider {
     properties.put("gatehouse.console.state-dir", stateDir.toString());
     properties.put("gatehouse.console.login.max-failures", "3");
     properties.put("gatehouse.console.login.max-failures-per-address", "1000");
+    properties.put("gatehouse.tls.plaintext", "true");
+    properties.put("gatehouse.console.policy.target", policyTarget());
+    properties.put("gatehouse.console.policy.token", PolicyServiceProcess.OPERATOR);
     return properties;
+  }
+
+  /** policy-svc's address: nothing answers there unless a test starts one (see PolicyApiIT). */
+  protected String policyTarget() {
+    return "127.0.0.1:" + ServiceJar.freePort();
   }
 
   /** A client of this console that trusts the CA it made itself. */

@@ -33,6 +33,21 @@ final class LocalTls {
   }
 
   /**
+   * The TLS arguments of {@code name}, which calls the services but serves no gRPC itself: its
+   * certificate (issued for loopback) to show them and the CA to check theirs; or plaintext.
+   */
+  List<String> clientArgs(String name) {
+    if (plaintext) {
+      return List.of("--gatehouse.tls.plaintext=true");
+    }
+    LocalAuthority.Issued issued = authority.issue(name, List.of("localhost", "127.0.0.1"));
+    return List.of(
+        "--gatehouse.tls.ca=" + authority.caCertificate(),
+        "--gatehouse.tls.cert=" + issued.certificate(),
+        "--gatehouse.tls.key=" + issued.privateKey());
+  }
+
+  /**
    * The TLS arguments of service {@code name}: its certificate, issued for loopback; or plaintext.
    * Server reflection is on, for grpcurl.
    */

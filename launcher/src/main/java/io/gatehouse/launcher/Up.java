@@ -264,12 +264,15 @@ final class Up implements Callable<Integer> {
             "console",
             "console",
             with(
-                db,
+                with(db, tls.clientArgs("console")),
                 List.of(
                     "--micronaut.server.ssl.port=" + consolePort,
                     "--micronaut.server.host=127.0.0.1",
-                    "--gatehouse.console.state-dir=" + home.resolve("console"))),
-            Map.of("DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
+                    "--gatehouse.console.state-dir=" + home.resolve("console"),
+                    "--gatehouse.console.policy.target=" + grpc(1))),
+            Map.of(
+                "GATEHOUSE_CONSOLE_POLICY_TOKEN", s.get("operator-token"),
+                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(consolePort, START);
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The console through {@code gatehouse up}: its address and one-time setup code are printed, its
  * HTTPS certificate is trusted through the CA in its state folder, the setup code makes the admin
- * account, and the admin logs in.
+ * account, the admin logs in and reads the demo app's pool from policy-svc through the console.
  */
 @Order(1)
 class ConsoleEdgeIT {
@@ -63,6 +63,22 @@ class ConsoleEdgeIT {
     JsonNode session = JSON.readTree(login.body());
     assertThat(session.path("role").asText()).isEqualTo("admin");
     assertThat(session.path("csrf_token").asText()).isNotEmpty();
+
+    // the console reads policy-svc over the services' TLS: the demo app's pool, from its labels
+    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    HttpResponse<String> pools =
+        https.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "https://127.0.0.1:"
+                            + platform.consolePort
+                            + "/api/v1/policy/pool?source=marathon-app"))
+                .header("Cookie", cookie)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(pools.statusCode()).as(pools.body()).isEqualTo(200);
+    assertThat(JSON.readTree(pools.body()).path("pools").findValuesAsText("marathon_app_id"))
+        .contains("/webappew1");
   }
 
   private static HttpResponse<String> post(

@@ -1,0 +1,162 @@
+package io.gatehouse.console;
+
+import static io.gatehouse.console.ConsoleClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policy objects through the REST API, against a real policy-svc: every kind of its contract
+ * served; create, read, list by page and prefix, replace only on the revision read (412 when stale,
+ * 428 without one), delete; policy-svc's field violations passed on; fields the message does not
+ * have refused; a read-only account reads only.
+ */
+@MicronautTest
+class PolicyApiIT extends RunningConsole {
+  private static final String PASSWORD = "correct horse battery";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private PolicyServiceProcess policy;
+  private ConsoleClient admin;
+
+  @Override
+  protected String policyTarget() {
+    policy = PolicyServiceProcess.start();
+    return policy.target();
+  }
+
+  @BeforeAll
+  void setUp() {
+    admin = client();
+    admin.send(
+        "POST",
+        "/api/v1/setup",
+        json().put("setup_code", loggedSetupCode()).put("name", "root").put("password", PASSWORD));
+    assertThat(admin.login("root", PASSWORD).status()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stopPolicy() {
+    if (policy != null) {
+      policy.close();
+    }
+  }
+
+  @Test
+  void everyKindOfTheContractIsServed() {
+    assertThat(admin.get("/api/v1/policy").body().path("kinds").toString())
+        .contains(
+            "\"virtual-service\"",
+            "\"pool\"",
+            "\"health-monitor\"",
+            "\"network-security-policy\"",
+            "\"ssl-key-and-certificate\"",
+            "\"autoscale-policy\"",
+            "\"service-engine-group\"",
+            "\"http-policy-set\"");
+    assertThat(admin.get("/api/v1/policy/no-such-kind").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aPoolIsCreatedReadListedReplacedOnItsRevisionAndDeleted() throws Exception {
+    ConsoleClient.Answer created = admin.send("POST", "/api/v1/policy/pool", pool("web", 8080));
+    assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+    String etag = created.header("ETag");
+    assertThat(etag).isEqualTo("\"" + created.body().path("meta").path("revision").asText() + "\"");
+    admin.send("POST", "/api/v1/policy/pool", pool("web-2", 8081));
+    admin.send("POST", "/api/v1/policy/pool", pool("other", 8082));
+
+    ConsoleClient.Answer read = admin.get("/api/v1/policy/pool/web");
+    assertThat(read.header("ETag")).isEqualTo(etag);
+    assertThat(read.body().path("static_servers").path("servers").get(0).path("port").asInt())
+        .isEqualTo(8080);
+    ConsoleClient.Answer page = admin.get("/api/v1/policy/pool?name_prefix=web&page_size=1");
+    assertThat(page.body().path("pools").findValuesAsText("name")).containsExactly("web");
+    String next = page.body().path("next_page_token").asText();
+    assertThat(next).isNotEmpty();
+    assertThat(
+            admin
+                .get("/api/v1/policy/pool?name_prefix=web&page_size=1&page_token=" + next)
+                .body()
+                .path("pools")
+                .findValuesAsText("name"))
+        .containsExactly("web-2");
+
+    ObjectNode changed = pool("web", 9090);
+    assertThat(admin.send("PUT", "/api/v1/policy/pool/web", changed).status()).isEqualTo(428);
+    ConsoleClient.Answer replaced =
+        admin.send("PUT", "/api/v1/policy/pool/web", changed, admin.csrf(), etag);
+    assertThat(replaced.status()).as(String.valueOf(replaced.body())).isEqualTo(200);
+    assertThat(replaced.header("ETag")).isNotEqualTo(etag);
+    ConsoleClient.Answer stale =
+        admin.send("PUT", "/api/v1/policy/pool/web", pool("web", 7070), admin.csrf(), etag);
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(
+            admin
+                .get("/api/v1/policy/pool/web")
+                .body()
+                .path("static_servers")
+                .path("servers")
+                .get(0)
+                .path("port")
+                .asInt())
+        .isEqualTo(9090); // the stale write changed nothing
+
+    assertThat(admin.send("DELETE", "/api/v1/policy/pool/web", null, admin.csrf(), etag).status())
+        .isEqualTo(412);
+    assertThat(admin.send("DELETE", "/api/v1/policy/pool/web", null).status()).isEqualTo(204);
+    assertThat(admin.get("/api/v1/policy/pool/web").status()).isEqualTo(404);
+  }
+
+  @Test
+  void badObjectsAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
+    ConsoleClient.Answer badPort = admin.send("POST", "/api/v1/policy/pool", pool("bad", 70000));
+    assertThat(badPort.status()).isEqualTo(400);
+    assertThat(badPort.body().path("field_violations").findValuesAsText("field"))
+        .anyMatch(f -> f.contains("port"));
+
+    ObjectNode unknownField = pool("typo", 8080);
+    unknownField.put("lb_algorythm", "LB_ALGORITHM_ROUND_ROBIN");
+    ConsoleClient.Answer typo = admin.send("POST", "/api/v1/policy/pool", unknownField);
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.body().path("field_violations").get(0).path("description").asText())
+        .contains("lb_algorythm");
+    assertThat(admin.get("/api/v1/policy/pool/bad").status()).isEqualTo(404);
+    assertThat(admin.get("/api/v1/policy/pool/typo").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aReadOnlyAccountReadsButCannotWrite() {
+    admin.send(
+        "POST",
+        "/api/v1/accounts",
+        json().put("name", "viewer").put("role", "read-only").put("password", PASSWORD));
+    admin.send("POST", "/api/v1/policy/pool", pool("seen", 8083));
+    ConsoleClient viewer = client();
+    viewer.login("viewer", PASSWORD);
+    assertThat(viewer.get("/api/v1/policy/pool/seen").status()).isEqualTo(200);
+    assertThat(viewer.send("POST", "/api/v1/policy/pool", pool("unseen", 8084)).status())
+        .isEqualTo(403);
+    assertThat(viewer.send("DELETE", "/api/v1/policy/pool/seen", null).status()).isEqualTo(403);
+    assertThat(admin.get("/api/v1/policy/pool/seen").status()).isEqualTo(200);
+  }
+
+  private static ObjectNode pool(String name, int port) {
+    try {
+      return (ObjectNode)
+          JSON.readTree(
+              """
+              {"meta": {"name": "%s"},
+               "static_servers": {"servers": [{"ip_address": "10.0.0.5", "port": %d}]}}
+              """
+                  .formatted(name, port));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
