@@ -35,9 +35,12 @@ public final class Gatehouse implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(
-        new CommandLine(new Gatehouse())
-            .setCaseInsensitiveEnumValuesAllowed(true) // --output json
-            .execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code gatehouse} parses and runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Gatehouse())
+        .setCaseInsensitiveEnumValuesAllowed(true); // --output json
   }
 }

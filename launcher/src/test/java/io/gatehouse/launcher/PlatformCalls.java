@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /** What the platform tests do to a running platform: post apps, apply policy, send requests. */
 final class PlatformCalls {
@@ -120,11 +119,8 @@ final class PlatformCalls {
     return cli("apply", "-f", written.toString());
   }
 
-  String cli(String... args) throws Exception {
-    Process process =
-        new ProcessBuilder(platform.cliCommand(args)).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return output;
+  /** The CLI's output for {@code args}, against this platform (run in this JVM). */
+  String cli(String... args) {
+    return InProcessCli.run(platform.cliArgs(args).toArray(String[]::new)).output();
   }
 }

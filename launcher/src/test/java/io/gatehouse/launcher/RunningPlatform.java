@@ -145,7 +145,13 @@ final class RunningPlatform {
   /** The CLI's command line against this run, with {@code args}. */
   List<String> cliCommand(String... args) {
     List<String> line = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
-    line.addAll(List.of(args));
+    line.addAll(cliArgs(args));
+    return line;
+  }
+
+  /** The CLI's arguments against this run: {@code args} and where the services are. */
+  List<String> cliArgs(String... args) {
+    List<String> line = new ArrayList<>(List.of(args));
     line.addAll(
         List.of(
             "--home=" + home,

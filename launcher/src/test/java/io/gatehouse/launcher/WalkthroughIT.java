@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -191,6 +190,23 @@ class WalkthroughIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(200);
+    // new labels are a new version: the load starts once its tasks have replaced the old ones
+    String deployment =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(labelled.body())
+            .path("deploymentId")
+            .asText();
+    assertThat(deployment).isNotEmpty();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                !http.send(
+                        HttpRequest.newBuilder(URI.create(marathon("/v2/deployments"))).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains(deployment));
     awaitTasksAnswering(2);
 
     try (Load load = Load.start(http, AGENTS)) {
@@ -373,15 +389,9 @@ class WalkthroughIT {
   }
 
   /** Runs a CLI command against this run; returns what it printed. */
-  private String cli(String... args) throws Exception {
-    Process process = cliProcess(args);
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return output;
-  }
-
-  private Process cliProcess(String... args) throws Exception {
-    return new ProcessBuilder(cliCommand(args)).redirectErrorStream(true).start();
+  /** The CLI's output for {@code args} (run in this JVM; {@code logs --follow} runs as the jar). */
+  private String cli(String... args) {
+    return InProcessCli.run(platform.cliArgs(args).toArray(String[]::new)).output();
   }
 
   private List<String> cliCommand(String... args) {

@@ -2,6 +2,7 @@ package io.gatehouse.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.launcher.InProcessCli;
 import io.gatehouse.pki.LocalAuthority;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
@@ -72,7 +73,7 @@ class PolicyCommandsIT {
               lb_algorithm: LB_ALGORITHM_LEAST_CONNECTIONS
             """);
 
-    Result applied = cli("apply", "-f", shop.toString());
+    Result applied = cliProcess("apply", "-f", shop.toString()); // the jar itself, once
     assertThat(applied.code).as(applied.output).isZero();
     assertThat(applied.output)
         .containsSubsequence("pool shop applied at revision", "virtual-service shop applied");
@@ -181,15 +182,30 @@ class PolicyCommandsIT {
    * The CLI with the test policy-svc's address, the home holding its CA and the operator
    * certificate, and the operator token.
    */
-  private static Result cli(String... args) throws Exception {
+  private static Result cli(String... args) {
+    return run(withTarget(args));
+  }
+
+  /** The CLI as an operator runs it: the jar, a JVM of its own. */
+  private static Result cliProcess(String... args) throws Exception {
+    return runJar(withTarget(args));
+  }
+
+  /** The CLI in this JVM (see InProcessCli). */
+  private static Result run(List<String> args) {
+    InProcessCli.Result result = InProcessCli.run(args.toArray(String[]::new));
+    return new Result(result.code(), result.output());
+  }
+
+  private static List<String> withTarget(String... args) {
     List<String> line = new ArrayList<>(List.of(args));
     line.add("--policy=localhost:" + policy.port());
     line.add("--home=" + dir);
     line.add("--token=" + PolicyServiceProcess.OPERATOR);
-    return run(line);
+    return line;
   }
 
-  private static Result run(List<String> args) throws Exception {
+  private static Result runJar(List<String> args) throws Exception {
     List<String> line = new ArrayList<>();
     line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     line.add("-jar");
