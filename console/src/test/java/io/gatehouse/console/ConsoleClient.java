@@ -133,6 +133,92 @@ public final class ConsoleClient {
     }
   }
 
+  /** One server-sent event. */
+  public record Event(String id, String name, String data) {}
+
+  /** A server-sent event stream being read; closing it ends the request. */
+  public final class Events implements AutoCloseable {
+    private final java.util.concurrent.BlockingQueue<Event> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final InputStream body;
+
+    Events(InputStream body) {
+      this.body = body;
+      Thread reader = new Thread(this::read, "sse-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** The next event, waiting up to 10 s; null when none came. */
+    public Event next() throws InterruptedException {
+      return events.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void read() {
+      try (java.io.BufferedReader lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8))) {
+        String id = null;
+        String name = null;
+        StringBuilder data = new StringBuilder();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          if (line.isEmpty()) {
+            if (data.length() > 0) {
+              events.add(new Event(id, name, data.toString()));
+            }
+            id = null;
+            name = null;
+            data.setLength(0);
+          } else if (line.startsWith("id:")) {
+            id = line.substring(3).strip();
+          } else if (line.startsWith("event:")) {
+            name = line.substring(6).strip();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).strip());
+          }
+        }
+      } catch (IOException closed) {
+        // the stream ended
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      body.close();
+    }
+  }
+
+  /** Opens the event stream at {@code path}, resuming after {@code lastEventId} when not null. */
+  public Events events(String path, String lastEventId) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+            .header("Accept", "text/event-stream");
+    if (cookie != null) {
+      request.header("Cookie", cookie);
+    }
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "the event stream answered "
+                + response.statusCode()
+                + ": "
+                + new String(
+                    response.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return new Events(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static com.fasterxml.jackson.databind.node.ObjectNode json() {
     return JSON.createObjectNode();
   }

@@ -114,6 +114,31 @@ class PolicyApiIT extends RunningConsole {
   }
 
   @Test
+  void changesStreamAsServerSentEventsResumingAfterTheLastEventId() throws Exception {
+    ConsoleClient.Answer created =
+        admin.send("POST", "/api/v1/policy/pool", pool("streamed", 8090));
+    long revision = created.body().path("meta").path("revision").asLong();
+    try (ConsoleClient.Events events =
+        admin.events("/api/v1/policy/changes", String.valueOf(revision - 1))) {
+      ConsoleClient.Event first = events.next(); // the stream resumes after the id given
+      assertThat(first).isNotNull();
+      assertThat(first.id()).isEqualTo(String.valueOf(revision));
+      assertThat(first.name()).isEqualTo("created");
+      assertThat(first.data()).contains("\"streamed\"");
+
+      assertThat(admin.send("DELETE", "/api/v1/policy/pool/streamed", null).status())
+          .isEqualTo(204);
+      ConsoleClient.Event deleted = events.next(); // and goes on with what happens after
+      assertThat(deleted).isNotNull();
+      assertThat(deleted.name()).isEqualTo("deleted");
+      assertThat(Long.parseLong(deleted.id())).isGreaterThan(revision);
+      assertThat(deleted.data()).contains("\"streamed\"");
+    }
+    ConsoleClient stranger = client();
+    assertThat(stranger.get("/api/v1/policy/changes").status()).isEqualTo(401);
+  }
+
+  @Test
   void badObjectsAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
     ConsoleClient.Answer badPort = admin.send("POST", "/api/v1/policy/pool", pool("bad", 70000));
     assertThat(badPort.status()).isEqualTo(400);

@@ -6,6 +6,7 @@ import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.tls.GrpcTls;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
@@ -52,6 +53,11 @@ final class PolicyClient {
         methods.computeIfAbsent(method, PolicyClient::grpcMethod),
         CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
         request);
+  }
+
+  /** A call of a streaming method, for the caller to start, pace and cancel. */
+  <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method) {
+    return channel.newCall(method, CallOptions.DEFAULT);
   }
 
   private static MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(

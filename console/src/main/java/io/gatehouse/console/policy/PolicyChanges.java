@@ -1,0 +1,105 @@
+package io.gatehouse.console.policy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.gatehouse.api.policy.v1.ChangeType;
+import io.gatehouse.api.policy.v1.ObjectChange;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.WatchRequest;
+import io.gatehouse.api.policy.v1.WatchResponse;
+import io.gatehouse.console.api.ApiError;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
+import java.util.Locale;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * {@code /api/v1/policy/changes}: policy-svc's change stream as server-sent events, one event per
+ * change: its id the change's revision, its name {@code created}, {@code updated} or {@code
+ * deleted}, its data the change as JSON (the object after it). A client resumes where it left off
+ * with {@code Last-Event-ID} (what browsers send when they reconnect) or {@code from_revision}. The
+ * stream follows the client's pace: policy-svc sends no more than the client has taken.
+ */
+@Controller("/api/v1/policy/changes")
+final class PolicyChanges {
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+
+  private final PolicyClient policy;
+
+  PolicyChanges(PolicyClient policy) {
+    this.policy = policy;
+  }
+
+  @Get
+  @Produces(MediaType.TEXT_EVENT_STREAM)
+  Publisher<Event<String>> changes(
+      @Nullable @Header("Last-Event-ID") String lastEventId,
+      @Nullable @QueryValue("from_revision") Long fromRevision) {
+    long from = fromRevision == null ? 0 : fromRevision;
+    if (lastEventId != null) {
+      if (!lastEventId.strip().matches("[0-9]{1,18}")) {
+        new ApiError.Violations().add("Last-Event-ID", "must be a revision").throwIfAny();
+      }
+      from = Long.parseLong(lastEventId.strip());
+    }
+    if (from < 0) {
+      new ApiError.Violations().add("from_revision", "must be 0 or more").throwIfAny();
+    }
+    WatchRequest request = WatchRequest.newBuilder().setFromRevision(from).build();
+    return Flux.create(sink -> watch(request, sink), FluxSink.OverflowStrategy.BUFFER);
+  }
+
+  private void watch(WatchRequest request, FluxSink<Event<String>> sink) {
+    ClientCall<WatchRequest, WatchResponse> call =
+        policy.newCall(PolicyServiceGrpc.getWatchMethod());
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(WatchResponse response) {
+            for (ObjectChange change : response.getChangesList()) {
+              sink.next(event(change));
+            }
+          }
+
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            if (status.isOk() || status.getCode() == Status.Code.CANCELLED) {
+              sink.complete();
+            } else {
+              sink.error(GrpcErrors.toApi(status.asRuntimeException(trailers)));
+            }
+          }
+        },
+        new Metadata());
+    call.sendMessage(request);
+    call.halfClose();
+    sink.onRequest(n -> call.request((int) Math.min(n, 64)));
+    sink.onCancel(() -> call.cancel("the client left", null));
+  }
+
+  private static Event<String> event(ObjectChange change) {
+    String json;
+    try {
+      json = JSON.print(change);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("policy-svc sent a change that cannot be JSON", e);
+    }
+    return Event.of(json).id(String.valueOf(change.getRevision())).name(name(change.getType()));
+  }
+
+  private static String name(ChangeType type) {
+    return type.name().substring("CHANGE_TYPE_".length()).toLowerCase(Locale.ROOT);
+  }
+}
