@@ -76,6 +76,12 @@ class AccountsIT extends RunningConsole {
     ops.login("ops", PASSWORD);
     assertThat(ops.send("POST", "/api/v1/accounts", newAccount("more", "admin")).status())
         .isEqualTo(403);
+    // another spelling of the same path reaches the same check
+    assertThat(ops.send("POST", "/api/v1/%61ccounts", newAccount("more", "admin")).status())
+        .isIn(403, 404);
+    assertThat(ops.get("/api/v1/%61ccounts").status()).isIn(403, 404);
+    assertThat(admin.get("/api/v1/accounts").body().path("accounts").findValuesAsText("name"))
+        .doesNotContain("more");
 
     assertThat(watcher.send("DELETE", "/api/v1/session", null).status()).isEqualTo(204);
     assertThat(watcher.get("/api/v1/session").status()).isEqualTo(401); // the session is over

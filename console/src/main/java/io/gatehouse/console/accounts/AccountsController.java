@@ -3,6 +3,7 @@ package io.gatehouse.console.accounts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gatehouse.console.api.ApiError;
 import io.gatehouse.console.api.ApiException;
+import io.gatehouse.console.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -10,11 +11,15 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code /api/v1/accounts}: an admin lists the accounts and adds one with its role. */
+/**
+ * {@code /api/v1/accounts}: an admin lists the accounts and adds one with its role. Checked here,
+ * on the route itself, whatever spelling of the path reached it.
+ */
 @Controller("/api/v1/accounts")
 final class AccountsController {
   private final Accounts accounts;
@@ -39,12 +44,15 @@ final class AccountsController {
   record AccountList(List<AccountView> accounts) {}
 
   @Get
-  AccountList list() {
+  AccountList list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+    adminOnly(caller);
     return new AccountList(accounts.list().stream().map(AccountView::of).toList());
   }
 
   @Post
-  HttpResponse<AccountView> create(@Body NewAccount body) {
+  HttpResponse<AccountView> create(
+      @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body NewAccount body) {
+    adminOnly(caller);
     ApiError.Violations violations = new ApiError.Violations();
     String nameProblem = Accounts.nameProblem(body.name());
     if (nameProblem != null) {
@@ -63,5 +71,11 @@ final class AccountsController {
       throw new ApiException(HttpStatus.CONFLICT, "an account of that name exists");
     }
     return HttpResponse.created(AccountView.of(accounts.find(body.name()).account()));
+  }
+
+  private static void adminOnly(Caller caller) {
+    if (caller.role() != Role.ADMIN) {
+      throw new ApiException(HttpStatus.FORBIDDEN, "accounts are managed by an admin");
+    }
   }
 }
