@@ -139,6 +139,17 @@ class PolicyApiIT extends RunningConsole {
   }
 
   @Test
+  void aNameWithASlashIsOnePathSegmentOrMore() {
+    // names from Marathon apps carry their groups and ports: "shop/web/10001"
+    assertThat(admin.send("POST", "/api/v1/policy/pool", pool("shop/web", 8091)).status())
+        .isEqualTo(201);
+    assertThat(admin.get("/api/v1/policy/pool/shop/web").body().path("meta").path("name").asText())
+        .isEqualTo("shop/web");
+    assertThat(admin.get("/api/v1/policy/pool/shop%2Fweb").status()).isIn(200, 404);
+    assertThat(admin.send("DELETE", "/api/v1/policy/pool/shop/web", null).status()).isEqualTo(204);
+  }
+
+  @Test
   void badObjectsAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
     ConsoleClient.Answer badPort = admin.send("POST", "/api/v1/policy/pool", pool("bad", 70000));
     assertThat(badPort.status()).isEqualTo(400);
