@@ -15,5 +15,6 @@ public final class AwaitilityDefaults implements LauncherSessionListener {
   @Override
   public void launcherSessionOpened(LauncherSession session) {
     Awaitility.setDefaultPollDelay(Duration.ZERO);
+    Awaitility.ignoreExceptionsByDefault();
   }
 }
