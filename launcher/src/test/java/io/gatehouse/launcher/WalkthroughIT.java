@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(2) // after the other platform tests: its last steps stop parts of the platform
+@Order(3) // after the other platform tests: its last steps stop parts of the platform
 class WalkthroughIT {
   private static final Duration WAIT = RunningPlatform.WAIT;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
@@ -167,13 +167,15 @@ class WalkthroughIT {
               minInstances: 2
               maxInstances: 3
               metric: AUTOSCALE_METRIC_REQUESTS_PER_SECOND_PER_INSTANCE
-              scaleOutThreshold: 5
+              scaleOutThreshold: 30
               scaleInThreshold: 0.5
               scaleOutStep: 1
               scaleInStep: 1
               cooldown: 30s
               evaluationWindow: 10s
             """);
+    // the threshold is above what the probes of awaitTasksAnswering send (some 20 requests a
+    // second to each task), and far below what the load sends: only the load scales the app out
     assertThat(cli("apply", "-f", policy.toString()))
         .contains("autoscale-policy webapp-rps applied at revision");
     HttpResponse<String> labelled =
