@@ -19,6 +19,8 @@ import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
 import io.gatehouse.api.discovery.v1.MesosSyncStatus;
 import io.gatehouse.api.discovery.v1.ScaleAppRequest;
 import io.gatehouse.api.discovery.v1.ScaleAppResponse;
+import io.gatehouse.api.discovery.v1.TestConnectionRequest;
+import io.gatehouse.api.discovery.v1.TestConnectionResponse;
 import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.api.discovery.v1.WatchNodesRequest;
@@ -37,6 +39,7 @@ import io.gatehouse.discovery.marathon.MarathonFollower;
 import io.gatehouse.discovery.mesos.Agent;
 import io.gatehouse.discovery.mesos.AgentModel;
 import io.gatehouse.discovery.mesos.MesosPoller;
+import io.gatehouse.discovery.probe.ConnectionProbe;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -60,6 +63,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private static final int MAX_PAGE = 1000;
 
   private final Frameworks frameworks;
+  private final ConnectionProbe probe = new ConnectionProbe();
   private final AgentModel agents;
   private final MesosPoller mesos;
   private final java.util.Optional<PolicyWriters> writers;
@@ -206,6 +210,22 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
     } catch (MarathonException e) {
       throw marathonFailure(e);
     }
+  }
+
+  @Override
+  public void testConnection(
+      TestConnectionRequest request, StreamObserver<TestConnectionResponse> out) {
+    if (Role.current() != Role.OPERATOR) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("only an operator token may test connections")
+          .asRuntimeException();
+    }
+    Map<String, String> problems = ConnectionProbe.problems(request);
+    if (!problems.isEmpty()) {
+      throw Errors.invalidArgument(problems);
+    }
+    out.onNext(probe.test(request));
+    out.onCompleted();
   }
 
   @Override

@@ -83,6 +83,23 @@ public final class MarathonClient {
     return new Change(json.path("deploymentId").asText(), json.path("version").asText());
   }
 
+  /** Marathon's version and its leader, from {@code /v2/info}. */
+  public record Info(String version, String leader) {}
+
+  /** What Marathon says of itself ({@code /v2/info}); an error unless it answers as Marathon. */
+  public Info info() {
+    JsonNode info = getJson("/v2/info");
+    if (!info.path("version").isTextual()) {
+      throw new MarathonException(200, "the answer of " + base + "/v2/info is not Marathon's");
+    }
+    return new Info(info.path("version").asText(), info.path("leader").asText(""));
+  }
+
+  /** How many apps Marathon runs. */
+  public int appCount() {
+    return getJson("/v2/apps").path("apps").size();
+  }
+
   /** The leader, "host:port". */
   public String leader() {
     return getJson("/v2/leader").path("leader").asText();

@@ -51,6 +51,44 @@ public final class MesosClient {
     return base;
   }
 
+  /** What a master says of itself: its version, the leading master, and its agents. */
+  public record Master(String version, String leader, int agentCount) {}
+
+  /** What the master says of itself ({@code /master/state}); an error unless it answers as one. */
+  public Master master() {
+    HttpResponse<String> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/master/state"))
+                  .timeout(timeout)
+                  .GET()
+                  .build(),
+              BoundedBody.ofString());
+    } catch (IOException e) {
+      throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MarathonException("interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new MarathonException(
+          response.statusCode(), "Mesos master answered " + response.statusCode());
+    }
+    try {
+      JsonNode state = JSON.readTree(response.body());
+      if (!state.path("version").isTextual()) {
+        throw new MarathonException(200, "the answer of " + base + "/master/state is not Mesos's");
+      }
+      return new Master(
+          state.path("version").asText(),
+          state.path("leader").asText(""),
+          state.path("slaves").size());
+    } catch (IOException e) {
+      throw new MarathonException(200, "Mesos master answered something that is not JSON");
+    }
+  }
+
   /** Every agent the master knows. */
   public List<Agent> agents() {
     HttpResponse<String> response;

@@ -18,6 +18,8 @@ import io.gatehouse.api.discovery.v1.MarathonSyncStatus;
 import io.gatehouse.api.discovery.v1.Node;
 import io.gatehouse.api.discovery.v1.ScaleAppRequest;
 import io.gatehouse.api.discovery.v1.Task;
+import io.gatehouse.api.discovery.v1.TestConnectionRequest;
+import io.gatehouse.api.discovery.v1.TestConnectionResponse;
 import io.gatehouse.api.discovery.v1.WatchAppsRequest;
 import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.api.discovery.v1.WatchNodesRequest;
@@ -384,6 +386,113 @@ class DiscoveryServiceIT implements TestPropertyProvider {
                     .listApps(ListAppsRequest.newBuilder().setMarathonFramework("other").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("marathon_framework");
+  }
+
+  @Test
+  void aConnectionTestSaysWhatMarathonAndMesosAnsweredOrWhyNot() throws Exception {
+    TestConnectionResponse reached =
+        stub()
+            .testConnection(
+                TestConnectionRequest.newBuilder()
+                    .setMarathonUrl(sim.marathonUrl())
+                    .setMesosUrl(sim.mesosUrl())
+                    .build());
+    assertThat(reached.getMarathon().getReached()).as(reached.toString()).isTrue();
+    assertThat(reached.getMarathon().getVersion()).isNotEmpty();
+    assertThat(reached.getMarathon().getLeader()).isNotEmpty();
+    assertThat(reached.getMarathon().getAppCount())
+        .isEqualTo(stub().listApps(ListAppsRequest.getDefaultInstance()).getAppsCount());
+    assertThat(reached.getMesos().getReached()).as(reached.toString()).isTrue();
+    assertThat(reached.getMesos().getAgentCount()).isEqualTo(2);
+    assertThat(reached.getMesos().getLeader()).startsWith("master@");
+
+    // a Marathon that wants credentials: refused without them, reached with them
+    try (Simulator guarded =
+        Simulator.start(
+            SimulatorConfig.forTests(true, Files.createTempDirectory("guarded"))
+                .withCredentials("ops:s3cret-pass"))) {
+      TestConnectionResponse refused =
+          stub()
+              .testConnection(
+                  TestConnectionRequest.newBuilder()
+                      .setMarathonUrl(guarded.marathonUrl())
+                      .setMarathonCredentials("ops:wrong-pass")
+                      .build());
+      assertThat(refused.getMarathon().getReached()).isFalse();
+      assertThat(refused.getMarathon().getError())
+          .contains("refused the credentials (401)")
+          .doesNotContain("wrong-pass");
+      assertThat(refused.hasMesos()).isFalse();
+      assertThat(
+              stub()
+                  .testConnection(
+                      TestConnectionRequest.newBuilder()
+                          .setMarathonUrl(guarded.marathonUrl())
+                          .setMarathonCredentials("ops:s3cret-pass")
+                          .build())
+                  .getMarathon()
+                  .getReached())
+          .isTrue();
+    }
+
+    // nothing listening, and a server that is not what it is said to be
+    String nothing = "http://127.0.0.1:" + io.gatehouse.testsupport.ServiceJar.freePort();
+    TestConnectionResponse unreachable =
+        stub()
+            .testConnection(
+                TestConnectionRequest.newBuilder()
+                    .setMarathonUrl(nothing)
+                    .setMesosUrl(sim.marathonUrl())
+                    .build());
+    assertThat(unreachable.getMarathon().getReached()).isFalse();
+    assertThat(unreachable.getMarathon().getError()).contains("unreachable");
+    assertThat(unreachable.getMesos().getReached()).isFalse();
+    assertThat(unreachable.getMesos().getError()).isNotEmpty();
+  }
+
+  @Test
+  void aConnectionTestRefusesWhatIsNotASettingAndTakesOperatorsOnly() {
+    assertInvalid(TestConnectionRequest.getDefaultInstance(), "marathon_url");
+    assertInvalid(
+        TestConnectionRequest.newBuilder().setMarathonUrl("file:///etc/passwd").build(),
+        "marathon_url");
+    assertInvalid(
+        TestConnectionRequest.newBuilder().setMarathonUrl("http://ops:pass@master:8080").build(),
+        "marathon_url");
+    assertInvalid(
+        TestConnectionRequest.newBuilder().setMesosUrl("http://master:5050/?x=1").build(),
+        "mesos_url");
+    assertInvalid(
+        TestConnectionRequest.newBuilder()
+            .setMarathonUrl(sim.marathonUrl())
+            .setMarathonCredentials("ops:pass\r\nX-Injected: 1")
+            .build(),
+        "marathon_credentials");
+    assertInvalid(
+        TestConnectionRequest.newBuilder()
+            .setMarathonUrl(sim.marathonUrl())
+            .setMarathonCredentials("ops:pass")
+            .setMarathonToken("token")
+            .build(),
+        "marathon_token");
+
+    StatusRuntimeException denied =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                DiscoveryServiceGrpc.newBlockingStub(as(ANALYTICS))
+                    .testConnection(
+                        TestConnectionRequest.newBuilder()
+                            .setMarathonUrl(sim.marathonUrl())
+                            .build()));
+    assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  private void assertInvalid(TestConnectionRequest request, String field) {
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub().testConnection(request));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).startsWith(field + ": ");
   }
 
   /** The app runs {@code instances} routable tasks and no deployment of it is running. */

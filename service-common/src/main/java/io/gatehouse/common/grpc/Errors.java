@@ -29,4 +29,26 @@ public final class Errors {
                         .build()))
             .build());
   }
+
+  /** INVALID_ARGUMENT naming every offending field (field → description), in their order. */
+  public static StatusRuntimeException invalidArgument(java.util.Map<String, String> problems) {
+    BadRequest.Builder violations = BadRequest.newBuilder();
+    StringBuilder message = new StringBuilder();
+    problems.forEach(
+        (field, description) -> {
+          violations.addFieldViolations(
+              BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description));
+          message
+              .append(message.length() == 0 ? "" : "; ")
+              .append(field)
+              .append(": ")
+              .append(description);
+        });
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.INVALID_ARGUMENT_VALUE)
+            .setMessage(message.toString())
+            .addDetails(Any.pack(violations.build()))
+            .build());
+  }
 }
