@@ -56,27 +56,8 @@ public final class MesosClient {
 
   /** What the master says of itself ({@code /master/state}); an error unless it answers as one. */
   public Master master() {
-    HttpResponse<String> response;
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/master/state"))
-                  .timeout(timeout)
-                  .GET()
-                  .build(),
-              BoundedBody.ofString());
-    } catch (IOException e) {
-      throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MarathonException("interrupted", e);
-    }
-    if (response.statusCode() != 200) {
-      throw new MarathonException(
-          response.statusCode(), "Mesos master answered " + response.statusCode());
-    }
-    try {
-      JsonNode state = JSON.readTree(response.body());
+      JsonNode state = JSON.readTree(get("/master/state"));
       if (!state.path("version").isTextual()) {
         throw new MarathonException(200, "the answer of " + base + "/master/state is not Mesos's");
       }
@@ -91,28 +72,10 @@ public final class MesosClient {
 
   /** Every agent the master knows. */
   public List<Agent> agents() {
-    HttpResponse<String> response;
-    try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/master/slaves"))
-                  .timeout(timeout)
-                  .GET()
-                  .build(),
-              BoundedBody.ofString());
-    } catch (IOException e) {
-      throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MarathonException("interrupted", e);
-    }
-    if (response.statusCode() != 200) {
-      throw new MarathonException(
-          response.statusCode(), "Mesos master answered " + response.statusCode());
-    }
+    String body = get("/master/slaves");
     try {
       List<Agent> agents = new ArrayList<>();
-      for (JsonNode slave : JSON.readTree(response.body()).path("slaves")) {
+      for (JsonNode slave : JSON.readTree(body).path("slaves")) {
         Agent agent = parse(slave);
         if (agent == null) {
           log.warn(
@@ -128,6 +91,27 @@ public final class MesosClient {
     } catch (IOException e) {
       throw new MarathonException(200, "Mesos master answered something that is not JSON");
     }
+  }
+
+  /** The body of the master's answer to {@code GET path}; an error unless it is a 200. */
+  private String get(String path) {
+    HttpResponse<String> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build(),
+              BoundedBody.ofString());
+    } catch (IOException e) {
+      throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MarathonException("interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new MarathonException(
+          response.statusCode(), "Mesos master answered " + response.statusCode());
+    }
+    return response.body();
   }
 
   /**
