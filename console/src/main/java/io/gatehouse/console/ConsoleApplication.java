@@ -10,8 +10,9 @@ public final class ConsoleApplication {
       Usage: java -jar console/target/console.jar [--key=value ...]
 
       Gatehouse console: the controller's front door (HTTPS): operator accounts, sessions, API
-      tokens and the policy objects under /api/v1. On a fresh database it logs a one-time setup
-      code, the only way to create the first (admin) account.
+      tokens, and the services' objects under /api/v1 (policy, apps and nodes, engines and SSH
+      keys, analytics); the API's document is /api/openapi.yaml. On a fresh database it logs a
+      one-time setup code, the only way to create the first (admin) account.
 
       Settings (as --key=value, or as environment variables: upper case, '.' and '-' as '_'):
         micronaut.server.ssl.port               HTTPS port (default 9443)
@@ -19,10 +20,15 @@ public final class ConsoleApplication {
                                                 (default jdbc:postgresql://127.0.0.1:5432/gatehouse)
         datasources.default.username            database user (default gatehouse)
         datasources.default.password            database password
+        gatehouse.console.operator-token        an operator token the services accept
+                                                (required; by environment:
+                                                GATEHOUSE_CONSOLE_OPERATOR_TOKEN)
         gatehouse.console.policy.target         policy-svc's gRPC address (default 127.0.0.1:9101)
-        gatehouse.console.policy.token          its operator token (required; by environment:
-                                                GATEHOUSE_CONSOLE_POLICY_TOKEN)
-        gatehouse.console.policy.server-name    the name policy-svc's certificate is checked for
+        gatehouse.console.discovery.target      discovery-svc's (default 127.0.0.1:9102)
+        gatehouse.console.semanager.target      se-manager-svc's (default 127.0.0.1:9103)
+        gatehouse.console.analytics.target      analytics-svc's (default 127.0.0.1:9104)
+        gatehouse.console.<service>.server-name the name a service's certificate is checked for
+                                                (default: the target's host)
         gatehouse.tls.ca, .cert, .key           TLS to the services: the CA, the console's
                                                 certificate and key (gatehouse.tls.plaintext=true:
                                                 without TLS)

@@ -1,8 +1,9 @@
 package io.gatehouse.console;
 
-import static io.gatehouse.console.ConsoleClient.json;
+import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testsupport.ConsoleClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,24 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class AccountsIT extends RunningConsole {
-  private static final String PASSWORD = "correct horse battery";
   private ConsoleClient admin;
 
   @BeforeAll
   void setUp() {
-    admin = client();
-    assertThat(
-            admin
-                .send(
-                    "POST",
-                    "/api/v1/setup",
-                    json()
-                        .put("setup_code", loggedSetupCode())
-                        .put("name", "root")
-                        .put("password", PASSWORD))
-                .status())
-        .isEqualTo(201);
-    assertThat(admin.login("root", PASSWORD).status()).isEqualTo(200);
+    admin = setUpAdmin();
   }
 
   @Test
@@ -120,6 +108,79 @@ class AccountsIT extends RunningConsole {
     assertThat(admin.send("DELETE", "/api/v1/tokens/" + id, null).status()).isEqualTo(204);
     assertThat(script.get("/api/v1/session").status()).isEqualTo(401);
     assertThat(client().withToken("ghc_made-up").get("/api/v1/session").status()).isEqualTo(401);
+  }
+
+  @Test
+  void anAdminChangesAndDeletesAccountsButNeverTheLastAdmin() {
+    admin.send("POST", "/api/v1/accounts", newAccount("changing", "read-only"));
+    ConsoleClient changing = client();
+    changing.login("changing", PASSWORD);
+    ConsoleClient.Answer token = changing.send("POST", "/api/v1/tokens", json().put("name", "t"));
+    ConsoleClient byToken = client().withToken(token.body().path("token").asText());
+
+    ConsoleClient.Answer promoted =
+        admin.send("PATCH", "/api/v1/accounts/changing", json().put("role", "operator"));
+    assertThat(promoted.status()).isEqualTo(200);
+    assertThat(promoted.body().path("role").asText()).isEqualTo("operator");
+    assertThat(changing.get("/api/v1/session").body().path("role").asText()).isEqualTo("operator");
+
+    // a new password ends the account's sessions; its API tokens live on
+    assertThat(
+            admin
+                .send(
+                    "PATCH",
+                    "/api/v1/accounts/changing",
+                    json().put("password", "another long one"))
+                .status())
+        .isEqualTo(200);
+    assertThat(changing.get("/api/v1/session").status()).isEqualTo(401);
+    assertThat(client().login("changing", PASSWORD).status()).isEqualTo(401);
+    assertThat(client().login("changing", "another long one").status()).isEqualTo(200);
+    assertThat(byToken.get("/api/v1/session").status()).isEqualTo(200);
+
+    ConsoleClient.Answer weak =
+        admin.send("PATCH", "/api/v1/accounts/changing", json().put("password", "short"));
+    assertThat(weak.status()).isEqualTo(400);
+    assertThat(weak.body().path("field_violations").findValuesAsText("field"))
+        .containsExactly("password");
+    assertThat(admin.send("PATCH", "/api/v1/accounts/nobody", json().put("role", "admin")).status())
+        .isEqualTo(404);
+
+    // deleting ends everything the account had
+    assertThat(admin.send("DELETE", "/api/v1/accounts/changing", null).status()).isEqualTo(204);
+    assertThat(byToken.get("/api/v1/session").status()).isEqualTo(401);
+    assertThat(client().login("changing", "another long one").status()).isEqualTo(401);
+
+    // root is the only admin: it can be neither demoted nor deleted
+    assertThat(
+            admin.send("PATCH", "/api/v1/accounts/root", json().put("role", "operator")).status())
+        .isEqualTo(409);
+    assertThat(admin.send("DELETE", "/api/v1/accounts/root", null).status()).isEqualTo(409);
+    assertThat(admin.get("/api/v1/session").body().path("role").asText()).isEqualTo("admin");
+  }
+
+  @Test
+  void anyAccountChangesItsOwnPasswordKnowingTheCurrentOne() {
+    admin.send("POST", "/api/v1/accounts", newAccount("own", "read-only"));
+    ConsoleClient own = client();
+    own.login("own", PASSWORD);
+    ConsoleClient.Answer wrong =
+        own.send(
+            "PUT",
+            "/api/v1/session/password",
+            json().put("current_password", "not it at all").put("new_password", "my own new one"));
+    assertThat(wrong.status()).isEqualTo(400);
+    assertThat(wrong.body().path("field_violations").findValuesAsText("field"))
+        .containsExactly("current_password");
+    assertThat(
+            own.send(
+                    "PUT",
+                    "/api/v1/session/password",
+                    json().put("current_password", PASSWORD).put("new_password", "my own new one"))
+                .status())
+        .isEqualTo(204);
+    assertThat(own.get("/api/v1/session").status()).isEqualTo(401);
+    assertThat(client().login("own", "my own new one").status()).isEqualTo(200);
   }
 
   private static com.fasterxml.jackson.databind.node.ObjectNode newAccount(

@@ -1,10 +1,11 @@
 package io.gatehouse.console;
 
-import static io.gatehouse.console.ConsoleClient.json;
+import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.testsupport.ConsoleClient;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class PolicyApiIT extends RunningConsole {
-  private static final String PASSWORD = "correct horse battery";
   private static final ObjectMapper JSON = new ObjectMapper();
   private PolicyServiceProcess policy;
   private ConsoleClient admin;
@@ -32,12 +32,7 @@ class PolicyApiIT extends RunningConsole {
 
   @BeforeAll
   void setUp() {
-    admin = client();
-    admin.send(
-        "POST",
-        "/api/v1/setup",
-        json().put("setup_code", loggedSetupCode()).put("name", "root").put("password", PASSWORD));
-    assertThat(admin.login("root", PASSWORD).status()).isEqualTo(200);
+    admin = setUpAdmin();
   }
 
   @AfterAll

@@ -3,6 +3,7 @@ package io.gatehouse.console;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.gatehouse.testsupport.ConsoleClient;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.gatehouse.testsupport.TestPostgres;
@@ -49,13 +50,38 @@ public abstract class RunningConsole implements TestPropertyProvider {
     properties.put("gatehouse.console.login.max-failures-per-address", "1000");
     properties.put("gatehouse.tls.plaintext", "true");
     properties.put("gatehouse.console.policy.target", policyTarget());
-    properties.put("gatehouse.console.policy.token", PolicyServiceProcess.OPERATOR);
+    properties.put("gatehouse.console.operator-token", PolicyServiceProcess.OPERATOR);
+    // nothing answers for the other services: a test of theirs runs against the platform
+    for (String service : new String[] {"discovery", "semanager", "analytics"}) {
+      properties.put(
+          "gatehouse.console." + service + ".target", "127.0.0.1:" + ServiceJar.freePort());
+    }
     return properties;
   }
 
   /** policy-svc's address: nothing answers there unless a test starts one (see PolicyApiIT). */
   protected String policyTarget() {
     return "127.0.0.1:" + ServiceJar.freePort();
+  }
+
+  /** The password of the admin {@link #setUpAdmin} makes. */
+  protected static final String PASSWORD = "correct horse battery";
+
+  /** Sets the console up with the logged setup code, an admin named root, and logs root in. */
+  protected ConsoleClient setUpAdmin() {
+    ConsoleClient admin = client();
+    ConsoleClient.Answer setup =
+        admin.send(
+            "POST",
+            "/api/v1/setup",
+            ConsoleClient.json()
+                .put("setup_code", loggedSetupCode())
+                .put("name", "root")
+                .put("password", PASSWORD));
+    org.assertj.core.api.Assertions.assertThat(setup.status()).isEqualTo(201);
+    org.assertj.core.api.Assertions.assertThat(admin.login("root", PASSWORD).status())
+        .isEqualTo(200);
+    return admin;
   }
 
   /** A client of this console that trusts the CA it made itself. */

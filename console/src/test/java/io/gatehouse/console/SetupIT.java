@@ -1,8 +1,9 @@
 package io.gatehouse.console;
 
-import static io.gatehouse.console.ConsoleClient.json;
+import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testsupport.ConsoleClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 class SetupIT extends RunningConsole {
-  private static final String PASSWORD = "correct horse battery";
 
   @Test
   void theFirstAccountNeedsTheLoggedSetupCodeAndThereIsOnlyOneSetup() throws Exception {

@@ -269,9 +269,12 @@ final class Up implements Callable<Integer> {
                     "--micronaut.server.ssl.port=" + consolePort,
                     "--micronaut.server.host=127.0.0.1",
                     "--gatehouse.console.state-dir=" + home.resolve("console"),
-                    "--gatehouse.console.policy.target=" + grpc(1))),
+                    "--gatehouse.console.policy.target=" + grpc(1),
+                    "--gatehouse.console.discovery.target=" + grpc(2),
+                    "--gatehouse.console.semanager.target=" + grpc(3),
+                    "--gatehouse.console.analytics.target=" + grpc(4))),
             Map.of(
-                "GATEHOUSE_CONSOLE_POLICY_TOKEN", s.get("operator-token"),
+                "GATEHOUSE_CONSOLE_OPERATOR_TOKEN", s.get("operator-token"),
                 "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
         .awaitPort(consolePort, START);
   }

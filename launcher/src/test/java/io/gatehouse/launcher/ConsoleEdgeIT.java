@@ -1,20 +1,12 @@
 package io.gatehouse.launcher;
 
+import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import io.gatehouse.testsupport.ConsoleClient;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -25,84 +17,40 @@ import org.junit.jupiter.api.Test;
  */
 @Order(1)
 class ConsoleEdgeIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String ADMIN = "admin";
+  static final String ADMIN_PASSWORD = "a long walkthrough password";
 
   @Test
-  void theSetupCodeGatehouseUpPrintsMakesTheAdminWhoLogsIn() throws Exception {
+  void theSetupCodeGatehouseUpPrintsMakesTheAdminWhoLogsIn() {
     RunningPlatform platform = RunningPlatform.shared();
     String output = platform.output();
     assertThat(output).contains("console:   https://127.0.0.1:" + platform.consolePort + "/api/v1");
-    java.util.regex.Matcher printed =
-        java.util.regex.Pattern.compile("one-time setup code ([A-Z0-9-]{24})").matcher(output);
+    Matcher printed = Pattern.compile("one-time setup code ([A-Z0-9-]{24})").matcher(output);
     assertThat(printed.find()).as(output).isTrue();
 
     Path console = platform.home.resolve("console");
-    HttpClient https =
-        HttpClient.newBuilder().sslContext(trusting(console.resolve("tls/ca.pem"))).build();
-    HttpResponse<String> setup =
-        post(
-            https,
-            platform,
+    ConsoleClient admin = platform.console();
+    assertThat(admin.get("/api/v1/setup").body().path("needed").asBoolean()).isTrue();
+    ConsoleClient.Answer setup =
+        admin.send(
+            "POST",
             "/api/v1/setup",
-            JSON.createObjectNode()
+            json()
                 .put("setup_code", printed.group(1))
-                .put("name", "admin")
-                .put("password", "a long walkthrough password"));
-    assertThat(setup.statusCode()).as(setup.body()).isEqualTo(201);
+                .put("name", ADMIN)
+                .put("password", ADMIN_PASSWORD));
+    assertThat(setup.status()).as(String.valueOf(setup.body())).isEqualTo(201);
     assertThat(console.resolve("setup-code")).doesNotExist();
 
-    HttpResponse<String> login =
-        post(
-            https,
-            platform,
-            "/api/v1/session",
-            JSON.createObjectNode()
-                .put("name", "admin")
-                .put("password", "a long walkthrough password"));
-    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    JsonNode session = JSON.readTree(login.body());
-    assertThat(session.path("role").asText()).isEqualTo("admin");
-    assertThat(session.path("csrf_token").asText()).isNotEmpty();
+    ConsoleClient.Answer login = admin.login(ADMIN, ADMIN_PASSWORD);
+    assertThat(login.status()).as(String.valueOf(login.body())).isEqualTo(200);
+    assertThat(login.body().path("role").asText()).isEqualTo("admin");
+    assertThat(login.body().path("csrf_token").asText()).isNotEmpty();
 
     // the console reads policy-svc over the services' TLS: the demo app's pool, from its labels
-    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-    HttpResponse<String> pools =
-        https.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "https://127.0.0.1:"
-                            + platform.consolePort
-                            + "/api/v1/policy/pool?source=marathon-app"))
-                .header("Cookie", cookie)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(pools.statusCode()).as(pools.body()).isEqualTo(200);
-    assertThat(JSON.readTree(pools.body()).path("pools").findValuesAsText("marathon_app_id"))
+    ConsoleClient.Answer pools = admin.get("/api/v1/policy/pool?source=marathon-app");
+    assertThat(pools.status()).as(String.valueOf(pools.body())).isEqualTo(200);
+    assertThat(pools.body().path("pools").findValuesAsText("marathon_app_id"))
         .contains("/webappew1");
-  }
-
-  private static HttpResponse<String> post(
-      HttpClient https, RunningPlatform platform, String path, JsonNode body) throws Exception {
-    return https.send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + platform.consolePort + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static SSLContext trusting(Path ca) throws Exception {
-    try (InputStream in = Files.newInputStream(ca)) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry(
-          "console-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    }
   }
 }

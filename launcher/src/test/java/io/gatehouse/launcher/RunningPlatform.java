@@ -3,6 +3,7 @@ package io.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.testsupport.ConsoleClient;
 import io.gatehouse.testsupport.ServiceJar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,6 +117,11 @@ final class RunningPlatform {
    */
   String grpc(int offset) {
     return "127.0.0.1:" + (base + offset);
+  }
+
+  /** A client of the console, trusting the CA the console made in its state folder. */
+  ConsoleClient console() {
+    return new ConsoleClient(consolePort, home.resolve("console/tls/ca.pem"));
   }
 
   /** A file of the run's local CA ({@code ca.pem}, {@code operator.key} ...). */

@@ -1,4 +1,4 @@
-package io.gatehouse.console;
+package io.gatehouse.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,22 +15,27 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The console's API as a browser or a script calls it, over HTTPS trusting only the console's CA:
- * it keeps the session cookie it is given and sends the CSRF token when told to.
+ * it keeps the session cookie it is given and sends the CSRF token when told to. Every call any
+ * client of the JVM makes is noted ({@link #calls()}), for the check that every operation of the
+ * API document is exercised.
  */
 public final class ConsoleClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> CALLS = ConcurrentHashMap.newKeySet();
   private final int port;
   private final HttpClient http;
   private String cookie; // "name=value" of the session cookie, once logged in
   private String csrf;
   private String bearer;
 
-  ConsoleClient(int port, Path ca) {
+  public ConsoleClient(int port, Path ca) {
     this.port = port;
     this.http = HttpClient.newBuilder().sslContext(trusting(ca)).build();
   }
@@ -62,12 +67,37 @@ public final class ConsoleClient {
     return this;
   }
 
+  /** Every call made by the clients of this JVM so far, as {@code METHOD /path} (no query). */
+  public static Set<String> calls() {
+    return Set.copyOf(CALLS);
+  }
+
   public String csrf() {
     return csrf;
   }
 
   public Answer get(String path) {
     return send("GET", path, null);
+  }
+
+  /** The body of {@code GET path} as it is (for what is not JSON); an error unless 200. */
+  public String getText(String path) {
+    note("GET", path);
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(path + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A write with the session's CSRF token (when there is a session). */
@@ -91,6 +121,7 @@ public final class ConsoleClient {
   }
 
   private Answer send(String method, String path, String body, String csrfToken, String ifMatch) {
+    note(method, path);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
             .method(
@@ -193,7 +224,10 @@ public final class ConsoleClient {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
             .header("Accept", "text/event-stream");
-    if (cookie != null) {
+    note("GET", path);
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    } else if (cookie != null) {
       request.header("Cookie", cookie);
     }
     if (lastEventId != null) {
@@ -219,11 +253,17 @@ public final class ConsoleClient {
     }
   }
 
+  private static void note(String method, String path) {
+    int query = path.indexOf('?');
+    CALLS.add(method + " " + (query < 0 ? path : path.substring(0, query)));
+  }
+
   public static com.fasterxml.jackson.databind.node.ObjectNode json() {
     return JSON.createObjectNode();
   }
 
-  private static SSLContext trusting(Path ca) {
+  /** A TLS context that trusts the CA in {@code ca} (PEM) and nothing else. */
+  public static SSLContext trusting(Path ca) {
     try (InputStream in = Files.newInputStream(ca)) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);

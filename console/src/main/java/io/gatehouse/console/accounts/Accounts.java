@@ -120,6 +120,94 @@ public final class Accounts {
     }
   }
 
+  /** What a change of an account came to. */
+  public enum Outcome {
+    DONE,
+    NO_SUCH_ACCOUNT,
+    /** Refused: it would leave no admin. */
+    LAST_ADMIN
+  }
+
+  /**
+   * Gives {@code name} a new role and/or password (null leaves it); a new password ends the
+   * account's sessions. The last admin stays an admin.
+   */
+  public Outcome change(String name, Role role, String passwordHash) {
+    return underAdminLock(
+        name,
+        (c, lastAdmin) -> {
+          if (lastAdmin && role != null && role != Role.ADMIN) {
+            return Outcome.LAST_ADMIN;
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE account SET role = coalesce(?, role),"
+                      + " password_hash = coalesce(?, password_hash) WHERE name = ?")) {
+            s.setString(1, role == null ? null : role.wire());
+            s.setString(2, passwordHash);
+            s.setString(3, name);
+            if (s.executeUpdate() == 0) {
+              return Outcome.NO_SUCH_ACCOUNT;
+            }
+          }
+          if (passwordHash != null) {
+            try (PreparedStatement s =
+                c.prepareStatement("DELETE FROM session WHERE account = ?")) {
+              s.setString(1, name);
+              s.executeUpdate();
+            }
+          }
+          return Outcome.DONE;
+        });
+  }
+
+  /** Deletes {@code name} with its sessions and API tokens; never the last admin. */
+  public Outcome delete(String name) {
+    return underAdminLock(
+        name,
+        (c, lastAdmin) -> {
+          if (lastAdmin) {
+            return Outcome.LAST_ADMIN;
+          }
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM account WHERE name = ?")) {
+            s.setString(1, name);
+            return s.executeUpdate() == 0 ? Outcome.NO_SUCH_ACCOUNT : Outcome.DONE;
+          }
+        });
+  }
+
+  private interface AdminLocked {
+    Outcome run(Connection c, boolean lastAdmin) throws SQLException;
+  }
+
+  /**
+   * Runs {@code change} in a transaction that holds the admins' rows, told whether {@code name} is
+   * the only admin: two changes racing cannot together leave none.
+   */
+  private Outcome underAdminLock(String name, AdminLocked change) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<String> admins = new ArrayList<>();
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT name FROM account WHERE role = 'admin' FOR UPDATE");
+            ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            admins.add(r.getString(1));
+          }
+        }
+        Outcome outcome = change.run(c, admins.equals(List.of(name)));
+        c.commit();
+        return outcome;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not change account " + name, e);
+    }
+  }
+
   private static Account account(ResultSet r) throws SQLException {
     return new Account(
         r.getString("name"),

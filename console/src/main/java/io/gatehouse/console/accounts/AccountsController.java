@@ -9,7 +9,10 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.serde.annotation.Serdeable;
@@ -17,8 +20,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code /api/v1/accounts}: an admin lists the accounts and adds one with its role. Checked here,
- * on the route itself, whatever spelling of the path reached it.
+ * {@code /api/v1/accounts}: an admin lists the accounts, adds one with its role, changes one's role
+ * or password (a new password ends its sessions) and deletes one (with its sessions and tokens);
+ * the last admin can be neither demoted nor deleted. Checked here, on the route itself, whatever
+ * spelling of the path reached it.
  */
 @Controller("/api/v1/accounts")
 final class AccountsController {
@@ -71,6 +76,59 @@ final class AccountsController {
       throw new ApiException(HttpStatus.CONFLICT, "an account of that name exists");
     }
     return HttpResponse.created(AccountView.of(accounts.find(body.name()).account()));
+  }
+
+  /** A change of an account: a new role, a new password, or both. */
+  @Serdeable
+  record AccountChange(@Nullable String role, @Nullable String password) {}
+
+  @Patch("/{name}")
+  AccountView change(
+      @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+      @PathVariable String name,
+      @Body AccountChange body) {
+    adminOnly(caller);
+    ApiError.Violations violations = new ApiError.Violations();
+    Role role = null;
+    if (body.role() != null) {
+      role = Role.of(body.role());
+      if (role == null) {
+        violations.add("role", "must be one of admin, operator, read-only");
+      }
+    }
+    if (body.password() != null) {
+      String weakness = Passwords.weakness(body.password());
+      if (weakness != null) {
+        violations.add("password", weakness);
+      }
+    }
+    if (body.role() == null && body.password() == null) {
+      violations.add("role", "give a role, a password or both");
+    }
+    violations.throwIfAny();
+    outcome(
+        name,
+        accounts.change(
+            name, role, body.password() == null ? null : passwords.hash(body.password())));
+    return AccountView.of(accounts.find(name).account());
+  }
+
+  @Delete("/{name}")
+  HttpResponse<Void> delete(
+      @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String name) {
+    adminOnly(caller);
+    outcome(name, accounts.delete(name));
+    return HttpResponse.noContent();
+  }
+
+  private static void outcome(String name, Accounts.Outcome outcome) {
+    switch (outcome) {
+      case NO_SUCH_ACCOUNT -> throw new ApiException(HttpStatus.NOT_FOUND, "no account " + name);
+      case LAST_ADMIN ->
+          throw new ApiException(
+              HttpStatus.CONFLICT, name + " is the last admin: make another admin first");
+      case DONE -> {}
+    }
   }
 
   private static void adminOnly(Caller caller) {

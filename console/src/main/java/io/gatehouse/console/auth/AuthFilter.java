@@ -22,11 +22,11 @@ import java.util.Set;
 
 /**
  * Who may call what under {@code /api}. A caller comes with a session cookie or an API token
- * ({@code Authorization: Bearer}); only the setup and the login are open without one (401
- * otherwise). A write with a session must bring the session's CSRF token in {@code X-CSRF-Token}
- * (403 otherwise): an API token, which a browser never sends by itself, needs none. A read-only
- * account may only read, log out and manage its own tokens; accounts are an admin's alone (403). No
- * answer under {@code /api} is cached.
+ * ({@code Authorization: Bearer}); only the setup, the login and the API's document are open
+ * without one (401 otherwise). A write with a session must bring the session's CSRF token in {@code
+ * X-CSRF-Token} (403 otherwise): an API token, which a browser never sends by itself, needs none. A
+ * read-only account may only read, log out, change its password and manage its own tokens; accounts
+ * are an admin's alone (403). No answer under {@code /api} is cached.
  */
 @ServerFilter("/api/**")
 final class AuthFilter {
@@ -77,15 +77,18 @@ final class AuthFilter {
     response.header(HttpHeaders.CACHE_CONTROL, "no-store");
   }
 
-  /** The setup and the login: what a caller does before being anyone. */
+  /** The setup, the login and the API's document: what a caller does before being anyone. */
   private static boolean open(String path, HttpMethod method) {
     return path.equals("/api/v1/setup")
-        || (path.equals("/api/v1/session") && method == HttpMethod.POST);
+        || (path.equals("/api/v1/session") && method == HttpMethod.POST)
+        || (path.equals("/api/openapi.yaml") && method == HttpMethod.GET);
   }
 
-  /** What any account may change: its own session and its own API tokens. */
+  /** What any account may change: its own session, its own password and its own API tokens. */
   private static boolean ownBusiness(String path) {
-    return path.equals("/api/v1/session") || path.startsWith("/api/v1/tokens");
+    return path.equals("/api/v1/session")
+        || path.equals("/api/v1/session/password")
+        || path.startsWith("/api/v1/tokens");
   }
 
   private Caller caller(HttpRequest<?> request) {

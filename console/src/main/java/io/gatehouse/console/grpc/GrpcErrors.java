@@ -1,4 +1,4 @@
-package io.gatehouse.console.policy;
+package io.gatehouse.console.grpc;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A failed policy-svc call as the REST API answers it: the HTTP status its gRPC status means, its
- * message, and a bad request's field violations as policy-svc named them.
+ * A failed service call as the REST API answers it: the HTTP status its gRPC status means, its
+ * message, and a bad request's field violations as the service named them.
  */
-final class GrpcErrors {
+public final class GrpcErrors {
   private GrpcErrors() {}
 
-  static ApiException toApi(StatusRuntimeException failed) {
+  public static ApiException toApi(String service, StatusRuntimeException failed) {
     Status status = failed.getStatus();
     String message = status.getDescription() == null ? "" : status.getDescription();
     return switch (status.getCode()) {
@@ -31,10 +31,10 @@ final class GrpcErrors {
       case FAILED_PRECONDITION -> new ApiException(HttpStatus.CONFLICT, message);
       case PERMISSION_DENIED -> new ApiException(HttpStatus.FORBIDDEN, message);
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
-          new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "policy-svc cannot be reached: retry");
+          new ApiException(HttpStatus.SERVICE_UNAVAILABLE, service + " cannot be reached: retry");
       default ->
           new ApiException(
-              HttpStatus.BAD_GATEWAY, "policy-svc failed the call (" + status.getCode() + ")");
+              HttpStatus.BAD_GATEWAY, service + " failed the call (" + status.getCode() + ")");
     };
   }
 

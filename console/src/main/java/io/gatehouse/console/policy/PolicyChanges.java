@@ -1,13 +1,14 @@
 package io.gatehouse.console.policy;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.gatehouse.api.policy.v1.ChangeType;
 import io.gatehouse.api.policy.v1.ObjectChange;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.console.api.ApiError;
+import io.gatehouse.console.grpc.GrpcErrors;
+import io.gatehouse.console.grpc.ProtoJson;
+import io.gatehouse.console.grpc.ServiceCalls;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -33,12 +34,9 @@ import reactor.core.publisher.FluxSink;
  */
 @Controller("/api/v1/policy/changes")
 final class PolicyChanges {
-  private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private final ServiceCalls policy;
 
-  private final PolicyClient policy;
-
-  PolicyChanges(PolicyClient policy) {
+  PolicyChanges(ServiceCalls policy) {
     this.policy = policy;
   }
 
@@ -78,7 +76,7 @@ final class PolicyChanges {
             if (status.isOk() || status.getCode() == Status.Code.CANCELLED) {
               sink.complete();
             } else {
-              sink.error(GrpcErrors.toApi(status.asRuntimeException(trailers)));
+              sink.error(GrpcErrors.toApi("policy-svc", status.asRuntimeException(trailers)));
             }
           }
         },
@@ -90,13 +88,9 @@ final class PolicyChanges {
   }
 
   private static Event<String> event(ObjectChange change) {
-    String json;
-    try {
-      json = JSON.print(change);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("policy-svc sent a change that cannot be JSON", e);
-    }
-    return Event.of(json).id(String.valueOf(change.getRevision())).name(name(change.getType()));
+    return Event.of(ProtoJson.print(change))
+        .id(String.valueOf(change.getRevision()))
+        .name(name(change.getType()));
   }
 
   private static String name(ChangeType type) {

@@ -3,12 +3,11 @@ package io.gatehouse.console.policy;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import io.gatehouse.console.api.ApiError;
 import io.gatehouse.console.api.ApiException;
-import io.grpc.StatusRuntimeException;
+import io.gatehouse.console.grpc.ProtoJson;
+import io.gatehouse.console.grpc.ServiceCalls;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -37,14 +36,10 @@ import java.util.List;
  */
 @Controller("/api/v1/policy")
 final class PolicyController {
-  private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
-
   private final PolicyKinds kinds = new PolicyKinds();
-  private final PolicyClient policy;
+  private final ServiceCalls policy;
 
-  PolicyController(PolicyClient policy) {
+  PolicyController(ServiceCalls policy) {
     this.policy = policy;
   }
 
@@ -185,18 +180,8 @@ final class PolicyController {
   /** The object in {@code body}, parsed as the kind's message: an unknown field is a 400. */
   private static DynamicMessage object(PolicyKinds.Kind k, String body) {
     DynamicMessage.Builder object = DynamicMessage.newBuilder(k.object());
-    merge(body, object);
+    ProtoJson.merge(body, object, "body");
     return object.build();
-  }
-
-  private static void merge(String json, Message.Builder into) {
-    try {
-      PARSER.merge(json == null ? "" : json, into);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      new ApiError.Violations()
-          .add("body", "is not a " + into.getDescriptorForType().getName() + ": " + e.getMessage())
-          .throwIfAny();
-    }
   }
 
   /** The revision an If-Match names: {@code "12"} (an ETag this API gave) or 12. */
@@ -215,19 +200,11 @@ final class PolicyController {
 
   private DynamicMessage call(
       com.google.protobuf.Descriptors.MethodDescriptor method, DynamicMessage request) {
-    try {
-      return policy.call(method, request);
-    } catch (StatusRuntimeException failed) {
-      throw GrpcErrors.toApi(failed);
-    }
+    return policy.call(method, request);
   }
 
   private static String print(Message message) {
-    try {
-      return JSON.print(message);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("policy-svc answered what cannot be JSON", e);
-    }
+    return ProtoJson.print(message);
   }
 
   private static MutableHttpResponse<String> json(HttpStatus status, String body) {

@@ -16,6 +16,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
@@ -23,7 +24,8 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * {@code /api/v1/session}: logging in (a session cookie, HttpOnly, Secure and SameSite=Strict, and
- * the CSRF token every write must bring in {@code X-CSRF-Token}), who is logged in, logging out.
+ * the CSRF token every write must bring in {@code X-CSRF-Token}), who is logged in, logging out,
+ * and changing one's own password (which ends every session of the account: log in again).
  */
 @Controller("/api/v1/session")
 final class SessionController {
@@ -86,6 +88,38 @@ final class SessionController {
   @Get
   SessionView current(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
     return new SessionView(caller.account(), caller.role().wire(), caller.sessionCsrf());
+  }
+
+  /** A change of one's own password: the current one, and the new. */
+  @Serdeable
+  record PasswordChange(
+      @Nullable @JsonProperty("current_password") String currentPassword,
+      @Nullable @JsonProperty("new_password") String newPassword) {}
+
+  @Put("/password")
+  HttpResponse<Void> changePassword(
+      HttpRequest<?> request,
+      @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+      @Body PasswordChange change) {
+    String address = request.getRemoteAddress().getAddress().getHostAddress();
+    if (limiter.locked(caller.account(), address)) {
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too many failed logins: wait");
+    }
+    Accounts.Stored stored = accounts.find(caller.account());
+    if (!passwords.matches(
+        change.currentPassword() == null ? "" : change.currentPassword(),
+        stored == null ? null : stored.passwordHash())) {
+      limiter.failed(caller.account(), address);
+      new ApiError.Violations()
+          .add("current_password", "is not the account's password")
+          .throwIfAny();
+    }
+    String weakness = Passwords.weakness(change.newPassword());
+    if (weakness != null) {
+      new ApiError.Violations().add("new_password", weakness).throwIfAny();
+    }
+    accounts.change(caller.account(), null, passwords.hash(change.newPassword()));
+    return HttpResponse.noContent();
   }
 
   @Delete
