@@ -5,13 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.EndpointConfig;
-import io.gatehouse.engine.config.EngineConfig;
-import io.gatehouse.engine.config.LbAlgorithm;
-import io.gatehouse.engine.config.ListenerConfig;
-import io.gatehouse.engine.config.MemberProtocol;
-import io.gatehouse.engine.config.PoolConfig;
-import io.gatehouse.engine.config.Protocol;
-import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.testing.H2Client;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RunningEngine;
@@ -162,25 +155,7 @@ class GrpcMemberShutdownIT {
     for (int memberPort : memberPorts) {
       endpoints.add(new EndpointConfig("127.0.0.1", memberPort, 1));
     }
-    engine.apply(
-        EngineConfig.of(
-            List.of(
-                new VirtualServiceConfig(
-                    "grpc", List.of(new ListenerConfig("127.0.0.1", port, Protocol.HTTP)), "grpc")),
-            List.of(
-                new PoolConfig(
-                    "grpc",
-                    LbAlgorithm.ROUND_ROBIN,
-                    endpoints,
-                    Duration.ofSeconds(1),
-                    List.of(),
-                    3,
-                    Duration.ofSeconds(10),
-                    null,
-                    PoolConfig.DEFAULT_DRAINING_TIMEOUT,
-                    0,
-                    null,
-                    MemberProtocol.H2C))));
+    engine.apply(H2cService.on(port, endpoints));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 

@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.EndpointConfig;
-import io.gatehouse.engine.config.EngineConfig;
-import io.gatehouse.engine.config.LbAlgorithm;
-import io.gatehouse.engine.config.ListenerConfig;
-import io.gatehouse.engine.config.MemberProtocol;
-import io.gatehouse.engine.config.PoolConfig;
-import io.gatehouse.engine.config.Protocol;
-import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RunningEngine;
 import io.grpc.ManagedChannel;
@@ -25,7 +18,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,24 +46,7 @@ class GrpcThroughEngineIT {
             .start();
     health.setStatus("shop", HealthCheckResponse.ServingStatus.SERVING);
     engine.apply(
-        EngineConfig.of(
-            List.of(
-                new VirtualServiceConfig(
-                    "grpc", List.of(new ListenerConfig("127.0.0.1", port, Protocol.HTTP)), "grpc")),
-            List.of(
-                new PoolConfig(
-                    "grpc",
-                    LbAlgorithm.ROUND_ROBIN,
-                    List.of(new EndpointConfig("127.0.0.1", member.getPort(), 1)),
-                    Duration.ofSeconds(1),
-                    List.of(),
-                    3,
-                    Duration.ofSeconds(10),
-                    null,
-                    PoolConfig.DEFAULT_DRAINING_TIMEOUT,
-                    0,
-                    null,
-                    MemberProtocol.H2C))));
+        H2cService.on(port, List.of(new EndpointConfig("127.0.0.1", member.getPort(), 1))));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
