@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,6 +132,12 @@ class PolicyApiIT extends RunningConsole {
     }
     ConsoleClient stranger = client();
     assertThat(stranger.get("/api/v1/policy/changes").status()).isEqualTo(401);
+    assertThatThrownBy(() -> admin.events("/api/v1/policy/changes", "12; DROP TABLE"))
+        .hasMessageContaining("400")
+        .hasMessageContaining("Last-Event-ID");
+    assertThatThrownBy(() -> admin.events("/api/v1/policy/changes?from_revision=-1", null))
+        .hasMessageContaining("400")
+        .hasMessageContaining("from_revision");
   }
 
   @Test
