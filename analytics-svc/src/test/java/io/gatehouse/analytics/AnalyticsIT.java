@@ -7,12 +7,15 @@ import static io.gatehouse.analytics.Reports.logs;
 import static io.gatehouse.analytics.Reports.ts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.BadRequest;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.BatchResult;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
+import io.gatehouse.api.analytics.v1.FollowLogsRequest;
+import io.gatehouse.api.analytics.v1.FollowLogsResponse;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
 import io.gatehouse.api.analytics.v1.GetMetricsRequest;
 import io.gatehouse.api.analytics.v1.Metric;
@@ -296,6 +299,100 @@ class AnalyticsIT implements TestPropertyProvider {
     assertThat(log.getSeId()).isEqualTo("se-logs");
     assertThat(log.getTiming().getTotal().getNanos()).isEqualTo(800_000_000);
     s.close();
+  }
+
+  @Test
+  void aFollowSendsTheBacklogThenEachNewLogOnceEvenOneStoredLate() throws Exception {
+    Instant t = Instant.now().minusSeconds(30);
+    Reports.Stream s = new Reports.Stream(channel, Reports.ENGINE, "se-follow");
+    s.send(
+        logs(
+            1,
+            log(t, "followed", 200, "10.1.0.5", "/old-1", 1_000),
+            log(t.plusSeconds(1), "followed", 200, "10.1.0.5", "/old-2", 1_000),
+            log(t.plusSeconds(2), "followed", 500, "10.1.0.5", "/old-3", 1_000)));
+    await().atMost(WAIT).until(() -> s.answers.stream().filter(r -> r.hasAck()).count() == 1);
+
+    List<FollowLogsResponse> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.grpc.Context.CancellableContext follow = io.grpc.Context.current().withCancellation();
+    follow.run(
+        () ->
+            AnalyticsQueryGrpc.newStub(as(channel, Reports.OPERATOR))
+                .followLogs(
+                    FollowLogsRequest.newBuilder()
+                        .setFilter(SearchLogsRequest.newBuilder().setVirtualService("followed"))
+                        .setBacklog(2)
+                        .build(),
+                    collect(seen)));
+    await().atMost(WAIT).until(() -> !seen.isEmpty());
+    assertThat(followed(seen)).containsExactly("/old-2", "/old-3"); // the newest 2, oldest first
+
+    Instant now = Instant.now();
+    s.send(
+        logs(
+            2,
+            log(now, "followed", 200, "10.1.0.5", "/new-1", 1_000),
+            log(now.plusMillis(1), "other", 200, "10.1.0.5", "/elsewhere", 1_000)));
+    await().atMost(WAIT).until(() -> followed(seen).contains("/new-1"));
+    // a batch that lands after a later one: its log is older than the newest sent, and still sent
+    s.send(logs(3, log(now.minusSeconds(2), "followed", 200, "10.1.0.5", "/late", 1_000)));
+    await().atMost(WAIT).until(() -> followed(seen).contains("/late"));
+    s.send(logs(4, log(now.plusSeconds(1), "followed", 200, "10.1.0.5", "/new-2", 1_000)));
+    await().atMost(WAIT).until(() -> followed(seen).contains("/new-2"));
+    assertThat(followed(seen)).containsExactly("/old-2", "/old-3", "/new-1", "/late", "/new-2");
+    follow.cancel(null);
+    s.close();
+  }
+
+  @Test
+  void aFollowRefusesARangeOrAPageAndTakesOperatorsOnly() {
+    SearchLogsRequest filter = SearchLogsRequest.newBuilder().setVirtualService("x").build();
+    for (var bad :
+        Map.of(
+                "filter.range",
+                FollowLogsRequest.newBuilder()
+                    .setFilter(filter.toBuilder().setRange(since(Instant.now()))),
+                "filter.page_size",
+                FollowLogsRequest.newBuilder().setFilter(filter.toBuilder().setPageSize(5)),
+                "backlog",
+                FollowLogsRequest.newBuilder().setFilter(filter).setBacklog(5000),
+                "filter.virtual_service",
+                FollowLogsRequest.newBuilder().setBacklog(1))
+            .entrySet()) {
+      Throwable refused =
+          catchThrowable(() -> query().followLogs(bad.getValue().build()).hasNext());
+      assertThat(field(refused)).as(bad.getKey()).isEqualTo(bad.getKey());
+    }
+    Throwable denied =
+        catchThrowable(
+            () ->
+                AnalyticsQueryGrpc.newBlockingStub(as(channel, Reports.ENGINE))
+                    .followLogs(FollowLogsRequest.newBuilder().setFilter(filter).build())
+                    .hasNext());
+    assertThat(((io.grpc.StatusRuntimeException) denied).getStatus().getCode())
+        .isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+  }
+
+  private static List<String> followed(List<FollowLogsResponse> seen) {
+    return seen.stream()
+        .flatMap(r -> r.getLogsList().stream())
+        .map(io.gatehouse.api.analytics.v1.ClientLog::getUriPath)
+        .toList();
+  }
+
+  private static <T> io.grpc.stub.StreamObserver<T> collect(List<T> into) {
+    return new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        into.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.gatehouse.analytics.rollup.Subject;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.AutoscaleDecision;
 import io.gatehouse.api.analytics.v1.ComponentLatency;
+import io.gatehouse.api.analytics.v1.FollowLogsRequest;
+import io.gatehouse.api.analytics.v1.FollowLogsResponse;
 import io.gatehouse.api.analytics.v1.GetAppMapRequest;
 import io.gatehouse.api.analytics.v1.GetAppMapResponse;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
@@ -30,6 +32,7 @@ import io.gatehouse.api.analytics.v1.TimingComponent;
 import io.gatehouse.common.grpc.Errors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -67,12 +70,18 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
   private final LogSearch logs;
   private final DecisionStore decisionStore;
   private final AppMap appMap;
+  private final LogFollows follows;
   private final Clock clock = Clock.systemUTC();
 
   QueryGrpcService(
-      DataSource dataSource, LogSearch logs, DecisionStore decisionStore, AppMap appMap) {
+      DataSource dataSource,
+      LogSearch logs,
+      DecisionStore decisionStore,
+      AppMap appMap,
+      LogFollows follows) {
     this.dataSource = dataSource;
     this.logs = logs;
+    this.follows = follows;
     this.decisionStore = decisionStore;
     this.appMap = appMap;
   }
@@ -95,6 +104,16 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
   @Override
   public void searchLogs(SearchLogsRequest request, StreamObserver<SearchLogsResponse> out) {
     answer(out, () -> logs.search(request, clock.instant()));
+  }
+
+  @Override
+  public void followLogs(FollowLogsRequest request, StreamObserver<FollowLogsResponse> out) {
+    if (Role.current() != Role.OPERATOR) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("AnalyticsQuery is for operators: use an operator token")
+          .asRuntimeException();
+    }
+    follows.start(request, (ServerCallStreamObserver<FollowLogsResponse>) out);
   }
 
   @Override

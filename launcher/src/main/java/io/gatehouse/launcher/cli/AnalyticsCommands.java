@@ -2,9 +2,9 @@ package io.gatehouse.launcher.cli;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.Timestamps;
 import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
 import io.gatehouse.api.analytics.v1.ClientLog;
+import io.gatehouse.api.analytics.v1.FollowLogsRequest;
 import io.gatehouse.api.analytics.v1.GetAppMapRequest;
 import io.gatehouse.api.analytics.v1.GetLatencyRequest;
 import io.gatehouse.api.analytics.v1.GetMetricsRequest;
@@ -15,11 +15,7 @@ import io.gatehouse.api.analytics.v1.Target;
 import io.gatehouse.api.analytics.v1.TimeRange;
 import io.grpc.Channel;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -101,9 +97,6 @@ public final class AnalyticsCommands {
       description =
           "Client logs of a virtual service, newest first; --follow prints new ones as they come.")
   public static final class Logs extends Commands.Base {
-    /** How far behind the newest log a follow looks again, for logs that arrive late. */
-    private static final long LATE_SECONDS = 10;
-
     @Parameters(paramLabel = "VIRTUAL_SERVICE")
     String virtualService;
 
@@ -122,82 +115,53 @@ public final class AnalyticsCommands {
             "after the last logs, print new ones as they arrive, oldest first, until stopped")
     boolean follow;
 
-    @Option(
-        names = "--interval",
-        description =
-            "seconds between two looks for new logs with --follow (default: ${DEFAULT-VALUE})")
-    double interval = 1;
-
     @Override
     void run(Function<String, Channel> channels) throws Exception {
       var query = AnalyticsQueryGrpc.newBlockingStub(channels.apply(connection.analytics));
+      if (follow) {
+        follow(query);
+        return;
+      }
       var response =
           query
               .withDeadlineAfter(10, TimeUnit.SECONDS)
               .searchLogs(request(since(minutes)).setPageSize(limit).build());
-      if (!follow) {
-        if (json(response)) {
-          return;
-        }
-        Table table = new Table("TIME", "CLIENT", "REQUEST", "STATUS", "TOTAL", "SERVER");
-        for (ClientLog log : response.getLogsList()) {
-          table.row(
-              time(log),
-              log.getClientIp(),
-              request(log),
-              log.getStatus(),
-              ms(log.getTiming().getTotal()),
-              log.getServerAddress());
-        }
-        table.print(out);
+      if (json(response)) {
         return;
       }
-      // a follow: the newest logs, then every later log not printed yet, looking again a little
-      // behind the newest (an engine's batch can land after a later one); the logs of that overlap
-      // that were printed already are remembered, and forgotten once they fall behind it
-      List<ClientLog> first = new ArrayList<>(response.getLogsList());
-      java.util.Collections.reverse(first);
-      Set<ClientLog> printed = new HashSet<>();
-      Timestamp newest =
-          first.isEmpty()
-              ? Timestamps.fromMillis(System.currentTimeMillis())
-              : first.get(first.size() - 1).getTime();
-      Timestamp since = newest; // older logs belong to the history listed above
-      for (ClientLog log : first) {
-        print(log);
-        printed.add(log);
+      Table table = new Table("TIME", "CLIENT", "REQUEST", "STATUS", "TOTAL", "SERVER");
+      for (ClientLog log : response.getLogsList()) {
+        table.row(
+            time(log),
+            log.getClientIp(),
+            request(log),
+            log.getStatus(),
+            ms(log.getTiming().getTotal()),
+            log.getServerAddress());
       }
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.sleep((long) (interval * 1000));
-        Timestamp from =
-            Timestamp.newBuilder().setSeconds(newest.getSeconds() - LATE_SECONDS).build();
-        List<ClientLog> fresh = new ArrayList<>();
-        String pageToken = "";
-        do {
-          var page =
-              query
-                  .withDeadlineAfter(10, TimeUnit.SECONDS)
-                  .searchLogs(
-                      request(TimeRange.newBuilder().setStartTime(from).build())
-                          .setPageSize(1000)
-                          .setPageToken(pageToken)
-                          .build());
-          page.getLogsList().stream()
-              .filter(log -> Timestamps.compare(log.getTime(), since) >= 0)
-              .filter(log -> !printed.contains(log))
-              .forEach(fresh::add);
-          pageToken = page.getNextPageToken();
-        } while (!pageToken.isEmpty());
-        fresh.sort(
-            java.util.Comparator.comparing((ClientLog log) -> log.getTime().getSeconds())
-                .thenComparing(log -> log.getTime().getNanos()));
-        for (ClientLog log : fresh) {
+      table.print(out);
+    }
+
+    /**
+     * The newest logs, then each new one as analytics-svc stores it (it sends each once, a late one
+     * too), until the follow is stopped.
+     */
+    private void follow(AnalyticsQueryGrpc.AnalyticsQueryBlockingStub query) throws Exception {
+      var follow =
+          query.followLogs(
+              FollowLogsRequest.newBuilder()
+                  .setFilter(
+                      SearchLogsRequest.newBuilder()
+                          .setVirtualService(virtualService)
+                          .setStatusMin(statusMin))
+                  .setBacklog(limit)
+                  .setBacklogWindow(
+                      com.google.protobuf.Duration.newBuilder().setSeconds(minutes * 60L))
+                  .build());
+      while (follow.hasNext()) {
+        for (ClientLog log : follow.next().getLogsList()) {
           print(log);
-          printed.add(log);
-          newest = later(newest, log.getTime());
         }
-        long horizon = newest.getSeconds() - LATE_SECONDS;
-        printed.removeIf(log -> log.getTime().getSeconds() < horizon);
         out.flush();
       }
     }
@@ -226,10 +190,6 @@ public final class AnalyticsCommands {
           log.getStatus(),
           ms(log.getTiming().getTotal()),
           log.getServerAddress());
-    }
-
-    private static Timestamp later(Timestamp a, Timestamp b) {
-      return Timestamps.compare(a, b) >= 0 ? a : b;
     }
 
     private static Instant time(ClientLog log) {
