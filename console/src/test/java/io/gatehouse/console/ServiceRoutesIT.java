@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import static io.gatehouse.testsupport.ConsoleClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.testsupport.ConsoleClient;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -48,7 +49,7 @@ class ServiceRoutesIT extends RunningConsole {
   }
 
   @Test
-  void aServiceThatCannotBeReachedIsNamed() {
+  void aServiceThatCannotBeReachedIsNamed() throws Exception {
     ConsoleClient.Answer apps =
         admin.get("/api/v1/apps?with_label_errors_only=true&id_prefix=/shop");
     assertThat(apps.status()).isEqualTo(503);
@@ -60,6 +61,16 @@ class ServiceRoutesIT extends RunningConsole {
                 + "&metrics=METRIC_ERRORS_5XX&range.start_time=2026-12-01T00:00:00Z&step=60s");
     assertThat(metrics.status()).isEqualTo(503);
     assertThat(metrics.body().path("message").asText()).startsWith("analytics-svc");
+    // an event stream has answered 200 before the service: its failure is its last event
+    try (ConsoleClient.Events follow =
+        admin.events("/api/v1/logs/follow?filter.virtual_service=web&backlog=5", null)) {
+      ConsoleClient.Event failed = follow.next();
+      assertThat(failed.name()).isEqualTo("error");
+      assertThat(failed.data()).contains("\"code\":503", "analytics-svc cannot be reached: retry");
+    }
+    assertThatThrownBy(() -> admin.events("/api/v1/logs/follow?filter.colour=red", null))
+        .hasMessageContaining("answered 400")
+        .hasMessageContaining("filter.colour");
   }
 
   @Test

@@ -198,6 +198,12 @@ class ConsoleRestIT {
   @Test
   @Order(5)
   void analyticsAnswersForRequestsSentNow() throws Exception {
+    ConsoleClient.Events follow =
+        admin.events(
+            "/api/v1/logs/follow?filter.virtual_service="
+                + DEMO_VS
+                + "&filter.uri_prefix=/rest-walk",
+            null);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (int i = 0; i < 10; i++) {
       HttpResponse<String> response =
@@ -219,6 +225,25 @@ class ConsoleRestIT {
                         .path("logs")
                         .size()
                     >= 10);
+    // the follow sends the same ten, each once, as analytics-svc stores them
+    List<String> followed = new ArrayList<>();
+    try (follow) {
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                ConsoleClient.Event event = follow.next();
+                if (event != null) {
+                  assertThat(event.name()).isEqualTo("logs");
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(event.data())
+                      .path("logs")
+                      .forEach(log -> followed.add(log.path("uri_path").asText()));
+                }
+                return followed.size() >= 10;
+              });
+    }
+    assertThat(followed).hasSize(10).containsOnly("/rest-walkthrough");
     JsonNode metrics =
         ok(
             admin.get(

@@ -12,7 +12,9 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Flux;
 
 /**
  * The services' gRPC APIs as the console calls them: any method of policy-svc, discovery-svc,
@@ -89,9 +92,38 @@ public final class ServiceCalls {
     }
   }
 
-  /** A call of a streaming method, for the caller to start, pace and cancel. */
-  public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method) {
-    return service(method.getServiceName()).channel().newCall(method, CallOptions.DEFAULT);
+  /**
+   * The responses of a server-streaming call, asked of the service no faster than the subscriber
+   * takes them; ended when the subscriber cancels. A failure is the API's error for its status.
+   */
+  public <Q, R> Flux<R> stream(MethodDescriptor<Q, R> method, Q request) {
+    Service service = service(method.getServiceName());
+    return Flux.create(
+        sink -> {
+          ClientCall<Q, R> call = service.channel().newCall(method, CallOptions.DEFAULT);
+          call.start(
+              new ClientCall.Listener<>() {
+                @Override
+                public void onMessage(R response) {
+                  sink.next(response);
+                }
+
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                  if (status.isOk() || status.getCode() == Status.Code.CANCELLED) {
+                    sink.complete();
+                  } else {
+                    sink.error(
+                        GrpcErrors.toApi(service.name(), status.asRuntimeException(trailers)));
+                  }
+                }
+              },
+              new Metadata());
+          call.sendMessage(request);
+          call.halfClose();
+          sink.onRequest(n -> call.request((int) Math.min(n, Integer.MAX_VALUE)));
+          sink.onCancel(() -> call.cancel("the client left", null));
+        });
   }
 
   private Service service(String grpcService) {

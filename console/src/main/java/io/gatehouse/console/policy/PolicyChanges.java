@@ -6,12 +6,9 @@ import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.console.api.ApiError;
-import io.gatehouse.console.grpc.GrpcErrors;
+import io.gatehouse.console.api.ErrorEvents;
 import io.gatehouse.console.grpc.ProtoJson;
 import io.gatehouse.console.grpc.ServiceCalls;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -22,15 +19,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import java.util.Locale;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 
 /**
  * {@code /api/v1/policy/changes}: policy-svc's change stream as server-sent events, one event per
  * change: its id the change's revision, its name {@code created}, {@code updated} or {@code
  * deleted}, its data the change as JSON (the object after it). A client resumes where it left off
  * with {@code Last-Event-ID} (what browsers send when they reconnect) or {@code from_revision}. The
- * stream follows the client's pace: policy-svc sends no more than the client has taken.
+ * stream follows the client's pace: policy-svc sends no more than the client has taken. A failure
+ * of policy-svc ends the stream with an {@code error} event.
  */
 @Controller("/api/v1/policy/changes")
 final class PolicyChanges {
@@ -56,35 +52,10 @@ final class PolicyChanges {
       new ApiError.Violations().add("from_revision", "must be 0 or more").throwIfAny();
     }
     WatchRequest request = WatchRequest.newBuilder().setFromRevision(from).build();
-    return Flux.create(sink -> watch(request, sink), FluxSink.OverflowStrategy.BUFFER);
-  }
-
-  private void watch(WatchRequest request, FluxSink<Event<String>> sink) {
-    ClientCall<WatchRequest, WatchResponse> call =
-        policy.newCall(PolicyServiceGrpc.getWatchMethod());
-    call.start(
-        new ClientCall.Listener<>() {
-          @Override
-          public void onMessage(WatchResponse response) {
-            for (ObjectChange change : response.getChangesList()) {
-              sink.next(event(change));
-            }
-          }
-
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            if (status.isOk() || status.getCode() == Status.Code.CANCELLED) {
-              sink.complete();
-            } else {
-              sink.error(GrpcErrors.toApi("policy-svc", status.asRuntimeException(trailers)));
-            }
-          }
-        },
-        new Metadata());
-    call.sendMessage(request);
-    call.halfClose();
-    sink.onRequest(n -> call.request((int) Math.min(n, 64)));
-    sink.onCancel(() -> call.cancel("the client left", null));
+    return ErrorEvents.endingWithError(
+        policy.stream(PolicyServiceGrpc.getWatchMethod(), request)
+            .flatMapIterable(WatchResponse::getChangesList)
+            .map(PolicyChanges::event));
   }
 
   private static Event<String> event(ObjectChange change) {

@@ -47,7 +47,27 @@ public final class RpcAnswers {
   /** The answer to {@code request}, whose path names the fields {@code pathFields}. */
   public MutableHttpResponse<String> answer(
       HttpRequest<?> request, Map<String, String> pathFields, @Nullable String body) {
-    MethodDescriptor method = methods.computeIfAbsent(rpcOf(request), Contracts::method);
+    MethodDescriptor method = methodOf(request);
+    DynamicMessage response = services.call(method, message(method, request, pathFields, body));
+    return HttpResponse.<String>status(HttpStatus.OK)
+        .contentType(MediaType.APPLICATION_JSON_TYPE)
+        .body(ProtoJson.print(response));
+  }
+
+  /**
+   * The request message of the call {@code request}'s route names, made as {@link #answer} makes
+   * it: for a route that streams the call's responses itself.
+   */
+  public DynamicMessage message(
+      HttpRequest<?> request, Map<String, String> pathFields, @Nullable String body) {
+    return message(methodOf(request), request, pathFields, body);
+  }
+
+  private DynamicMessage message(
+      MethodDescriptor method,
+      HttpRequest<?> request,
+      Map<String, String> pathFields,
+      @Nullable String body) {
     Descriptor type = method.getInputType();
     Map<String, List<String>> query = request.getParameters().asMap();
     ApiError.Violations violations = new ApiError.Violations();
@@ -63,10 +83,7 @@ public final class RpcAnswers {
     merge(whole, fields);
     DynamicMessage.Builder message = DynamicMessage.newBuilder(type);
     ProtoJson.merge(whole.toString(), message, "body");
-    DynamicMessage response = services.call(method, message.build());
-    return HttpResponse.<String>status(HttpStatus.OK)
-        .contentType(MediaType.APPLICATION_JSON_TYPE)
-        .body(ProtoJson.print(response));
+    return message.build();
   }
 
   /** The request's answer, for an operation with neither body nor path fields. */
@@ -74,10 +91,12 @@ public final class RpcAnswers {
     return answer(request, Map.of(), null);
   }
 
-  private static String rpcOf(HttpRequest<?> request) {
-    return RouteAttributes.getRouteMatch(request)
-        .flatMap(route -> route.getAnnotationMetadata().stringValue(Rpc.class))
-        .orElseThrow(() -> new IllegalStateException("the route names no @Rpc"));
+  private MethodDescriptor methodOf(HttpRequest<?> request) {
+    String rpc =
+        RouteAttributes.getRouteMatch(request)
+            .flatMap(route -> route.getAnnotationMetadata().stringValue(Rpc.class))
+            .orElseThrow(() -> new IllegalStateException("the route names no @Rpc"));
+    return methods.computeIfAbsent(rpc, Contracts::method);
   }
 
   /**
