@@ -93,6 +93,7 @@ public final class WatchCollector implements ClientResponseObserver<WatchRequest
       case AUTOSCALE_POLICY -> object.getAutoscalePolicy().getMeta().getName();
       case SERVICE_ENGINE_GROUP -> object.getServiceEngineGroup().getMeta().getName();
       case HTTP_POLICY_SET -> object.getHttpPolicySet().getMeta().getName();
+      case CLOUD -> object.getCloud().getMeta().getName();
       case KIND_NOT_SET -> "";
     };
   }

@@ -2,7 +2,9 @@ package io.gatehouse.policy.api;
 
 import com.google.protobuf.Empty;
 import io.gatehouse.api.policy.v1.AutoscalePolicy;
+import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.CreateAutoscalePolicyRequest;
+import io.gatehouse.api.policy.v1.CreateCloudRequest;
 import io.gatehouse.api.policy.v1.CreateHealthMonitorRequest;
 import io.gatehouse.api.policy.v1.CreateHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.CreateNetworkSecurityPolicyRequest;
@@ -11,6 +13,7 @@ import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.CreateSslKeyAndCertificateRequest;
 import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.DeleteAutoscalePolicyRequest;
+import io.gatehouse.api.policy.v1.DeleteCloudRequest;
 import io.gatehouse.api.policy.v1.DeleteHealthMonitorRequest;
 import io.gatehouse.api.policy.v1.DeleteHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.DeleteNetworkSecurityPolicyRequest;
@@ -19,6 +22,7 @@ import io.gatehouse.api.policy.v1.DeleteServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.DeleteSslKeyAndCertificateRequest;
 import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.GetAutoscalePolicyRequest;
+import io.gatehouse.api.policy.v1.GetCloudRequest;
 import io.gatehouse.api.policy.v1.GetHealthMonitorRequest;
 import io.gatehouse.api.policy.v1.GetHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.GetNetworkSecurityPolicyRequest;
@@ -30,6 +34,8 @@ import io.gatehouse.api.policy.v1.HealthMonitor;
 import io.gatehouse.api.policy.v1.HttpPolicySet;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesRequest;
 import io.gatehouse.api.policy.v1.ListAutoscalePoliciesResponse;
+import io.gatehouse.api.policy.v1.ListCloudsRequest;
+import io.gatehouse.api.policy.v1.ListCloudsResponse;
 import io.gatehouse.api.policy.v1.ListHealthMonitorsRequest;
 import io.gatehouse.api.policy.v1.ListHealthMonitorsResponse;
 import io.gatehouse.api.policy.v1.ListHttpPolicySetsRequest;
@@ -50,6 +56,7 @@ import io.gatehouse.api.policy.v1.Pool;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.UpdateAutoscalePolicyRequest;
+import io.gatehouse.api.policy.v1.UpdateCloudRequest;
 import io.gatehouse.api.policy.v1.UpdateHealthMonitorRequest;
 import io.gatehouse.api.policy.v1.UpdateHttpPolicySetRequest;
 import io.gatehouse.api.policy.v1.UpdateNetworkSecurityPolicyRequest;
@@ -333,6 +340,46 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
     delete(
         out,
         () -> store.delete(kinds.certificates(), r.getName(), r.getExpectedRevision(), role()));
+  }
+
+  // The cloud settings
+
+  @Override
+  public void createCloud(CreateCloudRequest r, StreamObserver<Cloud> out) {
+    reply(out, () -> store.create(kinds.clouds(), r.getCloud(), role()));
+  }
+
+  @Override
+  public void getCloud(GetCloudRequest r, StreamObserver<Cloud> out) {
+    reply(out, () -> store.get(kinds.clouds(), r.getName()));
+  }
+
+  @Override
+  public void listClouds(ListCloudsRequest r, StreamObserver<ListCloudsResponse> out) {
+    Page<Cloud> page =
+        store.list(kinds.clouds(), r.getFilter(), "", r.getPageSize(), r.getPageToken());
+    reply(
+        out,
+        () ->
+            ListCloudsResponse.newBuilder()
+                .addAllClouds(page.items())
+                .setNextPageToken(page.nextPageToken())
+                .setRevision(page.revision())
+                .build());
+  }
+
+  @Override
+  public void updateCloud(UpdateCloudRequest r, StreamObserver<Cloud> out) {
+    reply(
+        out,
+        () ->
+            store.update(
+                kinds.clouds(), r.getCloud(), r.getUpdateMask(), r.getAllowMissing(), role()));
+  }
+
+  @Override
+  public void deleteCloud(DeleteCloudRequest r, StreamObserver<Empty> out) {
+    delete(out, () -> store.delete(kinds.clouds(), r.getName(), r.getExpectedRevision(), role()));
   }
 
   // Autoscale policies

@@ -17,6 +17,7 @@ public final class ResourceTypes {
       case OBJECT_KIND_AUTOSCALE_POLICY -> "AutoscalePolicy";
       case OBJECT_KIND_SERVICE_ENGINE_GROUP -> "ServiceEngineGroup";
       case OBJECT_KIND_HTTP_POLICY_SET -> "HttpPolicySet";
+      case OBJECT_KIND_CLOUD -> "Cloud";
       case OBJECT_KIND_UNSPECIFIED, UNRECOGNIZED -> "Object";
     };
   }

@@ -19,6 +19,7 @@ public final class PolicyKinds {
   private final AutoscalePolicyKind autoscalePolicies = new AutoscalePolicyKind();
   private final ServiceEngineGroupKind serviceEngineGroups = new ServiceEngineGroupKind();
   private final HttpPolicySetKind httpPolicySets = new HttpPolicySetKind();
+  private final CloudKind clouds = new CloudKind();
 
   public PolicyKinds() {
     List.of(
@@ -29,7 +30,8 @@ public final class PolicyKinds {
             certificates,
             autoscalePolicies,
             serviceEngineGroups,
-            httpPolicySets)
+            httpPolicySets,
+            clouds)
         .forEach(kind -> byKind.put(kind.kind(), kind));
   }
 
@@ -63,6 +65,10 @@ public final class PolicyKinds {
 
   public HttpPolicySetKind httpPolicySets() {
     return httpPolicySets;
+  }
+
+  public CloudKind clouds() {
+    return clouds;
   }
 
   /** The kind for {@code kind}; INVALID_ARGUMENT for UNSPECIFIED or unknown values. */

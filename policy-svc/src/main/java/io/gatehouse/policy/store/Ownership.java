@@ -1,5 +1,6 @@
 package io.gatehouse.policy.store;
 
+import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ObjectSource;
 import io.gatehouse.policy.auth.Role;
@@ -28,6 +29,9 @@ final class Ownership {
    */
   static ObjectSource sourceFor(Role role, ObjectSource requested, PolicyKind<?> kind) {
     checkWriter(role);
+    if (role == Role.DISCOVERY && kind.kind() == ObjectKind.OBJECT_KIND_CLOUD) {
+      throw new PermissionDeniedException("the cloud settings are written by operators");
+    }
     if (role == Role.DISCOVERY) {
       if (requested.getKind() != ObjectSource.Kind.KIND_MARATHON_APP
           || !requested.getMarathonAppId().startsWith("/")) {

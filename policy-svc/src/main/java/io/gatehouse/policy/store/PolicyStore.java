@@ -181,8 +181,12 @@ public final class PolicyStore {
 
   /** The decrypted secret of an object (a certificate's private key), for se-manager-svc only. */
   public <T extends Message> Secret secret(PolicyKind<T> kind, String name, Role role) {
-    if (role != Role.SE_MANAGER) {
-      throw new PermissionDeniedException("private keys are only handed to se-manager-svc");
+    Role reader = kind.kind() == ObjectKind.OBJECT_KIND_CLOUD ? Role.DISCOVERY : Role.SE_MANAGER;
+    if (role != reader) {
+      throw new PermissionDeniedException(
+          reader == Role.DISCOVERY
+              ? "the cloud's credentials are only handed to discovery-svc"
+              : "private keys are only handed to se-manager-svc");
     }
     ObjectRef ref = RequestChecks.checkedRef(kind, name);
     StoredObject stored = transactions.read(c -> repository.find(c, ref));

@@ -151,7 +151,7 @@ public final class PolicyFollower extends StreamFollower {
               object.getHttpPolicySet().getMeta().getName(),
               object.getHttpPolicySet(),
               deleted);
-      case AUTOSCALE_POLICY, KIND_NOT_SET -> {
+      case AUTOSCALE_POLICY, CLOUD, KIND_NOT_SET -> {
         // not se-manager's concern
       }
     }

@@ -1,0 +1,125 @@
+package io.gatehouse.policy.objects;
+
+import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.ObjectKind;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * The cloud settings: where Marathon and the Mesos master are, and Marathon's credentials. The
+ * credentials (HTTP Basic "user:password" or a DC/OS token) are the kind's secret: taken from the
+ * input, stored encrypted as {@code basic:<credentials>} or {@code token:<token>}, never stored in
+ * clear nor returned. Only one cloud is taken, named "default": the Marathon instance discovery-svc
+ * calls default.
+ */
+public final class CloudKind extends PolicyKind<Cloud> {
+  /** The only name a cloud may have. */
+  public static final String NAME = "default";
+
+  private static final int MAX_URL = 2048;
+  private static final int MAX_CREDENTIAL = 4096;
+  private static final String BASIC = "basic:";
+  private static final String TOKEN = "token:";
+
+  public CloudKind() {
+    super(ObjectKind.OBJECT_KIND_CLOUD, "cloud", Cloud.getDefaultInstance());
+  }
+
+  @Override
+  public Cloud clearOutputOnly(Cloud cloud) {
+    return cloud.toBuilder().clearCredentialsSet().build();
+  }
+
+  @Override
+  public Cloud redact(Cloud cloud) {
+    return cloud.toBuilder().clearMarathonCredentials().clearMarathonToken().build();
+  }
+
+  @Override
+  public boolean hasSecret() {
+    return true;
+  }
+
+  @Override
+  public String secret(Cloud cloud) {
+    if (!cloud.getMarathonCredentials().isEmpty()) {
+      return BASIC + cloud.getMarathonCredentials();
+    }
+    return cloud.getMarathonToken().isEmpty() ? "" : TOKEN + cloud.getMarathonToken();
+  }
+
+  /** The Basic credentials a stored secret holds; empty when it holds a token or nothing. */
+  public static String credentials(String secret) {
+    return secret.startsWith(BASIC) ? secret.substring(BASIC.length()) : "";
+  }
+
+  /** The DC/OS token a stored secret holds; empty when it holds Basic credentials or nothing. */
+  public static String token(String secret) {
+    return secret.startsWith(TOKEN) ? secret.substring(TOKEN.length()) : "";
+  }
+
+  @Override
+  public void validate(Cloud cloud, Violations v) {
+    v.require(
+        cloud.getMeta().getName().equals(NAME),
+        "meta.name",
+        "must be \"default\": discovery-svc follows the default Marathon instance from it");
+    url(cloud.getMarathonUrl(), "marathon_url", v);
+    url(cloud.getMesosUrl(), "mesos_url", v);
+    String credentials = cloud.getMarathonCredentials();
+    if (!credentials.isEmpty()) {
+      v.require(
+          credentials.indexOf(':') > 0 && headerSafe(credentials),
+          "marathon_credentials",
+          "must be user:password, without line breaks");
+    }
+    String token = cloud.getMarathonToken();
+    if (!token.isEmpty()) {
+      v.require(
+          headerSafe(token) && !token.contains(" "),
+          "marathon_token",
+          "must be one token, without spaces or line breaks");
+    }
+    v.require(
+        credentials.isEmpty() || token.isEmpty(),
+        "marathon_token",
+        "give marathon_credentials or marathon_token, not both");
+  }
+
+  @Override
+  public Cloud complete(Cloud cloud, String secret, Violations v) {
+    return cloud.toBuilder().setCredentialsSet(!secret.isEmpty()).build();
+  }
+
+  private static void url(String url, String field, Violations v) {
+    if (url.isEmpty()) {
+      v.add(field, "is required");
+      return;
+    }
+    if (url.length() > MAX_URL) {
+      v.add(field, "is longer than " + MAX_URL + " characters");
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      v.require(scheme.equals("http") || scheme.equals("https"), field, "must be http or https");
+      v.require(uri.getHost() != null && !uri.getHost().isEmpty(), field, "has no host");
+      v.require(
+          uri.getRawUserInfo() == null,
+          field,
+          "must not carry credentials: give them in marathon_credentials");
+      v.require(
+          uri.getRawQuery() == null && uri.getRawFragment() == null,
+          field,
+          "must be a base URL, without a query or fragment");
+    } catch (URISyntaxException e) {
+      v.add(field, "is not a URL");
+    }
+  }
+
+  private static boolean headerSafe(String value) {
+    return value.length() <= MAX_CREDENTIAL && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+}

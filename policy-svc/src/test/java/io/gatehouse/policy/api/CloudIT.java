@@ -1,0 +1,156 @@
+package io.gatehouse.policy.api;
+
+import static io.gatehouse.policy.PolicyClients.code;
+import static io.gatehouse.policy.PolicyClients.details;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.rpc.BadRequest;
+import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.CreateCloudRequest;
+import io.gatehouse.api.policy.v1.DeleteCloudRequest;
+import io.gatehouse.api.policy.v1.GetCloudCredentialsRequest;
+import io.gatehouse.api.policy.v1.GetCloudCredentialsResponse;
+import io.gatehouse.api.policy.v1.GetCloudRequest;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.UpdateCloudRequest;
+import io.gatehouse.policy.PolicyClients;
+import io.gatehouse.policy.RunningPolicyService;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cloud settings: one object, "default", with Marathon's and the Mesos master's URLs and
+ * Marathon's credentials; the credentials encrypted at rest, never returned, kept across an update
+ * that does not give them, and handed to discovery-svc alone.
+ */
+@MicronautTest
+class CloudIT extends RunningPolicyService {
+  private static final String SECRET = "ops:a-very-secret-pass";
+
+  @AfterEach
+  void deleteIt() {
+    try {
+      clients.operator().deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build());
+    } catch (StatusRuntimeException none) {
+      // a test that made none
+    }
+  }
+
+  @Test
+  void credentialsAreEncryptedNeverReturnedAndKeptAcrossAnUpdate() throws Exception {
+    Cloud created =
+        clients
+            .operator()
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(cloud("http://marathon.example:8080").setMarathonCredentials(SECRET))
+                    .build());
+    assertThat(created.getMarathonCredentials()).isEmpty();
+    assertThat(created.getCredentialsSet()).isTrue();
+    Cloud read =
+        clients.operator().getCloud(GetCloudRequest.newBuilder().setName("default").build());
+    assertThat(read.getMarathonCredentials()).isEmpty();
+    assertThat(read.getMesosUrl()).isEqualTo("http://master.example:5050");
+    try (Connection c = database.connect();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT body, secret FROM policy.objects WHERE kind = 9")) {
+      rs.next();
+      assertThat(new String(rs.getBytes("body"), StandardCharsets.ISO_8859_1))
+          .doesNotContain("a-very-secret-pass");
+      assertThat(new String(rs.getBytes("secret"), StandardCharsets.ISO_8859_1))
+          .doesNotContain("a-very-secret-pass");
+    }
+
+    // a new URL without credentials keeps them; discovery-svc reads them, no one else
+    clients
+        .operator()
+        .updateCloud(
+            UpdateCloudRequest.newBuilder()
+                .setCloud(
+                    cloud("https://other.example/service/marathon")
+                        .setMeta(meta().setRevision(created.getMeta().getRevision())))
+                .build());
+    GetCloudCredentialsResponse credentials =
+        clients
+            .secrets(PolicyClients.DISCOVERY)
+            .getCloudCredentials(
+                GetCloudCredentialsRequest.newBuilder().setName("default").build());
+    assertThat(credentials.getMarathonCredentials()).isEqualTo(SECRET);
+    assertThat(credentials.getMarathonToken()).isEmpty();
+    for (String token : List.of(PolicyClients.OPERATOR, PolicyClients.SE_MANAGER)) {
+      StatusRuntimeException denied =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  clients
+                      .secrets(token)
+                      .getCloudCredentials(
+                          GetCloudCredentialsRequest.newBuilder().setName("default").build()));
+      assertThat(code(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+  }
+
+  @Test
+  void whatIsNotACloudIsRefusedNamingTheFieldWithoutQuotingTheSecret() throws Exception {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .operator()
+                    .createCloud(
+                        CreateCloudRequest.newBuilder()
+                            .setCloud(
+                                Cloud.newBuilder()
+                                    .setMeta(ObjectMeta.newBuilder().setName("other"))
+                                    .setMarathonUrl("file:///etc/passwd")
+                                    .setMesosUrl("http://user:pw@master:5050")
+                                    .setMarathonCredentials("no-colon-a-very-secret-pass")
+                                    .setMarathonToken("a\r\ninjected"))
+                            .build()));
+    assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(
+            details(e).getDetails(0).unpack(BadRequest.class).getFieldViolationsList().stream()
+                .map(BadRequest.FieldViolation::getField)
+                .toList())
+        .contains(
+            "cloud.meta.name",
+            "cloud.marathon_url",
+            "cloud.mesos_url",
+            "cloud.marathon_credentials",
+            "cloud.marathon_token");
+    assertThat(e.getMessage()).doesNotContain("a-very-secret-pass");
+
+    StatusRuntimeException byDiscovery =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.DISCOVERY)
+                    .createCloud(
+                        CreateCloudRequest.newBuilder()
+                            .setCloud(cloud("http://marathon.example:8080"))
+                            .build()));
+    assertThat(code(byDiscovery)).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  private static Cloud.Builder cloud(String marathonUrl) {
+    return Cloud.newBuilder()
+        .setMeta(meta())
+        .setMarathonUrl(marathonUrl)
+        .setMesosUrl("http://master.example:5050");
+  }
+
+  private static ObjectMeta.Builder meta() {
+    return ObjectMeta.newBuilder().setName("default");
+  }
+}
