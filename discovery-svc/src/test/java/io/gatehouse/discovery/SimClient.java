@@ -12,9 +12,16 @@ import java.time.Duration;
 public final class SimClient {
   private final HttpClient http = HttpClient.newHttpClient();
   private final String baseUrl;
+  private final String credentials;
 
   public SimClient(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  /** A client of a marathon-sim that asks for HTTP Basic {@code credentials} ("user:password"). */
+  public SimClient(String baseUrl, String credentials) {
     this.baseUrl = baseUrl;
+    this.credentials = credentials;
   }
 
   public void post(String path, String body) {
@@ -31,9 +38,17 @@ public final class SimClient {
 
   private void send(String method, String path, String body) {
     try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+      if (credentials != null) {
+        request.header(
+            "Authorization",
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + path))
+              request
                   .timeout(Duration.ofSeconds(10))
                   .header("Content-Type", "application/json")
                   .method(

@@ -79,6 +79,37 @@ class ConsoleRestIT {
     assertThat(tried.path("marathon").path("reached").asBoolean()).as(tried.toString()).isTrue();
     assertThat(tried.path("marathon").path("app_count").asInt()).isPositive();
     assertThat(tried.path("mesos").path("agent_count").asInt()).isEqualTo(2);
+    // the same settings as the cloud settings: followed at once, their credentials never answered
+    ConsoleClient.Answer cloud =
+        admin.send(
+            "POST",
+            "/api/v1/policy/cloud",
+            json()
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                    "meta", json().put("name", "default"))
+                .put("marathon_url", sync.path("marathons").get(0).path("url").asText())
+                .put("mesos_url", sync.path("mesos").path("url").asText())
+                .put("marathon_credentials", "walkthrough:not-needed-here"));
+    assertThat(cloud.status()).as(String.valueOf(cloud.body())).isEqualTo(201);
+    assertThat(cloud.body().path("credentials_set").asBoolean()).isTrue();
+    assertThat(cloud.body().toString()).doesNotContain("not-needed-here");
+    long revision = cloud.body().path("meta").path("revision").asLong();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode now = ok(admin.get("/api/v1/sync-status"));
+              return now.path("cloud_revision").asLong() == revision
+                  && now.path("marathons")
+                      .get(0)
+                      .path("event_stream_state")
+                      .asText()
+                      .equals("EVENT_STREAM_STATE_CONNECTED");
+            });
+    assertThat(ok(admin.get("/api/v1/apps")).path("apps").findValuesAsText("id"))
+        .contains("/webappew1");
+    assertThat(admin.send("DELETE", "/api/v1/policy/cloud/default", null).status()).isEqualTo(204);
+    await().atMost(WAIT).until(() -> !ok(admin.get("/api/v1/sync-status")).has("cloud_revision"));
     ConsoleClient.Answer notAUrl =
         admin.send("POST", "/api/v1/connection-test", json().put("marathon_url", "file:///etc"));
     assertThat(notAUrl.status()).isEqualTo(400);

@@ -28,6 +28,7 @@ import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.common.grpc.Errors;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.auth.Role;
+import io.gatehouse.discovery.cloud.CloudFollower;
 import io.gatehouse.discovery.internal.Frameworks;
 import io.gatehouse.discovery.internal.PolicyWriters;
 import io.gatehouse.discovery.labels.ProxyTranslator;
@@ -67,6 +68,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final AgentModel agents;
   private final MesosPoller mesos;
   private final java.util.Optional<PolicyWriters> writers;
+  private final java.util.Optional<CloudFollower> cloud;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -80,8 +82,10 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       Frameworks frameworks,
       AgentModel agents,
       MesosPoller mesos,
-      java.util.Optional<PolicyWriters> writers) {
+      java.util.Optional<PolicyWriters> writers,
+      java.util.Optional<CloudFollower> cloud) {
     this.writers = writers;
+    this.cloud = cloud;
     this.frameworks = frameworks;
     this.agents = agents;
     this.mesos = mesos;
@@ -293,6 +297,13 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
     }
     response.setMesos(master);
     response.setPolicyWriter(writers.map(PolicyWriters::writing).orElse(false));
+    cloud.ifPresent(
+        c -> {
+          response.setCloudRevision(c.revision());
+          if (c.error() != null) {
+            response.setCloudError(c.error());
+          }
+        });
     out.onNext(response.build());
     out.onCompleted();
   }

@@ -40,9 +40,9 @@ public final class MarathonClient {
   /** Marathon's answer to a change. */
   public record Change(String deploymentId, String version) {}
 
-  private final Endpoint endpoint;
+  private volatile Endpoint endpoint;
   private final HttpClient http;
-  private final String base;
+  private volatile String base;
 
   public MarathonClient(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -133,6 +133,17 @@ public final class MarathonClient {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);
     }
+  }
+
+  /** Where Marathon is now, and how to authenticate. */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Talks to Marathon at {@code endpoint} from now on (calls under way finish where they are). */
+  public synchronized void retarget(Endpoint endpoint) {
+    this.base = endpoint.baseUrl().toString().replaceAll("/+$", "");
+    this.endpoint = endpoint;
   }
 
   /** The base URL, for status reports. */

@@ -73,6 +73,8 @@ public final class MarathonFollower implements AutoCloseable {
   private volatile Duration lastFullSyncDuration;
   private volatile String lastError;
   private volatile InputStream stream;
+  private final Object settingsChanged = new Object();
+  private volatile long generation; // advanced when Marathon's settings change
 
   /**
    * Apps to refetch, each with the time of the earliest event that asked for it; a thread of its
@@ -180,8 +182,12 @@ public final class MarathonFollower implements AutoCloseable {
 
   private void follow() throws IOException {
     state = State.CONNECTING;
+    long followed = generation;
     InputStream events = client.events();
     stream = events;
+    if (generation != followed) {
+      throw new IOException("Marathon's settings changed");
+    }
     BlockingQueue<MarathonEvent> queue = new LinkedBlockingQueue<>();
     AtomicLong lastActivity = new AtomicLong(System.nanoTime());
     Thread reader =
@@ -218,6 +224,9 @@ public final class MarathonFollower implements AutoCloseable {
     log.info("[{}] following {} ({} apps)", name, client.baseUrl(), model.snapshot().apps().size());
     while (running) {
       MarathonEvent first = poll(queue);
+      if (generation != followed) {
+        throw new IOException("Marathon's settings changed");
+      }
       if (first == END) {
         throw new IOException("event stream ended");
       }
@@ -414,12 +423,32 @@ public final class MarathonFollower implements AutoCloseable {
   }
 
   private void pause(Duration duration) {
+    long followed = generation;
+    long until = System.nanoTime() + duration.toNanos();
     try {
-      Thread.sleep(duration.toMillis()); // the follower's own thread
+      synchronized (settingsChanged) { // the follower's own thread; a change of settings wakes it
+        for (long left = duration.toNanos();
+            left > 0 && generation == followed && running;
+            left = until - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.timedWait(settingsChanged, left);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
     }
+  }
+
+  /**
+   * Follows Marathon anew, as its client is now set: the event stream is dropped and a full sync
+   * made on the new one. Until that sync succeeds, the apps of the last one are kept.
+   */
+  public void reconnect() {
+    synchronized (settingsChanged) {
+      generation++;
+      settingsChanged.notifyAll();
+    }
+    closeStream();
   }
 
   private void closeStream() {

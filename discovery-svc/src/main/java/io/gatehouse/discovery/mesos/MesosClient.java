@@ -34,7 +34,7 @@ public final class MesosClient {
 
   private static final Pattern PID_PORT = Pattern.compile(":(\\d+)$");
 
-  private final String base;
+  private volatile String base;
   private final Duration timeout;
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -49,6 +49,11 @@ public final class MesosClient {
 
   public String baseUrl() {
     return base;
+  }
+
+  /** Asks the master at {@code baseUrl} from now on. */
+  public void retarget(String baseUrl) {
+    this.base = baseUrl.replaceAll("/+$", "");
   }
 
   /** What a master says of itself: its version, the leading master, and its agents. */

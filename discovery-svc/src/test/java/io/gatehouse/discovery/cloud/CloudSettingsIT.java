@@ -1,0 +1,197 @@
+package io.gatehouse.discovery.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.api.discovery.v1.App;
+import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
+import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
+import io.gatehouse.api.discovery.v1.GetSyncStatusResponse;
+import io.gatehouse.api.discovery.v1.ListAppsRequest;
+import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.CreateCloudRequest;
+import io.gatehouse.api.policy.v1.DeleteCloudRequest;
+import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
+import io.gatehouse.api.policy.v1.UpdateCloudRequest;
+import io.gatehouse.discovery.SimClient;
+import io.gatehouse.sim.Simulator;
+import io.gatehouse.sim.SimulatorConfig;
+import io.gatehouse.testsupport.PolicyServiceProcess;
+import io.gatehouse.testsupport.ServiceJar;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The cloud settings changed at run time: discovery-svc starts on one Marathon (its startup
+ * configuration); an operator points the Cloud at a second one that wants credentials, and
+ * discovery-svc follows it without a restart, no app listed in both ever missing from its answers;
+ * a wrong URL is reported while the last good sync keeps serving; deleting the Cloud goes back to
+ * the startup configuration.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CloudSettingsIT implements TestPropertyProvider {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String CREDENTIALS = "ops:second-marathon-pass";
+  private static final String APP =
+      """
+      {"id": "%s", "instances": 1, "container": {"type": "DOCKER", "docker": {"image": "avinetworks/server",
+       "network": "BRIDGE", "portMappings": [{"containerPort": 80, "hostPort": 0, "servicePort": 0}]}}}
+      """;
+
+  @Inject GrpcEmbeddedServer server;
+  private PolicyServiceProcess policySvc;
+  private Simulator first;
+  private Simulator second;
+  private ManagedChannel discoveryChannel;
+  private ManagedChannel policyChannel;
+
+  @Override
+  public Map<String, String> getProperties() {
+    try {
+      policySvc = PolicyServiceProcess.start();
+      first = Simulator.start(SimulatorConfig.forTests(true, Files.createTempDirectory("first")));
+      second =
+          Simulator.start(
+              SimulatorConfig.forTests(true, Files.createTempDirectory("second"))
+                  .withCredentials(CREDENTIALS));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return Map.of(
+        "gatehouse.discovery.marathons.default.url", first.marathonUrl(),
+        "gatehouse.discovery.mesos.url", first.mesosUrl(),
+        "gatehouse.discovery.mesos.poll-interval", "200ms",
+        "gatehouse.discovery.policy.target", policySvc.target(),
+        "gatehouse.discovery.policy.token", PolicyServiceProcess.DISCOVERY);
+  }
+
+  @BeforeAll
+  void connect() {
+    discoveryChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    policyChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", policySvc.port()).usePlaintext().build();
+  }
+
+  @AfterAll
+  void stop() {
+    discoveryChannel.shutdownNow();
+    policyChannel.shutdownNow();
+    first.close();
+    second.close();
+    policySvc.close();
+  }
+
+  @Test
+  void theMarathonUrlAndCredentialsChangeWithoutARestartAndNoAppIsLost() {
+    new SimClient(first.marathonUrl()).post("/v2/apps", APP.formatted("/shared"));
+    SimClient guarded = new SimClient(second.marathonUrl(), CREDENTIALS);
+    guarded.post("/v2/apps", APP.formatted("/shared"));
+    guarded.post("/v2/apps", APP.formatted("/second-only"));
+    await().atMost(WAIT).until(() -> appIds().contains("/shared"));
+    assertThat(status().getCloudRevision()).isZero();
+
+    // while discovery-svc moves to the second Marathon, /shared is in every answer
+    AtomicBoolean lost = new AtomicBoolean();
+    Cloud created =
+        policy()
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(
+                        cloud(second.marathonUrl(), second.mesosUrl())
+                            .setMarathonCredentials(CREDENTIALS))
+                    .build());
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              List<String> ids = appIds();
+              lost.compareAndSet(false, !ids.contains("/shared"));
+              return ids.contains("/second-only");
+            });
+    assertThat(lost).as("/shared missing from an answer during the move").isFalse();
+    GetSyncStatusResponse moved = status();
+    assertThat(moved.getCloudRevision()).isEqualTo(created.getMeta().getRevision());
+    assertThat(moved.getMarathons(0).getUrl()).isEqualTo(second.marathonUrl());
+    assertThat(moved.getMesos().getUrl()).isEqualTo(second.mesosUrl());
+    assertThat(moved.getCloudError()).isEmpty();
+
+    // a wrong URL: reported, and the apps of the last good sync are still served
+    String nowhere = "http://127.0.0.1:" + ServiceJar.freePort();
+    policy()
+        .updateCloud(
+            UpdateCloudRequest.newBuilder()
+                .setCloud(
+                    cloud(nowhere, second.mesosUrl())
+                        .setMeta(meta().setRevision(created.getMeta().getRevision())))
+                .build());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                status().getMarathons(0).getUrl().equals(nowhere)
+                    && status().getMarathons(0).getLastError().contains("unreachable"));
+    assertThat(appIds()).contains("/shared", "/second-only");
+
+    // no Cloud: the startup configuration again
+    policy().deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build());
+    await()
+        .atMost(WAIT)
+        .until(() -> status().getCloudRevision() == 0 && !appIds().contains("/second-only"));
+    assertThat(status().getMarathons(0).getUrl()).isEqualTo(first.marathonUrl());
+    assertThat(appIds()).contains("/shared");
+  }
+
+  private List<String> appIds() {
+    return discovery().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+        .map(App::getId)
+        .toList();
+  }
+
+  private GetSyncStatusResponse status() {
+    return discovery().getSyncStatus(GetSyncStatusRequest.getDefaultInstance());
+  }
+
+  private DiscoveryServiceGrpc.DiscoveryServiceBlockingStub discovery() {
+    return DiscoveryServiceGrpc.newBlockingStub(as(discoveryChannel, "test-operator-token-0001"));
+  }
+
+  private PolicyServiceGrpc.PolicyServiceBlockingStub policy() {
+    return PolicyServiceGrpc.newBlockingStub(as(policyChannel, PolicyServiceProcess.OPERATOR));
+  }
+
+  private static Cloud.Builder cloud(String marathonUrl, String mesosUrl) {
+    return Cloud.newBuilder().setMeta(meta()).setMarathonUrl(marathonUrl).setMesosUrl(mesosUrl);
+  }
+
+  private static ObjectMeta.Builder meta() {
+    return ObjectMeta.newBuilder().setName("default");
+  }
+
+  private static Channel as(ManagedChannel channel, String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+}
