@@ -128,7 +128,8 @@ public final class MarathonClient {
       }
       return response.body();
     } catch (IOException e) {
-      throw new MarathonException("event stream at " + base + " unreachable: " + e.getMessage(), e);
+      throw new MarathonException(
+          "event stream at " + base + " unreachable: " + MarathonException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);
@@ -178,7 +179,8 @@ public final class MarathonClient {
     try {
       return http.send(request.build(), BoundedBody.ofString());
     } catch (IOException e) {
-      throw new MarathonException("Marathon at " + base + " unreachable: " + e.getMessage(), e);
+      throw new MarathonException(
+          "Marathon at " + base + " unreachable: " + MarathonException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);

@@ -18,4 +18,9 @@ public class MarathonException extends RuntimeException {
   public int status() {
     return status;
   }
+
+  /** What an I/O failure says, or its kind when it says nothing ("ConnectException"). */
+  public static String reason(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
 }

@@ -162,6 +162,10 @@ public final class MarathonFollower implements AutoCloseable {
       try {
         follow();
         failures = 0; // the stream ended after a good run: reconnect promptly
+      } catch (SettingsChanged e) {
+        log.info("[{}] Marathon's settings changed: following {}", name, client.baseUrl());
+        failures = 0;
+        continue; // at once, on the new settings (the finally block drops the old stream)
       } catch (RuntimeException | IOException e) {
         if (!running) {
           return;
@@ -186,7 +190,7 @@ public final class MarathonFollower implements AutoCloseable {
     InputStream events = client.events();
     stream = events;
     if (generation != followed) {
-      throw new IOException("Marathon's settings changed");
+      throw new SettingsChanged();
     }
     BlockingQueue<MarathonEvent> queue = new LinkedBlockingQueue<>();
     AtomicLong lastActivity = new AtomicLong(System.nanoTime());
@@ -225,7 +229,7 @@ public final class MarathonFollower implements AutoCloseable {
     while (running) {
       MarathonEvent first = poll(queue);
       if (generation != followed) {
-        throw new IOException("Marathon's settings changed");
+        throw new SettingsChanged();
       }
       if (first == END) {
         throw new IOException("event stream ended");
@@ -436,6 +440,13 @@ public final class MarathonFollower implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
+    }
+  }
+
+  /** Why a follow ended: Marathon's settings changed under it (not a failure). */
+  private static final class SettingsChanged extends IOException {
+    SettingsChanged() {
+      super("Marathon's settings changed", null);
     }
   }
 

@@ -107,7 +107,8 @@ public final class MesosClient {
               HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build(),
               BoundedBody.ofString());
     } catch (IOException e) {
-      throw new MarathonException("Mesos master at " + base + " unreachable: " + e.getMessage(), e);
+      throw new MarathonException(
+          "Mesos master at " + base + " unreachable: " + MarathonException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);
@@ -202,7 +203,7 @@ public final class MesosClient {
               if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 throw new MarathonException(
-                    "agent at " + url + " unreachable: " + cause.getMessage(), cause);
+                    "agent at " + url + " unreachable: " + MarathonException.reason(cause), cause);
               }
               return executors(url, response);
             });
