@@ -24,6 +24,7 @@ final class PolicyObjects {
   /** The order objects are written in, so that what an object refers to exists before it. */
   static final List<String> WRITE_ORDER =
       List.of(
+          "cloud",
           "ssl_key_and_certificate",
           "health_monitor",
           "network_security_policy",
