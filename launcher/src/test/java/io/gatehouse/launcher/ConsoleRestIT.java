@@ -79,18 +79,21 @@ class ConsoleRestIT {
     assertThat(tried.path("marathon").path("reached").asBoolean()).as(tried.toString()).isTrue();
     assertThat(tried.path("marathon").path("app_count").asInt()).isPositive();
     assertThat(tried.path("mesos").path("agent_count").asInt()).isEqualTo(2);
-    // the same settings as the cloud settings: followed at once, their credentials never answered
+    // the cloud settings, seeded from discovery-svc's startup configuration, given credentials:
+    // followed at once, the credentials never answered
+    ConsoleClient.Answer seeded = admin.get("/api/v1/policy/cloud/default");
+    assertThat(seeded.status()).as(String.valueOf(seeded.body())).isEqualTo(200);
+    assertThat(seeded.body().path("marathon_url").asText())
+        .isEqualTo(sync.path("marathons").get(0).path("url").asText());
     ConsoleClient.Answer cloud =
         admin.send(
-            "POST",
-            "/api/v1/policy/cloud",
-            json()
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
-                    "meta", json().put("name", "default"))
-                .put("marathon_url", sync.path("marathons").get(0).path("url").asText())
-                .put("mesos_url", sync.path("mesos").path("url").asText())
-                .put("marathon_credentials", "walkthrough:not-needed-here"));
-    assertThat(cloud.status()).as(String.valueOf(cloud.body())).isEqualTo(201);
+            "PUT",
+            "/api/v1/policy/cloud/default",
+            ((com.fasterxml.jackson.databind.node.ObjectNode) seeded.body())
+                .put("marathon_credentials", "walkthrough:not-needed-here"),
+            admin.csrf(),
+            seeded.header("ETag"));
+    assertThat(cloud.status()).as(String.valueOf(cloud.body())).isEqualTo(200);
     assertThat(cloud.body().path("credentials_set").asBoolean()).isTrue();
     assertThat(cloud.body().toString()).doesNotContain("not-needed-here");
     long revision = cloud.body().path("meta").path("revision").asLong();

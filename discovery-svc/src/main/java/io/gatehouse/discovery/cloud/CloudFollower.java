@@ -2,10 +2,12 @@ package io.gatehouse.discovery.cloud;
 
 import io.gatehouse.api.policy.v1.ChangeType;
 import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.CreateCloudRequest;
 import io.gatehouse.api.policy.v1.GetCloudCredentialsRequest;
 import io.gatehouse.api.policy.v1.GetCloudCredentialsResponse;
 import io.gatehouse.api.policy.v1.ObjectChange;
 import io.gatehouse.api.policy.v1.ObjectKind;
+import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.WatchRequest;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * instance and the Mesos master at what they say, with no restart: Marathon's client takes the new
  * URL and credentials and its follower syncs anew; until that sync succeeds the apps of the last
  * good one are kept (a wrong URL or credential shows in GetSyncStatus, as Marathon's last_error).
- * Without a Cloud, or when it is deleted, the startup configuration is used.
+ * When a process finds no Cloud at its start, it writes its startup configuration there (the seed);
+ * when the Cloud is deleted, the startup configuration is used until the next start seeds it again.
  */
 @io.micronaut.context.annotation.Context
 @Requires(property = "gatehouse.discovery.policy.target")
@@ -56,6 +59,7 @@ public final class CloudFollower implements AutoCloseable {
   private volatile Context.CancellableContext watch;
   private volatile long revision;
   private volatile String error;
+  private boolean seeded; // the follower's own thread
 
   public CloudFollower(
       Frameworks frameworks,
@@ -133,12 +137,47 @@ public final class CloudFollower implements AutoCloseable {
             }
             if (inSnapshot && response.getSnapshotComplete()) {
               inSnapshot = false;
-              if (!seen) {
-                useStartup(); // none now (it may have gone while the watch was down)
+              if (!seen && !seeded) {
+                seed(); // the watch brings it back as a change
+              } else if (!seen) {
+                useStartup(); // deleted (perhaps while the watch was down)
               }
+              seeded = true;
             }
           }
         });
+  }
+
+  /**
+   * Writes the startup configuration into policy-svc as the cloud settings, once, when this process
+   * finds none: from then on they are changed there. Another replica's seed is as good.
+   */
+  private void seed() {
+    if (marathon == null) {
+      return; // no default instance to describe
+    }
+    Cloud.Builder cloud =
+        Cloud.newBuilder()
+            .setMeta(ObjectMeta.newBuilder().setName(NAME))
+            .setMarathonUrl(startupMarathon.baseUrl().toString())
+            .setMesosUrl(startupMesos);
+    if (startupMarathon.basicCredentials() != null) {
+      cloud.setMarathonCredentials(startupMarathon.basicCredentials());
+    }
+    if (startupMarathon.dcosToken() != null) {
+      cloud.setMarathonToken(startupMarathon.dcosToken());
+    }
+    try {
+      PolicyServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createCloud(CreateCloudRequest.newBuilder().setCloud(cloud).build());
+      log.info("cloud settings seeded from the startup configuration");
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        error = "seeding the cloud settings: " + e.getStatus();
+        log.warn("{}; the startup configuration is used", error);
+      }
+    }
   }
 
   private void use(Cloud cloud, long at) {

@@ -9,8 +9,8 @@ import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusResponse;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
 import io.gatehouse.api.policy.v1.Cloud;
-import io.gatehouse.api.policy.v1.CreateCloudRequest;
 import io.gatehouse.api.policy.v1.DeleteCloudRequest;
+import io.gatehouse.api.policy.v1.GetCloudRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.UpdateCloudRequest;
@@ -41,10 +41,10 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The cloud settings changed at run time: discovery-svc starts on one Marathon (its startup
- * configuration); an operator points the Cloud at a second one that wants credentials, and
- * discovery-svc follows it without a restart, no app listed in both ever missing from its answers;
- * a wrong URL is reported while the last good sync keeps serving; deleting the Cloud goes back to
- * the startup configuration.
+ * configuration, which it writes into the Cloud it finds missing); an operator points the Cloud at
+ * a second one that wants credentials, and discovery-svc follows it without a restart, no app
+ * listed in both ever missing from its answers; a wrong URL is reported while the last good sync
+ * keeps serving; deleting the Cloud goes back to the startup configuration.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -108,16 +108,23 @@ class CloudSettingsIT implements TestPropertyProvider {
     guarded.post("/v2/apps", APP.formatted("/shared"));
     guarded.post("/v2/apps", APP.formatted("/second-only"));
     await().atMost(WAIT).until(() -> appIds().contains("/shared"));
-    assertThat(status().getCloudRevision()).isZero();
+
+    // no cloud settings at the first start: the startup configuration is written there
+    await().atMost(WAIT).until(() -> status().getCloudRevision() > 0);
+    Cloud seeded = policy().getCloud(GetCloudRequest.newBuilder().setName("default").build());
+    assertThat(seeded.getMarathonUrl()).isEqualTo(first.marathonUrl());
+    assertThat(seeded.getMesosUrl()).isEqualTo(first.mesosUrl());
+    assertThat(seeded.getCredentialsSet()).isFalse();
 
     // while discovery-svc moves to the second Marathon, /shared is in every answer
     AtomicBoolean lost = new AtomicBoolean();
     Cloud created =
         policy()
-            .createCloud(
-                CreateCloudRequest.newBuilder()
+            .updateCloud(
+                UpdateCloudRequest.newBuilder()
                     .setCloud(
                         cloud(second.marathonUrl(), second.mesosUrl())
+                            .setMeta(meta().setRevision(seeded.getMeta().getRevision()))
                             .setMarathonCredentials(CREDENTIALS))
                     .build());
     await()

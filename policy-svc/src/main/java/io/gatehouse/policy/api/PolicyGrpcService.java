@@ -346,7 +346,11 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void createCloud(CreateCloudRequest r, StreamObserver<Cloud> out) {
-    reply(out, () -> store.create(kinds.clouds(), r.getCloud(), role()));
+    // discovery-svc seeds the cloud settings from its startup configuration when there are none:
+    // created as an operator would, they are the operators' to change from then on (discovery-svc
+    // can neither change nor delete them)
+    Role role = role() == Role.DISCOVERY ? Role.OPERATOR : role();
+    reply(out, () -> store.create(kinds.clouds(), r.getCloud(), role));
   }
 
   @Override

@@ -130,17 +130,38 @@ class CloudIT extends RunningPolicyService {
             "cloud.marathon_token");
     assertThat(e.getMessage()).doesNotContain("a-very-secret-pass");
 
-    StatusRuntimeException byDiscovery =
+    // discovery-svc seeds the settings when there are none, as an operator would; it can then
+    // neither change them nor delete them
+    Cloud seeded =
+        clients
+            .as(PolicyClients.DISCOVERY)
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(cloud("http://marathon.example:8080"))
+                    .build());
+    assertThat(seeded.getMeta().getSource().getKind())
+        .isEqualTo(io.gatehouse.api.policy.v1.ObjectSource.Kind.KIND_API);
+    StatusRuntimeException changed =
         catchThrowableOfType(
             StatusRuntimeException.class,
             () ->
                 clients
                     .as(PolicyClients.DISCOVERY)
-                    .createCloud(
-                        CreateCloudRequest.newBuilder()
-                            .setCloud(cloud("http://marathon.example:8080"))
+                    .updateCloud(
+                        UpdateCloudRequest.newBuilder()
+                            .setCloud(
+                                cloud("http://elsewhere.example:8080")
+                                    .setMeta(meta().setRevision(seeded.getMeta().getRevision())))
                             .build()));
-    assertThat(code(byDiscovery)).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(code(changed)).isEqualTo(Status.Code.PERMISSION_DENIED);
+    StatusRuntimeException deleted =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.DISCOVERY)
+                    .deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build()));
+    assertThat(code(deleted)).isIn(Status.Code.PERMISSION_DENIED, Status.Code.FAILED_PRECONDITION);
   }
 
   private static Cloud.Builder cloud(String marathonUrl) {
