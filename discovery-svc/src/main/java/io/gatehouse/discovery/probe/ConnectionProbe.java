@@ -4,15 +4,14 @@ import io.gatehouse.api.discovery.v1.MarathonConnection;
 import io.gatehouse.api.discovery.v1.MesosConnection;
 import io.gatehouse.api.discovery.v1.TestConnectionRequest;
 import io.gatehouse.api.discovery.v1.TestConnectionResponse;
+import io.gatehouse.common.net.BaseUrls;
 import io.gatehouse.common.net.HostNames;
 import io.gatehouse.discovery.marathon.MarathonClient;
 import io.gatehouse.discovery.marathon.MarathonException;
 import io.gatehouse.discovery.mesos.MesosClient;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,8 +23,6 @@ import java.util.Map;
  */
 public final class ConnectionProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final int MAX_URL = 2048;
-  private static final int MAX_CREDENTIAL = 4096;
 
   /** What is wrong with the request, field by field; empty when it may be tried. */
   public static Map<String, String> problems(TestConnectionRequest request) {
@@ -36,11 +33,11 @@ public final class ConnectionProbe {
     urlProblem(request.getMarathonUrl()).ifPresent(p -> problems.put("marathon_url", p));
     urlProblem(request.getMesosUrl()).ifPresent(p -> problems.put("mesos_url", p));
     String credentials = request.getMarathonCredentials();
-    if (!credentials.isEmpty() && (credentials.indexOf(':') < 1 || !headerSafe(credentials))) {
+    if (!credentials.isEmpty() && !BaseUrls.basicCredentials(credentials)) {
       problems.put("marathon_credentials", "must be user:password, without line breaks");
     }
     String token = request.getMarathonToken();
-    if (!token.isEmpty() && (!headerSafe(token) || token.contains(" "))) {
+    if (!token.isEmpty() && !BaseUrls.token(token)) {
       problems.put("marathon_token", "must be one token, without spaces or line breaks");
     }
     if (!credentials.isEmpty() && !token.isEmpty()) {
@@ -100,36 +97,7 @@ public final class ConnectionProbe {
   }
 
   private static java.util.Optional<String> urlProblem(String url) {
-    if (url.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    if (url.length() > MAX_URL) {
-      return java.util.Optional.of("is longer than " + MAX_URL + " characters");
-    }
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        return java.util.Optional.of("must be an http or https URL");
-      }
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        return java.util.Optional.of("has no host");
-      }
-      if (uri.getRawUserInfo() != null) {
-        return java.util.Optional.of(
-            "must not carry credentials: give them in marathon_credentials");
-      }
-      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        return java.util.Optional.of("must be a base URL, without a query or fragment");
-      }
-      return java.util.Optional.empty();
-    } catch (URISyntaxException e) {
-      return java.util.Optional.of("is not a URL: " + printable(e.getReason()));
-    }
-  }
-
-  private static boolean headerSafe(String value) {
-    return value.length() <= MAX_CREDENTIAL && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    return url.isEmpty() ? java.util.Optional.empty() : BaseUrls.problem(url);
   }
 
   private static String blankToNull(String value) {

@@ -2,9 +2,7 @@ package io.gatehouse.policy.objects;
 
 import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.ObjectKind;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
+import io.gatehouse.common.net.BaseUrls;
 
 /**
  * The cloud settings: where Marathon and the Mesos master are, and Marathon's credentials. The
@@ -17,8 +15,6 @@ public final class CloudKind extends PolicyKind<Cloud> {
   /** The only name a cloud may have. */
   public static final String NAME = "default";
 
-  private static final int MAX_URL = 2048;
-  private static final int MAX_CREDENTIAL = 4096;
   private static final String BASIC = "basic:";
   private static final String TOKEN = "token:";
 
@@ -70,14 +66,14 @@ public final class CloudKind extends PolicyKind<Cloud> {
     String credentials = cloud.getMarathonCredentials();
     if (!credentials.isEmpty()) {
       v.require(
-          credentials.indexOf(':') > 0 && headerSafe(credentials),
+          BaseUrls.basicCredentials(credentials),
           "marathon_credentials",
           "must be user:password, without line breaks");
     }
     String token = cloud.getMarathonToken();
     if (!token.isEmpty()) {
       v.require(
-          headerSafe(token) && !token.contains(" "),
+          BaseUrls.token(token),
           "marathon_token",
           "must be one token, without spaces or line breaks");
     }
@@ -97,29 +93,6 @@ public final class CloudKind extends PolicyKind<Cloud> {
       v.add(field, "is required");
       return;
     }
-    if (url.length() > MAX_URL) {
-      v.add(field, "is longer than " + MAX_URL + " characters");
-      return;
-    }
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      v.require(scheme.equals("http") || scheme.equals("https"), field, "must be http or https");
-      v.require(uri.getHost() != null && !uri.getHost().isEmpty(), field, "has no host");
-      v.require(
-          uri.getRawUserInfo() == null,
-          field,
-          "must not carry credentials: give them in marathon_credentials");
-      v.require(
-          uri.getRawQuery() == null && uri.getRawFragment() == null,
-          field,
-          "must be a base URL, without a query or fragment");
-    } catch (URISyntaxException e) {
-      v.add(field, "is not a URL");
-    }
-  }
-
-  private static boolean headerSafe(String value) {
-    return value.length() <= MAX_CREDENTIAL && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    BaseUrls.problem(url).ifPresent(problem -> v.add(field, problem));
   }
 }
