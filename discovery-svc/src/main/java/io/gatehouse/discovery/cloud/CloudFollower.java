@@ -13,6 +13,7 @@ import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.common.grpc.BearerToken;
+import io.gatehouse.common.net.HostNames;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.discovery.internal.DiscoveryConfig;
 import io.gatehouse.discovery.internal.Frameworks;
@@ -95,12 +96,16 @@ public final class CloudFollower implements AutoCloseable {
       try {
         follow();
         failures = 0;
-      } catch (StatusRuntimeException e) {
+      } catch (RuntimeException e) {
         if (!running) {
           return;
         }
         failures++;
-        error = "following the cloud settings at policy-svc: " + e.getStatus();
+        error =
+            "following the cloud settings at policy-svc: "
+                + (e instanceof StatusRuntimeException failed
+                    ? failed.getStatus().toString()
+                    : HostNames.printable(String.valueOf(e.getMessage())));
         log.warn("{}; retrying", error);
       }
       pause(Duration.ofSeconds(Math.min(30, 1L << Math.min(failures, 5))));

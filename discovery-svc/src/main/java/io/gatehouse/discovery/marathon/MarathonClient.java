@@ -42,11 +42,9 @@ public final class MarathonClient {
 
   private volatile Endpoint endpoint;
   private final HttpClient http;
-  private volatile String base;
 
   public MarathonClient(Endpoint endpoint) {
     this.endpoint = endpoint;
-    this.base = endpoint.baseUrl().toString().replaceAll("/+$", "");
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -90,7 +88,7 @@ public final class MarathonClient {
   public Info info() {
     JsonNode info = getJson("/v2/info");
     if (!info.path("version").isTextual()) {
-      throw new MarathonException(200, "the answer of " + base + "/v2/info is not Marathon's");
+      throw new MarathonException(200, "the answer of " + baseUrl() + "/v2/info is not Marathon's");
     }
     return new Info(info.path("version").asText(), info.path("leader").asText(""));
   }
@@ -110,11 +108,12 @@ public final class MarathonClient {
    * text/event-stream}: Marathon's Jetty answers anything else with 405.
    */
   public InputStream events() {
+    Endpoint at = endpoint;
     HttpRequest request =
-        authorize(HttpRequest.newBuilder(URI.create(base + "/v2/events")))
+        authorize(HttpRequest.newBuilder(URI.create(base(at) + "/v2/events")), at)
             // bounds the wait for the response headers only; the body then streams for as long
             // as Marathon keeps it open
-            .timeout(endpoint.requestTimeout())
+            .timeout(at.requestTimeout())
             .header("Accept", "text/event-stream")
             .GET()
             .build();
@@ -129,7 +128,7 @@ public final class MarathonClient {
       return response.body();
     } catch (IOException e) {
       throw new MarathonException(
-          "event stream at " + base + " unreachable: " + MarathonException.reason(e), e);
+          "event stream at " + base(at) + " unreachable: " + MarathonException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);
@@ -142,27 +141,33 @@ public final class MarathonClient {
   }
 
   /** Talks to Marathon at {@code endpoint} from now on (calls under way finish where they are). */
-  public synchronized void retarget(Endpoint endpoint) {
-    this.base = endpoint.baseUrl().toString().replaceAll("/+$", "");
+  public void retarget(Endpoint endpoint) {
     this.endpoint = endpoint;
   }
 
   /** The base URL, for status reports. */
   public String baseUrl() {
-    return base;
+    return base(endpoint);
+  }
+
+  /** The base URL of {@code endpoint}, without a trailing slash. */
+  private static String base(Endpoint endpoint) {
+    return endpoint.baseUrl().toString().replaceAll("/+$", "");
   }
 
   private JsonNode getJson(String pathAndQuery) {
     return check(send(request(pathAndQuery).GET()));
   }
 
+  /** A request of the Marathon the client is set to now: its URL and its credentials. */
   private HttpRequest.Builder request(String pathAndQuery) {
-    return authorize(HttpRequest.newBuilder(URI.create(base + pathAndQuery)))
-        .timeout(endpoint.requestTimeout())
+    Endpoint at = endpoint;
+    return authorize(HttpRequest.newBuilder(URI.create(base(at) + pathAndQuery)), at)
+        .timeout(at.requestTimeout())
         .header("Accept", "application/json");
   }
 
-  private HttpRequest.Builder authorize(HttpRequest.Builder request) {
+  private static HttpRequest.Builder authorize(HttpRequest.Builder request, Endpoint endpoint) {
     if (endpoint.dcosToken() != null) {
       request.header("Authorization", "token=" + endpoint.dcosToken());
     } else if (endpoint.basicCredentials() != null) {
@@ -180,7 +185,7 @@ public final class MarathonClient {
       return http.send(request.build(), BoundedBody.ofString());
     } catch (IOException e) {
       throw new MarathonException(
-          "Marathon at " + base + " unreachable: " + MarathonException.reason(e), e);
+          "Marathon at " + baseUrl() + " unreachable: " + MarathonException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MarathonException("interrupted", e);
