@@ -28,10 +28,12 @@ final class AnalyticsController {
   private static final String QUERY = "gatehouse.analytics.v1.AnalyticsQuery/";
   private final RpcAnswers answers;
   private final ServiceCalls services;
+  private final ErrorEvents errors;
 
-  AnalyticsController(RpcAnswers answers, ServiceCalls services) {
+  AnalyticsController(RpcAnswers answers, ServiceCalls services, ErrorEvents errors) {
     this.answers = answers;
     this.services = services;
+    this.errors = errors;
   }
 
   @Get("/metrics")
@@ -68,7 +70,7 @@ final class AnalyticsController {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a FollowLogsRequest that does not parse as one", e);
     }
-    return ErrorEvents.endingWithError(
+    return errors.endingWithError(
         services.stream(AnalyticsQueryGrpc.getFollowLogsMethod(), follow)
             .map(logs -> Event.of(ProtoJson.print(logs)).name("logs")));
   }

@@ -31,9 +31,11 @@ import org.reactivestreams.Publisher;
 @Controller("/api/v1/policy/changes")
 final class PolicyChanges {
   private final ServiceCalls policy;
+  private final ErrorEvents errors;
 
-  PolicyChanges(ServiceCalls policy) {
+  PolicyChanges(ServiceCalls policy, ErrorEvents errors) {
     this.policy = policy;
+    this.errors = errors;
   }
 
   @Get
@@ -52,9 +54,9 @@ final class PolicyChanges {
       new ApiError.Violations().add("from_revision", "must be 0 or more").throwIfAny();
     }
     WatchRequest request = WatchRequest.newBuilder().setFromRevision(from).build();
-    return ErrorEvents.endingWithError(
+    return errors.endingWithError(
         policy.stream(PolicyServiceGrpc.getWatchMethod(), request)
-            .flatMapIterable(WatchResponse::getChangesList)
+            .flatMapIterable(WatchResponse::getChangesList, 1) // one response asked at a time
             .map(PolicyChanges::event));
   }
 
