@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "gatehouse.discovery.policy.target")
 public final class CloudFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudFollower.class);
-  private static final String NAME = "default";
+  static final String NAME = "default";
 
   private final Frameworks.Framework marathon;
   private final MesosPoller mesos;
@@ -83,6 +83,21 @@ public final class CloudFollower implements AutoCloseable {
   /** The revision of the cloud settings in use; 0 while the startup configuration is. */
   public long revision() {
     return revision;
+  }
+
+  /** The channel to policy-svc, with discovery-svc's token. */
+  Channel policy() {
+    return channel;
+  }
+
+  /** The default Marathon instance the settings point; null when none is configured. */
+  Frameworks.Framework marathon() {
+    return marathon;
+  }
+
+  /** The Mesos master's poller. */
+  MesosPoller mesos() {
+    return mesos;
   }
 
   /** Why the cloud settings cannot be followed or used now; null when they can. */

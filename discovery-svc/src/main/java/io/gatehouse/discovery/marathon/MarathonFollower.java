@@ -68,6 +68,7 @@ public final class MarathonFollower implements AutoCloseable {
   private final AtomicLong eventsReceived = new AtomicLong();
   private volatile boolean running = true;
   private volatile State state = State.CONNECTING;
+  private volatile long syncedGeneration = -1; // the settings generation of the last full sync
   private volatile Instant connectedSince;
   private volatile Instant lastFullSync;
   private volatile Duration lastFullSyncDuration;
@@ -144,6 +145,14 @@ public final class MarathonFollower implements AutoCloseable {
     return eventsReceived.get();
   }
 
+  /**
+   * Whether Marathon is followed, fully synced, with the client's settings as they are now (not as
+   * they were before the last {@link #reconnect}).
+   */
+  public boolean syncedOnCurrentSettings() {
+    return state == State.CONNECTED && syncedGeneration == generation;
+  }
+
   public String lastError() {
     return lastError;
   }
@@ -165,6 +174,7 @@ public final class MarathonFollower implements AutoCloseable {
       } catch (SettingsChanged e) {
         log.info("[{}] Marathon's settings changed: following {}", name, client.baseUrl());
         failures = 0;
+        lastError = null; // it was about the settings before
         continue; // at once, on the new settings (the finally block drops the old stream)
       } catch (RuntimeException | IOException e) {
         if (!running) {
@@ -223,6 +233,7 @@ public final class MarathonFollower implements AutoCloseable {
 
     fullSync();
     state = State.CONNECTED;
+    syncedGeneration = followed;
     connectedSince = clock.instant();
     lastError = null;
     log.info("[{}] following {} ({} apps)", name, client.baseUrl(), model.snapshot().apps().size());

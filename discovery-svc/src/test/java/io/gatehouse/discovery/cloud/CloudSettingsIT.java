@@ -9,6 +9,7 @@ import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusResponse;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
 import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.CloudStatus;
 import io.gatehouse.api.policy.v1.DeleteCloudRequest;
 import io.gatehouse.api.policy.v1.GetCloudRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.TestInstance;
  * The cloud settings changed at run time: discovery-svc starts on one Marathon (its startup
  * configuration, which it writes into the Cloud it finds missing); an operator points the Cloud at
  * a second one that wants credentials, and discovery-svc follows it without a restart, no app
- * listed in both ever missing from its answers; a wrong URL is reported while the last good sync
- * keeps serving; deleting the Cloud goes back to the startup configuration.
+ * listed in both ever missing from its answers; a wrong URL is reported (in the sync status and on
+ * the Cloud's status) while the last good sync keeps serving; deleting the Cloud goes back to the
+ * startup configuration.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -141,16 +143,23 @@ class CloudSettingsIT implements TestPropertyProvider {
     assertThat(moved.getMarathons(0).getUrl()).isEqualTo(second.marathonUrl());
     assertThat(moved.getMesos().getUrl()).isEqualTo(second.mesosUrl());
     assertThat(moved.getCloudError()).isEmpty();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cloudStatus().getState() == CloudStatus.State.STATE_SYNCED
+                    && cloudStatus().getAppliedRevision() == created.getMeta().getRevision());
 
     // a wrong URL: reported, and the apps of the last good sync are still served
     String nowhere = "http://127.0.0.1:" + ServiceJar.freePort();
-    policy()
-        .updateCloud(
-            UpdateCloudRequest.newBuilder()
-                .setCloud(
-                    cloud(nowhere, second.mesosUrl())
-                        .setMeta(meta().setRevision(created.getMeta().getRevision())))
-                .build());
+    Cloud wrong =
+        policy()
+            .updateCloud(
+                UpdateCloudRequest.newBuilder()
+                    .setCloud(
+                        cloud(nowhere, second.mesosUrl())
+                            .setMeta(meta().setRevision(created.getMeta().getRevision())))
+                    .build());
     await()
         .atMost(WAIT)
         .until(
@@ -158,6 +167,14 @@ class CloudSettingsIT implements TestPropertyProvider {
                 status().getMarathons(0).getUrl().equals(nowhere)
                     && status().getMarathons(0).getLastError().contains("unreachable"));
     assertThat(appIds()).contains("/shared", "/second-only");
+    // and on the object's status, for the revision that holds the wrong URL
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cloudStatus().getState() == CloudStatus.State.STATE_FAILING
+                    && cloudStatus().getAppliedRevision() == wrong.getMeta().getRevision());
+    assertThat(cloudStatus().getMessage()).startsWith("Marathon: ").contains("unreachable");
 
     // no Cloud: the startup configuration again
     policy().deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build());
@@ -172,6 +189,10 @@ class CloudSettingsIT implements TestPropertyProvider {
     return discovery().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
         .map(App::getId)
         .toList();
+  }
+
+  private CloudStatus cloudStatus() {
+    return policy().getCloud(GetCloudRequest.newBuilder().setName("default").build()).getStatus();
   }
 
   private GetSyncStatusResponse status() {

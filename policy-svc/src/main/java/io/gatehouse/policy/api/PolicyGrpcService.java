@@ -53,6 +53,7 @@ import io.gatehouse.api.policy.v1.ListVirtualServicesResponse;
 import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.Pool;
+import io.gatehouse.api.policy.v1.ReportCloudStatusRequest;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
 import io.gatehouse.api.policy.v1.SslKeyAndCertificate;
 import io.gatehouse.api.policy.v1.UpdateAutoscalePolicyRequest;
@@ -68,7 +69,9 @@ import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.policy.v1.WatchRequest;
 import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.policy.auth.Role;
+import io.gatehouse.policy.internal.PermissionDeniedException;
 import io.gatehouse.policy.objects.PolicyKinds;
+import io.gatehouse.policy.store.CloudStatuses;
 import io.gatehouse.policy.store.PolicyStore;
 import io.gatehouse.policy.store.PolicyStore.Page;
 import io.gatehouse.policy.watch.WatchService;
@@ -86,11 +89,14 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
   private final PolicyStore store;
   private final PolicyKinds kinds;
   private final WatchService watches;
+  private final CloudStatuses cloudStatuses;
 
-  PolicyGrpcService(PolicyStore store, PolicyKinds kinds, WatchService watches) {
+  PolicyGrpcService(
+      PolicyStore store, PolicyKinds kinds, WatchService watches, CloudStatuses cloudStatuses) {
     this.store = store;
     this.kinds = kinds;
     this.watches = watches;
+    this.cloudStatuses = cloudStatuses;
   }
 
   // Virtual services
@@ -142,7 +148,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void deleteVirtualService(DeleteVirtualServiceRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () -> store.delete(kinds.virtualServices(), r.getName(), r.getExpectedRevision(), role()));
   }
@@ -184,7 +190,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void deletePool(DeletePoolRequest r, StreamObserver<Empty> out) {
-    delete(out, () -> store.delete(kinds.pools(), r.getName(), r.getExpectedRevision(), role()));
+    empty(out, () -> store.delete(kinds.pools(), r.getName(), r.getExpectedRevision(), role()));
   }
 
   // Health monitors
@@ -229,7 +235,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void deleteHealthMonitor(DeleteHealthMonitorRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () -> store.delete(kinds.healthMonitors(), r.getName(), r.getExpectedRevision(), role()));
   }
@@ -284,7 +290,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
   @Override
   public void deleteNetworkSecurityPolicy(
       DeleteNetworkSecurityPolicyRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () ->
             store.delete(
@@ -337,7 +343,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
   @Override
   public void deleteSslKeyAndCertificate(
       DeleteSslKeyAndCertificateRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () -> store.delete(kinds.certificates(), r.getName(), r.getExpectedRevision(), role()));
   }
@@ -350,12 +356,12 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
     // created as an operator would, they are the operators' to change from then on (discovery-svc
     // can neither change nor delete them)
     Role role = role() == Role.DISCOVERY ? Role.OPERATOR : role();
-    reply(out, () -> store.create(kinds.clouds(), r.getCloud(), role));
+    reply(out, () -> cloudStatuses.withStatus(store.create(kinds.clouds(), r.getCloud(), role)));
   }
 
   @Override
   public void getCloud(GetCloudRequest r, StreamObserver<Cloud> out) {
-    reply(out, () -> store.get(kinds.clouds(), r.getName()));
+    reply(out, () -> cloudStatuses.withStatus(store.get(kinds.clouds(), r.getName())));
   }
 
   @Override
@@ -366,7 +372,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
         out,
         () ->
             ListCloudsResponse.newBuilder()
-                .addAllClouds(page.items())
+                .addAllClouds(cloudStatuses.withStatus(page.items()))
                 .setNextPageToken(page.nextPageToken())
                 .setRevision(page.revision())
                 .build());
@@ -377,13 +383,26 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
     reply(
         out,
         () ->
-            store.update(
-                kinds.clouds(), r.getCloud(), r.getUpdateMask(), r.getAllowMissing(), role()));
+            cloudStatuses.withStatus(
+                store.update(
+                    kinds.clouds(), r.getCloud(), r.getUpdateMask(), r.getAllowMissing(), role())));
   }
 
   @Override
   public void deleteCloud(DeleteCloudRequest r, StreamObserver<Empty> out) {
-    delete(out, () -> store.delete(kinds.clouds(), r.getName(), r.getExpectedRevision(), role()));
+    empty(out, () -> store.delete(kinds.clouds(), r.getName(), r.getExpectedRevision(), role()));
+  }
+
+  @Override
+  public void reportCloudStatus(ReportCloudStatusRequest r, StreamObserver<Empty> out) {
+    empty(
+        out,
+        () -> {
+          if (role() != Role.DISCOVERY) {
+            throw new PermissionDeniedException("only discovery-svc reports the cloud status");
+          }
+          cloudStatuses.report(r.getName(), r.getStatus());
+        });
   }
 
   // Autoscale policies
@@ -430,7 +449,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void deleteAutoscalePolicy(DeleteAutoscalePolicyRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () ->
             store.delete(kinds.autoscalePolicies(), r.getName(), r.getExpectedRevision(), role()));
@@ -483,7 +502,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
   @Override
   public void deleteServiceEngineGroup(
       DeleteServiceEngineGroupRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () ->
             store.delete(
@@ -532,7 +551,7 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
   @Override
   public void deleteHttpPolicySet(DeleteHttpPolicySetRequest r, StreamObserver<Empty> out) {
-    delete(
+    empty(
         out,
         () -> store.delete(kinds.httpPolicySets(), r.getName(), r.getExpectedRevision(), role()));
   }
@@ -553,7 +572,8 @@ final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
     out.onCompleted();
   }
 
-  private static void delete(StreamObserver<Empty> out, Runnable call) {
+  /** Runs {@code call} and answers Empty: deletes, and reports. */
+  private static void empty(StreamObserver<Empty> out, Runnable call) {
     call.run();
     out.onNext(Empty.getDefaultInstance());
     out.onCompleted();

@@ -24,7 +24,7 @@ public final class CloudKind extends PolicyKind<Cloud> {
 
   @Override
   public Cloud clearOutputOnly(Cloud cloud) {
-    return cloud.toBuilder().clearCredentialsSet().build();
+    return cloud.toBuilder().clearCredentialsSet().clearStatus().build();
   }
 
   @Override

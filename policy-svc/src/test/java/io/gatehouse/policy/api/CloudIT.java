@@ -7,12 +7,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.BadRequest;
 import io.gatehouse.api.policy.v1.Cloud;
+import io.gatehouse.api.policy.v1.CloudStatus;
 import io.gatehouse.api.policy.v1.CreateCloudRequest;
 import io.gatehouse.api.policy.v1.DeleteCloudRequest;
 import io.gatehouse.api.policy.v1.GetCloudCredentialsRequest;
 import io.gatehouse.api.policy.v1.GetCloudCredentialsResponse;
 import io.gatehouse.api.policy.v1.GetCloudRequest;
+import io.gatehouse.api.policy.v1.ListCloudsRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.ReportCloudStatusRequest;
 import io.gatehouse.api.policy.v1.UpdateCloudRequest;
 import io.gatehouse.policy.PolicyClients;
 import io.gatehouse.policy.RunningPolicyService;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The cloud settings: one object, "default", with Marathon's and the Mesos master's URLs and
  * Marathon's credentials; the credentials encrypted at rest, never returned, kept across an update
- * that does not give them, and handed to discovery-svc alone.
+ * that does not give them, and handed to discovery-svc alone; discovery-svc's report of how it
+ * fares with them shown beside them.
  */
 @MicronautTest
 class CloudIT extends RunningPolicyService {
@@ -162,6 +166,99 @@ class CloudIT extends RunningPolicyService {
                     .as(PolicyClients.DISCOVERY)
                     .deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build()));
     assertThat(code(deleted)).isIn(Status.Code.PERMISSION_DENIED, Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void discoveryReportsTheStatusBesideTheObjectWithoutMovingItsRevision() {
+    Cloud created =
+        clients
+            .operator()
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(cloud("http://marathon.example:8080"))
+                    .build());
+    assertThat(created.hasStatus()).isFalse();
+    long revision = created.getMeta().getRevision();
+    clients
+        .as(PolicyClients.DISCOVERY)
+        .reportCloudStatus(
+            report(
+                CloudStatus.newBuilder()
+                    .setState(CloudStatus.State.STATE_FAILING)
+                    .setMessage("Marathon at http://marathon.example:8080 is unreachable")
+                    .setAppliedRevision(revision)));
+    Cloud read =
+        clients.operator().getCloud(GetCloudRequest.newBuilder().setName("default").build());
+    assertThat(read.getMeta().getRevision()).isEqualTo(revision);
+    assertThat(read.getStatus().getState()).isEqualTo(CloudStatus.State.STATE_FAILING);
+    assertThat(read.getStatus().getMessage()).contains("unreachable");
+    assertThat(read.getStatus().getAppliedRevision()).isEqualTo(revision);
+    assertThat(read.getStatus().getReportTime().getSeconds()).isPositive();
+    assertThat(
+            clients
+                .operator()
+                .listClouds(ListCloudsRequest.getDefaultInstance())
+                .getClouds(0)
+                .getStatus()
+                .getState())
+        .isEqualTo(CloudStatus.State.STATE_FAILING);
+
+    // a status given with an update is output only: the reported one stays
+    Cloud updated =
+        clients
+            .operator()
+            .updateCloud(
+                UpdateCloudRequest.newBuilder()
+                    .setCloud(
+                        cloud("http://marathon.example:8081")
+                            .setMeta(meta().setRevision(revision))
+                            .setStatus(
+                                CloudStatus.newBuilder().setState(CloudStatus.State.STATE_SYNCED)))
+                    .build());
+    assertThat(updated.getStatus().getState()).isEqualTo(CloudStatus.State.STATE_FAILING);
+
+    // only discovery-svc reports; a bad report names its field; no cloud, no status
+    StatusRuntimeException denied =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .operator()
+                    .reportCloudStatus(
+                        report(CloudStatus.newBuilder().setState(CloudStatus.State.STATE_SYNCED))));
+    assertThat(code(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
+    StatusRuntimeException bad =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.DISCOVERY)
+                    .reportCloudStatus(
+                        report(CloudStatus.newBuilder().setMessage("x".repeat(1025)))));
+    assertThat(code(bad)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(bad.getMessage()).contains("status.state", "status.message");
+    clients.operator().deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build());
+    StatusRuntimeException gone =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .as(PolicyClients.DISCOVERY)
+                    .reportCloudStatus(
+                        report(CloudStatus.newBuilder().setState(CloudStatus.State.STATE_SYNCED))));
+    assertThat(code(gone)).isEqualTo(Status.Code.NOT_FOUND);
+    Cloud again =
+        clients
+            .operator()
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(cloud("http://marathon.example:8080"))
+                    .build());
+    assertThat(again.hasStatus()).as("a deleted cloud's status goes with it").isFalse();
+  }
+
+  private static ReportCloudStatusRequest report(CloudStatus.Builder status) {
+    return ReportCloudStatusRequest.newBuilder().setName("default").setStatus(status).build();
   }
 
   private static Cloud.Builder cloud(String marathonUrl) {
