@@ -83,7 +83,7 @@ class ConsoleRestIT {
     // followed at once, the credentials never answered
     ConsoleClient.Answer seeded = admin.get("/api/v1/policy/cloud/default");
     assertThat(seeded.status()).as(String.valueOf(seeded.body())).isEqualTo(200);
-    assertThat(seeded.body().path("marathon_url").asText())
+    assertThat(seeded.body().path("marathon_urls").get(0).asText())
         .isEqualTo(sync.path("marathons").get(0).path("url").asText());
     ConsoleClient.Answer cloud =
         admin.send(
@@ -108,6 +108,15 @@ class ConsoleRestIT {
                       .path("event_stream_state")
                       .asText()
                       .equals("EVENT_STREAM_STATE_CONNECTED");
+            });
+    // and the Cloud's own status says so, for that revision
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode status = ok(admin.get("/api/v1/policy/cloud/default")).path("status");
+              return status.path("state").asText().equals("STATE_SYNCED")
+                  && status.path("applied_revision").asLong() == revision;
             });
     assertThat(ok(admin.get("/api/v1/apps")).path("apps").findValuesAsText("id"))
         .contains("/webappew1");

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A standby Marathon master beside the simulator's leader: like Marathon 1.7+, it answers {@code
@@ -22,6 +23,7 @@ public final class StandbyMarathon implements AutoCloseable {
 
   private final HttpServer server;
   private final String leaderUrl;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpClient client =
       HttpClient.newBuilder()
           .followRedirects(HttpClient.Redirect.NEVER)
@@ -86,8 +88,11 @@ public final class StandbyMarathon implements AutoCloseable {
     }
   }
 
+  /** Stops the standby; once, however often called. */
   @Override
   public void close() {
-    server.close();
+    if (closed.compareAndSet(false, true)) {
+      server.close();
+    }
   }
 }

@@ -179,7 +179,7 @@ public final class CloudFollower implements AutoCloseable {
     Cloud.Builder cloud =
         Cloud.newBuilder()
             .setMeta(ObjectMeta.newBuilder().setName(NAME))
-            .setMarathonUrl(startupMarathon.baseUrl().toString())
+            .addAllMarathonUrls(startupMarathon.baseUrls().stream().map(URI::toString).toList())
             .setMesosUrl(startupMesos);
     if (startupMarathon.basicCredentials() != null) {
       cloud.setMarathonCredentials(startupMarathon.basicCredentials());
@@ -208,7 +208,7 @@ public final class CloudFollower implements AutoCloseable {
     GetCloudCredentialsResponse credentials = credentials(cloud);
     MarathonClient.Endpoint endpoint =
         new MarathonClient.Endpoint(
-            URI.create(cloud.getMarathonUrl()),
+            cloud.getMarathonUrlsList().stream().map(URI::create).toList(),
             blankToNull(credentials.getMarathonCredentials()),
             blankToNull(credentials.getMarathonToken()),
             requestTimeout);
@@ -218,7 +218,7 @@ public final class CloudFollower implements AutoCloseable {
     log.info(
         "cloud settings at revision {}: Marathon {}, Mesos master {}",
         at,
-        cloud.getMarathonUrl(),
+        String.join(", ", cloud.getMarathonUrlsList()),
         cloud.getMesosUrl());
   }
 

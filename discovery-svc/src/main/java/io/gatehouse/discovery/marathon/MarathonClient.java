@@ -16,21 +16,35 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Marathon's REST API, as discovery-svc uses it. Authenticates with HTTP Basic ({@code
  * --http_credentials}) or a DC/OS token ({@code Authorization: token=...}); the base URL may carry
  * a prefix such as {@code /service/marathon}. Redirects are followed, since a standby Marathon
- * answers the event stream with a 302 to the leader.
+ * answers the event stream with a 302 to the leader. With the base URLs of several Marathon
+ * masters, a call goes to the one that answered last and, when it is unreachable, to the next.
  */
 public final class MarathonClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String APPS_EMBED =
       "/v2/apps?embed=apps.tasks&embed=apps.deployments&embed=apps.counts";
 
-  /** Where Marathon is and how to authenticate. */
+  /** Where Marathon is (one base URL, or one per master) and how to authenticate. */
   public record Endpoint(
-      URI baseUrl, String basicCredentials, String dcosToken, Duration requestTimeout) {
+      List<URI> baseUrls, String basicCredentials, String dcosToken, Duration requestTimeout) {
+    public Endpoint {
+      baseUrls = List.copyOf(baseUrls);
+      if (baseUrls.isEmpty()) {
+        throw new IllegalArgumentException("Marathon needs a base URL");
+      }
+    }
+
+    /** One Marathon base URL. */
+    public Endpoint(URI baseUrl, String basicCredentials, String dcosToken, Duration timeout) {
+      this(List.of(baseUrl), basicCredentials, dcosToken, timeout);
+    }
+
     /** A base URL without credentials, with a 10 s request timeout. */
     public static Endpoint of(String baseUrl) {
       return new Endpoint(URI.create(baseUrl), null, null, Duration.ofSeconds(10));
@@ -41,6 +55,7 @@ public final class MarathonClient {
   public record Change(String deploymentId, String version) {}
 
   private volatile Endpoint endpoint;
+  private volatile int current; // the base URL of endpoint that answered last
   private final HttpClient http;
 
   public MarathonClient(Endpoint endpoint) {
@@ -62,7 +77,8 @@ public final class MarathonClient {
 
   /** One app with its tasks; empty when Marathon says it does not exist. */
   public Optional<MarathonApp> app(String appId) {
-    HttpResponse<String> response = send(request(path(appId) + "?embed=app.tasks").GET());
+    HttpResponse<String> response =
+        send(path(appId) + "?embed=app.tasks", HttpRequest.Builder::GET);
     if (response.statusCode() == 404) {
       return Optional.empty();
     }
@@ -74,9 +90,11 @@ public final class MarathonClient {
     String body = "{\"instances\":" + instances + "}";
     HttpResponse<String> response =
         send(
-            request(path(appId))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+            path(appId),
+            request ->
+                request
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)));
     JsonNode json = check(response);
     return new Change(json.path("deploymentId").asText(), json.path("version").asText());
   }
@@ -109,29 +127,43 @@ public final class MarathonClient {
    */
   public InputStream events() {
     Endpoint at = endpoint;
-    HttpRequest request =
-        authorize(HttpRequest.newBuilder(URI.create(base(at) + "/v2/events")), at)
-            // bounds the wait for the response headers only; the body then streams for as long
-            // as Marathon keeps it open
-            .timeout(at.requestTimeout())
-            .header("Accept", "text/event-stream")
-            .GET()
-            .build();
-    try {
-      HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    IOException failure = null;
+    for (int i : order(at)) {
+      HttpRequest request =
+          authorize(HttpRequest.newBuilder(URI.create(base(at, i) + "/v2/events")), at)
+              // bounds the wait for the response headers only; the body then streams for as long
+              // as Marathon keeps it open
+              .timeout(at.requestTimeout())
+              .header("Accept", "text/event-stream")
+              .GET()
+              .build();
+      HttpResponse<InputStream> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        failure = e;
+        continue; // the next master
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MarathonException("interrupted", e);
+      }
+      answered(at, i);
       if (response.statusCode() != 200) {
-        String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-        response.body().close();
+        String text = readQuietly(response.body());
         throw error(response.statusCode(), text);
       }
       return response.body();
+    }
+    throw new MarathonException(
+        "event stream at " + bases(at) + " unreachable: " + MarathonException.reason(failure),
+        failure);
+  }
+
+  private static String readQuietly(InputStream body) {
+    try (body) {
+      return new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new MarathonException(
-          "event stream at " + base(at) + " unreachable: " + MarathonException.reason(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MarathonException("interrupted", e);
+      return "";
     }
   }
 
@@ -142,29 +174,50 @@ public final class MarathonClient {
 
   /** Talks to Marathon at {@code endpoint} from now on (calls under way finish where they are). */
   public void retarget(Endpoint endpoint) {
+    this.current = 0;
     this.endpoint = endpoint;
   }
 
-  /** The base URL, for status reports. */
+  /** The base URL calls go to first (the one that answered last), for status reports. */
   public String baseUrl() {
-    return base(endpoint);
+    Endpoint at = endpoint;
+    return base(at, order(at)[0]);
   }
 
-  /** The base URL of {@code endpoint}, without a trailing slash. */
-  private static String base(Endpoint endpoint) {
-    return endpoint.baseUrl().toString().replaceAll("/+$", "");
+  /** The indexes of {@code at}'s base URLs in the order to try them: the last to answer first. */
+  private int[] order(Endpoint at) {
+    int n = at.baseUrls().size();
+    int first = Math.floorMod(current, n);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (first + i) % n;
+    }
+    return order;
+  }
+
+  /** Base URL {@code i} of {@code at} answered: calls go there first from now on. */
+  private void answered(Endpoint at, int i) {
+    if (endpoint == at) {
+      current = i;
+    }
+  }
+
+  /** Base URL {@code i} of {@code endpoint}, without a trailing slash. */
+  private static String base(Endpoint endpoint, int i) {
+    return endpoint.baseUrls().get(i).toString().replaceAll("/+$", "");
+  }
+
+  /** Every base URL of {@code endpoint}, for an error. */
+  private static String bases(Endpoint endpoint) {
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < endpoint.baseUrls().size(); i++) {
+      all.add(base(endpoint, i));
+    }
+    return String.join(", ", all);
   }
 
   private JsonNode getJson(String pathAndQuery) {
-    return check(send(request(pathAndQuery).GET()));
-  }
-
-  /** A request of the Marathon the client is set to now: its URL and its credentials. */
-  private HttpRequest.Builder request(String pathAndQuery) {
-    Endpoint at = endpoint;
-    return authorize(HttpRequest.newBuilder(URI.create(base(at) + pathAndQuery)), at)
-        .timeout(at.requestTimeout())
-        .header("Accept", "application/json");
+    return check(send(pathAndQuery, HttpRequest.Builder::GET));
   }
 
   private static HttpRequest.Builder authorize(HttpRequest.Builder request, Endpoint endpoint) {
@@ -180,16 +233,34 @@ public final class MarathonClient {
     return request;
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(request.build(), BoundedBody.ofString());
-    } catch (IOException e) {
-      throw new MarathonException(
-          "Marathon at " + baseUrl() + " unreachable: " + MarathonException.reason(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MarathonException("interrupted", e);
+  /**
+   * Sends a request for {@code pathAndQuery} ({@code method} sets its method and body) to the
+   * Marathon the client is set to now, with its credentials: to the master that answered last, and
+   * to the next while one is unreachable.
+   */
+  private HttpResponse<String> send(
+      String pathAndQuery, UnaryOperator<HttpRequest.Builder> method) {
+    Endpoint at = endpoint;
+    IOException failure = null;
+    for (int i : order(at)) {
+      HttpRequest.Builder request =
+          authorize(HttpRequest.newBuilder(URI.create(base(at, i) + pathAndQuery)), at)
+              .timeout(at.requestTimeout())
+              .header("Accept", "application/json");
+      try {
+        HttpResponse<String> response =
+            http.send(method.apply(request).build(), BoundedBody.ofString());
+        answered(at, i);
+        return response;
+      } catch (IOException e) {
+        failure = e; // the next master
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MarathonException("interrupted", e);
+      }
     }
+    throw new MarathonException(
+        "Marathon at " + bases(at) + " unreachable: " + MarathonException.reason(failure), failure);
   }
 
   private JsonNode check(HttpResponse<String> response) {

@@ -114,18 +114,21 @@ class CloudSettingsIT implements TestPropertyProvider {
     // no cloud settings at the first start: the startup configuration is written there
     await().atMost(WAIT).until(() -> status().getCloudRevision() > 0);
     Cloud seeded = policy().getCloud(GetCloudRequest.newBuilder().setName("default").build());
-    assertThat(seeded.getMarathonUrl()).isEqualTo(first.marathonUrl());
+    assertThat(seeded.getMarathonUrlsList()).containsExactly(first.marathonUrl());
     assertThat(seeded.getMesosUrl()).isEqualTo(first.mesosUrl());
     assertThat(seeded.getCredentialsSet()).isFalse();
 
-    // while discovery-svc moves to the second Marathon, /shared is in every answer
+    // while discovery-svc moves to the second Marathon (the first of its two masters down), /shared
+    // is in every answer
+    String deadMaster = "http://127.0.0.1:" + ServiceJar.freePort();
     AtomicBoolean lost = new AtomicBoolean();
     Cloud created =
         policy()
             .updateCloud(
                 UpdateCloudRequest.newBuilder()
                     .setCloud(
-                        cloud(second.marathonUrl(), second.mesosUrl())
+                        cloud(deadMaster, second.mesosUrl())
+                            .addMarathonUrls(second.marathonUrl())
                             .setMeta(meta().setRevision(seeded.getMeta().getRevision()))
                             .setMarathonCredentials(CREDENTIALS))
                     .build());
@@ -208,7 +211,7 @@ class CloudSettingsIT implements TestPropertyProvider {
   }
 
   private static Cloud.Builder cloud(String marathonUrl, String mesosUrl) {
-    return Cloud.newBuilder().setMeta(meta()).setMarathonUrl(marathonUrl).setMesosUrl(mesosUrl);
+    return Cloud.newBuilder().setMeta(meta()).addMarathonUrls(marathonUrl).setMesosUrl(mesosUrl);
   }
 
   private static ObjectMeta.Builder meta() {

@@ -87,6 +87,44 @@ class MarathonFollowerIT {
   }
 
   @Test
+  void withSeveralMastersCallsGoToOneThatAnswersAndMoveOnWhenItGoes() throws Exception {
+    String dead = "http://127.0.0.1:" + freePort();
+    StandbyMarathon standby = sim.startStandby();
+    MarathonClient client =
+        new MarathonClient(
+            new MarathonClient.Endpoint(
+                List.of(URI.create(dead), URI.create(standby.url()), URI.create(sim.marathonUrl())),
+                null,
+                null,
+                Duration.ofSeconds(5)));
+    AppModel throughMasters = new AppModel(1000);
+    try (MarathonFollower other =
+        new MarathonFollower("", client, throughMasters, FAST, Clock.systemUTC()).start()) {
+      await().atMost(WAIT).until(() -> other.state() == MarathonFollower.State.CONNECTED);
+      assertThat(client.baseUrl()).isEqualTo(standby.url().replaceAll("/+$", ""));
+
+      standby.close();
+      sim().post("/v2/apps", APP.formatted("/after/standby", 1));
+      assertThat(client.app("/after/standby")).isPresent(); // from the next master
+      assertThat(client.baseUrl()).isEqualTo(sim.marathonUrl().replaceAll("/+$", ""));
+      await().atMost(WAIT).until(() -> throughMasters.app("/after/standby") != null);
+    } finally {
+      standby.close();
+    }
+
+    // when none answers, the error names them all
+    MarathonClient nowhere =
+        new MarathonClient(
+            new MarathonClient.Endpoint(
+                List.of(URI.create(dead), URI.create("http://127.0.0.1:" + freePort())),
+                null,
+                null,
+                Duration.ofSeconds(5)));
+    MarathonException e = catchThrowableOfType(MarathonException.class, nowhere::apps);
+    assertThat(e.getMessage()).contains(dead, "unreachable");
+  }
+
+  @Test
   void aSilentStreamIsReplacedAndWhatItMissedIsResynced() throws Exception {
     AppModel stalledModel = new AppModel(1000);
     MarathonFollower.Settings quickStall =

@@ -3,18 +3,21 @@ package io.gatehouse.policy.objects;
 import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.common.net.BaseUrls;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * The cloud settings: where Marathon and the Mesos master are, and Marathon's credentials. The
- * credentials (HTTP Basic "user:password" or a DC/OS token) are the kind's secret: taken from the
- * input, stored encrypted as {@code basic:<credentials>} or {@code token:<token>}, never stored in
- * clear nor returned. Only one cloud is taken, named "default": the Marathon instance discovery-svc
- * calls default.
+ * The cloud settings: where Marathon (one URL, or one per master) and the Mesos master are, and
+ * Marathon's credentials. The credentials (HTTP Basic "user:password" or a DC/OS token) are the
+ * kind's secret: taken from the input, stored encrypted as {@code basic:<credentials>} or {@code
+ * token:<token>}, never stored in clear nor returned. Only one cloud is taken, named "default": the
+ * Marathon instance discovery-svc calls default.
  */
 public final class CloudKind extends PolicyKind<Cloud> {
   /** The only name a cloud may have. */
   public static final String NAME = "default";
 
+  private static final int MAX_MARATHON_URLS = 5;
   private static final String BASIC = "basic:";
   private static final String TOKEN = "token:";
 
@@ -61,7 +64,7 @@ public final class CloudKind extends PolicyKind<Cloud> {
         cloud.getMeta().getName().equals(NAME),
         "meta.name",
         "must be \"default\": discovery-svc follows the default Marathon instance from it");
-    url(cloud.getMarathonUrl(), "marathon_url", v);
+    marathonUrls(cloud, v);
     url(cloud.getMesosUrl(), "mesos_url", v);
     String credentials = cloud.getMarathonCredentials();
     if (!credentials.isEmpty()) {
@@ -86,6 +89,22 @@ public final class CloudKind extends PolicyKind<Cloud> {
   @Override
   public Cloud complete(Cloud cloud, String secret, Violations v) {
     return cloud.toBuilder().setCredentialsSet(!secret.isEmpty()).build();
+  }
+
+  private static void marathonUrls(Cloud cloud, Violations v) {
+    int count = cloud.getMarathonUrlsCount();
+    if (count == 0) {
+      v.add("marathon_urls", "is required: Marathon's base URL, or one per master");
+      return;
+    }
+    v.require(count <= MAX_MARATHON_URLS, "marathon_urls", "must be at most 5 URLs");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < Math.min(count, MAX_MARATHON_URLS); i++) {
+      String url = cloud.getMarathonUrls(i);
+      String field = "marathon_urls[" + i + "]";
+      url(url, field, v);
+      v.require(seen.add(url.replaceAll("/+$", "")), field, "repeats an earlier URL");
+    }
   }
 
   private static void url(String url, String field, Violations v) {

@@ -116,7 +116,7 @@ class CloudIT extends RunningPolicyService {
                             .setCloud(
                                 Cloud.newBuilder()
                                     .setMeta(ObjectMeta.newBuilder().setName("other"))
-                                    .setMarathonUrl("file:///etc/passwd")
+                                    .addMarathonUrls("file:///etc/passwd")
                                     .setMesosUrl("http://user:pw@master:5050")
                                     .setMarathonCredentials("no-colon-a-very-secret-pass")
                                     .setMarathonToken("a\r\ninjected"))
@@ -128,11 +128,40 @@ class CloudIT extends RunningPolicyService {
                 .toList())
         .contains(
             "cloud.meta.name",
-            "cloud.marathon_url",
+            "cloud.marathon_urls[0]",
             "cloud.mesos_url",
             "cloud.marathon_credentials",
             "cloud.marathon_token");
     assertThat(e.getMessage()).doesNotContain("a-very-secret-pass");
+
+    // several masters: at most five, none twice
+    StatusRuntimeException masters =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                clients
+                    .operator()
+                    .createCloud(
+                        CreateCloudRequest.newBuilder()
+                            .setCloud(
+                                cloud("http://m1.example:8080")
+                                    .addMarathonUrls("http://m1.example:8080/")
+                                    .addAllMarathonUrls(
+                                        List.of(
+                                            "http://m2.example:8080",
+                                            "http://m3.example:8080",
+                                            "http://m4.example:8080",
+                                            "http://m5.example:8080")))
+                            .build()));
+    assertThat(
+            details(masters)
+                .getDetails(0)
+                .unpack(BadRequest.class)
+                .getFieldViolationsList()
+                .stream()
+                .map(BadRequest.FieldViolation::getField)
+                .toList())
+        .containsExactlyInAnyOrder("cloud.marathon_urls", "cloud.marathon_urls[1]");
 
     // discovery-svc seeds the settings when there are none, as an operator would; it can then
     // neither change them nor delete them
@@ -264,7 +293,7 @@ class CloudIT extends RunningPolicyService {
   private static Cloud.Builder cloud(String marathonUrl) {
     return Cloud.newBuilder()
         .setMeta(meta())
-        .setMarathonUrl(marathonUrl)
+        .addMarathonUrls(marathonUrl)
         .setMesosUrl("http://master.example:5050");
   }
 
