@@ -18,6 +18,8 @@ import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.discovery.internal.DiscoveryConfig;
 import io.gatehouse.discovery.internal.Frameworks;
 import io.gatehouse.discovery.internal.PolicyConfig;
+import io.gatehouse.discovery.internal.PolicyWriters;
+import io.gatehouse.discovery.labels.ProxySettings;
 import io.gatehouse.discovery.marathon.MarathonClient;
 import io.gatehouse.discovery.mesos.MesosPoller;
 import io.grpc.Channel;
@@ -30,6 +32,7 @@ import jakarta.annotation.PreDestroy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * instance and the Mesos master at what they say, with no restart: Marathon's client takes the new
  * URL and credentials and its follower syncs anew; until that sync succeeds the apps of the last
  * good one are kept (a wrong URL or credential shows in GetSyncStatus, as Marathon's last_error).
- * When a process finds no Cloud at its start, it writes its startup configuration there (the seed);
- * when the Cloud is deleted, the startup configuration is used until the next start seeds it again.
+ * The service ports the Cloud names for the default instance are proxied from then on, every app
+ * translated again. When a process finds no Cloud at its start, it writes its startup configuration
+ * there (the seed); when the Cloud is deleted, the startup configuration is used until the next
+ * start seeds it again.
  */
 @io.micronaut.context.annotation.Context
 @Requires(property = "gatehouse.discovery.policy.target")
@@ -48,8 +53,12 @@ public final class CloudFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudFollower.class);
   static final String NAME = "default";
 
+  private final Frameworks frameworks;
   private final Frameworks.Framework marathon;
   private final MesosPoller mesos;
+  private final Optional<PolicyWriters> writers;
+  private final int startupPortMin;
+  private final int startupPortMax;
   private final MarathonClient.Endpoint startupMarathon;
   private final String startupMesos;
   private final Duration requestTimeout;
@@ -65,11 +74,17 @@ public final class CloudFollower implements AutoCloseable {
   public CloudFollower(
       Frameworks frameworks,
       MesosPoller mesos,
+      Optional<PolicyWriters> writers,
       PolicyConfig config,
       DiscoveryConfig discovery,
       GrpcTls tls) {
+    this.frameworks = frameworks;
     this.marathon = frameworks.get(Frameworks.DEFAULT);
     this.mesos = mesos;
+    this.writers = writers;
+    ProxySettings startupProxy = marathon == null ? null : marathon.translator().settings();
+    this.startupPortMin = startupProxy == null ? 0 : startupProxy.servicePortMin();
+    this.startupPortMax = startupProxy == null ? 0 : startupProxy.servicePortMax();
     this.startupMarathon = marathon == null ? null : marathon.client().endpoint();
     this.startupMesos = mesos.client().baseUrl();
     this.requestTimeout = discovery.requestTimeout();
@@ -214,7 +229,10 @@ public final class CloudFollower implements AutoCloseable {
             requestTimeout);
     point(endpoint, cloud.getMesosUrl());
     revision = at;
-    error = null;
+    error =
+        cloud.getServicePortMin() == 0 && cloud.getServicePortMax() == 0
+            ? proxy(startupPortMin, startupPortMax)
+            : proxy(cloud.getServicePortMin(), cloud.getServicePortMax());
     log.info(
         "cloud settings at revision {}: Marathon {}, Mesos master {}",
         at,
@@ -228,6 +246,7 @@ public final class CloudFollower implements AutoCloseable {
     }
     if (marathon != null) {
       point(startupMarathon, startupMesos);
+      proxy(startupPortMin, startupPortMax);
     }
     revision = 0;
     error = null;
@@ -240,6 +259,39 @@ public final class CloudFollower implements AutoCloseable {
       marathon.follower().reconnect();
     }
     mesos.client().retarget(mesosUrl);
+  }
+
+  /**
+   * Proxies the default instance's service ports {@code min}-{@code max} from now on, and has every
+   * app translated again; the reason when they overlap another instance's (then nothing changes).
+   */
+  private String proxy(int min, int max) {
+    ProxySettings now = marathon.translator().settings();
+    if (now.servicePortMin() == min && now.servicePortMax() == max) {
+      return null;
+    }
+    Optional<String> other = frameworks.overlapping(marathon.name(), min, max);
+    if (other.isPresent()) {
+      String why =
+          "the service ports "
+              + min
+              + "-"
+              + max
+              + " overlap those of Marathon instance \""
+              + other.get()
+              + "\": "
+              + now.servicePortMin()
+              + "-"
+              + now.servicePortMax()
+              + " are kept";
+      log.warn("cloud settings: {}", why);
+      return why;
+    }
+    marathon.translator().useServicePorts(min, max);
+    writers.ifPresent(w -> w.retranslate(marathon.name()));
+    log.info(
+        "service ports {}-{} are proxied east-west for the default Marathon instance", min, max);
+    return null;
   }
 
   /** The cloud's credentials; none when it has none stored. */

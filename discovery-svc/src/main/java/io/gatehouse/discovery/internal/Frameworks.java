@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -68,6 +69,23 @@ public final class Frameworks {
               model,
               new ProxyTranslator(settings.get(marathon.name()))));
     }
+  }
+
+  /**
+   * The Marathon instance other than {@code name} whose proxied service ports overlap {@code
+   * min}-{@code max} now, if any: two instances' apps on one service port would fight over every
+   * engine's listener.
+   */
+  public Optional<String> overlapping(String name, int min, int max) {
+    for (Framework framework : byName.values()) {
+      ProxySettings taken = framework.translator().settings();
+      if (!framework.name().equals(name)
+          && min <= taken.servicePortMax()
+          && taken.servicePortMin() <= max) {
+        return Optional.of(framework.name());
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -70,6 +70,14 @@ public final class PolicyWriters {
     return !byFramework.isEmpty();
   }
 
+  /** Translates and writes every app of {@code framework} again, when this replica writes. */
+  public void retranslate(String framework) {
+    PolicyWriter writer = byFramework.get(framework);
+    if (writer != null) {
+      writer.retranslate();
+    }
+  }
+
   /** What policy-svc refused for an app. */
   public List<LabelError> rejected(String framework, String appId) {
     PolicyWriter writer = byFramework.get(framework);

@@ -32,6 +32,11 @@ public record ProxySettings(
     this(httpContainerPorts, servicePortMin, servicePortMax, LabelReferences.none());
   }
 
+  /** These settings with the service ports {@code min}-{@code max} proxied east-west. */
+  public ProxySettings withServicePorts(int min, int max) {
+    return new ProxySettings(httpContainerPorts, min, max, references, marathonLb);
+  }
+
   /** HTTP on container ports 80 and 8080; service ports 1-65535. */
   public static ProxySettings defaults() {
     return new ProxySettings(Set.of(80, 8080), 1, 65535);

@@ -57,10 +57,22 @@ public final class ProxyTranslator {
     }
   }
 
-  private final ProxySettings settings;
+  // a translation under way when the service ports change may see the old ones: every app is
+  // translated again after a change (PolicyWriter.retranslate)
+  private volatile ProxySettings settings;
 
   public ProxyTranslator(ProxySettings settings) {
     this.settings = settings;
+  }
+
+  /** The settings apps are translated with now. */
+  public ProxySettings settings() {
+    return settings;
+  }
+
+  /** Proxies the service ports {@code min}-{@code max} east-west from now on. */
+  public void useServicePorts(int min, int max) {
+    settings = settings.withServicePorts(min, max);
   }
 
   /**

@@ -85,6 +85,17 @@ public final class PolicyWriter implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Translates and writes every app again, as when the history no longer reaches back: for a change
+   * of how apps are translated (the service ports proxied), which no app's change shows.
+   */
+  public void retranslate() {
+    synchronized (dirty) {
+      seenRevision = -1;
+    }
+    collect();
+  }
+
   /** The apps whose objects could not be written (wrong labels, or refused), with the errors. */
   public Map<String, List<LabelError>> failing() {
     return Map.copyOf(failing);

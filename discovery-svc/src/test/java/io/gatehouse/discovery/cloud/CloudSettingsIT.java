@@ -179,6 +179,26 @@ class CloudSettingsIT implements TestPropertyProvider {
                     && cloudStatus().getAppliedRevision() == wrong.getMeta().getRevision());
     assertThat(cloudStatus().getMessage()).startsWith("Marathon: ").contains("unreachable");
 
+    // service ports the cloud does not proxy: a label error on each app, which keeps what it had
+    Cloud narrow =
+        policy()
+            .updateCloud(
+                UpdateCloudRequest.newBuilder()
+                    .setCloud(
+                        cloud(second.marathonUrl(), second.mesosUrl())
+                            .setServicePortMin(1)
+                            .setServicePortMax(1000)
+                            .setMeta(meta().setRevision(wrong.getMeta().getRevision())))
+                    .build());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                labelErrorCodes("/shared").contains("SERVICE_PORT_OUTSIDE_RANGE")
+                    && writerFailing().contains("/shared") // translated again by the writer
+                    && cloudStatus().getAppliedRevision() == narrow.getMeta().getRevision()
+                    && cloudStatus().getState() == CloudStatus.State.STATE_SYNCED);
+
     // no Cloud: the startup configuration again
     policy().deleteCloud(DeleteCloudRequest.newBuilder().setName("default").build());
     await()
@@ -186,6 +206,23 @@ class CloudSettingsIT implements TestPropertyProvider {
         .until(() -> status().getCloudRevision() == 0 && !appIds().contains("/second-only"));
     assertThat(status().getMarathons(0).getUrl()).isEqualTo(first.marathonUrl());
     assertThat(appIds()).contains("/shared");
+    assertThat(labelErrorCodes("/shared")).doesNotContain("SERVICE_PORT_OUTSIDE_RANGE");
+    await().atMost(WAIT).until(() -> !writerFailing().contains("/shared"));
+  }
+
+  /** The apps whose objects the policy writer could not write. */
+  private List<String> writerFailing() {
+    return status().getMarathons(0).getAppErrorsList().stream()
+        .map(e -> e.getApp().getAppId())
+        .toList();
+  }
+
+  private List<String> labelErrorCodes(String appId) {
+    return discovery().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+        .filter(app -> app.getId().equals(appId))
+        .flatMap(app -> app.getLabelErrorsList().stream())
+        .map(e -> e.getCode())
+        .toList();
   }
 
   private List<String> appIds() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.discovery.labels.ProxySettings;
 import io.micronaut.context.exceptions.ConfigurationException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,28 @@ class FrameworksTest {
         .hasMessageContaining("gatehouse.discovery.marathons.batch")
         .hasMessageContaining("10500-11000")
         .hasMessageContaining("\"default\" (10000-10999)");
+  }
+
+  @Test
+  void aRangeChangedAtRunTimeIsCheckedAgainstTheOtherInstancesAsTheyAreNow() {
+    Frameworks frameworks =
+        new Frameworks(
+            List.of(marathon("default", null, null), marathon("batch", 20000, 20999)),
+            new DiscoveryConfig(
+                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(1), 100),
+            PROXY);
+    try {
+      assertThat(frameworks.overlapping("default", 20500, 21000)).contains("batch");
+      assertThat(frameworks.overlapping("default", 1, 20000)).contains("batch");
+      assertThat(frameworks.overlapping("default", 11000, 19999)).isEmpty();
+      assertThat(frameworks.overlapping("batch", 20000, 20999)).isEmpty(); // its own range
+
+      frameworks.get("batch").translator().useServicePorts(30000, 30999);
+      assertThat(frameworks.overlapping("default", 20500, 21000)).isEmpty();
+      assertThat(frameworks.overlapping("batch", 10500, 10600)).contains("default");
+    } finally {
+      frameworks.stop();
+    }
   }
 
   @Test

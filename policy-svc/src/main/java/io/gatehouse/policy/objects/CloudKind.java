@@ -65,6 +65,7 @@ public final class CloudKind extends PolicyKind<Cloud> {
         "meta.name",
         "must be \"default\": discovery-svc follows the default Marathon instance from it");
     marathonUrls(cloud, v);
+    servicePorts(cloud, v);
     url(cloud.getMesosUrl(), "mesos_url", v);
     String credentials = cloud.getMarathonCredentials();
     if (!credentials.isEmpty()) {
@@ -105,6 +106,17 @@ public final class CloudKind extends PolicyKind<Cloud> {
       url(url, field, v);
       v.require(seen.add(url.replaceAll("/+$", "")), field, "repeats an earlier URL");
     }
+  }
+
+  private static void servicePorts(Cloud cloud, Violations v) {
+    int min = cloud.getServicePortMin();
+    int max = cloud.getServicePortMax();
+    if (min == 0 && max == 0) {
+      return; // discovery-svc's startup configuration
+    }
+    v.require(min >= 1 && min <= 65535, "service_port_min", "must be a port 1 to 65535");
+    v.require(max >= 1 && max <= 65535, "service_port_max", "must be a port 1 to 65535");
+    v.require(min <= max, "service_port_max", "must not be below service_port_min");
   }
 
   private static void url(String url, String field, Violations v) {

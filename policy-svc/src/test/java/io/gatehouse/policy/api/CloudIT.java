@@ -119,7 +119,9 @@ class CloudIT extends RunningPolicyService {
                                     .addMarathonUrls("file:///etc/passwd")
                                     .setMesosUrl("http://user:pw@master:5050")
                                     .setMarathonCredentials("no-colon-a-very-secret-pass")
-                                    .setMarathonToken("a\r\ninjected"))
+                                    .setMarathonToken("a\r\ninjected")
+                                    .setServicePortMin(70000)
+                                    .setServicePortMax(10))
                             .build()));
     assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(
@@ -131,7 +133,9 @@ class CloudIT extends RunningPolicyService {
             "cloud.marathon_urls[0]",
             "cloud.mesos_url",
             "cloud.marathon_credentials",
-            "cloud.marathon_token");
+            "cloud.marathon_token",
+            "cloud.service_port_min",
+            "cloud.service_port_max");
     assertThat(e.getMessage()).doesNotContain("a-very-secret-pass");
 
     // several masters: at most five, none twice
