@@ -2,6 +2,8 @@ package io.gatehouse.policy.api;
 
 import io.gatehouse.api.policy.v1.GetCloudCredentialsRequest;
 import io.gatehouse.api.policy.v1.GetCloudCredentialsResponse;
+import io.gatehouse.api.policy.v1.GetRegistryCredentialsRequest;
+import io.gatehouse.api.policy.v1.GetRegistryCredentialsResponse;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyRequest;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyResponse;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
@@ -13,8 +15,8 @@ import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
 /**
- * PolicySecretService over gRPC: private keys for se-manager-svc only, the cloud's credentials for
- * discovery-svc only.
+ * PolicySecretService over gRPC: private keys and registry credentials for se-manager-svc only, the
+ * cloud's credentials for discovery-svc only.
  */
 @Singleton
 final class PolicySecretGrpcService extends PolicySecretServiceGrpc.PolicySecretServiceImplBase {
@@ -35,6 +37,19 @@ final class PolicySecretGrpcService extends PolicySecretServiceGrpc.PolicySecret
             .setName(r.getName())
             .setRevision(secret.revision())
             .setPrivateKeyPem(secret.value())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getRegistryCredentials(
+      GetRegistryCredentialsRequest r, StreamObserver<GetRegistryCredentialsResponse> out) {
+    PolicyStore.Secret secret =
+        store.secret(kinds.serviceEngineGroups(), r.getName(), Role.current());
+    out.onNext(
+        GetRegistryCredentialsResponse.newBuilder()
+            .setRevision(secret.revision())
+            .setRegistryCredentials(secret.value())
             .build());
     out.onCompleted();
   }

@@ -110,6 +110,11 @@ public abstract class PolicyKind<T extends Message> {
     return "";
   }
 
+  /** Whether the input asks to remove the stored secret (an empty secret otherwise keeps it). */
+  public boolean dropsSecret(T object) {
+    return false;
+  }
+
   /**
    * Checks the object together with its secret (the input's, or the stored one when the input has
    * none) and returns it with its derived output-only fields filled in.

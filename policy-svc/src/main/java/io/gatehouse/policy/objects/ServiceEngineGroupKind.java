@@ -4,6 +4,7 @@ import io.gatehouse.api.policy.v1.AttributeMatch;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.common.net.BaseUrls;
 import java.net.URI;
 import java.util.List;
 
@@ -20,7 +21,73 @@ public final class ServiceEngineGroupKind extends PolicyKind<ServiceEngineGroup>
   }
 
   @Override
+  public ServiceEngineGroup clearOutputOnly(ServiceEngineGroup group) {
+    return group.toBuilder()
+        .setImage(group.getImage().toBuilder().clearRegistryCredentialsSet())
+        .build();
+  }
+
+  @Override
+  public ServiceEngineGroup redact(ServiceEngineGroup group) {
+    return group.toBuilder()
+        .setImage(
+            group.getImage().toBuilder().clearRegistryCredentials().clearClearRegistryCredentials())
+        .build();
+  }
+
+  /** The registry credentials are the kind's secret, stored encrypted. */
+  @Override
+  public boolean hasSecret() {
+    return true;
+  }
+
+  @Override
+  public String secret(ServiceEngineGroup group) {
+    return group.getImage().getRegistryCredentials();
+  }
+
+  @Override
+  public boolean dropsSecret(ServiceEngineGroup group) {
+    return group.getImage().getClearRegistryCredentials();
+  }
+
+  @Override
+  public ServiceEngineGroup complete(ServiceEngineGroup group, String secret, Violations v) {
+    if (!secret.isEmpty() && !group.getImage().getClearRegistryCredentials()) {
+      Violations image = v.in("image");
+      image.require(
+          group.getDeploymentMethod() == DeploymentMethod.DEPLOYMENT_METHOD_MARATHON,
+          "registry_credentials",
+          "only a Marathon deployment pulls with registry credentials (log the nodes in to the"
+              + " registry for the others); clear_registry_credentials removes stored ones");
+      image.require(
+          !group.getImage().getDockerImage().isEmpty(),
+          "registry_credentials",
+          "are for pulling docker_image, which is not set");
+    }
+    return group.toBuilder()
+        .setImage(
+            group.getImage().toBuilder()
+                .setRegistryCredentialsSet(
+                    !secret.isEmpty() && !group.getImage().getClearRegistryCredentials()))
+        .build();
+  }
+
+  @Override
   public void validate(ServiceEngineGroup group, Violations v) {
+    String credentials = group.getImage().getRegistryCredentials();
+    if (!credentials.isEmpty()) {
+      v.in("image")
+          .require(
+              BaseUrls.basicCredentials(credentials),
+              "registry_credentials",
+              "must be user:password, without line breaks");
+      v.in("image")
+          .require(
+              !group.getImage().getClearRegistryCredentials(),
+              "clear_registry_credentials",
+              "give registry_credentials or clear_registry_credentials, not both");
+    }
     attributes(
         group.getPlacement().getIncludeAttributesList(), v.in("placement"), "include_attributes");
     attributes(

@@ -186,7 +186,7 @@ public final class PolicyStore {
       throw new PermissionDeniedException(
           reader == Role.DISCOVERY
               ? "the cloud's credentials are only handed to discovery-svc"
-              : "private keys are only handed to se-manager-svc");
+              : "private keys and registry credentials are only handed to se-manager-svc");
     }
     ObjectRef ref = RequestChecks.checkedRef(kind, name);
     StoredObject stored = transactions.read(c -> repository.find(c, ref));
@@ -268,7 +268,7 @@ public final class PolicyStore {
     Violations v = Violations.at(kind.field());
     kind.validate(merged, v);
     String secret = kind.secret(merged);
-    if (secret.isEmpty() && current.secret() != null) {
+    if (secret.isEmpty() && current.secret() != null && !kind.dropsSecret(merged)) {
       secret = cipher.decrypt(current.secret(), secretContext(ref));
     }
     T complete = kind.complete(merged, secret, v);
