@@ -104,6 +104,7 @@ public final class MarathonSim implements Callable<Integer> {
             range(hostPorts, "--host-ports"),
             range(servicePorts, "--service-ports"),
             allImages,
+            Map.of(),
             sandboxes != null ? sandboxes : Files.createTempDirectory("marathon-sim-"),
             Duration.ofSeconds(10),
             1024,

@@ -110,7 +110,11 @@ public final class Simulator implements AutoCloseable {
     SecretStore secrets = new SecretStore(config.secretsToken());
     TaskLauncher launcher =
         new TaskLauncher(
-            processes, config.fixedTasks() ? new FixedTaskRunner() : null, images, secrets::value);
+            processes,
+            config.fixedTasks() ? new FixedTaskRunner() : null,
+            images,
+            config.privateRegistries(),
+            secrets::value);
     EventBus bus = new EventBus(config.clock());
     Marathon[] holder = new Marathon[1];
     HealthChecker checker = config.fixedTasks() ? null : new HealthChecker(() -> holder[0]);

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param servicePorts the service port range (Marathon's local_port_min/max)
  * @param images container image name (without tag) to stand-in: "http", "tcp-echo" or
  *     "cmd:&lt;command&gt;"
+ * @param privateRegistries registry host (e.g. "registry.example:5000") to the "user:password" it
+ *     asks for: a task of an image from it starts only when its app pulls with those credentials
+ *     (the Mesos containerizer's {@code container.docker.pullConfig}, a Docker config secret)
  * @param sandboxes where process tasks get their working folders
  * @param heartbeat event stream keep-alive interval
  * @param maxOutstandingEvents events a stream consumer may lag before it is dropped
@@ -41,6 +44,7 @@ public record SimulatorConfig(
     int[] hostPorts,
     int[] servicePorts,
     Map<String, String> images,
+    Map<String, String> privateRegistries,
     Path sandboxes,
     Duration heartbeat,
     int maxOutstandingEvents,
@@ -73,6 +77,7 @@ public record SimulatorConfig(
         new int[] {31000, 32000},
         new int[] {10000, 20000},
         DEFAULT_IMAGES,
+        Map.of(),
         sandboxes,
         Duration.ofSeconds(1),
         1024,
@@ -93,6 +98,7 @@ public record SimulatorConfig(
         hostPorts,
         servicePorts,
         images,
+        privateRegistries,
         sandboxes,
         heartbeat,
         maxOutstandingEvents,
@@ -113,6 +119,32 @@ public record SimulatorConfig(
         hostPorts,
         servicePorts,
         images,
+        privateRegistries,
+        sandboxes,
+        heartbeat,
+        maxOutstandingEvents,
+        clock);
+  }
+
+  /**
+   * The same configuration with a private registry at {@code registry} asking {@code user:pass}.
+   */
+  public SimulatorConfig withPrivateRegistry(String registry, String userPassword) {
+    Map<String, String> registries = new java.util.TreeMap<>(privateRegistries);
+    registries.put(registry, userPassword);
+    return new SimulatorConfig(
+        bindAddress,
+        marathonPort,
+        mesosPort,
+        agentPort,
+        agents,
+        credentials,
+        secretsToken,
+        fixedTasks,
+        hostPorts,
+        servicePorts,
+        images,
+        Map.copyOf(registries),
         sandboxes,
         heartbeat,
         maxOutstandingEvents,

@@ -134,7 +134,7 @@ public final class AppDefinitions {
 
   /**
    * Environment values are strings or {@code {"secret": name}} naming one of the app's {@code
-   * secrets}, each with a {@code source}.
+   * secrets}, each with a {@code source}; so does a docker image's {@code pullConfig}.
    */
   private static void checkSecretReferences(ObjectNode app) {
     JsonNode secrets = app.path("secrets");
@@ -142,6 +142,11 @@ public final class AppDefinitions {
       if (!secret.getValue().path("source").isTextual()) {
         throw HttpError.invalid("/secrets/" + secret.getKey() + "/source", "error.path.missing");
       }
+    }
+    JsonNode pullConfig = app.path("container").path("docker").path("pullConfig");
+    if (pullConfig.isObject() && !secrets.has(pullConfig.get("secret").asText())) {
+      throw HttpError.invalid(
+          "/container/docker/pullConfig/secret", "references an undefined secret");
     }
     for (Map.Entry<String, JsonNode> e : app.get("env").properties()) {
       JsonNode value = e.getValue();
@@ -256,6 +261,17 @@ public final class AppDefinitions {
                 ? docker.get("parameters")
                 : NODES.arrayNode());
         outDocker.put("privileged", docker.path("privileged").asBoolean(false));
+        if (docker.has("pullConfig")) {
+          if (!docker.path("pullConfig").path("secret").isTextual()) {
+            throw HttpError.invalid("/container/docker/pullConfig/secret", "error.path.missing");
+          }
+          if (!outContainer.get("type").asText().equals("MESOS")) {
+            throw HttpError.invalid(
+                "/container/docker/pullConfig",
+                "pullConfig is supported only with Mesos containerizer");
+          }
+          outDocker.set("pullConfig", docker.get("pullConfig"));
+        }
         outContainer.set("docker", outDocker);
       }
       outContainer.set(

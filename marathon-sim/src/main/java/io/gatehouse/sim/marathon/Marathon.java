@@ -397,11 +397,14 @@ public final class Marathon implements AutoCloseable {
   }
 
   private void onExit(App app, Task task, int status) {
+    onExit(app, task, status, "Command exited with status " + status);
+  }
+
+  private void onExit(App app, Task task, int status, String message) {
     if (!app.tasks.contains(task) || task.isKilling()) {
       return;
     }
     String state = status == 0 ? "TASK_FINISHED" : "TASK_FAILED";
-    String message = "Command exited with status " + status;
     task.state = state;
     events.statusUpdate(app, task, message);
     events.instanceChanged(app, task, status == 0 ? "Finished" : "Failed");
@@ -504,7 +507,7 @@ public final class Marathon implements AutoCloseable {
       }
     } catch (Exception e) {
       log.warn("task {} of {} failed to start: {}", taskId, app.id(), e.getMessage());
-      onExit(app, task, 1);
+      onExit(app, task, 1, String.valueOf(e.getMessage())); // Mesos reports why it could not
     }
   }
 

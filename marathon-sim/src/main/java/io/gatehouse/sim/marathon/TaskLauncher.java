@@ -1,9 +1,12 @@
 package io.gatehouse.sim.marathon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.sim.tasks.TaskRunner;
 import io.gatehouse.sim.tasks.TaskSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,34 +19,47 @@ import java.util.function.Function;
  * server, or a command) and an app without an image runs its {@code cmd}.
  */
 public final class TaskLauncher {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How one image is run: a runner, and for command stand-ins the command. */
   public record ImageMapping(TaskRunner runner, String command) {}
 
   private final TaskRunner processes;
   private final TaskRunner fixed;
   private final Map<String, ImageMapping> images;
+  private final Map<String, String> privateRegistries;
   private final Function<String, Optional<String>> secrets;
 
   /**
+   * @param privateRegistries registry host to the "user:password" it asks for
    * @param secrets the value of a secret's {@code source}, as Marathon's secrets plugin finds it
    */
   public TaskLauncher(
       TaskRunner processes,
       TaskRunner fixed,
       Map<String, ImageMapping> images,
+      Map<String, String> privateRegistries,
       Function<String, Optional<String>> secrets) {
     this.processes = processes;
     this.fixed = fixed;
     this.images = Map.copyOf(images);
+    this.privateRegistries = Map.copyOf(privateRegistries);
     this.secrets = secrets;
   }
 
-  /** The runner for an app's tasks, and the command it runs; throws when nothing can run it. */
+  /**
+   * The runner for an app's tasks, and the command it runs; throws when nothing can run it, or when
+   * its image is from a private registry and the app does not pull with that registry's
+   * credentials.
+   */
   ImageMapping choose(ObjectNode app) {
+    String image = image(app);
+    if (image != null) {
+      pull(app, image);
+    }
     if (fixed != null) {
       return new ImageMapping(fixed, null);
     }
-    String image = image(app);
     String cmd = app.path("cmd").isTextual() ? app.get("cmd").asText() : null;
     if (image != null) {
       ImageMapping mapping = images.get(image.replaceFirst(":[^/:]*$", ""));
@@ -120,6 +136,56 @@ public final class TaskLauncher {
     }
     env.put("MARATHON_APP_LABELS", labelNames.toString());
     return new TaskSpec(task.id, task.bindAddress, ports, command, image, env);
+  }
+
+  /**
+   * Fails as the Mesos containerizer does when {@code image} is from a private registry and the
+   * app's {@code container.docker.pullConfig} secret (a Docker config) does not hold the registry's
+   * credentials.
+   */
+  private void pull(ObjectNode app, String image) {
+    String registry = registry(image);
+    String wanted = privateRegistries.get(registry);
+    if (wanted == null) {
+      return;
+    }
+    JsonNode pullConfig = app.path("container").path("docker").path("pullConfig");
+    String name = pullConfig.path("secret").asText("");
+    String source = app.path("secrets").path(name).path("source").asText("");
+    String auth =
+        name.isEmpty()
+            ? ""
+            : secrets.apply(source).map(config -> auth(config, registry)).orElse("");
+    if (!auth.equals(Base64.getEncoder().encodeToString(wanted.getBytes(StandardCharsets.UTF_8)))) {
+      throw new IllegalStateException(
+          "Failed to launch container: Failed to pull image '"
+              + image
+              + "': Unexpected HTTP response '401 Unauthorized' when trying to get the manifest");
+    }
+  }
+
+  /** The {@code auth} a Docker config (config.json) holds for {@code registry}; empty if none. */
+  private static String auth(String dockerConfig, String registry) {
+    try {
+      return JSON.readTree(dockerConfig).path("auths").path(registry).path("auth").asText("");
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The registry an image reference names: its first component when that has a dot, a colon or is
+   * localhost, Docker Hub otherwise.
+   */
+  static String registry(String image) {
+    int slash = image.indexOf('/');
+    if (slash > 0) {
+      String first = image.substring(0, slash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        return first;
+      }
+    }
+    return "docker.io";
   }
 
   static String image(ObjectNode app) {

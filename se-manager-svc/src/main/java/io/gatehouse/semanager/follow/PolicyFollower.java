@@ -1,6 +1,7 @@
 package io.gatehouse.semanager.follow;
 
 import io.gatehouse.api.policy.v1.ChangeType;
+import io.gatehouse.api.policy.v1.GetRegistryCredentialsRequest;
 import io.gatehouse.api.policy.v1.GetSslPrivateKeyRequest;
 import io.gatehouse.api.policy.v1.HealthMonitor;
 import io.gatehouse.api.policy.v1.HttpPolicySet;
@@ -139,12 +140,14 @@ public final class PolicyFollower extends StreamFollower {
             deleted ? certificate : withKey(certificate),
             deleted);
       }
-      case SERVICE_ENGINE_GROUP ->
-          put(
-              seGroups,
-              object.getServiceEngineGroup().getMeta().getName(),
-              object.getServiceEngineGroup(),
-              deleted);
+      case SERVICE_ENGINE_GROUP -> {
+        ServiceEngineGroup group = object.getServiceEngineGroup();
+        put(
+            seGroups,
+            group.getMeta().getName(),
+            deleted ? group : withRegistryCredentials(group),
+            deleted);
+      }
       case HTTP_POLICY_SET ->
           put(
               httpPolicySets,
@@ -167,6 +170,24 @@ public final class PolicyFollower extends StreamFollower {
                     .build())
             .getPrivateKeyPem();
     return certificate.toBuilder().setPrivateKeyPem(key).build();
+  }
+
+  /** The group with its registry credentials filled in, when it has some (for its deployment). */
+  private ServiceEngineGroup withRegistryCredentials(ServiceEngineGroup group) {
+    if (!group.getImage().getRegistryCredentialsSet()) {
+      return group;
+    }
+    String credentials =
+        secrets
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getRegistryCredentials(
+                GetRegistryCredentialsRequest.newBuilder()
+                    .setName(group.getMeta().getName())
+                    .build())
+            .getRegistryCredentials();
+    return group.toBuilder()
+        .setImage(group.getImage().toBuilder().setRegistryCredentials(credentials))
+        .build();
   }
 
   private static <T> void put(Map<String, T> map, String name, T object, boolean deleted) {

@@ -11,6 +11,7 @@ import io.gatehouse.semanager.driver.fleet.FleetDriver;
 import io.gatehouse.semanager.driver.local.LocalDriver;
 import io.gatehouse.semanager.driver.marathon.GroupCredentials;
 import io.gatehouse.semanager.driver.marathon.MarathonDriver;
+import io.gatehouse.semanager.driver.marathon.RegistryPullConfigs;
 import io.gatehouse.semanager.driver.marathon.SecretStore;
 import io.gatehouse.semanager.driver.ssh.SshDriver;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
@@ -88,6 +89,7 @@ final class LifecycleFactory {
                 credentials));
     drivers.add(localDriver);
     if (marathon.url() != null && !marathon.url().isBlank()) {
+      SecretStore secrets = secretStore(marathon);
       drivers.add(
           new MarathonDriver(
               new MarathonDriver.Settings(
@@ -95,7 +97,8 @@ final class LifecycleFactory {
                   marathon.credentials(),
                   marathon.command() == null ? MarathonDriver.DEFAULT_COMMAND : marathon.command(),
                   manager,
-                  groupCredentials(marathon, issuer))));
+                  groupCredentials(marathon, secrets, issuer),
+                  pullConfigs(marathon, secrets))));
     }
     drivers.add(
         new SshDriver(
@@ -134,9 +137,8 @@ final class LifecycleFactory {
     return reconciler.start();
   }
 
-  /** Where the Marathon driver keeps its groups' credentials: Marathon's secret store. */
-  private static GroupCredentials groupCredentials(
-      MarathonDriverConfig marathon, EngineCredentialIssuer issuer) {
+  /** Marathon's secret store, where the Marathon driver keeps what its apps' secrets refer to. */
+  private static SecretStore secretStore(MarathonDriverConfig marathon) {
     String prefix = "gatehouse.semanager.lifecycle.marathon.";
     if (marathon.secretStoreUrl() == null || marathon.secretStoreUrl().isBlank()) {
       throw new ConfigurationException(
@@ -150,18 +152,34 @@ final class LifecycleFactory {
       throw new ConfigurationException(
           prefix + "secret-store-token is required with " + prefix + "secret-store-url");
     }
+    return new SecretStore(
+        URI.create(marathon.secretStoreUrl()), marathon.secretStore(), marathon.secretStoreToken());
+  }
+
+  /** Where the Marathon driver keeps its groups' credentials. */
+  private static GroupCredentials groupCredentials(
+      MarathonDriverConfig marathon, SecretStore secrets, EngineCredentialIssuer issuer) {
+    String prefix = "gatehouse.semanager.lifecycle.marathon.";
     try {
       return new GroupCredentials(
-          new SecretStore(
-              URI.create(marathon.secretStoreUrl()),
-              marathon.secretStore(),
-              marathon.secretStoreToken()),
+          secrets,
           marathon.credentialSecret(),
           issuer::deployGroup,
           issuer.groupLifetime(),
           Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(prefix + "credential-secret: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where the Marathon driver keeps the Docker configs its groups' images are pulled with. */
+  private static RegistryPullConfigs pullConfigs(
+      MarathonDriverConfig marathon, SecretStore secrets) {
+    try {
+      return new RegistryPullConfigs(secrets, marathon.registrySecret());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          "gatehouse.semanager.lifecycle.marathon.registry-secret: " + e.getMessage(), e);
     }
   }
 

@@ -16,6 +16,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param secretStoreToken the token that API asks for (give it in the environment)
  * @param secretStore the store's name
  * @param credentialSecret the secret path of a group's credential; {@code {group}} is the group
+ * @param registrySecret the secret path of the Docker config a group's image is pulled with, for
+ *     groups with registry credentials; {@code {group}} is the group
  */
 @ConfigurationProperties("gatehouse.semanager.lifecycle.marathon")
 public record MarathonDriverConfig(
@@ -25,4 +27,5 @@ public record MarathonDriverConfig(
     @Nullable String secretStoreUrl,
     @Nullable String secretStoreToken,
     @Bindable(defaultValue = "default") String secretStore,
-    @Bindable(defaultValue = "gatehouse/engine-credential/{group}") String credentialSecret) {}
+    @Bindable(defaultValue = "gatehouse/engine-credential/{group}") String credentialSecret,
+    @Bindable(defaultValue = "gatehouse/registry-credential/{group}") String registrySecret) {}

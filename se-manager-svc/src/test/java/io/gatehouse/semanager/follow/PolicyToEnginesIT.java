@@ -7,6 +7,7 @@ import io.gatehouse.api.policy.v1.CreatePoolRequest;
 import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.CreateVirtualServiceRequest;
 import io.gatehouse.api.policy.v1.DeleteVirtualServiceRequest;
+import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.gatehouse.api.policy.v1.Pool;
@@ -14,7 +15,9 @@ import io.gatehouse.api.policy.v1.Protocol;
 import io.gatehouse.api.policy.v1.Server;
 import io.gatehouse.api.policy.v1.Service;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.api.policy.v1.ServiceEngineImage;
 import io.gatehouse.api.policy.v1.StaticServers;
+import io.gatehouse.api.policy.v1.UpdateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.Vip;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.semanager.v1.ConnectRequest;
@@ -23,6 +26,7 @@ import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.semanager.internal.Inputs;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.Channel;
@@ -58,6 +62,7 @@ class PolicyToEnginesIT implements TestPropertyProvider {
   private static final String SE_MANAGER = PolicyServiceProcess.SE_MANAGER;
 
   @Inject GrpcEmbeddedServer server;
+  @Inject Inputs inputs;
   private PolicyServiceProcess policySvc;
 
   @Override
@@ -81,6 +86,50 @@ class PolicyToEnginesIT implements TestPropertyProvider {
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return ClientInterceptors.intercept(
         channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  @Test
+  void aGroupsRegistryCredentialsAreReadFromPolicySecretsForItsDeployment() {
+    ManagedChannel policyChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", policySvc.port()).usePlaintext().build();
+    try {
+      PolicyServiceGrpc.PolicyServiceBlockingStub operator =
+          PolicyServiceGrpc.newBlockingStub(as(policyChannel, OPERATOR));
+      ServiceEngineGroup created =
+          operator.createServiceEngineGroup(
+              CreateServiceEngineGroupRequest.newBuilder()
+                  .setServiceEngineGroup(
+                      ServiceEngineGroup.newBuilder()
+                          .setMeta(ObjectMeta.newBuilder().setName("pulled"))
+                          .setDeploymentMethod(DeploymentMethod.DEPLOYMENT_METHOD_MARATHON)
+                          .setImage(
+                              ServiceEngineImage.newBuilder()
+                                  .setDockerImage("registry.example:5000/gatehouse/se:1")
+                                  .setRegistryCredentials("engines:pull-secret")))
+                  .build());
+      assertThat(created.getImage().getRegistryCredentials()).isEmpty();
+      await().atMost(WAIT).until(() -> registryCredentials("pulled").equals("engines:pull-secret"));
+
+      operator.updateServiceEngineGroup(
+          UpdateServiceEngineGroupRequest.newBuilder()
+              .setServiceEngineGroup(
+                  created.toBuilder()
+                      .setImage(created.getImage().toBuilder().setClearRegistryCredentials(true)))
+              .build());
+      await().atMost(WAIT).until(() -> registryCredentials("pulled").isEmpty());
+      assertThat(inputs.seGroups()).anyMatch(g -> g.getMeta().getName().equals("pulled"));
+    } finally {
+      policyChannel.shutdownNow();
+    }
+  }
+
+  /** The registry credentials of the group se-manager-svc follows; "?" while it has none. */
+  private String registryCredentials(String group) {
+    return inputs.seGroups().stream()
+        .filter(g -> g.getMeta().getName().equals(group))
+        .map(g -> g.getImage().getRegistryCredentials())
+        .findFirst()
+        .orElse("?");
   }
 
   @Test

@@ -59,13 +59,16 @@ public final class MarathonDriver implements GroupDriver {
    * @param engineCredentials the credential of a group's engines, a group credential (it only opens
    *     control streams of engines of that group), kept in the secret store: the app's environment
    *     refers to it as one of Marathon's secrets
+   * @param pullConfigs the Docker configs of groups whose image is pulled with registry
+   *     credentials, kept in the secret store: the app's pullConfig refers to one
    */
   public record Settings(
       URI url,
       String credentials,
       String command,
       ManagerAddress manager,
-      GroupCredentials engineCredentials) {}
+      GroupCredentials engineCredentials,
+      RegistryPullConfigs pullConfigs) {}
 
   private final Settings settings;
   private final HttpClient http;
@@ -99,6 +102,14 @@ public final class MarathonDriver implements GroupDriver {
   public void apply(ServiceEngineGroup group, List<EngineSpec> engines) throws DriverException {
     String appId = appId(group);
     settings.engineCredentials().ensure(group.getMeta().getName());
+    if (pullsWithCredentials(group)) {
+      settings
+          .pullConfigs()
+          .ensure(
+              group.getMeta().getName(),
+              group.getImage().getDockerImage(),
+              group.getImage().getRegistryCredentials());
+    }
     ObjectNode wanted = definition(group, engines.size());
     HttpResponse<String> current = send("GET", "/v2/apps" + appId, null);
     if (current.statusCode() == 404) {
@@ -159,8 +170,15 @@ public final class MarathonDriver implements GroupDriver {
         "mem", group.getResources().getMemoryMib() > 0 ? group.getResources().getMemoryMib() : 512);
     if (!group.getImage().getDockerImage().isEmpty()) {
       ObjectNode container = app.putObject("container");
-      container.put("type", "DOCKER");
-      container.putObject("docker").put("image", group.getImage().getDockerImage());
+      ObjectNode docker =
+          container.putObject("docker").put("image", group.getImage().getDockerImage());
+      if (pullsWithCredentials(group)) {
+        // a pullConfig is the Mesos containerizer's: the Docker one cannot pull with a secret
+        container.put("type", "MESOS");
+        docker.putObject("pullConfig").put("secret", RegistryPullConfigs.SECRET_NAME);
+      } else {
+        container.put("type", "DOCKER");
+      }
       String caFile = settings.manager().caFile();
       java.nio.file.Path caFolder =
           caFile == null ? null : java.nio.file.Path.of(caFile).getParent();
@@ -188,11 +206,26 @@ public final class MarathonDriver implements GroupDriver {
     app.putObject("env")
         .putObject("GATEHOUSE_SE_TOKEN")
         .put("secret", GroupCredentials.SECRET_NAME);
-    app.putObject("secrets")
+    ObjectNode secrets = app.putObject("secrets");
+    secrets
         .putObject(GroupCredentials.SECRET_NAME)
         .put("source", settings.engineCredentials().path(name));
+    if (pullsWithCredentials(group)) {
+      secrets
+          .putObject(RegistryPullConfigs.SECRET_NAME)
+          .put("source", settings.pullConfigs().path(name));
+    }
     app.putObject("labels").put("gatehouse.se-group", name);
     return app;
+  }
+
+  /**
+   * Whether the group's image is pulled with registry credentials: the policy follower fills them
+   * in from policy-svc's secrets, for groups that have them.
+   */
+  private static boolean pullsWithCredentials(ServiceEngineGroup group) {
+    return !group.getImage().getDockerImage().isEmpty()
+        && !group.getImage().getRegistryCredentials().isEmpty();
   }
 
   private static String regex(AttributeMatch match) {
@@ -210,6 +243,8 @@ public final class MarathonDriver implements GroupDriver {
     essentials.put("cpus", app.path("cpus").asDouble());
     essentials.put("mem", app.path("mem").asDouble());
     essentials.put("image", app.path("container").path("docker").path("image").asText(""));
+    essentials.put("container", app.path("container").path("type").asText(""));
+    essentials.set("pullConfig", app.path("container").path("docker").path("pullConfig"));
     return essentials;
   }
 

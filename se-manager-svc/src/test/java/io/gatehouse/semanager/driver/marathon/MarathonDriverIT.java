@@ -12,6 +12,7 @@ import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.Placement;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
+import io.gatehouse.api.policy.v1.ServiceEngineImage;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
@@ -28,10 +29,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,8 @@ class MarathonDriverIT {
 
   private Simulator simulator;
   private MarathonDriver driver;
+  private static final String REGISTRY = "registry.example:5000";
+  private static final String REGISTRY_CREDENTIALS = "engines:pull-secret";
   private java.util.concurrent.atomic.AtomicInteger issued;
   private SteppedClock clock;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -76,6 +81,7 @@ class MarathonDriverIT {
                 base.hostPorts(),
                 base.servicePorts(),
                 base.images(),
+                Map.of(REGISTRY, REGISTRY_CREDENTIALS),
                 base.sandboxes(),
                 base.heartbeat(),
                 base.maxOutstandingEvents(),
@@ -89,7 +95,8 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.trusting("10.0.0.1:9103", "/etc/gatehouse/ca.pem"),
-                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN)));
+                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN),
+                pullConfigs(SimulatorConfig.TEST_SECRETS_TOKEN)));
   }
 
   /** Group credentials in the simulator's secret store, a new one at every issue. */
@@ -100,6 +107,13 @@ class MarathonDriverIT {
         group -> "credential-" + issued.incrementAndGet() + "-of-" + group,
         Duration.ofDays(30),
         clock);
+  }
+
+  /** Docker configs in the simulator's secret store. */
+  private RegistryPullConfigs pullConfigs(String token) {
+    return new RegistryPullConfigs(
+        new SecretStore(URI.create(simulator.mesosUrl() + "/secrets/v1"), "default", token),
+        "gatehouse/registry-credential/{group}");
   }
 
   private String storedSecret(String path) throws Exception {
@@ -222,6 +236,68 @@ class MarathonDriverIT {
     driver.apply(group, List.of());
     assertThat(get("/v2/apps/gatehouse/service-engine").path("app").path("instances").asInt())
         .isZero();
+  }
+
+  @Test
+  void anImageFromAPrivateRegistryIsPulledWithTheGroupsCredentialsKeptInTheSecretStore()
+      throws Exception {
+    ServiceEngineImage image =
+        ServiceEngineImage.newBuilder()
+            .setDockerImage(REGISTRY + "/gatehouse/service-engine:1")
+            .setRegistryCredentials(REGISTRY_CREDENTIALS)
+            .build();
+    ServiceEngineGroup group =
+        group("private", Placement.getDefaultInstance()).toBuilder().setImage(image).build();
+    driver.apply(group, specs(group));
+
+    JsonNode app = get("/v2/apps/gatehouse/service-engine-private").path("app");
+    assertThat(app.path("container").path("type").asText()).isEqualTo("MESOS");
+    assertThat(app.path("container").path("docker").path("pullConfig").path("secret").asText())
+        .isEqualTo("gatehouse-registry");
+    assertThat(app.path("secrets").path("gatehouse-registry").path("source").asText())
+        .isEqualTo("gatehouse/registry-credential/private");
+    String auth =
+        Base64.getEncoder().encodeToString(REGISTRY_CREDENTIALS.getBytes(StandardCharsets.UTF_8));
+    assertThat(app.toString()).doesNotContain(REGISTRY_CREDENTIALS).doesNotContain(auth);
+    assertThat(
+            json.readTree(storedSecret("gatehouse/registry-credential/private"))
+                .path("auths")
+                .path(REGISTRY)
+                .path("auth")
+                .asText())
+        .isEqualTo(auth);
+    // the simulator's registry lets the engines' image be pulled: every engine runs
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                get("/v2/apps/gatehouse/service-engine-private")
+                        .path("app")
+                        .path("tasksRunning")
+                        .asInt()
+                    == specs(group).size());
+    String version = app.path("version").asText();
+    driver.apply(group, specs(group)); // nothing changed: the app is not written again
+    assertThat(
+            get("/v2/apps/gatehouse/service-engine-private").path("app").path("version").asText())
+        .isEqualTo(version);
+
+    // without the credentials the same image cannot be pulled
+    ServiceEngineGroup bare =
+        group("bare", Placement.getDefaultInstance()).toBuilder()
+            .setImage(image.toBuilder().clearRegistryCredentials())
+            .build();
+    driver.apply(bare, specs(bare));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                get("/v2/apps/gatehouse/service-engine-bare?embed=app.lastTaskFailure")
+                    .path("app")
+                    .path("lastTaskFailure")
+                    .path("message")
+                    .asText()
+                    .contains("401 Unauthorized"));
   }
 
   @Test
@@ -368,7 +444,8 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.plaintext("m"),
-                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN)));
+                groupCredentials(SimulatorConfig.TEST_SECRETS_TOKEN),
+                pullConfigs(SimulatorConfig.TEST_SECRETS_TOKEN)));
     ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
 
     assertThatThrownBy(() -> nowhere.apply(group, List.of()))
@@ -385,7 +462,8 @@ class MarathonDriverIT {
                 null,
                 MarathonDriver.DEFAULT_COMMAND,
                 ManagerAddress.plaintext("m"),
-                groupCredentials("a-wrong-token")));
+                groupCredentials("a-wrong-token"),
+                pullConfigs("a-wrong-token")));
     ServiceEngineGroup group = group("default", Placement.getDefaultInstance());
 
     assertThatThrownBy(() -> refused.apply(group, specs(group)))
