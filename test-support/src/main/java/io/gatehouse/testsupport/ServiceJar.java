@@ -1,7 +1,5 @@
 package io.gatehouse.testsupport;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Gatehouse service run from its jar as a real child process, for tests across services. The jar
  * is the one the build made ({@code <module>/target/<module>.jar}); a test is skipped, saying how
- * to build it, when it is missing. Output goes to a log file; closing stops the process.
+ * to build it, when it is missing (under CI it fails: see {@link Prerequisites}). Output goes to a
+ * log file; closing stops the process.
  */
 public final class ServiceJar implements AutoCloseable {
   /**
@@ -36,17 +35,17 @@ public final class ServiceJar implements AutoCloseable {
     this.log = log;
   }
 
-  /** The built jar of {@code module}; skips the calling test when it has not been built. */
+  /** The built jar of {@code module}; skips the calling test (fails it under CI) when missing. */
   public static Path jarOf(String module) {
     Path jar =
         SharedFixtures.checkoutRoot().resolve(module).resolve("target").resolve(module + ".jar");
-    assumeTrue(
+    Prerequisites.require(
         Files.isRegularFile(jar),
         () ->
             jar
                 + " not found; build it first (./mvnw -B package -DskipTests -pl "
                 + module
-                + " -am); skipping");
+                + " -am)");
     return jar;
   }
 

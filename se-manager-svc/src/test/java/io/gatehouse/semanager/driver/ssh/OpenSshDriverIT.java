@@ -2,7 +2,6 @@ package io.gatehouse.semanager.driver.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.ServiceEngineGroup;
@@ -12,6 +11,7 @@ import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.ManagerAddress;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
+import io.gatehouse.testsupport.Prerequisites;
 import io.gatehouse.testsupport.ServiceJar;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,10 +41,10 @@ class OpenSshDriverIT {
 
   @BeforeEach
   void startSshd() throws Exception {
-    assumeTrue(Files.isExecutable(SSHD), "OpenSSH's sshd is not installed here; skipping");
-    assumeTrue(
+    Prerequisites.require(Files.isExecutable(SSHD), () -> "OpenSSH's sshd is not installed here");
+    Prerequisites.require(
         "root".equals(System.getProperty("user.name")),
-        "sshd logs users in only when started as root; skipping");
+        () -> "sshd logs users in only when started as root");
     keys =
         new SshKeyStore(
             InventoryDatabase.migrated(), new SecretCipher(new SecretKeySpec(new byte[32], "AES")));
