@@ -77,36 +77,14 @@ public final class Reconciler implements AutoCloseable {
   private volatile Map<String, Node> nodes;
   private volatile boolean leading;
   private volatile boolean started;
-  private volatile EngineDrain drain = EngineDrain.NONE;
-  private volatile Duration drainTimeout = Duration.ZERO;
-  private final Set<String> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /** What is done with an engine once it has drained. */
-  private interface Leave {
-    void run() throws DriverException;
-  }
-
-  /** Orders a connected engine to drain before it is stopped. */
-  public interface EngineDrain {
-    /** Drains nothing: engines are stopped at once. */
-    EngineDrain NONE =
-        (engine, reason, deadline) -> java.util.concurrent.CompletableFuture.completedFuture(null);
-
-    /**
-     * Tells {@code engine} to take no new connections and finish those open within {@code
-     * deadline}; completes when it has (or at once when it is not connected).
-     */
-    java.util.concurrent.CompletableFuture<Long> drain(
-        String engine, String reason, Duration deadline);
-  }
+  private final Draining draining;
 
   /**
    * Engines leave through {@code drain} from now on: no new connections, and up to {@code timeout}
    * for those open, before their driver stops them.
    */
   public Reconciler drainWith(EngineDrain drain, Duration timeout) {
-    this.drain = drain;
-    this.drainTimeout = timeout;
+    draining.use(drain, timeout);
     return this;
   }
 
@@ -123,6 +101,7 @@ public final class Reconciler implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.draining = new Draining(inventory, this, executor, this::wake);
   }
 
   /** Starts the periodic passes. */
@@ -245,7 +224,7 @@ public final class Reconciler implements AutoCloseable {
    */
   public synchronized void decommission(Inventory.Engine engine) throws DriverException {
     DeploymentDriver driver = configured(engine);
-    drainThen(
+    draining.then(
         engine,
         "by an operator",
         () -> {
@@ -258,52 +237,6 @@ public final class Reconciler implements AutoCloseable {
               "DECOMMISSIONED",
               "by an operator");
         });
-  }
-
-  /**
-   * Drains {@code engine}, then runs {@code leave} (under this reconciler's lock): at once when the
-   * engine is not connected (nothing to drain), else once it has drained or its time is up. An
-   * engine already draining is left to that drain.
-   */
-  private void drainThen(Inventory.Engine engine, String why, Leave leave) throws DriverException {
-    if (!draining.add(engine.id())) {
-      return;
-    }
-    java.util.concurrent.CompletableFuture<Long> drained =
-        drain.drain(engine.id(), why, drainTimeout);
-    if (drained.isDone()) {
-      try {
-        leave.run(); // a driver's failure is the caller's to report
-      } finally {
-        draining.remove(engine.id());
-      }
-      return;
-    }
-    inventory.transition(
-        engine.id(), ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING, "DRAINING", why);
-    log.info("engine {} drains for up to {} before it stops: {}", engine.id(), drainTimeout, why);
-    drained
-        .completeOnTimeout(null, drainTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)
-        .whenCompleteAsync(
-            (left, error) -> {
-              synchronized (this) {
-                if (left != null && left > 0) {
-                  log.info("engine {} drained; {} connections were still open", engine.id(), left);
-                }
-                try {
-                  leave.run();
-                } catch (DriverException e) {
-                  log.warn(
-                      "engine {} drained, but could not be stopped: {}",
-                      engine.id(),
-                      e.getMessage());
-                } finally {
-                  draining.remove(engine.id());
-                }
-              }
-              wake();
-            },
-            executor);
   }
 
   private DeploymentDriver configured(Inventory.Engine engine) throws DriverException {
@@ -458,7 +391,7 @@ public final class Reconciler implements AutoCloseable {
                     + engine.seGroup()
                 : "node " + engine.hostname() + " is gone";
     try {
-      drainThen(
+      draining.then(
           engine,
           why,
           () -> {
