@@ -260,9 +260,11 @@ class MarathonFollowerIT {
   void scalingDuringADeploymentIsRefusedWithTheDeploymentId() throws Exception {
     sim().post("/v2/apps", APP.formatted("/locked", 1));
     await().atMost(WAIT).until(() -> routable("/locked").size() == 1);
+    MarathonClient client = follower.client();
+    // the app's own deployment may finish a moment after its task is routable
+    await().atMost(WAIT).until(() -> client.app("/locked").orElseThrow().deploymentIds().isEmpty());
     sim()
         .post("/sim/tasks/" + model.app("/locked").tasks().get(0).id() + "/health?alive=false", "");
-    MarathonClient client = follower.client();
     client.scale("/locked", 2); // cannot finish while the task is unhealthy
 
     DeploymentLockedException locked =
