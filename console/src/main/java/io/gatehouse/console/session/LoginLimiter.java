@@ -1,35 +1,49 @@
 package io.gatehouse.console.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Instant;
+import javax.sql.DataSource;
 
 /**
  * Failed logins, counted per account and per client address: after {@code max-failures} either is
  * locked out, a right password included, until {@code lockout} passes without another failure.
  * Counting by address too stops one address trying many accounts; by account, many addresses trying
- * one. Both tables are bounded.
+ * one. The counts are in the console's database, so every replica holds the same lock-outs; rows
+ * older than the lock-out time are removed as failures come, which keeps the table bounded.
  */
 @Singleton
 public final class LoginLimiter {
+  private static final String ACCOUNT = "account";
+  private static final String ADDRESS = "address";
+
+  private final DataSource db;
+  private final Clock clock;
   private final int maxFailures;
   private final int maxPerAddress;
   private final Duration lockout;
-  private final Cache<String, AtomicInteger> byAccount;
-  private final Cache<String, AtomicInteger> byAddress;
 
   public LoginLimiter(
+      DataSource db,
       @Value("${gatehouse.console.login.max-failures}") int maxFailures,
       @Value("${gatehouse.console.login.max-failures-per-address}") int maxPerAddress,
       @Value("${gatehouse.console.login.lockout}") Duration lockout) {
+    this(db, Clock.systemUTC(), maxFailures, maxPerAddress, lockout);
+  }
+
+  LoginLimiter(DataSource db, Clock clock, int maxFailures, int maxPerAddress, Duration lockout) {
+    this.db = db;
+    this.clock = clock;
     this.maxFailures = maxFailures;
     this.maxPerAddress = maxPerAddress;
     this.lockout = lockout;
-    this.byAccount = Caffeine.newBuilder().expireAfterWrite(lockout).maximumSize(100_000).build();
-    this.byAddress = Caffeine.newBuilder().expireAfterWrite(lockout).maximumSize(100_000).build();
   }
 
   /** How long a lock-out lasts at most, for Retry-After. */
@@ -39,27 +53,69 @@ public final class LoginLimiter {
 
   /** Whether logins to {@code account} or from {@code address} are locked out now. */
   public boolean locked(String account, String address) {
-    return count(byAccount, account) >= maxFailures || count(byAddress, address) >= maxPerAddress;
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT kind, failures FROM login_failure"
+                    + " WHERE last_at > ? AND ((kind = ? AND key = ?) OR (kind = ? AND key = ?))")) {
+      s.setTimestamp(1, Timestamp.from(clock.instant().minus(lockout)));
+      s.setString(2, ACCOUNT);
+      s.setString(3, account);
+      s.setString(4, ADDRESS);
+      s.setString(5, address);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          int limit = r.getString(1).equals(ACCOUNT) ? maxFailures : maxPerAddress;
+          if (r.getInt(2) >= limit) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the failed logins", e);
+    }
   }
 
   public void failed(String account, String address) {
-    bump(byAccount, account);
-    bump(byAddress, address);
+    Instant now = clock.instant();
+    Timestamp expired = Timestamp.from(now.minus(lockout));
+    try (Connection c = db.getConnection()) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO login_failure (kind, key, failures, last_at) VALUES (?, ?, 1, ?)"
+                  + " ON CONFLICT (kind, key) DO UPDATE SET last_at = EXCLUDED.last_at,"
+                  + " failures = CASE WHEN login_failure.last_at > ?"
+                  + " THEN login_failure.failures + 1 ELSE 1 END")) {
+        for (String[] row : new String[][] {{ACCOUNT, account}, {ADDRESS, address}}) {
+          s.setString(1, row[0]);
+          s.setString(2, row[1]);
+          s.setTimestamp(3, Timestamp.from(now));
+          s.setTimestamp(4, expired);
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      try (PreparedStatement s =
+          c.prepareStatement("DELETE FROM login_failure WHERE last_at <= ?")) {
+        s.setTimestamp(1, expired);
+        s.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not record a failed login", e);
+    }
   }
 
   /** A login that succeeded clears its account's failures (not its address's). */
   public void succeeded(String account) {
-    byAccount.invalidate(account);
-  }
-
-  private static int count(Cache<String, AtomicInteger> cache, String key) {
-    AtomicInteger failures = cache.getIfPresent(key);
-    return failures == null ? 0 : failures.get();
-  }
-
-  private static void bump(Cache<String, AtomicInteger> cache, String key) {
-    AtomicInteger failures = cache.get(key, k -> new AtomicInteger());
-    failures.incrementAndGet();
-    cache.put(key, failures); // a write: the lock-out runs from the latest failure
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("DELETE FROM login_failure WHERE kind = ? AND key = ?")) {
+      s.setString(1, ACCOUNT);
+      s.setString(2, account);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not clear the failed logins of " + account, e);
+    }
   }
 }
