@@ -309,47 +309,8 @@ public final class ConfigPush {
 
   /** Every virtual service of the connected engines' desired states, by name. */
   public synchronized List<Convergence> convergence() {
-    Map<String, List<EngineState>> byService = new java.util.TreeMap<>();
-    Map<String, String> desiredVersions = new HashMap<>();
-    Map<String, Boolean> converged = new HashMap<>();
-    sessions.forEach(
-        (engine, session) ->
-            session
-                .desired
-                .ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)
-                .forEach(
-                    (name, vs) -> {
-                      Key key = new Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, name);
-                      String applied = session.applied.getOrDefault(key, "");
-                      Rejection rejection = rejected.getOrDefault(engine, Map.of()).get(key);
-                      String error =
-                          rejection != null && rejection.version().equals(vs.getVersion())
-                              ? rejection.error()
-                              : "";
-                      byService
-                          .computeIfAbsent(name, n -> new ArrayList<>())
-                          .add(new EngineState(engine, applied, error));
-                      desiredVersions.putIfAbsent(name, vs.getVersion());
-                      String pool = vs.getVirtualService().getPool();
-                      Resource wantedPool =
-                          session.desired.ofType(ResourceType.RESOURCE_TYPE_POOL).get(pool);
-                      boolean poolApplied =
-                          wantedPool == null
-                              || wantedPool
-                                  .getVersion()
-                                  .equals(
-                                      session.applied.get(
-                                          new Key(ResourceType.RESOURCE_TYPE_POOL, pool)));
-                      boolean done = applied.equals(vs.getVersion()) && poolApplied;
-                      converged.merge(name, done, Boolean::logicalAnd);
-                    }));
-    List<Convergence> result = new ArrayList<>();
-    byService.forEach(
-        (name, engines) ->
-            result.add(
-                new Convergence(
-                    name, desiredVersions.get(name), List.copyOf(engines), converged.get(name))));
-    return result;
+    return ConvergenceReport.virtualServices(
+        sessions.entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList());
   }
 
   /**
@@ -361,30 +322,13 @@ public final class ConfigPush {
   /** Every resource a connected engine should run, in apply order; empty when not connected. */
   public synchronized List<ResourceState> resources(String engine) {
     Session session = sessions.get(engine);
-    if (session == null) {
-      return List.of();
-    }
-    Map<Key, Rejection> refused = rejected.getOrDefault(engine, Map.of());
-    List<ResourceState> states = new ArrayList<>();
-    for (ResourceType type : ResourceSet.APPLY_ORDER) {
-      session
-          .desired
-          .ofType(type)
-          .forEach(
-              (name, resource) -> {
-                Key key = new Key(type, name);
-                Rejection rejection = refused.get(key);
-                states.add(
-                    new ResourceState(
-                        key,
-                        resource.getVersion(),
-                        session.applied.getOrDefault(key, ""),
-                        rejection != null && rejection.version().equals(resource.getVersion())
-                            ? rejection
-                            : null));
-              });
-    }
-    return states;
+    return session == null ? List.of() : ConvergenceReport.resources(view(engine, session));
+  }
+
+  /** What is known of a connected engine, for a report (under this push's lock). */
+  private ConvergenceReport.EngineView view(String engine, Session session) {
+    return new ConvergenceReport.EngineView(
+        engine, session.desired, session.applied, rejected.getOrDefault(engine, Map.of()));
   }
 
   /** The engines connected now. */
