@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How a simulator is set up.
@@ -130,7 +131,7 @@ public record SimulatorConfig(
    * The same configuration with a private registry at {@code registry} asking {@code user:pass}.
    */
   public SimulatorConfig withPrivateRegistry(String registry, String userPassword) {
-    Map<String, String> registries = new java.util.TreeMap<>(privateRegistries);
+    Map<String, String> registries = new TreeMap<>(privateRegistries);
     registries.put(registry, userPassword);
     return new SimulatorConfig(
         bindAddress,

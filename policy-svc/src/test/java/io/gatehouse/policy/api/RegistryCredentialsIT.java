@@ -9,6 +9,7 @@ import com.google.rpc.BadRequest;
 import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.DeleteServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
+import io.gatehouse.api.policy.v1.FleetDeployment;
 import io.gatehouse.api.policy.v1.GetRegistryCredentialsRequest;
 import io.gatehouse.api.policy.v1.GetServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
@@ -117,7 +118,7 @@ class RegistryCredentialsIT extends RunningPolicyService {
                                 group(image())
                                     .setDeploymentMethod(DeploymentMethod.DEPLOYMENT_METHOD_FLEET)
                                     .setFleet(
-                                        io.gatehouse.api.policy.v1.FleetDeployment.newBuilder()
+                                        FleetDeployment.newBuilder()
                                             .setEndpoint("http://fleet.example:49153"))
                                     .setMeta(meta().setRevision(updated.getMeta().getRevision())))
                             .build()));
