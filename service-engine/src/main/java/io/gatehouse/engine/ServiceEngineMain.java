@@ -19,6 +19,7 @@ import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
+import io.gatehouse.grpc.targets.GrpcTargets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,14 +84,18 @@ public final class ServiceEngineMain implements Callable<Integer> {
 
   @Option(
       names = "--control",
-      paramLabel = "HOST:PORT",
-      description = "se-manager-svc's gRPC address: configuration is pushed from there")
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description =
+          "se-manager-svc's gRPC address, or its replicas' separated by commas (the engine moves"
+              + " to another when its replica goes): configuration is pushed from there")
   String control;
 
   @Option(
       names = "--analytics",
-      paramLabel = "HOST:PORT",
-      description = "analytics-svc's gRPC address: metrics every second and client logs go there")
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description =
+          "analytics-svc's gRPC address, or its replicas' separated by commas: metrics every"
+              + " second and client logs go there")
   String analytics;
 
   @Option(
@@ -366,9 +371,13 @@ public final class ServiceEngineMain implements Callable<Integer> {
       return;
     }
     try {
-      io.grpc.netty.NettyChannelBuilder.forTarget(target).usePlaintext().build().shutdownNow();
+      io.grpc.netty.NettyChannelBuilder.forTarget(GrpcTargets.of(target))
+          .usePlaintext()
+          .build()
+          .shutdownNow();
     } catch (IllegalArgumentException e) {
-      throw invalid(option, "\"" + target + "\" is not HOST:PORT (" + e.getMessage() + ")");
+      throw invalid(
+          option, "\"" + target + "\" is not HOST:PORT or a list of them (" + e.getMessage() + ")");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.common.tls;
 
+import io.gatehouse.grpc.targets.GrpcTargets;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -101,12 +102,13 @@ public final class GrpcTls {
   }
 
   /**
-   * A channel to {@code target}: TLS with this service's certificate, the server's certificate
-   * checked against the setting {@code serverNameSetting} when it is set (else against the target's
-   * host); plaintext when the service runs so.
+   * A channel to {@code target} (one address, or several replicas' separated by commas: see {@link
+   * GrpcTargets}): TLS with this service's certificate, the server's certificate checked against
+   * the setting {@code serverNameSetting} when it is set (else against the target's host);
+   * plaintext when the service runs so.
    */
   public ManagedChannel channel(String target, String serverNameSetting) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, client);
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(GrpcTargets.of(target), client);
     settings
         .apply(serverNameSetting)
         .filter(name -> !name.isBlank())

@@ -1,5 +1,6 @@
 package io.gatehouse.engine.internal;
 
+import io.gatehouse.grpc.targets.GrpcTargets;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -13,7 +14,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc), secured as {@link
+ * A gRPC channel to a control-plane service (se-manager-svc, analytics-svc; one address, or its
+ * replicas' addresses separated by commas: see {@link GrpcTargets}), secured as {@link
  * ControlPlaneTls} says, whose calls carry the engine's bearer token (read at each call, so a
  * renewed credential is used from the next call on).
  *
@@ -46,7 +48,8 @@ public record ControlPlaneChannel(ManagedChannel managed, Channel authorized) {
   }
 
   private static NettyChannelBuilder builder(String target, ControlPlaneTls tls) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, tls.credentials());
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forTarget(GrpcTargets.of(target), tls.credentials());
     if (tls.serverName() != null) {
       builder.overrideAuthority(tls.serverName());
     }

@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -90,6 +91,67 @@ class ControlStreamIT {
           .body();
     } catch (Exception e) {
       return "";
+    }
+  }
+
+  @Test
+  void anEngineGivenSeveralManagersMovesToAnotherWhenItsManagerGoesAndKeepsServing()
+      throws Exception {
+    ConfigPush first = new ConfigPush();
+    ConfigPush second = new ConfigPush(); // a replica: the same desired state, the same versions
+    int firstPort = RunningEngine.freePort();
+    int secondPort = RunningEngine.freePort();
+    Server firstManager = manager(first, firstPort);
+    Server secondManager = manager(second, secondPort);
+    ServiceEngine engine = RunningEngine.start();
+    try (TestBackend backend = TestBackend.start("a");
+        ControlClient control =
+            new ControlClient(
+                    engine,
+                    new ControlClient.Settings(
+                        "127.0.0.1:"
+                            + RunningEngine.freePort() // no manager there
+                            + ",127.0.0.1:"
+                            + firstPort
+                            + ",127.0.0.1:"
+                            + secondPort,
+                        ControlPlaneTls.plaintext(),
+                        EngineCredentialStore.of(null),
+                        "se-1",
+                        "",
+                        "node-1",
+                        "agent-1",
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(400)),
+                    null)
+                .start()) {
+      int web = RunningEngine.freePort();
+      ResourceSet desired =
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web))));
+      first.publish(desired);
+      second.publish(desired);
+      await().atMost(WAIT).until(() -> status(web) == 200);
+      assertThat(first.engines()).containsExactly("se-1");
+      assertThat(second.engines()).isEmpty();
+
+      firstManager.shutdownNow();
+      ConfigPush.Key webKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, "web");
+      await().atMost(WAIT).until(() -> second.applied("se-1", webKey).isPresent());
+      assertThat(second.applied("se-1", webKey))
+          .isEqualTo(
+              Optional.of(
+                  desired
+                      .ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE)
+                      .get("web")
+                      .getVersion()));
+      assertThat(status(web)).isEqualTo(200);
+    } finally {
+      firstManager.shutdownNow();
+      secondManager.shutdownNow();
+      engine.close();
     }
   }
 
