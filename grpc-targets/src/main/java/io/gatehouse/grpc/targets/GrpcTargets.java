@@ -1,6 +1,8 @@
 package io.gatehouse.grpc.targets;
 
 import io.grpc.NameResolverRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +33,17 @@ public final class GrpcTargets {
     if (!target.contains(",")) {
       return target;
     }
-    return AddressListResolverProvider.SCHEME + ":///" + String.join(",", addresses(target));
+    try {
+      // quoted as a URI path: an IPv6 entry's brackets are not allowed there as they are
+      return new URI(
+              AddressListResolverProvider.SCHEME,
+              "",
+              "/" + String.join(",", addresses(target)),
+              null)
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("\"" + target + "\" is not an address list", e);
+    }
   }
 
   /** The entries of an address list, checked: host:port, a port 1-65535, at most 16. */

@@ -15,6 +15,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,8 @@ class GrpcTargetsTest {
   void oneAddressIsLeftToGrpcAndABadEntryIsNamed() {
     assertThat(GrpcTargets.of("se-manager:9103")).isEqualTo("se-manager:9103");
     assertThat(GrpcTargets.of("a:1, b:2")).isEqualTo("gatehouse-addresses:///a:1,b:2");
+    assertThat(URI.create(GrpcTargets.of("[::1]:9103,[fd00::2]:9103")).getPath())
+        .isEqualTo("/[::1]:9103,[fd00::2]:9103");
     assertThatThrownBy(() -> GrpcTargets.of("a:1,b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"b\"");
