@@ -1,5 +1,7 @@
 package io.gatehouse.policy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
 import io.gatehouse.api.policy.v1.PolicySecretServiceGrpc;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
 import io.grpc.CallCredentials;
@@ -9,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +60,17 @@ public final class PolicyClients implements AutoCloseable {
   public static com.google.rpc.Status details(StatusRuntimeException e) {
     com.google.rpc.Status status = StatusProto.fromThrowable(e);
     return status == null ? com.google.rpc.Status.getDefaultInstance() : status;
+  }
+
+  /** The fields an INVALID_ARGUMENT names (its BadRequest's field violations), in order. */
+  public static List<String> violatedFields(StatusRuntimeException e) {
+    try {
+      return details(e).getDetails(0).unpack(BadRequest.class).getFieldViolationsList().stream()
+          .map(BadRequest.FieldViolation::getField)
+          .toList();
+    } catch (InvalidProtocolBufferException notABadRequest) {
+      throw new AssertionError("the error carries no BadRequest: " + e, notABadRequest);
+    }
   }
 
   /** The gRPC code of a failed call. */

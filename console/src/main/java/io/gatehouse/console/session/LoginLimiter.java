@@ -2,6 +2,9 @@ package io.gatehouse.console.session;
 
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import javax.sql.DataSource;
 
 /**
@@ -23,6 +27,7 @@ import javax.sql.DataSource;
 public final class LoginLimiter {
   private static final String ACCOUNT = "account";
   private static final String ADDRESS = "address";
+  private static final int MAX_KEY = 64; // an account name's longest
 
   private final DataSource db;
   private final Clock clock;
@@ -60,7 +65,7 @@ public final class LoginLimiter {
                     + " WHERE last_at > ? AND ((kind = ? AND key = ?) OR (kind = ? AND key = ?))")) {
       s.setTimestamp(1, Timestamp.from(clock.instant().minus(lockout)));
       s.setString(2, ACCOUNT);
-      s.setString(3, account);
+      s.setString(3, key(account));
       s.setString(4, ADDRESS);
       s.setString(5, address);
       try (ResultSet r = s.executeQuery()) {
@@ -87,7 +92,7 @@ public final class LoginLimiter {
                   + " ON CONFLICT (kind, key) DO UPDATE SET last_at = EXCLUDED.last_at,"
                   + " failures = CASE WHEN login_failure.last_at > ?"
                   + " THEN login_failure.failures + 1 ELSE 1 END")) {
-        for (String[] row : new String[][] {{ACCOUNT, account}, {ADDRESS, address}}) {
+        for (String[] row : new String[][] {{ACCOUNT, key(account)}, {ADDRESS, address}}) {
           s.setString(1, row[0]);
           s.setString(2, row[1]);
           s.setTimestamp(3, Timestamp.from(now));
@@ -106,13 +111,32 @@ public final class LoginLimiter {
     }
   }
 
+  /**
+   * The row key of a tried account name: the name, or for a name longer than any account's (up to a
+   * request body's size, from anyone) its SHA-256, so that it fits an index entry.
+   */
+  private static String key(String account) {
+    if (account.length() <= MAX_KEY) {
+      return account;
+    }
+    try {
+      return "sha256:"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(account.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A login that succeeded clears its account's failures (not its address's). */
   public void succeeded(String account) {
     try (Connection c = db.getConnection();
         PreparedStatement s =
             c.prepareStatement("DELETE FROM login_failure WHERE kind = ? AND key = ?")) {
       s.setString(1, ACCOUNT);
-      s.setString(2, account);
+      s.setString(2, key(account));
       s.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("could not clear the failed logins of " + account, e);

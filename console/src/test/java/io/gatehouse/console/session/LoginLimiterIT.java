@@ -77,6 +77,18 @@ class LoginLimiterIT {
   }
 
   @Test
+  void aNameLongerThanAnyAccountsIsCountedLikeAnyOther() {
+    byte[] noise = new byte[375_000]; // a login body's name can be that long, and not compress
+    new java.util.Random(7).nextBytes(noise);
+    String huge = java.util.Base64.getEncoder().encodeToString(noise);
+    for (int i = 0; i < 3; i++) {
+      limiter.failed(huge, "10.0.0.40");
+    }
+    assertThat(otherReplica.locked(huge, "10.0.0.41")).isTrue();
+    assertThat(otherReplica.locked(huge + "y", "10.0.0.41")).isFalse();
+  }
+
+  @Test
   void aLockOutEndsWhenItsTimePassesWithoutAFailureAndOldRowsGo() throws Exception {
     for (int i = 0; i < 3; i++) {
       limiter.failed("ops", "10.0.0.7");

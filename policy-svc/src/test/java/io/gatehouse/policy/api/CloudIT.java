@@ -1,11 +1,10 @@
 package io.gatehouse.policy.api;
 
 import static io.gatehouse.policy.PolicyClients.code;
-import static io.gatehouse.policy.PolicyClients.details;
+import static io.gatehouse.policy.PolicyClients.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.rpc.BadRequest;
 import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.CloudStatus;
 import io.gatehouse.api.policy.v1.CreateCloudRequest;
@@ -124,10 +123,7 @@ class CloudIT extends RunningPolicyService {
                                     .setServicePortMax(10))
                             .build()));
     assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(
-            details(e).getDetails(0).unpack(BadRequest.class).getFieldViolationsList().stream()
-                .map(BadRequest.FieldViolation::getField)
-                .toList())
+    assertThat(violatedFields(e))
         .contains(
             "cloud.meta.name",
             "cloud.marathon_urls[0]",
@@ -157,14 +153,7 @@ class CloudIT extends RunningPolicyService {
                                             "http://m4.example:8080",
                                             "http://m5.example:8080")))
                             .build()));
-    assertThat(
-            details(masters)
-                .getDetails(0)
-                .unpack(BadRequest.class)
-                .getFieldViolationsList()
-                .stream()
-                .map(BadRequest.FieldViolation::getField)
-                .toList())
+    assertThat(violatedFields(masters))
         .containsExactlyInAnyOrder("cloud.marathon_urls", "cloud.marathon_urls[1]");
 
     // discovery-svc seeds the settings when there are none, as an operator would; it can then

@@ -1,11 +1,10 @@
 package io.gatehouse.policy.api;
 
 import static io.gatehouse.policy.PolicyClients.code;
-import static io.gatehouse.policy.PolicyClients.details;
+import static io.gatehouse.policy.PolicyClients.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.rpc.BadRequest;
 import io.gatehouse.api.policy.v1.CreateServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.DeleteServiceEngineGroupRequest;
 import io.gatehouse.api.policy.v1.DeploymentMethod;
@@ -123,7 +122,8 @@ class RegistryCredentialsIT extends RunningPolicyService {
                                     .setMeta(meta().setRevision(updated.getMeta().getRevision())))
                             .build()));
     assertThat(code(fleet)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(fields(fleet)).containsExactly("service_engine_group.image.registry_credentials");
+    assertThat(violatedFields(fleet))
+        .containsExactly("service_engine_group.image.registry_credentials");
     ServiceEngineGroup cleared =
         clients
             .operator()
@@ -171,7 +171,7 @@ class RegistryCredentialsIT extends RunningPolicyService {
                                         .setClearRegistryCredentials(true)))
                             .build()));
     assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(fields(e))
+    assertThat(violatedFields(e))
         .contains(
             "service_engine_group.image.registry_credentials",
             "service_engine_group.image.clear_registry_credentials");
@@ -190,13 +190,8 @@ class RegistryCredentialsIT extends RunningPolicyService {
                                 group(
                                     ServiceEngineImage.newBuilder().setRegistryCredentials(SECRET)))
                             .build()));
-    assertThat(fields(noImage)).containsExactly("service_engine_group.image.registry_credentials");
-  }
-
-  private static List<String> fields(StatusRuntimeException e) throws Exception {
-    return details(e).getDetails(0).unpack(BadRequest.class).getFieldViolationsList().stream()
-        .map(BadRequest.FieldViolation::getField)
-        .toList();
+    assertThat(violatedFields(noImage))
+        .containsExactly("service_engine_group.image.registry_credentials");
   }
 
   private static ServiceEngineImage.Builder image() {

@@ -106,25 +106,15 @@ class ControlStreamIT {
     ServiceEngine engine = RunningEngine.start();
     try (TestBackend backend = TestBackend.start("a");
         ControlClient control =
-            new ControlClient(
-                    engine,
-                    new ControlClient.Settings(
-                        "127.0.0.1:"
-                            + RunningEngine.freePort() // no manager there
-                            + ",127.0.0.1:"
-                            + firstPort
-                            + ",127.0.0.1:"
-                            + secondPort,
-                        ControlPlaneTls.plaintext(),
-                        EngineCredentialStore.of(null),
-                        "se-1",
-                        "",
-                        "node-1",
-                        "agent-1",
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(400)),
-                    null)
-                .start()) {
+            control(
+                engine,
+                // no manager at the first address
+                "127.0.0.1:"
+                    + RunningEngine.freePort()
+                    + ",127.0.0.1:"
+                    + firstPort
+                    + ",127.0.0.1:"
+                    + secondPort)) {
       int web = RunningEngine.freePort();
       ResourceSet desired =
           ResourceSet.of(
@@ -163,21 +153,7 @@ class ControlStreamIT {
     ServiceEngine engine = RunningEngine.start();
     try (TestBackend a = TestBackend.start("a");
         TestBackend b = TestBackend.start("b");
-        ControlClient control =
-            new ControlClient(
-                    engine,
-                    new ControlClient.Settings(
-                        "127.0.0.1:" + managerPort,
-                        ControlPlaneTls.plaintext(),
-                        EngineCredentialStore.of(null),
-                        "se-1",
-                        "",
-                        "node-1",
-                        "agent-1",
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(400)),
-                    null)
-                .start()) {
+        ControlClient control = control(engine, "127.0.0.1:" + managerPort)) {
       int web = RunningEngine.freePort();
       ConfigPush.Key poolKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_POOL, "web");
       push.publish(
@@ -205,6 +181,24 @@ class ControlStreamIT {
     }
   }
 
+  /** Engine "se-1"'s control stream to {@code target}, reconnecting within 100-400 ms. */
+  private static ControlClient control(ServiceEngine engine, String target) {
+    return new ControlClient(
+            engine,
+            new ControlClient.Settings(
+                target,
+                ControlPlaneTls.plaintext(),
+                EngineCredentialStore.of(null),
+                "se-1",
+                "",
+                "node-1",
+                "agent-1",
+                Duration.ofMillis(100),
+                Duration.ofMillis(400)),
+            null)
+        .start();
+  }
+
   private int status(int port) {
     try {
       return client
@@ -224,21 +218,7 @@ class ControlStreamIT {
     Server manager = manager(push, managerPort);
     ServiceEngine engine = RunningEngine.start();
     try (TestBackend backend = TestBackend.start("a");
-        ControlClient control =
-            new ControlClient(
-                    engine,
-                    new ControlClient.Settings(
-                        "127.0.0.1:" + managerPort,
-                        ControlPlaneTls.plaintext(),
-                        EngineCredentialStore.of(null),
-                        "se-1",
-                        "",
-                        "node-1",
-                        "agent-1",
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(400)),
-                    null)
-                .start()) {
+        ControlClient control = control(engine, "127.0.0.1:" + managerPort)) {
       int web = RunningEngine.freePort();
       push.publish(
           ResourceSet.of(
