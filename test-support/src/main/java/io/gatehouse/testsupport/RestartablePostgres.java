@@ -3,7 +3,6 @@ package io.gatehouse.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +29,8 @@ public final class RestartablePostgres implements AutoCloseable {
   public static RestartablePostgres start(String name) {
     try {
       RestartablePostgres postgres =
-          new RestartablePostgres(Files.createTempDirectory("gatehouse-pg-"), freePort());
+          new RestartablePostgres(
+              Files.createTempDirectory("gatehouse-pg-"), ServiceJar.freePort());
       postgres.startServer();
       try (Connection c =
               DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "");
@@ -85,12 +85,6 @@ public final class RestartablePostgres implements AutoCloseable {
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start on port " + port, e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -133,7 +133,7 @@ public final class TestPostgres {
 
   private static Server embedded() {
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(ServiceJar.freePort()).start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
       return new Server("localhost", postgres.getPort(), "postgres", "", "embedded PostgreSQL");
     } catch (IOException e) {

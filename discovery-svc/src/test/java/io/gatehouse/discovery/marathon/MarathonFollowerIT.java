@@ -8,7 +8,7 @@ import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
 import io.gatehouse.sim.StandbyMarathon;
-import java.net.ServerSocket;
+import io.gatehouse.testsupport.ServiceJar;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -42,7 +42,7 @@ class MarathonFollowerIT {
   void start() throws Exception {
     config =
         SimulatorConfig.forTests(true, Files.createTempDirectory("follower"))
-            .withPorts(freePort(), 0);
+            .withPorts(ServiceJar.freePort(), 0);
     sim = Simulator.start(config);
     follower =
         new MarathonFollower(
@@ -88,7 +88,7 @@ class MarathonFollowerIT {
 
   @Test
   void withSeveralMastersCallsGoToOneThatAnswersAndMoveOnWhenItGoes() throws Exception {
-    String dead = "http://127.0.0.1:" + freePort();
+    String dead = "http://127.0.0.1:" + ServiceJar.freePort();
     StandbyMarathon standby = sim.startStandby();
     MarathonClient client =
         new MarathonClient(
@@ -116,7 +116,7 @@ class MarathonFollowerIT {
     MarathonClient nowhere =
         new MarathonClient(
             new MarathonClient.Endpoint(
-                List.of(URI.create(dead), URI.create("http://127.0.0.1:" + freePort())),
+                List.of(URI.create(dead), URI.create("http://127.0.0.1:" + ServiceJar.freePort())),
                 null,
                 null,
                 Duration.ofSeconds(5)));
@@ -320,12 +320,6 @@ class MarathonFollowerIT {
   private List<Endpoint> routable(String appId) {
     MarathonApp app = model.app(appId);
     return app == null ? List.of() : app.routableEndpoints(0);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private io.gatehouse.discovery.SimClient sim() {
