@@ -86,7 +86,11 @@ class WalkthroughIT {
       awaitTasksAnswering(1);
       load.assertNoFailure();
     }
-    assertThat(cli("engines")).contains("every virtual service is applied on every engine");
+    // the engines answer from the new members as soon as they applied the pool; the manager
+    // counts them applied once their acknowledgements are in
+    await()
+        .atMost(WAIT)
+        .until(() -> cli("engines").contains("every virtual service is applied on every engine"));
   }
 
   @Test
