@@ -67,6 +67,14 @@ class ConsoleBrowserIT {
   @Test
   @Order(1)
   void theDashboardShowsAppsServicesAndEngines() throws Exception {
+    // an app whose label is at fault: its error shows in red, with the label and the field
+    new PlatformCalls(platform).post("badlabels", 10377, "{\"services\": [{\"port\": 99999}]}");
+    JsonNode error =
+        org.awaitility.Awaitility.await()
+            .atMost(RunningPlatform.WAIT)
+            .until(
+                () -> admin.get("/api/v1/apps/badlabels").body().path("label_errors").path(0),
+                e -> !e.isMissingNode());
     send("/dashboard", 20);
     String shown = browser.waitForText("Every change has reached every engine");
     assertThat(shown)
@@ -84,7 +92,23 @@ class ConsoleBrowserIT {
                     .find()
                 ? true
                 : null);
+    String fault =
+        error.path("label").asText()
+            + (error.path("field").asText().isEmpty()
+                ? ""
+                : " (" + error.path("field").asText() + ")")
+            + ": "
+            + error.path("message").asText();
+    org.openqa.selenium.WebElement shownError =
+        browser.until(
+            d ->
+                d.findElements(By.cssSelector(".label-error")).stream()
+                    .filter(e -> e.getText().equals(fault))
+                    .findFirst()
+                    .orElse(null));
+    assertThat(shownError.getCssValue("color")).isEqualTo("rgba(179, 38, 30, 1)");
     browser.screenshot("dashboard");
+    deleteApp("badlabels");
     browser.resize(390, 844);
     browser.waitForText(DEMO_VS);
     browser.screenshot("dashboard-phone");
@@ -199,6 +223,17 @@ class ConsoleBrowserIT {
       admin.send("DELETE", "/api/v1/policy/health-monitor/browser-monitor", null);
     }
     assertThat(admin.get("/api/v1/policy/health-monitor/browser-monitor").status()).isEqualTo(404);
+  }
+
+  private void deleteApp(String id) throws Exception {
+    HttpResponse<String> deleted =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + platform.marathonPort + "/v2/apps/" + id))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
   }
 
   /** The figure a chart says it drew (its sum), 0 before its first drawing. */

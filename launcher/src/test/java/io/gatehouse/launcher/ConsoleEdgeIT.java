@@ -32,7 +32,8 @@ class ConsoleEdgeIT {
   void theSetupWizardTakesAnEmptyConsoleToTheDemoAppAnswering() throws Exception {
     RunningPlatform platform = RunningPlatform.shared();
     String output = platform.output();
-    assertThat(output).contains("console:   https://127.0.0.1:" + platform.consolePort + "/api/v1");
+    assertThat(output)
+        .contains("console:   https://127.0.0.1:" + platform.consolePort + "/   (the web console");
     Matcher printed = Pattern.compile("one-time setup code ([A-Z0-9-]{24})").matcher(output);
     assertThat(printed.find()).as(output).isTrue();
     ConsoleClient admin = platform.console();
@@ -76,6 +77,12 @@ class ConsoleEdgeIT {
       browser.type("Key name", "wizard-key");
       browser.click("Generate key pair");
       assertThat(browser.find(".public-key").getAttribute("value")).startsWith("ssh-");
+      browser.click("Copy public key");
+      browser.until(
+          d -> {
+            String shown = d.findElement(org.openqa.selenium.By.id("main")).getText();
+            return shown.contains("Copied.") || shown.contains("copy it with Ctrl-C") ? true : null;
+          });
       browser.screenshot("setup-engines");
       method.selectByValue("DEPLOYMENT_METHOD_LOCAL");
       browser.click("Save and continue");

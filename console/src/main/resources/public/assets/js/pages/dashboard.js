@@ -7,7 +7,7 @@ const WINDOW_SECONDS = 300;
 const MOST_MEASURED = 50; // virtual services whose traffic is looked up on each refresh
 
 export async function render(main) {
-  const apps = h('section', { 'aria-labelledby': 'apps-title' });
+  const apps = h('section', { 'aria-labelledby': 'apps-title', class: 'full' });
   const services = h('section', { 'aria-labelledby': 'vs-title', class: 'full' });
   const engines = h('section', { 'aria-labelledby': 'engines-title' });
   fill(main, h('h1', {}, 'Dashboard'), h('div', { class: 'grid' }, services, apps, engines));
@@ -29,7 +29,7 @@ export async function render(main) {
 async function measured(vss) {
   const answers = await Promise.all(vss.map(vs => get('/api/v1/metrics?' + query({
     'target.virtual_service': vs.meta.name,
-    metrics: ['METRIC_REQUESTS', 'METRIC_ERRORS_4XX', 'METRIC_ERRORS_5XX'],
+    metrics: ['METRIC_REQUESTS', 'METRIC_ERRORS_4XX', 'METRIC_ERRORS_5XX', 'METRIC_HEALTHY_MEMBERS'],
     step: '60s',
     ...since(WINDOW_SECONDS),
   })).catch(() => null)));
@@ -37,7 +37,9 @@ async function measured(vss) {
   vss.forEach((vs, i) => {
     const series = Object.fromEntries(((answers[i] || {}).series || []).map(s => [s.metric, s.points || []]));
     const mean = points => points.reduce((sum, p) => sum + (p.value || 0), 0) / (WINDOW_SECONDS / 60);
+    const healthy = series.METRIC_HEALTHY_MEMBERS || [];
     result[vs.meta.name] = {
+      healthy: healthy.length ? healthy[healthy.length - 1].value : null,
       requests: mean(series.METRIC_REQUESTS || []),
       errors: mean(series.METRIC_ERRORS_4XX || []) + mean(series.METRIC_ERRORS_5XX || []),
     };
@@ -51,6 +53,11 @@ function drawServices(section, vss, traffic, convergence) {
     ['Name', vs => link(['vs', vs.meta.name], vs.meta.name)],
     ['Address', vs => ((vs.vip || {}).effective_address || 'every engine') + ':' + (vs.services || []).map(s => s.port).join(',')],
     ['Requests', vs => fmt.rate((traffic[vs.meta.name] || {}).requests)],
+    ['Healthy members', vs => {
+      const healthy = (traffic[vs.meta.name] || {}).healthy;
+      if (healthy === null || healthy === undefined) return '–';
+      return h('span', { class: healthy > 0 ? 'ok' : 'bad' }, String(healthy));
+    }],
     ['Errors', vs => {
       const t = traffic[vs.meta.name] || {};
       return h('span', { class: t.errors > 0 ? 'bad' : null }, fmt.rate(t.errors));

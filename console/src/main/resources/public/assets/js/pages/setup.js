@@ -188,8 +188,21 @@ async function engines(body) {
     fill(sshKey, h('option', { value: '' }, '(choose a key)'), list.map(k =>
       h('option', { value: k.name, selected: k.name === (selected || (group.ssh || {}).ssh_key_ref) }, `${k.name} (${k.fingerprint})`)));
   };
-  const shown = key => fill(keyOut, note('ok', `Key ${key.name}: add this public key to the nodes' authorized_keys.`),
-    h('textarea', { readonly: true, rows: 3, 'aria-label': 'Public key', class: 'public-key' }, key.public_key));
+  const shown = key => {
+    const publicKey = h('textarea', { readonly: true, rows: 3, 'aria-label': 'Public key', class: 'public-key' }, key.public_key);
+    const copied = h('span', { class: 'muted', 'aria-live': 'polite' });
+    const copy = async () => {
+      publicKey.select();
+      try {
+        await navigator.clipboard.writeText(key.public_key);
+        copied.textContent = ' Copied.';
+      } catch (refused) {
+        copied.textContent = ' Selected: copy it with Ctrl-C.';
+      }
+    };
+    fill(keyOut, note('ok', `Key ${key.name} (${key.fingerprint}): add this public key to the nodes' authorized_keys.`),
+      publicKey, h('button', { type: 'button', class: 'secondary', onclick: copy }, 'Copy public key'), copied);
+  };
   const keyName = h('input', { spellcheck: 'false', value: 'engines' });
   const privateKey = h('textarea', { rows: 4, spellcheck: 'false', placeholder: '-----BEGIN OPENSSH PRIVATE KEY-----' });
   const keyAction = async (path, payload) => {

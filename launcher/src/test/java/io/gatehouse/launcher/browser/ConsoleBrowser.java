@@ -163,8 +163,12 @@ public final class ConsoleBrowser implements AutoCloseable {
     script("window.confirm = () => true;");
   }
 
-  /** Saves what the window shows as {@code target/console-screenshots/<name>.png}. */
+  /**
+   * Saves the whole page as {@code target/console-screenshots/<name>.png}, after checking that
+   * every control on it has a label a screen reader reads out.
+   */
   public Path screenshot(String name) {
+    assertThat(unlabelledControls()).as("controls without a label on " + name).isEmpty();
     try {
       Files.createDirectories(SCREENSHOTS);
       Path file = SCREENSHOTS.resolve(name + ".png");
@@ -184,6 +188,18 @@ public final class ConsoleBrowser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The inputs, selects, text areas and buttons of the page that nothing names. */
+  @SuppressWarnings("unchecked")
+  public List<String> unlabelledControls() {
+    return (List<String>)
+        script(
+            "return [...document.querySelectorAll('input, select, textarea, button')]"
+                + ".filter(c => c.offsetParent !== null)"
+                + ".filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')"
+                + "  && !(c.tagName === 'BUTTON' && c.textContent.trim()))"
+                + ".map(c => c.outerHTML.slice(0, 120));");
   }
 
   /** Sets the window's size: a phone's is 390×844. */
