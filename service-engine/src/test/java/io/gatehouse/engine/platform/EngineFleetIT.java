@@ -169,10 +169,15 @@ class EngineFleetIT {
     // it scales: every engine spreads over all three tasks
     send("PUT", marathonUrl + "/v2/apps/fleetweb", "{\"instances\": 3}");
     for (String agent : AGENTS) {
-      await()
-          .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(300))
-          .until(() -> tasksBehind(agent, servicePort, 12).size() == 3);
+      try {
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(300))
+            .until(() -> tasksBehind(agent, servicePort, 12).size() == 3);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            agent + "'s engine never served 3 tasks; " + state(marathonUrl), e);
+      }
     }
 
     // it loses a task: no engine sends to the killed one once Marathon reports it gone
@@ -438,6 +443,30 @@ class EngineFleetIT {
     }
     assertThat(port).isPositive();
     return port;
+  }
+
+  /** What Marathon and each engine hold of the app, for a failure to explain itself. */
+  private String state(String marathonUrl) {
+    StringBuilder state = new StringBuilder();
+    try {
+      state
+          .append("Marathon's tasks: ")
+          .append(send("GET", marathonUrl + "/v2/apps/fleetweb/tasks", null));
+    } catch (Exception e) {
+      state.append("Marathon's tasks: ").append(e);
+    }
+    for (String agent : AGENTS) {
+      try {
+        state
+            .append("; ")
+            .append(agent)
+            .append("'s config: ")
+            .append(send("GET", "http://" + agent + ":9180/config", null));
+      } catch (Exception e) {
+        state.append("; ").append(agent).append("'s config: ").append(e);
+      }
+    }
+    return state.toString();
   }
 
   private static JsonNode json(String text) throws IOException {
