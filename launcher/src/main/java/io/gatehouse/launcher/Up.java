@@ -65,6 +65,13 @@ final class Up implements Callable<Integer> {
       description = "the console's HTTPS on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int consolePort = 9443;
 
+  @Option(
+      names = "--replicas",
+      description =
+          "replicas of each of policy-, discovery-, se-manager- and analytics-svc, 1 to 5; replica"
+              + " r (from 0) takes the ports above plus 10r (default: ${DEFAULT-VALUE})")
+  int replicas = 1;
+
   @Option(names = "--no-demo", description = "do not post the demo app")
   boolean noDemo;
 
@@ -157,16 +164,14 @@ final class Up implements Callable<Integer> {
     String jdbc = postgres.jdbcUrl();
     startServices(secrets, jdbc, engineKeys);
     String servicePort = noDemo ? null : DemoApp.post(marathonPort);
-    new Welcome(out, home, basePort, agents, marathonPort, consolePort).print(servicePort);
+    new Welcome(out, home, basePort, replicas, agents, marathonPort, consolePort)
+        .print(servicePort);
     stopped.await();
     return 0;
   }
 
   private void startServices(Secrets s, String jdbc, LocalAuthority.SigningKeys engineKeys)
       throws Exception {
-    String marathon = "http://127.0.0.1:" + marathonPort;
-    List<String> db =
-        List.of("--datasources.default.url=" + jdbc, "--datasources.default.username=postgres");
     start(
             "marathon",
             "marathon-sim",
@@ -177,106 +182,38 @@ final class Up implements Callable<Integer> {
                 "--sandboxes=" + home.resolve("sandboxes")),
             Map.of())
         .awaitPort(marathonPort, START);
-    start(
-            "policy",
-            "policy-svc",
-            with(with(db, ports(1)), tls.serviceArgs("policy-svc")),
-            Map.of(
-                "GATEHOUSE_POLICY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_POLICY_AUTH_DISCOVERY_TOKEN", s.get("discovery-token"),
-                "GATEHOUSE_POLICY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
-                "GATEHOUSE_POLICY_AUTH_ANALYTICS_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_POLICY_SECRETS_KEY", s.get("policy-secrets-key"),
-                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
-        .awaitPort(basePort + 1, START);
-    start(
-            "discovery",
-            "discovery-svc",
-            with(
-                with(ports(2), tls.serviceArgs("discovery-svc")),
-                with(
-                    List.of(
-                        "--gatehouse.discovery.marathons.default.url=" + marathon,
-                        "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesosPort,
-                        "--gatehouse.discovery.policy.target=" + grpc(1),
-                        "--gatehouse.discovery.proxy.label-parents="
-                            + String.join(",", labelParents),
-                        "--gatehouse.discovery.proxy.label-http-policy-sets="
-                            + String.join(",", labelHttpPolicySets)),
-                    marathonLbArgs())),
-            Map.of(
-                "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", s.get("se-manager-token"),
-                "GATEHOUSE_DISCOVERY_AUTH_ANALYTICS_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_DISCOVERY_POLICY_TOKEN", s.get("discovery-token")))
-        .awaitPort(basePort + 2, START);
-    start(
-            "se-manager",
-            "se-manager-svc",
-            with(
-                with(with(db, ports(3)), tls.serviceArgs("se-manager-svc")),
-                List.of(
-                    "--gatehouse.semanager.policy.target=" + grpc(1),
-                    "--gatehouse.semanager.discovery.target=" + grpc(2),
-                    "--gatehouse.semanager.lifecycle.enabled=true",
-                    "--gatehouse.semanager.lifecycle.default-method=local",
-                    "--gatehouse.semanager.lifecycle.interval=2s",
-                    "--gatehouse.semanager.lifecycle.local.engine-jar=" + jar("service-engine"),
-                    "--gatehouse.semanager.lifecycle.local.command="
-                        + "{java} -Xmx128m -jar {engine_jar} --control={manager} {control_tls}"
-                        + " --se-id={se_id}"
-                        + " --se-group={group} --node-id={node} --hostname={hostname}"
-                        + " --admin={address}:9180 --state-dir={work_dir}/{se_id}"
-                        + " --analytics="
-                        + grpc(4),
-                    "--gatehouse.semanager.lifecycle.local.work-dir=" + home.resolve("engines"),
-                    "--gatehouse.semanager.engine-credentials.signing-key="
-                        + engineKeys.privateKey(),
-                    "--gatehouse.semanager.engine-credentials.verification-key="
-                        + engineKeys.publicKey())),
-            Map.of(
-                "GATEHOUSE_SEMANAGER_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_SEMANAGER_AUTH_SERVICE_TOKENS", s.get("analytics-token"),
-                "GATEHOUSE_SEMANAGER_POLICY_TOKEN", s.get("se-manager-token"),
-                "GATEHOUSE_SEMANAGER_DISCOVERY_TOKEN", s.get("se-manager-token"),
-                "GATEHOUSE_SEMANAGER_SECRETS_KEY", s.get("se-manager-secrets-key"),
-                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
-        .awaitPort(basePort + 3, START);
-    start(
-            "analytics",
-            "analytics-svc",
-            with(
-                with(with(db, ports(4)), tls.serviceArgs("analytics-svc")),
-                List.of(
-                    "--gatehouse.analytics.autoscale.enabled=true",
-                    "--gatehouse.analytics.autoscale.policy-target=" + grpc(1),
-                    "--gatehouse.analytics.discovery.target=" + grpc(2),
-                    "--gatehouse.analytics.semanager.target=" + grpc(3),
-                    "--gatehouse.analytics.auth.engine-credentials-key=" + engineKeys.publicKey())),
-            Map.of(
-                "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", s.get("operator-token"),
-                "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", s.get("analytics-token"),
-                "GATEHOUSE_ANALYTICS_SEMANAGER_TOKEN", s.get("analytics-token"),
-                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
-        .awaitPort(basePort + 4, START);
-    start(
-            "console",
-            "console",
-            with(
-                with(db, tls.clientArgs("console")),
-                List.of(
-                    "--micronaut.server.ssl.port=" + consolePort,
-                    "--micronaut.server.host=127.0.0.1",
-                    "--gatehouse.console.state-dir=" + home.resolve("console"),
-                    "--gatehouse.console.policy.target=" + grpc(1),
-                    "--gatehouse.console.discovery.target=" + grpc(2),
-                    "--gatehouse.console.semanager.target=" + grpc(3),
-                    "--gatehouse.console.analytics.target=" + grpc(4))),
-            Map.of(
-                "GATEHOUSE_CONSOLE_OPERATOR_TOKEN", s.get("operator-token"),
-                "DATASOURCES_DEFAULT_PASSWORD", s.get("postgres-password")))
-        .awaitPort(consolePort, START);
+    ServiceLines lines =
+        new ServiceLines(
+            new ServiceLines.Settings(
+                basePort,
+                replicas,
+                marathonPort,
+                mesosPort,
+                consolePort,
+                home,
+                jar("service-engine"),
+                labelParents,
+                labelHttpPolicySets,
+                marathonLbParents,
+                marathonLbVips),
+            s,
+            tls,
+            jdbc,
+            engineKeys);
+    // in dependency order; a service's replicas start side by side
+    for (List<ServiceLines.Launch> replicaSet :
+        List.of(lines.policy(), lines.discovery(), lines.seManager(), lines.analytics())) {
+      List<ChildProcess> started = new ArrayList<>();
+      for (ServiceLines.Launch launch : replicaSet) {
+        started.add(start(launch.name(), launch.module(), launch.args(), launch.env()));
+      }
+      for (int i = 0; i < started.size(); i++) {
+        started.get(i).awaitPort(replicaSet.get(i).port(), START);
+      }
+    }
+    ServiceLines.Launch console = lines.console();
+    start(console.name(), console.module(), console.args(), console.env())
+        .awaitPort(console.port(), START);
   }
 
   private ChildProcess start(
@@ -343,34 +280,5 @@ final class Up implements Callable<Integer> {
 
   private Path jar(String module) {
     return root.resolve(module).resolve("target").resolve(module + ".jar");
-  }
-
-  private List<String> ports(int offset) {
-    return List.of(
-        "--grpc.server.port=" + (basePort + offset),
-        "--micronaut.server.port=" + (basePort + 90 + offset),
-        "--micronaut.server.host=127.0.0.1"); // management (health, metrics): this machine only
-  }
-
-  private String grpc(int offset) {
-    return "127.0.0.1:" + (basePort + offset);
-  }
-
-  /** discovery-svc's settings for the marathon-lb groups given. */
-  private List<String> marathonLbArgs() {
-    List<String> args = new ArrayList<>();
-    marathonLbParents.forEach(
-        (group, vs) ->
-            args.add("--gatehouse.discovery.proxy.marathon-lb-parents." + group + "=" + vs));
-    marathonLbVips.forEach(
-        (group, vip) ->
-            args.add("--gatehouse.discovery.proxy.marathon-lb-vips." + group + "=" + vip));
-    return args;
-  }
-
-  private static List<String> with(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 }

@@ -10,11 +10,20 @@ final class Welcome {
   private final PrintStream out;
   private final Path home;
   private final int basePort;
+  private final int replicas;
   private final int agents;
   private final int marathonPort;
   private final int consolePort;
 
-  Welcome(PrintStream out, Path home, int basePort, int agents, int marathonPort, int consolePort) {
+  Welcome(
+      PrintStream out,
+      Path home,
+      int basePort,
+      int replicas,
+      int agents,
+      int marathonPort,
+      int consolePort) {
+    this.replicas = replicas;
     this.out = out;
     this.home = home;
     this.basePort = basePort;
@@ -53,11 +62,17 @@ final class Welcome {
             + " (gRPC; operator token in "
             + home.resolve("secrets.properties")
             + ")");
+    if (replicas > 1) {
+      out.println(
+          "  replicas:  "
+              + replicas
+              + " of each service; replica r (from 0) on the ports above plus 10r");
+    }
     Path console = home.resolve("console");
     out.println(
         "  console:   https://127.0.0.1:"
             + consolePort
-            + "/api/v1   (its CA: "
+            + "/   (the web console; its API under /api/v1; its CA: "
             + console.resolve("tls").resolve("ca.pem")
             + ")");
     String setupCode = setupCode(console.resolve("setup-code"));
@@ -65,7 +80,7 @@ final class Welcome {
       out.println(
           "  setup:     no account yet: create the admin with the one-time setup code "
               + setupCode
-              + " (POST /api/v1/setup)");
+              + " (the web console's setup wizard, or POST /api/v1/setup)");
     }
     out.println(
         "  metrics:   http://127.0.0.1:"

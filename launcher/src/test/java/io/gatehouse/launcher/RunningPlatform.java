@@ -55,35 +55,43 @@ final class RunningPlatform {
   /** The platform of this JVM, started now if it is not running. */
   static synchronized RunningPlatform shared() {
     if (shared == null) {
-      shared = start();
+      shared = start(1);
     }
     return shared;
   }
 
-  private static RunningPlatform start() {
+  /**
+   * A platform of its own, with {@code replicas} of each control-plane service; the caller stops it
+   * ({@link #stop()}).
+   */
+  static RunningPlatform start(int replicas) {
     try {
       Path jar = ServiceJar.jarOf("launcher");
       Path home = Files.createTempDirectory("gatehouse-walkthrough");
-      int base = freeBase();
+      int base = freeBase(replicas);
       int marathonPort = ServiceJar.freePort();
       int postgresPort = ServiceJar.freePort();
       int consolePort = ServiceJar.freePort();
       List<String> command =
-          List.of(
-              java(),
-              "-jar",
-              jar.toString(),
-              "up",
-              "--home=" + home,
-              "--root=" + jar.getParent().getParent().getParent(),
-              "--base-port=" + base,
-              "--postgres-port=" + postgresPort,
-              "--marathon-port=" + marathonPort,
-              "--mesos-port=" + ServiceJar.freePort(),
-              "--console-port=" + consolePort,
-              "--label-parents=" + EdgeIT.PARENT,
-              "--label-http-policy-sets=" + HttpPolicyEdgeIT.SET,
-              "--marathon-lb-parent=internal=" + EdgeIT.PARENT);
+          new ArrayList<>(
+              List.of(
+                  java(),
+                  "-jar",
+                  jar.toString(),
+                  "up",
+                  "--home=" + home,
+                  "--root=" + jar.getParent().getParent().getParent(),
+                  "--base-port=" + base,
+                  "--postgres-port=" + postgresPort,
+                  "--marathon-port=" + marathonPort,
+                  "--mesos-port=" + ServiceJar.freePort(),
+                  "--console-port=" + consolePort,
+                  "--label-parents=" + EdgeIT.PARENT,
+                  "--label-http-policy-sets=" + HttpPolicyEdgeIT.SET,
+                  "--marathon-lb-parent=internal=" + EdgeIT.PARENT));
+      if (replicas > 1) {
+        command.add("--replicas=" + replicas);
+      }
       Process launcher =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
@@ -138,6 +146,12 @@ final class RunningPlatform {
     }
     RunningPlatform platform = shared;
     shared = null;
+    platform.stop();
+  }
+
+  /** Stops this platform as Ctrl-C does, and checks that everything it started stopped. */
+  void stop() throws Exception {
+    RunningPlatform platform = this;
     platform.launcher.destroy();
     assertThat(platform.launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
     assertThat(platform.output())
@@ -180,19 +194,36 @@ final class RunningPlatform {
   }
 
   /**
-   * A base port with base+1..4 and base+91..94 free, below Linux's ephemeral range (32768 and up),
-   * where no outgoing connection takes one meanwhile.
+   * The management port of replica {@code replica} (from 0) of service {@code offset}, as {@code
+   * gatehouse up --replicas} numbers them.
    */
-  private static int freeBase() {
+  int managementPort(int offset, int replica) {
+    return base + 90 + offset + 10 * replica;
+  }
+
+  /** The gRPC port of replica {@code replica} (from 0) of service {@code offset}. */
+  int grpcPort(int offset, int replica) {
+    return base + offset + 10 * replica;
+  }
+
+  /**
+   * A base port with every replica's gRPC and management ports free (base+1..4 and base+91..94,
+   * plus 10 for each further replica), below Linux's ephemeral range (32768 and up), where no
+   * outgoing connection takes one meanwhile.
+   */
+  private static int freeBase(int replicas) {
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 20000 + (int) (Math.random() * 12000);
       boolean free = true;
-      for (int offset : new int[] {1, 2, 3, 4, 91, 92, 93, 94}) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(base + offset)) {
-          socket.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-          break;
+      for (int replica = 0; free && replica < replicas; replica++) {
+        for (int offset : new int[] {1, 2, 3, 4, 91, 92, 93, 94}) {
+          try (java.net.ServerSocket socket =
+              new java.net.ServerSocket(base + offset + 10 * replica)) {
+            socket.setReuseAddress(true);
+          } catch (IOException taken) {
+            free = false;
+            break;
+          }
         }
       }
       if (free) {

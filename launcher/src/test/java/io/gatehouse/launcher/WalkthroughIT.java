@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Order(3) // after the other platform tests: its last steps stop parts of the platform
 class WalkthroughIT {
   private static final Duration WAIT = RunningPlatform.WAIT;
-  private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
+  private static final List<String> AGENTS = DemoAppCalls.AGENTS;
   private static final String DEMO_VS = "webappew1/10001";
 
   private final HttpClient http =
@@ -47,6 +46,7 @@ class WalkthroughIT {
   private int marathonPort;
   private int postgresPort;
   private Path launcherLog;
+  private DemoAppCalls demo;
 
   @BeforeAll
   void gatehouseUp() {
@@ -56,6 +56,7 @@ class WalkthroughIT {
     marathonPort = platform.marathonPort;
     postgresPort = platform.postgresPort;
     launcherLog = platform.log;
+    demo = new DemoAppCalls(marathonPort);
     assertThat(platform.output())
         .contains("[policy    ]", "[se-manager]", "curl http://127.0.0.2:10001/");
   }
@@ -69,7 +70,7 @@ class WalkthroughIT {
   @Order(1)
   void theDemoAppAnswersThroughTheEngineOfEveryAgentFromBothTasks() throws Exception {
     for (String agent : AGENTS) {
-      await().atMost(WAIT).until(() -> tasksAnswering(agent, 20).size() == 2);
+      await().atMost(WAIT).until(() -> demo.tasksAnswering(agent, 20).size() == 2);
     }
     assertThat(cli("apps")).contains("/webappew1").doesNotContain("error");
     assertThat(cli("vs")).contains(DEMO_VS, "east-west", "app /webappew1");
@@ -80,10 +81,10 @@ class WalkthroughIT {
   @Order(2)
   void scalingToFourAndToOneUnderLoadFailsNoRequest() throws Exception {
     try (Load load = Load.start(http, AGENTS)) {
-      scale(4);
-      awaitTasksAnswering(4);
-      scale(1);
-      awaitTasksAnswering(1);
+      demo.scale(4);
+      demo.awaitTasksAnswering(4);
+      demo.scale(1);
+      demo.awaitTasksAnswering(1);
       load.assertNoFailure();
     }
     // the engines answer from the new members as soon as they applied the pool; the manager
@@ -96,8 +97,8 @@ class WalkthroughIT {
   @Test
   @Order(3)
   void aKilledTaskIsReplacedWhileNoRequestFails() throws Exception {
-    scale(2);
-    Set<String> before = awaitTasksAnswering(2);
+    demo.scale(2);
+    Set<String> before = demo.awaitTasksAnswering(2);
     try (Load load = Load.start(http, AGENTS)) {
       String task = taskIdOf(before.iterator().next());
       HttpResponse<String> killed =
@@ -112,7 +113,7 @@ class WalkthroughIT {
           .atMost(WAIT)
           .until(
               () -> {
-                Set<String> now = tasksAnswering(AGENTS.get(0), 20);
+                Set<String> now = demo.tasksAnswering(AGENTS.get(0), 20);
                 return now.size() == 2 && now.stream().noneMatch(t -> t.contains(task));
               });
       load.assertNoFailure();
@@ -213,7 +214,7 @@ class WalkthroughIT {
                         HttpResponse.BodyHandlers.ofString())
                     .body()
                     .contains(deployment));
-    awaitTasksAnswering(2);
+    demo.awaitTasksAnswering(2);
 
     try (Load load = Load.start(http, AGENTS)) {
       await()
@@ -221,7 +222,7 @@ class WalkthroughIT {
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> cli("autoscale", "--app=/webappew1").contains("scale-out"));
       assertThat(cli("autoscale", "--app=/webappew1")).contains("webapp-rps", "2 -> 3");
-      awaitTasksAnswering(3);
+      demo.awaitTasksAnswering(3);
       load.assertNoFailure();
     }
   }
@@ -252,7 +253,7 @@ class WalkthroughIT {
         .until(
             () -> cli("apps").matches("(?s).*/webappew2\\s[^\\n]*avi_proxy \\(INVALID_JSON\\).*"));
     assertThat(cli("vs")).contains(DEMO_VS).doesNotContain("webappew2/");
-    assertThat(tasksAnswering(AGENTS.get(1), 30)).isNotEmpty();
+    assertThat(demo.tasksAnswering(AGENTS.get(1), 30)).isNotEmpty();
   }
 
   @Test
@@ -333,56 +334,6 @@ class WalkthroughIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
-  }
-
-  private void scale(int instances) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(marathon("/v2/apps/webappew1")))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": " + instances + "}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  /** Waits until each agent's engine sends traffic to exactly {@code count} tasks; returns them. */
-  private Set<String> awaitTasksAnswering(int count) {
-    Set<String> tasks = new HashSet<>();
-    for (String agent : AGENTS) {
-      await()
-          .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                Set<String> answering = tasksAnswering(agent, 10 * count);
-                tasks.clear();
-                tasks.addAll(answering);
-                return answering.size() == count;
-              });
-    }
-    return tasks;
-  }
-
-  /** The tasks that answer {@code requests} requests through {@code agent}'s engine. */
-  private Set<String> tasksAnswering(String agent, int requests) {
-    Set<String> tasks = new HashSet<>();
-    for (int i = 0; i < requests; i++) {
-      try {
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://" + agent + ":10001/"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          tasks.add(response.body().strip());
-        }
-      } catch (java.io.IOException | InterruptedException notYet) {
-        return Set.of();
-      }
-    }
-    return tasks;
   }
 
   /** "task webappew1.1f2e... at 127.0.0.2:31001" → the task id. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Marathon deployment of Gatehouse itself ({@code deploy/marathon/gatehouse.json}): every app
- * of the group is a valid Marathon app definition by Marathon's published schema.
+ * of the group is a valid Marathon app definition by Marathon's published schema, and each service
+ * runs as three replicas on three distinct nodes (the console as two).
  */
 class DeploymentFilesIT {
   @Test
@@ -36,6 +37,11 @@ class DeploymentFilesIT {
       assertThat(schema.validate(app)).as(app.get("id").asText()).isEmpty();
       assertThat(app.get("id").asText()).startsWith(group.get("id").asText() + "/");
       assertThat(app.get("healthChecks")).isNotEmpty();
+      // replicas on distinct nodes: a node's loss takes one of each at most
+      assertThat(app.get("constraints").toString()).contains("[\"hostname\",\"UNIQUE\"]");
+      if (app.get("id").asText().endsWith("-svc")) {
+        assertThat(app.get("instances").asInt()).as(app.get("id").asText()).isEqualTo(3);
+      }
     }
   }
 }

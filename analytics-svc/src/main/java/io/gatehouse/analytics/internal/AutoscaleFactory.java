@@ -51,6 +51,7 @@ final class AutoscaleFactory {
       DataSource dataSource,
       DecisionStore decisions,
       GrpcTls tls,
+      io.micrometer.core.instrument.MeterRegistry registry,
       @Value("${datasources.default.url}") String jdbcUrl,
       @Value("${datasources.default.username}") String user,
       @Value("${datasources.default.password:}") String password) {
@@ -70,6 +71,7 @@ final class AutoscaleFactory {
                 new LeaderElection.Settings(
                     jdbcUrl, user, password, "analytics-svc/autoscaler", Duration.ofSeconds(2)))
             .onChange(leading -> log.info(leading ? "leading: autoscaling" : "no longer leading"))
+            .reportTo(registry)
             .start();
     executor.scheduleWithFixedDelay(
         Periodic.guarded(

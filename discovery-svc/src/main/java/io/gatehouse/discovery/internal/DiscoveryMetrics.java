@@ -98,6 +98,10 @@ final class DiscoveryMetrics {
             () -> writers.map(w -> w.writing() ? 1 : 0).orElse(0))
         .description("1 on the replica that writes label-derived policy")
         .register(registry);
+    Gauge.builder("gatehouse.leader", () -> writers.map(w -> w.writing() ? 1 : 0).orElse(0))
+        .description("1 while this replica leads the duty, 0 while another does")
+        .tag("duty", "discovery-svc/policy-writer")
+        .register(registry);
     Gauge.builder("gatehouse.discovery.mesos.agents", () -> agents.snapshot().agents().size())
         .description("agents the Mesos master reports")
         .register(registry);

@@ -188,6 +188,7 @@ final class LifecycleFactory {
   @Bean(preDestroy = "close")
   LeaderElection reconcilerElection(
       Reconciler reconciler,
+      io.micrometer.core.instrument.MeterRegistry registry,
       @Value("${datasources.default.url}") String jdbcUrl,
       @Value("${datasources.default.username}") String user,
       @Value("${datasources.default.password:}") String password) {
@@ -199,6 +200,7 @@ final class LifecycleFactory {
               log.info(leading ? "leading: reconciling the fleet" : "no longer leading");
               reconciler.leading(leading);
             })
+        .reportTo(registry)
         .start();
   }
 

@@ -1,5 +1,7 @@
 package io.gatehouse.common.leader;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,6 +65,18 @@ public final class LeaderElection implements AutoCloseable {
   /** Calls {@code listener} with true when this replica becomes leader and false when it stops. */
   public LeaderElection onChange(Consumer<Boolean> listener) {
     listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Shows this replica's part in {@code /metrics} as {@code gatehouse_leader{duty="<name>"}}: 1
+   * while it leads, 0 while it follows; the replica at 1 is the one to look at.
+   */
+  public LeaderElection reportTo(MeterRegistry registry) {
+    Gauge.builder("gatehouse.leader", this, e -> e.isLeader() ? 1 : 0)
+        .description("1 while this replica leads the duty, 0 while another does")
+        .tag("duty", settings.name())
+        .register(registry);
     return this;
   }
 
