@@ -53,6 +53,11 @@ final class Draining {
     this.timeout = timeout;
   }
 
+  /** How long an engine is given to drain. */
+  Duration timeout() {
+    return timeout;
+  }
+
   /** Whether {@code engineId} is draining (or being left). */
   boolean contains(String engineId) {
     return engines.contains(engineId);

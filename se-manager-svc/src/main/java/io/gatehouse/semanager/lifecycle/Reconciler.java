@@ -191,7 +191,8 @@ public final class Reconciler implements AutoCloseable {
     for (Inventory.Engine engine : known.values()) {
       if (!desired.contains(engine.id())
           && !engine.deploymentMethod().isEmpty()
-          && engine.state() != ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED) {
+          && engine.state() != ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED
+          && !onItsWayOut(engine.id(), engine)) {
         decommission(engine, currentGroups, currentNodes);
       }
     }
@@ -263,10 +264,10 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void converge(NodeDriver driver, EngineSpec spec, Map<String, Inventory.Engine> known) {
-    if (draining.contains(spec.seId())) {
-      return; // on its way out: left alone until it has drained and stopped
-    }
     Inventory.Engine engine = known.get(spec.seId());
+    if (onItsWayOut(spec.seId(), engine)) {
+      return; // left alone until it has drained and stopped
+    }
     if (engine != null
         && !engine.deploymentMethod().isEmpty()
         && !engine.deploymentMethod().equals(driver.method())) {
@@ -317,10 +318,10 @@ public final class Reconciler implements AutoCloseable {
     }
     reported.remove(group.getMeta().getName());
     for (EngineSpec spec : specs) {
-      if (draining.contains(spec.seId())) {
-        continue; // on its way out
-      }
       Inventory.Engine engine = known.get(spec.seId());
+      if (onItsWayOut(spec.seId(), engine)) {
+        continue;
+      }
       if (engine == null || !engine.deploymentMethod().equals(driver.method())) {
         engine = inventory.plan(placement(spec, driver));
       }
@@ -335,6 +336,22 @@ public final class Reconciler implements AutoCloseable {
             "through " + driver.method() + " on node " + spec.hostname());
       }
     }
+  }
+
+  /**
+   * Whether an engine is on its way out: draining here, or recorded as draining (by an operator's
+   * request another replica serves) no longer ago than a drain and a lost engine's wait may take. A
+   * drain older than that was left by a replica that is gone: the engine is dealt with as any.
+   */
+  private boolean onItsWayOut(String id, Inventory.Engine engine) {
+    if (draining.contains(id)) {
+      return true;
+    }
+    return engine != null
+        && engine.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING
+        && Duration.between(engine.stateChangedAt(), clock.instant())
+                .compareTo(draining.timeout().plus(settings.lostAfter()))
+            < 0;
   }
 
   private void start(NodeDriver driver, EngineSpec spec, String event, String message) {

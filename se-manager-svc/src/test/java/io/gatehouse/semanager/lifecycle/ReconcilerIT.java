@@ -333,6 +333,33 @@ class ReconcilerIT {
   }
 
   @Test
+  void anEngineAnotherReplicaDecommissionsIsLeftToItUntilItsDrainCouldHaveEnded() throws Exception {
+    lead(
+        List.of(group("default", Placement.getDefaultInstance(), 0)),
+        List.of(node("n1", true, Map.of())));
+    reconciler.pass();
+    inventory.connected("default@n1", "agent-n1", "n1", "default", "v1");
+    // another replica (not leading: no groups, no nodes) serves an operator's decommission
+    Reconciler other = new Reconciler(inventory, List.of(driver), SETTINGS, clock);
+    java.util.concurrent.CompletableFuture<Long> drained =
+        new java.util.concurrent.CompletableFuture<>();
+    other.drainWith((engine, reason, deadline) -> drained, Duration.ofSeconds(30));
+    reconciler.drainWith((engine, reason, deadline) -> drained, Duration.ofSeconds(30));
+    other.decommission(inventory.get("default@n1").orElseThrow());
+    inventory.disconnected("default@n1", "the engine closed its stream"); // it drains
+
+    reconciler.pass(); // the leader leaves it alone: no second engine while it drains
+    assertThat(driver.started).containsExactly("default@n1");
+
+    // the other replica died mid-drain: once the drain and a lost engine's wait are over, the
+    // leader deals with the node again
+    clock.advance(Duration.ofSeconds(30).plus(SETTINGS.lostAfter()).plusSeconds(1));
+    reconciler.pass();
+    assertThat(driver.started).containsExactly("default@n1", "default@n1");
+    other.close();
+  }
+
+  @Test
   void enginesThatConnectedOnTheirOwnAreNeverTouched() {
     inventory.connected("manual-se", "agent-n9", "n9", "default", "v1");
     inventory.disconnected("manual-se", "gone");
