@@ -23,6 +23,7 @@ final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private volatile boolean exitExpected;
+  private List<ProcessHandle> children = List.of();
 
   private ChildProcess(String name, Process process) {
     this.name = name;
@@ -132,9 +133,19 @@ final class ChildProcess implements AutoCloseable {
   /** Stops the process and everything it started, politely first. */
   @Override
   public void close() {
+    requestStop();
+    awaitStop();
+  }
+
+  /** Asks the process to stop (SIGTERM), without waiting; {@link #awaitStop()} waits. */
+  void requestStop() {
     expectExit();
-    List<ProcessHandle> children = process.descendants().toList();
+    children = process.descendants().toList();
     process.destroy();
+  }
+
+  /** Waits for a stop asked for, forcing it after 15 s; then ends what the process started. */
+  void awaitStop() {
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

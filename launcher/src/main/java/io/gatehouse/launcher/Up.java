@@ -116,7 +116,10 @@ final class Up implements Callable<Integer> {
   Path root = Path.of(".");
 
   private final PrintStream out = System.out;
-  private final List<ChildProcess> children = new ArrayList<>();
+
+  /** What was started, in the order it was, each batch started together. */
+  private final List<List<ChildProcess>> started = new ArrayList<>();
+
   private LocalPostgres postgres;
   private LocalTls tls;
 
@@ -172,7 +175,8 @@ final class Up implements Callable<Integer> {
 
   private void startServices(Secrets s, String jdbc, LocalAuthority.SigningKeys engineKeys)
       throws Exception {
-    start(
+    ChildProcess marathon =
+        start(
             "marathon",
             "marathon-sim",
             List.of(
@@ -180,8 +184,11 @@ final class Up implements Callable<Integer> {
                 "--mesos_port=" + mesosPort,
                 "--agents=" + agents,
                 "--sandboxes=" + home.resolve("sandboxes")),
-            Map.of())
-        .awaitPort(marathonPort, START);
+            Map.of());
+    synchronized (started) {
+      started.add(List.of(marathon));
+    }
+    marathon.awaitPort(marathonPort, START);
     ServiceLines lines =
         new ServiceLines(
             new ServiceLines.Settings(
@@ -200,40 +207,46 @@ final class Up implements Callable<Integer> {
             tls,
             jdbc,
             engineKeys);
-    // in dependency order; a service's replicas start side by side
-    for (List<ServiceLines.Launch> replicaSet :
-        List.of(lines.policy(), lines.discovery(), lines.seManager(), lines.analytics())) {
-      List<ChildProcess> started = new ArrayList<>();
-      for (ServiceLines.Launch launch : replicaSet) {
-        started.add(start(launch.name(), launch.module(), launch.args(), launch.env()));
-      }
-      for (int i = 0; i < started.size(); i++) {
-        started.get(i).awaitPort(replicaSet.get(i).port(), START);
-      }
+    // policy-svc first (the others read it as they start), then discovery-svc (whose apps
+    // se-manager-svc follows), then the rest side by side; a service's replicas start together
+    startTogether(lines.policy());
+    startTogether(lines.discovery());
+    List<ServiceLines.Launch> rest = new ArrayList<>(lines.seManager());
+    rest.addAll(lines.analytics());
+    rest.add(lines.console());
+    startTogether(rest);
+  }
+
+  /** Starts {@code launches} at once and waits until each one's port answers. */
+  private void startTogether(List<ServiceLines.Launch> launches) throws InterruptedException {
+    List<ChildProcess> batch = new ArrayList<>();
+    for (ServiceLines.Launch launch : launches) {
+      batch.add(start(launch.name(), launch.module(), launch.args(), launch.env()));
     }
-    ServiceLines.Launch console = lines.console();
-    start(console.name(), console.module(), console.args(), console.env())
-        .awaitPort(console.port(), START);
+    synchronized (started) {
+      started.add(batch);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).awaitPort(launches.get(i).port(), START);
+    }
   }
 
   private ChildProcess start(
       String name, String module, List<String> args, Map<String, String> env) {
-    ChildProcess child = ChildProcess.start(name, jar(module), List.of("-Xmx256m"), args, env, out);
-    synchronized (children) {
-      children.add(child);
-    }
-    return child;
+    return ChildProcess.start(name, jar(module), List.of("-Xmx256m"), args, env, out);
   }
 
   private void stopAll() {
-    List<ChildProcess> running;
-    synchronized (children) {
-      running = new ArrayList<>(children);
-      children.clear();
+    List<List<ChildProcess>> running;
+    synchronized (started) {
+      running = new ArrayList<>(started);
+      started.clear();
     }
-    running.forEach(ChildProcess::expectExit);
+    running.forEach(batch -> batch.forEach(ChildProcess::expectExit));
+    // in the reverse of the order they started in, those started together stopping together
     for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
+      running.get(i).forEach(ChildProcess::requestStop);
+      running.get(i).forEach(ChildProcess::awaitStop);
     }
     stopEngines();
     if (postgres != null) {

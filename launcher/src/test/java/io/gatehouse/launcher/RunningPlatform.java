@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class RunningPlatform {
   static final Duration WAIT = Duration.ofSeconds(180);
 
+  /**
+   * Replicas of each control-plane service on the shared platform: every platform test runs against
+   * replicas, and FailoverIT kills the leading ones.
+   */
+  static final int REPLICAS = 2;
+
   private static RunningPlatform shared;
 
   final Path jar;
@@ -31,6 +37,7 @@ final class RunningPlatform {
   final int marathonPort;
   final int postgresPort;
   final int consolePort;
+  final int replicas;
   final Path log;
   private final Process launcher;
 
@@ -41,7 +48,9 @@ final class RunningPlatform {
       int marathonPort,
       int postgresPort,
       int consolePort,
+      int replicas,
       Process launcher) {
+    this.replicas = replicas;
     this.jar = jar;
     this.home = home;
     this.base = base;
@@ -55,7 +64,7 @@ final class RunningPlatform {
   /** The platform of this JVM, started now if it is not running. */
   static synchronized RunningPlatform shared() {
     if (shared == null) {
-      shared = start(1);
+      shared = start(REPLICAS);
     }
     return shared;
   }
@@ -99,7 +108,8 @@ final class RunningPlatform {
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(launcher::destroy, "platform-stop"));
       RunningPlatform platform =
-          new RunningPlatform(jar, home, base, marathonPort, postgresPort, consolePort, launcher);
+          new RunningPlatform(
+              jar, home, base, marathonPort, postgresPort, consolePort, replicas, launcher);
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(500))
@@ -175,10 +185,10 @@ final class RunningPlatform {
     line.addAll(
         List.of(
             "--home=" + home,
-            "--policy=" + grpc(1),
-            "--discovery=" + grpc(2),
-            "--se-manager=" + grpc(3),
-            "--analytics=" + grpc(4)));
+            "--policy=" + targets(1),
+            "--discovery=" + targets(2),
+            "--se-manager=" + targets(3),
+            "--analytics=" + targets(4)));
     return line;
   }
 
@@ -199,6 +209,15 @@ final class RunningPlatform {
    */
   int managementPort(int offset, int replica) {
     return base + 90 + offset + 10 * replica;
+  }
+
+  /**
+   * Every replica's gRPC address of service {@code offset}, comma-separated, as clients take them.
+   */
+  String targets(int offset) {
+    return java.util.stream.IntStream.range(0, replicas)
+        .mapToObj(r -> "127.0.0.1:" + grpcPort(offset, r))
+        .collect(java.util.stream.Collectors.joining(","));
   }
 
   /** The gRPC port of replica {@code replica} (from 0) of service {@code offset}. */

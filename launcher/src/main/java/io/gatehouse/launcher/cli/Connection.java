@@ -89,7 +89,10 @@ public final class Connection {
 
   /** A channel to {@code target}; the caller shuts it down. */
   ManagedChannel open(String target) {
-    ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials());
+    // one address, or several replicas' (comma-separated): the channel moves to another replica
+    // when its own goes
+    ManagedChannelBuilder<?> channel =
+        Grpc.newChannelBuilder(io.gatehouse.grpc.targets.GrpcTargets.of(target), credentials());
     if (serverName != null) {
       channel.overrideAuthority(serverName);
     }
