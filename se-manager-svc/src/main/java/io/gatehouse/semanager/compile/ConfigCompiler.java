@@ -21,6 +21,7 @@ import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.SecurityPolicyResource;
 import io.gatehouse.api.semanager.v1.VirtualServiceResource;
 import io.gatehouse.semanager.push.ResourceSet;
+import io.gatehouse.semanager.push.ResourceVersions;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -50,6 +51,16 @@ public final class ConfigCompiler {
    * @param eastWestAddress where it listens for east-west services (0.0.0.0: every interface)
    */
   public record Engine(String seGroup, String eastWestAddress) {}
+
+  private final ResourceVersions versions = new ResourceVersions();
+
+  /**
+   * Marks the start of a new change: versions remembered from bodies no compilation of the last two
+   * changes produced are forgotten.
+   */
+  public void nextChange() {
+    versions.nextGeneration();
+  }
 
   /** The resources {@code engine} should run. */
   public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {
@@ -85,6 +96,8 @@ public final class ConfigCompiler {
         List.copyOf(compiled.securityPolicies.values()));
     byType.put(ResourceType.RESOURCE_TYPE_POOL, List.copyOf(compiled.pools.values()));
     byType.put(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.copyOf(compiled.services.values()));
+    // most bodies are as the last change compiled them: their versions are remembered
+    byType.replaceAll((type, list) -> list.stream().map(versions::versioned).toList());
     return ResourceSet.of(byType);
   }
 

@@ -131,6 +131,7 @@ public final class Inputs {
     }
     PolicyView currentPolicy = policyView;
     AppView currentApps = appView;
+    compiler.nextChange();
     // engines of one group on one east-west address run the same resources: compile once for
     // them, now and for those that connect until the next change
     Map<ConfigCompiler.Engine, ResourceSet> compiled = new ConcurrentHashMap<>();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,11 +152,19 @@ public final class ConfigPush {
   public synchronized void publish(Function<EngineInfo, ResourceSet> next, Instant cause) {
     desired = next;
     Propagation change = cause == null ? null : new Propagation(cause);
+    // engines alike share their sets: what changed between two sets is found once for them all,
+    // so a change costs the manager its sends, not a scan of every resource per engine
+    Map<ResourceSet, Map<ResourceSet, ResourceSet.Changes>> diffs = new IdentityHashMap<>();
     sessions.forEach(
         (engine, session) -> {
+          ResourceSet before = session.desired;
           session.desired = next.apply(session.info);
+          ResourceSet.Changes changes =
+              diffs
+                  .computeIfAbsent(before, b -> new IdentityHashMap<>())
+                  .computeIfAbsent(session.desired, after -> after.changesSince(before));
           sentNow = new ArrayList<>();
-          sendChanges(engine, session, false);
+          sendChanges(engine, session, changes);
           if (change != null && !sentNow.isEmpty()) {
             change.waitingFor.add(engine);
             sentNow.forEach(nonce -> session.awaiting.put(nonce, change));
@@ -188,7 +197,7 @@ public final class ConfigPush {
     Session session = new Session(info, stream);
     session.desired = desired.apply(info);
     sessions.put(info.id(), session);
-    sendChanges(info.id(), session, true);
+    sendAll(info.id(), session);
   }
 
   /** The engine's stream ended; what it was sent is forgotten (a reconnect gets everything). */
@@ -336,53 +345,72 @@ public final class ConfigPush {
     return List.copyOf(sessions.keySet());
   }
 
-  private void sendChanges(String engine, Session session, boolean fullState) {
-    Map<Key, Rejection> refusedByEngine = rejected.getOrDefault(engine, Map.of());
+  /** Sends a newly connected engine its whole desired state. */
+  private void sendAll(String engine, Session session) {
     for (ResourceType type : ResourceSet.APPLY_ORDER) {
-      List<Resource> upserts = new ArrayList<>();
-      for (Resource resource : session.desired.ofType(type).values()) {
-        Key key = new Key(type, resource.getName());
-        Rejection refused = refusedByEngine.get(key);
-        if (refused != null && refused.version().equals(resource.getVersion())) {
-          continue; // never resend a rejected version
-        }
-        if (fullState || !resource.getVersion().equals(session.sent.get(key))) {
-          if (!fullState
-              && type == ResourceType.RESOURCE_TYPE_POOL
-              && sendRemovals(session, key, resource)) {
-            continue; // went out at once as a small endpoint update
-          }
-          upserts.add(resource);
-          session.sent.put(key, resource.getVersion());
-          if (type == ResourceType.RESOURCE_TYPE_POOL) {
-            session.sentPools.put(resource.getName(), resource);
-          }
-        }
-      }
-      if (fullState || !upserts.isEmpty()) {
-        send(session, type, upserts, List.of(), fullState);
-      }
+      List<Resource> upserts =
+          upserts(engine, session, type, session.desired.ofType(type).values(), true);
+      send(session, type, upserts, List.of(), true);
     }
-    if (fullState) {
-      return; // a full state replaces everything: nothing to remove by name
+  }
+
+  /**
+   * Sends an engine what {@code changes} holds for it. Only the changed resources are looked at:
+   * after every send an engine has been sent each resource of its desired set at its version (or
+   * rejected that version), so a resource that did not change needs nothing.
+   */
+  private void sendChanges(String engine, Session session, ResourceSet.Changes changes) {
+    for (ResourceType type : ResourceSet.APPLY_ORDER) {
+      List<Resource> upserts = upserts(engine, session, type, changes.upserted(type), false);
+      if (!upserts.isEmpty()) {
+        send(session, type, upserts, List.of(), false);
+      }
     }
     for (ResourceType type : REMOVE_ORDER) {
       List<String> removed = new ArrayList<>();
-      session
-          .sent
-          .keySet()
-          .removeIf(
-              key -> {
-                if (key.type() == type && !session.desired.ofType(type).containsKey(key.name())) {
-                  removed.add(key.name());
-                  return true;
-                }
-                return false;
-              });
+      for (String name : changes.removed(type)) {
+        if (session.sent.remove(new Key(type, name)) != null) {
+          removed.add(name);
+        }
+      }
       if (!removed.isEmpty()) {
         send(session, type, List.of(), removed, false);
       }
     }
+  }
+
+  /**
+   * Of {@code candidates} (resources of {@code type}), those to send whole, noted as sent; a pool
+   * that only lost endpoints goes out at once as an endpoint update instead.
+   */
+  private List<Resource> upserts(
+      String engine,
+      Session session,
+      ResourceType type,
+      java.util.Collection<Resource> candidates,
+      boolean fullState) {
+    Map<Key, Rejection> refusedByEngine = rejected.getOrDefault(engine, Map.of());
+    List<Resource> upserts = new ArrayList<>();
+    for (Resource resource : candidates) {
+      Key key = new Key(type, resource.getName());
+      Rejection refused = refusedByEngine.get(key);
+      if (refused != null && refused.version().equals(resource.getVersion())) {
+        continue; // never resend a rejected version
+      }
+      if (fullState || !resource.getVersion().equals(session.sent.get(key))) {
+        if (!fullState
+            && type == ResourceType.RESOURCE_TYPE_POOL
+            && sendRemovals(session, key, resource)) {
+          continue; // went out at once as a small endpoint update
+        }
+        upserts.add(resource);
+        session.sent.put(key, resource.getVersion());
+        if (type == ResourceType.RESOURCE_TYPE_POOL) {
+          session.sentPools.put(resource.getName(), resource);
+        }
+      }
+    }
+    return upserts;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.gatehouse.api.semanager.v1.ResourceType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -38,14 +39,20 @@ public final class ResourceSet {
     return EMPTY;
   }
 
-  /** A set of {@code resources} (bodies set, versions filled in from the bodies). */
+  /**
+   * A set of {@code resources} (bodies set; versions filled in from the bodies where not given, a
+   * given one being {@link #versionOf} of the same body).
+   */
   public static ResourceSet of(Map<ResourceType, List<Resource>> resources) {
     Map<ResourceType, Map<String, Resource>> byType = new EnumMap<>(ResourceType.class);
     resources.forEach(
         (type, list) -> {
           Map<String, Resource> byName = new TreeMap<>();
           for (Resource resource : list) {
-            Resource versioned = resource.toBuilder().setVersion(versionOf(resource)).build();
+            Resource versioned =
+                resource.getVersion().isEmpty()
+                    ? resource.toBuilder().setVersion(versionOf(resource)).build()
+                    : resource; // versioned from this body already (ResourceVersions)
             if (byName.put(resource.getName(), versioned) != null) {
               throw new IllegalArgumentException(
                   type + " " + resource.getName() + " appears twice in one snapshot");
@@ -59,6 +66,50 @@ public final class ResourceSet {
   /** The resources of {@code type}, by name. */
   public Map<String, Resource> ofType(ResourceType type) {
     return byType.getOrDefault(type, Map.of());
+  }
+
+  /**
+   * What differs from {@code before} to this set: per type, the resources that are new or at
+   * another version, and the names that are gone.
+   */
+  public Changes changesSince(ResourceSet before) {
+    Map<ResourceType, List<Resource>> upserted = new EnumMap<>(ResourceType.class);
+    Map<ResourceType, List<String>> removed = new EnumMap<>(ResourceType.class);
+    for (ResourceType type : APPLY_ORDER) {
+      Map<String, Resource> then = before.ofType(type);
+      Map<String, Resource> now = ofType(type);
+      if (then == now) {
+        continue; // the same map: nothing of this type changed
+      }
+      List<Resource> changed = new ArrayList<>();
+      for (Resource resource : now.values()) {
+        Resource old = then.get(resource.getName());
+        if (old == null || !old.getVersion().equals(resource.getVersion())) {
+          changed.add(resource);
+        }
+      }
+      List<String> gone = new ArrayList<>();
+      for (String name : then.keySet()) {
+        if (!now.containsKey(name)) {
+          gone.add(name);
+        }
+      }
+      upserted.put(type, changed);
+      removed.put(type, gone);
+    }
+    return new Changes(upserted, removed);
+  }
+
+  /** The difference of two sets, by type: what to upsert and what to remove. */
+  public record Changes(
+      Map<ResourceType, List<Resource>> upserted, Map<ResourceType, List<String>> removed) {
+    public List<Resource> upserted(ResourceType type) {
+      return upserted.getOrDefault(type, List.of());
+    }
+
+    public List<String> removed(ResourceType type) {
+      return removed.getOrDefault(type, List.of());
+    }
   }
 
   /** The version a resource's body gives it: the first 16 hex digits of its SHA-256. */
