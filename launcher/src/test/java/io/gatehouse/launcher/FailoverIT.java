@@ -19,16 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The shared platform ({@code gatehouse up --replicas 2}) under continuous load through both
- * agents' engines: the replica of each service that leads its duty (discovery-svc's policy writer,
- * se-manager-svc's reconciler, analytics-svc's autoscaler; a policy-svc replica, which leads
- * nothing) is killed with SIGKILL in turn, and after each kill the demo app is scaled. No request
- * fails; the other replica takes the duty and says so in {@code /metrics}; the scale reaches every
- * engine; and no second engine is started on a node. The time to the new leader and from the scale
- * to every engine sending traffic to the new tasks are printed.
+ * {@code gatehouse up --replicas 2} under continuous load through both agents' engines: the replica
+ * of each service that leads its duty (discovery-svc's policy writer, se-manager-svc's reconciler,
+ * analytics-svc's autoscaler; a policy-svc replica, which leads nothing) is killed with SIGKILL in
+ * turn, and after each kill the demo app is scaled. No request fails; the other replica takes the
+ * duty and says so in {@code /metrics}; the scale reaches every engine; and no second engine is
+ * started on a node. The time to the new leader and from the scale to every engine sending traffic
+ * to the new tasks are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Order(3) // after the tests that need every replica; before WalkthroughIT, which stops the platform
+@Order(4) // after WalkthroughIT stopped the shared platform: this one runs its own
 class FailoverIT {
   private static final Pattern LEADER =
       Pattern.compile("^gatehouse_leader\\{duty=\"([^\"]+)\",?\\} ([0-9.]+)$", Pattern.MULTILINE);
@@ -42,15 +42,19 @@ class FailoverIT {
   private DemoAppCalls demo;
 
   @BeforeAll
-  void replicas() {
-    platform = RunningPlatform.shared();
+  void upWithTwoReplicas() {
+    platform = RunningPlatform.start(2);
     demo = new DemoAppCalls(platform.marathonPort);
     assertThat(platform.output()).contains("[policy-2  ]", "[se-manager-2]");
+    demo.awaitTasksAnswering(2);
   }
 
   @AfterAll
-  void figures() {
+  void stop() throws Exception {
     figures.forEach(f -> System.out.println("[failover] " + f));
+    if (platform != null) {
+      platform.stop();
+    }
   }
 
   @Test
@@ -64,8 +68,6 @@ class FailoverIT {
       scaleAndConverge(3, "policy-svc replica killed");
       assertThat(InProcessCli.run(platform.cliArgs("vs").toArray(String[]::new)).output())
           .contains("webappew1/10001");
-      demo.scale(2); // as the walkthrough expects it
-      demo.awaitTasksAnswering(2);
       load.assertNoFailure();
     }
     // the reconciler that took over found the engines its predecessor started: one per node

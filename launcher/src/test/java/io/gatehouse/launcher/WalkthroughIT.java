@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(4) // after the other platform tests: its last steps stop parts of the platform
+@Order(3) // after the other platform tests: its last steps stop parts of the platform
 class WalkthroughIT {
   private static final Duration WAIT = RunningPlatform.WAIT;
   private static final List<String> AGENTS = DemoAppCalls.AGENTS;
@@ -289,7 +289,7 @@ class WalkthroughIT {
   @Test
   @Order(8)
   void trafficFlowsWithTheControlPlaneAnalyticsAndPostgresqlStopped() throws Exception {
-    // every replica FailoverIT left of se-manager-, policy- and analytics-svc
+    // every replica of se-manager-, policy- and analytics-svc
     for (int offset : new int[] {3, 1, 4}) {
       List<ProcessHandle> replicas = new java.util.ArrayList<>();
       for (int r = 0; r < platform.replicas; r++) {
