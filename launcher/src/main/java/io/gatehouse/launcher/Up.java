@@ -125,6 +125,11 @@ final class Up implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (replicas < 1 || replicas > ServiceLines.MAX_REPLICAS) {
+      out.println(
+          "gatehouse: --replicas must be 1 to " + ServiceLines.MAX_REPLICAS + ", not " + replicas);
+      return 2; // before anything is started
+    }
     home = home.toAbsolutePath();
     root = root.toAbsolutePath().normalize();
     for (String module :

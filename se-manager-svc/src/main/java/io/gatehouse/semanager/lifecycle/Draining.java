@@ -4,6 +4,7 @@ import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.inventory.Inventory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,9 +54,19 @@ final class Draining {
     this.timeout = timeout;
   }
 
-  /** How long an engine is given to drain. */
-  Duration timeout() {
-    return timeout;
+  /**
+   * Whether an engine is on its way out: draining here, or recorded as draining (by an operator's
+   * request another replica serves) no longer ago than a drain and a lost engine's wait ({@code
+   * lostAfter}) may take. A drain older than that was left by a replica that is gone: the engine is
+   * dealt with as any.
+   */
+  boolean holds(String id, Inventory.Engine engine, Instant now, Duration lostAfter) {
+    if (contains(id)) {
+      return true;
+    }
+    return engine != null
+        && engine.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING
+        && Duration.between(engine.stateChangedAt(), now).compareTo(timeout.plus(lostAfter)) < 0;
   }
 
   /** Whether {@code engineId} is draining (or being left). */

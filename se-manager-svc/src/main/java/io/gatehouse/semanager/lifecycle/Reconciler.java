@@ -338,20 +338,9 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  /**
-   * Whether an engine is on its way out: draining here, or recorded as draining (by an operator's
-   * request another replica serves) no longer ago than a drain and a lost engine's wait may take. A
-   * drain older than that was left by a replica that is gone: the engine is dealt with as any.
-   */
+  /** Whether an engine is on its way out ({@link Draining#holds}): left alone meanwhile. */
   private boolean onItsWayOut(String id, Inventory.Engine engine) {
-    if (draining.contains(id)) {
-      return true;
-    }
-    return engine != null
-        && engine.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING
-        && Duration.between(engine.stateChangedAt(), clock.instant())
-                .compareTo(draining.timeout().plus(settings.lostAfter()))
-            < 0;
+    return draining.holds(id, engine, clock.instant(), settings.lostAfter());
   }
 
   private void start(NodeDriver driver, EngineSpec spec, String event, String message) {
