@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       Commands.Apps.class,
       Commands.VirtualServices.class,
       Commands.Engines.class,
+      Commands.Leaders.class,
       EngineCredentialCommand.class,
       PolicyCommands.Get.class,
       PolicyCommands.Apply.class,

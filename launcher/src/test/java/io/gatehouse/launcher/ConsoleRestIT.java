@@ -216,6 +216,22 @@ class ConsoleRestIT {
   }
 
   @Test
+  @Order(3)
+  void theLeaderOfEveryDutyIsNamed() {
+    // one replica of each service here: it leads every duty and says so
+    for (String service : List.of("discovery", "se-manager", "analytics")) {
+      JsonNode leaders = ok(admin.get("/api/v1/leaders/" + service));
+      assertThat(leaders.path("leaderships")).as(service).hasSize(1);
+      JsonNode leadership = leaders.path("leaderships").get(0);
+      assertThat(leadership.path("duty").asText()).startsWith(service);
+      assertThat(leadership.path("leader").asText())
+          .isEqualTo(leaders.path("replica").asText())
+          .matches(".+:[0-9]+");
+      assertThat(leadership.path("this_replica").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
   @Order(4)
   void sshKeysAreGeneratedListedAndDeletedAndABadOneIsRefused() {
     ConsoleClient.Answer generated =

@@ -3,6 +3,8 @@ package io.gatehouse.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,15 +25,16 @@ import org.junit.jupiter.api.TestInstance;
  * of each service that leads its duty (discovery-svc's policy writer, se-manager-svc's reconciler,
  * analytics-svc's autoscaler; a policy-svc replica, which leads nothing) is killed with SIGKILL in
  * turn, and after each kill the demo app is scaled. No request fails; the other replica takes the
- * duty and says so in {@code /metrics}; the scale reaches every engine; and no second engine is
- * started on a node. The time to the new leader and from the scale to every engine sending traffic
- * to the new tasks are printed.
+ * duty and says so in {@code /metrics} and in the API ({@code gatehouse leaders}); the scale
+ * reaches every engine; and no second engine is started on a node. The time to the new leader and
+ * from the scale to every engine sending traffic to the new tasks are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Order(4) // after WalkthroughIT stopped the shared platform: this one runs its own
 class FailoverIT {
   private static final Pattern LEADER =
       Pattern.compile("^gatehouse_leader\\{duty=\"([^\"]+)\",?\\} ([0-9.]+)$", Pattern.MULTILINE);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -81,10 +84,18 @@ class FailoverIT {
   private void failOver(int offset, String duty, int instances) throws Exception {
     int leader =
         await().atMost(RunningPlatform.WAIT).until(() -> leader(offset, duty), r -> r >= 0);
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .until(() -> leaderNamed(duty).endsWith(":" + platform.grpcPort(offset, leader)));
     long killed = kill(offset, leader);
     int next = 1 - leader;
     await().atMost(RunningPlatform.WAIT).until(() -> leading(offset, next, duty));
     figures.add(duty + ": next leader in " + millisSince(killed) + " ms");
+    // the API names it too (the CLI asks whichever replica answers)
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .until(() -> leaderNamed(duty).endsWith(":" + platform.grpcPort(offset, next)));
+
     scaleAndConverge(instances, duty + " leader killed");
   }
 
@@ -112,6 +123,21 @@ class FailoverIT {
     processes.get(0).destroyForcibly();
     await().atMost(Duration.ofSeconds(30)).until(() -> !processes.get(0).isAlive());
     return at;
+  }
+
+  /** The leader of {@code duty} as {@code gatehouse leaders --output json} names it. */
+  private String leaderNamed(String duty) throws Exception {
+    InProcessCli.Result leaders =
+        InProcessCli.run(platform.cliArgs("leaders", "--output=json").toArray(String[]::new));
+    assertThat(leaders.code()).as(leaders.output()).isZero();
+    for (JsonNode service : JSON.readTree(leaders.output())) {
+      for (JsonNode leadership : service.path("leaderships")) {
+        if (leadership.path("duty").asText().equals(duty)) {
+          return leadership.path("leader").asText();
+        }
+      }
+    }
+    throw new AssertionError("no duty " + duty + " in " + leaders.output());
   }
 
   /** The replica whose /metrics says it leads {@code duty}; -1 unless exactly one does. */

@@ -10,12 +10,10 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +34,6 @@ final class AutoscaleFactory {
   private static final Logger log = LoggerFactory.getLogger(AutoscaleFactory.class);
 
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private final LeaderElection election;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -51,10 +48,7 @@ final class AutoscaleFactory {
       DataSource dataSource,
       DecisionStore decisions,
       GrpcTls tls,
-      io.micrometer.core.instrument.MeterRegistry registry,
-      @Value("${datasources.default.url}") String jdbcUrl,
-      @Value("${datasources.default.username}") String user,
-      @Value("${datasources.default.password:}") String password) {
+      @Named("autoscaler") LeaderElection election) {
     Autoscaler autoscaler =
         new Autoscaler(
             channel(tls, config.policyTarget(), config.policyToken(), "policy"),
@@ -66,13 +60,6 @@ final class AutoscaleFactory {
             dataSource,
             decisions,
             Clock.systemUTC());
-    election =
-        new LeaderElection(
-                new LeaderElection.Settings(
-                    jdbcUrl, user, password, "analytics-svc/autoscaler", Duration.ofSeconds(2)))
-            .onChange(leading -> log.info(leading ? "leading: autoscaling" : "no longer leading"))
-            .reportTo(registry)
-            .start();
     executor.scheduleWithFixedDelay(
         Periodic.guarded(
             log,
@@ -101,7 +88,6 @@ final class AutoscaleFactory {
   @PreDestroy
   void stop() {
     executor.shutdownNow();
-    election.close();
     channels.forEach(ManagedChannel::shutdownNow);
   }
 }

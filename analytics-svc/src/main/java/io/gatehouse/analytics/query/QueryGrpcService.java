@@ -29,11 +29,17 @@ import io.gatehouse.api.analytics.v1.Series;
 import io.gatehouse.api.analytics.v1.Target;
 import io.gatehouse.api.analytics.v1.TimeRange;
 import io.gatehouse.api.analytics.v1.TimingComponent;
+import io.gatehouse.api.cluster.v1.GetLeadersRequest;
+import io.gatehouse.api.cluster.v1.GetLeadersResponse;
 import io.gatehouse.common.grpc.Errors;
+import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.leader.LeadersAnswer;
+import io.gatehouse.common.leader.Replicas;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,18 +78,32 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
   private final AppMap appMap;
   private final LogFollows follows;
   private final Clock clock = Clock.systemUTC();
+  private final List<LeaderElection> elections;
+  private final String replica;
 
   QueryGrpcService(
       DataSource dataSource,
       LogSearch logs,
       DecisionStore decisionStore,
       AppMap appMap,
-      LogFollows follows) {
+      LogFollows follows,
+      List<LeaderElection> elections,
+      @Value("${grpc.server.port:0}") int grpcPort) {
+    this.elections = elections;
+    this.replica = Replicas.name(grpcPort);
     this.dataSource = dataSource;
     this.logs = logs;
     this.follows = follows;
     this.decisionStore = decisionStore;
     this.appMap = appMap;
+  }
+
+  @Override
+  public void getLeaders(GetLeadersRequest request, StreamObserver<GetLeadersResponse> out) {
+    answer(
+        out,
+        () ->
+            LeadersAnswer.of(replica, elections.stream().map(LeaderElection::leadership).toList()));
   }
 
   @Override

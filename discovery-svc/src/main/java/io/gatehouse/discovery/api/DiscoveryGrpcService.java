@@ -3,6 +3,8 @@ package io.gatehouse.discovery.api;
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import io.gatehouse.api.cluster.v1.GetLeadersRequest;
+import io.gatehouse.api.cluster.v1.GetLeadersResponse;
 import io.gatehouse.api.discovery.v1.App;
 import io.gatehouse.api.discovery.v1.AppKey;
 import io.gatehouse.api.discovery.v1.AppLabelErrors;
@@ -26,6 +28,8 @@ import io.gatehouse.api.discovery.v1.WatchAppsResponse;
 import io.gatehouse.api.discovery.v1.WatchNodesRequest;
 import io.gatehouse.api.discovery.v1.WatchNodesResponse;
 import io.gatehouse.common.grpc.Errors;
+import io.gatehouse.common.leader.LeadersAnswer;
+import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.auth.Role;
 import io.gatehouse.discovery.cloud.CloudFollower;
@@ -46,6 +50,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -69,6 +74,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final MesosPoller mesos;
   private final java.util.Optional<PolicyWriters> writers;
   private final java.util.Optional<CloudFollower> cloud;
+  private final String replica;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -83,7 +89,9 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       AgentModel agents,
       MesosPoller mesos,
       java.util.Optional<PolicyWriters> writers,
-      java.util.Optional<CloudFollower> cloud) {
+      java.util.Optional<CloudFollower> cloud,
+      @Value("${grpc.server.port:0}") int grpcPort) {
+    this.replica = Replicas.name(grpcPort);
     this.writers = writers;
     this.cloud = cloud;
     this.frameworks = frameworks;
@@ -229,6 +237,18 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       throw Errors.invalidArgument(problems);
     }
     out.onNext(probe.test(request));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getLeaders(GetLeadersRequest request, StreamObserver<GetLeadersResponse> out) {
+    if (Role.current() != Role.OPERATOR) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("only an operator token may ask who leads")
+          .asRuntimeException();
+    }
+    out.onNext(
+        LeadersAnswer.of(replica, writers.map(w -> List.of(w.leadership())).orElse(List.of())));
     out.onCompleted();
   }
 

@@ -2,6 +2,8 @@ package io.gatehouse.discovery.internal;
 
 import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.leader.Leadership;
+import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.discovery.labels.LabelError;
 import io.gatehouse.discovery.policy.PolicyWriter;
@@ -9,8 +11,10 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "gatehouse.discovery.policy.target")
 public final class PolicyWriters {
   private static final Logger log = LoggerFactory.getLogger(PolicyWriters.class);
+  private static final String DUTY = "discovery-svc/policy-writer";
 
   private final Frameworks frameworks;
   private final PolicyConfig config;
@@ -35,14 +40,32 @@ public final class PolicyWriters {
   private final LeaderElection election;
   private final Map<String, PolicyWriter> byFramework = new ConcurrentSkipListMap<>();
 
+  private final String replica;
+
+  @Inject
   public PolicyWriters(
-      Frameworks frameworks, PolicyConfig config, LeaderConfig leader, GrpcTls tls) {
+      Frameworks frameworks,
+      PolicyConfig config,
+      LeaderConfig leader,
+      GrpcTls tls,
+      @Value("${grpc.server.port:0}") int grpcPort) {
+    this(frameworks, config, leader, tls, Replicas.name(grpcPort));
+  }
+
+  /** With this replica's name given ({@link Replicas#name}). */
+  public PolicyWriters(
+      Frameworks frameworks,
+      PolicyConfig config,
+      LeaderConfig leader,
+      GrpcTls tls,
+      String replica) {
     if (config.token() == null || config.token().isBlank()) {
       throw new ConfigurationException(
           "gatehouse.discovery.policy.token is required with gatehouse.discovery.policy.target: discovery-svc's token at policy-svc");
     }
     this.frameworks = frameworks;
     this.config = config;
+    this.replica = replica;
     this.channel = tls.channel(config.target(), "gatehouse.discovery.policy.server-name");
     this.authorized = BearerToken.attach(channel, config.token());
     if (leader.jdbcUrl() == null || leader.jdbcUrl().isBlank()) {
@@ -58,11 +81,17 @@ public final class PolicyWriters {
                       leader.jdbcUrl(),
                       leader.username(),
                       leader.password(),
-                      "discovery-svc/policy-writer",
-                      leader.interval()))
+                      DUTY,
+                      leader.interval(),
+                      replica))
               .onChange(this::lead)
               .start();
     }
+  }
+
+  /** Who writes policy: the elected replica, or this one when there is no election. */
+  public Leadership leadership() {
+    return election == null ? Leadership.alone(DUTY, replica) : election.leadership();
   }
 
   /** Whether this replica writes policy now. */

@@ -3,6 +3,7 @@ package io.gatehouse.discovery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.common.leader.Leadership;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.sim.Simulator;
 import io.gatehouse.sim.SimulatorConfig;
@@ -32,14 +33,19 @@ class PolicyWritersLeaderIT {
       LeaderConfig leader =
           new LeaderConfig(db.jdbcUrl(), db.user(), db.password(), Duration.ofMillis(100));
       try {
-        PolicyWriters first = new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls());
+        PolicyWriters first =
+            new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls(), "first");
         await().until(first::writing);
-        PolicyWriters second = new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls());
+        PolicyWriters second =
+            new PolicyWriters(frameworks, policy, leader, GrpcTls.withoutTls(), "second");
         await().during(Duration.ofMillis(500)).until(() -> first.writing() && !second.writing());
+        await().until(() -> second.leadership().leader().equals("first"));
+        assertThat(second.leadership().thisReplica()).isFalse();
 
         first.stop();
         assertThat(first.writing()).isFalse();
         await().until(second::writing);
+        await().until(() -> second.leadership().thisReplica());
         second.stop();
       } finally {
         frameworks.stop();
@@ -65,8 +71,11 @@ class PolicyWritersLeaderIT {
                 new PolicyConfig(
                     "127.0.0.1:1", "test-discovery-token-0001", Duration.ofMillis(100)),
                 new LeaderConfig(null, null, null, Duration.ofSeconds(2)),
-                GrpcTls.withoutTls());
+                GrpcTls.withoutTls(),
+                "replica");
         assertThat(alone.writing()).isTrue();
+        assertThat(alone.leadership())
+            .isEqualTo(new Leadership("discovery-svc/policy-writer", "replica", true));
         alone.stop();
       } finally {
         frameworks.stop();

@@ -3,6 +3,9 @@ package io.gatehouse.launcher.cli;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
+import io.gatehouse.api.analytics.v1.AnalyticsQueryGrpc;
+import io.gatehouse.api.cluster.v1.GetLeadersRequest;
+import io.gatehouse.api.cluster.v1.GetLeadersResponse;
 import io.gatehouse.api.discovery.v1.App;
 import io.gatehouse.api.discovery.v1.DiscoveryServiceGrpc;
 import io.gatehouse.api.discovery.v1.ListAppsRequest;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * What every CLI command shares ({@link Base}), and the commands that read the platform's state:
- * apps, virtual services, engines and convergence.
+ * apps, virtual services, engines and convergence, the leaders of the cluster's duties.
  */
 public final class Commands {
   private Commands() {}
@@ -208,6 +211,56 @@ public final class Commands {
                   + unconverged.getVirtualServicesList().stream()
                       .map(v -> v.getName())
                       .collect(Collectors.joining(", ")));
+    }
+  }
+
+  @Command(
+      name = "leaders",
+      description =
+          "Which replica of each service leads the duties done once: discovery-svc's policy"
+              + " writer, se-manager-svc's reconciler, analytics-svc's autoscaler.")
+  public static final class Leaders extends Base {
+    @Override
+    void run(Function<String, Channel> channels) throws Exception {
+      GetLeadersRequest request = GetLeadersRequest.getDefaultInstance();
+      var answers = new java.util.LinkedHashMap<String, GetLeadersResponse>();
+      answers.put(
+          "discovery-svc",
+          DiscoveryServiceGrpc.newBlockingStub(channels.apply(connection.discovery))
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getLeaders(request));
+      answers.put(
+          "se-manager-svc",
+          ServiceEngineAdminGrpc.newBlockingStub(channels.apply(connection.seManager))
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getLeaders(request));
+      answers.put(
+          "analytics-svc",
+          AnalyticsQueryGrpc.newBlockingStub(channels.apply(connection.analytics))
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getLeaders(request));
+      if (connection.output == Connection.Output.JSON) { // one object, by service
+        StringBuilder json = new StringBuilder("{");
+        for (var answer : answers.entrySet()) {
+          json.append(json.length() == 1 ? "\n  \"" : ",\n  \"").append(answer.getKey());
+          json.append("\": ").append(JsonFormat.printer().print(answer.getValue()));
+        }
+        out.println(json.append("\n}"));
+        return;
+      }
+      Table table = new Table("SERVICE", "DUTY", "LEADER", "ANSWERED BY");
+      answers.forEach(
+          (service, answer) ->
+              answer
+                  .getLeadershipsList()
+                  .forEach(
+                      l ->
+                          table.row(
+                              service,
+                              l.getDuty(),
+                              l.getLeader().isEmpty() ? "(none)" : l.getLeader(),
+                              answer.getReplica())));
+      table.print(out);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.gatehouse.semanager.admin;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
+import io.gatehouse.api.cluster.v1.GetLeadersRequest;
+import io.gatehouse.api.cluster.v1.GetLeadersResponse;
 import io.gatehouse.api.semanager.v1.AppliedResource;
 import io.gatehouse.api.semanager.v1.DecommissionServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.DeleteSshKeyRequest;
@@ -27,6 +29,9 @@ import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.api.semanager.v1.SshKey;
 import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.common.grpc.Errors;
+import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.leader.LeadersAnswer;
+import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
@@ -37,6 +42,7 @@ import io.gatehouse.semanager.push.ConfigPush;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -62,18 +68,32 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   private final Reconciler reconciler;
   private final SshKeyStore sshKeys;
   private final Inputs inputs;
+  private final List<LeaderElection> elections;
+  private final String replica;
 
   AdminGrpcService(
       ConfigPush push,
       Inventory inventory,
       SshKeyStore sshKeys,
       @Nullable Reconciler reconciler,
-      @Nullable Inputs inputs) {
+      @Nullable Inputs inputs,
+      List<LeaderElection> elections,
+      @Value("${grpc.server.port:0}") int grpcPort) {
+    this.elections = elections;
+    this.replica = Replicas.name(grpcPort);
     this.push = push;
     this.inventory = inventory;
     this.sshKeys = sshKeys;
     this.reconciler = reconciler;
     this.inputs = inputs;
+  }
+
+  @Override
+  public void getLeaders(GetLeadersRequest request, StreamObserver<GetLeadersResponse> out) {
+    answer(
+        out,
+        () ->
+            LeadersAnswer.of(replica, elections.stream().map(LeaderElection::leadership).toList()));
   }
 
   @Override

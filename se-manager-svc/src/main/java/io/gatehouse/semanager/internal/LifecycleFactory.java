@@ -2,6 +2,7 @@ package io.gatehouse.semanager.internal;
 
 import io.gatehouse.api.policy.v1.DeploymentMethod;
 import io.gatehouse.common.leader.LeaderElection;
+import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.common.tls.TlsConfig;
 import io.gatehouse.semanager.driver.DeploymentDriver;
@@ -191,10 +192,16 @@ final class LifecycleFactory {
       io.micrometer.core.instrument.MeterRegistry registry,
       @Value("${datasources.default.url}") String jdbcUrl,
       @Value("${datasources.default.username}") String user,
-      @Value("${datasources.default.password:}") String password) {
+      @Value("${datasources.default.password:}") String password,
+      @Value("${grpc.server.port:0}") int grpcPort) {
     return new LeaderElection(
             new LeaderElection.Settings(
-                jdbcUrl, user, password, "se-manager-svc/reconciler", Duration.ofSeconds(2)))
+                jdbcUrl,
+                user,
+                password,
+                "se-manager-svc/reconciler",
+                Duration.ofSeconds(2),
+                Replicas.name(grpcPort)))
         .onChange(
             leading -> {
               log.info(leading ? "leading: reconciling the fleet" : "no longer leading");

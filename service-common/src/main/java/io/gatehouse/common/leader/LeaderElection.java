@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * whether the lock is still its own. A leader therefore stops acting within one interval of losing
  * the database; its duties must be idempotent, since the next leader may start before the old one
  * noticed.
+ *
+ * <p>Every replica names itself on its connection (PostgreSQL's {@code application_name}), and
+ * every interval each one reads who holds the lock, so any replica can say which one leads ({@link
+ * #leader}), the followers included.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -42,9 +46,23 @@ public final class LeaderElection implements AutoCloseable {
    * @param name the duty led (e.g. "discovery-svc/policy-writer"); replicas electing under the same
    *     name compete, different names never do
    * @param interval how often followers try and leaders check
+   * @param replica this replica's name, as other replicas report it ({@link Replicas#name})
    */
   public record Settings(
-      String jdbcUrl, String user, String password, String name, Duration interval) {}
+      String jdbcUrl,
+      String user,
+      String password,
+      String name,
+      Duration interval,
+      String replica) {}
+
+  /**
+   * The prefix of an election connection's {@code application_name}; the replica's name follows.
+   */
+  static final String APPLICATION_NAME = "gatehouse ";
+
+  /** PostgreSQL keeps 63 bytes of an {@code application_name}. */
+  private static final int APPLICATION_NAME_BYTES = 63;
 
   private final Settings settings;
   private final long key;
@@ -52,6 +70,7 @@ public final class LeaderElection implements AutoCloseable {
   private final Thread thread;
   private final Object wakeup = new Object();
   private volatile boolean leader;
+  private volatile String holder = "";
   private volatile boolean running = true;
   private Connection connection;
 
@@ -93,6 +112,25 @@ public final class LeaderElection implements AutoCloseable {
     return settings.name();
   }
 
+  /** This replica's name. */
+  public String replica() {
+    return settings.replica();
+  }
+
+  /** Who leads this duty, as {@link #leader} tells. */
+  public Leadership leadership() {
+    String leading = leader();
+    return new Leadership(settings.name(), leading, leading.equals(settings.replica()));
+  }
+
+  /**
+   * The name of the replica that leads, as this replica saw it at its last look (at most one
+   * interval ago); empty while none does or this replica cannot reach the database.
+   */
+  public String leader() {
+    return leader ? settings.replica() : holder;
+  }
+
   /** The advisory lock key of a duty: the first 8 bytes of the SHA-256 of its name. */
   static long lockKey(String name) {
     try {
@@ -119,7 +157,9 @@ public final class LeaderElection implements AutoCloseable {
         } else if (tryLock()) {
           change(true);
         }
+        holder = leader ? settings.replica() : holder();
       } catch (SQLException | RuntimeException | AssertionError e) { // drivers throw all three
+        holder = "";
         if (leader) {
           log.warn(
               "[{}] lost the database ({}); no longer leader", settings.name(), e.getMessage());
@@ -149,8 +189,50 @@ public final class LeaderElection implements AutoCloseable {
     properties.setProperty("connectTimeout", String.valueOf(seconds));
     properties.setProperty("socketTimeout", String.valueOf(seconds * 2));
     properties.setProperty("tcpKeepAlive", "true");
-    properties.setProperty("ApplicationName", "gatehouse leader election: " + settings.name());
+    properties.setProperty("ApplicationName", applicationName(settings.replica()));
     return DriverManager.getConnection(settings.jdbcUrl(), properties);
+  }
+
+  static String applicationName(String replica) {
+    String name = APPLICATION_NAME + replica;
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= APPLICATION_NAME_BYTES) {
+      return name;
+    }
+    // cut on a character boundary: PostgreSQL would cut the bytes, the name must stay readable
+    int end = name.length();
+    while (name.substring(0, end).getBytes(StandardCharsets.UTF_8).length
+        > APPLICATION_NAME_BYTES) {
+      end--;
+    }
+    return name.substring(0, end);
+  }
+
+  /**
+   * Who holds the lock: the {@code application_name} of the session holding it, without the prefix;
+   * empty when no session does. A bigint advisory lock shows in {@code pg_locks} as its high half
+   * in {@code classid} and its low half in {@code objid}.
+   */
+  private String holder() throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+                + " AND l.database = (SELECT oid FROM pg_database WHERE datname ="
+                + " current_database())"
+                + " AND l.classid::bigint = ? AND l.objid::bigint = ?")) {
+      statement.setLong(1, key >>> 32);
+      statement.setLong(2, key & 0xffffffffL);
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return "";
+        }
+        String name = result.getString(1);
+        return name != null && name.startsWith(APPLICATION_NAME)
+            ? name.substring(APPLICATION_NAME.length())
+            : "";
+      }
+    }
   }
 
   private boolean tryLock() throws SQLException {

@@ -3,6 +3,7 @@ package io.gatehouse.common.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.testsupport.ReplicatedPostgres;
 import io.gatehouse.testsupport.RestartablePostgres;
 import io.gatehouse.testsupport.TestPostgres;
 import java.time.Duration;
@@ -23,7 +24,9 @@ class LeaderElectionIT {
 
   private LeaderElection elect(String jdbcUrl, String user, String password, String name) {
     LeaderElection election =
-        new LeaderElection(new LeaderElection.Settings(jdbcUrl, user, password, name, INTERVAL));
+        new LeaderElection(
+            new LeaderElection.Settings(
+                jdbcUrl, user, password, name, INTERVAL, "replica-" + (elections.size() + 1)));
     elections.add(election);
     return election;
   }
@@ -53,6 +56,31 @@ class LeaderElectionIT {
   }
 
   @Test
+  void everyReplicaNamesTheLeaderAndTheNextOneAfterAHandOver() {
+    TestPostgres.Database db = TestPostgres.freshDatabase();
+    LeaderElection first = elect(db, "writer").start();
+    await().until(first::isLeader);
+    LeaderElection second = elect(db, "writer").start();
+    LeaderElection other = elect(db, "reader").start(); // another duty: its own leader
+
+    await().until(() -> second.leader().equals("replica-1"));
+    assertThat(first.leader()).isEqualTo("replica-1");
+    await().until(() -> other.leader().equals("replica-3"));
+
+    first.close();
+    await().until(() -> second.leader().equals("replica-2"));
+    assertThat(second.isLeader()).isTrue();
+  }
+
+  @Test
+  void aLongReplicaNameIsCutOnACharacterAsPostgresqlKeepsIt() {
+    String name = LeaderElection.applicationName("é".repeat(40));
+    assertThat(name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(63);
+    assertThat(name).startsWith("gatehouse é").doesNotContain("\uFFFD");
+  }
+
+  @Test
   void differentDutiesHaveDifferentLeaders() {
     TestPostgres.Database db = TestPostgres.freshDatabase();
     LeaderElection writer = elect(db, "discovery-svc/policy-writer").start();
@@ -73,10 +101,26 @@ class LeaderElectionIT {
 
       postgres.stop();
       await().until(() -> !election.isLeader());
+      assertThat(election.leader()).isEmpty(); // it cannot know who leads now
 
       postgres.restart();
       await().until(election::isLeader);
       assertThat(heard).containsExactly(true, false, true);
+    }
+  }
+
+  @Test
+  void theLeadershipMovesWithThePrimaryOfAReplicatedDatabase() {
+    try (ReplicatedPostgres postgres = ReplicatedPostgres.start("election")) {
+      LeaderElection election =
+          elect(postgres.jdbcUrl("election"), "postgres", "", "writer").start();
+      await().until(election::isLeader);
+
+      postgres.stopPrimary();
+      await().until(() -> !election.isLeader()); // the standby is no primary: nobody leads
+      postgres.promoteStandby();
+      await().atMost(Duration.ofSeconds(30)).until(election::isLeader);
+      assertThat(election.leader()).isEqualTo(election.replica());
     }
   }
 

@@ -1,0 +1,24 @@
+package io.gatehouse.common.leader;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** How a replica names itself to the others: its host and the port its gRPC API listens on. */
+public final class Replicas {
+  private Replicas() {}
+
+  /**
+   * {@code <host name>:<grpc port>}, the address an operator reaches the replica at; with no fixed
+   * port (0: the kernel picks one, as tests do) the process id stands in for it, {@code <host
+   * name>/pid <pid>}.
+   */
+  public static String name(int grpcPort) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    return grpcPort > 0 ? host + ":" + grpcPort : host + "/pid " + ProcessHandle.current().pid();
+  }
+}
