@@ -33,6 +33,7 @@ import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.discovery.apps.AppModel;
 import io.gatehouse.discovery.auth.Role;
 import io.gatehouse.discovery.cloud.CloudFollower;
+import io.gatehouse.discovery.cloud.SharedRefusals;
 import io.gatehouse.discovery.internal.Frameworks;
 import io.gatehouse.discovery.internal.PolicyWriters;
 import io.gatehouse.discovery.labels.ProxyTranslator;
@@ -75,6 +76,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
   private final java.util.Optional<PolicyWriters> writers;
   private final java.util.Optional<CloudFollower> cloud;
   private final String replica;
+  private final java.util.Optional<SharedRefusals> refusals;
   private final ExecutorService watchers =
       Executors.newFixedThreadPool(
           2,
@@ -90,7 +92,9 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       MesosPoller mesos,
       java.util.Optional<PolicyWriters> writers,
       java.util.Optional<CloudFollower> cloud,
+      java.util.Optional<SharedRefusals> refusals,
       @Value("${grpc.server.port:0}") int grpcPort) {
+    this.refusals = refusals;
     this.replica = Replicas.name(grpcPort);
     this.writers = writers;
     this.cloud = cloud;
@@ -292,7 +296,7 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
       } catch (MarathonException e) {
         status.setLeader("");
       }
-      writers.map(w -> w.failing(framework.name())).orElse(Map.of()).entrySet().stream()
+      failing(framework.name()).entrySet().stream()
           .sorted(Map.Entry.comparingByKey())
           .forEach(
               e ->
@@ -330,11 +334,33 @@ final class DiscoveryGrpcService extends DiscoveryServiceGrpc.DiscoveryServiceIm
 
   private record Listed(MarathonApp app, ProxyTranslator.Result proxy) {}
 
+  /**
+   * The apps of a framework whose objects could not be written: the writer's own (wrong labels and
+   * refusals); on another replica, the refusals the writer reported.
+   */
+  private Map<String, List<io.gatehouse.discovery.labels.LabelError>> failing(String framework) {
+    if (writers.map(PolicyWriters::writing).orElse(false)) {
+      return writers.get().failing(framework);
+    }
+    Map<String, List<io.gatehouse.discovery.labels.LabelError>> reported =
+        new java.util.HashMap<>();
+    refusals.ifPresent(
+        r ->
+            r.all()
+                .forEach(
+                    (app, errors) -> {
+                      if (app.framework().equals(framework)) {
+                        reported.put(app.appId(), errors);
+                      }
+                    }));
+    return reported;
+  }
+
   /** What the app's labels make of it, with what policy-svc refused among the errors. */
   private ProxyTranslator.Result proxy(Frameworks.Framework framework, MarathonApp app) {
     ProxyTranslator.Result result = framework.translator().translate(framework.name(), app);
     List<io.gatehouse.discovery.labels.LabelError> refused =
-        writers.map(w -> w.rejected(framework.name(), app.id())).orElse(List.of());
+        refusals.map(r -> r.rejected(framework.name(), app.id())).orElse(List.of());
     return result.ok() && !refused.isEmpty()
         ? new ProxyTranslator.Result(result.virtualServices(), result.pools(), refused)
         : result;

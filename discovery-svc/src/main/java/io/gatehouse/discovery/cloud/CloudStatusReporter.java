@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Cloud object's status: connecting, synced (Marathon followed and the Mesos master answering), or
  * failing and why, while the apps of the last good sync are served. It looks every two seconds and
  * reports what changed, and again after a report that did not go through. Only the replica that
- * writes policy reports, so that replicas do not overwrite each other.
+ * writes policy reports, so that replicas do not overwrite each other; with the status go the apps
+ * policy-svc refused, which only that replica learns ({@link SharedRefusals}).
  */
 @Context
 @Requires(property = "gatehouse.discovery.policy.target")
@@ -55,6 +56,12 @@ public final class CloudStatusReporter implements AutoCloseable {
       return null;
     }
     CloudStatus.Builder status = CloudStatus.newBuilder().setAppliedRevision(revision);
+    writers.ifPresent(
+        w -> {
+          var refused = w.rejected();
+          status.addAllRefusedApps(SharedRefusals.toReport(refused));
+          status.setRefusedAppCount(refused.size());
+        });
     Frameworks.Framework marathon = cloud.marathon();
     String mesosError = cloud.mesos().lastError();
     if (cloud.error() != null) {

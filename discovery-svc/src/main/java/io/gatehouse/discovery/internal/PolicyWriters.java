@@ -113,6 +113,29 @@ public final class PolicyWriters {
     return writer == null ? List.of() : writer.rejected(appId);
   }
 
+  /**
+   * Every app policy-svc refused something of, by Marathon instance and app id; empty on a replica
+   * that does not write.
+   */
+  public java.util.SortedMap<AppRef, List<LabelError>> rejected() {
+    java.util.SortedMap<AppRef, List<LabelError>> all = new java.util.TreeMap<>();
+    byFramework.forEach(
+        (framework, writer) ->
+            writer
+                .rejected()
+                .forEach((app, errors) -> all.put(new AppRef(framework, app), errors)));
+    return all;
+  }
+
+  /** An app by its Marathon instance and id, ordered so. */
+  public record AppRef(String framework, String appId) implements Comparable<AppRef> {
+    @Override
+    public int compareTo(AppRef other) {
+      int byFramework = framework.compareTo(other.framework);
+      return byFramework != 0 ? byFramework : appId.compareTo(other.appId);
+    }
+  }
+
   /** The apps of a framework whose objects could not be written, with the errors. */
   public Map<String, List<LabelError>> failing(String framework) {
     PolicyWriter writer = byFramework.get(framework);

@@ -106,6 +106,11 @@ public final class PolicyWriter implements AutoCloseable {
     return failing.size();
   }
 
+  /** Every app policy-svc refused something of, with the refusals as label errors. */
+  public Map<String, List<LabelError>> rejected() {
+    return Map.copyOf(rejected);
+  }
+
   /** What policy-svc refused for an app, as label errors; empty when nothing was refused. */
   public List<LabelError> rejected(String appId) {
     return rejected.getOrDefault(appId, List.of());

@@ -2,9 +2,11 @@ package io.gatehouse.policy.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import io.gatehouse.api.policy.v1.AppRefusal;
 import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.CloudStatus;
 import io.gatehouse.api.policy.v1.ObjectKind;
+import io.gatehouse.api.policy.v1.RefusedApp;
 import io.gatehouse.policy.internal.FieldViolation;
 import io.gatehouse.policy.internal.InvalidArgumentException;
 import io.gatehouse.policy.internal.NotFoundException;
@@ -30,6 +32,11 @@ public final class CloudStatuses {
   /** The longest message taken. */
   public static final int MAX_MESSAGE = 1024;
 
+  /** The most refused apps a report lists. */
+  public static final int MAX_REFUSED_APPS = 1000;
+
+  private static final int MAX_REFUSALS = 16;
+
   private static final int KIND = ObjectKind.OBJECT_KIND_CLOUD_VALUE;
 
   private final Transactions transactions;
@@ -54,6 +61,7 @@ public final class CloudStatuses {
     if (status.getAppliedRevision() < 0) {
       violations.add(new FieldViolation("status.applied_revision", "must not be negative"));
     }
+    refusedApps(status, violations);
     if (!violations.isEmpty()) {
       throw new InvalidArgumentException(violations);
     }
@@ -80,6 +88,56 @@ public final class CloudStatuses {
             });
     if (written == 0) {
       throw new NotFoundException(new ObjectRef(ObjectKind.OBJECT_KIND_CLOUD, name));
+    }
+  }
+
+  /** The refused apps of a report: bounded in number and size, each field named when wrong. */
+  private static void refusedApps(CloudStatus status, List<FieldViolation> violations) {
+    if (status.getRefusedAppsCount() > MAX_REFUSED_APPS) {
+      violations.add(
+          new FieldViolation(
+              "status.refused_apps", "must list at most " + MAX_REFUSED_APPS + " apps"));
+      return;
+    }
+    if (status.getRefusedAppCount() < status.getRefusedAppsCount()) {
+      violations.add(
+          new FieldViolation(
+              "status.refused_app_count", "must count at least the refused apps listed"));
+    }
+    for (int i = 0; i < status.getRefusedAppsCount(); i++) {
+      RefusedApp app = status.getRefusedApps(i);
+      String at = "status.refused_apps[" + i + "]";
+      bounded(violations, at + ".marathon_framework", app.getMarathonFramework(), 64);
+      bounded(violations, at + ".app_id", app.getAppId(), 512);
+      if (app.getRefusalsCount() < 1 || app.getRefusalsCount() > MAX_REFUSALS) {
+        violations.add(
+            new FieldViolation(at + ".refusals", "must hold 1 to " + MAX_REFUSALS + " refusals"));
+        continue;
+      }
+      for (int j = 0; j < app.getRefusalsCount(); j++) {
+        AppRefusal refusal = app.getRefusals(j);
+        String on = at + ".refusals[" + j + "]";
+        bounded(violations, on + ".label", refusal.getLabel(), 256);
+        if (refusal.getField().length() > 256) { // empty: the label as a whole
+          violations.add(new FieldViolation(on + ".field", "must be at most 256 characters"));
+        }
+        bounded(violations, on + ".code", refusal.getCode(), 64);
+        if (refusal.getMessage().length() > MAX_MESSAGE) {
+          violations.add(
+              new FieldViolation(
+                  on + ".message", "must be at most " + MAX_MESSAGE + " characters"));
+        }
+      }
+    }
+  }
+
+  /** A name that must be there and at most {@code max} characters. */
+  private static void bounded(
+      List<FieldViolation> violations, String field, String value, int max) {
+    if (value.isEmpty()) {
+      violations.add(new FieldViolation(field, "is required"));
+    } else if (value.length() > max) {
+      violations.add(new FieldViolation(field, "must be at most " + max + " characters"));
     }
   }
 

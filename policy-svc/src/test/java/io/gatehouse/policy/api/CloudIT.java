@@ -5,6 +5,7 @@ import static io.gatehouse.policy.PolicyClients.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.gatehouse.api.policy.v1.AppRefusal;
 import io.gatehouse.api.policy.v1.Cloud;
 import io.gatehouse.api.policy.v1.CloudStatus;
 import io.gatehouse.api.policy.v1.CreateCloudRequest;
@@ -14,10 +15,12 @@ import io.gatehouse.api.policy.v1.GetCloudCredentialsResponse;
 import io.gatehouse.api.policy.v1.GetCloudRequest;
 import io.gatehouse.api.policy.v1.ListCloudsRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
+import io.gatehouse.api.policy.v1.RefusedApp;
 import io.gatehouse.api.policy.v1.ReportCloudStatusRequest;
 import io.gatehouse.api.policy.v1.UpdateCloudRequest;
 import io.gatehouse.policy.PolicyClients;
 import io.gatehouse.policy.RunningPolicyService;
+import io.gatehouse.policy.store.CloudStatuses;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -277,6 +280,77 @@ class CloudIT extends RunningPolicyService {
                     .setCloud(cloud("http://marathon.example:8080"))
                     .build());
     assertThat(again.hasStatus()).as("a deleted cloud's status goes with it").isFalse();
+  }
+
+  @Test
+  void theRefusedAppsOfAReportAreKeptAndAHostileListIsRefusedNamingTheField() {
+    Cloud created =
+        clients
+            .operator()
+            .createCloud(
+                CreateCloudRequest.newBuilder()
+                    .setCloud(cloud("http://marathon.example:8080"))
+                    .build());
+    RefusedApp refused =
+        RefusedApp.newBuilder()
+            .setMarathonFramework("default")
+            .setAppId("/second")
+            .addRefusals(
+                AppRefusal.newBuilder()
+                    .setLabel("avi_proxy")
+                    .setField("virtualservice second")
+                    .setCode("VIP_CONFLICT")
+                    .setMessage("10.9.9.9:80 is held by /first"))
+            .build();
+    CloudStatus.Builder status =
+        CloudStatus.newBuilder()
+            .setState(CloudStatus.State.STATE_SYNCED)
+            .setAppliedRevision(created.getMeta().getRevision())
+            .addRefusedApps(refused)
+            .setRefusedAppCount(1);
+    clients.as(PolicyClients.DISCOVERY).reportCloudStatus(report(status));
+    Cloud read =
+        clients.operator().getCloud(GetCloudRequest.newBuilder().setName("default").build());
+    assertThat(read.getStatus().getRefusedAppsList()).containsExactly(refused);
+    assertThat(read.getStatus().getRefusedAppCount()).isEqualTo(1);
+
+    CloudStatus.Builder tooMany = status.clone().clearRefusedApps().setRefusedAppCount(1001);
+    for (int i = 0; i <= CloudStatuses.MAX_REFUSED_APPS; i++) {
+      tooMany.addRefusedApps(refused.toBuilder().setAppId("/app-" + i));
+    }
+    assertThat(refusedReport(tooMany)).contains("status.refused_apps", "at most 1000");
+    CloudStatus.Builder hostile =
+        status
+            .clone()
+            .clearRefusedApps()
+            .addRefusedApps(refused.toBuilder().setAppId("/" + "a".repeat(600)))
+            .addRefusedApps(refused.toBuilder().clearRefusals())
+            .addRefusedApps(
+                refused.toBuilder().setRefusals(0, refused.getRefusals(0).toBuilder().setCode("")))
+            .setRefusedAppCount(2);
+    assertThat(refusedReport(hostile))
+        .contains(
+            "status.refused_apps[0].app_id",
+            "status.refused_apps[1].refusals",
+            "status.refused_apps[2].refusals[0].code",
+            "status.refused_app_count");
+    // nothing of a refused report is kept
+    assertThat(
+            clients
+                .operator()
+                .getCloud(GetCloudRequest.newBuilder().setName("default").build())
+                .getStatus()
+                .getRefusedAppsList())
+        .containsExactly(refused);
+  }
+
+  private String refusedReport(CloudStatus.Builder status) {
+    StatusRuntimeException refused =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> clients.as(PolicyClients.DISCOVERY).reportCloudStatus(report(status)));
+    assertThat(code(refused)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    return refused.getMessage();
   }
 
   private static ReportCloudStatusRequest report(CloudStatus.Builder status) {
