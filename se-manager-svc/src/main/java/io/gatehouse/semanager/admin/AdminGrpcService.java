@@ -39,6 +39,7 @@ import io.gatehouse.semanager.internal.Inputs;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
+import io.gatehouse.semanager.push.ConvergenceReport;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -210,7 +211,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
         out,
         () -> {
           ServiceEngine.Builder engine = engine(found(request.getId())).toBuilder();
-          for (ConfigPush.ResourceState state : push.resources(request.getId())) {
+          for (ConvergenceReport.ResourceState state : push.resources(request.getId())) {
             AppliedResource.Builder resource =
                 AppliedResource.newBuilder()
                     .setDesired(
@@ -300,7 +301,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
 
   private GetConvergenceResponse convergence(GetConvergenceRequest request) {
     GetConvergenceResponse.Builder response = GetConvergenceResponse.newBuilder();
-    for (ConfigPush.Convergence convergence : push.convergence()) {
+    for (ConvergenceReport.Convergence convergence : push.convergence()) {
       if (!request.getVirtualService().isEmpty()
           && !request.getVirtualService().equals(convergence.name())) {
         continue;
@@ -313,7 +314,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
               .setName(convergence.name())
               .setDesiredVersion(convergence.desiredVersion())
               .setConverged(convergence.converged());
-      for (ConfigPush.EngineState engine : convergence.engines()) {
+      for (ConvergenceReport.EngineState engine : convergence.engines()) {
         EngineVersion.Builder version =
             EngineVersion.newBuilder()
                 .setSeId(engine.engine())

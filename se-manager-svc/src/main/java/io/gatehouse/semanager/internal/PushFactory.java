@@ -15,6 +15,7 @@ import io.gatehouse.semanager.inventory.ConnectionRecorder;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
+import io.gatehouse.semanager.push.PropagationListener;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.util.TransmitStatusRuntimeExceptionInterceptor;
@@ -48,7 +49,7 @@ final class PushFactory {
     Timer engine = propagation(registry, "engine");
     Timer all = propagation(registry, "all");
     push.onPropagation(
-        new ConfigPush.PropagationListener() {
+        new PropagationListener() {
           @Override
           public void engineDone(Duration sinceCause) {
             engine.record(sinceCause);

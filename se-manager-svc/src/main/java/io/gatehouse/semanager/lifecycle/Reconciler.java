@@ -64,7 +64,7 @@ public final class Reconciler implements AutoCloseable {
       DeploymentMethod defaultMethod) {}
 
   private final Inventory inventory;
-  private final Map<String, DeploymentDriver> drivers = new HashMap<>();
+  private final Drivers drivers;
   private final Settings settings;
   private final Clock clock;
   private final ScheduledExecutorService executor;
@@ -72,7 +72,6 @@ public final class Reconciler implements AutoCloseable {
   private final Runnable passSafely =
       Periodic.guarded(log, "reconcile pass failed; the next one tries again", this::pass);
   private final Map<String, SpawnBudget> budgets = new HashMap<>();
-  private final Set<String> reported = new HashSet<>();
   private volatile Map<String, ServiceEngineGroup> groups;
   private volatile Map<String, Node> nodes;
   private volatile boolean leading;
@@ -91,7 +90,7 @@ public final class Reconciler implements AutoCloseable {
   public Reconciler(
       Inventory inventory, List<DeploymentDriver> drivers, Settings settings, Clock clock) {
     this.inventory = inventory;
-    drivers.forEach(d -> this.drivers.put(d.method(), d));
+    this.drivers = new Drivers(drivers, settings.defaultMethod());
     this.settings = settings;
     this.clock = clock;
     this.executor =
@@ -167,7 +166,7 @@ public final class Reconciler implements AutoCloseable {
         Eligibility.assign(currentGroups.values(), currentNodes.values());
     for (Map.Entry<String, List<Node>> entry : assignment.entrySet()) {
       ServiceEngineGroup group = currentGroups.get(entry.getKey());
-      DeploymentDriver driver = driverOf(group);
+      DeploymentDriver driver = drivers.of(group);
       if (driver == null) {
         continue;
       }
@@ -205,7 +204,7 @@ public final class Reconciler implements AutoCloseable {
    */
   public synchronized void redeploy(Inventory.Engine engine) throws DriverException {
     EngineSpec spec = specOf(engine);
-    DeploymentDriver driver = configured(engine);
+    DeploymentDriver driver = drivers.configured(engine);
     if (driver instanceof NodeDriver nodeDriver) {
       nodeDriver.stop(spec);
       nodeDriver.start(spec);
@@ -224,7 +223,7 @@ public final class Reconciler implements AutoCloseable {
    * next pass starts it again if its node is still eligible.
    */
   public synchronized void decommission(Inventory.Engine engine) throws DriverException {
-    DeploymentDriver driver = configured(engine);
+    DeploymentDriver driver = drivers.configured(engine);
     draining.then(
         engine,
         "by an operator",
@@ -238,17 +237,6 @@ public final class Reconciler implements AutoCloseable {
               "DECOMMISSIONED",
               "by an operator");
         });
-  }
-
-  private DeploymentDriver configured(Inventory.Engine engine) throws DriverException {
-    DeploymentDriver driver = drivers.get(engine.deploymentMethod());
-    if (driver == null) {
-      throw new DriverException(
-          engine.deploymentMethod().isEmpty()
-              ? "the manager did not deploy this engine (it connected on its own)"
-              : "deployment method " + engine.deploymentMethod() + " is not configured here");
-    }
-    return driver;
   }
 
   private EngineSpec specOf(Inventory.Engine engine) {
@@ -271,7 +259,7 @@ public final class Reconciler implements AutoCloseable {
     if (engine != null
         && !engine.deploymentMethod().isEmpty()
         && !engine.deploymentMethod().equals(driver.method())) {
-      stopWith(engine.deploymentMethod(), spec); // the group moved to another method
+      drivers.stop(engine.deploymentMethod(), spec); // the group moved to another method
     }
     if (engine == null || !engine.deploymentMethod().equals(driver.method())) {
       engine = inventory.plan(placement(spec, driver));
@@ -313,10 +301,11 @@ public final class Reconciler implements AutoCloseable {
     try {
       driver.apply(group, specs);
     } catch (DriverException e) {
-      reportOnce(group.getMeta().getName(), "group " + group.getMeta().getName(), e.getMessage());
+      drivers.reportOnce(
+          group.getMeta().getName(), "group " + group.getMeta().getName(), e.getMessage());
       return;
     }
-    reported.remove(group.getMeta().getName());
+    drivers.resolved(group.getMeta().getName());
     for (EngineSpec spec : specs) {
       Inventory.Engine engine = known.get(spec.seId());
       if (onItsWayOut(spec.seId(), engine)) {
@@ -401,7 +390,7 @@ public final class Reconciler implements AutoCloseable {
           engine,
           why,
           () -> {
-            if (!stopWith(engine.deploymentMethod(), specOf(engine))) {
+            if (!drivers.stop(engine.deploymentMethod(), specOf(engine))) {
               return;
             }
             inventory.transition(
@@ -411,57 +400,8 @@ public final class Reconciler implements AutoCloseable {
                 why);
             log.info("engine {} decommissioned: {}", engine.id(), why);
           });
-    } catch (DriverException cannotHappen) { // stopWith reports its own failures
+    } catch (DriverException cannotHappen) { // stop reports its own failures
       throw new IllegalStateException(cannotHappen);
-    }
-  }
-
-  /** Stops an engine with the driver of {@code method}; false when that failed. */
-  private boolean stopWith(String method, EngineSpec spec) {
-    DeploymentDriver driver = drivers.get(method);
-    if (driver instanceof NodeDriver nodeDriver) {
-      try {
-        nodeDriver.stop(spec);
-      } catch (DriverException e) {
-        log.warn("engine {}: {} could not stop it: {}", spec.seId(), method, e.getMessage());
-        return false;
-      }
-    }
-    return true; // a group driver scaled it away already; an unknown method has nothing to stop
-  }
-
-  private DeploymentDriver driverOf(ServiceEngineGroup group) {
-    DeploymentMethod method =
-        group.getDeploymentMethod() == DeploymentMethod.DEPLOYMENT_METHOD_UNSPECIFIED
-            ? settings.defaultMethod()
-            : group.getDeploymentMethod();
-    String name = methodName(method);
-    DeploymentDriver driver = drivers.get(name);
-    if (driver == null) {
-      reportOnce(
-          group.getMeta().getName(),
-          "group " + group.getMeta().getName(),
-          "deployment method "
-              + name
-              + " is not configured on this manager; its engines are left as they are");
-    }
-    return driver;
-  }
-
-  /** The inventory's name of a deployment method. */
-  public static String methodName(DeploymentMethod method) {
-    return switch (method) {
-      case DEPLOYMENT_METHOD_MARATHON -> "marathon";
-      case DEPLOYMENT_METHOD_SSH -> "ssh";
-      case DEPLOYMENT_METHOD_FLEET -> "fleet";
-      case DEPLOYMENT_METHOD_LOCAL -> "local";
-      case DEPLOYMENT_METHOD_UNSPECIFIED, UNRECOGNIZED -> "";
-    };
-  }
-
-  private void reportOnce(String key, String subject, String problem) {
-    if (reported.add(key)) {
-      log.warn("{}: {}", subject, problem);
     }
   }
 
@@ -488,6 +428,6 @@ public final class Reconciler implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
-    drivers.values().forEach(DeploymentDriver::close);
+    drivers.close();
   }
 }

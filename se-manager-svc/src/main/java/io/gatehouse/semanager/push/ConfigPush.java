@@ -56,9 +56,6 @@ public final class ConfigPush {
     /** The pools as last sent, to tell a removal of endpoints from any other change. */
     final Map<String, Resource> sentPools = new HashMap<>();
 
-    /** Updates sent for a change with a known cause, by nonce, until the engine answers. */
-    final Map<String, Propagation> awaiting = new HashMap<>();
-
     ResourceSet desired = ResourceSet.empty();
 
     /** Completed when the engine reports a drain this manager ordered (or its stream ends). */
@@ -76,44 +73,14 @@ public final class ConfigPush {
   /** A version an engine rejected, and why. */
   public record Rejection(String version, String error) {}
 
-  /** Removals go in reverse apply order: a pool goes only after the services that used it. */
-  private static final List<ResourceType> REMOVE_ORDER = reverse(ResourceSet.APPLY_ORDER);
-
   private final Map<String, Session> sessions = new HashMap<>();
 
   /** Per engine, kept across reconnects: the versions it rejected. */
   private final Map<String, Map<Key, Rejection>> rejected = new HashMap<>();
 
-  /** Hears how long changes took from their cause (a Marathon event) to the engines' answers. */
-  public interface PropagationListener {
-    /** One engine answered every update a change caused. */
-    void engineDone(Duration sinceCause);
-
-    /** Every engine the change reached answered. */
-    void allDone(Duration sinceCause);
-  }
-
-  /** A change on its way to engines: what caused it, and the engines yet to answer. */
-  private static final class Propagation {
-    final Instant cause;
-    final java.util.Set<String> waitingFor = new java.util.HashSet<>();
-
-    Propagation(Instant cause) {
-      this.cause = cause;
-    }
-  }
-
   private final AtomicLong nonces = new AtomicLong();
-  private final Clock clock;
   private Function<EngineInfo, ResourceSet> desired = info -> ResourceSet.empty();
-  private PropagationListener propagation =
-      new PropagationListener() {
-        @Override
-        public void engineDone(Duration sinceCause) {}
-
-        @Override
-        public void allDone(Duration sinceCause) {}
-      };
+  private final Propagations propagations;
 
   /** The nonces sent during the publish being made (to tie them to its cause). */
   private List<String> sentNow;
@@ -123,12 +90,12 @@ public final class ConfigPush {
   }
 
   public ConfigPush(Clock clock) {
-    this.clock = clock;
+    this.propagations = new Propagations(clock);
   }
 
   /** Reports propagation times to {@code listener} from now on. */
   public synchronized void onPropagation(PropagationListener listener) {
-    this.propagation = listener;
+    propagations.listener(listener);
   }
 
   /** Makes {@code next} the desired state of every engine and sends each what changed for it. */
@@ -151,7 +118,7 @@ public final class ConfigPush {
    */
   public synchronized void publish(Function<EngineInfo, ResourceSet> next, Instant cause) {
     desired = next;
-    Propagation change = cause == null ? null : new Propagation(cause);
+    Propagations.Change change = propagations.start(cause);
     // engines alike share their sets: what changed between two sets is found once for them all,
     // so a change costs the manager its sends, not a scan of every resource per engine
     Map<ResourceSet, Map<ResourceSet, ResourceSet.Changes>> diffs = new IdentityHashMap<>();
@@ -165,26 +132,9 @@ public final class ConfigPush {
                   .computeIfAbsent(session.desired, after -> after.changesSince(before));
           sentNow = new ArrayList<>();
           sendChanges(engine, session, changes);
-          if (change != null && !sentNow.isEmpty()) {
-            change.waitingFor.add(engine);
-            sentNow.forEach(nonce -> session.awaiting.put(nonce, change));
-          }
+          propagations.sent(change, engine, sentNow);
           sentNow = null;
         });
-  }
-
-  /** The engine answered the update with {@code nonce}: a change it carried may be through. */
-  private void answered(Session session, String nonce) {
-    Propagation change = session.awaiting.remove(nonce);
-    if (change == null || session.awaiting.containsValue(change)) {
-      return;
-    }
-    Duration took = Duration.between(change.cause, clock.instant());
-    propagation.engineDone(took);
-    change.waitingFor.remove(session.info.id());
-    if (change.waitingFor.isEmpty()) {
-      propagation.allDone(took);
-    }
   }
 
   /** A connected engine: it gets the full state now and every change from now on. */
@@ -208,12 +158,7 @@ public final class ConfigPush {
       if (session.drained != null) {
         session.drained.complete(null); // gone: nothing more to wait for
       }
-      for (Propagation change : session.awaiting.values()) {
-        change.waitingFor.remove(engine); // a gone engine is not waited for
-        if (change.waitingFor.isEmpty()) {
-          propagation.allDone(Duration.between(change.cause, clock.instant()));
-        }
-      }
+      propagations.gone(engine);
     }
   }
 
@@ -263,14 +208,14 @@ public final class ConfigPush {
     for (ResourceVersion applied : ack.getAppliedList()) {
       session.applied.put(new Key(applied.getType(), applied.getName()), applied.getVersion());
     }
-    answered(session, ack.getNonce());
+    propagations.answered(engine, ack.getNonce());
   }
 
   /** The engine rejected these versions: they are not sent to it again. */
   public synchronized void nack(String engine, Nack nack) {
     Session session = sessions.get(engine);
     if (session != null) {
-      answered(session, nack.getNonce()); // an answer too: the engine is done with it
+      propagations.answered(engine, nack.getNonce()); // an answer too: the engine is done with it
     }
     for (RejectedResource rejection : nack.getRejectedList()) {
       ResourceVersion resource = rejection.getResource();
@@ -306,30 +251,14 @@ public final class ConfigPush {
         : Optional.empty();
   }
 
-  /** One engine's state of a virtual service: the version it applied, and a rejection if any. */
-  public record EngineState(String engine, String appliedVersion, String rejection) {}
-
-  /**
-   * Where a virtual service stands: the version its engines should run and what each applied.
-   * Converged when every engine that should run it applied that version and its pool's.
-   */
-  public record Convergence(
-      String name, String desiredVersion, List<EngineState> engines, boolean converged) {}
-
   /** Every virtual service of the connected engines' desired states, by name. */
-  public synchronized List<Convergence> convergence() {
+  public synchronized List<ConvergenceReport.Convergence> convergence() {
     return ConvergenceReport.virtualServices(
         sessions.entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList());
   }
 
-  /**
-   * One resource of a connected engine: the version it should run, what it applied, a rejection.
-   */
-  public record ResourceState(
-      Key key, String desiredVersion, String appliedVersion, Rejection rejection) {}
-
   /** Every resource a connected engine should run, in apply order; empty when not connected. */
-  public synchronized List<ResourceState> resources(String engine) {
+  public synchronized List<ConvergenceReport.ResourceState> resources(String engine) {
     Session session = sessions.get(engine);
     return session == null ? List.of() : ConvergenceReport.resources(view(engine, session));
   }
@@ -366,7 +295,7 @@ public final class ConfigPush {
         send(session, type, upserts, List.of(), false);
       }
     }
-    for (ResourceType type : REMOVE_ORDER) {
+    for (ResourceType type : ResourceSet.REMOVE_ORDER) {
       List<String> removed = new ArrayList<>();
       for (String name : changes.removed(type)) {
         if (session.sent.remove(new Key(type, name)) != null) {
@@ -422,26 +351,10 @@ public final class ConfigPush {
     if (previous == null || !previous.getVersion().equals(session.applied.get(key))) {
       return false; // the engine does not run what was sent: it gets the whole pool
     }
-    var before = previous.getPool();
-    var after = next.getPool();
-    if (!before.toBuilder()
-        .clearEndpoints()
-        .build()
-        .equals(after.toBuilder().clearEndpoints().build())) {
+    List<String> removed = EndpointRemovals.of(previous, next);
+    if (removed.isEmpty()) {
       return false;
     }
-    java.util.Set<String> kept = new java.util.HashSet<>();
-    after.getEndpointsList().forEach(e -> kept.add(e.getId()));
-    java.util.Set<String> had = new java.util.HashSet<>();
-    before.getEndpointsList().forEach(e -> had.add(e.getId()));
-    if (!had.containsAll(kept) || had.size() == kept.size()) {
-      return false; // endpoints were added or changed
-    }
-    List<String> removed =
-        before.getEndpointsList().stream()
-            .map(e -> e.getId())
-            .filter(id -> !kept.contains(id))
-            .toList();
     String nonce = nonce();
     session.stream.send(
         ConnectResponse.newBuilder()
@@ -465,12 +378,6 @@ public final class ConfigPush {
       sentNow.add(nonce);
     }
     return nonce;
-  }
-
-  private static List<ResourceType> reverse(List<ResourceType> order) {
-    List<ResourceType> reversed = new ArrayList<>(order);
-    java.util.Collections.reverse(reversed);
-    return List.copyOf(reversed);
   }
 
   private void send(

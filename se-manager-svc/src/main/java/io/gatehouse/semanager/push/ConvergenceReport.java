@@ -2,11 +2,8 @@ package io.gatehouse.semanager.push;
 
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
-import io.gatehouse.semanager.push.ConfigPush.Convergence;
-import io.gatehouse.semanager.push.ConfigPush.EngineState;
 import io.gatehouse.semanager.push.ConfigPush.Key;
 import io.gatehouse.semanager.push.ConfigPush.Rejection;
-import io.gatehouse.semanager.push.ConfigPush.ResourceState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,7 +16,23 @@ import java.util.TreeMap;
  * each engine should run and what it applied or rejected; per engine, every resource. Made from
  * what {@link ConfigPush} knows of each engine, while it holds its lock.
  */
-final class ConvergenceReport {
+public final class ConvergenceReport {
+  /** One engine's state of a virtual service: the version it applied, and a rejection if any. */
+  public record EngineState(String engine, String appliedVersion, String rejection) {}
+
+  /**
+   * Where a virtual service stands: the version its engines should run and what each applied.
+   * Converged when every engine that should run it applied that version and its pool's.
+   */
+  public record Convergence(
+      String name, String desiredVersion, List<EngineState> engines, boolean converged) {}
+
+  /**
+   * One resource of a connected engine: the version it should run, what it applied, a rejection.
+   */
+  public record ResourceState(
+      Key key, String desiredVersion, String appliedVersion, Rejection rejection) {}
+
   /**
    * What is known of one connected engine.
    *

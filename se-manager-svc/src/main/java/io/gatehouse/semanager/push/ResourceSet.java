@@ -27,6 +27,12 @@ public final class ResourceSet {
           ResourceType.RESOURCE_TYPE_POOL,
           ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE);
 
+  /** The order removals go in: a pool goes only after the services that used it. */
+  public static final List<ResourceType> REMOVE_ORDER =
+      java.util.stream.IntStream.range(0, APPLY_ORDER.size())
+          .mapToObj(i -> APPLY_ORDER.get(APPLY_ORDER.size() - 1 - i))
+          .toList();
+
   private static final ResourceSet EMPTY = new ResourceSet(new EnumMap<>(ResourceType.class));
 
   private final Map<ResourceType, Map<String, Resource>> byType;

@@ -252,13 +252,13 @@ class ConfigPushTest {
                     .setErrorDetail(com.google.rpc.Status.newBuilder().setMessage("port in use")))
             .build());
 
-    ConfigPush.Convergence web = push.convergence().get(0);
+    ConvergenceReport.Convergence web = push.convergence().get(0);
     assertThat(web.desiredVersion()).isEqualTo(vsVersion);
     assertThat(web.converged()).isFalse();
     assertThat(web.engines())
         .containsExactlyInAnyOrder(
-            new ConfigPush.EngineState("se-1", vsVersion, ""),
-            new ConfigPush.EngineState("se-2", "", "port in use"));
+            new ConvergenceReport.EngineState("se-1", vsVersion, ""),
+            new ConvergenceReport.EngineState("se-2", "", "port in use"));
 
     push.disconnect("se-2", two);
     assertThat(push.convergence().get(0).converged()).isTrue();
@@ -419,7 +419,7 @@ class ConfigPushTest {
     List<java.time.Duration> perEngine = new ArrayList<>();
     List<java.time.Duration> all = new ArrayList<>();
     push.onPropagation(
-        new ConfigPush.PropagationListener() {
+        new PropagationListener() {
           @Override
           public void engineDone(java.time.Duration sinceCause) {
             perEngine.add(sinceCause);
@@ -455,5 +455,34 @@ class ConfigPushTest {
     assertThat(perEngine)
         .containsExactly(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(45));
     assertThat(all).containsExactly(java.time.Duration.ofMillis(45));
+  }
+
+  @Test
+  void anEngineThatLeavesWithSeveralUpdatesUnansweredEndsAChangeOnce() {
+    TestClock clock = new TestClock();
+    ConfigPush push = new ConfigPush(clock);
+    List<java.time.Duration> all = new ArrayList<>();
+    push.onPropagation(
+        new PropagationListener() {
+          @Override
+          public void engineDone(java.time.Duration sinceCause) {}
+
+          @Override
+          public void allDone(java.time.Duration sinceCause) {
+            all.add(sinceCause);
+          }
+        });
+    Recorder one = new Recorder();
+    push.connect("se-1", one);
+    one.take();
+
+    // a new app: its pool and its service go out as two updates, neither answered
+    java.time.Instant event = clock.now;
+    push.publish(info -> set(List.of(pool("web", 31001)), List.of(service("web", 10080))), event);
+    assertThat(one.take()).hasSize(2);
+
+    clock.now = event.plusMillis(20);
+    push.disconnect("se-1", one);
+    assertThat(all).containsExactly(java.time.Duration.ofMillis(20));
   }
 }
