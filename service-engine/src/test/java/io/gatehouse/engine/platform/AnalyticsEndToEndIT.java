@@ -20,41 +20,34 @@ import io.gatehouse.api.policy.v1.AutoscalePolicy;
 import io.gatehouse.api.policy.v1.CreateAutoscalePolicyRequest;
 import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.PolicyServiceGrpc;
-import io.gatehouse.testsupport.PolicyServiceProcess;
-import io.gatehouse.testsupport.SeManagerProcess;
-import io.gatehouse.testsupport.ServiceJar;
-import io.gatehouse.testsupport.TestPostgres;
+import io.gatehouse.testsupport.TestPlatform;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * analytics-svc end to end, every piece a real process. The autoscaler: a marathon-sim app whose
- * avi_proxy label names an autoscale policy is served by a service engine that reports to
- * analytics-svc; under load analytics-svc scales the app out through discovery-svc, and back in
- * when the load stops, recording each decision with the figures behind it. The application map:
- * requests from an app's task show as an edge from that app to the virtual service. CPU use: an app
- * whose tasks spin is scaled out on what Mesos reports of them.
+ * analytics-svc end to end, every piece a real process (the module's shared platform). The
+ * autoscaler: a marathon-sim app whose avi_proxy label names an autoscale policy is served by a
+ * service engine that reports to analytics-svc; under load analytics-svc scales the app out through
+ * discovery-svc, and back in when the load stops, recording each decision with the figures behind
+ * it. The application map: requests from an app's task show as an edge from that app to the virtual
+ * service. CPU use: an app whose tasks spin is scaled out on what Mesos reports of them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatform.class)
 class AnalyticsEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
-  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
-  private static final String ANALYTICS_AT_DISCOVERY = "test-analytics-token-0001";
   private static final String APP =
       """
       {"id": "/autoweb", "instances": 1,
@@ -85,118 +78,28 @@ class AnalyticsEndToEndIT {
        "constraints": [["hostname", "LIKE", "127.0.0.3"]]}
       """;
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Platform platform;
 
   @BeforeAll
-  void platform() throws Exception {
-    platform = startPlatform(); // one platform for every test: each has apps of its own
+  void platform(TestPlatform shared) {
+    platform =
+        new Platform(
+            shared.marathonUrl(),
+            NettyChannelBuilder.forTarget(shared.policy().target()).usePlaintext().build(),
+            NettyChannelBuilder.forTarget(shared.analyticsTarget()).usePlaintext().build());
   }
 
   @AfterAll
-  void stopAll() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+  void closeChannels() {
+    platform.policy().shutdownNow();
+    platform.analytics().shutdownNow();
   }
 
-  /** The running platform: its addresses and channels. */
+  /** The shared platform's addresses, and channels of this class's own. */
   private record Platform(String marathonUrl, ManagedChannel policy, ManagedChannel analytics) {}
-
-  /**
-   * marathon-sim (2 agents), policy-svc, discovery-svc, se-manager-svc, analytics-svc, an engine.
-   */
-  private Platform startPlatform() throws Exception {
-    PolicyServiceProcess policy = PolicyServiceProcess.start();
-    closeables.add(policy);
-    int marathon = ServiceJar.freePort();
-    int mesos = ServiceJar.freePort();
-    int discovery = ServiceJar.freePort();
-    int analytics = ServiceJar.freePort();
-    Path sandboxes = Files.createTempDirectory("autoscale-it");
-    start(
-        "marathon-sim",
-        List.of(
-            "--http_port=" + marathon,
-            "--mesos_port=" + mesos,
-            "--agents=2",
-            "--sandboxes=" + sandboxes),
-        Map.of(),
-        marathon);
-    start(
-        "discovery-svc",
-        List.of(
-            "--grpc.server.port=" + discovery,
-            "--micronaut.server.port=" + ServiceJar.freePort(),
-            "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
-            "--gatehouse.discovery.policy.target=" + policy.target(),
-            "--gatehouse.discovery.policy.coalesce=100ms",
-            "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesos,
-            "--gatehouse.discovery.mesos.poll-interval=500ms"),
-        Map.of(
-            "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS",
-            OPERATOR,
-            "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN",
-            PolicyServiceProcess.SE_MANAGER,
-            "GATEHOUSE_DISCOVERY_AUTH_ANALYTICS_TOKEN",
-            ANALYTICS_AT_DISCOVERY,
-            "GATEHOUSE_DISCOVERY_POLICY_TOKEN",
-            PolicyServiceProcess.DISCOVERY),
-        discovery);
-    SeManagerProcess manager =
-        SeManagerProcess.start(
-            policy.target(),
-            "127.0.0.1:" + discovery,
-            List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"));
-    closeables.add(manager);
-    TestPostgres.Database db = TestPostgres.freshDatabase();
-    start(
-        "analytics-svc",
-        List.of(
-            "--grpc.server.port=" + analytics,
-            "--micronaut.server.port=" + ServiceJar.freePort(),
-            "--datasources.default.url=" + db.jdbcUrl(),
-            "--datasources.default.username=" + db.user(),
-            "--datasources.default.password=" + db.password(),
-            "--gatehouse.analytics.rollup.interval=500ms",
-            "--gatehouse.analytics.autoscale.enabled=true",
-            "--gatehouse.analytics.autoscale.interval=1s",
-            "--gatehouse.analytics.autoscale.policy-target=" + policy.target(),
-            "--gatehouse.analytics.discovery.target=127.0.0.1:" + discovery,
-            "--gatehouse.analytics.discovery.refresh=500ms"),
-        Map.of(
-            "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS",
-            OPERATOR,
-            "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS",
-            SeManagerProcess.ENGINE,
-            "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN",
-            PolicyServiceProcess.ANALYTICS,
-            "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN",
-            ANALYTICS_AT_DISCOVERY),
-        analytics);
-    int admin = ServiceJar.freePort();
-    start(
-        "service-engine",
-        List.of(
-            "--control=" + manager.target(),
-            "--analytics=127.0.0.1:" + analytics,
-            "--control-plaintext",
-            "--se-id=se-autoscale",
-            "--admin=127.0.0.1:" + admin),
-        Map.of("GATEHOUSE_SE_TOKEN", SeManagerProcess.ENGINE),
-        admin);
-
-    ManagedChannel policyChannel =
-        NettyChannelBuilder.forTarget(policy.target()).usePlaintext().build();
-    ManagedChannel analyticsChannel =
-        NettyChannelBuilder.forTarget("127.0.0.1:" + analytics).usePlaintext().build();
-    closeables.add(policyChannel::shutdownNow);
-    closeables.add(analyticsChannel::shutdownNow);
-    return new Platform("http://127.0.0.1:" + marathon, policyChannel, analyticsChannel);
-  }
 
   @Test
   void anAppIsScaledOutUnderLoadAndBackInWhenTheLoadStops() throws Exception {
@@ -395,12 +298,6 @@ class AnalyticsEndToEndIT {
     } catch (Exception notYet) {
       // the engine does not serve the app yet
     }
-  }
-
-  private void start(String module, List<String> args, Map<String, String> env, int port) {
-    ServiceJar jar = ServiceJar.start(module, args, ServiceJar.plaintext(env));
-    closeables.add(jar);
-    jar.awaitPort(port, WAIT);
   }
 
   private String send(String method, String url, String body) throws Exception {

@@ -28,6 +28,7 @@ import io.gatehouse.pki.LocalAuthority;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
+import io.gatehouse.testsupport.TestPlatform;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -43,7 +44,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +59,6 @@ import org.junit.jupiter.api.Test;
  */
 class EngineFleetIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
-  private static final String OPERATOR = PolicyServiceProcess.OPERATOR;
   private static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
   private static final String APP =
       """
@@ -91,53 +90,28 @@ class EngineFleetIT {
 
   @Test
   void theManagerKeepsAnEngineOnEveryAgentAndEveryEngineFollowsTheApps() throws Exception {
-    PolicyServiceProcess policy = PolicyServiceProcess.start();
-    closeables.add(policy);
-    int marathon = ServiceJar.freePort();
-    int mesos = ServiceJar.freePort();
-    int discovery = ServiceJar.freePort();
     workDir = Files.createTempDirectory("engine-fleet-it");
-    start(
-        "marathon-sim",
-        List.of(
-            "--http_port=" + marathon,
-            "--mesos_port=" + mesos,
-            "--agents=2",
-            "--sandboxes=" + workDir.resolve("sandboxes")),
-        Map.of(),
-        marathon);
-    start(
-        "discovery-svc",
-        List.of(
-            "--grpc.server.port=" + discovery,
-            "--micronaut.server.port=" + ServiceJar.freePort(),
-            "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathon,
-            "--gatehouse.discovery.mesos.url=http://127.0.0.1:" + mesos,
-            "--gatehouse.discovery.policy.target=" + policy.target(),
-            "--gatehouse.discovery.policy.coalesce=100ms"),
-        Map.of(
-            "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS", OPERATOR,
-            "GATEHOUSE_DISCOVERY_AUTH_SE_MANAGER_TOKEN", PolicyServiceProcess.SE_MANAGER,
-            "GATEHOUSE_DISCOVERY_POLICY_TOKEN", PolicyServiceProcess.DISCOVERY),
-        discovery);
     LocalAuthority.SigningKeys engineKeys =
         LocalAuthority.in(workDir.resolve("keys")).signingKeys("engine-credentials");
-    SeManagerProcess manager =
-        SeManagerProcess.start(
-            policy.target(),
-            "127.0.0.1:" + discovery,
-            List.of(
-                "--gatehouse.semanager.lifecycle.enabled=true",
-                "--gatehouse.semanager.lifecycle.default-method=local",
-                "--gatehouse.semanager.lifecycle.interval=1s",
-                "--gatehouse.semanager.lifecycle.lost-after=5s",
-                "--gatehouse.semanager.engine-credentials.signing-key=" + engineKeys.privateKey(),
-                "--gatehouse.semanager.engine-credentials.verification-key="
-                    + engineKeys.publicKey(),
-                "--gatehouse.semanager.lifecycle.local.engine-jar="
-                    + ServiceJar.jarOf("service-engine"),
-                "--gatehouse.semanager.lifecycle.local.work-dir=" + workDir.resolve("engines")));
-    closeables.add(manager);
+    TestPlatform platform =
+        TestPlatform.builder()
+            .managerArgs(
+                List.of(
+                    "--gatehouse.semanager.lifecycle.enabled=true",
+                    "--gatehouse.semanager.lifecycle.default-method=local",
+                    "--gatehouse.semanager.lifecycle.interval=1s",
+                    "--gatehouse.semanager.lifecycle.lost-after=5s",
+                    "--gatehouse.semanager.engine-credentials.signing-key="
+                        + engineKeys.privateKey(),
+                    "--gatehouse.semanager.engine-credentials.verification-key="
+                        + engineKeys.publicKey(),
+                    "--gatehouse.semanager.lifecycle.local.engine-jar="
+                        + ServiceJar.jarOf("service-engine"),
+                    "--gatehouse.semanager.lifecycle.local.work-dir=" + workDir.resolve("engines")))
+            .start();
+    closeables.add(platform);
+    SeManagerProcess manager = platform.manager();
+    PolicyServiceProcess policy = platform.policy();
     ManagedChannel managerChannel =
         NettyChannelBuilder.forTarget(manager.target()).usePlaintext().build();
     ManagedChannel policyChannel =
@@ -159,7 +133,7 @@ class EngineFleetIT {
         .allSatisfy(e -> assertThat(e.getDeploymentMethod()).isEqualTo("local"));
 
     // an app appears: both engines serve it on its service port, each on its own agent
-    String marathonUrl = "http://127.0.0.1:" + marathon;
+    String marathonUrl = platform.marathonUrl();
     send("POST", marathonUrl + "/v2/apps", APP);
     int servicePort = servicePort(send("GET", marathonUrl + "/v2/apps/fleetweb", null));
     for (String agent : AGENTS) {
@@ -471,12 +445,6 @@ class EngineFleetIT {
 
   private static JsonNode json(String text) throws IOException {
     return new ObjectMapper().readTree(text);
-  }
-
-  private void start(String module, List<String> args, Map<String, String> env, int port) {
-    ServiceJar jar = ServiceJar.start(module, args, ServiceJar.plaintext(env));
-    closeables.add(jar);
-    jar.awaitPort(port, WAIT);
   }
 
   private String send(String method, String url, String body) throws Exception {
