@@ -83,6 +83,11 @@ final class SeManagerBench implements Callable<Integer> {
   @Option(names = "--server-heap", description = "se-manager-svc -Xmx (default: ${DEFAULT-VALUE})")
   String serverHeap = "512m";
 
+  @Option(
+      names = "--server-jvm-option",
+      description = "another se-manager-svc JVM option, e.g. to record a flight recording")
+  List<String> serverJvmOptions = new java.util.ArrayList<>();
+
   private final List<EngineClient> clients = new CopyOnWriteArrayList<>();
 
   @Override
@@ -104,7 +109,9 @@ final class SeManagerBench implements Callable<Integer> {
               .start();
       try (SeManagerProcess manager =
           SeManagerProcess.start(
-              List.of("-Xmx" + serverHeap),
+              java.util.stream.Stream.concat(
+                      java.util.stream.Stream.of("-Xmx" + serverHeap), serverJvmOptions.stream())
+                  .toList(),
               policy.target(),
               "127.0.0.1:" + discoveryServer.getPort(),
               List.of("--gatehouse.semanager.policy.east-west-address=127.0.0.1"))) {
@@ -114,6 +121,7 @@ final class SeManagerBench implements Callable<Integer> {
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
         try {
+          long rssAlone = manager.residentBytes();
           connectAll(channel);
           System.out.printf(
               Locale.ROOT,
@@ -121,7 +129,17 @@ final class SeManagerBench implements Callable<Integer> {
               engines,
               manager.residentBytes() / 1048576.0,
               serverHeap);
+          java.time.Duration cpuBefore = manager.cpuTime();
           killTasks(discovery);
+          double cpuPerChange = (manager.cpuTime().minus(cpuBefore).toNanos() / 1e6) / kills;
+          System.out.printf(
+              Locale.ROOT,
+              "manager CPU per task removal: %.2f ms (%.1f us per engine); memory per engine:"
+                  + " %.2f MiB (RSS before the engines connected: %.0f MiB)%n",
+              cpuPerChange,
+              cpuPerChange * 1000 / engines,
+              (manager.residentBytes() - rssAlone) / 1048576.0 / engines,
+              rssAlone / 1048576.0);
           reconnect(channel);
           System.out.printf(
               Locale.ROOT,

@@ -85,6 +85,11 @@ public final class SeManagerProcess implements AutoCloseable {
     return jar.residentBytes();
   }
 
+  /** The CPU time it has used so far (every thread, user and system). */
+  public java.time.Duration cpuTime() {
+    return jar.cpuTime();
+  }
+
   /** Everything it printed so far. */
   public String output() {
     return jar.output();

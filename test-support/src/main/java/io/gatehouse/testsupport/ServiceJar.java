@@ -110,6 +110,15 @@ public final class ServiceJar implements AutoCloseable {
     throw new IllegalStateException("port " + port + " not open after " + timeout + "; see " + log);
   }
 
+  /** The CPU time the process has used so far (every thread, user and system). */
+  public java.time.Duration cpuTime() {
+    return process
+        .toHandle()
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("no CPU time for process " + process.pid()));
+  }
+
   /** The process's resident memory in bytes (VmRSS from /proc). */
   public long residentBytes() {
     try {

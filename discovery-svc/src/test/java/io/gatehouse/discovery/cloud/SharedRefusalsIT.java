@@ -9,6 +9,8 @@ import io.gatehouse.api.discovery.v1.GetAppRequest;
 import io.gatehouse.api.discovery.v1.GetSyncStatusRequest;
 import io.gatehouse.api.discovery.v1.LabelError;
 import io.gatehouse.discovery.SimClient;
+import io.gatehouse.sim.Simulator;
+import io.gatehouse.sim.SimulatorConfig;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.ServiceJar;
 import io.gatehouse.testsupport.TestPostgres;
@@ -51,23 +53,15 @@ class SharedRefusalsIT {
   void everyReplicaReportsWhatPolicyRefusedOfAnAppAndTheNextWriterToo() throws Exception {
     PolicyServiceProcess policy = PolicyServiceProcess.start();
     closeables.add(policy);
-    int marathonPort = ServiceJar.freePort();
-    ServiceJar marathon =
-        ServiceJar.start(
-                "marathon-sim",
-                List.of(
-                    "--http_port=" + marathonPort,
-                    "--mesos_port=" + ServiceJar.freePort(),
-                    "--agents=1",
-                    "--sandboxes=" + Files.createTempDirectory("refusals-it")),
-                Map.of())
-            .awaitPort(marathonPort, WAIT);
+    Simulator marathon =
+        Simulator.start(SimulatorConfig.forTests(true, Files.createTempDirectory("refusals-it")));
     closeables.add(marathon);
+    String marathonUrl = marathon.marathonUrl();
     TestPostgres.Database leaders = TestPostgres.freshDatabase();
     List<Replica> replicas =
-        List.of(replica(policy, marathonPort, leaders), replica(policy, marathonPort, leaders));
+        List.of(replica(policy, marathonUrl, leaders), replica(policy, marathonUrl, leaders));
 
-    SimClient sim = new SimClient("http://127.0.0.1:" + marathonPort);
+    SimClient sim = new SimClient(marathonUrl);
     sim.post("/v2/apps", app("/first", 10201));
     await().atMost(WAIT).until(() -> replicas.get(0).labelErrors("/first") != null);
     sim.post("/v2/apps", app("/second", 10202));
@@ -128,30 +122,30 @@ class SharedRefusalsIT {
     }
   }
 
-  private Replica replica(PolicyServiceProcess policy, int marathonPort, TestPostgres.Database db) {
+  private Replica replica(
+      PolicyServiceProcess policy, String marathonUrl, TestPostgres.Database db) {
     int grpc = ServiceJar.freePort();
     ServiceJar process =
         ServiceJar.start(
-                "discovery-svc",
-                List.of(
-                    "--grpc.server.port=" + grpc,
-                    "--micronaut.server.port=" + ServiceJar.freePort(),
-                    "--gatehouse.discovery.marathons.default.url=http://127.0.0.1:" + marathonPort,
-                    "--gatehouse.discovery.mesos.url=http://127.0.0.1:1",
-                    "--gatehouse.discovery.policy.target=" + policy.target(),
-                    "--gatehouse.discovery.policy.coalesce=100ms",
-                    "--gatehouse.discovery.leader.jdbc-url=" + db.jdbcUrl(),
-                    "--gatehouse.discovery.leader.username=" + db.user(),
-                    "--gatehouse.discovery.leader.interval=500ms"),
-                ServiceJar.plaintext(
-                    Map.of(
-                        "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS",
-                        OPERATOR,
-                        "GATEHOUSE_DISCOVERY_POLICY_TOKEN",
-                        PolicyServiceProcess.DISCOVERY,
-                        "GATEHOUSE_DISCOVERY_LEADER_PASSWORD",
-                        db.password())))
-            .awaitPort(grpc, WAIT);
+            "discovery-svc",
+            List.of(
+                "--grpc.server.port=" + grpc,
+                "--micronaut.server.port=" + ServiceJar.freePort(),
+                "--gatehouse.discovery.marathons.default.url=" + marathonUrl,
+                "--gatehouse.discovery.mesos.url=http://127.0.0.1:1",
+                "--gatehouse.discovery.policy.target=" + policy.target(),
+                "--gatehouse.discovery.policy.coalesce=100ms",
+                "--gatehouse.discovery.leader.jdbc-url=" + db.jdbcUrl(),
+                "--gatehouse.discovery.leader.username=" + db.user(),
+                "--gatehouse.discovery.leader.interval=500ms"),
+            ServiceJar.plaintext(
+                Map.of(
+                    "GATEHOUSE_DISCOVERY_AUTH_OPERATOR_TOKENS",
+                    OPERATOR,
+                    "GATEHOUSE_DISCOVERY_POLICY_TOKEN",
+                    PolicyServiceProcess.DISCOVERY,
+                    "GATEHOUSE_DISCOVERY_LEADER_PASSWORD",
+                    db.password()))); // both start at once; the calls below wait for them
     closeables.add(process);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();

@@ -30,9 +30,14 @@ public record AppView(Map<String, App> apps) {
     return (framework == null || framework.equals("default") ? "" : framework) + "|" + appId;
   }
 
+  /** An app by its framework ("" or "default" for the default Marathon) and id; null if none. */
+  public App app(String framework, String appId) {
+    return apps.get(key(framework, appId));
+  }
+
   /** The routable tasks of an app, on its {@code portIndex}th port. */
   public List<Member> members(String framework, String appId, int portIndex) {
-    App app = apps.get(key(framework, appId));
+    App app = app(framework, appId);
     List<Member> members = new ArrayList<>();
     if (app == null) {
       return members;

@@ -54,16 +54,83 @@ public final class ConfigCompiler {
 
   private final ResourceVersions versions = new ResourceVersions();
 
+  /** A compilation, with the inputs it was made from. */
+  private record Last(PolicyView policy, AppView apps, ResourceSet result) {}
+
+  /** The last compilation for each kind of engine, and the kinds compiled since the last change. */
+  private final Map<Engine, Last> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Set<Engine> compiledNow =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
    * Marks the start of a new change: versions remembered from bodies no compilation of the last two
-   * changes produced are forgotten.
+   * changes produced are forgotten, and so are the compilations for kinds of engine the last change
+   * did not compile for (none of them is connected).
    */
   public void nextChange() {
     versions.nextGeneration();
+    last.keySet().retainAll(java.util.Set.copyOf(compiledNow));
+    compiledNow.clear();
   }
 
-  /** The resources {@code engine} should run. */
+  /**
+   * The resources {@code engine} should run. When only the apps changed since this kind of engine's
+   * last compilation (the same policy view), only what depends on them is compiled again: the pools
+   * of Marathon apps whose app changed, and security policies with rules on apps. So a task's
+   * change costs the pools of its app, not every virtual service.
+   */
   public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {
+    compiledNow.add(engine);
+    Last previous = last.get(engine);
+    ResourceSet result =
+        previous != null && previous.policy() == policy
+            ? recompileApps(previous, apps)
+            : compileAll(policy, apps, engine);
+    last.put(engine, new Last(policy, apps, result));
+    return result;
+  }
+
+  /** {@code previous} again, with what depends on apps compiled anew where an app changed. */
+  private ResourceSet recompileApps(Last previous, AppView apps) {
+    PolicyView policy = previous.policy();
+    ResourceSet before = previous.result();
+    Map<ResourceType, List<Resource>> byType = new EnumMap<>(ResourceType.class);
+    byType.put(
+        ResourceType.RESOURCE_TYPE_CERTIFICATE,
+        List.copyOf(before.ofType(ResourceType.RESOURCE_TYPE_CERTIFICATE).values()));
+    byType.put(
+        ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE,
+        List.copyOf(before.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).values()));
+    List<Resource> pools = new ArrayList<>();
+    for (Resource compiled : before.ofType(ResourceType.RESOURCE_TYPE_POOL).values()) {
+      Pool pool = policy.pools().get(compiled.getName());
+      boolean appChanged =
+          pool.hasMarathonApp()
+              && apps.app(
+                      pool.getMarathonApp().getMarathonFramework(),
+                      pool.getMarathonApp().getAppId())
+                  != previous
+                      .apps()
+                      .app(
+                          pool.getMarathonApp().getMarathonFramework(),
+                          pool.getMarathonApp().getAppId());
+      pools.add(appChanged ? versions.versioned(pool(pool, policy, apps)) : compiled);
+    }
+    byType.put(ResourceType.RESOURCE_TYPE_POOL, pools);
+    List<Resource> securityPolicies = new ArrayList<>();
+    for (Resource compiled : before.ofType(ResourceType.RESOURCE_TYPE_SECURITY_POLICY).values()) {
+      NetworkSecurityPolicy nsp = policy.securityPolicies().get(compiled.getName());
+      boolean onApps =
+          nsp.getRulesList().stream().anyMatch(r -> r.getMatch().getClientMarathonAppsCount() > 0);
+      securityPolicies.add(onApps ? versions.versioned(securityPolicy(nsp, apps)) : compiled);
+    }
+    byType.put(ResourceType.RESOURCE_TYPE_SECURITY_POLICY, securityPolicies);
+    return ResourceSet.of(byType);
+  }
+
+  /** Every resource of {@code engine}, compiled from the views. */
+  private ResourceSet compileAll(PolicyView policy, AppView apps, Engine engine) {
     Compiled compiled = new Compiled();
     List<VirtualService> children = new ArrayList<>();
     for (VirtualService vs : policy.virtualServices().values()) {

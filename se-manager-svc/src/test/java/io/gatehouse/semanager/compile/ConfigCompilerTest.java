@@ -177,6 +177,66 @@ class ConfigCompilerTest {
   }
 
   @Test
+  void whenOnlyAppsChangeOnlyWhatDependsOnThemIsCompiledAgainAndTheResultIsAFreshCompilers() {
+    NetworkSecurityPolicy onlyFrontends =
+        NetworkSecurityPolicy.newBuilder()
+            .setMeta(meta("only-frontends"))
+            .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
+            .addRules(
+                NetworkSecurityRule.newBuilder()
+                    .setIndex(1)
+                    .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
+                    .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
+            .build();
+    PolicyView policy =
+        policy(
+            List.of(
+                eastWest("db", 15432, "db").toBuilder()
+                    .setNetworkSecurityPolicyRef("only-frontends")
+                    .build(),
+                eastWest("web", 10080, "web"),
+                eastWest("static", 10081, "static")),
+            List.of(appPool("db", "/db"), appPool("web", "/web"), staticPool("static")),
+            List.of(onlyFrontends));
+    java.util.Random random = new java.util.Random(7);
+    Map<String, App> apps = new java.util.HashMap<>();
+    for (String id : List.of("/db", "/web", "/frontend")) {
+      apps.put(id, app(id, "10.1.0.1"));
+    }
+    ConfigCompiler following = new ConfigCompiler();
+    ResourceSet before = following.compile(policy, AppView.of(apps.values()), INNER);
+    for (int change = 0; change < 40; change++) {
+      // one app changes its tasks; the others stay the same objects, as the app follower keeps them
+      String id = List.of("/db", "/web", "/frontend").get(random.nextInt(3));
+      String[] addresses = new String[random.nextInt(4)];
+      for (int i = 0; i < addresses.length; i++) {
+        addresses[i] = "10.1." + change + "." + i;
+      }
+      apps.put(id, app(id, addresses));
+      AppView view = AppView.of(apps.values());
+      following.nextChange();
+      ResourceSet after = following.compile(policy, view, INNER);
+
+      ResourceSet fresh = new ConfigCompiler().compile(policy, view, INNER);
+      for (ResourceType type : ResourceSet.APPLY_ORDER) {
+        assertThat(after.ofType(type))
+            .as("change %d, %s", change, type)
+            .isEqualTo(fresh.ofType(type));
+      }
+      // what does not depend on the changed app is the very object compiled before
+      assertThat(after.ofType(ResourceType.RESOURCE_TYPE_POOL).get("static"))
+          .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_POOL).get("static"));
+      assertThat(after.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("web"))
+          .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("web"));
+      if (!id.equals("/web")) {
+        assertThat(after.ofType(ResourceType.RESOURCE_TYPE_POOL).get("web"))
+            .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_POOL).get("web"));
+      }
+      before = after;
+    }
+  }
+
+  @Test
   void aServiceWithAMissingReferenceOrDisabledIsLeftOutAndNothingElse() {
     PolicyView policy =
         policy(

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with the app's tasks and pushes them to a service engine, which serves the app's service port.
  */
 @ExtendWith(SharedPlatform.class)
+@Order(Integer.MAX_VALUE) // with the other test of the shared platform, after every other test
 class MarathonAppToTrafficIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Pattern PROPAGATED =
