@@ -229,6 +229,14 @@ class ConsoleRestIT {
           .matches(".+:[0-9]+");
       assertThat(leadership.path("this_replica").asBoolean()).isTrue();
     }
+    // the CLI prints the same, one line per duty
+    InProcessCli.Result cli = InProcessCli.run(platform.cliArgs("leaders").toArray(String[]::new));
+    assertThat(cli.code()).as(cli.output()).isZero();
+    assertThat(cli.output())
+        .contains("SERVICE", "DUTY", "LEADER", "ANSWERED BY")
+        .contains("discovery-svc/policy-writer", "se-manager-svc/reconciler")
+        .contains("analytics-svc/autoscaler")
+        .doesNotContain("(none)");
   }
 
   @Test

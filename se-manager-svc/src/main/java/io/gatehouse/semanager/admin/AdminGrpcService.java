@@ -67,8 +67,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   private final ConfigPush push;
   private final Inventory inventory;
   private final Reconciler reconciler;
-  private final SshKeyStore sshKeys;
-  private final Inputs inputs;
+  private final SshKeyCalls sshKeyCalls;
   private final List<LeaderElection> elections;
   private final String replica;
 
@@ -84,9 +83,8 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     this.replica = Replicas.name(grpcPort);
     this.push = push;
     this.inventory = inventory;
-    this.sshKeys = sshKeys;
+    this.sshKeyCalls = new SshKeyCalls(sshKeys, inputs);
     this.reconciler = reconciler;
-    this.inputs = inputs;
   }
 
   @Override
@@ -99,80 +97,22 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
 
   @Override
   public void importSshKey(ImportSshKeyRequest request, StreamObserver<SshKey> out) {
-    answer(out, () -> sshKey(() -> sshKeys.importKey(request.getName(), request.getPrivateKey())));
+    answer(out, () -> sshKeyCalls.importKey(request));
   }
 
   @Override
   public void generateSshKey(GenerateSshKeyRequest request, StreamObserver<SshKey> out) {
-    answer(out, () -> sshKey(() -> sshKeys.generate(request.getName(), request.getAlgorithm())));
+    answer(out, () -> sshKeyCalls.generate(request));
   }
 
   @Override
   public void listSshKeys(ListSshKeysRequest request, StreamObserver<ListSshKeysResponse> out) {
-    answer(
-        out,
-        () -> {
-          ListSshKeysResponse.Builder response = ListSshKeysResponse.newBuilder();
-          sshKeys.list().forEach(k -> response.addSshKeys(sshKey(k)));
-          return response.build();
-        });
+    answer(out, sshKeyCalls::list);
   }
 
   @Override
   public void deleteSshKey(DeleteSshKeyRequest request, StreamObserver<Empty> out) {
-    answer(
-        out,
-        () -> {
-          List<String> users =
-              inputs == null
-                  ? List.of()
-                  : inputs.seGroups().stream()
-                      .filter(g -> g.getSsh().getSshKeyRef().equals(request.getName()))
-                      .map(g -> g.getMeta().getName())
-                      .sorted()
-                      .toList();
-          if (!users.isEmpty()) {
-            throw Status.FAILED_PRECONDITION
-                .withDescription(
-                    "ssh key " + request.getName() + " is used by service engine groups " + users)
-                .asRuntimeException();
-          }
-          if (!sshKeys.delete(request.getName())) {
-            throw Status.NOT_FOUND
-                .withDescription("ssh key " + request.getName() + " does not exist")
-                .asRuntimeException();
-          }
-          return Empty.getDefaultInstance();
-        });
-  }
-
-  private interface KeyCall {
-    SshKeyStore.Key call() throws SshKeyStore.KeyException;
-  }
-
-  private static SshKey sshKey(KeyCall call) {
-    try {
-      return sshKey(call.call());
-    } catch (SshKeyStore.KeyException e) {
-      throw switch (e.reason()) {
-        case INVALID ->
-            e.field() == null
-                ? Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException()
-                : Errors.invalidArgument(e.field(), e.description());
-        case EXISTS -> Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
-        case NOT_FOUND -> Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-        case NO_SECRETS_KEY ->
-            Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-      };
-    }
-  }
-
-  private static SshKey sshKey(SshKeyStore.Key key) {
-    return SshKey.newBuilder()
-        .setName(key.name())
-        .setPublicKey(key.publicKey())
-        .setFingerprint(key.fingerprint())
-        .build();
+    answer(out, () -> sshKeyCalls.delete(request));
   }
 
   @Override
