@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * of each service that leads its duty (discovery-svc's policy writer, se-manager-svc's reconciler,
  * analytics-svc's autoscaler; a policy-svc replica, which leads nothing) is killed with SIGKILL in
  * turn, and after each kill the demo app is scaled. No request fails; the other replica takes the
- * duty and says so in {@code /metrics} and in the API ({@code gatehouse leaders}); the scale
+ * duty and says so in {@code /metrics} and in the API ({@code gatehouse leaders}); what policy-svc
+ * refused of an app is reported by every discovery-svc replica, the next writer too; the scale
  * reaches every engine; and no second engine is started on a node. The time to the new leader and
  * from the scale to every engine sending traffic to the new tasks are printed.
  */
@@ -63,7 +64,21 @@ class FailoverIT {
   @Test
   void killingEachLeaderUnderLoadFailsNoRequestAndTheNextReplicaCarriesOn() throws Exception {
     try (Load load = Load.start(http, DemoAppCalls.AGENTS)) {
+      // two apps claim one VIP: what policy-svc refuses is reported by both discovery replicas,
+      // then by the one left when the writer is killed
+      PlatformCalls calls = new PlatformCalls(platform);
+      calls.postApp(vipApp("/claimvip"));
+      calls.postApp(vipApp("/rivalvip"));
+      String refused =
+          await().atMost(RunningPlatform.WAIT).until(() -> refusedOn(0), r -> !r.isEmpty());
+      await().atMost(RunningPlatform.WAIT).until(() -> refusedOn(1).equals(refused));
+      int writer =
+          await()
+              .atMost(RunningPlatform.WAIT)
+              .until(
+                  () -> leader(ServiceLines.DISCOVERY, "discovery-svc/policy-writer"), r -> r >= 0);
       failOver(ServiceLines.DISCOVERY, "discovery-svc/policy-writer", 3);
+      await().atMost(RunningPlatform.WAIT).until(() -> refusedOn(1 - writer).equals(refused));
       failOver(ServiceLines.SE_MANAGER, "se-manager-svc/reconciler", 1);
       failOver(ServiceLines.ANALYTICS, "analytics-svc/autoscaler", 2);
       // policy-svc's replicas lead nothing: any one serves every caller, the CLI's too
@@ -123,6 +138,34 @@ class FailoverIT {
     processes.get(0).destroyForcibly();
     await().atMost(Duration.ofSeconds(30)).until(() -> !processes.get(0).isAlive());
     return at;
+  }
+
+  /** An app whose avi_proxy label asks for the VIP 10.9.9.9:80, which one app may hold. */
+  private static String vipApp(String id) {
+    String label =
+        "{\"virtualservice\": {\"ip_address\": {\"addr\": \"10.9.9.9\"},"
+            + " \"services\": [{\"port\": 80}]}}";
+    return """
+        {"id": "%s", "instances": 0, "cmd": "serve", "portDefinitions": [{"port": 0}],
+         "labels": {"FE-Proxy": "yes", "avi_proxy": %s}}
+        """
+        .formatted(id, com.fasterxml.jackson.databind.node.TextNode.valueOf(label));
+  }
+
+  /**
+   * The app whose VIP discovery-svc replica {@code replica} reports refused (VIP_CONFLICT), as
+   * {@code gatehouse apps} asked of that replica alone prints it; "" while none.
+   */
+  private String refusedOn(int replica) {
+    InProcessCli.Result apps =
+        InProcessCli.run(
+            "apps",
+            "--home=" + platform.home,
+            "--discovery=127.0.0.1:" + platform.grpcPort(ServiceLines.DISCOVERY, replica));
+    Matcher m =
+        Pattern.compile("^(/\\w+vip)\\s[^\\n]*VIP_CONFLICT", Pattern.MULTILINE)
+            .matcher(apps.output());
+    return m.find() ? m.group(1) : "";
   }
 
   /** The leader of {@code duty} as {@code gatehouse leaders --output json} names it. */
