@@ -14,14 +14,23 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
   private final int port;
   private final int managementPort;
   private final List<String> jvmArgs;
+  private final List<String> moreArgs;
+  private final Map<String, String> moreEnv;
   private ServiceJar jar;
 
   private AnalyticsServiceProcess(
-      TestPostgres.Database db, int port, int managementPort, List<String> jvmArgs) {
+      TestPostgres.Database db,
+      int port,
+      int managementPort,
+      List<String> jvmArgs,
+      List<String> moreArgs,
+      Map<String, String> moreEnv) {
     this.db = db;
     this.port = port;
     this.managementPort = managementPort;
     this.jvmArgs = jvmArgs;
+    this.moreArgs = moreArgs;
+    this.moreEnv = moreEnv;
   }
 
   /** Starts analytics-svc and waits until its gRPC port answers. */
@@ -31,9 +40,20 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
 
   /** As {@link #start()}, with the JVM options {@code jvmArgs}. */
   public static AnalyticsServiceProcess start(List<String> jvmArgs) {
+    return start(jvmArgs, List.of(), Map.of());
+  }
+
+  /** As {@link #start(List)}, with more arguments and environment (the autoscaler's, say). */
+  public static AnalyticsServiceProcess start(
+      List<String> jvmArgs, List<String> moreArgs, Map<String, String> moreEnv) {
     AnalyticsServiceProcess process =
         new AnalyticsServiceProcess(
-            TestPostgres.freshDatabase(), ServiceJar.freePort(), ServiceJar.freePort(), jvmArgs);
+            TestPostgres.freshDatabase(),
+            ServiceJar.freePort(),
+            ServiceJar.freePort(),
+            jvmArgs,
+            List.copyOf(moreArgs),
+            Map.copyOf(moreEnv));
     process.run();
     return process;
   }
@@ -49,20 +69,18 @@ public final class AnalyticsServiceProcess implements AutoCloseable {
   }
 
   private void run() {
+    List<String> args = new java.util.ArrayList<>();
+    args.add("--grpc.server.port=" + port);
+    args.add("--micronaut.server.port=" + managementPort);
+    args.add("--datasources.default.url=" + db.jdbcUrl());
+    args.add("--datasources.default.username=" + db.user());
+    args.add("--datasources.default.password=" + db.password());
+    args.addAll(moreArgs);
+    Map<String, String> env = new java.util.HashMap<>(moreEnv);
+    env.put("GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR);
+    env.put("GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE);
     jar =
-        ServiceJar.start(
-                "analytics-svc",
-                jvmArgs,
-                List.of(
-                    "--grpc.server.port=" + port,
-                    "--micronaut.server.port=" + managementPort,
-                    "--datasources.default.url=" + db.jdbcUrl(),
-                    "--datasources.default.username=" + db.user(),
-                    "--datasources.default.password=" + db.password()),
-                ServiceJar.plaintext(
-                    Map.of(
-                        "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
-                        "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE)))
+        ServiceJar.start("analytics-svc", jvmArgs, args, ServiceJar.plaintext(env))
             .awaitPort(port, Duration.ofSeconds(60));
   }
 

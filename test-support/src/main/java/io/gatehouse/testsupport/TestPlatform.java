@@ -213,28 +213,23 @@ public final class TestPlatform implements AutoCloseable {
     }
 
     private static void startAnalytics(TestPlatform platform) {
-      TestPostgres.Database db = TestPostgres.freshDatabase();
-      platform.analyticsPort = ServiceJar.freePort();
-      platform.start(
-          "analytics-svc",
-          List.of(
-              "--grpc.server.port=" + platform.analyticsPort,
-              "--micronaut.server.port=" + ServiceJar.freePort(),
-              "--datasources.default.url=" + db.jdbcUrl(),
-              "--datasources.default.username=" + db.user(),
-              "--datasources.default.password=" + db.password(),
-              "--gatehouse.analytics.rollup.interval=500ms",
-              "--gatehouse.analytics.autoscale.enabled=true",
-              "--gatehouse.analytics.autoscale.interval=1s",
-              "--gatehouse.analytics.autoscale.policy-target=" + platform.policy.target(),
-              "--gatehouse.analytics.discovery.target=" + platform.discoveryTarget(),
-              "--gatehouse.analytics.discovery.refresh=500ms"),
-          Map.of(
-              "GATEHOUSE_ANALYTICS_AUTH_OPERATOR_TOKENS", PolicyServiceProcess.OPERATOR,
-              "GATEHOUSE_ANALYTICS_AUTH_ENGINE_TOKENS", SeManagerProcess.ENGINE,
-              "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN", PolicyServiceProcess.ANALYTICS,
-              "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN", ANALYTICS_AT_DISCOVERY),
-          platform.analyticsPort);
+      AnalyticsServiceProcess analytics =
+          AnalyticsServiceProcess.start(
+              List.of("-Xmx256m"),
+              List.of(
+                  "--gatehouse.analytics.rollup.interval=500ms",
+                  "--gatehouse.analytics.autoscale.enabled=true",
+                  "--gatehouse.analytics.autoscale.interval=1s",
+                  "--gatehouse.analytics.autoscale.policy-target=" + platform.policy.target(),
+                  "--gatehouse.analytics.discovery.target=" + platform.discoveryTarget(),
+                  "--gatehouse.analytics.discovery.refresh=500ms"),
+              Map.of(
+                  "GATEHOUSE_ANALYTICS_AUTOSCALE_POLICY_TOKEN",
+                  PolicyServiceProcess.ANALYTICS,
+                  "GATEHOUSE_ANALYTICS_DISCOVERY_TOKEN",
+                  ANALYTICS_AT_DISCOVERY));
+      platform.closeables.add(analytics);
+      platform.analyticsPort = analytics.port();
     }
   }
 

@@ -100,10 +100,7 @@ final class QueryGrpcService extends AnalyticsQueryGrpc.AnalyticsQueryImplBase {
 
   @Override
   public void getLeaders(GetLeadersRequest request, StreamObserver<GetLeadersResponse> out) {
-    answer(
-        out,
-        () ->
-            LeadersAnswer.of(replica, elections.stream().map(LeaderElection::leadership).toList()));
+    answer(out, () -> LeadersAnswer.ofElections(replica, elections));
   }
 
   @Override

@@ -89,10 +89,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
 
   @Override
   public void getLeaders(GetLeadersRequest request, StreamObserver<GetLeadersResponse> out) {
-    answer(
-        out,
-        () ->
-            LeadersAnswer.of(replica, elections.stream().map(LeaderElection::leadership).toList()));
+    answer(out, () -> LeadersAnswer.ofElections(replica, elections));
   }
 
   @Override

@@ -8,6 +8,12 @@ import java.util.Comparator;
 public final class LeadersAnswer {
   private LeadersAnswer() {}
 
+  /** The answer of replica {@code replica} for the duties it elects leaders of. */
+  public static GetLeadersResponse ofElections(
+      String replica, Collection<LeaderElection> elections) {
+    return of(replica, elections.stream().map(LeaderElection::leadership).toList());
+  }
+
   /** The answer of replica {@code replica} for {@code leaderships}, by duty name. */
   public static GetLeadersResponse of(String replica, Collection<Leadership> leaderships) {
     GetLeadersResponse.Builder response = GetLeadersResponse.newBuilder().setReplica(replica);

@@ -5,6 +5,9 @@ import java.net.UnknownHostException;
 
 /** How a replica names itself to the others: its host and the port its gRPC API listens on. */
 public final class Replicas {
+  /** This host's name, looked up once: every election and answer of a process uses it. */
+  private static final String HOST = hostName();
+
   private Replicas() {}
 
   /**
@@ -13,12 +16,14 @@ public final class Replicas {
    * name>/pid <pid>}.
    */
   public static String name(int grpcPort) {
-    String host;
+    return grpcPort > 0 ? HOST + ":" + grpcPort : HOST + "/pid " + ProcessHandle.current().pid();
+  }
+
+  private static String hostName() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
-      host = "localhost";
+      return "localhost";
     }
-    return grpcPort > 0 ? host + ":" + grpcPort : host + "/pid " + ProcessHandle.current().pid();
   }
 }
