@@ -15,6 +15,8 @@ import java.util.Set;
 /** The demo app of a running platform: scaled through Marathon, and reached through each engine. */
 final class DemoAppCalls {
   static final List<String> AGENTS = List.of("127.0.0.2", "127.0.0.3");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final int marathonPort;
@@ -33,6 +35,21 @@ final class DemoAppCalls {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** Waits until Marathon reports {@code count} running tasks of the demo app. */
+  void awaitMarathonRunning(int count) {
+    await()
+        .atMost(RunningPlatform.WAIT)
+        .until(
+            () -> {
+              HttpResponse<String> app =
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(marathon("/v2/apps/webappew1"))).build(),
+                      HttpResponse.BodyHandlers.ofString());
+              return app.statusCode() == 200
+                  && JSON.readTree(app.body()).path("app").path("tasksRunning").asInt(-1) == count;
+            });
   }
 
   /** Waits until each agent's engine sends traffic to exactly {@code count} tasks; returns them. */

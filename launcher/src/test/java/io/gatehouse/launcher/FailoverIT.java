@@ -27,8 +27,10 @@ import org.junit.jupiter.api.TestInstance;
  * turn, and after each kill the demo app is scaled. No request fails; the other replica takes the
  * duty and says so in {@code /metrics} and in the API ({@code gatehouse leaders}); what policy-svc
  * refused of an app is reported by every discovery-svc replica, the next writer too; the scale
- * reaches every engine; and no second engine is started on a node. The time to the new leader and
- * from the scale to every engine sending traffic to the new tasks are printed.
+ * reaches every engine; and no second engine is started on a node. Then PostgreSQL crashes, the app
+ * is scaled while it is down, and it is started again: every duty is led again and the scale
+ * reaches every engine, still with no failed request. The time to the new leader and from the scale
+ * to every engine sending traffic to the new tasks are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Order(4) // after WalkthroughIT stopped the shared platform: this one runs its own
@@ -36,6 +38,11 @@ class FailoverIT {
   private static final Pattern LEADER =
       Pattern.compile("^gatehouse_leader\\{duty=\"([^\"]+)\",?\\} ([0-9.]+)$", Pattern.MULTILINE);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<Duty> DUTIES =
+      List.of(
+          new Duty(ServiceLines.DISCOVERY, "discovery-svc/policy-writer"),
+          new Duty(ServiceLines.SE_MANAGER, "se-manager-svc/reconciler"),
+          new Duty(ServiceLines.ANALYTICS, "analytics-svc/autoscaler"));
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -84,6 +91,7 @@ class FailoverIT {
       // policy-svc's replicas lead nothing: any one serves every caller, the CLI's too
       kill(ServiceLines.POLICY, 0);
       scaleAndConverge(3, "policy-svc replica killed");
+      restartDatabaseAcrossScale(2);
       assertThat(InProcessCli.run(platform.cliArgs("vs").toArray(String[]::new)).output())
           .contains("webappew1/10001");
       load.assertNoFailure();
@@ -113,6 +121,48 @@ class FailoverIT {
 
     scaleAndConverge(instances, duty + " leader killed");
   }
+
+  /**
+   * Crashes the platform's PostgreSQL, scales the demo app while it is down, and starts it again:
+   * nobody leads while it is down (the elections' locks went with it), each duty is led again
+   * after, and the scale reaches every engine.
+   */
+  private void restartDatabaseAcrossScale(int instances) throws Exception {
+    PlatformDatabase database = new PlatformDatabase(platform);
+    long asked = System.nanoTime();
+    database.crash();
+    demo.scale(instances);
+    demo.awaitMarathonRunning(instances); // the change is in Marathon while the database is down
+    for (Duty duty : DUTIES) { // without the lock, nobody leads
+      await()
+          .atMost(RunningPlatform.WAIT)
+          .until(
+              () ->
+                  !leading(duty.service(), 0, duty.name())
+                      && !leading(duty.service(), 1, duty.name()));
+    }
+    long starting = System.nanoTime();
+    database.start();
+    figures.add(
+        "PostgreSQL down (crash to taking connections again) for " + millisSince(asked) + " ms");
+    for (Duty duty : DUTIES) {
+      await()
+          .atMost(RunningPlatform.WAIT)
+          .until(() -> leader(duty.service(), duty.name()), r -> r >= 0);
+      figures.add(
+          duty.name() + ": led again " + millisSince(starting) + " ms after its restart began");
+    }
+    demo.awaitTasksAnswering(instances);
+    figures.add(
+        "scale to "
+            + instances
+            + " made while PostgreSQL was down served by every engine "
+            + millisSince(starting)
+            + " ms after its restart began");
+  }
+
+  /** Work one replica of service {@code service} (a ServiceLines offset) leads. */
+  private record Duty(int service, String name) {}
 
   private void scaleAndConverge(int instances, String after) throws Exception {
     long asked = System.nanoTime();

@@ -24,9 +24,8 @@ final class RunningPlatform {
   static final Duration WAIT = Duration.ofSeconds(180);
 
   /**
-   * Replicas of each control-plane service on the shared platform: one, since the label errors
-   * policy-svc's refusals cause are known only to the discovery-svc replica that writes policy
-   * (EdgeIT reads them through the CLI); FailoverIT runs replicas on a platform of its own.
+   * Replicas of each control-plane service on the shared platform: one, to keep the suite's time
+   * (each replica is a JVM more to start); FailoverIT runs two of each on a platform of its own.
    */
   static final int REPLICAS = 1;
 
