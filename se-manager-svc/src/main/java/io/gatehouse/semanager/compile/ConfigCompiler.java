@@ -53,6 +53,7 @@ public final class ConfigCompiler {
   public record Engine(String seGroup, String eastWestAddress) {}
 
   private final ResourceVersions versions = new ResourceVersions();
+  private final AppRecompilation appRecompilation = new AppRecompilation(versions);
 
   /** A compilation, with the inputs it was made from. */
   private record Last(PolicyView policy, AppView apps, ResourceSet result) {}
@@ -76,57 +77,18 @@ public final class ConfigCompiler {
 
   /**
    * The resources {@code engine} should run. When only the apps changed since this kind of engine's
-   * last compilation (the same policy view), only what depends on them is compiled again: the pools
-   * of Marathon apps whose app changed, and security policies with rules on apps. So a task's
-   * change costs the pools of its app, not every virtual service.
+   * last compilation (the same policy view), only what depends on them is compiled again ({@link
+   * AppRecompilation}). So a task's change costs the pools of its app, not every virtual service.
    */
   public ResourceSet compile(PolicyView policy, AppView apps, Engine engine) {
     compiledNow.add(engine);
     Last previous = last.get(engine);
     ResourceSet result =
         previous != null && previous.policy() == policy
-            ? recompileApps(previous, apps)
+            ? appRecompilation.recompile(policy, previous.apps(), apps, previous.result())
             : compileAll(policy, apps, engine);
     last.put(engine, new Last(policy, apps, result));
     return result;
-  }
-
-  /** {@code previous} again, with what depends on apps compiled anew where an app changed. */
-  private ResourceSet recompileApps(Last previous, AppView apps) {
-    PolicyView policy = previous.policy();
-    ResourceSet before = previous.result();
-    Map<ResourceType, List<Resource>> byType = new EnumMap<>(ResourceType.class);
-    byType.put(
-        ResourceType.RESOURCE_TYPE_CERTIFICATE,
-        List.copyOf(before.ofType(ResourceType.RESOURCE_TYPE_CERTIFICATE).values()));
-    byType.put(
-        ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE,
-        List.copyOf(before.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).values()));
-    List<Resource> pools = new ArrayList<>();
-    for (Resource compiled : before.ofType(ResourceType.RESOURCE_TYPE_POOL).values()) {
-      Pool pool = policy.pools().get(compiled.getName());
-      boolean appChanged =
-          pool.hasMarathonApp()
-              && apps.app(
-                      pool.getMarathonApp().getMarathonFramework(),
-                      pool.getMarathonApp().getAppId())
-                  != previous
-                      .apps()
-                      .app(
-                          pool.getMarathonApp().getMarathonFramework(),
-                          pool.getMarathonApp().getAppId());
-      pools.add(appChanged ? versions.versioned(pool(pool, policy, apps)) : compiled);
-    }
-    byType.put(ResourceType.RESOURCE_TYPE_POOL, pools);
-    List<Resource> securityPolicies = new ArrayList<>();
-    for (Resource compiled : before.ofType(ResourceType.RESOURCE_TYPE_SECURITY_POLICY).values()) {
-      NetworkSecurityPolicy nsp = policy.securityPolicies().get(compiled.getName());
-      boolean onApps =
-          nsp.getRulesList().stream().anyMatch(r -> r.getMatch().getClientMarathonAppsCount() > 0);
-      securityPolicies.add(onApps ? versions.versioned(securityPolicy(nsp, apps)) : compiled);
-    }
-    byType.put(ResourceType.RESOURCE_TYPE_SECURITY_POLICY, securityPolicies);
-    return ResourceSet.of(byType);
   }
 
   /** Every resource of {@code engine}, compiled from the views. */
@@ -350,7 +312,7 @@ public final class ConfigCompiler {
     return listeners;
   }
 
-  private static Resource pool(Pool pool, PolicyView policy, AppView apps) {
+  static Resource pool(Pool pool, PolicyView policy, AppView apps) {
     PoolResource.Builder resource =
         PoolResource.newBuilder()
             .setLbAlgorithm(pool.getLbAlgorithm())
@@ -415,7 +377,7 @@ public final class ConfigCompiler {
         .build();
   }
 
-  private static Resource securityPolicy(NetworkSecurityPolicy policy, AppView apps) {
+  static Resource securityPolicy(NetworkSecurityPolicy policy, AppView apps) {
     SecurityPolicyResource.Builder resource =
         SecurityPolicyResource.newBuilder()
             .addAllRules(policy.getRulesList())

@@ -12,8 +12,10 @@ import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows discovery-svc's WatchApps into an {@link AppView}: a snapshot (possibly over several
  * messages) replaces every app; then whole-app upserts, app removals and single-task changes are
- * applied, each message handed on as a new view. A lost stream resumes from the last revision (a
- * revision discovery no longer holds gets a new snapshot). Runs on a thread of its own.
+ * applied, each message handed on as a new view that names the apps it changed. A lost stream
+ * resumes from the last revision (a revision discovery no longer holds gets a new snapshot). Runs
+ * on a thread of its own.
  */
 public final class AppFollower extends StreamFollower {
   private static final Logger log = LoggerFactory.getLogger(AppFollower.class);
@@ -31,6 +34,12 @@ public final class AppFollower extends StreamFollower {
   private final BiConsumer<AppView, Instant> onChange;
   private final Map<String, App> apps = new HashMap<>();
   private long revision;
+
+  /** The last view handed on, the keys of the apps changed since, and whether all may have. */
+  private AppView view;
+
+  private final Set<String> changed = new HashSet<>();
+  private boolean everyAppChanged = true;
 
   /**
    * @param discoveryChannel a channel to discovery-svc that carries se-manager's token
@@ -57,21 +66,35 @@ public final class AppFollower extends StreamFollower {
       if (response.getSnapshot()) {
         apps.clear();
         inSnapshot = true;
+        everyAppChanged = true;
       }
-      response.getAppsList().forEach(a -> apps.put(key(a.getMarathonFramework(), a.getId()), a));
-      response.getRemovedAppsList().forEach(k -> apps.remove(key(k)));
-      response.getTaskChangesList().forEach(this::apply);
+      for (App app : response.getAppsList()) {
+        String key = AppView.key(app.getMarathonFramework(), app.getId());
+        apps.put(key, app);
+        changed.add(key);
+      }
+      for (AppKey removed : response.getRemovedAppsList()) {
+        apps.remove(key(removed));
+        changed.add(key(removed));
+      }
+      for (TaskChange change : response.getTaskChangesList()) {
+        apply(change);
+        changed.add(key(change.getApp()));
+      }
       revision = response.getRevision();
       if (inSnapshot && !response.getSnapshotComplete()) {
         continue; // a partial snapshot is never handed on
       }
+      view = everyAppChanged ? AppView.of(apps.values()) : view.next(apps.values(), changed);
+      changed.clear();
+      everyAppChanged = false;
       inSnapshot = false;
       Instant cause =
           response.hasCauseTime()
               ? Instant.ofEpochSecond(
                   response.getCauseTime().getSeconds(), response.getCauseTime().getNanos())
               : null;
-      onChange.accept(AppView.of(apps.values()), cause);
+      onChange.accept(view, cause);
     }
   }
 
@@ -103,10 +126,6 @@ public final class AppFollower extends StreamFollower {
   }
 
   private static String key(AppKey key) {
-    return key(key.getMarathonFramework(), key.getAppId());
-  }
-
-  private static String key(String framework, String appId) {
-    return framework + "|" + appId;
+    return AppView.key(key.getMarathonFramework(), key.getAppId());
   }
 }

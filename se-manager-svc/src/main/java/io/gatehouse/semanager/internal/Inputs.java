@@ -51,7 +51,7 @@ public final class Inputs {
   private final Reconciler reconciler;
   private final DeploymentMethod defaultMethod;
   private PolicyView policyView;
-  private AppView appView = new AppView(Map.of());
+  private AppView appView = AppView.of(List.of());
   private volatile Map<String, Node> nodeView = Map.of();
 
   public Inputs(

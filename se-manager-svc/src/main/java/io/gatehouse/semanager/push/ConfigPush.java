@@ -81,6 +81,7 @@ public final class ConfigPush {
   private final AtomicLong nonces = new AtomicLong();
   private Function<EngineInfo, ResourceSet> desired = info -> ResourceSet.empty();
   private final Propagations propagations;
+  private final EndpointRemovals endpointRemovals = new EndpointRemovals(); // under this lock
 
   /** The nonces sent during the publish being made (to tie them to its cause). */
   private List<String> sentNow;
@@ -351,7 +352,7 @@ public final class ConfigPush {
     if (previous == null || !previous.getVersion().equals(session.applied.get(key))) {
       return false; // the engine does not run what was sent: it gets the whole pool
     }
-    List<String> removed = EndpointRemovals.of(previous, next);
+    List<String> removed = endpointRemovals.between(previous, next);
     if (removed.isEmpty()) {
       return false;
     }

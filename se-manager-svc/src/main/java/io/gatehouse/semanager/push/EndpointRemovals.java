@@ -7,16 +7,28 @@ import java.util.Set;
 
 /**
  * Whether a pool changed only by losing endpoints, which an engine is sent as a small endpoint
- * update instead of the whole pool: the engine stops using them at once.
+ * update instead of the whole pool: the engine stops using them at once. The last answer is kept:
+ * engines alike ask about the same two pool objects one after another, during one publish.
  */
 final class EndpointRemovals {
-  private EndpointRemovals() {}
+  private Resource lastPrevious;
+  private Resource lastNext;
+  private List<String> lastRemoved;
 
   /**
    * The ids of the endpoints {@code next} lost against {@code previous}; empty when anything else
    * changed too (settings, endpoints added or changed) or none was lost.
    */
-  static List<String> of(Resource previous, Resource next) {
+  List<String> between(Resource previous, Resource next) {
+    if (previous != lastPrevious || next != lastNext) {
+      lastRemoved = of(previous, next);
+      lastPrevious = previous;
+      lastNext = next;
+    }
+    return lastRemoved;
+  }
+
+  private static List<String> of(Resource previous, Resource next) {
     var before = previous.getPool();
     var after = next.getPool();
     if (!before.toBuilder()

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The resources an engine should run, by type and name: an immutable, internally consistent
@@ -33,12 +34,31 @@ public final class ResourceSet {
           .mapToObj(i -> APPLY_ORDER.get(APPLY_ORDER.size() - 1 - i))
           .toList();
 
+  private static final AtomicLong IDS = new AtomicLong();
   private static final ResourceSet EMPTY = new ResourceSet(new EnumMap<>(ResourceType.class));
 
   private final Map<ResourceType, Map<String, Resource>> byType;
 
+  /** This set's number, unique in this process. */
+  private final long id = IDS.incrementAndGet();
+
+  /** The number of the set this one was made from by {@link #with}; 0 when none. */
+  private final long base;
+
+  /** What {@link #with} changed against that set, by type: the names upserted. */
+  private final Map<ResourceType, List<String>> changedFromBase;
+
   private ResourceSet(Map<ResourceType, Map<String, Resource>> byType) {
+    this(byType, 0, Map.of());
+  }
+
+  private ResourceSet(
+      Map<ResourceType, Map<String, Resource>> byType,
+      long base,
+      Map<ResourceType, List<String>> changedFromBase) {
     this.byType = byType;
+    this.base = base;
+    this.changedFromBase = changedFromBase;
   }
 
   public static ResourceSet empty() {
@@ -53,7 +73,7 @@ public final class ResourceSet {
     Map<ResourceType, Map<String, Resource>> byType = new EnumMap<>(ResourceType.class);
     resources.forEach(
         (type, list) -> {
-          Map<String, Resource> byName = new TreeMap<>();
+          TreeMap<String, Resource> byName = new TreeMap<>();
           for (Resource resource : list) {
             Resource versioned =
                 resource.getVersion().isEmpty()
@@ -64,9 +84,38 @@ public final class ResourceSet {
                   type + " " + resource.getName() + " appears twice in one snapshot");
             }
           }
-          byType.put(type, Collections.unmodifiableMap(byName));
+          byType.put(type, Collections.unmodifiableSortedMap(byName));
         });
     return new ResourceSet(byType);
+  }
+
+  /**
+   * This set with {@code replacements} (versioned resources, by type) in place of the resources of
+   * their names. What does not change is shared with this set, and the new set remembers what did,
+   * so that {@link #changesSince} this set looks only at that.
+   */
+  public ResourceSet with(Map<ResourceType, List<Resource>> replacements) {
+    Map<ResourceType, Map<String, Resource>> next = new EnumMap<>(byType);
+    Map<ResourceType, List<String>> changed = new EnumMap<>(ResourceType.class);
+    replacements.forEach(
+        (type, resources) -> {
+          Map<String, Resource> now = ofType(type);
+          List<String> names = new ArrayList<>();
+          for (Resource resource : resources) {
+            Resource old = now.get(resource.getName());
+            if (old == null || !old.getVersion().equals(resource.getVersion())) {
+              names.add(resource.getName());
+            }
+          }
+          if (names.isEmpty()) {
+            return; // the same map: changesSince skips the type
+          }
+          TreeMap<String, Resource> copy = new TreeMap<>(now);
+          resources.forEach(r -> copy.put(r.getName(), r));
+          next.put(type, Collections.unmodifiableSortedMap(copy));
+          changed.put(type, List.copyOf(names));
+        });
+    return new ResourceSet(next, id, changed);
   }
 
   /** The resources of {@code type}, by name. */
@@ -81,6 +130,11 @@ public final class ResourceSet {
   public Changes changesSince(ResourceSet before) {
     Map<ResourceType, List<Resource>> upserted = new EnumMap<>(ResourceType.class);
     Map<ResourceType, List<String>> removed = new EnumMap<>(ResourceType.class);
+    if (base == before.id) { // made from it: only what was replaced can differ
+      changedFromBase.forEach(
+          (type, names) -> upserted.put(type, names.stream().map(ofType(type)::get).toList()));
+      return new Changes(upserted, removed);
+    }
     for (ResourceType type : APPLY_ORDER) {
       Map<String, Resource> then = before.ofType(type);
       Map<String, Resource> now = ofType(type);

@@ -204,7 +204,8 @@ class ConfigCompilerTest {
       apps.put(id, app(id, "10.1.0.1"));
     }
     ConfigCompiler following = new ConfigCompiler();
-    ResourceSet before = following.compile(policy, AppView.of(apps.values()), INNER);
+    AppView view = AppView.of(apps.values());
+    ResourceSet before = following.compile(policy, view, INNER);
     for (int change = 0; change < 40; change++) {
       // one app changes its tasks; the others stay the same objects, as the app follower keeps them
       String id = List.of("/db", "/web", "/frontend").get(random.nextInt(3));
@@ -213,9 +214,23 @@ class ConfigCompilerTest {
         addresses[i] = "10.1." + change + "." + i;
       }
       apps.put(id, app(id, addresses));
-      AppView view = AppView.of(apps.values());
+      // the follower's views name what changed since the last one; others name nothing
+      view =
+          change % 2 == 0
+              ? view.next(apps.values(), java.util.Set.of(AppView.key("", id)))
+              : AppView.of(apps.values());
       following.nextChange();
       ResourceSet after = following.compile(policy, view, INNER);
+      // what changed, as the push finds it, is what a full comparison finds
+      ResourceSet.Changes changes = after.changesSince(before);
+      ResourceSet.Changes compared = copyOf(after).changesSince(before);
+      for (ResourceType type : ResourceSet.APPLY_ORDER) {
+        assertThat(changes.upserted(type))
+            .as("change %d, %s", change, type)
+            .containsExactlyInAnyOrderElementsOf(compared.upserted(type));
+        assertThat(changes.removed(type))
+            .containsExactlyInAnyOrderElementsOf(compared.removed(type));
+      }
 
       ResourceSet fresh = new ConfigCompiler().compile(policy, view, INNER);
       for (ResourceType type : ResourceSet.APPLY_ORDER) {
@@ -234,6 +249,16 @@ class ConfigCompilerTest {
       }
       before = after;
     }
+  }
+
+  /** The same resources in a set that knows nothing of where it comes from. */
+  private static ResourceSet copyOf(ResourceSet set) {
+    Map<ResourceType, List<io.gatehouse.api.semanager.v1.Resource>> byType =
+        new java.util.EnumMap<>(ResourceType.class);
+    for (ResourceType type : ResourceSet.APPLY_ORDER) {
+      byType.put(type, List.copyOf(set.ofType(type).values()));
+    }
+    return ResourceSet.of(byType);
   }
 
   @Test
