@@ -80,6 +80,13 @@ final class SeManagerBench implements Callable<Integer> {
   @Option(names = "--kills", description = "task removals timed (default: ${DEFAULT-VALUE})")
   int kills = 200;
 
+  @Option(
+      names = "--warm-up",
+      description =
+          "task removals made first and not timed, after the connect storm: the manager's JIT"
+              + " and heap settle (default: ${DEFAULT-VALUE})")
+  int warmUp = 200;
+
   @Option(names = "--server-heap", description = "se-manager-svc -Xmx (default: ${DEFAULT-VALUE})")
   String serverHeap = "512m";
 
@@ -129,8 +136,9 @@ final class SeManagerBench implements Callable<Integer> {
               engines,
               manager.residentBytes() / 1048576.0,
               serverHeap);
+          killTasks(discovery, 0, warmUp, "warm-up, not timed below");
           java.time.Duration cpuBefore = manager.cpuTime();
-          killTasks(discovery);
+          killTasks(discovery, warmUp, kills, "one at a time");
           double cpuPerChange = (manager.cpuTime().minus(cpuBefore).toNanos() / 1e6) / kills;
           System.out.printf(
               Locale.ROOT,
@@ -215,12 +223,16 @@ final class SeManagerBench implements Callable<Integer> {
         fullState.summary());
   }
 
-  /** Removes tasks one after another; times each to the last engine's acknowledgement. */
-  private void killTasks(StandInDiscovery discovery) throws InterruptedException {
+  /**
+   * Removes {@code count} tasks one after another, from the {@code from}th; times each to the last
+   * engine's acknowledgement.
+   */
+  private void killTasks(StandInDiscovery discovery, int from, int count, String what)
+      throws InterruptedException {
     Latencies toLastAck = new Latencies();
     Latencies toFirstAck = new Latencies();
     int timedOut = 0;
-    for (int k = 0; k < kills; k++) {
+    for (int k = from; k < from + count; k++) {
       int app = (k * 7919) % virtualServices;
       String pool = "app-" + app;
       CountDownLatch acked = new CountDownLatch(engines);
@@ -238,10 +250,11 @@ final class SeManagerBench implements Callable<Integer> {
     }
     System.out.printf(
         Locale.ROOT,
-        "task removal -> acknowledged by all %d engines (%d removals, one at a time): %s;"
+        "task removal -> acknowledged by all %d engines (%d removals, %s): %s;"
             + " first engine: %s%s%n",
         engines,
-        kills,
+        count,
+        what,
         toLastAck.summary(),
         toFirstAck.summary(),
         timedOut == 0 ? "" : "; " + timedOut + " not acknowledged by all within 10 s");
