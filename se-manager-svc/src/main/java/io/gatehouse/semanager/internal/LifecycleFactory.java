@@ -1,8 +1,8 @@
 package io.gatehouse.semanager.internal;
 
 import io.gatehouse.api.policy.v1.DeploymentMethod;
+import io.gatehouse.common.leader.Elections;
 import io.gatehouse.common.leader.LeaderElection;
-import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.common.tls.TlsConfig;
 import io.gatehouse.semanager.driver.DeploymentDriver;
@@ -187,28 +187,13 @@ final class LifecycleFactory {
   /** The reconciler acts while this replica holds the lock "se-manager-svc/reconciler". */
   @Context
   @Bean(preDestroy = "close")
-  LeaderElection reconcilerElection(
-      Reconciler reconciler,
-      io.micrometer.core.instrument.MeterRegistry registry,
-      @Value("${datasources.default.url}") String jdbcUrl,
-      @Value("${datasources.default.username}") String user,
-      @Value("${datasources.default.password:}") String password,
-      @Value("${grpc.server.port:0}") int grpcPort) {
-    return new LeaderElection(
-            new LeaderElection.Settings(
-                jdbcUrl,
-                user,
-                password,
-                "se-manager-svc/reconciler",
-                Duration.ofSeconds(2),
-                Replicas.name(grpcPort)))
-        .onChange(
-            leading -> {
-              log.info(leading ? "leading: reconciling the fleet" : "no longer leading");
-              reconciler.leading(leading);
-            })
-        .reportTo(registry)
-        .start();
+  LeaderElection reconcilerElection(Reconciler reconciler, Elections elections) {
+    return elections.start(
+        "se-manager-svc/reconciler",
+        leading -> {
+          log.info(leading ? "leading: reconciling the fleet" : "no longer leading");
+          reconciler.leading(leading);
+        });
   }
 
   private static DeploymentMethod method(String name) {
