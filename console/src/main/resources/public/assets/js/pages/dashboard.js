@@ -18,7 +18,8 @@ export async function render(main) {
     const traffic = await measured(vss.slice(0, MOST_MEASURED));
     drawServices(services, vss, traffic, convergence.virtual_services || []);
     drawApps(apps, appList.apps || []);
-    drawEngines(engines, engineList.service_engines || [], convergence.virtual_services || []);
+    drawEngines(engines, engineList.service_engines || [], convergence.virtual_services || [],
+      convergence.unanswered_replicas || []);
   };
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);
@@ -85,7 +86,7 @@ function drawApps(section, apps) {
   ], apps, 'No apps in Marathon.', 'Marathon apps'));
 }
 
-function drawEngines(section, engines, convergence) {
+function drawEngines(section, engines, convergence, unanswered) {
   const behind = convergence.filter(c => !c.converged).length;
   const states = {};
   engines.forEach(e => { states[e.state] = (states[e.state] || 0) + 1; });
@@ -93,6 +94,9 @@ function drawEngines(section, engines, convergence) {
     behind
       ? note('info', `${behind} virtual service(s) not yet on every engine.`)
       : note('ok', 'Every change has reached every engine.'),
+    // the engines of a se-manager-svc replica that did not answer are not in the line above
+    ...unanswered.map(r => note('warn',
+      `se-manager-svc replica ${r.address} did not answer: its engines are not counted.`)),
     h('p', {}, Object.entries(states).map(([state, n]) => `${n} ${fmt.enumName(state, 'SERVICE_ENGINE_STATE_')}`).join(', ') || 'No engines.',
       ' ', link(['engines'], 'Engines…')));
 }

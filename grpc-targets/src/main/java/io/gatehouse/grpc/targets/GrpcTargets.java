@@ -46,8 +46,13 @@ public final class GrpcTargets {
     }
   }
 
-  /** The entries of an address list, checked: host:port, a port 1-65535, at most 16. */
-  static List<String> addresses(String list) {
+  /**
+   * The entries of an address list (or of one address), checked: host:port, a port 1-65535, at most
+   * 16.
+   *
+   * @throws IllegalArgumentException naming the entry that is not host:port
+   */
+  public static List<String> addresses(String list) {
     List<String> entries = new ArrayList<>();
     for (String entry : list.split(",", -1)) {
       String address = entry.strip();

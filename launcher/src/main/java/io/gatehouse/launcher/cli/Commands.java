@@ -211,6 +211,17 @@ public final class Commands {
                   + unconverged.getVirtualServicesList().stream()
                       .map(v -> v.getName())
                       .collect(Collectors.joining(", ")));
+      // a replica that did not answer: its engines are missing from the line above
+      unconverged
+          .getUnansweredReplicasList()
+          .forEach(
+              r ->
+                  out.println(
+                      "se-manager-svc replica "
+                          + r.getAddress()
+                          + " did not answer ("
+                          + r.getError().getMessage()
+                          + "): its engines are not counted"));
     }
   }
 

@@ -8,7 +8,6 @@ import io.gatehouse.api.cluster.v1.GetLeadersResponse;
 import io.gatehouse.api.semanager.v1.AppliedResource;
 import io.gatehouse.api.semanager.v1.DecommissionServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.DeleteSshKeyRequest;
-import io.gatehouse.api.semanager.v1.EngineVersion;
 import io.gatehouse.api.semanager.v1.GenerateSshKeyRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceResponse;
@@ -27,7 +26,6 @@ import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineEvent;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.api.semanager.v1.SshKey;
-import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.common.grpc.Errors;
 import io.gatehouse.common.leader.LeaderElection;
 import io.gatehouse.common.leader.LeadersAnswer;
@@ -70,6 +68,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   private final SshKeyCalls sshKeyCalls;
   private final List<LeaderElection> elections;
   private final String replica;
+  private final ConvergenceCalls convergenceCalls;
 
   AdminGrpcService(
       ConfigPush push,
@@ -78,7 +77,9 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
       @Nullable Reconciler reconciler,
       @Nullable Inputs inputs,
       List<LeaderElection> elections,
+      PeerReplicas peers,
       @Value("${grpc.server.port:0}") int grpcPort) {
+    this.convergenceCalls = new ConvergenceCalls(push, peers, Replicas.name(grpcPort));
     this.elections = elections;
     this.replica = Replicas.name(grpcPort);
     this.push = push;
@@ -233,37 +234,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   @Override
   public void getConvergence(
       GetConvergenceRequest request, StreamObserver<GetConvergenceResponse> out) {
-    answer(out, () -> convergence(request));
-  }
-
-  private GetConvergenceResponse convergence(GetConvergenceRequest request) {
-    GetConvergenceResponse.Builder response = GetConvergenceResponse.newBuilder();
-    for (ConvergenceReport.Convergence convergence : push.convergence()) {
-      if (!request.getVirtualService().isEmpty()
-          && !request.getVirtualService().equals(convergence.name())) {
-        continue;
-      }
-      if (request.getUnconvergedOnly() && convergence.converged()) {
-        continue;
-      }
-      VirtualServiceConvergence.Builder vs =
-          VirtualServiceConvergence.newBuilder()
-              .setName(convergence.name())
-              .setDesiredVersion(convergence.desiredVersion())
-              .setConverged(convergence.converged());
-      for (ConvergenceReport.EngineState engine : convergence.engines()) {
-        EngineVersion.Builder version =
-            EngineVersion.newBuilder()
-                .setSeId(engine.engine())
-                .setAppliedVersion(engine.appliedVersion());
-        if (!engine.rejection().isEmpty()) {
-          version.setNackError(rejection(engine.rejection()));
-        }
-        vs.addEngines(version);
-      }
-      response.addVirtualServices(vs);
-    }
-    return response.build();
+    answer(out, () -> convergenceCalls.convergence(request));
   }
 
   private Reconciler lifecycle() {
@@ -309,7 +280,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     return engine.build();
   }
 
-  private static com.google.rpc.Status rejection(String error) {
+  static com.google.rpc.Status rejection(String error) {
     return com.google.rpc.Status.newBuilder()
         .setCode(Code.INVALID_ARGUMENT_VALUE)
         .setMessage(error)

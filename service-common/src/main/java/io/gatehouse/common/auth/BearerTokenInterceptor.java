@@ -32,6 +32,7 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<Object> ROLE = Context.key("gatehouse-caller-role");
   private static final Context.Key<Object> IDENTITY = Context.key("gatehouse-caller-identity");
+  private static final Context.Key<String> TOKEN = Context.key("gatehouse-caller-token");
   private static final Set<String> OPEN_SERVICES =
       Set.of(
           "grpc.health.v1.Health",
@@ -77,6 +78,15 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
     return Optional.ofNullable(IDENTITY.get()).map(type::cast);
   }
 
+  /**
+   * The configured token the caller of the call this thread is serving presented, for asking
+   * another replica of the service on its behalf (with its authority, no more); empty for a caller
+   * with a credential.
+   */
+  public static Optional<String> currentToken() {
+    return Optional.ofNullable(TOKEN.get());
+  }
+
   @Override
   public int getOrder() {
     return Ordered.HIGHEST_PRECEDENCE; // outermost: nothing runs for an unauthenticated call
@@ -90,6 +100,7 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
     }
     String header = headers.get(AUTHORIZATION);
     Object role = authenticate(header);
+    String token = role == null ? null : header.substring(7).trim();
     Object identity = null;
     if (role == null && credentials != null && header != null && header.length() > 7) {
       identity = credentials.verify().apply(header.substring(7).trim()).orElse(null);
@@ -103,7 +114,10 @@ public final class BearerTokenInterceptor<R> implements ServerInterceptor, Order
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(
-        Context.current().withValues(ROLE, role, IDENTITY, identity), call, headers, next);
+        Context.current().withValues(ROLE, role, IDENTITY, identity, TOKEN, token),
+        call,
+        headers,
+        next);
   }
 
   private Object authenticate(String header) {

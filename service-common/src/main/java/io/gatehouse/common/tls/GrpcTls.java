@@ -116,6 +116,14 @@ public final class GrpcTls {
     return builder.build();
   }
 
+  /**
+   * A channel to the one address {@code address} (host:port), the server's certificate checked
+   * against {@code serverName}: for one of the addresses a DNS name stands for.
+   */
+  public ManagedChannel channel(java.net.InetSocketAddress address, String serverName) {
+    return NettyChannelBuilder.forAddress(address, client).overrideAuthority(serverName).build();
+  }
+
   private static Path readable(Path file, String setting) {
     if (file == null) {
       throw new ConfigurationException(

@@ -65,7 +65,11 @@ class BearerTokenInterceptorTest {
                 WHO_AM_I,
                 ServerCalls.asyncUnaryCall(
                     (request, out) -> {
-                      out.onNext(BearerTokenInterceptor.currentRole(Role.class).name());
+                      // the role, and the token presented (to ask another replica with)
+                      out.onNext(
+                          BearerTokenInterceptor.currentRole(Role.class).name()
+                              + " "
+                              + BearerTokenInterceptor.currentToken().orElse("-"));
                       out.onCompleted();
                     }))
             .build();
@@ -89,8 +93,8 @@ class BearerTokenInterceptorTest {
 
   @Test
   void eachTokenAuthenticatesItsRole() {
-    assertThat(call("Bearer " + OPERATOR_TOKEN)).isEqualTo("OPERATOR");
-    assertThat(call("bearer " + SCALER_TOKEN)).isEqualTo("SCALER");
+    assertThat(call("Bearer " + OPERATOR_TOKEN)).isEqualTo("OPERATOR " + OPERATOR_TOKEN);
+    assertThat(call("bearer  " + SCALER_TOKEN)).isEqualTo("SCALER " + SCALER_TOKEN);
   }
 
   @Test
