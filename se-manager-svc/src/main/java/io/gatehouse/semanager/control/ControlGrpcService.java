@@ -236,6 +236,7 @@ public final class ControlGrpcService
                 request.getHello().getSeGroup(),
                 request.getHello().getHostname(),
                 request.getHello().getNodeId()),
+            request.getHello().getResourcesList(),
             stream);
       }
 

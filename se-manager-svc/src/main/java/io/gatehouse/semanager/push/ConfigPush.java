@@ -3,12 +3,10 @@ package io.gatehouse.semanager.push;
 import io.gatehouse.api.semanager.v1.Ack;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
 import io.gatehouse.api.semanager.v1.DrainOrder;
-import io.gatehouse.api.semanager.v1.EndpointUpdate;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.RejectedResource;
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
-import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * its own, an engine gets only what changed (upserts in apply order, then removals in reverse
  * order, so nothing is removed while something still refers to it), and it answers each update with
  * an ACK of the versions it applied or a NACK of those it rejected. A NACKed version is never sent
- * to that engine again — only a new version of the resource is. An engine that connects, or
- * reconnects, gets the full state. A pool that only lost endpoints (a task killed) goes out at once
- * as a small endpoint update, when the engine runs the pool's previous version.
+ * to that engine again — only a new version of the resource is. An engine that connects gets the
+ * full state; one that serves resources already (it reconnects, to this replica or from another)
+ * gets only what differs from those ({@link EngineSession#start}). A pool that only lost endpoints
+ * (a task killed) goes out at once as a small endpoint update, when the engine runs the pool's
+ * previous version.
  */
 public final class ConfigPush {
   private static final Logger log = LoggerFactory.getLogger(ConfigPush.class);
@@ -46,34 +46,13 @@ public final class ConfigPush {
    */
   public record EngineInfo(String id, String seGroup, String hostname, String nodeId) {}
 
-  /** What one engine has been sent, has applied and has rejected, per resource. */
-  private static final class Session {
-    final EngineInfo info;
-    final EngineStream stream;
-    final Map<Key, String> sent = new HashMap<>();
-    final Map<Key, String> applied = new HashMap<>();
-
-    /** The pools as last sent, to tell a removal of endpoints from any other change. */
-    final Map<String, Resource> sentPools = new HashMap<>();
-
-    ResourceSet desired = ResourceSet.empty();
-
-    /** Completed when the engine reports a drain this manager ordered (or its stream ends). */
-    java.util.concurrent.CompletableFuture<Long> drained;
-
-    Session(EngineInfo info, EngineStream stream) {
-      this.info = info;
-      this.stream = stream;
-    }
-  }
-
   /** A resource's identity: its type and name. */
   public record Key(ResourceType type, String name) {}
 
   /** A version an engine rejected, and why. */
   public record Rejection(String version, String error) {}
 
-  private final Map<String, Session> sessions = new HashMap<>();
+  private final Map<String, EngineSession> sessions = new HashMap<>();
 
   /** Per engine, kept across reconnects: the versions it rejected. */
   private final Map<String, Map<Key, Rejection>> rejected = new HashMap<>();
@@ -81,7 +60,7 @@ public final class ConfigPush {
   private final AtomicLong nonces = new AtomicLong();
   private Function<EngineInfo, ResourceSet> desired = info -> ResourceSet.empty();
   private final Propagations propagations;
-  private final EndpointRemovals endpointRemovals = new EndpointRemovals(); // under this lock
+  private final EndpointRemovals endpointRemovals = new EndpointRemovals();
 
   /** The nonces sent during the publish being made (to tie them to its cause). */
   private List<String> sentNow;
@@ -132,7 +111,7 @@ public final class ConfigPush {
                   .computeIfAbsent(before, b -> new IdentityHashMap<>())
                   .computeIfAbsent(session.desired, after -> after.changesSince(before));
           sentNow = new ArrayList<>();
-          sendChanges(engine, session, changes);
+          session.sendChanges(changes);
           propagations.sent(change, engine, sentNow);
           sentNow = null;
         });
@@ -140,20 +119,30 @@ public final class ConfigPush {
 
   /** A connected engine: it gets the full state now and every change from now on. */
   public synchronized void connect(String engine, EngineStream stream) {
-    connect(new EngineInfo(engine, "", "", ""), stream);
+    connect(new EngineInfo(engine, "", "", ""), List.of(), stream);
   }
 
-  /** As {@link #connect(String, EngineStream)}, with what the engine's hello says of it. */
-  public synchronized void connect(EngineInfo info, EngineStream stream) {
-    Session session = new Session(info, stream);
-    session.desired = desired.apply(info);
+  /**
+   * As {@link #connect(String, EngineStream)}, with what the engine's hello says of it and the
+   * resources it says it serves already: it is sent only what differs from those.
+   */
+  public synchronized void connect(
+      EngineInfo info, List<ResourceVersion> serving, EngineStream stream) {
+    EngineSession session =
+        new EngineSession(
+            info,
+            stream,
+            desired.apply(info),
+            rejected.computeIfAbsent(info.id(), e -> new HashMap<>()),
+            endpointRemovals,
+            this::nonce);
     sessions.put(info.id(), session);
-    sendAll(info.id(), session);
+    session.start(serving);
   }
 
-  /** The engine's stream ended; what it was sent is forgotten (a reconnect gets everything). */
+  /** The engine's stream ended; what it was sent is forgotten (a reconnect says what it serves). */
   public synchronized void disconnect(String engine, EngineStream stream) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     if (session != null && session.stream == stream) {
       sessions.remove(engine);
       if (session.drained != null) {
@@ -172,7 +161,7 @@ public final class ConfigPush {
    */
   public synchronized java.util.concurrent.CompletableFuture<Long> drain(
       String engine, String reason, Duration deadline) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     if (session == null) {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
@@ -194,7 +183,7 @@ public final class ConfigPush {
 
   /** The engine finished a drain: {@code stillOpen} connections were left at the deadline. */
   public synchronized void drained(String engine, long stillOpen) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     if (session != null && session.drained != null) {
       session.drained.complete(stillOpen);
     }
@@ -202,19 +191,24 @@ public final class ConfigPush {
 
   /** The engine applied these versions. */
   public synchronized void ack(String engine, Ack ack) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     if (session == null) {
       return;
     }
     for (ResourceVersion applied : ack.getAppliedList()) {
-      session.applied.put(new Key(applied.getType(), applied.getName()), applied.getVersion());
+      Key key = new Key(applied.getType(), applied.getName());
+      String sent = session.sent.get(key);
+      if (sent != null) { // only what it was sent: an engine's answer never grows the map
+        // the version string the engines share, not one copy per engine
+        session.applied.put(key, sent.equals(applied.getVersion()) ? sent : applied.getVersion());
+      }
     }
     propagations.answered(engine, ack.getNonce());
   }
 
   /** The engine rejected these versions: they are not sent to it again. */
   public synchronized void nack(String engine, Nack nack) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     if (session != null) {
       propagations.answered(engine, nack.getNonce()); // an answer too: the engine is done with it
     }
@@ -236,7 +230,7 @@ public final class ConfigPush {
 
   /** The version of a resource an engine last said it applied. */
   public synchronized Optional<String> applied(String engine, Key key) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     return session == null ? Optional.empty() : Optional.ofNullable(session.applied.get(key));
   }
 
@@ -245,7 +239,7 @@ public final class ConfigPush {
    */
   public synchronized Optional<Rejection> rejection(String engine, Key key) {
     Rejection rejection = rejected.getOrDefault(engine, Map.of()).get(key);
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     Resource wanted = session == null ? null : session.desired.ofType(key.type()).get(key.name());
     return rejection != null && wanted != null && wanted.getVersion().equals(rejection.version())
         ? Optional.of(rejection)
@@ -260,12 +254,12 @@ public final class ConfigPush {
 
   /** Every resource a connected engine should run, in apply order; empty when not connected. */
   public synchronized List<ConvergenceReport.ResourceState> resources(String engine) {
-    Session session = sessions.get(engine);
+    EngineSession session = sessions.get(engine);
     return session == null ? List.of() : ConvergenceReport.resources(view(engine, session));
   }
 
   /** What is known of a connected engine, for a report (under this push's lock). */
-  private ConvergenceReport.EngineView view(String engine, Session session) {
+  private ConvergenceReport.EngineView view(String engine, EngineSession session) {
     return new ConvergenceReport.EngineView(
         engine, session.desired, session.applied, rejected.getOrDefault(engine, Map.of()));
   }
@@ -275,103 +269,6 @@ public final class ConfigPush {
     return List.copyOf(sessions.keySet());
   }
 
-  /** Sends a newly connected engine its whole desired state. */
-  private void sendAll(String engine, Session session) {
-    for (ResourceType type : ResourceSet.APPLY_ORDER) {
-      List<Resource> upserts =
-          upserts(engine, session, type, session.desired.ofType(type).values(), true);
-      send(session, type, upserts, List.of(), true);
-    }
-  }
-
-  /**
-   * Sends an engine what {@code changes} holds for it. Only the changed resources are looked at:
-   * after every send an engine has been sent each resource of its desired set at its version (or
-   * rejected that version), so a resource that did not change needs nothing.
-   */
-  private void sendChanges(String engine, Session session, ResourceSet.Changes changes) {
-    for (ResourceType type : ResourceSet.APPLY_ORDER) {
-      List<Resource> upserts = upserts(engine, session, type, changes.upserted(type), false);
-      if (!upserts.isEmpty()) {
-        send(session, type, upserts, List.of(), false);
-      }
-    }
-    for (ResourceType type : ResourceSet.REMOVE_ORDER) {
-      List<String> removed = new ArrayList<>();
-      for (String name : changes.removed(type)) {
-        if (session.sent.remove(new Key(type, name)) != null) {
-          removed.add(name);
-        }
-      }
-      if (!removed.isEmpty()) {
-        send(session, type, List.of(), removed, false);
-      }
-    }
-  }
-
-  /**
-   * Of {@code candidates} (resources of {@code type}), those to send whole, noted as sent; a pool
-   * that only lost endpoints goes out at once as an endpoint update instead.
-   */
-  private List<Resource> upserts(
-      String engine,
-      Session session,
-      ResourceType type,
-      java.util.Collection<Resource> candidates,
-      boolean fullState) {
-    Map<Key, Rejection> refusedByEngine = rejected.getOrDefault(engine, Map.of());
-    List<Resource> upserts = new ArrayList<>();
-    for (Resource resource : candidates) {
-      Key key = new Key(type, resource.getName());
-      Rejection refused = refusedByEngine.get(key);
-      if (refused != null && refused.version().equals(resource.getVersion())) {
-        continue; // never resend a rejected version
-      }
-      if (fullState || !resource.getVersion().equals(session.sent.get(key))) {
-        if (!fullState
-            && type == ResourceType.RESOURCE_TYPE_POOL
-            && sendRemovals(session, key, resource)) {
-          continue; // went out at once as a small endpoint update
-        }
-        upserts.add(resource);
-        session.sent.put(key, resource.getVersion());
-        if (type == ResourceType.RESOURCE_TYPE_POOL) {
-          session.sentPools.put(resource.getName(), resource);
-        }
-      }
-    }
-    return upserts;
-  }
-
-  /**
-   * When a pool the engine applied changed only by losing endpoints, sends just their removal (an
-   * endpoint update from the applied version to the new one). Answers whether it did.
-   */
-  private boolean sendRemovals(Session session, Key key, Resource next) {
-    Resource previous = session.sentPools.get(key.name());
-    if (previous == null || !previous.getVersion().equals(session.applied.get(key))) {
-      return false; // the engine does not run what was sent: it gets the whole pool
-    }
-    List<String> removed = endpointRemovals.between(previous, next);
-    if (removed.isEmpty()) {
-      return false;
-    }
-    String nonce = nonce();
-    session.stream.send(
-        ConnectResponse.newBuilder()
-            .setEndpointUpdate(
-                EndpointUpdate.newBuilder()
-                    .setNonce(nonce)
-                    .setPool(key.name())
-                    .setVersion(next.getVersion())
-                    .setBaseVersion(previous.getVersion())
-                    .addAllRemoved(removed))
-            .build());
-    session.sent.put(key, next.getVersion());
-    session.sentPools.put(key.name(), next);
-    return true;
-  }
-
   /** A new nonce, remembered when a publish with a cause is being made. */
   private String nonce() {
     String nonce = Long.toString(nonces.incrementAndGet());
@@ -379,23 +276,5 @@ public final class ConfigPush {
       sentNow.add(nonce);
     }
     return nonce;
-  }
-
-  private void send(
-      Session session,
-      ResourceType type,
-      List<Resource> upserts,
-      List<String> removed,
-      boolean full) {
-    session.stream.send(
-        ConnectResponse.newBuilder()
-            .setUpdate(
-                ResourceUpdate.newBuilder()
-                    .setNonce(nonce())
-                    .setType(type)
-                    .addAllResources(upserts)
-                    .addAllRemoved(removed)
-                    .setFullState(full))
-            .build());
   }
 }

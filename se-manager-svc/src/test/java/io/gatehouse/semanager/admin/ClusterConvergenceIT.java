@@ -13,6 +13,7 @@ import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
+import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
 import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * Two replicas of se-manager-svc in this JVM, one engine connected to each: GetConvergence asked of
  * either covers both engines (it asks the other replica on the operator's behalf), or one with
  * {@code this_replica_only}; a replica that does not answer is named, and the answer covers the
- * engines of those that did.
+ * engines of those that did; an engine that moves to the other replica is sent only what it lacks.
  */
 class ClusterConvergenceIT {
   private static final String OPERATOR = "test-operator-token-0001";
@@ -69,11 +70,14 @@ class ClusterConvergenceIT {
     replica(a).publish(desired);
     replica(b).publish(desired);
 
-    AtomicBoolean answering = new AtomicBoolean(true);
-    connect(portA, "se-on-a", new AtomicBoolean(true));
-    connect(portB, "se-on-b", answering);
+    TestEngine onA = new TestEngine("se-on-a");
+    TestEngine onB = new TestEngine("se-on-b");
+    onA.connect(portA);
+    onB.connect(portB);
     await()
-        .until(() -> converged(convergence(portA, false)) && converged(convergence(portB, false)));
+        .until(
+            () ->
+                converged(convergence(portA, false), 2) && converged(convergence(portB, false), 2));
 
     GetConvergenceResponse all = convergence(portA, false);
     assertThat(all.getVirtualServices(0).getEnginesList())
@@ -87,7 +91,7 @@ class ClusterConvergenceIT {
         .containsExactly("se-on-a");
 
     // a change that B's engine does not acknowledge: converged on A alone, not across the two
-    answering.set(false);
+    onB.answering.set(false);
     ResourceSet next = desired(); // another virtual service body: a new version
     ResourceSet changed =
         next.with(
@@ -95,8 +99,8 @@ class ClusterConvergenceIT {
                 ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(virtualService("web", 10081))));
     replica(a).publish(changed);
     replica(b).publish(changed);
-    await().until(() -> converged(convergence(portA, true)));
-    assertThat(converged(convergence(portA, false))).isFalse();
+    await().until(() -> converged(convergence(portA, true), 1));
+    assertThat(converged(convergence(portA, false), 2)).isFalse();
     assertThat(convergence(portB, false).getVirtualServices(0).getConverged()).isFalse();
 
     // B goes: A answers for its own engines and names B's address
@@ -112,6 +116,25 @@ class ClusterConvergenceIT {
     assertThat(withoutB.getVirtualServices(0).getEnginesList())
         .extracting(EngineVersion::getSeId)
         .containsExactly("se-on-a");
+
+    // B's engine moves to A, saying what it serves: A sends it only what differs (the service it
+    // did not acknowledge on B), not the pool it has, and it converges there
+    onB.answering.set(true);
+    onB.connect(portA);
+    await().until(() -> converged(convergence(portA, false), 2));
+    assertThat(onB.received)
+        .singleElement()
+        .satisfies(
+            update -> {
+              assertThat(update.getType()).isEqualTo(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE);
+              assertThat(update.getFullState()).isFalse();
+              assertThat(update.getResourcesList())
+                  .extracting(Resource::getName)
+                  .containsExactly("web");
+            });
+    assertThat(convergence(portA, false).getVirtualServices(0).getEnginesList())
+        .extracting(EngineVersion::getSeId)
+        .containsExactlyInAnyOrder("se-on-a", "se-on-b");
   }
 
   private GrpcEmbeddedServer start(int port, String peers, TestPostgres.Database database) {
@@ -134,48 +157,72 @@ class ClusterConvergenceIT {
             GetConvergenceRequest.newBuilder().setThisReplicaOnly(thisReplicaOnly).build());
   }
 
-  private static boolean converged(GetConvergenceResponse answer) {
-    return answer.getVirtualServicesCount() == 1 && answer.getVirtualServices(0).getConverged();
+  /** Whether the one virtual service is converged on {@code engines} engines. */
+  private static boolean converged(GetConvergenceResponse answer, int engines) {
+    return answer.getVirtualServicesCount() == 1
+        && answer.getVirtualServices(0).getConverged()
+        && answer.getVirtualServices(0).getEnginesCount() == engines;
   }
 
-  /** An engine on the replica at {@code port} that acknowledges every update while asked to. */
-  private void connect(int port, String seId, AtomicBoolean answering) {
-    StreamObserver<ConnectRequest>[] requests = new StreamObserver[1];
-    requests[0] =
-        ServiceEngineControlGrpc.newStub(BearerToken.attach(channel(port), ENGINE))
-            .connect(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ConnectResponse response) {
-                    if (response.hasUpdate() && answering.get()) {
-                      Ack.Builder ack =
-                          Ack.newBuilder()
-                              .setNonce(response.getUpdate().getNonce())
-                              .setType(response.getUpdate().getType());
-                      for (Resource r : response.getUpdate().getResourcesList()) {
-                        ack.addApplied(
-                            ResourceVersion.newBuilder()
-                                .setType(response.getUpdate().getType())
-                                .setName(r.getName())
-                                .setVersion(r.getVersion()));
-                      }
-                      synchronized (requests) {
-                        requests[0].onNext(ConnectRequest.newBuilder().setAck(ack).build());
+  /**
+   * An engine that acknowledges every update while {@code answering}, and says in its hello what it
+   * serves.
+   */
+  private final class TestEngine {
+    final String seId;
+    final AtomicBoolean answering = new AtomicBoolean(true);
+    final Map<String, ResourceVersion> serving = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<ResourceUpdate> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private StreamObserver<ConnectRequest> requests;
+
+    TestEngine(String seId) {
+      this.seId = seId;
+    }
+
+    synchronized void connect(int port) {
+      received.clear();
+      requests =
+          ServiceEngineControlGrpc.newStub(BearerToken.attach(channel(port), ENGINE))
+              .connect(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ConnectResponse response) {
+                      if (response.hasUpdate() && answering.get()) {
+                        applied(response.getUpdate());
                       }
                     }
-                  }
 
-                  @Override
-                  public void onError(Throwable t) {}
+                    @Override
+                    public void onError(Throwable t) {}
 
-                  @Override
-                  public void onCompleted() {}
-                });
-    synchronized (requests) {
-      requests[0].onNext(
+                    @Override
+                    public void onCompleted() {}
+                  });
+      requests.onNext(
           ConnectRequest.newBuilder()
-              .setHello(Hello.newBuilder().setSeId(seId).setHostname(seId))
+              .setHello(
+                  Hello.newBuilder()
+                      .setSeId(seId)
+                      .setHostname(seId)
+                      .addAllResources(serving.values()))
               .build());
+    }
+
+    private synchronized void applied(ResourceUpdate update) {
+      received.add(update);
+      Ack.Builder ack = Ack.newBuilder().setNonce(update.getNonce()).setType(update.getType());
+      update.getRemovedList().forEach(name -> serving.remove(update.getType() + "/" + name));
+      for (Resource r : update.getResourcesList()) {
+        ResourceVersion version =
+            ResourceVersion.newBuilder()
+                .setType(update.getType())
+                .setName(r.getName())
+                .setVersion(r.getVersion())
+                .build();
+        ack.addApplied(version);
+        serving.put(update.getType() + "/" + r.getName(), version);
+      }
+      requests.onNext(ConnectRequest.newBuilder().setAck(ack).build());
     }
   }
 

@@ -190,6 +190,68 @@ class ConfigPushTest {
   }
 
   @Test
+  void anEngineAnswersOnlyForWhatItWasSent() {
+    ConfigPush push = new ConfigPush();
+    push.publish(set(List.of(pool("web", 31001)), List.of()));
+    push.connect("se-1", new Recorder());
+
+    push.ack(
+        "se-1",
+        Ack.newBuilder()
+            .addApplied(
+                ResourceVersion.newBuilder().setType(POOL).setName("never-sent").setVersion("x"))
+            .build());
+
+    assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "never-sent"))).isEmpty();
+  }
+
+  @Test
+  void anEngineThatServesResourcesAlreadyIsSentOnlyWhatDiffers() {
+    ConfigPush push = new ConfigPush();
+    ResourceSet desired =
+        set(
+            List.of(pool("web", 31001), pool("api", 31002)),
+            List.of(service("web", 10080), service("api", 10081)));
+    push.publish(desired);
+    ResourceSet before = set(List.of(pool("api", 39999)), List.of());
+    String oldApi = before.ofType(POOL).get("api").getVersion();
+    Recorder moved = new Recorder();
+
+    // it runs web as desired, an older api pool, and a pool that is no longer desired; it does not
+    // have the api service; a type this manager does not send is passed over
+    push.connect(
+        new ConfigPush.EngineInfo("se-1", "", "n1", "agent-1"),
+        List.of(
+            version(POOL, "web", desired.ofType(POOL).get("web").getVersion()),
+            version(VS, "web", desired.ofType(VS).get("web").getVersion()),
+            version(POOL, "api", oldApi),
+            version(POOL, "gone", "0123456789abcdef"),
+            version(ResourceType.RESOURCE_TYPE_UNSPECIFIED, "odd", "1")),
+        moved);
+
+    List<ResourceUpdate> updates = moved.take();
+    assertThat(updates).noneMatch(ResourceUpdate::getFullState);
+    assertThat(updates)
+        .extracting(u -> u.getType() + " " + names(u) + " -" + u.getRemovedList())
+        .containsExactly(POOL + " [api] -[]", VS + " [api] -[]", POOL + " [] -[gone]");
+    assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "web")))
+        .contains(desired.ofType(POOL).get("web").getVersion());
+
+    // from there on it is like any engine: a task of web killed goes out as an endpoint update
+    push.publish(
+        set(
+            List.of(pool("web"), pool("api", 31002)),
+            List.of(service("web", 10080), service("api", 10081))));
+    assertThat(moved.endpointUpdates)
+        .singleElement()
+        .satisfies(u -> assertThat(u.getPool()).isEqualTo("web"));
+  }
+
+  private static ResourceVersion version(ResourceType type, String name, String version) {
+    return ResourceVersion.newBuilder().setType(type).setName(name).setVersion(version).build();
+  }
+
+  @Test
   void eachEngineGetsTheStateOfItsOwnGroup() {
     ConfigPush push = new ConfigPush();
     push.publish(
@@ -202,8 +264,8 @@ class ConfigPushTest {
     Recorder edge = new Recorder();
     Recorder inner = new Recorder();
 
-    push.connect(new ConfigPush.EngineInfo("se-edge", "edge", "n1", "agent-1"), edge);
-    push.connect(new ConfigPush.EngineInfo("se-inner", "", "n2", "agent-2"), inner);
+    push.connect(new ConfigPush.EngineInfo("se-edge", "edge", "n1", "agent-1"), List.of(), edge);
+    push.connect(new ConfigPush.EngineInfo("se-inner", "", "n2", "agent-2"), List.of(), inner);
 
     assertThat(names(edge.take().get(3))).containsExactlyInAnyOrder("web", "shop");
     assertThat(names(inner.take().get(3))).containsExactly("web");
