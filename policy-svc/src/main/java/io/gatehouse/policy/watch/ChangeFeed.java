@@ -38,6 +38,9 @@ public final class ChangeFeed {
   private volatile boolean running = true;
   private volatile boolean connected;
 
+  /** The longest the feed waits for a notification before it looks whether it should stop. */
+  private static final Duration WAIT_SLICE = Duration.ofMillis(250);
+
   public ChangeFeed(DataSource dataSource, ObjectRepository repository, WatchConfig config) {
     this.dataSource = dataSource;
     this.repository = repository;
@@ -90,6 +93,7 @@ public final class ChangeFeed {
         }
         failures = 0;
         long lastWake = System.nanoTime();
+        long lastRead = System.nanoTime();
         boolean changed = catchUp(connection);
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
@@ -99,12 +103,20 @@ public final class ChangeFeed {
             subscribers.forEach(Runnable::run);
             lastWake = System.nanoTime();
           }
+          // waits in short slices (a socket read an interrupt does not end), so a stopping
+          // service is not held up for a whole poll interval
           PGNotification[] notifications =
-              pg.getNotifications((int) config.pollInterval().toMillis());
-          if (notifications != null && log.isTraceEnabled()) {
+              pg.getNotifications(
+                  (int) Math.min(WAIT_SLICE.toMillis(), config.pollInterval().toMillis()));
+          boolean notified = notifications != null && notifications.length > 0;
+          if (notified && log.isTraceEnabled()) {
             log.trace("change feed: {} notifications", notifications.length);
           }
-          changed = catchUp(connection); // on a notification, and on every poll interval
+          changed = false;
+          if (notified || System.nanoTime() - lastRead >= config.pollInterval().toNanos()) {
+            changed = catchUp(connection); // on a notification, and on every poll interval
+            lastRead = System.nanoTime();
+          }
         }
       } catch (SQLException | RuntimeException e) {
         connected = false;
