@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-  private static final int DEFAULT_SPAWN_RATE = 25;
 
   /**
    * @param interval time between passes when nothing changes
@@ -64,6 +63,7 @@ public final class Reconciler implements AutoCloseable {
       DeploymentMethod defaultMethod) {}
 
   private final Inventory inventory;
+  private final EngineStarts starts;
   private final Drivers drivers;
   private final Settings settings;
   private final Clock clock;
@@ -71,7 +71,6 @@ public final class Reconciler implements AutoCloseable {
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Runnable passSafely =
       Periodic.guarded(log, "reconcile pass failed; the next one tries again", this::pass);
-  private final Map<String, SpawnBudget> budgets = new HashMap<>();
   private volatile Map<String, ServiceEngineGroup> groups;
   private volatile Map<String, Node> nodes;
   private volatile boolean leading;
@@ -90,6 +89,7 @@ public final class Reconciler implements AutoCloseable {
   public Reconciler(
       Inventory inventory, List<DeploymentDriver> drivers, Settings settings, Clock clock) {
     this.inventory = inventory;
+    this.starts = new EngineStarts(inventory, clock);
     this.drivers = new Drivers(drivers, settings.defaultMethod());
     this.settings = settings;
     this.clock = clock;
@@ -269,27 +269,28 @@ public final class Reconciler implements AutoCloseable {
       case SERVICE_ENGINE_STATE_CONNECTED -> {}
       case SERVICE_ENGINE_STATE_STARTING -> {
         if (inState.compareTo(settings.startTimeout()) > 0) {
-          restart(
+          starts.restart(
               driver,
               spec,
               "START_TIMEOUT",
               "not connected " + settings.startTimeout().toSeconds() + " s after its start");
-        } else if (!running(driver, spec)) {
-          start(driver, spec, "DEPLOYED", "started again: its process ended before it connected");
+        } else if (!starts.running(driver, spec)) {
+          starts.start(
+              driver, spec, "DEPLOYED", "started again: its process ended before it connected");
         }
       }
       case SERVICE_ENGINE_STATE_DISCONNECTED -> {
-        if (!running(driver, spec)) {
-          start(driver, spec, "REPLACED", "lost: its process no longer runs");
+        if (!starts.running(driver, spec)) {
+          starts.start(driver, spec, "REPLACED", "lost: its process no longer runs");
         } else if (inState.compareTo(settings.lostAfter()) > 0) {
-          restart(
+          starts.restart(
               driver,
               spec,
               "REPLACED",
               "lost: silent for " + inState.toSeconds() + " s though its process runs");
         }
       }
-      default -> start(driver, spec, "DEPLOYED", "on node " + spec.hostname());
+      default -> starts.start(driver, spec, "DEPLOYED", "on node " + spec.hostname());
     }
   }
 
@@ -332,48 +333,6 @@ public final class Reconciler implements AutoCloseable {
     return draining.holds(id, engine, clock.instant(), settings.lostAfter());
   }
 
-  private void start(NodeDriver driver, EngineSpec spec, String event, String message) {
-    if (!budgetOf(spec.group()).take(spawnRate(spec.group()))) {
-      return; // the next pass tries again
-    }
-    try {
-      driver.start(spec);
-      inventory.transition(
-          spec.seId(), ServiceEngineState.SERVICE_ENGINE_STATE_STARTING, event, message);
-      log.info("engine {}: {} ({})", spec.seId(), event.toLowerCase(), message);
-    } catch (DriverException e) {
-      inventory.transition(
-          spec.seId(),
-          ServiceEngineState.SERVICE_ENGINE_STATE_FAILED,
-          "DRIVER_FAILED",
-          driver.method() + " could not start it: " + e.getMessage());
-      log.warn(
-          "engine {}: {} could not start it: {}", spec.seId(), driver.method(), e.getMessage());
-    }
-  }
-
-  private void restart(NodeDriver driver, EngineSpec spec, String event, String message) {
-    try {
-      driver.stop(spec);
-    } catch (DriverException e) {
-      log.warn("engine {}: {} could not stop it: {}", spec.seId(), driver.method(), e.getMessage());
-    }
-    start(driver, spec, event, message);
-  }
-
-  private boolean running(NodeDriver driver, EngineSpec spec) {
-    try {
-      return driver.running(spec);
-    } catch (DriverException e) {
-      log.warn(
-          "engine {}: {} cannot tell whether it runs: {}",
-          spec.seId(),
-          driver.method(),
-          e.getMessage());
-      return true; // unknown: wait for lostAfter rather than start a second one
-    }
-  }
-
   private void decommission(
       Inventory.Engine engine, Map<String, ServiceEngineGroup> groups, Map<String, Node> nodes) {
     String why =
@@ -403,15 +362,6 @@ public final class Reconciler implements AutoCloseable {
     } catch (DriverException cannotHappen) { // stop reports its own failures
       throw new IllegalStateException(cannotHappen);
     }
-  }
-
-  private SpawnBudget budgetOf(ServiceEngineGroup group) {
-    return budgets.computeIfAbsent(
-        group.getMeta().getName(), g -> new SpawnBudget(spawnRate(group), clock));
-  }
-
-  private static int spawnRate(ServiceEngineGroup group) {
-    return group.getSpawnRatePerMinute() == 0 ? DEFAULT_SPAWN_RATE : group.getSpawnRatePerMinute();
   }
 
   private static Inventory.Placement placement(EngineSpec spec, DeploymentDriver driver) {
