@@ -149,7 +149,12 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
         out,
         () -> {
           ServiceEngine.Builder engine = engine(found(request.getId())).toBuilder();
-          for (ConvergenceReport.ResourceState state : push.resources(request.getId())) {
+          List<ConvergenceReport.ResourceState> resources = push.resources(request.getId());
+          if (resources.isEmpty() && !request.getThisReplicaOnly()) {
+            // connected to another replica, maybe: what it sent the engine is there
+            return convergenceCalls.onItsReplica(request, engine.build());
+          }
+          for (ConvergenceReport.ResourceState state : resources) {
             AppliedResource.Builder resource =
                 AppliedResource.newBuilder()
                     .setDesired(

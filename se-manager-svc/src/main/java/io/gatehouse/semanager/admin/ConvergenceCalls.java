@@ -3,15 +3,22 @@ package io.gatehouse.semanager.admin;
 import io.gatehouse.api.semanager.v1.EngineVersion;
 import io.gatehouse.api.semanager.v1.GetConvergenceRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceResponse;
+import io.gatehouse.api.semanager.v1.GetServiceEngineRequest;
+import io.gatehouse.api.semanager.v1.ServiceEngine;
+import io.gatehouse.api.semanager.v1.UnansweredReplica;
 import io.gatehouse.api.semanager.v1.VirtualServiceConvergence;
 import io.gatehouse.common.auth.BearerTokenInterceptor;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.ConvergenceReport;
+import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Answers GetConvergence: for this replica's engines, or with every other replica's too. */
+/**
+ * Answers what only the replica an engine is connected to knows: GetConvergence for this replica's
+ * engines, or with every other replica's too; an engine's resources from the replica it is on.
+ */
 final class ConvergenceCalls {
   private final ConfigPush push;
   private final PeerReplicas peers;
@@ -28,15 +35,19 @@ final class ConvergenceCalls {
    * this replica only, to every other replica too (asked on the caller's behalf).
    */
   GetConvergenceResponse convergence(GetConvergenceRequest request) {
-    GetConvergenceResponse local = localConvergence(request);
+    GetConvergenceResponse here = localConvergence(request);
     Optional<String> token = BearerTokenInterceptor.currentToken();
     if (request.getThisReplicaOnly() || !peers.known() || token.isEmpty()) {
-      return local;
+      return here;
     }
-    List<GetConvergenceResponse> answers = new ArrayList<>(List.of(local));
-    for (GetConvergenceResponse answer : peers.ask(request, token.get())) {
-      if (!answer.getReplicasList().contains(replica)) { // this replica asked over the network
-        answers.add(answer);
+    GetConvergenceRequest local = request.toBuilder().setThisReplicaOnly(true).build();
+    List<GetConvergenceResponse> answers = new ArrayList<>(List.of(here));
+    for (PeerReplicas.Answer<GetConvergenceResponse> answer :
+        peers.ask(stub -> stub.getConvergence(local), token.get())) {
+      if (answer.answer() == null) {
+        answers.add(unanswered(answer.address(), answer.error()));
+      } else if (!answer.answer().getReplicasList().contains(replica)) { // not this replica
+        answers.add(answer.answer());
       }
     }
     return ConvergenceAnswers.merge(answers);
@@ -71,5 +82,40 @@ final class ConvergenceCalls {
       response.addVirtualServices(vs);
     }
     return response.build();
+  }
+
+  /**
+   * {@code here} (the engine as the inventory has it) with its resources as the replica it is
+   * connected to knows them, when another replica has them; else {@code here} alone.
+   */
+  ServiceEngine onItsReplica(GetServiceEngineRequest request, ServiceEngine here) {
+    Optional<String> token = BearerTokenInterceptor.currentToken();
+    if (!peers.known() || token.isEmpty()) {
+      return here;
+    }
+    GetServiceEngineRequest local = request.toBuilder().setThisReplicaOnly(true).build();
+    for (PeerReplicas.Answer<ServiceEngine> answer :
+        peers.ask(stub -> stub.getServiceEngine(local), token.get())) {
+      if (answer.answer() != null && answer.answer().getResourcesCount() > 0) {
+        return here.toBuilder().addAllResources(answer.answer().getResourcesList()).build();
+      }
+    }
+    return here;
+  }
+
+  /** An answer that names a replica that did not answer, and why. */
+  private static GetConvergenceResponse unanswered(String address, Status status) {
+    return GetConvergenceResponse.newBuilder()
+        .addUnansweredReplicas(
+            UnansweredReplica.newBuilder()
+                .setAddress(address)
+                .setError(
+                    com.google.rpc.Status.newBuilder()
+                        .setCode(status.getCode().value())
+                        .setMessage(
+                            status.getDescription() == null
+                                ? status.getCode().name()
+                                : status.getDescription())))
+        .build();
   }
 }

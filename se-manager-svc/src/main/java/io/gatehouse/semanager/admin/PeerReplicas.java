@@ -1,10 +1,7 @@
 package io.gatehouse.semanager.admin;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import io.gatehouse.api.semanager.v1.GetConvergenceRequest;
-import io.gatehouse.api.semanager.v1.GetConvergenceResponse;
 import io.gatehouse.api.semanager.v1.ServiceEngineAdminGrpc;
-import io.gatehouse.api.semanager.v1.UnansweredReplica;
 import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.tls.GrpcTls;
 import io.gatehouse.grpc.targets.GrpcTargets;
@@ -25,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The other replicas of se-manager-svc, asked on an operator's behalf about the engines connected
@@ -73,15 +71,24 @@ final class PeerReplicas {
   }
 
   /**
-   * Every replica's answer to {@code request} about the engines connected to it, asked with {@code
-   * token} (the operator's); a replica that does not answer within the deadline is named in an
-   * answer of its own, with why. This replica's own answer is among them when it is listed. One
-   * call at a time: the channels are kept between calls.
+   * What a replica answered: its answer, or why none came (its address then says which).
+   *
+   * @param address the replica's address as asked
+   * @param answer its answer; null when none came
+   * @param error why none came; null with an answer
    */
-  synchronized List<GetConvergenceResponse> ask(GetConvergenceRequest request, String token) {
-    GetConvergenceRequest local = request.toBuilder().setThisReplicaOnly(true).build();
-    List<Asked> asked = new ArrayList<>();
-    List<GetConvergenceResponse> answers = new ArrayList<>();
+  record Answer<T>(String address, T answer, Status error) {}
+
+  /**
+   * Every replica's answer to {@code call}, asked with {@code token} (the operator's) within the
+   * deadline; this replica's own answer is among them when it is listed. One call at a time: the
+   * channels are kept between calls.
+   */
+  synchronized <T> List<Answer<T>> ask(
+      Function<ServiceEngineAdminGrpc.ServiceEngineAdminFutureStub, ListenableFuture<T>> call,
+      String token) {
+    List<Answer<T>> answers = new ArrayList<>();
+    List<Map.Entry<String, ListenableFuture<T>>> asked = new ArrayList<>();
     Set<InetSocketAddress> current = new HashSet<>();
     for (String target : targets) {
       int colon = target.lastIndexOf(':');
@@ -91,7 +98,7 @@ final class PeerReplicas {
       try {
         addresses = InetAddress.getAllByName(host);
       } catch (UnknownHostException e) {
-        answers.add(unanswered(target, Status.UNAVAILABLE.withDescription("unknown host")));
+        answers.add(new Answer<>(target, null, Status.UNAVAILABLE.withDescription("unknown host")));
         continue;
       }
       for (int i = 0; i < Math.min(addresses.length, GrpcTargets.MAX_ADDRESSES); i++) {
@@ -101,22 +108,22 @@ final class PeerReplicas {
             channels.computeIfAbsent(
                 socket, a -> tls.channel(a, serverName.isBlank() ? target : serverName));
         asked.add(
-            new Asked(
+            Map.entry(
                 addresses[i].getHostAddress() + ":" + port,
-                ServiceEngineAdminGrpc.newFutureStub(BearerToken.attach(channel, token))
-                    .withMaxInboundMessageSize(MAX_ANSWER_BYTES)
-                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                    .getConvergence(local)));
+                call.apply(
+                    ServiceEngineAdminGrpc.newFutureStub(BearerToken.attach(channel, token))
+                        .withMaxInboundMessageSize(MAX_ANSWER_BYTES)
+                        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS))));
       }
     }
-    for (Asked one : asked) {
+    for (Map.Entry<String, ListenableFuture<T>> one : asked) {
       try {
-        answers.add(one.answer().get());
+        answers.add(new Answer<>(one.getKey(), one.getValue().get(), null));
       } catch (ExecutionException e) {
-        answers.add(unanswered(one.address(), Status.fromThrowable(e.getCause())));
+        answers.add(new Answer<>(one.getKey(), null, Status.fromThrowable(e.getCause())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        answers.add(unanswered(one.address(), Status.CANCELLED));
+        answers.add(new Answer<>(one.getKey(), null, Status.CANCELLED));
       }
     }
     // a name's records change: channels to addresses it no longer has go
@@ -131,23 +138,6 @@ final class PeerReplicas {
               return true;
             });
     return answers;
-  }
-
-  private record Asked(String address, ListenableFuture<GetConvergenceResponse> answer) {}
-
-  private static GetConvergenceResponse unanswered(String address, Status status) {
-    return GetConvergenceResponse.newBuilder()
-        .addUnansweredReplicas(
-            UnansweredReplica.newBuilder()
-                .setAddress(address)
-                .setError(
-                    com.google.rpc.Status.newBuilder()
-                        .setCode(status.getCode().value())
-                        .setMessage(
-                            status.getDescription() == null
-                                ? status.getCode().name()
-                                : status.getDescription())))
-        .build();
   }
 
   @PreDestroy

@@ -9,6 +9,7 @@ import io.gatehouse.api.semanager.v1.ConnectResponse;
 import io.gatehouse.api.semanager.v1.EngineVersion;
 import io.gatehouse.api.semanager.v1.GetConvergenceRequest;
 import io.gatehouse.api.semanager.v1.GetConvergenceResponse;
+import io.gatehouse.api.semanager.v1.GetServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.Resource;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * Two replicas of se-manager-svc in this JVM, one engine connected to each: GetConvergence asked of
  * either covers both engines (it asks the other replica on the operator's behalf), or one with
  * {@code this_replica_only}; a replica that does not answer is named, and the answer covers the
- * engines of those that did; an engine that moves to the other replica is sent only what it lacks.
+ * engines of those that did; an engine's resources are found on its replica; an engine that moves
+ * to the other replica is sent only what it lacks.
  */
 class ClusterConvergenceIT {
   private static final String OPERATOR = "test-operator-token-0001";
@@ -89,6 +91,25 @@ class ClusterConvergenceIT {
     assertThat(convergence(portA, true).getVirtualServices(0).getEnginesList())
         .extracting(EngineVersion::getSeId)
         .containsExactly("se-on-a");
+
+    // B's engine, asked of A: the inventory's record with what B sent it
+    var adminOfA =
+        ServiceEngineAdminGrpc.newBlockingStub(BearerToken.attach(channel(portA), OPERATOR));
+    assertThat(
+            adminOfA
+                .getServiceEngine(GetServiceEngineRequest.newBuilder().setId("se-on-b").build())
+                .getResourcesList())
+        .extracting(r -> r.getDesired().getName())
+        .containsExactlyInAnyOrder("web", "web"); // the pool and the service
+    assertThat(
+            adminOfA
+                .getServiceEngine(
+                    GetServiceEngineRequest.newBuilder()
+                        .setId("se-on-b")
+                        .setThisReplicaOnly(true)
+                        .build())
+                .getResourcesList())
+        .isEmpty();
 
     // a change that B's engine does not acknowledge: converged on A alone, not across the two
     onB.answering.set(false);
