@@ -142,18 +142,22 @@ class ConfigCompilerTest {
         .satisfies(e -> assertThat(e.getAddress()).isEqualTo("10.0.0.5"));
   }
 
+  /** Denies every client but the tasks of the app /frontend. */
+  private static NetworkSecurityPolicy onlyFrontends() {
+    return NetworkSecurityPolicy.newBuilder()
+        .setMeta(meta("only-frontends"))
+        .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
+        .addRules(
+            NetworkSecurityRule.newBuilder()
+                .setIndex(1)
+                .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
+                .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
+        .build();
+  }
+
   @Test
   void appMembersAreTheRoutableTasksAndRuleAppsBecomeAddresses() {
-    NetworkSecurityPolicy onlyFrontends =
-        NetworkSecurityPolicy.newBuilder()
-            .setMeta(meta("only-frontends"))
-            .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
-            .addRules(
-                NetworkSecurityRule.newBuilder()
-                    .setIndex(1)
-                    .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
-                    .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
-            .build();
+    NetworkSecurityPolicy onlyFrontends = onlyFrontends();
     VirtualService db =
         eastWest("db", 15432, "db").toBuilder()
             .setNetworkSecurityPolicyRef("only-frontends")
@@ -178,16 +182,7 @@ class ConfigCompilerTest {
 
   @Test
   void whenOnlyAppsChangeOnlyWhatDependsOnThemIsCompiledAgainAndTheResultIsAFreshCompilers() {
-    NetworkSecurityPolicy onlyFrontends =
-        NetworkSecurityPolicy.newBuilder()
-            .setMeta(meta("only-frontends"))
-            .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
-            .addRules(
-                NetworkSecurityRule.newBuilder()
-                    .setIndex(1)
-                    .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
-                    .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
-            .build();
+    NetworkSecurityPolicy onlyFrontends = onlyFrontends();
     PolicyView policy =
         policy(
             List.of(

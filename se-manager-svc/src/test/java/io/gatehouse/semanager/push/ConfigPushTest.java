@@ -1,81 +1,27 @@
 package io.gatehouse.semanager.push;
 
+import static io.gatehouse.semanager.push.PushFixtures.POOL;
+import static io.gatehouse.semanager.push.PushFixtures.VS;
+import static io.gatehouse.semanager.push.PushFixtures.names;
+import static io.gatehouse.semanager.push.PushFixtures.pool;
+import static io.gatehouse.semanager.push.PushFixtures.service;
+import static io.gatehouse.semanager.push.PushFixtures.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.api.policy.v1.LbAlgorithm;
 import io.gatehouse.api.semanager.v1.Ack;
-import io.gatehouse.api.semanager.v1.ConnectResponse;
-import io.gatehouse.api.semanager.v1.Listener;
 import io.gatehouse.api.semanager.v1.Nack;
-import io.gatehouse.api.semanager.v1.PoolEndpoint;
-import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.RejectedResource;
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
-import io.gatehouse.api.semanager.v1.VirtualServiceResource;
+import io.gatehouse.semanager.push.PushFixtures.Recorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigPushTest {
-  private static final ResourceType POOL = ResourceType.RESOURCE_TYPE_POOL;
-  private static final ResourceType VS = ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE;
-
-  /** An engine's stream that keeps what it was sent. */
-  private static final class Recorder implements EngineStream {
-    final List<ResourceUpdate> updates = new ArrayList<>();
-    final List<io.gatehouse.api.semanager.v1.EndpointUpdate> endpointUpdates = new ArrayList<>();
-
-    @Override
-    public void send(ConnectResponse message) {
-      if (message.hasEndpointUpdate()) {
-        endpointUpdates.add(message.getEndpointUpdate());
-      } else {
-        updates.add(message.getUpdate());
-      }
-    }
-
-    List<ResourceUpdate> take() {
-      List<ResourceUpdate> taken = List.copyOf(updates);
-      updates.clear();
-      return taken;
-    }
-  }
-
-  private static Resource pool(String name, int... ports) {
-    PoolResource.Builder pool =
-        PoolResource.newBuilder().setLbAlgorithm(LbAlgorithm.LB_ALGORITHM_ROUND_ROBIN);
-    for (int port : ports) {
-      pool.addEndpoints(
-          PoolEndpoint.newBuilder()
-              .setId("10.0.0.1:" + port)
-              .setAddress("10.0.0.1")
-              .setPort(port)
-              .setWeight(1));
-    }
-    return Resource.newBuilder().setName(name).setPool(pool).build();
-  }
-
-  private static Resource service(String name, int port) {
-    return Resource.newBuilder()
-        .setName(name)
-        .setVirtualService(
-            VirtualServiceResource.newBuilder()
-                .setPool(name)
-                .addListeners(Listener.newBuilder().setAddress("0.0.0.0").setPort(port)))
-        .build();
-  }
-
-  private static ResourceSet set(List<Resource> pools, List<Resource> services) {
-    return ResourceSet.of(Map.of(POOL, pools, VS, services));
-  }
-
-  private static List<String> names(ResourceUpdate update) {
-    return update.getResourcesList().stream().map(Resource::getName).toList();
-  }
 
   @Test
   void aConnectingEngineGetsTheFullStateInApplyOrder() {
@@ -187,68 +133,6 @@ class ConfigPushTest {
     assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "web"))).contains(version);
     assertThat(push.applied("se-2", new ConfigPush.Key(POOL, "web"))).isEmpty();
     assertThat(push.engines()).containsExactlyInAnyOrder("se-1", "se-2");
-  }
-
-  @Test
-  void anEngineAnswersOnlyForWhatItWasSent() {
-    ConfigPush push = new ConfigPush();
-    push.publish(set(List.of(pool("web", 31001)), List.of()));
-    push.connect("se-1", new Recorder());
-
-    push.ack(
-        "se-1",
-        Ack.newBuilder()
-            .addApplied(
-                ResourceVersion.newBuilder().setType(POOL).setName("never-sent").setVersion("x"))
-            .build());
-
-    assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "never-sent"))).isEmpty();
-  }
-
-  @Test
-  void anEngineThatServesResourcesAlreadyIsSentOnlyWhatDiffers() {
-    ConfigPush push = new ConfigPush();
-    ResourceSet desired =
-        set(
-            List.of(pool("web", 31001), pool("api", 31002)),
-            List.of(service("web", 10080), service("api", 10081)));
-    push.publish(desired);
-    ResourceSet before = set(List.of(pool("api", 39999)), List.of());
-    String oldApi = before.ofType(POOL).get("api").getVersion();
-    Recorder moved = new Recorder();
-
-    // it runs web as desired, an older api pool, and a pool that is no longer desired; it does not
-    // have the api service; a type this manager does not send is passed over
-    push.connect(
-        new ConfigPush.EngineInfo("se-1", "", "n1", "agent-1"),
-        List.of(
-            version(POOL, "web", desired.ofType(POOL).get("web").getVersion()),
-            version(VS, "web", desired.ofType(VS).get("web").getVersion()),
-            version(POOL, "api", oldApi),
-            version(POOL, "gone", "0123456789abcdef"),
-            version(ResourceType.RESOURCE_TYPE_UNSPECIFIED, "odd", "1")),
-        moved);
-
-    List<ResourceUpdate> updates = moved.take();
-    assertThat(updates).noneMatch(ResourceUpdate::getFullState);
-    assertThat(updates)
-        .extracting(u -> u.getType() + " " + names(u) + " -" + u.getRemovedList())
-        .containsExactly(POOL + " [api] -[]", VS + " [api] -[]", POOL + " [] -[gone]");
-    assertThat(push.applied("se-1", new ConfigPush.Key(POOL, "web")))
-        .contains(desired.ofType(POOL).get("web").getVersion());
-
-    // from there on it is like any engine: a task of web killed goes out as an endpoint update
-    push.publish(
-        set(
-            List.of(pool("web"), pool("api", 31002)),
-            List.of(service("web", 10080), service("api", 10081))));
-    assertThat(moved.endpointUpdates)
-        .singleElement()
-        .satisfies(u -> assertThat(u.getPool()).isEqualTo("web"));
-  }
-
-  private static ResourceVersion version(ResourceType type, String name, String version) {
-    return ResourceVersion.newBuilder().setType(type).setName(name).setVersion(version).build();
   }
 
   @Test
