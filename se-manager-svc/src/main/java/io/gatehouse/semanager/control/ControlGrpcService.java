@@ -10,6 +10,7 @@ import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.EngineStream;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -120,6 +121,10 @@ public final class ControlGrpcService
       };
     }
     Optional<EngineIdentity> identity = callerIdentity.get();
+    // The push sends to every engine in one pass: an engine that cancelled its call must not throw
+    // at the pass (and so at the engines after it) in the moment before its stream is seen to end
+    // (onError, below, takes it out of the push). With a cancel handler, gRPC drops those sends.
+    ((ServerCallStreamObserver<ConnectResponse>) out).setOnCancelHandler(() -> {});
     return new StreamObserver<>() {
       private String engine;
       private String group;
@@ -127,8 +132,10 @@ public final class ControlGrpcService
       private volatile boolean ended;
       private final EngineStream stream =
           message -> {
-            synchronized (out) { // updates come from the push, welcome from this stream
-              out.onNext(message);
+            synchronized (out) { // updates come from the push, welcome and credentials from here
+              if (!ended) { // a renewal may race the stream's end
+                out.onNext(message);
+              }
             }
           };
 
@@ -271,7 +278,9 @@ public final class ControlGrpcService
       @Override
       public void onCompleted() {
         gone("the engine closed its stream");
-        out.onCompleted();
+        synchronized (out) {
+          out.onCompleted();
+        }
       }
 
       private void gone(String why) {
