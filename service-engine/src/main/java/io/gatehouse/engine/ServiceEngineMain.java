@@ -20,6 +20,7 @@ import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.internal.Transport;
 import io.gatehouse.engine.limits.ResourceLimits;
 import io.gatehouse.grpc.targets.GrpcTargets;
+import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +152,12 @@ public final class ServiceEngineMain implements Callable<Integer> {
   int threads = Runtime.getRuntime().availableProcessors();
 
   public static void main(String[] args) {
+    // Netty samples buffers for leak reports unless told not to: a stack trace per sampled buffer,
+    // some 3 % of the CPU samples under HTTP/2 load. The tests run it paranoid; in service it is
+    // off unless the operator asks (-Dio.netty.leakDetection.level=simple, say).
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
     System.exit(new CommandLine(new ServiceEngineMain()).execute(args));
   }
 
