@@ -1,22 +1,19 @@
 package io.gatehouse.semanager.compile;
 
+import static io.gatehouse.semanager.compile.CompileFixtures.EDGE;
+import static io.gatehouse.semanager.compile.CompileFixtures.INNER;
+import static io.gatehouse.semanager.compile.CompileFixtures.app;
+import static io.gatehouse.semanager.compile.CompileFixtures.appPool;
+import static io.gatehouse.semanager.compile.CompileFixtures.eastWest;
+import static io.gatehouse.semanager.compile.CompileFixtures.meta;
+import static io.gatehouse.semanager.compile.CompileFixtures.northSouth;
+import static io.gatehouse.semanager.compile.CompileFixtures.onlyFrontends;
+import static io.gatehouse.semanager.compile.CompileFixtures.policy;
+import static io.gatehouse.semanager.compile.CompileFixtures.staticPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.api.discovery.v1.App;
-import io.gatehouse.api.discovery.v1.Endpoint;
-import io.gatehouse.api.discovery.v1.Task;
-import io.gatehouse.api.policy.v1.MarathonAppMembers;
-import io.gatehouse.api.policy.v1.NetworkSecurityAction;
-import io.gatehouse.api.policy.v1.NetworkSecurityMatch;
 import io.gatehouse.api.policy.v1.NetworkSecurityPolicy;
-import io.gatehouse.api.policy.v1.NetworkSecurityRule;
-import io.gatehouse.api.policy.v1.ObjectMeta;
 import io.gatehouse.api.policy.v1.Pool;
-import io.gatehouse.api.policy.v1.Protocol;
-import io.gatehouse.api.policy.v1.Server;
-import io.gatehouse.api.policy.v1.Service;
-import io.gatehouse.api.policy.v1.StaticServers;
-import io.gatehouse.api.policy.v1.Vip;
 import io.gatehouse.api.policy.v1.VirtualService;
 import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
@@ -26,95 +23,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigCompilerTest {
-  private static final ConfigCompiler.Engine EDGE = new ConfigCompiler.Engine("edge", "0.0.0.0");
-  private static final ConfigCompiler.Engine INNER =
-      new ConfigCompiler.Engine("default", "0.0.0.0");
-
-  private static ObjectMeta meta(String name) {
-    return ObjectMeta.newBuilder().setName(name).build();
-  }
-
-  private static VirtualService eastWest(String name, int port, String pool) {
-    return VirtualService.newBuilder()
-        .setMeta(meta(name))
-        .setEastWest(true)
-        .addServices(Service.newBuilder().setPort(port).setProtocol(Protocol.PROTOCOL_HTTP))
-        .setPoolRef(pool)
-        .build();
-  }
-
-  private static VirtualService northSouth(String name, String vip, String group, String pool) {
-    return VirtualService.newBuilder()
-        .setMeta(meta(name))
-        .setVip(Vip.newBuilder().setEffectiveAddress(vip))
-        .addServices(Service.newBuilder().setPort(80).setProtocol(Protocol.PROTOCOL_HTTP))
-        .setSeGroupRef(group)
-        .setPoolRef(pool)
-        .build();
-  }
-
-  private static Pool staticPool(String name) {
-    return Pool.newBuilder()
-        .setMeta(meta(name))
-        .setStaticServers(
-            StaticServers.newBuilder()
-                .addServers(Server.newBuilder().setIpAddress("10.0.0.5").setPort(8080))
-                .addServers(
-                    Server.newBuilder().setIpAddress("10.0.0.6").setPort(8080).setEnabled(false)))
-        .build();
-  }
-
-  private static Pool appPool(String name, String appId) {
-    return Pool.newBuilder()
-        .setMeta(meta(name))
-        .setMarathonApp(MarathonAppMembers.newBuilder().setAppId(appId).setPortIndex(0))
-        .build();
-  }
-
-  private static App app(String id, String... taskAddresses) {
-    App.Builder app = App.newBuilder().setId(id);
-    int n = 0;
-    for (String address : taskAddresses) {
-      app.addTasks(
-          Task.newBuilder()
-              .setId(id.substring(1) + "." + n++)
-              .setAgentId("agent-" + n)
-              .setRoutable(true)
-              .addEndpoints(
-                  Endpoint.newBuilder().setPortIndex(0).setAddress(address).setPort(31000 + n)));
-    }
-    app.addTasks(
-        Task.newBuilder()
-            .setId("not-ready")
-            .setRoutable(false)
-            .addEndpoints(Endpoint.newBuilder().setAddress("10.9.9.9").setPort(1)));
-    return app.build();
-  }
-
-  private static PolicyView policy(
-      List<VirtualService> services, List<Pool> pools, List<NetworkSecurityPolicy> nsps) {
-    return policy(services, pools, nsps, List.of());
-  }
-
-  private static PolicyView policy(
-      List<VirtualService> services,
-      List<Pool> pools,
-      List<NetworkSecurityPolicy> nsps,
-      List<io.gatehouse.api.policy.v1.HttpPolicySet> httpPolicySets) {
-    return new PolicyView(
-        services.stream()
-            .collect(java.util.stream.Collectors.toMap(v -> v.getMeta().getName(), v -> v)),
-        pools.stream()
-            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
-        Map.of(),
-        nsps.stream()
-            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)),
-        Map.of(),
-        Map.of(),
-        httpPolicySets.stream()
-            .collect(java.util.stream.Collectors.toMap(p -> p.getMeta().getName(), p -> p)));
-  }
-
   @Test
   void eastWestServicesRunEverywhereAndNorthSouthOnesOnTheirGroupOnly() {
     PolicyView policy =
@@ -142,19 +50,6 @@ class ConfigCompilerTest {
         .satisfies(e -> assertThat(e.getAddress()).isEqualTo("10.0.0.5"));
   }
 
-  /** Denies every client but the tasks of the app /frontend. */
-  private static NetworkSecurityPolicy onlyFrontends() {
-    return NetworkSecurityPolicy.newBuilder()
-        .setMeta(meta("only-frontends"))
-        .setDefaultAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY)
-        .addRules(
-            NetworkSecurityRule.newBuilder()
-                .setIndex(1)
-                .setAction(NetworkSecurityAction.NETWORK_SECURITY_ACTION_ALLOW)
-                .setMatch(NetworkSecurityMatch.newBuilder().addClientMarathonApps("/frontend")))
-        .build();
-  }
-
   @Test
   void appMembersAreTheRoutableTasksAndRuleAppsBecomeAddresses() {
     NetworkSecurityPolicy onlyFrontends = onlyFrontends();
@@ -178,82 +73,6 @@ class ConfigCompilerTest {
             .getSecurityPolicy();
     assertThat(security.getAppAddressesOrThrow("/frontend").getAddressesList())
         .containsExactly("10.2.0.9");
-  }
-
-  @Test
-  void whenOnlyAppsChangeOnlyWhatDependsOnThemIsCompiledAgainAndTheResultIsAFreshCompilers() {
-    NetworkSecurityPolicy onlyFrontends = onlyFrontends();
-    PolicyView policy =
-        policy(
-            List.of(
-                eastWest("db", 15432, "db").toBuilder()
-                    .setNetworkSecurityPolicyRef("only-frontends")
-                    .build(),
-                eastWest("web", 10080, "web"),
-                eastWest("static", 10081, "static")),
-            List.of(appPool("db", "/db"), appPool("web", "/web"), staticPool("static")),
-            List.of(onlyFrontends));
-    java.util.Random random = new java.util.Random(7);
-    Map<String, App> apps = new java.util.HashMap<>();
-    for (String id : List.of("/db", "/web", "/frontend")) {
-      apps.put(id, app(id, "10.1.0.1"));
-    }
-    ConfigCompiler following = new ConfigCompiler();
-    AppView view = AppView.of(apps.values());
-    ResourceSet before = following.compile(policy, view, INNER);
-    for (int change = 0; change < 40; change++) {
-      // one app changes its tasks; the others stay the same objects, as the app follower keeps them
-      String id = List.of("/db", "/web", "/frontend").get(random.nextInt(3));
-      String[] addresses = new String[random.nextInt(4)];
-      for (int i = 0; i < addresses.length; i++) {
-        addresses[i] = "10.1." + change + "." + i;
-      }
-      apps.put(id, app(id, addresses));
-      // the follower's views name what changed since the last one; others name nothing
-      view =
-          change % 2 == 0
-              ? view.next(apps.values(), java.util.Set.of(AppView.key("", id)))
-              : AppView.of(apps.values());
-      following.nextChange();
-      ResourceSet after = following.compile(policy, view, INNER);
-      // what changed, as the push finds it, is what a full comparison finds
-      ResourceSet.Changes changes = after.changesSince(before);
-      ResourceSet.Changes compared = copyOf(after).changesSince(before);
-      for (ResourceType type : ResourceSet.APPLY_ORDER) {
-        assertThat(changes.upserted(type))
-            .as("change %d, %s", change, type)
-            .containsExactlyInAnyOrderElementsOf(compared.upserted(type));
-        assertThat(changes.removed(type))
-            .containsExactlyInAnyOrderElementsOf(compared.removed(type));
-      }
-
-      ResourceSet fresh = new ConfigCompiler().compile(policy, view, INNER);
-      for (ResourceType type : ResourceSet.APPLY_ORDER) {
-        assertThat(after.ofType(type))
-            .as("change %d, %s", change, type)
-            .isEqualTo(fresh.ofType(type));
-      }
-      // what does not depend on the changed app is the very object compiled before
-      assertThat(after.ofType(ResourceType.RESOURCE_TYPE_POOL).get("static"))
-          .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_POOL).get("static"));
-      assertThat(after.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("web"))
-          .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE).get("web"));
-      if (!id.equals("/web")) {
-        assertThat(after.ofType(ResourceType.RESOURCE_TYPE_POOL).get("web"))
-            .isSameAs(before.ofType(ResourceType.RESOURCE_TYPE_POOL).get("web"));
-      }
-      before = after;
-    }
-  }
-
-  /** The same resources in a set that knows nothing of where it comes from. */
-  private static ResourceSet copyOf(ResourceSet set) {
-    Map<ResourceType, List<io.gatehouse.api.semanager.v1.Resource>> byType =
-        new java.util.EnumMap<>(ResourceType.class);
-    for (ResourceType type : ResourceSet.APPLY_ORDER) {
-      byType.put(type, List.copyOf(set.ofType(type).values()));
-    }
-    return ResourceSet.of(byType);
   }
 
   @Test
