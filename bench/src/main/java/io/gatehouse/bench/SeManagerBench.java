@@ -13,11 +13,11 @@ import io.gatehouse.api.semanager.v1.Ack;
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
 import io.gatehouse.api.semanager.v1.Hello;
-import io.gatehouse.api.semanager.v1.Resource;
 import io.gatehouse.api.semanager.v1.ResourceType;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.testsupport.EngineAcks;
 import io.gatehouse.testsupport.PolicyServiceProcess;
 import io.gatehouse.testsupport.SeManagerProcess;
 import io.gatehouse.testsupport.ServiceJar;
@@ -305,7 +305,7 @@ final class SeManagerBench implements Callable<Integer> {
                     public void onNext(ConnectResponse response) {
                       if (response.hasUpdate()) {
                         ResourceUpdate update = response.getUpdate();
-                        ack(update.getNonce(), update.getType(), update.getResourcesList());
+                        ack(EngineAcks.applying(update));
                         if (!done[0]) {
                           bytes[0] += update.getSerializedSize();
                           if (update.getType() == ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE) {
@@ -351,15 +351,7 @@ final class SeManagerBench implements Callable<Integer> {
               .build());
     }
 
-    private void ack(String nonce, ResourceType type, List<Resource> resources) {
-      Ack.Builder ack = Ack.newBuilder().setNonce(nonce).setType(type);
-      for (Resource r : resources) {
-        ack.addApplied(
-            ResourceVersion.newBuilder()
-                .setType(type)
-                .setName(r.getName())
-                .setVersion(r.getVersion()));
-      }
+    private void ack(Ack ack) {
       synchronized (this) {
         requests.onNext(ConnectRequest.newBuilder().setAck(ack).build());
       }

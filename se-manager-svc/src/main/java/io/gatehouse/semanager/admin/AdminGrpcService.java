@@ -79,9 +79,9 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
       List<LeaderElection> elections,
       PeerReplicas peers,
       @Value("${grpc.server.port:0}") int grpcPort) {
-    this.convergenceCalls = new ConvergenceCalls(push, peers, Replicas.name(grpcPort));
     this.elections = elections;
     this.replica = Replicas.name(grpcPort);
+    this.convergenceCalls = new ConvergenceCalls(push, peers, replica);
     this.push = push;
     this.inventory = inventory;
     this.sshKeyCalls = new SshKeyCalls(sshKeys, inputs);

@@ -24,6 +24,7 @@ import io.gatehouse.common.grpc.BearerToken;
 import io.gatehouse.common.leader.Replicas;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.ResourceSet;
+import io.gatehouse.testsupport.EngineAcks;
 import io.gatehouse.testsupport.ServiceJar;
 import io.gatehouse.testsupport.TestPostgres;
 import io.grpc.ManagedChannel;
@@ -231,18 +232,9 @@ class ClusterConvergenceIT {
 
     private synchronized void applied(ResourceUpdate update) {
       received.add(update);
-      Ack.Builder ack = Ack.newBuilder().setNonce(update.getNonce()).setType(update.getType());
+      Ack ack = EngineAcks.applying(update);
       update.getRemovedList().forEach(name -> serving.remove(update.getType() + "/" + name));
-      for (Resource r : update.getResourcesList()) {
-        ResourceVersion version =
-            ResourceVersion.newBuilder()
-                .setType(update.getType())
-                .setName(r.getName())
-                .setVersion(r.getVersion())
-                .build();
-        ack.addApplied(version);
-        serving.put(update.getType() + "/" + r.getName(), version);
-      }
+      ack.getAppliedList().forEach(v -> serving.put(v.getType() + "/" + v.getName(), v));
       requests.onNext(ConnectRequest.newBuilder().setAck(ack).build());
     }
   }

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,19 +89,7 @@ class CancelledStreamTest {
   private StreamObserver<ConnectRequest> connect(String id, List<ConnectResponse> received) {
     StreamObserver<ConnectRequest> requests =
         ServiceEngineControlGrpc.newStub(channel)
-            .connect(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ConnectResponse value) {
-                    received.add(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .connect(Responses.collect(received, new AtomicReference<>()));
     requests.onNext(
         ConnectRequest.newBuilder()
             .setHello(Hello.newBuilder().setSeId(id).setHostname("node"))

@@ -1,5 +1,6 @@
 package io.gatehouse.semanager.control;
 
+import static io.gatehouse.semanager.control.Responses.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -392,23 +393,5 @@ class ControlServiceIT implements TestPropertyProvider {
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer test-operator-token-0001");
     return headers;
-  }
-
-  private static StreamObserver<ConnectResponse> collect(
-      List<ConnectResponse> received, AtomicReference<Throwable> error) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(ConnectResponse value) {
-        received.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        error.set(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
   }
 }

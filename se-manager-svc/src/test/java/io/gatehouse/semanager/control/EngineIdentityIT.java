@@ -336,21 +336,7 @@ class EngineIdentityIT implements TestPropertyProvider {
         ServiceEngineControlGrpc.newStub(
                 ClientInterceptors.intercept(
                     channel, MetadataUtils.newAttachHeadersInterceptor(headers)))
-            .connect(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ConnectResponse value) {
-                    stream.received.add(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    stream.error.set(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .connect(Responses.collect(stream.received, stream.error));
     return stream;
   }
 
