@@ -7,40 +7,39 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** The engine's own answers: short plain-text bodies that say what happened. */
+/**
+ * The engine's own answers: short plain-text bodies that say what happened (gRPC errors to gRPC
+ * calls).
+ */
 final class ErrorResponses {
   private ErrorResponses() {}
 
   /** Sends {@code status}; closes the connection after it unless {@code keepAlive}. */
   static void send(
       ChannelHandlerContext ctx, HttpResponseStatus status, String reason, boolean keepAlive) {
-    send(ctx, status, reason, null, keepAlive);
+    write(ctx, text(status, reason, null), keepAlive);
   }
 
-  /** As {@link #send}, with a {@code Location} when it is not null. */
-  static void send(
-      ChannelHandlerContext ctx,
-      HttpResponseStatus status,
-      String reason,
-      String location,
-      boolean keepAlive) {
+  /**
+   * The engine's own answer to {@code request}, saying {@code reason}: a gRPC error to a gRPC call
+   * (unless it is a redirect to {@code location}), plain text to anything else.
+   */
+  static FullHttpResponse answer(
+      HttpRequest request, HttpResponseStatus status, String reason, String location) {
+    if (location == null && GrpcErrors.isGrpc(request)) {
+      return GrpcErrors.response(status, reason);
+    }
+    return text(status, reason, location);
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String reason, String location) {
     byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
-    send(ctx, status, "text/plain; charset=utf-8", body, location, keepAlive);
-  }
-
-  /** Sends {@code body} (not copied: it must not change) as {@code contentType}. */
-  static void send(
-      ChannelHandlerContext ctx,
-      HttpResponseStatus status,
-      String contentType,
-      byte[] body,
-      String location,
-      boolean keepAlive) {
-    write(ctx, response(status, contentType, body, location), keepAlive);
+    return response(status, "text/plain; charset=utf-8", body, location);
   }
 
   /** A response of the engine's own: {@code body} (not copied) as {@code contentType}. */

@@ -1,19 +1,13 @@
 package io.gatehouse.engine.http;
 
-import io.gatehouse.engine.httppolicy.Decision;
 import io.gatehouse.engine.httppolicy.HeaderEdits;
-import io.gatehouse.engine.httppolicy.HttpPolicy;
-import io.gatehouse.engine.internal.RelayHandler;
-import io.gatehouse.engine.limits.RelayIdleTimeout;
 import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
-import io.gatehouse.engine.ratelimit.RateLimiter;
 import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,7 +19,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -90,70 +83,19 @@ final class HttpExchange {
 
   void start() {
     stats.request();
-    if (service.redirectToHttps() && !connection.scheme().equals("https")) {
-      String location = HttpsRedirect.location(head);
-      if (location == null) {
-        fail(HttpResponseStatus.BAD_REQUEST, "no plain host name to redirect to https"); // never
-        // served in clear
-      } else {
-        answer(HttpResponseStatus.MOVED_PERMANENTLY, "use " + location, location);
-      }
+    Admission.Outcome admission = Admission.decide(head, connection, service, pool);
+    if (admission.answered()) {
+      answer(admission.status(), admission.answer());
       return;
     }
-    RateLimiter.Verdict verdict =
-        connection.service().rateLimits().request(connection.client()); // a child's: its parent's
-    if (verdict != RateLimiter.Verdict.ADMITTED) {
-      stats.limited(
-          verdict == RateLimiter.Verdict.CLIENT_RATE
-              ? ServiceStats.RequestLimit.CLIENT_REQUEST_RATE
-              : ServiceStats.RequestLimit.REQUEST_RATE);
-      fail(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit reached, try again later");
-      return;
-    }
-    HttpPolicy policy = service.httpPolicy();
-    if (!policy.isEmpty() && decidedByPolicy(policy)) {
-      return;
-    }
+    pool = admission.pool();
+    responseEdits = admission.responseEdits();
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
     pending.add(head);
     if (pool != null && pool.multiplexed()) {
       replay = new Replay();
     }
     connect();
-  }
-
-  /**
-   * Applies the service's HTTP rules to the request; true when a rule answered it (a redirect, a
-   * response of its own, a denial), false when it goes on to a member (of the pool a rule chose).
-   */
-  private boolean decidedByPolicy(HttpPolicy policy) {
-    if (policy.editsResponses()) {
-      responseEdits = new ArrayList<>(2);
-    }
-    Decision decision = policy.evaluate(head, connection.client(), responseEdits);
-    if (decision == null) {
-      return false;
-    }
-    switch (decision.kind()) {
-      case POOL -> {
-        pool = decision.pool().side(connection.client());
-        return false;
-      }
-      case REDIRECT -> {
-        String location = decision.location(head, connection.scheme());
-        if (location == null) {
-          fail(HttpResponseStatus.BAD_REQUEST, "no plain host name to redirect to");
-        } else {
-          answer(decision.status(), "moved to " + location, location);
-        }
-      }
-      case RESPOND -> answer(decision.status(), decision.contentType(), decision.body(), null);
-      case DENY -> {
-        stats.policyDenied();
-        fail(decision.status(), "denied by policy");
-      }
-    }
-    return true;
   }
 
   /** Picks a member not tried yet and gets a connection to it. */
@@ -324,30 +266,13 @@ final class HttpExchange {
     }
   }
 
-  /**
-   * The member switched protocols (a WebSocket handshake): the 101 goes to the client, then both
-   * connections drop their HTTP handlers and relay bytes until either side closes.
-   */
+  /** The member switched protocols (a WebSocket handshake): see {@link ProtocolSwitch}. */
   void switched(HttpResponse response) {
     stats.response(response.status().code());
     ProxyHeaders.toClientUpgraded(response);
-    Channel client = ctx.channel();
     Channel server = upstream;
     end();
-    ChannelPipeline serverPipeline = server.pipeline();
-    serverPipeline.addLast("relay", new RelayHandler(client, stats::bytesOut, () -> {}));
-    serverPipeline.remove(HttpBackendHandler.class);
-    serverPipeline.remove("codec"); // bytes decoded after the 101 flow on to the relay
-    ctx.writeAndFlush(response); // encoded now, before the codec goes
-    ChannelPipeline clientPipeline = client.pipeline();
-    clientPipeline.addLast("relay-idle", new RelayIdleTimeout(connection.relayIdleTimeout()));
-    clientPipeline.addLast(
-        "relay", new RelayHandler(server, stats::bytesIn, () -> {})); // counted till it closes
-    clientPipeline.remove("expect-continue");
-    clientPipeline.remove("codec");
-    clientPipeline.remove(frontend);
-    server.read();
-    client.read();
+    ProtocolSwitch.relay(ctx, frontend, server, response, stats, connection.relayIdleTimeout());
   }
 
   /** The response is complete: the upstream connection goes back, the client's next turn. */
@@ -510,22 +435,7 @@ final class HttpExchange {
   }
 
   private void fail(HttpResponseStatus status, String reason) {
-    answer(status, reason, null);
-  }
-
-  /** Answers the request itself (an error, a redirect to {@code location} when not null). */
-  private void answer(HttpResponseStatus status, String reason, String location) {
-    if (location == null && GrpcErrors.isGrpc(head)) {
-      answer(status, GrpcErrors.response(status, reason));
-      return;
-    }
-    byte[] body = (status + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
-    answer(status, "text/plain; charset=utf-8", body, location);
-  }
-
-  /** Answers the request with {@code body} (not copied). */
-  private void answer(HttpResponseStatus status, String contentType, byte[] body, String location) {
-    answer(status, ErrorResponses.response(status, contentType, body, location));
+    answer(status, ErrorResponses.answer(head, status, reason, null));
   }
 
   /** Answers the request with {@code response}, which says {@code status}. */
