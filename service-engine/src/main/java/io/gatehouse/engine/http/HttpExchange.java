@@ -3,33 +3,24 @@ package io.gatehouse.engine.http;
 import io.gatehouse.engine.httppolicy.HeaderEdits;
 import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
-import io.gatehouse.engine.pool.Endpoint;
 import io.gatehouse.engine.pool.Pool;
-import io.gatehouse.engine.timing.TcpRtt;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * One request and its response on a client connection: a member picked and a connection to it (kept
- * or new), the request streamed up, the response streamed back, timing recorded, and the member
- * connection returned or closed. Everything runs on the client connection's event loop; callbacks
- * that arrive after the exchange is over are ignored.
+ * One request and its response on a client connection: admitted ({@link Admission}), sent to a
+ * member ({@link MemberLeg}), the request streamed up, the response streamed back, timing recorded,
+ * and the client's connection ready for the next request or closed. Everything runs on the client
+ * connection's event loop; callbacks that arrive after the exchange is over are ignored.
  */
 final class HttpExchange {
   private final HttpFrontendHandler frontend;
@@ -41,23 +32,15 @@ final class HttpExchange {
   private final ServiceStats stats;
   private Pool pool; // the service's, or the one an HTTP rule chose
   private List<HeaderEdits> responseEdits; // what HTTP rules change in the response; null: nothing
-  private Replay replay; // an h2c member's request body, until it answers; null otherwise
-  private final Set<Endpoint> tried = new HashSet<>(2);
-  private final List<HttpObject> pending = new ArrayList<>(2);
+  private MemberLeg leg; // null when the engine answered the request itself from the start
   private boolean keepAlive;
   private boolean requestComplete;
   private boolean bodyless = true;
   private boolean responseStarted;
-  private boolean reused;
-  private Endpoint member;
-  private boolean counted; // member.started() without its finished() yet
-  private long sentAt; // System.nanoTime() when the request head went to the member
   private final long receivedAt = System.nanoTime();
   private long firstByteAt;
   private int status;
   private long bytesOut;
-  private Channel upstream;
-  private HttpBackendHandler backend;
 
   HttpExchange(
       HttpFrontendHandler frontend, HttpFrontendHandler.Connection connection, HttpRequest head) {
@@ -77,7 +60,8 @@ final class HttpExchange {
     return requestComplete;
   }
 
-  private boolean current() {
+  /** Whether the client connection still serves this exchange. */
+  boolean current() {
     return frontend.isCurrent(this);
   }
 
@@ -91,81 +75,21 @@ final class HttpExchange {
     pool = admission.pool();
     responseEdits = admission.responseEdits();
     ProxyHeaders.toUpstream(head, connection.clientAddress(), connection.scheme());
-    pending.add(head);
-    if (pool != null && pool.multiplexed()) {
-      replay = new Replay();
-    }
-    connect();
+    leg = new MemberLeg(this, connection, head, pool);
+    leg.connect();
   }
 
-  /** Picks a member not tried yet and gets a connection to it. */
-  private void connect() {
-    member = pool == null ? null : pool.pick(hashKey(), tried);
-    if (member == null) {
-      fail(
-          tried.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
-          tried.isEmpty() ? "no pool member is up" : "no pool member could be reached");
-      return;
-    }
-    member.started();
-    counted = true;
-    Channel idle = pool.multiplexed() ? null : connection.upstreams().pollIdle(member, pool);
-    if (idle != null) {
-      reused = true;
-      attach(idle);
-      return;
-    }
-    reused = false;
-    Future<Channel> connecting =
-        connection.upstreams().open(ctx.channel().eventLoop(), member, pool);
-    Endpoint target = member;
-    connecting.addListener(
-        (Future<Channel> f) -> {
-          if (!current() || member != target) {
-            if (f.isSuccess()) {
-              f.getNow().close();
-            }
-            return;
-          }
-          if (f.isSuccess()) {
-            Channel opened = f.getNow();
-            target.connected();
-            // the handshake's round trip, read before a byte was sent on the connection (an
-            // HTTP/2 stream's is its connection's), kept for every request on it
-            opened
-                .pipeline()
-                .get(HttpBackendHandler.class)
-                .handshakeRtt(TcpRtt.atAccept(opened.parent() != null ? opened.parent() : opened));
-            attach(opened);
-          } else {
-            pool.connectFailed(target, f.cause());
-            releaseMember();
-            tried.add(target);
-            connect();
-          }
-        });
+  /** No member can have the request: none is up, or none of those tried could be reached. */
+  void unreachable(boolean noneTried) {
+    fail(
+        noneTried ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
+        noneTried ? "no pool member is up" : "no pool member could be reached");
   }
 
-  /** What a consistent-hash pool hashes: the configured header's value, or the client. */
-  private CharSequence hashKey() {
-    String header = pool.hashHeader();
-    String value = header == null ? null : head.headers().get(header);
-    return value != null ? value : connection.clientAddress();
-  }
-
-  private void attach(Channel channel) {
-    upstream = channel;
-    backend = channel.pipeline().get(HttpBackendHandler.class);
-    backend.attach(this);
-    for (HttpObject message : pending) {
-      channel.write(message);
-    }
-    pending.clear();
-    channel.flush();
-    sentAt = System.nanoTime();
-    channel.read();
+  /** The request went to the member on {@code upstream}: its answer is awaited. */
+  void attached(Channel upstream) {
     armDeadline();
-    if (!requestComplete && channel.isWritable()) {
+    if (!requestComplete && upstream.isWritable()) {
       ctx.read();
     }
   }
@@ -183,13 +107,7 @@ final class HttpExchange {
     if (content instanceof LastHttpContent) {
       requestComplete = true;
     }
-    if (replay != null) {
-      replay.keep(content);
-    }
-    if (upstream == null) {
-      pending.add(content);
-    } else {
-      upstream.write(content);
+    if (leg.send(content)) {
       armDeadline();
     }
   }
@@ -209,6 +127,7 @@ final class HttpExchange {
   }
 
   void clientReadComplete() {
+    Channel upstream = leg.channel();
     if (upstream != null) {
       upstream.flush();
       if (!requestComplete && upstream.isWritable()) {
@@ -224,18 +143,18 @@ final class HttpExchange {
   }
 
   void clientWritable() {
-    if (upstream != null && responseStarted) {
-      upstream.read();
+    if (leg.channel() != null && responseStarted) {
+      leg.channel().read();
     }
   }
 
   void responseHead(HttpResponse response) {
     responseStarted = true;
-    dropReplay(); // the member has the request
+    leg.answered();
     firstByteAt = System.nanoTime();
-    member.responded(firstByteAt - sentAt);
+    leg.member().responded(firstByteAt - leg.sentAt());
     status = response.status().code();
-    pool.answered(member, status);
+    pool.answered(leg.member(), status);
     stats.response(status);
     // a member may answer before the request body is through: whether the client connection
     // can carry another request is known when the response ends
@@ -262,7 +181,7 @@ final class HttpExchange {
   void upstreamReadComplete() {
     ctx.flush();
     if (current() && ctx.channel().isWritable()) {
-      upstream.read();
+      leg.channel().read();
     }
   }
 
@@ -270,7 +189,7 @@ final class HttpExchange {
   void switched(HttpResponse response) {
     stats.response(response.status().code());
     ProxyHeaders.toClientUpgraded(response);
-    Channel server = upstream;
+    Channel server = leg.channel();
     end();
     ProtocolSwitch.relay(ctx, frontend, server, response, stats, connection.relayIdleTimeout());
   }
@@ -280,20 +199,16 @@ final class HttpExchange {
     if (connection.settings().timing()) {
       ExchangeRecords.timings(
           service,
-          member,
+          leg.member(),
           connection.clientRttMicros(),
-          backend.handshakeRtt(),
+          leg.handshakeRtt(),
           receivedAt,
-          sentAt,
+          leg.sentAt(),
           firstByteAt);
     }
     clientLog(status);
     end();
-    if (backend.detach() && requestComplete) {
-      connection.upstreams().release(upstream);
-    } else {
-      upstream.close();
-    }
+    leg.giveBack(requestComplete);
     if (keepAlive && requestComplete && !connection.service().retired()) {
       ctx.flush();
       frontend.awaitRequest();
@@ -311,33 +226,9 @@ final class HttpExchange {
       end();
       ctx.flush();
       ctx.close(); // a truncated response: the client must see the connection end
-    } else if (replay != null && replay.whole() && MemberStreams.unprocessed(upstream)) {
-      // a stream the member's GOAWAY says it never processed: sent again, body and all, to
-      // another member (the rest of a body still coming follows it there)
-      tried.add(member);
-      releaseMember();
-      upstream = null;
+    } else if (leg.resendable(bodyless, requestComplete)) {
       cancelResponseTimer();
-      pending.add(head);
-      replay.addTo(pending);
-      connect();
-    } else if (bodyless && requestComplete && (reused || idempotent(head.method()))) {
-      // a kept connection the member had closed: the request is sent again on a new one; a
-      // member that went away with the request (a task being killed): an idempotent request is
-      // sent again to another member
-      Endpoint gone = member;
-      boolean stale = reused;
-      releaseMember();
-      upstream = null;
-      cancelResponseTimer();
-      pending.add(head);
-      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
-      if (stale) {
-        connectFresh();
-      } else {
-        tried.add(gone);
-        connect();
-      }
+      leg.resend();
     } else {
       fail(HttpResponseStatus.BAD_GATEWAY, "the pool member closed the connection");
     }
@@ -349,7 +240,7 @@ final class HttpExchange {
    * The request is not sent again: the member did answer.
    */
   void badResponse() {
-    Channel bad = upstream;
+    Channel bad = leg.channel();
     if (current()) {
       if (responseStarted) {
         end();
@@ -368,7 +259,7 @@ final class HttpExchange {
    * gets a 400 unless the response had started.
    */
   private void refuseBody() {
-    Channel partial = upstream;
+    Channel partial = leg.channel();
     if (responseStarted) {
       end();
       ctx.close();
@@ -381,26 +272,6 @@ final class HttpExchange {
     }
   }
 
-  /** Methods a request may be sent twice with (RFC 9110, 9.2.2). */
-  private static boolean idempotent(HttpMethod method) {
-    return method.equals(HttpMethod.GET)
-        || method.equals(HttpMethod.HEAD)
-        || method.equals(HttpMethod.OPTIONS)
-        || method.equals(HttpMethod.TRACE)
-        || method.equals(HttpMethod.PUT)
-        || method.equals(HttpMethod.DELETE);
-  }
-
-  private void connectFresh() {
-    // the member is still the right one; only the kept connection was stale
-    tried.clear();
-    Channel idle;
-    while ((idle = connection.upstreams().pollIdle(member, pool)) != null) {
-      idle.close(); // its siblings are likely stale too
-    }
-    connect();
-  }
-
   /** The deadline of the exchange's phase passed (see {@link #armDeadline}). */
   void responseTimedOut() {
     if (!current()) {
@@ -408,11 +279,11 @@ final class HttpExchange {
     }
     if (responseStarted) {
       end();
-      upstream.close();
+      leg.channel().close();
       ctx.close(); // a response that stopped moving: the client sees it cut short
       return;
     }
-    Channel late = upstream;
+    Channel late = leg.channel();
     if (requestComplete) {
       fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the pool member did not answer in time");
     } else {
@@ -428,10 +299,7 @@ final class HttpExchange {
       return;
     }
     end();
-    if (upstream != null) {
-      backend.detach();
-      upstream.close();
-    }
+    leg.close();
   }
 
   private void fail(HttpResponseStatus status, String reason) {
@@ -441,9 +309,8 @@ final class HttpExchange {
   /** Answers the request with {@code response}, which says {@code status}. */
   private void answer(HttpResponseStatus status, FullHttpResponse response) {
     end();
-    if (upstream != null) {
-      backend.detach();
-      upstream = null;
+    if (leg != null) {
+      leg.detach();
     }
     stats.response(status.code());
     clientLog(status.code());
@@ -461,31 +328,25 @@ final class HttpExchange {
   /** Hands this request to the client logs when they want it (see {@link ExchangeRecords}). */
   private void clientLog(int code) {
     ExchangeRecords.clientLog(
-        connection, service, pool, head, code, bytesOut, member, receivedAt, sentAt, firstByteAt);
+        connection,
+        service,
+        pool,
+        head,
+        code,
+        bytesOut,
+        leg == null ? null : leg.member(),
+        receivedAt,
+        leg == null ? 0 : leg.sentAt(),
+        firstByteAt);
   }
 
-  /** Marks the exchange over: pending messages released, the member's count back. */
-  private void dropReplay() {
-    if (replay != null) {
-      replay.release();
-      replay = null;
-    }
-  }
-
+  /** Marks the exchange over: what waits for the member dropped, the member's count back. */
   private void end() {
-    dropReplay();
-    releaseMember();
-    cancelResponseTimer();
-    pending.forEach(ReferenceCountUtil::release);
-    pending.clear();
-    frontend.ended(this);
-  }
-
-  private void releaseMember() {
-    if (counted) {
-      member.finished();
-      counted = false;
+    if (leg != null) {
+      leg.end();
     }
+    cancelResponseTimer();
+    frontend.ended(this);
   }
 
   private void cancelResponseTimer() {
