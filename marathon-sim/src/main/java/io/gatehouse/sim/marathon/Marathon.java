@@ -10,18 +10,14 @@ import io.gatehouse.sim.http.HttpError;
 import io.gatehouse.sim.mesos.Agent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,32 +27,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulated Marathon: apps, their tasks and deployments. Every change runs on one state thread
- * (callers wait for it), which keeps the order of events and state exactly as one would see it; a
- * reconcile pass on that thread launches and kills tasks until each app matches its definition, and
- * finishes deployments when it does.
+ * The simulated Marathon: apps, their tasks ({@link TaskLifecycle}) and deployments ({@link
+ * Deployments}). Every change runs on one state thread (callers wait for it), which keeps the order
+ * of events and state exactly as one would see it; a reconcile pass on that thread launches and
+ * kills tasks until each app matches its definition, and finishes deployments when it does. What
+ * Mesos says of the tasks is {@link AgentView}.
  */
 public final class Marathon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Marathon.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
 
   private final ScheduledExecutorService state =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sim-state", true));
-  private final ExecutorService killer =
-      Executors.newCachedThreadPool(new DefaultThreadFactory("sim-kill", true));
   private final Map<String, App> apps = new TreeMap<>();
-  private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final MarathonEvents events;
-  private final Placement placement;
-  private final TaskLauncher launcher;
-  private final Health health;
+  private final Deployments deployments;
+  private final TaskLifecycle tasks;
+  private final AgentView agentView;
   private final ServicePorts servicePorts;
   private final Clock clock;
   private Instant lastVersion = Instant.EPOCH;
-
-  /** What se-manager and analytics read of an agent's use. */
-  public record Usage(double cpus, double memMib, String portRanges) {}
 
   /** The answer to a change: Marathon's {deploymentId, version}. */
   public record Change(String deploymentId, String version, boolean created) {
@@ -83,9 +73,18 @@ public final class Marathon implements AutoCloseable {
       int[] servicePortRange,
       Clock clock) {
     this.events = new MarathonEvents(events);
-    this.placement = new Placement(agents, hostPortRange);
-    this.launcher = launcher;
-    this.health = health;
+    this.deployments = new Deployments(this.events);
+    this.tasks =
+        new TaskLifecycle(
+            apps,
+            this.events,
+            new Placement(agents, hostPortRange),
+            launcher,
+            health,
+            clock,
+            this::later,
+            this::reconcile);
+    this.agentView = new AgentView(this, apps, clock);
     this.clock = clock;
     this.servicePorts = new ServicePorts(servicePortRange);
     state.scheduleWithFixedDelay(this::reconcileSafely, 200, 200, TimeUnit.MILLISECONDS);
@@ -109,6 +108,11 @@ public final class Marathon implements AutoCloseable {
     }
   }
 
+  /** What the Mesos master and its agents say of the tasks. */
+  public AgentView agents() {
+    return agentView;
+  }
+
   /** Runs {@code work} on the state thread without waiting. */
   void later(Runnable work) {
     state.execute(work);
@@ -127,7 +131,7 @@ public final class Marathon implements AutoCloseable {
     App app = new App(definition, nextVersion());
     apps.put(id, app);
     events.apiPost(app, clientIp, uri);
-    startDeployment(app, Deployment.create());
+    deployments.start(app, Deployment.create());
     ObjectNode created = AppJson.app(app, new AppJson.Embed(true, true, true, false, false));
     reconcile();
     return created;
@@ -148,7 +152,7 @@ public final class Marathon implements AutoCloseable {
       }
       throw notFound(id);
     }
-    checkUnlocked(app, force);
+    Deployments.checkUnlocked(app, force);
     ObjectNode definition =
         partial ? AppDefinitions.patch(app.definition, body) : AppDefinitions.normalize(body, id);
     servicePorts.assign(definition, app.definition);
@@ -165,7 +169,7 @@ public final class Marathon implements AutoCloseable {
     }
     events.apiPost(app, clientIp, uri);
     Deployment deployment =
-        startDeployment(app, List.of(scaleOnly ? "ScaleApplication" : "RestartApplication"));
+        deployments.start(app, List.of(scaleOnly ? "ScaleApplication" : "RestartApplication"));
     reconcile();
     return new Change(deployment.id(), app.version, false);
   }
@@ -173,10 +177,10 @@ public final class Marathon implements AutoCloseable {
   /** DELETE /v2/apps/{id}. */
   Change delete(String rawId, boolean force) {
     App app = existing(rawId);
-    checkUnlocked(app, force);
+    Deployments.checkUnlocked(app, force);
     app.deleting = true;
     String version = nextVersion();
-    Deployment deployment = startDeployment(app, List.of("StopApplication"));
+    Deployment deployment = deployments.start(app, List.of("StopApplication"));
     reconcile();
     return new Change(deployment.id(), version, false);
   }
@@ -184,10 +188,10 @@ public final class Marathon implements AutoCloseable {
   /** POST /v2/apps/{id}/restart. */
   Change restart(String rawId, boolean force) {
     App app = existing(rawId);
-    checkUnlocked(app, force);
+    Deployments.checkUnlocked(app, force);
     app.version = nextVersion();
     app.lastConfigChangeAt = app.version;
-    Deployment deployment = startDeployment(app, List.of("RestartApplication"));
+    Deployment deployment = deployments.start(app, List.of("RestartApplication"));
     reconcile();
     return new Change(deployment.id(), app.version, false);
   }
@@ -201,16 +205,16 @@ public final class Marathon implements AutoCloseable {
             .findFirst()
             .orElseThrow(() -> HttpError.of(404, "Task '" + taskId + "' does not exist"));
     if (scale) {
-      checkUnlocked(app, force);
+      Deployments.checkUnlocked(app, force);
       app.definition.put("instances", Math.max(0, app.instances() - 1));
       app.version = nextVersion();
       app.lastScalingAt = app.version;
-      Deployment deployment = startDeployment(app, List.of("ScaleApplication"));
-      kill(app, task);
+      Deployment deployment = deployments.start(app, List.of("ScaleApplication"));
+      tasks.kill(app, task);
       return new Change(deployment.id(), app.version, false).json();
     }
     ObjectNode json = AppJson.task(app, task);
-    kill(app, task);
+    tasks.kill(app, task);
     return NODES.objectNode().set("task", json);
   }
 
@@ -248,84 +252,17 @@ public final class Marathon implements AutoCloseable {
   }
 
   List<ObjectNode> deployments() {
-    List<ObjectNode> out = new ArrayList<>();
-    deployments.values().forEach(d -> out.add(AppJson.deployment(d, 1)));
-    return out;
+    return deployments.json();
   }
 
   /** DELETE /v2/deployments/{id}: cancels (force) or rolls back by restoring nothing: drops it. */
   Change cancelDeployment(String id) {
-    Deployment d = deployments.remove(id);
-    if (d == null) {
-      throw HttpError.of(404, "DeploymentPlan " + id + " does not exist");
-    }
+    Deployment d = deployments.cancel(id);
     App app = apps.get(d.appId());
     if (app != null && app.deployment == d) {
       app.deployment = null;
     }
-    events.deploymentFailed(d, "cancelled");
     return new Change(d.id(), nextVersion(), false);
-  }
-
-  /** Marathon tasks as the Mesos master lists them in its framework. */
-  public ArrayNode mesosTasks(String frameworkId) {
-    return call(
-        () -> {
-          ArrayNode out = NODES.arrayNode();
-          for (App app : apps.values()) {
-            for (Task t : app.tasks) {
-              out.add(AppJson.mesosTask(app, t, frameworkId));
-            }
-          }
-          return out;
-        });
-  }
-
-  /** What one running task uses, as its agent reports it. */
-  public record TaskStatistics(
-      String taskId, double cpus, double memMib, Duration cpuTime, Instant sampledAt) {}
-
-  /** What the running tasks on an agent use now. */
-  public List<TaskStatistics> statisticsOn(String agentId) {
-    return call(
-        () -> {
-          List<TaskStatistics> out = new ArrayList<>();
-          Instant now = clock.instant();
-          for (App app : apps.values()) {
-            for (Task t : app.tasks) {
-              if (t.agent.id().equals(agentId) && "TASK_RUNNING".equals(t.state)) {
-                out.add(
-                    new TaskStatistics(
-                        t.id,
-                        app.definition.get("cpus").asDouble(),
-                        app.definition.get("mem").asDouble(),
-                        t.running == null ? Duration.ZERO : t.running.cpuTime(),
-                        now));
-              }
-            }
-          }
-          return out;
-        });
-  }
-
-  /** Resources allocated to tasks on an agent. */
-  public Usage usageOn(String agentId) {
-    return call(
-        () -> {
-          double cpus = 0;
-          double mem = 0;
-          List<Integer> ports = new ArrayList<>();
-          for (App app : apps.values()) {
-            for (Task t : app.tasks) {
-              if (t.agent.id().equals(agentId)) {
-                cpus += app.definition.get("cpus").asDouble();
-                mem += app.definition.get("mem").asDouble();
-                ports.addAll(t.hostPorts);
-              }
-            }
-          }
-          return new Usage(cpus, mem, ports.isEmpty() ? "" : AppJson.portRanges(ports));
-        });
   }
 
   // ---- test hooks (state thread), for the fixed-endpoint mode ----
@@ -334,187 +271,19 @@ public final class Marathon implements AutoCloseable {
   void setHealth(String taskId, boolean alive, String cause) {
     Map.Entry<App, Task> found = findTask(taskId);
     for (int i = 0; i < found.getValue().health.size(); i++) {
-      onHealth(taskId, i, alive, cause);
+      tasks.onHealth(taskId, i, alive, cause);
     }
   }
 
   /** Ends a task as if its process had exited with {@code status}. */
   void exitTask(String taskId, int status) {
     Map.Entry<App, Task> found = findTask(taskId);
-    onExit(found.getKey(), found.getValue(), status);
+    tasks.onExit(found.getKey(), found.getValue(), status);
   }
-
-  // ---- task lifecycle ----
 
   /** Reports a health probe's result (from any thread). */
   public void reportHealth(String taskId, int check, boolean ok, String cause) {
-    later(() -> onHealth(taskId, check, ok, cause));
-  }
-
-  /** A health probe's result; called on the state thread. */
-  void onHealth(String taskId, int check, boolean ok, String cause) {
-    for (App app : apps.values()) {
-      for (Task task : app.tasks) {
-        if (!task.id.equals(taskId) || check >= task.health.size() || !task.isRunning()) {
-          continue;
-        }
-        Task.HealthResult h = task.health.get(check);
-        Instant now = clock.instant();
-        boolean wasAlive = task.healthy() && task.health.stream().allMatch(r -> r.known);
-        JsonNode definition = app.definition.get("healthChecks").get(check);
-        boolean inGrace =
-            task.startedAt != null
-                && now.isBefore(
-                    task.startedAt.plusSeconds(definition.get("gracePeriodSeconds").asInt()));
-        if (ok) {
-          h.alive = true;
-          h.known = true;
-          h.consecutiveFailures = 0;
-          h.lastSuccess = now;
-          if (h.firstSuccess == null) {
-            h.firstSuccess = now;
-          }
-        } else if (!(inGrace && h.firstSuccess == null)) {
-          h.alive = false;
-          h.known = true;
-          h.consecutiveFailures++;
-          h.lastFailure = now;
-          h.lastFailureCause = cause;
-        }
-        boolean isAlive = task.healthy() && task.health.stream().allMatch(r -> r.known);
-        boolean known = task.health.stream().allMatch(r -> r.known);
-        if (known && isAlive != wasAlive) {
-          events.healthChanged(app, task, isAlive);
-        }
-        int max = definition.get("maxConsecutiveFailures").asInt();
-        if (!ok && max > 0 && h.consecutiveFailures >= max) {
-          events.unhealthyKill(app, task, cause);
-          kill(app, task);
-        }
-        return;
-      }
-    }
-  }
-
-  private void onExit(App app, Task task, int status) {
-    onExit(app, task, status, "Command exited with status " + status);
-  }
-
-  private void onExit(App app, Task task, int status, String message) {
-    if (!app.tasks.contains(task) || task.isKilling()) {
-      return;
-    }
-    String state = status == 0 ? "TASK_FINISHED" : "TASK_FAILED";
-    task.state = state;
-    events.statusUpdate(app, task, message);
-    events.instanceChanged(app, task, status == 0 ? "Finished" : "Failed");
-    app.lastTaskFailure =
-        NODES
-            .objectNode()
-            .put("appId", app.id())
-            .put("host", task.agent.hostname())
-            .put("message", message)
-            .put("state", state)
-            .put("taskId", task.id)
-            .put("timestamp", Timestamps.format(clock.instant()))
-            .put("version", task.version)
-            .put("slaveId", task.agent.id());
-    remove(app, task);
-    app.failures++;
-    double delay =
-        app.definition.get("backoffSeconds").asDouble()
-            * Math.pow(app.definition.get("backoffFactor").asDouble(), app.failures - 1);
-    delay = Math.min(delay, app.definition.get("maxLaunchDelaySeconds").asDouble());
-    app.launchNotBefore = clock.instant().plusMillis((long) (delay * 1000));
-    log.info(
-        "task {} of {} ended ({}); next launch in {} s",
-        task.id,
-        app.id(),
-        state,
-        String.format("%.2f", delay));
-  }
-
-  private void kill(App app, Task task) {
-    if (task.isKilling()) {
-      return;
-    }
-    health.forget(task.id);
-    task.state = "TASK_KILLING";
-    events.statusUpdate(app, task, "");
-    events.instanceChanged(app, task, "Killing");
-    JsonNode grace = app.definition.get("taskKillGracePeriodSeconds");
-    Duration wait = grace == null ? DEFAULT_KILL_GRACE : Duration.ofSeconds(grace.asLong());
-    killer.execute(
-        () -> {
-          try {
-            if (task.running != null) {
-              task.running.stop(wait);
-            }
-          } finally {
-            later(
-                () -> {
-                  task.state = "TASK_KILLED";
-                  events.statusUpdate(app, task, "");
-                  events.instanceChanged(app, task, "Killed");
-                  remove(app, task);
-                  reconcile();
-                });
-          }
-        });
-  }
-
-  private void launch(App app) {
-    Placement.Placed placed = placement.place(app);
-    if (placed == null) {
-      return; // nothing fits (hostname:UNIQUE everywhere, ports taken): wait, as Marathon does
-    }
-    ObjectNode d = app.definition;
-    String uuid = UUID.randomUUID().toString();
-    String taskId = app.id().substring(1).replace('/', '_') + "." + uuid;
-    String instanceId = app.id().substring(1).replace('/', '_') + ".marathon-" + uuid;
-    Task task =
-        new Task(
-            taskId,
-            instanceId,
-            app.id(),
-            app.version,
-            app.lastConfigChangeAt,
-            placed.agent(),
-            placed.ipAddress(),
-            placed.bindAddress(),
-            placed.hostPorts(),
-            placed.listenPorts(),
-            clock.instant());
-    for (int i = 0; i < d.get("healthChecks").size(); i++) {
-      task.health.add(new Task.HealthResult());
-    }
-    app.tasks.add(task);
-    events.statusUpdate(app, task, "");
-    events.instanceChanged(app, task, "Staging");
-    try {
-      TaskLauncher.ImageMapping how = launcher.choose(d);
-      task.running =
-          how.runner()
-              .start(
-                  launcher.spec(app, task, how.command()),
-                  status -> later(() -> onExit(app, task, status)));
-      task.state = "TASK_RUNNING";
-      task.startedAt = clock.instant();
-      events.statusUpdate(app, task, "");
-      events.instanceChanged(app, task, "Running");
-      if (!task.health.isEmpty()) {
-        health.watch(app.id(), d, task.id, task.bindAddress, task.listenPorts);
-      }
-    } catch (Exception e) {
-      log.warn("task {} of {} failed to start: {}", taskId, app.id(), e.getMessage());
-      onExit(app, task, 1, String.valueOf(e.getMessage())); // Mesos reports why it could not
-    }
-  }
-
-  private void remove(App app, Task task) {
-    app.tasks.remove(task);
-    health.forget(task.id);
-    placement.release(task);
+    later(() -> tasks.onHealth(taskId, check, ok, cause));
   }
 
   // ---- reconciliation (state thread) ----
@@ -530,12 +299,12 @@ public final class Marathon implements AutoCloseable {
   private void reconcile() {
     for (App app : List.copyOf(apps.values())) {
       if (app.deleting) {
-        app.tasks.stream().filter(t -> !t.isKilling()).toList().forEach(t -> kill(app, t));
+        app.tasks.stream().filter(t -> !t.isKilling()).toList().forEach(t -> tasks.kill(app, t));
         if (app.tasks.isEmpty()) {
           apps.remove(app.id());
           servicePorts.release(app.definition);
           events.appTerminated(app.id());
-          finishDeployment(app);
+          deployments.finish(app);
         }
         continue;
       }
@@ -552,7 +321,7 @@ public final class Marathon implements AutoCloseable {
       int desired = app.instances();
       if (current.size() < desired && !clock.instant().isBefore(app.launchNotBefore)) {
         for (int i = current.size(); i < desired; i++) {
-          launch(app);
+          tasks.launch(app);
         }
         current =
             app.tasks.stream()
@@ -564,49 +333,21 @@ public final class Marathon implements AutoCloseable {
             .sorted(Comparator.comparing((Task t) -> t.stagedAt).reversed())
             .limit(current.size() - desired)
             .toList()
-            .forEach(t -> kill(app, t));
+            .forEach(t -> tasks.kill(app, t));
       }
-      long ready = current.stream().filter(t -> t.isRunning() && ready(app, t)).count();
+      long ready =
+          current.stream().filter(t -> t.isRunning() && TaskLifecycle.ready(app, t)).count();
       if (!old.isEmpty() && ready >= Math.min(desired, current.size())) {
-        old.forEach(t -> kill(app, t)); // new version up: replace the old one
+        old.forEach(t -> tasks.kill(app, t)); // new version up: replace the old one
       }
       if (app.deployment != null
           && old.isEmpty()
           && app.tasks.stream().noneMatch(Task::isKilling)
           && current.size() == desired
           && ready == desired) {
-        finishDeployment(app);
+        deployments.finish(app);
       }
     }
-  }
-
-  private static boolean ready(App app, Task task) {
-    return !app.hasHealthChecks()
-        || (task.healthy() && task.health.stream().allMatch(h -> h.known));
-  }
-
-  private Deployment startDeployment(App app, List<String> actions) {
-    if (app.deployment != null) {
-      Deployment superseded = deployments.remove(app.deployment.id());
-      if (superseded != null) {
-        events.deploymentFailed(superseded, "cancelled by a forced change");
-      }
-    }
-    Deployment d = new Deployment(UUID.randomUUID().toString(), app.version, app.id(), actions);
-    app.deployment = d;
-    deployments.put(d.id(), d);
-    events.deploymentInfo(d);
-    return d;
-  }
-
-  private void finishDeployment(App app) {
-    Deployment d = app.deployment;
-    if (d == null) {
-      return;
-    }
-    app.deployment = null;
-    deployments.remove(d.id());
-    events.deploymentSucceeded(d);
   }
 
   // ---- helpers ----
@@ -617,22 +358,6 @@ public final class Marathon implements AutoCloseable {
     x.remove("instances");
     y.remove("instances");
     return x.equals(y);
-  }
-
-  private void checkUnlocked(App app, boolean force) {
-    if (app.deployment != null && !force) {
-      ObjectNode body =
-          NODES
-              .objectNode()
-              .put(
-                  "message",
-                  "App is locked by one or more deployments. Override with the option '?force=true'."
-                      + " View details at '/v2/deployments/"
-                      + app.deployment.id()
-                      + "'.");
-      body.putArray("deployments").addObject().put("id", app.deployment.id());
-      throw new HttpError(409, body);
-    }
   }
 
   private App existing(String rawId) {
@@ -672,20 +397,12 @@ public final class Marathon implements AutoCloseable {
     try {
       call(
           () -> {
-            for (App app : apps.values()) {
-              for (Task task : app.tasks) {
-                health.forget(task.id);
-                if (task.running != null) {
-                  task.running.stop(Duration.ofSeconds(2));
-                }
-              }
-              app.tasks.clear();
-            }
+            tasks.stopAll();
             return null;
           });
     } finally {
       state.shutdownNow();
-      killer.shutdownNow();
+      tasks.close();
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.sim.http.HttpExchange;
 import io.gatehouse.sim.http.Router;
+import io.gatehouse.sim.marathon.AgentView;
 import io.gatehouse.sim.marathon.Marathon;
 import java.util.List;
 import java.util.function.Supplier;
@@ -49,7 +50,7 @@ public final class MesosApi {
    */
   private ArrayNode statistics(Agent agent) {
     ArrayNode out = NODES.arrayNode();
-    for (Marathon.TaskStatistics task : marathon.statisticsOn(agent.id())) {
+    for (AgentView.TaskStatistics task : marathon.agents().statisticsOn(agent.id())) {
       ObjectNode executor = out.addObject();
       executor.put("executor_id", task.taskId());
       executor.put("executor_name", "Command Executor (Task: " + task.taskId() + ")");
@@ -104,7 +105,7 @@ public final class MesosApi {
     framework.put("id", frameworkId);
     framework.put("name", "marathon");
     framework.put("active", true);
-    framework.set("tasks", marathon.mesosTasks(frameworkId));
+    framework.set("tasks", marathon.agents().mesosTasks(frameworkId));
     framework.putArray("completed_tasks");
     body.putArray("completed_frameworks");
     exchange.json(200, body);
@@ -120,7 +121,7 @@ public final class MesosApi {
     json.put("pid", "slave(1)@" + agent.hostname() + ":" + agentPort);
     json.put("registered_time", agent.registeredTime());
     json.set("resources", resources(agent.cpus(), agent.memMib(), "[31000-32000]"));
-    Marathon.Usage used = marathon.usageOn(agent.id());
+    AgentView.Usage used = marathon.agents().usageOn(agent.id());
     json.set("used_resources", resources(used.cpus(), used.memMib(), used.portRanges()));
     json.set("offered_resources", resources(0, 0, null));
     json.putObject("reserved_resources");
