@@ -7,11 +7,9 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class MarathonFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MarathonFollower.class);
   private static final MarathonEvent END = new MarathonEvent("", null);
-  private static final int GONE_LIMIT = 100_000;
 
   /** The stream's state, for status reports. */
   public enum State {
@@ -77,27 +74,7 @@ public final class MarathonFollower implements AutoCloseable {
   private final Object settingsChanged = new Object();
   private volatile long generation; // advanced when Marathon's settings change
 
-  /**
-   * Apps to refetch, each with the time of the earliest event that asked for it; a thread of its
-   * own fetches them so event handling never waits on HTTP.
-   */
-  private final Map<String, Instant> refetching = new LinkedHashMap<>();
-
-  private final Thread refetcher;
-
-  /**
-   * Tasks that went away (killed, failed, lost...). Marathon task ids are never reused, so a task
-   * seen going away is kept out of every app fetched afterwards, even by a fetch that started
-   * before the event. Bounded: the oldest ids are forgotten first.
-   */
-  private final Set<String> gone =
-      java.util.Collections.newSetFromMap(
-          new java.util.LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-              return size() > GONE_LIMIT;
-            }
-          });
+  private final AppRefetcher refetcher;
 
   public MarathonFollower(
       String name, MarathonClient client, AppModel model, Settings settings, Clock clock) {
@@ -108,8 +85,7 @@ public final class MarathonFollower implements AutoCloseable {
     this.clock = clock;
     this.thread = new Thread(this::run, "marathon-follower-" + (name.isEmpty() ? "default" : name));
     this.thread.setDaemon(true);
-    this.refetcher = new Thread(this::refetchLoop, thread.getName() + "-refetch");
-    this.refetcher.setDaemon(true);
+    this.refetcher = new AppRefetcher(name, thread.getName() + "-refetch", client, model);
   }
 
   /** Starts following. */
@@ -271,89 +247,10 @@ public final class MarathonFollower implements AutoCloseable {
       }
       eventsSinceResync.incrementAndGet();
       eventsReceived.incrementAndGet();
-      apply(event, refetch, eventTime(event, received));
+      apply(event, refetch, event.happenedAt(received));
       event = queue.poll();
     }
-    if (!refetch.isEmpty()) {
-      synchronized (refetching) {
-        refetch.forEach((app, cause) -> refetching.merge(app, cause, MarathonFollower::earliest));
-        refetching.notifyAll();
-      }
-    }
-  }
-
-  private void refetchLoop() {
-    while (running) {
-      String appId;
-      Instant cause;
-      synchronized (refetching) {
-        while (refetching.isEmpty() && running) {
-          try {
-            refetching.wait();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-        if (!running) {
-          return;
-        }
-        appId = refetching.keySet().iterator().next();
-        cause = refetching.remove(appId);
-      }
-      try {
-        client
-            .app(appId)
-            .ifPresentOrElse(
-                app -> model.upsert(withoutGone(app), cause), () -> model.remove(appId, cause));
-      } catch (RuntimeException e) {
-        log.debug(
-            "[{}] refetching {} failed ({}); the next resync covers it",
-            name,
-            appId,
-            e.getMessage());
-      }
-    }
-  }
-
-  private MarathonApp withoutGone(MarathonApp app) {
-    List<MarathonTask> tasks;
-    synchronized (gone) {
-      tasks = app.tasks().stream().filter(t -> !gone.contains(t.id())).toList();
-    }
-    if (tasks.size() == app.tasks().size()) {
-      return app;
-    }
-    return new MarathonApp(
-        app.id(),
-        app.version(),
-        app.instances(),
-        app.networkMode(),
-        app.ports(),
-        app.healthChecks(),
-        app.labels(),
-        tasks,
-        app.deploymentIds());
-  }
-
-  /**
-   * When Marathon says the event happened (its {@code timestamp}), so that delays are measured from
-   * Marathon; the time received when it says nothing usable or its clock runs ahead of ours.
-   */
-  static Instant eventTime(MarathonEvent event, Instant received) {
-    String timestamp = event.data().path("timestamp").asText("");
-    if (timestamp.isEmpty()) {
-      return received;
-    }
-    try {
-      return earliest(Instant.parse(timestamp), received);
-    } catch (DateTimeParseException e) {
-      return received;
-    }
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
+    refetcher.fetch(refetch);
   }
 
   private void apply(MarathonEvent event, Map<String, Instant> refetch, Instant cause) {
@@ -364,9 +261,7 @@ public final class MarathonFollower implements AutoCloseable {
         String appId = data.path("appId").asText();
         if (taskState.isGoingAway()) {
           String taskId = data.path("taskId").asText();
-          synchronized (gone) {
-            gone.add(taskId);
-          }
+          refetcher.gone(taskId);
           model.removeTask(appId, taskId, cause); // the fast path
         } else if (taskState == TaskState.RUNNING) {
           refetch.putIfAbsent(appId, cause); // ports, addresses and health come with the app
@@ -399,7 +294,7 @@ public final class MarathonFollower implements AutoCloseable {
   private void fullSync() {
     Instant started = clock.instant();
     long start = System.nanoTime();
-    List<MarathonApp> apps = client.apps().stream().map(this::withoutGone).toList();
+    List<MarathonApp> apps = client.apps().stream().map(refetcher::withoutGone).toList();
     model.replaceAll(apps, started);
     lastFullSyncDuration = Duration.ofNanos(System.nanoTime() - start);
     boolean first = lastFullSync == null;
@@ -490,6 +385,6 @@ public final class MarathonFollower implements AutoCloseable {
     running = false;
     closeStream();
     thread.interrupt();
-    refetcher.interrupt();
+    refetcher.close();
   }
 }

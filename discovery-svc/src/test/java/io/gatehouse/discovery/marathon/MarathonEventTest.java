@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class MarathonFollowerTest {
+class MarathonEventTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant RECEIVED = Instant.parse("2026-11-21T10:00:00.500Z");
 
@@ -16,20 +16,15 @@ class MarathonFollowerTest {
 
   @Test
   void anEventHappenedWhenMarathonSays() throws Exception {
-    assertThat(
-            MarathonFollower.eventTime(
-                event("{\"timestamp\": \"2026-11-21T10:00:00.125Z\"}"), RECEIVED))
+    assertThat(event("{\"timestamp\": \"2026-11-21T10:00:00.125Z\"}").happenedAt(RECEIVED))
         .isEqualTo(Instant.parse("2026-11-21T10:00:00.125Z"));
   }
 
   @Test
   void withoutAUsableTimestampOrWithMarathonsClockAheadItHappenedWhenReceived() throws Exception {
-    assertThat(MarathonFollower.eventTime(event("{}"), RECEIVED)).isEqualTo(RECEIVED);
-    assertThat(MarathonFollower.eventTime(event("{\"timestamp\": \"yesterday\"}"), RECEIVED))
-        .isEqualTo(RECEIVED);
-    assertThat(
-            MarathonFollower.eventTime(
-                event("{\"timestamp\": \"2026-11-21T10:00:09.000Z\"}"), RECEIVED))
+    assertThat(event("{}").happenedAt(RECEIVED)).isEqualTo(RECEIVED);
+    assertThat(event("{\"timestamp\": \"yesterday\"}").happenedAt(RECEIVED)).isEqualTo(RECEIVED);
+    assertThat(event("{\"timestamp\": \"2026-11-21T10:00:09.000Z\"}").happenedAt(RECEIVED))
         .isEqualTo(RECEIVED);
   }
 }
