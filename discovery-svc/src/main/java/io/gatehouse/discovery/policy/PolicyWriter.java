@@ -58,7 +58,6 @@ public final class PolicyWriter implements AutoCloseable {
   private final Thread worker;
   private volatile boolean running = true;
   private final Map<String, ProxyTranslator.Result> written = new HashMap<>();
-  private boolean swept;
   private long seenRevision = -1;
   private final Runnable onChange = this::collect;
 
@@ -325,12 +324,6 @@ public final class PolicyWriter implements AutoCloseable {
       }
     }
     gone.forEach(this::write);
-    swept = true;
-  }
-
-  /** Whether the first sweep has run (tests and status). */
-  public boolean swept() {
-    return swept;
   }
 
   private boolean ours(ObjectSource source) {

@@ -57,8 +57,4 @@ public final class EventBus {
   public Instant now() {
     return clock.instant();
   }
-
-  public int subscriberCount() {
-    return subscribers.size();
-  }
 }

@@ -106,16 +106,6 @@ public final class FleetSimulator implements AutoCloseable {
     }
   }
 
-  /** A machine leaves the cluster: its units are rescheduled, unless pinned to it. */
-  public synchronized void removeMachine(String id) {
-    machines.remove(id);
-  }
-
-  /** A machine joins the cluster. */
-  public synchronized void addMachine(Machine machine) {
-    machines.put(machine.id(), machine);
-  }
-
   /** Names of the units that exist now. */
   public synchronized Set<String> unitNames() {
     return Set.copyOf(units.keySet());

@@ -39,8 +39,4 @@ final class PortAllocator {
   void release(int port) {
     used.remove(port);
   }
-
-  boolean inRange(int port) {
-    return port >= first && port <= last;
-  }
 }

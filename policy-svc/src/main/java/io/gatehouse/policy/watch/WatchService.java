@@ -139,11 +139,6 @@ public final class WatchService {
     executor.shutdownNow();
   }
 
-  /** Open streams; for tests and metrics. */
-  int watcherCount() {
-    return watchers.size();
-  }
-
   private void checkStart(long from) {
     if (from < 0) {
       throw InvalidArgumentException.of("from_revision", "must not be negative");

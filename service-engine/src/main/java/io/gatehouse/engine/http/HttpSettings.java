@@ -71,21 +71,6 @@ public record HttpSettings(
         ClientLogs.NONE);
   }
 
-  /** The same settings with timing on or off. */
-  public HttpSettings withTiming(boolean timing) {
-    return new HttpSettings(
-        maxInitialLineLength,
-        maxHeaderSize,
-        headerTimeout,
-        idleTimeout,
-        firstByteTimeout,
-        readIdleTimeout,
-        maxIdlePerMember,
-        timing,
-        clientLogs,
-        http2);
-  }
-
   /** The same settings with client logs going to {@code logs}. */
   public HttpSettings withClientLogs(ClientLogs logs) {
     return new HttpSettings(
