@@ -284,16 +284,19 @@ public final class ProxyTranslator {
               .setDuration(minutes(full.path("duration").asLong(0))));
     }
     if (policy.has("client_insights")) {
-      try {
-        out.setClientInsights(
-            ClientInsights.valueOf("CLIENT_INSIGHTS_" + policy.get("client_insights").asText()));
-      } catch (IllegalArgumentException e) {
+      String insights = policy.get("client_insights").asText();
+      if (insights.equals("NO_INSIGHTS") || insights.equals("PASSIVE")) {
+        out.setClientInsights(ClientInsights.valueOf("CLIENT_INSIGHTS_" + insights));
+      } else {
         errors.add(
             new LabelError(
                 AVI_PROXY,
                 "virtualservice.analytics_policy.client_insights",
                 "INVALID_VALUE",
-                "must be NO_INSIGHTS, PASSIVE or ACTIVE"));
+                insights.equals("ACTIVE")
+                    ? "ACTIVE is not supported: engines learn of clients only from their traffic,"
+                        + " never by probing them; use PASSIVE or NO_INSIGHTS"
+                    : "must be NO_INSIGHTS or PASSIVE"));
       }
     }
     return out.build();

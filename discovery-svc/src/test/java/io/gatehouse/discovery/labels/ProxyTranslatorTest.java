@@ -95,7 +95,7 @@ class ProxyTranslatorTest {
   @Test
   void aviProxyIsMergedOverTheDefaults() throws Exception {
     String label =
-        "{\"virtualservice\": {\"analytics_policy\": {\"client_insights\": \"ACTIVE\", \"full_client_logs\": {\"enabled\": true}},"
+        "{\"virtualservice\": {\"analytics_policy\": {\"client_insights\": \"NO_INSIGHTS\", \"full_client_logs\": {\"enabled\": true}},"
             + " \"ssl_key_and_certificate_refs\": [\"/api/sslkeyandcertificate?name=shop-cert\"], \"east_west_placement\": true},"
             + " \"pool\": {\"lb_algorithm\": \"LB_ALGORITHM_ROUND_ROBIN\", \"health_monitor_refs\": [\"/api/healthmonitor?name=hm\"],"
             + " \"autoscale_policy_ref\": \"/api/autoscalepolicy?name=web-rps\"}}";
@@ -106,7 +106,7 @@ class ProxyTranslatorTest {
     assertThat(result.errors()).isEmpty();
     VirtualService vs = result.virtualServices().get(0);
     assertThat(vs.getAnalyticsPolicy().getClientInsights())
-        .isEqualTo(ClientInsights.CLIENT_INSIGHTS_ACTIVE);
+        .isEqualTo(ClientInsights.CLIENT_INSIGHTS_NO_INSIGHTS);
     assertThat(vs.getAnalyticsPolicy().getFullClientLogs().getEnabled()).isTrue();
     assertThat(vs.getSslKeyAndCertificateRefsList()).containsExactly("shop-cert");
     assertThat(vs.getServices(0).getPort()).isEqualTo(10010); // kept from the defaults
@@ -131,6 +131,19 @@ class ProxyTranslatorTest {
             errorCodes(
                 Map.of("avi_proxy", "{\"virtualservice\": {\"services\": [{\"port\": 80}]}}")))
         .containsExactly("SERVICE_PORT_OUTSIDE_RANGE");
+    assertThat(
+            errors(
+                Map.of(
+                    "avi_proxy",
+                    "{\"virtualservice\": {\"analytics_policy\": {\"client_insights\": \"ACTIVE\"}}}")))
+        .singleElement()
+        .satisfies(
+            error -> {
+              assertThat(error.field())
+                  .isEqualTo("virtualservice.analytics_policy.client_insights");
+              assertThat(error.code()).isEqualTo("INVALID_VALUE");
+              assertThat(error.message()).startsWith("ACTIVE is not supported");
+            });
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.gatehouse.policy.objects;
 
 import io.gatehouse.api.policy.v1.AnalyticsPolicy;
+import io.gatehouse.api.policy.v1.ClientInsights;
 import io.gatehouse.api.policy.v1.ObjectKind;
 import io.gatehouse.api.policy.v1.Protocol;
 import io.gatehouse.api.policy.v1.RateLimits;
@@ -186,6 +187,13 @@ public final class VirtualServiceKind extends PolicyKind<VirtualService> {
           "metrics_realtime_update.duration",
           "is not supported: engines report metrics every second, always (leave it 0)");
     }
+    // engines learn of clients only passively: ACTIVE (probes) would be accepted and ignored
+    v.require(
+        a.getClientInsights() != ClientInsights.CLIENT_INSIGHTS_ACTIVE
+            && a.getClientInsights() != ClientInsights.UNRECOGNIZED,
+        "client_insights",
+        "must be CLIENT_INSIGHTS_PASSIVE (the default) or CLIENT_INSIGHTS_NO_INSIGHTS: engines learn"
+            + " of clients only from their traffic, never by probing them");
     v.duration(
         a.getMetricsRealtimeUpdate().hasDuration(),
         a.getMetricsRealtimeUpdate().getDuration(),

@@ -258,6 +258,37 @@ class ValidationTest {
   }
 
   @Test
+  void clientInsightsArePassiveOrNoneNeverActive() {
+    io.gatehouse.api.policy.v1.VirtualService.Builder vs =
+        io.gatehouse.api.policy.v1.VirtualService.newBuilder()
+            .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("web"))
+            .setEastWest(true)
+            .addServices(
+                io.gatehouse.api.policy.v1.Service.newBuilder()
+                    .setPort(10001)
+                    .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_HTTP))
+            .setPoolRef("web");
+    for (io.gatehouse.api.policy.v1.ClientInsights kept :
+        List.of(
+            io.gatehouse.api.policy.v1.ClientInsights.CLIENT_INSIGHTS_UNSPECIFIED,
+            io.gatehouse.api.policy.v1.ClientInsights.CLIENT_INSIGHTS_PASSIVE,
+            io.gatehouse.api.policy.v1.ClientInsights.CLIENT_INSIGHTS_NO_INSIGHTS)) {
+      vs.setAnalyticsPolicy(
+          io.gatehouse.api.policy.v1.AnalyticsPolicy.newBuilder().setClientInsights(kept));
+      assertThat(fields(new VirtualServiceKind(), vs.build(), "virtual_service")).isEmpty();
+    }
+    vs.setAnalyticsPolicy(
+        io.gatehouse.api.policy.v1.AnalyticsPolicy.newBuilder()
+            .setClientInsights(io.gatehouse.api.policy.v1.ClientInsights.CLIENT_INSIGHTS_ACTIVE));
+    assertThat(fields(new VirtualServiceKind(), vs.build(), "virtual_service"))
+        .containsExactly("virtual_service.analytics_policy.client_insights");
+    vs.setAnalyticsPolicy(
+        io.gatehouse.api.policy.v1.AnalyticsPolicy.newBuilder().setClientInsightsValue(9));
+    assertThat(fields(new VirtualServiceKind(), vs.build(), "virtual_service"))
+        .containsExactly("virtual_service.analytics_policy.client_insights");
+  }
+
+  @Test
   void aChildServiceClaimsHostNamesAndHoldsNoListenerSettings() {
     io.gatehouse.api.policy.v1.VirtualService child =
         io.gatehouse.api.policy.v1.VirtualService.newBuilder()

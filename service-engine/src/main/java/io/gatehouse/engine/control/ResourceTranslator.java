@@ -1,5 +1,6 @@
 package io.gatehouse.engine.control;
 
+import io.gatehouse.api.policy.v1.ClientInsights;
 import io.gatehouse.api.policy.v1.HealthMonitor;
 import io.gatehouse.api.policy.v1.HttpCheck;
 import io.gatehouse.api.policy.v1.NetworkSecurityAction;
@@ -163,7 +164,9 @@ final class ResourceTranslator {
                 : null,
             vs.getAnalyticsPolicy().hasSignificantLatency()
                 ? duration(vs.getAnalyticsPolicy().getSignificantLatency())
-                : null),
+                : null,
+            vs.getAnalyticsPolicy().getClientInsights()
+                != ClientInsights.CLIENT_INSIGHTS_NO_INSIGHTS),
         vs.getParent().isEmpty()
             ? null
             : new VirtualHostConfig(vs.getParent(), vs.getDomainNamesList(), vs.getPathPrefix()),

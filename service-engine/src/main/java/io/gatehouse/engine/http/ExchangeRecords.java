@@ -97,12 +97,13 @@ final class ExchangeRecords {
     log.nano = (int) Math.floorMod(wallNanos, 1_000_000_000L);
     log.virtualService = service.name();
     log.pool = pool == null ? "" : pool.name();
-    log.clientIp = connection.clientAddress();
+    boolean details = service.clientDetails();
+    log.clientIp = details ? connection.clientAddress() : "";
     log.method = head.method().name();
     log.uriPath = query < 0 ? uri : uri.substring(0, query);
     log.uriQuery = query < 0 ? "" : uri.substring(query + 1);
     log.host = header(head, HttpHeaderNames.HOST);
-    log.userAgent = header(head, HttpHeaderNames.USER_AGENT);
+    log.userAgent = details ? header(head, HttpHeaderNames.USER_AGENT) : "";
     log.status = code;
     log.bytesOut = bytesOut;
     log.requestId = header(head, REQUEST_ID);

@@ -75,6 +75,11 @@ public final class VirtualService {
     return clientLogs.significantNanos();
   }
 
+  /** Whether this service's client logs name their clients (address and user agent). */
+  public boolean clientDetails() {
+    return clientLogs.clientDetails();
+  }
+
   public void useClientLogs(ClientLogPolicy policy) {
     this.clientLogs = policy;
   }

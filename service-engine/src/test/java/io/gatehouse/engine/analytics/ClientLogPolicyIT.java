@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A virtual service's analytics policy decides its client logs: its significant latency says what
- * is slow for it, and its full client logs end when the policy says.
+ * is slow for it, its full client logs end when the policy says, and without client insights a log
+ * does not name its client.
  */
 @ExtendWith(LeakCheck.class)
 class ClientLogPolicyIT {
@@ -88,6 +89,38 @@ class ClientLogPolicyIT {
               port, app.port(), new ClientLogPolicy(true, Instant.now().minusSeconds(1), null)));
       get(port, "/hello");
       assertThat(untilMarked(port)).as("ended: significant requests only").isEmpty();
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void withoutClientInsightsALogKeepsTheRequestButNamesNoClient() throws Exception {
+    ServiceEngine engine = engine();
+    try (TestBackend app = TestBackend.start("app")) {
+      int port = RunningEngine.freePort();
+      engine.apply(service(port, app.port(), new ClientLogPolicy(true, null, null)));
+      get(port, "/hello");
+      assertThat(untilMarked(port))
+          .singleElement()
+          .satisfies(
+              log -> {
+                assertThat(log.getClientIp()).isEqualTo("127.0.0.1");
+                assertThat(log.getUserAgent()).startsWith("Java-http-client");
+              });
+
+      engine.apply(service(port, app.port(), new ClientLogPolicy(true, null, null, false)));
+      get(port, "/hello");
+      assertThat(untilMarked(port))
+          .singleElement()
+          .satisfies(
+              log -> {
+                assertThat(log.getUriPath()).isEqualTo("/hello");
+                assertThat(log.getStatus()).isEqualTo(200);
+                assertThat(log.hasTiming()).isTrue();
+                assertThat(log.getClientIp()).isEmpty();
+                assertThat(log.getUserAgent()).isEmpty();
+              });
     } finally {
       engine.close();
     }
