@@ -36,6 +36,13 @@ public final class NetworkSecurityPolicyKind extends PolicyKind<NetworkSecurityP
               || rule.getAction() == NetworkSecurityAction.NETWORK_SECURITY_ACTION_DENY,
           "action",
           "must be NETWORK_SECURITY_ACTION_ALLOW or NETWORK_SECURITY_ACTION_DENY");
+      // engines count the connections a policy denies in the service's metrics; a log per
+      // connection is not something they write, so asking for one is refused, not ignored
+      at.require(
+          !rule.getLog(),
+          "log",
+          "is not supported: denied connections are counted in the virtual service's metrics"
+              + " (connections_denied), not logged one by one");
       for (int c = 0; c < rule.getMatch().getClientCidrsCount(); c++) {
         String cidr = rule.getMatch().getClientCidrs(c);
         at.require(

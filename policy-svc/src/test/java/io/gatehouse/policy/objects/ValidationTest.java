@@ -165,7 +165,7 @@ class ValidationTest {
   }
 
   @Test
-  void securityRulesNeedAnActionValidCidrsAndUniqueIndexes() {
+  void securityRulesNeedAnActionValidCidrsAndUniqueIndexesAndLogNothing() {
     NetworkSecurityPolicy policy =
         NetworkSecurityPolicy.newBuilder()
             .addRules(
@@ -176,6 +176,7 @@ class ValidationTest {
             .addRules(
                 NetworkSecurityRule.newBuilder()
                     .setIndex(1)
+                    .setLog(true)
                     .setMatch(
                         NetworkSecurityMatch.newBuilder()
                             .addClientCidrs("10.0.0.0/99")
@@ -186,6 +187,7 @@ class ValidationTest {
         .containsExactlyInAnyOrder(
             "network_security_policy.rules[1].index",
             "network_security_policy.rules[1].action",
+            "network_security_policy.rules[1].log",
             "network_security_policy.rules[1].match.client_cidrs[0]",
             "network_security_policy.rules[1].match.client_marathon_apps[0]");
   }
