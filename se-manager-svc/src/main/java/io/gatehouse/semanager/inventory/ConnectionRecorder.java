@@ -43,16 +43,25 @@ public final class ConnectionRecorder implements ConnectionListener {
   @Override
   public void rejected(String seId, Nack nack) {
     for (RejectedResource rejected : nack.getRejectedList()) {
+      // the engine's words, bounded: an event is a line an operator reads, not a store
       String message =
           rejected.getResource().getType().name().replace("RESOURCE_TYPE_", "").toLowerCase()
               + " "
-              + rejected.getResource().getName()
+              + bounded(rejected.getResource().getName(), 253)
               + " version "
-              + rejected.getResource().getVersion()
+              + bounded(rejected.getResource().getVersion(), 64)
               + ": "
-              + rejected.getErrorDetail().getMessage();
+              + bounded(rejected.getErrorDetail().getMessage(), 1000)
+              + (rejected.getLastGoodVersion().isEmpty()
+                  ? "; serving none of it"
+                  : "; still serving version " + bounded(rejected.getLastGoodVersion(), 64));
       record(seId, "rejection", () -> inventory.event(seId, "NACK", message));
     }
+  }
+
+  /** {@code text} cut to {@code max} characters, marked when cut. */
+  static String bounded(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "…";
   }
 
   @Override

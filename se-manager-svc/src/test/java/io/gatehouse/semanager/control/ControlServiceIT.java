@@ -185,7 +185,8 @@ class ControlServiceIT implements TestPropertyProvider {
                             .setErrorDetail(
                                 com.google.rpc.Status.newBuilder()
                                     .setCode(3)
-                                    .setMessage("no members"))))
+                                    .setMessage("no members"))
+                            .setLastGoodVersion("7")))
             .build());
     var admin = admin();
 
@@ -260,7 +261,7 @@ class ControlServiceIT implements TestPropertyProvider {
         .isEqualTo(
             "pool refused version "
                 + update.getUpdate().getResources(0).getVersion()
-                + ": no members");
+                + ": no members; still serving version 7");
   }
 
   @Test

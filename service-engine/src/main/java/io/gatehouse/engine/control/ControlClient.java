@@ -10,6 +10,7 @@ import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.RejectedResource;
 import io.gatehouse.api.semanager.v1.ResourceUpdate;
 import io.gatehouse.api.semanager.v1.ServiceEngineControlGrpc;
+import io.gatehouse.api.semanager.v1.Welcome;
 import io.gatehouse.engine.ServiceEngine;
 import io.gatehouse.engine.config.LastGoodConfig;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
@@ -165,7 +166,7 @@ public final class ControlClient implements AutoCloseable {
       return; // from a stream already given up
     }
     switch (response.getMessageCase()) {
-      case WELCOME -> welcomed(response.getWelcome().getHeartbeatInterval());
+      case WELCOME -> welcomed(response.getWelcome());
       case UPDATE -> update(response.getUpdate());
       case ENDPOINT_UPDATE -> endpoints(response.getEndpointUpdate());
       case DRAIN -> drain(response.getDrain(), stream);
@@ -218,10 +219,15 @@ public final class ControlClient implements AutoCloseable {
             TimeUnit.MILLISECONDS);
   }
 
-  private void welcomed(com.google.protobuf.Duration interval) {
+  private void welcomed(Welcome welcome) {
     connected = true;
     backoff = settings.minBackoff();
-    log.info("connected to se-manager-svc at {} as {}", settings.target(), settings.seId());
+    log.info(
+        "connected to se-manager-svc at {} (replica {}) as {}",
+        settings.target(),
+        printable(welcome.getManagerId()),
+        settings.seId());
+    com.google.protobuf.Duration interval = welcome.getHeartbeatInterval();
     long every = Math.max(1000, interval.getSeconds() * 1000 + interval.getNanos() / 1_000_000);
     if (heartbeats != null) {
       heartbeats.cancel(false);
@@ -378,5 +384,11 @@ public final class ControlClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     channel.shutdownNow();
+  }
+
+  /** The manager's word as a log can carry it: printable ASCII, at most 100 characters. */
+  static String printable(String text) {
+    String plain = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return plain.length() <= 100 ? plain : plain.substring(0, 100) + "...";
   }
 }
