@@ -14,6 +14,7 @@ import io.gatehouse.engine.config.Protocol;
 import io.gatehouse.engine.config.StaticConfigFile;
 import io.gatehouse.engine.config.VirtualServiceConfig;
 import io.gatehouse.engine.control.ControlClient;
+import io.gatehouse.engine.control.LoadMeter;
 import io.gatehouse.engine.http.HttpSettings;
 import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.internal.EngineCredentialStore;
@@ -222,6 +223,7 @@ public final class ServiceEngineMain implements Callable<Integer> {
                         nodeId,
                         Duration.ofMillis(500),
                         Duration.ofSeconds(30)),
+                    LoadMeter.of(engine, logBuffer::droppedTotal),
                     stateDir == null ? null : new LastGoodConfig(stateDir))
                 .start();
     AnalyticsReporter reporter =

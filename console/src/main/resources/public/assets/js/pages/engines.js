@@ -46,6 +46,7 @@ export async function render(main) {
         return h('span', { class: rejected ? 'bad' : behind ? 'warn' : 'ok' },
           `${rs.length - behind}/${rs.length}` + (rejected ? `, ${rejected} rejected` : ''));
       }],
+      ['Load', e => load(e.load)],
       ['Last heartbeat', e => fmt.time(e.last_heartbeat_time)],
       ['Actions', e => [
         h('button', { type: 'button', class: 'secondary', onclick: () => act(e, 'redeploy', `Redeploy ${e.id}?`) }, 'Redeploy'),
@@ -57,6 +58,14 @@ export async function render(main) {
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);
   return () => clearInterval(timer);
+}
+
+/** The last heartbeat's load: requests per second, CPUs, open connections; a dash when none. */
+function load(figures) {
+  if (!figures) return '–';
+  const rps = Number(figures.requests_per_second || 0);
+  const cpu = Number(figures.cpu_used || 0);
+  return `${rps.toFixed(rps < 10 ? 1 : 0)} req/s, ${cpu.toFixed(2)} CPU, ${figures.open_connections || 0} conn.`;
 }
 
 function short(version) {

@@ -188,7 +188,7 @@ public final class Commands {
         json(unconverged);
         return;
       }
-      Table table = new Table("ENGINE", "STATE", "NODE", "GROUP", "METHOD");
+      Table table = new Table("ENGINE", "STATE", "NODE", "GROUP", "METHOD", "REQ/S", "CPU");
       engines
           .getServiceEnginesList()
           .forEach(
@@ -201,7 +201,13 @@ public final class Commands {
                           .toLowerCase(Locale.ROOT),
                       e.getHostname(),
                       e.getSeGroup(),
-                      e.getDeploymentMethod().isEmpty() ? "-" : e.getDeploymentMethod()));
+                      e.getDeploymentMethod().isEmpty() ? "-" : e.getDeploymentMethod(),
+                      e.hasLoad()
+                          ? String.format(Locale.ROOT, "%.1f", e.getLoad().getRequestsPerSecond())
+                          : "-",
+                      e.hasLoad()
+                          ? String.format(Locale.ROOT, "%.2f", e.getLoad().getCpuUsed())
+                          : "-"));
       table.print(out);
       out.println(
           unconverged.getVirtualServicesCount() == 0

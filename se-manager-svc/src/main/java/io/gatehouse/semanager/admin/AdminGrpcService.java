@@ -19,6 +19,7 @@ import io.gatehouse.api.semanager.v1.ListServiceEnginesRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEnginesResponse;
 import io.gatehouse.api.semanager.v1.ListSshKeysRequest;
 import io.gatehouse.api.semanager.v1.ListSshKeysResponse;
+import io.gatehouse.api.semanager.v1.LoadFigures;
 import io.gatehouse.api.semanager.v1.RedeployServiceEngineRequest;
 import io.gatehouse.api.semanager.v1.ResourceVersion;
 import io.gatehouse.api.semanager.v1.ServiceEngine;
@@ -281,6 +282,17 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     }
     if (e.lastHeartbeatAt() != null) {
       engine.setLastHeartbeatTime(timestamp(e.lastHeartbeatAt()));
+    }
+    if (e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED
+        || e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING) {
+      Inventory.Load load = e.load();
+      engine.setLoad(
+          LoadFigures.newBuilder()
+              .setOpenConnections(load.openConnections())
+              .setRequestsPerSecond(load.requestsPerSecond())
+              .setCpuUsed(load.cpuUsed())
+              .setResidentMemoryBytes(load.residentMemoryBytes())
+              .setAnalyticsDropped(load.analyticsDropped()));
     }
     return engine.build();
   }

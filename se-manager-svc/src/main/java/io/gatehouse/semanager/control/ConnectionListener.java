@@ -1,5 +1,6 @@
 package io.gatehouse.semanager.control;
 
+import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.Nack;
 
@@ -14,8 +15,8 @@ public interface ConnectionListener {
   /** An engine said hello. */
   default void connected(Hello hello) {}
 
-  /** A heartbeat arrived from an engine. */
-  default void heartbeat(String seId) {}
+  /** A heartbeat arrived from an engine, with its load. */
+  default void heartbeat(String seId, Heartbeat heartbeat) {}
 
   /** An engine rejected resources. */
   default void rejected(String seId, Nack nack) {}

@@ -162,7 +162,7 @@ public final class ControlGrpcService
                       "engine " + engine + " is decommissioned"));
               return;
             }
-            listener.heartbeat(engine);
+            listener.heartbeat(engine, request.getHeartbeat());
           }
           case DRAIN_COMPLETE -> push.drained(engine, request.getDrainComplete().getForcedCloses());
           case MESSAGE_NOT_SET -> {

@@ -1,5 +1,6 @@
 package io.gatehouse.semanager.internal;
 
+import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.ServiceEngineState;
@@ -98,8 +99,8 @@ final class PushFactory {
               }
 
               @Override
-              public void heartbeat(String seId) {
-                recorder.heartbeat(seId);
+              public void heartbeat(String seId, Heartbeat heartbeat) {
+                recorder.heartbeat(seId, heartbeat);
               }
 
               @Override

@@ -1,6 +1,8 @@
 package io.gatehouse.semanager.inventory;
 
+import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
+import io.gatehouse.api.semanager.v1.LoadFigures;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.RejectedResource;
 import io.gatehouse.semanager.control.ConnectionListener;
@@ -36,8 +38,16 @@ public final class ConnectionRecorder implements ConnectionListener {
   }
 
   @Override
-  public void heartbeat(String seId) {
-    record(seId, "heartbeat", () -> inventory.heartbeat(seId));
+  public void heartbeat(String seId, Heartbeat heartbeat) {
+    LoadFigures load = heartbeat.getLoad();
+    Inventory.Load kept =
+        new Inventory.Load(
+            load.getOpenConnections(),
+            load.getRequestsPerSecond(),
+            load.getCpuUsed(),
+            load.getResidentMemoryBytes(),
+            load.getAnalyticsDropped());
+    record(seId, "heartbeat", () -> inventory.heartbeat(seId, kept));
   }
 
   @Override

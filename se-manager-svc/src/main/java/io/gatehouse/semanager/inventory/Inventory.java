@@ -25,7 +25,8 @@ public final class Inventory {
   private static final String PREFIX = "SERVICE_ENGINE_STATE_";
   private static final String COLUMNS =
       "id, node_id, hostname, address, se_group, deployment_method, state, version, connected_at,"
-          + " last_heartbeat_at, state_changed_at, revision";
+          + " last_heartbeat_at, state_changed_at, revision, open_connections, requests_per_second,"
+          + " cpu_used, resident_memory_bytes, analytics_dropped";
 
   /**
    * One engine.
@@ -45,7 +46,33 @@ public final class Inventory {
       Instant connectedAt,
       Instant lastHeartbeatAt,
       Instant stateChangedAt,
-      long revision) {}
+      long revision,
+      Load load) {}
+
+  /**
+   * An engine's load as its last heartbeat said it (all zero before one did). The engine's words:
+   * what is not a number, negative or beyond reason is stored as 0 or the bound.
+   */
+  public record Load(
+      long openConnections,
+      double requestsPerSecond,
+      double cpuUsed,
+      long residentMemoryBytes,
+      long analyticsDropped) {
+    public static final Load NONE = new Load(0, 0, 0, 0, 0);
+
+    public Load {
+      openConnections = Math.max(0, openConnections);
+      requestsPerSecond = bounded(requestsPerSecond, 1e9);
+      cpuUsed = bounded(cpuUsed, 1e4);
+      residentMemoryBytes = Math.max(0, residentMemoryBytes);
+      analyticsDropped = Math.max(0, analyticsDropped);
+    }
+
+    private static double bounded(double value, double max) {
+      return Double.isNaN(value) || value < 0 ? 0 : Math.min(value, max);
+    }
+  }
 
   /** Something that happened to an engine. */
   public record Event(long id, Instant time, String seId, String type, String message) {}
@@ -201,17 +228,24 @@ public final class Inventory {
   /**
    * A heartbeat arrived (no revision change: heartbeats are not changes of the record). An engine
    * recorded as DISCONNECTED is CONNECTED again: its stream is open, so the silence was only in the
-   * record (the database was unreachable when its heartbeats came, say).
+   * record (the database was unreachable when its heartbeats came, say). The heartbeat's {@code
+   * load} is kept.
    */
-  public void heartbeat(String id) {
+  public void heartbeat(String id, Load load) {
     transaction(
         c -> {
           try (PreparedStatement st =
               c.prepareStatement(
-                  "UPDATE service_engine SET last_heartbeat_at = now()"
-                      + " WHERE id = ? AND state <> ?")) {
-            st.setString(1, id);
-            st.setString(2, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
+                  "UPDATE service_engine SET last_heartbeat_at = now(), open_connections = ?,"
+                      + " requests_per_second = ?, cpu_used = ?, resident_memory_bytes = ?,"
+                      + " analytics_dropped = ? WHERE id = ? AND state <> ?")) {
+            st.setLong(1, load.openConnections());
+            st.setDouble(2, load.requestsPerSecond());
+            st.setDouble(3, load.cpuUsed());
+            st.setLong(4, load.residentMemoryBytes());
+            st.setLong(5, load.analyticsDropped());
+            st.setString(6, id);
+            st.setString(7, name(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED));
             if (st.executeUpdate() > 0) {
               return null;
             }
@@ -411,7 +445,13 @@ public final class Inventory {
                 instant(rs.getTimestamp(9)),
                 instant(rs.getTimestamp(10)),
                 instant(rs.getTimestamp(11)),
-                rs.getLong(12)));
+                rs.getLong(12),
+                new Load(
+                    rs.getLong(13),
+                    rs.getDouble(14),
+                    rs.getDouble(15),
+                    rs.getLong(16),
+                    rs.getLong(17))));
       }
     }
     return engines;

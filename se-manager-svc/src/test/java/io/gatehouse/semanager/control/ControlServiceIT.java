@@ -8,10 +8,12 @@ import static org.awaitility.Awaitility.await;
 import io.gatehouse.api.semanager.v1.ConnectRequest;
 import io.gatehouse.api.semanager.v1.ConnectResponse;
 import io.gatehouse.api.semanager.v1.GetServiceEngineRequest;
+import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Hello;
 import io.gatehouse.api.semanager.v1.ListServiceEngineEventsRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEnginesRequest;
 import io.gatehouse.api.semanager.v1.ListServiceEnginesResponse;
+import io.gatehouse.api.semanager.v1.LoadFigures;
 import io.gatehouse.api.semanager.v1.Nack;
 import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.RedeployServiceEngineRequest;
@@ -153,6 +155,34 @@ class ControlServiceIT implements TestPropertyProvider {
                     .setVersion("1.2.3")
                     .setSeGroup("edge"))
             .build());
+    // the load a heartbeat carries is kept, the engine's impossible figures as 0
+    requests.onNext(
+        ConnectRequest.newBuilder()
+            .setHeartbeat(
+                Heartbeat.newBuilder()
+                    .setLoad(
+                        LoadFigures.newBuilder()
+                            .setOpenConnections(12)
+                            .setRequestsPerSecond(Double.NaN)
+                            .setCpuUsed(0.25)
+                            .setResidentMemoryBytes(-1) // 2^64 - 1 on the wire
+                            .setAnalyticsDropped(3)))
+            .build());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin()
+                            .getServiceEngine(
+                                GetServiceEngineRequest.newBuilder().setId("se-inventory").build())
+                            .getLoad())
+                    .isEqualTo(
+                        LoadFigures.newBuilder()
+                            .setOpenConnections(12)
+                            .setCpuUsed(0.25)
+                            .setAnalyticsDropped(3)
+                            .build()));
     push.publish(
         ResourceSet.of(
             Map.of(

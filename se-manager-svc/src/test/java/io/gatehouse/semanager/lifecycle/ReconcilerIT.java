@@ -196,7 +196,7 @@ class ReconcilerIT {
     assertThat(inventory.events("default@n2", 0, 1).get(0).message())
         .isEqualTo("no heartbeat for 30 s");
 
-    inventory.heartbeat("default@n2"); // its stream was open all along
+    inventory.heartbeat("default@n2", Inventory.Load.NONE); // its stream was open all along
     assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED);
     assertThat(events("default@n2")).first().isEqualTo("CONNECTED");
     reconciler.pass();

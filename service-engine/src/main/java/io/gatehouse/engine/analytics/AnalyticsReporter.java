@@ -2,7 +2,6 @@ package io.gatehouse.engine.analytics;
 
 import io.gatehouse.api.analytics.v1.AnalyticsIngestGrpc;
 import io.gatehouse.api.analytics.v1.BatchResult;
-import io.gatehouse.api.analytics.v1.EngineMetrics;
 import io.gatehouse.api.analytics.v1.LogBatch;
 import io.gatehouse.api.analytics.v1.MetricBatch;
 import io.gatehouse.api.analytics.v1.ReportHello;
@@ -16,7 +15,6 @@ import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.timing.TimingCollector;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -86,8 +84,6 @@ public final class AnalyticsReporter implements AutoCloseable {
   private Duration backoff;
   private final java.util.Set<Long> sentOnce = new java.util.HashSet<>();
   private volatile java.util.concurrent.ScheduledFuture<?> logFlush;
-  private long lastCpuNanos = -1;
-  private long lastCpuAt;
 
   public AnalyticsReporter(ServiceEngine engine, ClientLogBuffer logs, Settings settings) {
     this.engine = engine;
@@ -169,10 +165,7 @@ public final class AnalyticsReporter implements AutoCloseable {
     if (closed) {
       return;
     }
-    MetricBatch metrics =
-        batches.build(nextId++, interval, engine.services().values()).toBuilder()
-            .setEngine(engineFigures())
-            .build();
+    MetricBatch metrics = batches.build(nextId++, interval, engine.services().values());
     ReportRequest last = unsent.peekLast();
     if (!canSend()
         && last != null
@@ -195,24 +188,20 @@ public final class AnalyticsReporter implements AutoCloseable {
       return;
     }
     if (!canSend()) {
-      logs.dropAll(); // nowhere to send them: counted, reported with the next batch
+      logs.dropAll(); // nowhere to send them: counted (/metrics, and the heartbeats' load)
       return;
     }
     // as many batches as the credits allow: logs left waiting in the buffer would live long
     // enough to be copied by every young collection
     while (canSend()) {
       List<byte[]> taken = logs.drain(LOGS_PER_BATCH);
-      long dropped = logs.takeDropped();
-      if (taken.isEmpty() && dropped == 0) {
+      if (taken.isEmpty()) {
         return;
       }
       unsent.addLast(
           ReportRequest.newBuilder()
               .setLogs(
-                  LogBatch.newBuilder()
-                      .setBatchId(nextId++)
-                      .setDropped(dropped)
-                      .setUnknownFields(encodedLogs(taken)))
+                  LogBatch.newBuilder().setBatchId(nextId++).setUnknownFields(encodedLogs(taken)))
               .build());
       pump();
       if (taken.size() < LOGS_PER_BATCH) {
@@ -234,23 +223,6 @@ public final class AnalyticsReporter implements AutoCloseable {
     return com.google.protobuf.UnknownFieldSet.newBuilder()
         .addField(LogBatch.LOGS_FIELD_NUMBER, field.build())
         .build();
-  }
-
-  private EngineMetrics engineFigures() {
-    EngineMetrics.Builder figures = EngineMetrics.newBuilder(); // dropped logs go with LogBatch
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      long cpu = os.getProcessCpuTime();
-      long now = System.nanoTime();
-      if (lastCpuNanos >= 0 && now > lastCpuAt) {
-        figures.setCpuUsed((cpu - lastCpuNanos) / (double) (now - lastCpuAt));
-      }
-      lastCpuNanos = cpu;
-      lastCpuAt = now;
-    }
-    Runtime runtime = Runtime.getRuntime();
-    figures.setResidentMemoryBytes(runtime.totalMemory() - runtime.freeMemory());
-    return figures.build();
   }
 
   private boolean canSend() {

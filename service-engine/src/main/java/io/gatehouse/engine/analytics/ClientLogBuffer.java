@@ -30,7 +30,6 @@ public final class ClientLogBuffer implements ClientLogs {
   private final int capacity;
   private final Queue<byte[]> logs = new ConcurrentLinkedQueue<>(); // ClientLog, wire form
   private final AtomicInteger size = new AtomicInteger();
-  private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong droppedTotal = new AtomicLong();
 
   public ClientLogBuffer(Mode mode, Duration slow, int capacity) {
@@ -78,7 +77,6 @@ public final class ClientLogBuffer implements ClientLogs {
   public void add(ClientLogRecord log) {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
-      dropped.incrementAndGet();
       droppedTotal.incrementAndGet();
       return;
     }
@@ -101,16 +99,10 @@ public final class ClientLogBuffer implements ClientLogs {
     return droppedTotal.get();
   }
 
-  /** Logs dropped since the last call. */
-  public long takeDropped() {
-    return dropped.getAndSet(0);
-  }
-
   /** Drops everything buffered (no credits to send it), counting it. */
   public void dropAll() {
     while (logs.poll() != null) {
       size.decrementAndGet();
-      dropped.incrementAndGet();
       droppedTotal.incrementAndGet();
     }
   }

@@ -66,6 +66,7 @@ public final class ControlClient implements AutoCloseable {
       Duration maxBackoff) {}
 
   private final ServiceEngine engine;
+  private final LoadMeter load;
   private final Settings settings;
   private final LastGoodConfig lastGood;
   private final ManagedChannel channel;
@@ -87,8 +88,14 @@ public final class ControlClient implements AutoCloseable {
   /**
    * @param lastGood where each applied configuration is kept; null keeps none
    */
-  public ControlClient(ServiceEngine engine, Settings settings, LastGoodConfig lastGood) {
+  /**
+   * @param load the figures each heartbeat carries
+   * @param lastGood where the last applied configuration is kept; null: nowhere
+   */
+  public ControlClient(
+      ServiceEngine engine, Settings settings, LoadMeter load, LastGoodConfig lastGood) {
     this.engine = engine;
+    this.load = load;
     this.settings = settings;
     this.lastGood = lastGood;
     this.backoff = settings.minBackoff();
@@ -240,7 +247,7 @@ public final class ControlClient implements AutoCloseable {
                 if (stream == requests) {
                   stream.onNext(
                       ConnectRequest.newBuilder()
-                          .setHeartbeat(Heartbeat.newBuilder().setTime(now()))
+                          .setHeartbeat(Heartbeat.newBuilder().setTime(now()).setLoad(load.read()))
                           .build());
                 }
               } catch (RuntimeException e) { // the stream ended meanwhile: the next one beats

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.api.policy.v1.LbAlgorithm;
+import io.gatehouse.api.semanager.v1.Heartbeat;
 import io.gatehouse.api.semanager.v1.Listener;
+import io.gatehouse.api.semanager.v1.LoadFigures;
 import io.gatehouse.api.semanager.v1.PoolEndpoint;
 import io.gatehouse.api.semanager.v1.PoolResource;
 import io.gatehouse.api.semanager.v1.Resource;
@@ -16,6 +18,7 @@ import io.gatehouse.engine.internal.EngineCredentialStore;
 import io.gatehouse.engine.testing.LeakCheck;
 import io.gatehouse.engine.testing.RunningEngine;
 import io.gatehouse.engine.testing.TestBackend;
+import io.gatehouse.semanager.control.ConnectionListener;
 import io.gatehouse.semanager.control.ControlGrpcService;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.semanager.push.ResourceSet;
@@ -195,6 +198,7 @@ class ControlStreamIT {
                 "agent-1",
                 Duration.ofMillis(100),
                 Duration.ofMillis(400)),
+            LoadMeter.of(engine, () -> 0),
             null)
         .start();
   }
@@ -208,6 +212,55 @@ class ControlStreamIT {
           .statusCode();
     } catch (Exception e) {
       return -1;
+    }
+  }
+
+  @Test
+  void heartbeatsCarryTheEnginesLoad() throws Exception {
+    ConfigPush push = new ConfigPush();
+    int managerPort = RunningEngine.freePort();
+    List<LoadFigures> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Server manager =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", managerPort))
+            .addService(
+                new ControlGrpcService(
+                    push,
+                    "test-manager",
+                    Duration.ofSeconds(1),
+                    () -> true,
+                    new ConnectionListener() {
+                      @Override
+                      public void heartbeat(String seId, Heartbeat heartbeat) {
+                        loads.add(heartbeat.getLoad());
+                      }
+                    },
+                    java.util.Optional::empty,
+                    null,
+                    engine -> false,
+                    identity -> java.util.Optional.empty()))
+            .build()
+            .start();
+    ServiceEngine engine = RunningEngine.start();
+    try (TestBackend backend = TestBackend.start("a");
+        ControlClient control = control(engine, "127.0.0.1:" + managerPort)) {
+      int web = RunningEngine.freePort();
+      push.publish(
+          ResourceSet.of(
+              Map.of(
+                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
+                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      // requests keep coming while heartbeats go: one of them reports a rate
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  status(web) == 200
+                      && loads.stream()
+                          .anyMatch(l -> l.getRequestsPerSecond() > 0 && l.getCpuUsed() > 0));
+      assertThat(loads).allSatisfy(l -> assertThat(l.getResidentMemoryBytes()).isPositive());
+    } finally {
+      engine.close();
+      manager.shutdownNow().awaitTermination();
     }
   }
 
