@@ -83,6 +83,7 @@ public final class MetricIngest implements AutoCloseable {
           });
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong mergedIntervals = new AtomicLong();
   private volatile Instant lastSuccess;
 
   public MetricIngest(DataSource dataSource, Clock clock) {
@@ -128,6 +129,9 @@ public final class MetricIngest implements AutoCloseable {
     try {
       unreadable = current.rows.fold(seId, batch);
       current.batches.put(key, answer);
+      // an engine without credits folds intervals into one batch: the sign that analytics lags
+      mergedIntervals.addAndGet(
+          Math.min(Integer.toUnsignedLong(batch.getEngine().getMergedIntervals()), 1_000_000));
     } catch (RuntimeException e) {
       // a fault of ours, not of the batch (unreadable figures are left out): never leave the
       // engine waiting for an answer that cannot come
@@ -241,6 +245,14 @@ public final class MetricIngest implements AutoCloseable {
   /** Batches written to the rollups since the start. */
   public long written() {
     return written.get();
+  }
+
+  /**
+   * Metric intervals engines merged into the batches taken since the start, for want of credits
+   * (each merged batch counted once, however often it is sent).
+   */
+  public long mergedIntervals() {
+    return mergedIntervals.get();
   }
 
   /** Group writes that failed (their batches are sent again) since the start. */

@@ -11,9 +11,9 @@ import java.time.Instant;
 
 /**
  * analytics-svc's Prometheus metrics about the rollups: metric batches written to them, group
- * writes that failed (their engines send them again), and the seconds since the last write that
- * finished — growing without bound while engines report and nothing is written, the figure to alert
- * on.
+ * writes that failed (their engines send them again), intervals engines had to merge for want of
+ * credits, and the seconds since the last write that finished — growing without bound while engines
+ * report and nothing is written, the figure to alert on.
  */
 @Context
 final class AnalyticsMetrics {
@@ -24,6 +24,11 @@ final class AnalyticsMetrics {
         .register(registry);
     FunctionCounter.builder("gatehouse.analytics.rollup.failures", ingest, MetricIngest::failures)
         .description("rollup writes that failed (their batches are sent again)")
+        .register(registry);
+    FunctionCounter.builder(
+            "gatehouse.analytics.engine.merged.intervals", ingest, MetricIngest::mergedIntervals)
+        .description(
+            "metric intervals engines merged into one batch for want of credits: analytics lags")
         .register(registry);
     Gauge.builder(
             "gatehouse.analytics.rollup.last.success.age.seconds",

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.gatehouse.analytics.AnalyticsDatabase;
 import io.gatehouse.analytics.ingest.BatchStore.Outcome;
+import io.gatehouse.api.analytics.v1.EngineMetrics;
 import io.gatehouse.api.analytics.v1.MetricBatch;
 import io.gatehouse.testsupport.TestPostgres;
 import java.sql.Connection;
@@ -55,7 +56,10 @@ class MetricIngestIT {
   @Test
   void aBatchSentAgainBeforeItsGroupIsWrittenIsADuplicateCountedOnce() throws Exception {
     MetricIngest ingest = new MetricIngest(dataSource, Clock.systemUTC());
-    MetricBatch batch = batch(7, start, "orders", 10, 0, 500);
+    MetricBatch batch =
+        batch(7, start, "orders", 10, 0, 500).toBuilder()
+            .setEngine(EngineMetrics.newBuilder().setMergedIntervals(2))
+            .build();
     CompletableFuture<Outcome> first = ingest.submit("se-1", batch);
     CompletableFuture<Outcome> again = ingest.submit("se-1", batch);
     CompletableFuture<Outcome> otherEngine = ingest.submit("se-2", batch);
@@ -65,10 +69,12 @@ class MetricIngestIT {
     assertThat(again.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.DUPLICATE);
     assertThat(otherEngine.get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.STORED);
     assertThat(requests("orders")).isEqualTo(20);
+    assertThat(ingest.mergedIntervals()).as("the merges of each engine's batch, once").isEqualTo(4);
 
     // and once written, sending it again is answered at once
     assertThat(ingest.submit("se-1", batch).get(5, TimeUnit.SECONDS)).isEqualTo(Outcome.DUPLICATE);
     assertThat(requests("orders")).isEqualTo(20);
+    assertThat(ingest.mergedIntervals()).isEqualTo(4);
   }
 
   @Test
