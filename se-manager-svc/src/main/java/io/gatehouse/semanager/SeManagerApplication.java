@@ -26,6 +26,8 @@ public final class SeManagerApplication {
         gatehouse.tls.ca, .cert, .key             TLS: the CA, this service's certificate and key
         gatehouse.tls.plaintext                   true: run without TLS
         gatehouse.semanager.heartbeat-interval    how often engines send heartbeats (default 10s)
+        gatehouse.semanager.inventory.event-retention
+                                                  how long engine events are kept (default 30d)
       """;
 
   private SeManagerApplication() {}

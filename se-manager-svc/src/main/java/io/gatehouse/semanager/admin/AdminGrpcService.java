@@ -35,6 +35,8 @@ import io.gatehouse.semanager.auth.Role;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.ssh.SshKeyStore;
 import io.gatehouse.semanager.internal.Inputs;
+import io.gatehouse.semanager.inventory.EngineEvents;
+import io.gatehouse.semanager.inventory.EngineLoad;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
@@ -65,6 +67,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
 
   private final ConfigPush push;
   private final Inventory inventory;
+  private final EngineEvents events;
   private final Reconciler reconciler;
   private final SshKeyCalls sshKeyCalls;
   private final List<LeaderElection> elections;
@@ -74,6 +77,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
   AdminGrpcService(
       ConfigPush push,
       Inventory inventory,
+      EngineEvents events,
       SshKeyStore sshKeys,
       @Nullable Reconciler reconciler,
       @Nullable Inputs inputs,
@@ -85,6 +89,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     this.convergenceCalls = new ConvergenceCalls(push, peers, replica);
     this.push = push;
     this.inventory = inventory;
+    this.events = events;
     this.sshKeyCalls = new SshKeyCalls(sshKeys, inputs);
     this.reconciler = reconciler;
   }
@@ -181,7 +186,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
         () -> {
           int size = pageSize(request.getPageSize(), "page_size");
           long before = eventToken(request.getPageToken());
-          List<Inventory.Event> page = inventory.events(request.getSeId(), before, size + 1);
+          List<EngineEvents.Event> page = events.page(request.getSeId(), before, size + 1);
           ListServiceEngineEventsResponse.Builder response =
               ListServiceEngineEventsResponse.newBuilder();
           page.stream()
@@ -285,7 +290,7 @@ final class AdminGrpcService extends ServiceEngineAdminGrpc.ServiceEngineAdminIm
     }
     if (e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED
         || e.state() == ServiceEngineState.SERVICE_ENGINE_STATE_DRAINING) {
-      Inventory.Load load = e.load();
+      EngineLoad load = e.load();
       engine.setLoad(
           LoadFigures.newBuilder()
               .setOpenConnections(load.openConnections())

@@ -11,6 +11,7 @@ import io.gatehouse.common.grpc.Errors;
 import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.common.identity.Revocations;
 import io.gatehouse.semanager.auth.Role;
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -32,13 +33,13 @@ public final class IdentityGrpcService extends EngineIdentitiesGrpc.EngineIdenti
 
   private final EngineCredentialIssuer issuer;
   private final RevocationStore store;
-  private final Inventory inventory;
+  private final EngineEvents events;
 
   public IdentityGrpcService(
-      EngineCredentialIssuer issuer, RevocationStore store, Inventory inventory) {
+      EngineCredentialIssuer issuer, RevocationStore store, EngineEvents events) {
     this.issuer = issuer;
     this.store = store;
-    this.inventory = inventory;
+    this.events = events;
   }
 
   @Override
@@ -66,7 +67,7 @@ public final class IdentityGrpcService extends EngineIdentitiesGrpc.EngineIdenti
         Instant.ofEpochSecond(
             credential.getExpireTime().getSeconds(), credential.getExpireTime().getNanos());
     try {
-      inventory.event(
+      events.record(
           request.getSeId(),
           "CREDENTIAL_ISSUED",
           "a deploy credential for group " + request.getSeGroup() + " until " + until);

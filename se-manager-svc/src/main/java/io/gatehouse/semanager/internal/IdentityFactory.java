@@ -7,7 +7,7 @@ import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.identity.IdentityGrpcService;
 import io.gatehouse.semanager.identity.RevocationStore;
 import io.gatehouse.semanager.identity.SpentCredentials;
-import io.gatehouse.semanager.inventory.Inventory;
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.grpc.BindableService;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -70,8 +70,8 @@ final class IdentityFactory {
   @Singleton
   @Named("identities")
   BindableService identityService(
-      EngineCredentialIssuer issuer, RevocationStore revocations, Inventory inventory) {
-    return new IdentityGrpcService(issuer, revocations, inventory);
+      EngineCredentialIssuer issuer, RevocationStore revocations, EngineEvents events) {
+    return new IdentityGrpcService(issuer, revocations, events);
   }
 
   @Singleton

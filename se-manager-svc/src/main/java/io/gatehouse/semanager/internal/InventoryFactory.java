@@ -1,7 +1,7 @@
 package io.gatehouse.semanager.internal;
 
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.gatehouse.semanager.inventory.EventRetention;
-import io.gatehouse.semanager.inventory.Inventory;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -21,9 +21,9 @@ final class InventoryFactory {
   @Context
   @Bean(preDestroy = "close")
   EventRetention eventRetention(
-      Inventory inventory, @Value("${" + EVENT_RETENTION + ":30d}") Duration retention) {
+      EngineEvents events, @Value("${" + EVENT_RETENTION + ":30d}") Duration retention) {
     try {
-      return new EventRetention(inventory, retention, Clock.systemUTC()).start();
+      return new EventRetention(events, retention, Clock.systemUTC()).start();
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(EVENT_RETENTION + ": " + e.getMessage());
     }

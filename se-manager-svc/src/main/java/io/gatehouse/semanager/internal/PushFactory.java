@@ -13,6 +13,7 @@ import io.gatehouse.semanager.identity.EngineCredentialIssuer;
 import io.gatehouse.semanager.identity.RevocationStore;
 import io.gatehouse.semanager.identity.SpentCredentials;
 import io.gatehouse.semanager.inventory.ConnectionRecorder;
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.lifecycle.Reconciler;
 import io.gatehouse.semanager.push.ConfigPush;
@@ -83,12 +84,13 @@ final class PushFactory {
   BindableService control(
       ConfigPush push,
       Inventory inventory,
+      EngineEvents events,
       @Nullable Reconciler reconciler,
       @Nullable EngineCredentialIssuer issuer,
       @Nullable RevocationStore revocations,
       @Nullable SpentCredentials spent,
       @Value(HEARTBEAT_INTERVAL) Duration heartbeatInterval) {
-    ConnectionRecorder recorder = new ConnectionRecorder(inventory);
+    ConnectionRecorder recorder = new ConnectionRecorder(inventory, events);
     ConnectionListener listener =
         reconciler == null
             ? recorder

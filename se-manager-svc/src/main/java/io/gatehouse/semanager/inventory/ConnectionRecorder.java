@@ -18,9 +18,11 @@ public final class ConnectionRecorder implements ConnectionListener {
   private static final Logger log = LoggerFactory.getLogger(ConnectionRecorder.class);
 
   private final Inventory inventory;
+  private final EngineEvents events;
 
-  public ConnectionRecorder(Inventory inventory) {
+  public ConnectionRecorder(Inventory inventory, EngineEvents events) {
     this.inventory = inventory;
+    this.events = events;
   }
 
   @Override
@@ -40,8 +42,8 @@ public final class ConnectionRecorder implements ConnectionListener {
   @Override
   public void heartbeat(String seId, Heartbeat heartbeat) {
     LoadFigures load = heartbeat.getLoad();
-    Inventory.Load kept =
-        new Inventory.Load(
+    EngineLoad kept =
+        new EngineLoad(
             load.getOpenConnections(),
             load.getRequestsPerSecond(),
             load.getCpuUsed(),
@@ -65,7 +67,7 @@ public final class ConnectionRecorder implements ConnectionListener {
               + (rejected.getLastGoodVersion().isEmpty()
                   ? "; serving none of it"
                   : "; still serving version " + bounded(rejected.getLastGoodVersion(), 64));
-      record(seId, "rejection", () -> inventory.event(seId, "NACK", message));
+      record(seId, "rejection", () -> events.record(seId, "NACK", message));
     }
   }
 

@@ -19,7 +19,7 @@ public final class EventRetention implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRetention.class);
   static final Duration EVERY = Duration.ofHours(1);
 
-  private final Inventory inventory;
+  private final EngineEvents events;
   private final Duration retention;
   private final Clock clock;
   private final ScheduledExecutorService executor =
@@ -33,11 +33,11 @@ public final class EventRetention implements AutoCloseable {
   /**
    * @throws IllegalArgumentException when {@code retention} is not positive
    */
-  public EventRetention(Inventory inventory, Duration retention, Clock clock) {
+  public EventRetention(EngineEvents events, Duration retention, Clock clock) {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("must be positive, was " + retention);
     }
-    this.inventory = inventory;
+    this.events = events;
     this.retention = retention;
     this.clock = clock;
   }
@@ -54,7 +54,7 @@ public final class EventRetention implements AutoCloseable {
 
   /** Deletes the events past the retention; returns how many. */
   public int prune() {
-    int pruned = inventory.pruneEvents(clock.instant().minus(retention));
+    int pruned = events.prune(clock.instant().minus(retention));
     if (pruned > 0) {
       log.info("pruned {} engine events older than {}", pruned, retention);
     }

@@ -15,10 +15,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Every engine the manager deployed or that connected to it, and what happened to each: the
- * reconciler's view of the actual fleet, shared by all replicas (an engine connects to one replica;
- * the leader reconciles from here). Each change of a record increases its revision and, when it is
- * a lifecycle step, appends an event in the same transaction.
+ * Every engine the manager deployed or that connected to it, and its last load: the reconciler's
+ * view of the actual fleet, shared by all replicas (an engine connects to one replica; the leader
+ * reconciles from here). Each change of a record increases its revision and, when it is a lifecycle
+ * step, appends an event ({@link EngineEvents}) in the same transaction.
  */
 @Singleton
 public final class Inventory {
@@ -47,35 +47,7 @@ public final class Inventory {
       Instant lastHeartbeatAt,
       Instant stateChangedAt,
       long revision,
-      Load load) {}
-
-  /**
-   * An engine's load as its last heartbeat said it (all zero before one did). The engine's words:
-   * what is not a number, negative or beyond reason is stored as 0 or the bound.
-   */
-  public record Load(
-      long openConnections,
-      double requestsPerSecond,
-      double cpuUsed,
-      long residentMemoryBytes,
-      long analyticsDropped) {
-    public static final Load NONE = new Load(0, 0, 0, 0, 0);
-
-    public Load {
-      openConnections = Math.max(0, openConnections);
-      requestsPerSecond = bounded(requestsPerSecond, 1e9);
-      cpuUsed = bounded(cpuUsed, 1e4);
-      residentMemoryBytes = Math.max(0, residentMemoryBytes);
-      analyticsDropped = Math.max(0, analyticsDropped);
-    }
-
-    private static double bounded(double value, double max) {
-      return Double.isNaN(value) || value < 0 ? 0 : Math.min(value, max);
-    }
-  }
-
-  /** Something that happened to an engine. */
-  public record Event(long id, Instant time, String seId, String type, String message) {}
+      EngineLoad load) {}
 
   /** Where an engine is to run, as the reconciler plans it. */
   public record Placement(
@@ -94,7 +66,7 @@ public final class Inventory {
   }
 
   @FunctionalInterface
-  private interface Work<R> {
+  interface Work<R> {
     R run(Connection connection) throws SQLException;
   }
 
@@ -126,7 +98,7 @@ public final class Inventory {
               st.setString(7, name(ServiceEngineState.SERVICE_ENGINE_STATE_PENDING));
               st.executeUpdate();
             }
-            append(c, placement.id(), "PLANNED", "on node " + placement.hostname());
+            EngineEvents.append(c, placement.id(), "PLANNED", "on node " + placement.hostname());
           } else if (!known.get().nodeId().equals(placement.nodeId())
               || !known.get().hostname().equals(placement.hostname())
               || !known.get().address().equals(placement.address())
@@ -172,7 +144,7 @@ public final class Inventory {
               st.executeUpdate();
             }
           }
-          append(c, id, eventType, message);
+          EngineEvents.append(c, id, eventType, message);
           return null;
         });
   }
@@ -203,7 +175,7 @@ public final class Inventory {
             st.setString(6, version);
             st.executeUpdate();
           }
-          append(
+          EngineEvents.append(
               c, id, "CONNECTED", "from " + hostname + (version.isEmpty() ? "" : ", " + version));
           return null;
         });
@@ -219,7 +191,7 @@ public final class Inventory {
               ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED,
               ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED,
               "connected_at = NULL")) {
-            append(c, id, "DISCONNECTED", why);
+            EngineEvents.append(c, id, "DISCONNECTED", why);
           }
           return null;
         });
@@ -231,7 +203,7 @@ public final class Inventory {
    * record (the database was unreachable when its heartbeats came, say). The heartbeat's {@code
    * load} is kept.
    */
-  public void heartbeat(String id, Load load) {
+  public void heartbeat(String id, EngineLoad load) {
     transaction(
         c -> {
           try (PreparedStatement st =
@@ -256,7 +228,7 @@ public final class Inventory {
               ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED,
               ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED,
               "connected_at = now(), last_heartbeat_at = now()")) {
-            append(c, id, "CONNECTED", "heard again: a heartbeat on its open stream");
+            EngineEvents.append(c, id, "CONNECTED", "heard again: a heartbeat on its open stream");
           }
           return null;
         });
@@ -287,18 +259,9 @@ public final class Inventory {
             }
           }
           for (String id : ids) {
-            append(c, id, "DISCONNECTED", why);
+            EngineEvents.append(c, id, "DISCONNECTED", why);
           }
           return ids;
-        });
-  }
-
-  /** Records an event that does not change the engine's state (e.g. a NACK). */
-  public void event(String id, String type, String message) {
-    transaction(
-        c -> {
-          append(c, id, type, message);
-          return null;
         });
   }
 
@@ -360,60 +323,6 @@ public final class Inventory {
         });
   }
 
-  /** Events newest first, older than event {@code beforeId} (0: from the newest). */
-  public List<Event> events(String seId, long beforeId, int limit) {
-    return transaction(
-        c -> {
-          StringBuilder sql =
-              new StringBuilder("SELECT id, time, se_id, type, message FROM service_engine_event");
-          List<Object> args = new ArrayList<>();
-          List<String> where = new ArrayList<>();
-          if (!seId.isEmpty()) {
-            where.add("se_id = ?");
-            args.add(seId);
-          }
-          if (beforeId > 0) {
-            where.add("id < ?");
-            args.add(beforeId);
-          }
-          if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
-          }
-          sql.append(" ORDER BY id DESC LIMIT ?");
-          args.add(limit);
-          try (PreparedStatement st = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              st.setObject(i + 1, args.get(i));
-            }
-            List<Event> events = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-              while (rs.next()) {
-                events.add(
-                    new Event(
-                        rs.getLong(1),
-                        rs.getTimestamp(2).toInstant(),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5)));
-              }
-            }
-            return events;
-          }
-        });
-  }
-
-  /** Deletes events older than {@code before}; returns how many. */
-  public int pruneEvents(Instant before) {
-    return transaction(
-        c -> {
-          try (PreparedStatement st =
-              c.prepareStatement("DELETE FROM service_engine_event WHERE time < ?")) {
-            st.setTimestamp(1, Timestamp.from(before));
-            return st.executeUpdate();
-          }
-        });
-  }
-
   private static Optional<Engine> get(Connection c, String id, boolean forUpdate)
       throws SQLException {
     try (PreparedStatement st =
@@ -446,7 +355,7 @@ public final class Inventory {
                 instant(rs.getTimestamp(10)),
                 instant(rs.getTimestamp(11)),
                 rs.getLong(12),
-                new Load(
+                new EngineLoad(
                     rs.getLong(13),
                     rs.getDouble(14),
                     rs.getDouble(15),
@@ -477,18 +386,6 @@ public final class Inventory {
     }
   }
 
-  private static void append(Connection c, String id, String type, String message)
-      throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO service_engine_event (se_id, type, message) VALUES (?, ?, ?)")) {
-      st.setString(1, id);
-      st.setString(2, type);
-      st.setString(3, message);
-      st.executeUpdate();
-    }
-  }
-
   private static Instant instant(Timestamp timestamp) {
     return timestamp == null ? null : timestamp.toInstant();
   }
@@ -498,6 +395,11 @@ public final class Inventory {
   }
 
   private <R> R transaction(Work<R> work) {
+    return transaction(dataSource, work);
+  }
+
+  /** Runs {@code work} in one transaction of {@code dataSource}'s; a failure is unchecked. */
+  static <R> R transaction(DataSource dataSource, Work<R> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

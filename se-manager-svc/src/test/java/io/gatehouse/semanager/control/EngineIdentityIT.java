@@ -19,6 +19,7 @@ import io.gatehouse.common.identity.EngineCredentials;
 import io.gatehouse.common.identity.EngineIdentity;
 import io.gatehouse.pki.LocalAuthority;
 import io.gatehouse.semanager.identity.EngineCredentialIssuer;
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.push.ConfigPush;
 import io.gatehouse.testsupport.TestPostgres;
@@ -61,6 +62,7 @@ class EngineIdentityIT implements TestPropertyProvider {
   @Inject GrpcEmbeddedServer server;
   @Inject EngineCredentialIssuer issuer;
   @Inject Inventory inventory;
+  @Inject EngineEvents events;
   @Inject ConfigPush push;
 
   private Path keys;
@@ -287,7 +289,7 @@ class EngineIdentityIT implements TestPropertyProvider {
     await().until(() -> other.error.get() != null);
     assertThat(Status.fromThrowable(other.error.get()).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(inventory.events("byhand@node-4", Long.MAX_VALUE, 10))
+    assertThat(events.page("byhand@node-4", Long.MAX_VALUE, 10))
         .anyMatch(e -> e.type().equals("CREDENTIAL_ISSUED"));
 
     // an engine issues nothing, and a request names what is wrong

@@ -21,26 +21,26 @@ class EventRetentionIT {
 
   @Test
   void eventsPastTheRetentionArePrunedAndNewerOnesKept() {
-    Inventory inventory = InventoryDatabase.fresh();
-    inventory.event("default@n1", "NACK", "first");
-    inventory.event("default@n2", "NACK", "second");
+    EngineEvents events = new EngineEvents(InventoryDatabase.migrated());
+    events.record("default@n1", "NACK", "first");
+    events.record("default@n2", "NACK", "second");
     Instant now = Instant.now();
 
-    assertThat(new EventRetention(inventory, DAY, at(now)).prune()).isZero();
-    assertThat(inventory.events("", 0, 10)).hasSize(2);
+    assertThat(new EventRetention(events, DAY, at(now)).prune()).isZero();
+    assertThat(events.page("", 0, 10)).hasSize(2);
 
-    assertThat(new EventRetention(inventory, DAY, at(now.plus(DAY.multipliedBy(2)))).prune())
+    assertThat(new EventRetention(events, DAY, at(now.plus(DAY.multipliedBy(2)))).prune())
         .isEqualTo(2);
-    assertThat(inventory.events("", 0, 10)).isEmpty();
+    assertThat(events.page("", 0, 10)).isEmpty();
   }
 
   @Test
   void onceStartedItPrunesAtOnce() {
-    Inventory inventory = InventoryDatabase.fresh();
-    inventory.event("default@n1", "NACK", "old");
+    EngineEvents events = new EngineEvents(InventoryDatabase.migrated());
+    events.record("default@n1", "NACK", "old");
     try (EventRetention retention =
-        new EventRetention(inventory, DAY, at(Instant.now().plus(DAY.multipliedBy(2)))).start()) {
-      await().until(() -> inventory.events("", 0, 10).isEmpty());
+        new EventRetention(events, DAY, at(Instant.now().plus(DAY.multipliedBy(2)))).start()) {
+      await().until(() -> events.page("", 0, 10).isEmpty());
     }
   }
 

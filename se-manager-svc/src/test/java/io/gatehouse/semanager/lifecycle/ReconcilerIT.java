@@ -12,6 +12,8 @@ import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.NodeDriver;
+import io.gatehouse.semanager.inventory.EngineEvents;
+import io.gatehouse.semanager.inventory.EngineLoad;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import io.gatehouse.testsupport.SteppedClock;
@@ -39,6 +41,7 @@ class ReconcilerIT {
 
   private javax.sql.DataSource dataSource;
   private Inventory inventory;
+  private EngineEvents events;
   private RecordingDriver driver;
   private SteppedClock clock;
   private Reconciler reconciler;
@@ -47,6 +50,7 @@ class ReconcilerIT {
   void setUp() {
     dataSource = InventoryDatabase.migrated();
     inventory = new Inventory(dataSource);
+    events = new EngineEvents(dataSource);
     driver = new RecordingDriver();
     clock = new SteppedClock();
     reconciler = new Reconciler(inventory, List.of(driver), SETTINGS, clock);
@@ -85,7 +89,7 @@ class ReconcilerIT {
   }
 
   private List<String> events(String id) {
-    return inventory.events(id, 0, 100).stream().map(Inventory.Event::type).toList();
+    return events.page(id, 0, 100).stream().map(EngineEvents.Event::type).toList();
   }
 
   @Test
@@ -193,10 +197,9 @@ class ReconcilerIT {
     assertThat(events("default@n1")).startsWith("REPLACED", "DISCONNECTED");
     assertThat(driver.started).endsWith("default@n1").hasSize(3);
     assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DISCONNECTED);
-    assertThat(inventory.events("default@n2", 0, 1).get(0).message())
-        .isEqualTo("no heartbeat for 30 s");
+    assertThat(events.page("default@n2", 0, 1).get(0).message()).isEqualTo("no heartbeat for 30 s");
 
-    inventory.heartbeat("default@n2", Inventory.Load.NONE); // its stream was open all along
+    inventory.heartbeat("default@n2", EngineLoad.NONE); // its stream was open all along
     assertThat(state("default@n2")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_CONNECTED);
     assertThat(events("default@n2")).first().isEqualTo("CONNECTED");
     reconciler.pass();
@@ -253,7 +256,7 @@ class ReconcilerIT {
     driver.failing = true;
     reconciler.pass();
     assertThat(state("default@n1")).isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_FAILED);
-    assertThat(inventory.events("default@n1", 0, 1).get(0).message())
+    assertThat(events.page("default@n1", 0, 1).get(0).message())
         .isEqualTo("local could not start it: host unreachable");
 
     driver.failing = false;
@@ -291,11 +294,10 @@ class ReconcilerIT {
     assertThat(driver.stopped).containsExactlyInAnyOrder("default@n1", "default@n2", "edge@n3");
     assertThat(state("default@n1"))
         .isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_DECOMMISSIONED);
-    assertThat(inventory.events("default@n1", 0, 1).get(0).message()).isEqualTo("node n1 is gone");
-    assertThat(inventory.events("default@n2", 0, 1).get(0).message())
+    assertThat(events.page("default@n1", 0, 1).get(0).message()).isEqualTo("node n1 is gone");
+    assertThat(events.page("default@n2", 0, 1).get(0).message())
         .isEqualTo("node n2 is no longer eligible for group default");
-    assertThat(inventory.events("edge@n3", 0, 1).get(0).message())
-        .isEqualTo("group edge was deleted");
+    assertThat(events.page("edge@n3", 0, 1).get(0).message()).isEqualTo("group edge was deleted");
     assertThat(driver.started).endsWith("default@n3");
   }
 

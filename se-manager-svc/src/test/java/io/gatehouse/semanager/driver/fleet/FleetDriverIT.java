@@ -15,6 +15,7 @@ import io.gatehouse.api.semanager.v1.ServiceEngineState;
 import io.gatehouse.semanager.driver.DriverException;
 import io.gatehouse.semanager.driver.EngineSpec;
 import io.gatehouse.semanager.driver.ManagerAddress;
+import io.gatehouse.semanager.inventory.EngineEvents;
 import io.gatehouse.semanager.inventory.Inventory;
 import io.gatehouse.semanager.inventory.InventoryDatabase;
 import io.gatehouse.semanager.lifecycle.Reconciler;
@@ -168,7 +169,8 @@ class FleetDriverIT {
 
   @Test
   void theReconcilerKeepsAUnitOnEveryNodeAndReplacesAFailedOne() {
-    Inventory inventory = InventoryDatabase.fresh();
+    javax.sql.DataSource dataSource = InventoryDatabase.migrated();
+    Inventory inventory = new Inventory(dataSource);
     Reconciler reconciler =
         new Reconciler(
             inventory,
@@ -197,7 +199,8 @@ class FleetDriverIT {
     inventory.disconnected("default@node-a", "connection reset");
     reconciler.pass();
 
-    assertThat(inventory.events("default@node-a", 0, 1).get(0).type()).isEqualTo("REPLACED");
+    assertThat(new EngineEvents(dataSource).page("default@node-a", 0, 1).get(0).type())
+        .isEqualTo("REPLACED");
     assertThat(inventory.get("default@node-a").orElseThrow().state())
         .isEqualTo(ServiceEngineState.SERVICE_ENGINE_STATE_STARTING);
   }
