@@ -46,6 +46,7 @@ public final class PolicyStore {
 
   private final Transactions transactions;
   private final ObjectRepository repository;
+  private final ChangeLog changeLog;
   private final ListenerAllocator listeners;
   private final VirtualHostClaims virtualHosts;
   private final AbPoolChains abPools;
@@ -59,6 +60,7 @@ public final class PolicyStore {
   public PolicyStore(
       Transactions transactions,
       ObjectRepository repository,
+      ChangeLog changeLog,
       ListenerAllocator listeners,
       VirtualHostClaims virtualHosts,
       AbPoolChains abPools,
@@ -67,6 +69,7 @@ public final class PolicyStore {
       Clock clock) {
     this.transactions = transactions;
     this.repository = repository;
+    this.changeLog = changeLog;
     this.listeners = listeners;
     this.virtualHosts = virtualHosts;
     this.abPools = abPools;
@@ -159,8 +162,8 @@ public final class PolicyStore {
       throw referenced(ref, referrers);
     }
     repository.delete(c, ref);
-    long revision = repository.nextRevision(c);
-    repository.appendChange(
+    long revision = changeLog.nextRevision(c);
+    changeLog.appendChange(
         c,
         revision,
         ref,
@@ -234,7 +237,7 @@ public final class PolicyStore {
     return transactions.readSnapshot(
         c -> {
           List<byte[]> rows = repository.list(c, query);
-          long revision = position == null ? repository.currentRevision(c) : position.revision();
+          long revision = position == null ? changeLog.currentRevision(c) : position.revision();
           List<T> items = new ArrayList<>(Math.min(rows.size(), size));
           for (int i = 0; i < Math.min(rows.size(), size); i++) {
             items.add(kind.parse(rows.get(i)));
@@ -305,7 +308,7 @@ public final class PolicyStore {
       memberProtocols.check(c, kind.field(), ref.name(), pool);
     }
     Instant now = clock.instant();
-    long revision = repository.nextRevision(c);
+    long revision = changeLog.nextRevision(c);
     ObjectMeta meta =
         ObjectMeta.newBuilder()
             .setName(ref.name())
@@ -342,7 +345,7 @@ public final class PolicyStore {
     if (stored instanceof VirtualService vs) {
       virtualHosts.save(c, ref.name(), vs);
     }
-    repository.appendChange(c, revision, ref, type, now, kind.wrap(stored).toByteArray());
+    changeLog.appendChange(c, revision, ref, type, now, kind.wrap(stored).toByteArray());
     return stored;
   }
 

@@ -1,7 +1,7 @@
 package io.gatehouse.policy.watch;
 
 import io.gatehouse.policy.store.Change;
-import io.gatehouse.policy.store.ObjectRepository;
+import io.gatehouse.policy.store.ChangeLog;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ public final class ChangeFeed {
   private static final int READ_BATCH = 1000;
 
   private final DataSource dataSource;
-  private final ObjectRepository repository;
+  private final ChangeLog changeLog;
   private final WatchConfig config;
   private final Set<Runnable> subscribers = new CopyOnWriteArraySet<>();
   private final Thread thread;
@@ -41,9 +41,9 @@ public final class ChangeFeed {
   /** The longest the feed waits for a notification before it looks whether it should stop. */
   private static final Duration WAIT_SLICE = Duration.ofMillis(250);
 
-  public ChangeFeed(DataSource dataSource, ObjectRepository repository, WatchConfig config) {
+  public ChangeFeed(DataSource dataSource, ChangeLog changeLog, WatchConfig config) {
     this.dataSource = dataSource;
-    this.repository = repository;
+    this.changeLog = changeLog;
     this.config = config;
     this.thread = new Thread(this::run, "policy-change-feed");
     this.thread.setDaemon(true);
@@ -82,10 +82,10 @@ public final class ChangeFeed {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
         try (Statement st = connection.createStatement()) {
-          st.execute("LISTEN " + ObjectRepository.CHANNEL);
+          st.execute("LISTEN " + ChangeLog.CHANNEL);
         }
         if (ring == null) {
-          ring = new ChangeRing(config.ringCapacity(), repository.currentRevision(connection));
+          ring = new ChangeRing(config.ringCapacity(), changeLog.currentRevision(connection));
         }
         connected = true;
         if (failures > 0) {
@@ -135,7 +135,7 @@ public final class ChangeFeed {
   private boolean catchUp(Connection connection) throws SQLException {
     boolean any = false;
     while (true) {
-      List<Change> changes = repository.changesAfter(connection, ring.latest(), READ_BATCH);
+      List<Change> changes = changeLog.changesAfter(connection, ring.latest(), READ_BATCH);
       changes.forEach(ring::append);
       any |= !changes.isEmpty();
       if (changes.size() < READ_BATCH) {

@@ -1,6 +1,6 @@
 package io.gatehouse.policy.watch;
 
-import io.gatehouse.policy.store.ObjectRepository;
+import io.gatehouse.policy.store.ChangeLog;
 import io.gatehouse.policy.store.Transactions;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -17,14 +17,14 @@ final class HistoryCompactor {
   private static final Logger log = LoggerFactory.getLogger(HistoryCompactor.class);
 
   private final Transactions transactions;
-  private final ObjectRepository repository;
+  private final ChangeLog changeLog;
   private final WatchConfig config;
   private final Clock clock;
 
   HistoryCompactor(
-      Transactions transactions, ObjectRepository repository, WatchConfig config, Clock clock) {
+      Transactions transactions, ChangeLog changeLog, WatchConfig config, Clock clock) {
     this.transactions = transactions;
-    this.repository = repository;
+    this.changeLog = changeLog;
     this.config = config;
     this.clock = clock;
   }
@@ -35,7 +35,7 @@ final class HistoryCompactor {
       long compacted =
           transactions.write(
               c ->
-                  repository.compact(
+                  changeLog.compact(
                       c, clock.instant().minus(config.historyRetention()), config.historyKeep()));
       log.debug("change log compacted up to revision {}", compacted);
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.gatehouse.policy.internal.RevisionCompactedException;
 import io.gatehouse.policy.internal.StatusMapper;
 import io.gatehouse.policy.objects.PolicyKinds;
 import io.gatehouse.policy.store.Change;
+import io.gatehouse.policy.store.ChangeLog;
 import io.gatehouse.policy.store.ObjectRepository;
 import io.gatehouse.policy.store.Transactions;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -35,6 +36,7 @@ public final class WatchService {
   private final ChangeFeed feed;
   private final Transactions transactions;
   private final ObjectRepository repository;
+  private final ChangeLog changeLog;
   private final PolicyKinds kinds;
   private final WatchConfig config;
   private final StatusMapper mapper;
@@ -47,6 +49,7 @@ public final class WatchService {
       ChangeFeed feed,
       Transactions transactions,
       ObjectRepository repository,
+      ChangeLog changeLog,
       PolicyKinds kinds,
       WatchConfig config,
       StatusMapper mapper,
@@ -54,6 +57,7 @@ public final class WatchService {
     this.feed = feed;
     this.transactions = transactions;
     this.repository = repository;
+    this.changeLog = changeLog;
     this.kinds = kinds;
     this.config = config;
     this.mapper = mapper;
@@ -101,11 +105,11 @@ public final class WatchService {
     }
     return transactions.readSnapshot(
         c -> {
-          long compacted = repository.compactedRevision(c);
+          long compacted = changeLog.compactedRevision(c);
           if (cursor < compacted) {
             throw new RevisionCompactedException(cursor, compacted);
           }
-          List<Change> raw = repository.changesAfter(c, cursor, config.batchSize() * 10);
+          List<Change> raw = changeLog.changesAfter(c, cursor, config.batchSize() * 10);
           List<Change> out = new ArrayList<>();
           long reached = cursor;
           for (Change change : raw) {
@@ -145,11 +149,11 @@ public final class WatchService {
     }
     transactions.read(
         c -> {
-          long compacted = repository.compactedRevision(c);
+          long compacted = changeLog.compactedRevision(c);
           if (from < compacted) {
             throw new RevisionCompactedException(from, compacted);
           }
-          long current = repository.currentRevision(c);
+          long current = changeLog.currentRevision(c);
           if (from > current) {
             throw InvalidArgumentException.of(
                 "from_revision",
@@ -165,7 +169,7 @@ public final class WatchService {
     List<ObjectKind> list = new ArrayList<>(wanted.isEmpty() ? allKinds() : wanted);
     return transactions.readSnapshot(
         c -> {
-          long revision = repository.currentRevision(c);
+          long revision = changeLog.currentRevision(c);
           List<Change> objects = repository.snapshot(c, list);
           List<WatchResponse> messages = new ArrayList<>();
           WatchResponse.Builder batch = WatchResponse.newBuilder().setRevision(revision);

@@ -17,7 +17,7 @@ import io.gatehouse.api.policy.v1.WatchResponse;
 import io.gatehouse.policy.PolicyClients;
 import io.gatehouse.policy.RunningPolicyService;
 import io.gatehouse.policy.WatchCollector;
-import io.gatehouse.policy.store.ObjectRepository;
+import io.gatehouse.policy.store.ChangeLog;
 import io.gatehouse.policy.store.Transactions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -36,7 +36,7 @@ class WatchIT extends RunningPolicyService {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Inject Transactions transactions;
-  @Inject ObjectRepository repository;
+  @Inject ChangeLog changeLog;
 
   @Test
   void aResumedWatchMissesNothingAndSeesNothingTwice() {
@@ -146,7 +146,7 @@ class WatchIT extends RunningPolicyService {
   void aRevisionOlderThanTheRetainedHistoryIsOutOfRange() throws Exception {
     createPools("compact-", 0, 3);
     long compacted =
-        transactions.write(c -> repository.compact(c, Instant.now().plusSeconds(3600), 1));
+        transactions.write(c -> changeLog.compact(c, Instant.now().plusSeconds(3600), 1));
 
     WatchCollector watcher = watch(WatchRequest.newBuilder().setFromRevision(0).build());
 
