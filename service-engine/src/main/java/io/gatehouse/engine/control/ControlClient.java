@@ -16,6 +16,7 @@ import io.gatehouse.engine.config.LastGoodConfig;
 import io.gatehouse.engine.internal.ControlPlaneChannel;
 import io.gatehouse.engine.internal.ControlPlaneTls;
 import io.gatehouse.engine.internal.EngineCredentialStore;
+import io.gatehouse.engine.internal.LogText;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -232,7 +233,7 @@ public final class ControlClient implements AutoCloseable {
     log.info(
         "connected to se-manager-svc at {} (replica {}) as {}",
         settings.target(),
-        printable(welcome.getManagerId()),
+        LogText.printable(welcome.getManagerId(), 100),
         settings.seId());
     com.google.protobuf.Duration interval = welcome.getHeartbeatInterval();
     long every = Math.max(1000, interval.getSeconds() * 1000 + interval.getNanos() / 1_000_000);
@@ -391,11 +392,5 @@ public final class ControlClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     channel.shutdownNow();
-  }
-
-  /** The manager's word as a log can carry it: printable ASCII, at most 100 characters. */
-  static String printable(String text) {
-    String plain = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return plain.length() <= 100 ? plain : plain.substring(0, 100) + "...";
   }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.engine.pool;
 
 import io.gatehouse.engine.config.EndpointConfig;
 import io.gatehouse.engine.config.PoolConfig;
+import io.gatehouse.engine.internal.LogText;
 import io.gatehouse.engine.tls.MemberTls;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,8 +164,7 @@ public final class Pool {
     }
     String message =
         inner.getMessage() == null ? inner.getClass().getSimpleName() : inner.getMessage();
-    String line = message.lines().findFirst().orElse(message).replaceAll("[^\\x20-\\x7e]", "?");
-    return line.length() > 300 ? line.substring(0, 300) + "…" : line; // a member's words, bounded
+    return LogText.printable(message, 300); // a member's words
   }
 
   /** {@code member} answered with {@code status}; enough 5xx in a row eject it (passive health). */
