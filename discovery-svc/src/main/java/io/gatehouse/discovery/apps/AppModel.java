@@ -130,18 +130,7 @@ public final class AppModel {
       }
       List<MarathonTask> remaining =
           app.tasks().stream().filter(t -> !t.id().equals(taskId)).toList();
-      apps.put(
-          appId,
-          new MarathonApp(
-              app.id(),
-              app.version(),
-              app.instances(),
-              app.networkMode(),
-              app.ports(),
-              app.healthChecks(),
-              app.labels(),
-              remaining,
-              app.deploymentIds()));
+      apps.put(appId, app.withTasks(remaining));
       record(List.of(), List.of(), List.of(new TaskRemoval(appId, taskId)), cause);
     }
     notifyListeners();

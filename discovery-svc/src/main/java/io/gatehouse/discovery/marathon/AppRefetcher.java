@@ -81,16 +81,7 @@ final class AppRefetcher implements AutoCloseable {
     if (tasks.size() == app.tasks().size()) {
       return app;
     }
-    return new MarathonApp(
-        app.id(),
-        app.version(),
-        app.instances(),
-        app.networkMode(),
-        app.ports(),
-        app.healthChecks(),
-        app.labels(),
-        tasks,
-        app.deploymentIds());
+    return app.withTasks(tasks);
   }
 
   private void run() {

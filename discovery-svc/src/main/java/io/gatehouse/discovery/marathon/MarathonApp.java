@@ -20,6 +20,12 @@ public record MarathonApp(
     List<MarathonTask> tasks,
     List<String> deploymentIds) {
 
+  /** The same app with {@code tasks} instead of its own. */
+  public MarathonApp withTasks(List<MarathonTask> tasks) {
+    return new MarathonApp(
+        id, version, instances, networkMode, ports, healthChecks, labels, tasks, deploymentIds);
+  }
+
   /** The endpoints for port {@code index} of every routable task. */
   public List<Endpoint> routableEndpoints(int index) {
     return tasks.stream()

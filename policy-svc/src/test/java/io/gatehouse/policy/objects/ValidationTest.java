@@ -219,17 +219,21 @@ class ValidationTest {
     assertThat(Names.problem("x".repeat(254))).isNotNull();
   }
 
+  /** A valid east-west HTTP virtual service "web" on port 10001, pool "web". */
+  private static io.gatehouse.api.policy.v1.VirtualService.Builder eastWestHttp() {
+    return io.gatehouse.api.policy.v1.VirtualService.newBuilder()
+        .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("web"))
+        .setEastWest(true)
+        .addServices(
+            io.gatehouse.api.policy.v1.Service.newBuilder()
+                .setPort(10001)
+                .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_HTTP))
+        .setPoolRef("web");
+  }
+
   @Test
   void metricsAreAlwaysRealTimeAndWhatWouldTurnThatOffIsRefused() {
-    io.gatehouse.api.policy.v1.VirtualService.Builder vs =
-        io.gatehouse.api.policy.v1.VirtualService.newBuilder()
-            .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("web"))
-            .setEastWest(true)
-            .addServices(
-                io.gatehouse.api.policy.v1.Service.newBuilder()
-                    .setPort(10001)
-                    .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_HTTP))
-            .setPoolRef("web");
+    io.gatehouse.api.policy.v1.VirtualService.Builder vs = eastWestHttp();
     io.gatehouse.api.policy.v1.MetricsRealtimeUpdate.Builder realtime =
         io.gatehouse.api.policy.v1.MetricsRealtimeUpdate.newBuilder();
 
@@ -261,15 +265,7 @@ class ValidationTest {
 
   @Test
   void clientInsightsArePassiveOrNoneNeverActive() {
-    io.gatehouse.api.policy.v1.VirtualService.Builder vs =
-        io.gatehouse.api.policy.v1.VirtualService.newBuilder()
-            .setMeta(io.gatehouse.api.policy.v1.ObjectMeta.newBuilder().setName("web"))
-            .setEastWest(true)
-            .addServices(
-                io.gatehouse.api.policy.v1.Service.newBuilder()
-                    .setPort(10001)
-                    .setProtocol(io.gatehouse.api.policy.v1.Protocol.PROTOCOL_HTTP))
-            .setPoolRef("web");
+    io.gatehouse.api.policy.v1.VirtualService.Builder vs = eastWestHttp();
     for (io.gatehouse.api.policy.v1.ClientInsights kept :
         List.of(
             io.gatehouse.api.policy.v1.ClientInsights.CLIENT_INSIGHTS_UNSPECIFIED,

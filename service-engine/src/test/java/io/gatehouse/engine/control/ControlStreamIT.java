@@ -68,6 +68,14 @@ class ControlStreamIT {
     return Resource.newBuilder().setName(name).setPool(pool).build();
   }
 
+  /** Virtual service "web" on {@code port}, its pool the one member on {@code member}. */
+  private static ResourceSet webOn(int port, int member) {
+    return ResourceSet.of(
+        Map.of(
+            ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", member)),
+            ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", port))));
+  }
+
   private static Resource service(String name, int port) {
     return Resource.newBuilder()
         .setName(name)
@@ -119,11 +127,7 @@ class ControlStreamIT {
                     + ",127.0.0.1:"
                     + secondPort)) {
       int web = RunningEngine.freePort();
-      ResourceSet desired =
-          ResourceSet.of(
-              Map.of(
-                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
-                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web))));
+      ResourceSet desired = webOn(web, backend.port());
       first.publish(desired);
       second.publish(desired);
       await().atMost(WAIT).until(() -> status(web) == 200);
@@ -244,11 +248,7 @@ class ControlStreamIT {
     try (TestBackend backend = TestBackend.start("a");
         ControlClient control = control(engine, "127.0.0.1:" + managerPort)) {
       int web = RunningEngine.freePort();
-      push.publish(
-          ResourceSet.of(
-              Map.of(
-                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
-                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      push.publish(webOn(web, backend.port()));
       // requests keep coming while heartbeats go: one of them reports a rate
       await()
           .atMost(WAIT)
@@ -273,11 +273,7 @@ class ControlStreamIT {
     try (TestBackend backend = TestBackend.start("a");
         ControlClient control = control(engine, "127.0.0.1:" + managerPort)) {
       int web = RunningEngine.freePort();
-      push.publish(
-          ResourceSet.of(
-              Map.of(
-                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
-                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      push.publish(webOn(web, backend.port()));
       await().atMost(WAIT).until(() -> status(web) == 200);
       ConfigPush.Key webKey = new ConfigPush.Key(ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, "web");
       await().atMost(WAIT).until(() -> push.applied("se-1", webKey).isPresent());
@@ -309,11 +305,7 @@ class ControlStreamIT {
 
       // it comes back: the engine reconnects and is sent the full state again (and ACKs it)
       ConfigPush restarted = new ConfigPush();
-      restarted.publish(
-          ResourceSet.of(
-              Map.of(
-                  ResourceType.RESOURCE_TYPE_POOL, List.of(pool("web", backend.port())),
-                  ResourceType.RESOURCE_TYPE_VIRTUAL_SERVICE, List.of(service("web", web)))));
+      restarted.publish(webOn(web, backend.port()));
       manager = manager(restarted, managerPort);
       await().atMost(WAIT).until(() -> restarted.applied("se-1", webKey).isPresent());
       await().atMost(WAIT).until(() -> status(api) == -1); // api is not in the full state any more
