@@ -50,10 +50,7 @@ final class Admission {
    * serves from {@code pool} unless a rule says otherwise.
    */
   static Outcome decide(
-      HttpRequest head,
-      HttpFrontendHandler.Connection connection,
-      VirtualService service,
-      Pool pool) {
+      HttpRequest head, ClientConnection connection, VirtualService service, Pool pool) {
     if (service.redirectToHttps() && !connection.scheme().equals("https")) {
       String location = HttpsRedirect.location(head);
       return location == null // never served in clear

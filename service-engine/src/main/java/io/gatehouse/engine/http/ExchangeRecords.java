@@ -71,7 +71,7 @@ final class ExchangeRecords {
    * reached, {@code firstByteAt} 0 when no response came.
    */
   static void clientLog(
-      HttpFrontendHandler.Connection connection,
+      ClientConnection connection,
       VirtualService service,
       Pool pool,
       HttpRequest head,

@@ -5,7 +5,6 @@ import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
 import io.gatehouse.engine.pool.Pool;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,9 +22,8 @@ import java.util.List;
  * connection's event loop; callbacks that arrive after the exchange is over are ignored.
  */
 final class HttpExchange {
-  private final HttpFrontendHandler frontend;
-  private final HttpFrontendHandler.Connection connection;
-  private final ChannelHandlerContext ctx;
+  private final ClientSide client;
+  private final ClientConnection connection;
 
   private final HttpRequest head;
   private final VirtualService service; // the connection's, or the child that claims the request
@@ -42,11 +40,9 @@ final class HttpExchange {
   private int status;
   private long bytesOut;
 
-  HttpExchange(
-      HttpFrontendHandler frontend, HttpFrontendHandler.Connection connection, HttpRequest head) {
-    this.frontend = frontend;
+  HttpExchange(ClientSide client, ClientConnection connection, HttpRequest head) {
+    this.client = client;
     this.connection = connection;
-    this.ctx = connection.ctx();
     this.head = head;
     this.keepAlive = HttpUtil.isKeepAlive(head);
     this.service = connection.service().route(head);
@@ -62,7 +58,7 @@ final class HttpExchange {
 
   /** Whether the client connection still serves this exchange. */
   boolean current() {
-    return frontend.isCurrent(this);
+    return client.isCurrent(this);
   }
 
   void start() {
@@ -90,7 +86,7 @@ final class HttpExchange {
   void attached(Channel upstream) {
     armDeadline();
     if (!requestComplete && upstream.isWritable()) {
-      ctx.read();
+      client.read();
     }
   }
 
@@ -131,14 +127,14 @@ final class HttpExchange {
     if (upstream != null) {
       upstream.flush();
       if (!requestComplete && upstream.isWritable()) {
-        ctx.read();
+        client.read();
       }
     }
   }
 
   void upstreamWritable() {
     if (current() && !requestComplete) {
-      ctx.read();
+      client.read();
     }
   }
 
@@ -162,7 +158,7 @@ final class HttpExchange {
     if (responseEdits != null) {
       responseEdits.forEach(edits -> edits.apply(response.headers()));
     }
-    ctx.write(response);
+    client.write(response);
     armDeadline();
   }
 
@@ -170,28 +166,32 @@ final class HttpExchange {
     bytesOut += content.content().readableBytes();
     stats.bytesOut(content.content().readableBytes());
     if (content instanceof LastHttpContent) {
-      ctx.write(content);
+      client.write(content);
       finish();
     } else {
-      ctx.write(content);
+      client.write(content);
       armDeadline();
     }
   }
 
   void upstreamReadComplete() {
-    ctx.flush();
-    if (current() && ctx.channel().isWritable()) {
+    client.flush();
+    if (current() && client.writable()) {
       leg.channel().read();
     }
   }
 
   /** The member switched protocols (a WebSocket handshake): see {@link ProtocolSwitch}. */
   void switched(HttpResponse response) {
+    if (!client.canSwitch()) {
+      badResponse(); // a client that did not (and could not) ask for it
+      return;
+    }
     stats.response(response.status().code());
     ProxyHeaders.toClientUpgraded(response);
     Channel server = leg.channel();
     end();
-    ProtocolSwitch.relay(ctx, frontend, server, response, stats, connection.relayIdleTimeout());
+    client.switchProtocols(server, response, stats);
   }
 
   /** The response is complete: the upstream connection goes back, the client's next turn. */
@@ -210,10 +210,9 @@ final class HttpExchange {
     end();
     leg.giveBack(requestComplete);
     if (keepAlive && requestComplete && !connection.service().retired()) {
-      ctx.flush();
-      frontend.awaitRequest();
+      client.nextRequest();
     } else {
-      frontend.closeAfterResponse();
+      client.closeAfterResponse();
     }
   }
 
@@ -224,8 +223,7 @@ final class HttpExchange {
     }
     if (responseStarted) {
       end();
-      ctx.flush();
-      ctx.close(); // a truncated response: the client must see the connection end
+      client.abort(); // a truncated response: the client must see it cut short
     } else if (leg.resendable(bodyless, requestComplete)) {
       cancelResponseTimer();
       leg.resend();
@@ -244,8 +242,7 @@ final class HttpExchange {
     if (current()) {
       if (responseStarted) {
         end();
-        ctx.flush();
-        ctx.close(); // a truncated response: the client must see the connection end
+        client.abort(); // a truncated response: the client must see it cut short
       } else {
         fail(HttpResponseStatus.BAD_GATEWAY, "the pool member sent a malformed response");
       }
@@ -262,7 +259,7 @@ final class HttpExchange {
     Channel partial = leg.channel();
     if (responseStarted) {
       end();
-      ctx.close();
+      client.abort();
     } else {
       keepAlive = false;
       fail(HttpResponseStatus.BAD_REQUEST, "a malformed chunked body");
@@ -280,7 +277,7 @@ final class HttpExchange {
     if (responseStarted) {
       end();
       leg.channel().close();
-      ctx.close(); // a response that stopped moving: the client sees it cut short
+      client.abort(); // a response that stopped moving: the client sees it cut short
       return;
     }
     Channel late = leg.channel();
@@ -319,10 +316,7 @@ final class HttpExchange {
     boolean bodyless =
         !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
     boolean reusable = keepAlive && (requestComplete || bodyless);
-    ErrorResponses.write(ctx, response, reusable);
-    if (reusable) {
-      frontend.awaitRequest();
-    }
+    client.answer(response, reusable);
   }
 
   /** Hands this request to the client logs when they want it (see {@link ExchangeRecords}). */
@@ -346,7 +340,7 @@ final class HttpExchange {
       leg.end();
     }
     cancelResponseTimer();
-    frontend.ended(this);
+    client.ended(this);
   }
 
   private void cancelResponseTimer() {

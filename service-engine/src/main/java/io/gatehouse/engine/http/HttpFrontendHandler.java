@@ -2,19 +2,23 @@ package io.gatehouse.engine.http;
 
 import io.gatehouse.engine.http.framing.FramingException;
 import io.gatehouse.engine.http.framing.ServerCodec;
+import io.gatehouse.engine.listener.ServiceStats;
 import io.gatehouse.engine.listener.VirtualService;
-import io.gatehouse.engine.timing.TcpRtt;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -24,20 +28,7 @@ import java.util.ArrayDeque;
  * reading is driven by hand (AUTO_READ off) so that each side reads only as fast as the other side
  * writes. Requests pipelined behind the current one wait their turn.
  */
-final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
-  /** What every exchange on one client connection shares. */
-  record Connection(
-      ChannelHandlerContext ctx,
-      VirtualService service,
-      UpstreamConnections upstreams,
-      HttpSettings settings,
-      String scheme,
-      String clientAddress,
-      Deadline responseDeadline,
-      long clientRttMicros,
-      Duration relayIdleTimeout,
-      InetAddress client) {}
-
+final class HttpFrontendHandler extends ChannelInboundHandlerAdapter implements ClientSide {
   private final VirtualService service;
   private final UpstreamConnections upstreams;
   private final HttpSettings settings;
@@ -46,13 +37,12 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private HttpExchange exchange;
-  private Connection connection;
+  private ClientConnection connection;
   private Deadline requestDeadline; // for the next request head
   private Deadline responseDeadline; // for the current exchange's response
   private boolean firstRequest = true;
   private boolean headStarted; // bytes of the next request head have arrived
-  private ServerCodec codec; // null on an HTTP/2 stream
-  private final boolean stream;
+  private ServerCodec codec;
 
   HttpFrontendHandler(
       VirtualService service,
@@ -60,26 +50,11 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
       HttpSettings settings,
       String scheme,
       Duration relayIdleTimeout) {
-    this(service, upstreams, settings, scheme, relayIdleTimeout, false);
-  }
-
-  /**
-   * @param stream whether the channel is an HTTP/2 stream (one request; its connection is counted
-   *     and retired by the connection's own handlers) rather than an HTTP/1.1 connection
-   */
-  HttpFrontendHandler(
-      VirtualService service,
-      UpstreamConnections upstreams,
-      HttpSettings settings,
-      String scheme,
-      Duration relayIdleTimeout,
-      boolean stream) {
     this.service = service;
     this.upstreams = upstreams;
     this.settings = settings;
     this.scheme = scheme;
     this.relayIdleTimeout = relayIdleTimeout;
-    this.stream = stream;
   }
 
   @Override
@@ -115,27 +90,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     if (connection != null) {
       return;
     }
-    InetAddress client =
-        ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-    String clientAddress =
-        client != null
-            ? client.getHostAddress()
-            : String.valueOf(ctx.channel().remoteAddress()); // not IP: a unix socket, a test
-    connection =
-        new Connection(
-            ctx,
-            service,
-            upstreams,
-            settings,
-            scheme,
-            clientAddress,
-            responseDeadline,
-            TcpRtt.atAccept(stream ? ctx.channel().parent() : ctx.channel()),
-            relayIdleTimeout,
-            client);
-    if (!stream) {
-      service.opened(ctx.channel());
-    }
+    connection = ClientConnection.of(ctx, service, upstreams, settings, scheme, responseDeadline);
+    service.opened(ctx.channel());
     awaitRequest();
   }
 
@@ -273,34 +229,74 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void waitForHead() {
     headStarted = firstRequest; // a first request's head is timed from the connection's start
-    if (!stream) { // a stream exists because its head (HEADERS) arrived whole: nothing to time
-      Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
-      requestDeadline.arm(limit.toNanos());
-    }
+    Duration limit = firstRequest ? settings.headerTimeout() : settings.idleTimeout();
+    requestDeadline.arm(limit.toNanos());
     ctx.read();
   }
 
-  /**
-   * Ends the connection once what is written has gone: an HTTP/1.1 connection after its last byte,
-   * an HTTP/2 stream (whose response has ended it) by closing it.
-   */
-  void closeAfterResponse() {
-    if (stream) {
-      ctx.flush();
-      ctx.close();
-    } else {
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  @Override
+  public void read() {
+    ctx.read();
+  }
+
+  @Override
+  public void write(HttpObject part) {
+    ctx.write(part);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void abort() {
+    ctx.flush();
+    ctx.close();
+  }
+
+  @Override
+  public void answer(FullHttpResponse response, boolean reusable) {
+    ErrorResponses.write(ctx, response, reusable);
+    if (reusable) {
+      awaitRequest();
     }
   }
 
-  /** Whether {@code candidate} is the exchange this connection serves now. */
-  boolean isCurrent(HttpExchange candidate) {
+  @Override
+  public void nextRequest() {
+    ctx.flush();
+    awaitRequest();
+  }
+
+  /** Ends the connection once what is written has gone. */
+  @Override
+  public void closeAfterResponse() {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public boolean canSwitch() {
+    return true;
+  }
+
+  @Override
+  public void switchProtocols(Channel server, HttpResponse response, ServiceStats stats) {
+    ProtocolSwitch.relay(ctx, this, server, response, stats, relayIdleTimeout);
+  }
+
+  @Override
+  public boolean isCurrent(HttpExchange candidate) {
     return exchange == candidate;
   }
 
-  /** {@code ended} is over; the connection serves no exchange until the next request. */
-  void ended(HttpExchange ended) {
+  @Override
+  public void ended(HttpExchange ended) {
     if (exchange == ended) {
       exchange = null;
     }

@@ -82,8 +82,7 @@ public final class HttpProxyInitializer extends ChannelInitializer<Channel> {
                 service,
                 settings.http2(),
                 settings.idleTimeout(),
-                new Http2Streams(
-                    service, upstreams, settings, scheme(), limits.relayIdleTimeout()));
+                new Http2Streams(service, upstreams, settings, scheme()));
           }
         };
     if (tls) {

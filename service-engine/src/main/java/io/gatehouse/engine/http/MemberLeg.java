@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class MemberLeg {
   private final HttpExchange exchange;
-  private final HttpFrontendHandler.Connection connection;
+  private final ClientConnection connection;
   private final HttpRequest head;
   private final Pool pool; // null: the service has none
   private final Set<Endpoint> tried = new HashSet<>(2);
@@ -39,11 +39,7 @@ final class MemberLeg {
   private long sentAt; // System.nanoTime() when the request head went to the member
 
   /** A leg that sends {@code head} (its headers as the member gets them) to a member of pool. */
-  MemberLeg(
-      HttpExchange exchange,
-      HttpFrontendHandler.Connection connection,
-      HttpRequest head,
-      Pool pool) {
+  MemberLeg(HttpExchange exchange, ClientConnection connection, HttpRequest head, Pool pool) {
     this.exchange = exchange;
     this.connection = connection;
     this.head = head;

@@ -2,9 +2,10 @@ package io.gatehouse.engine.http2;
 
 import io.gatehouse.engine.listener.ServiceStats;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -64,13 +65,21 @@ final class FrameGuard extends Http2FrameLogger {
     }
     if (++controlFrames == limits.maxControlFramesPerWindow() + 1) {
       // after this frame's turn: a GOAWAY saying why (counted when it is written), then the end
+      Http2ConnectionHandler handler = (Http2ConnectionHandler) ctx.handler();
       ctx.channel()
           .eventLoop()
           .execute(
-              () ->
-                  ctx.channel()
-                      .writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.ENHANCE_YOUR_CALM))
-                      .addListener(ChannelFutureListener.CLOSE));
+              () -> {
+                handler
+                    .goAway(
+                        ctx,
+                        handler.connection().remote().lastStreamCreated(),
+                        Http2Error.ENHANCE_YOUR_CALM.code(),
+                        Unpooled.EMPTY_BUFFER,
+                        ctx.newPromise())
+                    .addListener(ChannelFutureListener.CLOSE);
+                handler.flush(ctx);
+              });
     }
   }
 }

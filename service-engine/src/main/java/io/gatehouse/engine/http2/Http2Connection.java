@@ -1,16 +1,14 @@
 package io.gatehouse.engine.http2;
 
 import io.gatehouse.engine.listener.VirtualService;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -18,20 +16,21 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes a client connection an HTTP/2 one: the frame codec with the engine's limits, a child
- * channel per stream (set up by {@code streams}), and a guard that closes the connection when idle,
- * and when its service retires, ends it with GOAWAY once its streams are done.
+ * Makes a client connection an HTTP/2 one: the connection handler with the engine's limits, the
+ * handler that serves its streams ({@code streams}, also the handler's frame listener), and a guard
+ * that closes the connection when idle, and when its service retires, ends it with GOAWAY once its
+ * streams are done.
  */
 public final class Http2Connection {
   private Http2Connection() {}
 
   /** Adds the HTTP/2 handlers to {@code pipeline}, after what is there. */
-  public static void configure(
+  public static <S extends ChannelHandler & Http2FrameListener> void configure(
       ChannelPipeline pipeline,
       VirtualService service,
       Http2Limits limits,
       Duration idleTimeout,
-      ChannelInitializer<Http2StreamChannel> streams) {
+      S streams) {
     Http2Settings settings =
         Http2Settings.defaultSettings()
             .maxConcurrentStreams(limits.maxConcurrentStreams())
@@ -44,14 +43,16 @@ public final class Http2Connection {
         "h2-idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     pipeline.addLast(
         "h2",
-        Http2FrameCodecBuilder.forServer()
+        new Http2ConnectionHandlerBuilder()
+            .server(true)
             .initialSettings(settings)
             .frameLogger(new FrameGuard(service.stats(), limits))
             .decoderEnforceMaxRstFramesPerWindow(
                 limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
             .validateHeaders(true)
+            .frameListener(streams)
             .build());
-    pipeline.addLast("h2-streams", new Http2MultiplexHandler(streams));
+    pipeline.addLast("h2-streams", streams);
     pipeline.addLast("h2-guard", new Guard(service));
   }
 
@@ -83,9 +84,8 @@ public final class Http2Connection {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof Http2FrameStreamException
-          || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-        return; // one stream's trouble, or a protocol error the codec answers with its GOAWAY
+      if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+        return; // a protocol error the connection handler answers with its RST_STREAM or GOAWAY
       }
       ctx.close();
     }

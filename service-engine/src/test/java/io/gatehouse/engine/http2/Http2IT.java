@@ -115,6 +115,58 @@ class Http2IT {
     }
   }
 
+  @Test
+  void aBodyLargerThanTheStreamWindowIsTakenAsTheMemberReadsIt() throws Exception {
+    try (RecordingMember member = new RecordingMember()) {
+      serve(member.port());
+      byte[] body = new byte[1 << 20]; // 16 windows of 65,535 bytes: given back as it goes
+      java.util.Arrays.fill(body, (byte) 'b');
+      HttpClient client =
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trustAll()).build();
+      HttpResponse<String> answer =
+          client.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort + "/upload"))
+                  .timeout(java.time.Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(member.requests().get(0)).endsWith("\r\n\r\n" + new String(body));
+    }
+  }
+
+  @Test
+  void anAnswerBeforeTheBodyIsThroughStopsTheStreamWithoutAnErrorAndNotItsConnection()
+      throws Exception {
+    serve(RunningEngine.freePort()); // nobody there: the engine answers 502 at once
+    try (H2Client client = H2Client.connect(port)) {
+      client.request(1, "POST", "/upload", false); // a body announced, never sent
+      assertThat(client.response(1).status()).isEqualTo(502);
+      H2Client.Frame reset = client.next();
+      assertThat(reset.type()).isEqualTo(H2Client.RST_STREAM);
+      assertThat(reset.stream()).isEqualTo(1);
+      assertThat(java.nio.ByteBuffer.wrap(reset.payload()).getInt()).isZero(); // NO_ERROR
+      client.request(3, "GET", "/hello", true);
+      assertThat(client.response(3).status()).isEqualTo(502);
+    }
+  }
+
+  @Test
+  void aMemberThatSwitchesProtocolsOnAStreamIsABadGateway() throws Exception {
+    try (RecordingMember member = new RecordingMember()) {
+      member.answerWith(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+      serve(member.port());
+      try (H2Client client = H2Client.connect(port)) {
+        client.request(1, "GET", "/chat", true);
+        H2Client.Response answer = client.response(1);
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.body()).contains("malformed response");
+      }
+    }
+  }
+
   private static SSLContext trustAll() throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(
