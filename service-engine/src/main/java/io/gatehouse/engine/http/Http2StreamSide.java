@@ -173,7 +173,7 @@ final class Http2StreamSide implements ClientSide {
 
   @Override
   public void flush() {
-    streams.handler().flush(streams.context());
+    streams.flush();
   }
 
   @Override
@@ -183,7 +183,6 @@ final class Http2StreamSide implements ClientSide {
 
   @Override
   public void abort() {
-    flush();
     reset(Http2Error.CANCEL);
   }
 
@@ -219,6 +218,7 @@ final class Http2StreamSide implements ClientSide {
     if (closed) {
       return;
     }
+    streams.flushNow(); // what the stream wrote goes out before its end
     Http2ConnectionHandler handler = streams.handler();
     ChannelHandlerContext ctx = streams.context();
     handler.resetStream(ctx, stream.id(), error.code(), ctx.newPromise());

@@ -45,6 +45,8 @@ final class Http2Streams extends ChannelInboundHandlerAdapter implements Http2Fr
   private ChannelHandlerContext h2; // the connection handler's context: what streams write through
   private Http2Connection.PropertyKey sideKey;
   private ClientConnection connection; // what every stream's exchange shares, but its deadline
+  private boolean flushPending;
+  private final Runnable flushTask = this::flushNow;
 
   Http2Streams(
       VirtualService service, UpstreamConnections upstreams, HttpSettings settings, String scheme) {
@@ -194,7 +196,25 @@ final class Http2Streams extends ChannelInboundHandlerAdapter implements Http2Fr
     }
   }
 
-  /** The connection's handler, through which streams write, reset and flush. */
+  /**
+   * Sends what the connection's streams wrote, once the event loop is through with what it is doing
+   * now: the responses of many streams, each completed by its member's read in the same turn, leave
+   * in one pass of the connection's flow controller and one write.
+   */
+  void flush() {
+    if (!flushPending) {
+      flushPending = true;
+      h2.executor().execute(flushTask);
+    }
+  }
+
+  /** Sends what the connection's streams wrote, now (before a stream's RST_STREAM, say). */
+  void flushNow() {
+    flushPending = false;
+    handler.flush(h2);
+  }
+
+  /** The connection's handler, through which streams write and reset. */
   Http2ConnectionHandler handler() {
     return handler;
   }

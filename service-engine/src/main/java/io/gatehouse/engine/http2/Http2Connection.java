@@ -36,9 +36,9 @@ public final class Http2Connection {
             .maxConcurrentStreams(limits.maxConcurrentStreams())
             .initialWindowSize(limits.initialWindowSize())
             .maxHeaderListSize(limits.maxHeaderListSize());
-    // a stream's response is flushed when its member's bytes arrive, on another connection's read:
-    // flushes asked for in one turn of the event loop go out as one write
-    pipeline.addLast("h2-flushes", new FlushConsolidationHandler(256, true));
+    // flushes asked for while the client's bytes are read go out as one write at the read's end;
+    // streams flushing responses (on their members' reads) coalesce on their own
+    pipeline.addLast("h2-flushes", new FlushConsolidationHandler(256, false));
     pipeline.addLast(
         "h2-idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     pipeline.addLast(
