@@ -46,7 +46,8 @@ final class HttpOptions {
   @Option(
       names = "--http2-max-resets",
       description =
-          "stream resets a client may send in 30 s before its connection is closed (rapid reset)"
+          "stream resets a client may send in 30 s before its connection is closed (rapid"
+              + " reset), and resets the engine may send it (which a client can provoke)"
               + " (default: ${DEFAULT-VALUE})")
   int maxResets = H2.maxResetsPerWindow();
 

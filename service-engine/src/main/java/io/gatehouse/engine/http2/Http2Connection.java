@@ -49,6 +49,9 @@ public final class Http2Connection {
             .frameLogger(new FrameGuard(service.stats(), limits))
             .decoderEnforceMaxRstFramesPerWindow(
                 limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
+            // and as many resets the engine sends, which a client can provoke (MadeYouReset)
+            .encoderEnforceMaxRstFramesPerWindow(
+                limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
             .validateHeaders(true)
             .frameListener(streams)
             .build());

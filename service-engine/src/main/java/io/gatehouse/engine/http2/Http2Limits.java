@@ -12,7 +12,8 @@ import java.time.Duration;
  *     one gets its stream refused, and one far larger (HPACK bombs, CONTINUATION floods) the
  *     connection closed
  * @param maxResetsPerWindow streams a client may reset within {@code resetWindow} before the
- *     connection is closed (rapid reset, CVE-2023-44487)
+ *     connection is closed (rapid reset, CVE-2023-44487), and streams the engine may reset (a
+ *     client can provoke that: MadeYouReset, CVE-2025-8671)
  * @param resetWindow the window of {@code maxResetsPerWindow}
  * @param maxControlFramesPerWindow SETTINGS and PING frames a client may send within {@code
  *     controlWindow} before the connection is closed

@@ -73,6 +73,22 @@ class Http2AttacksIT {
   }
 
   @Test
+  void streamsTheEngineMustResetEndTheConnectionToo() throws Exception {
+    // MadeYouReset (CVE-2025-8671): requests the engine refuses stream by stream (a
+    // connection-specific header is malformed in HTTP/2), so that the resets are the engine's
+    try (H2Client client = H2Client.connect(port)) {
+      byte[] refused = client.headerBlock("GET", "/", "web", "connection", "keep-alive");
+      client.closedWhileSending(
+          i -> H2Client.bytes(H2Client.HEADERS, H2Client.END_HEADERS, 2 * i + 1, refused), 1000);
+      H2Client.Frame goAway = client.goAway();
+      assertThat(goAway).isNotNull();
+      assertThat(goAway.errorCode()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+    }
+    await().until(() -> stats().http2ConnectionErrors(Http2Error.ENHANCE_YOUR_CALM) == 1);
+    assertThat(member.requests()).isEmpty();
+  }
+
+  @Test
   void aContinuationFloodEndsTheConnectionBeforeItsBlockIsWhole() throws Exception {
     try (H2Client client = H2Client.connect(port)) {
       byte[] start = client.headerBlock("GET", "/", "web");
